@@ -1,0 +1,50 @@
+import { ValidationError } from '../errors';
+
+/** A subscriber's standing on one list. */
+export const MembershipStatus = {
+  Confirmed: 'confirmed',
+  Unsubscribed: 'unsubscribed',
+} as const;
+export type MembershipStatus = (typeof MembershipStatus)[keyof typeof MembershipStatus];
+
+export interface Membership {
+  listId: string;
+  status: MembershipStatus;
+  changedAt: string;
+}
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  createdAt: string;
+  /** Set when the address must never be mailed again (bounce, complaint, staff). */
+  suppressedAt?: string;
+  memberships: Membership[];
+}
+
+// Deliberately simple: one @, a non-empty local part without spaces or control characters, and a
+// domain of dot-separated labels with a TLD. Anything cleverer is for the receiving server to judge.
+const ADDRESS = /^[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * Trims an address and lower-cases its domain. The local part keeps its case: RFC 5321 lets the
+ * receiving server treat it as case-sensitive.
+ *
+ * @throws ValidationError when the address is malformed.
+ */
+export function normaliseEmail(raw: unknown, field = 'email'): string {
+  if (typeof raw !== 'string') throw new ValidationError([{ field, message: 'must be an email address' }]);
+  const trimmed = raw.trim();
+  const at = trimmed.lastIndexOf('@');
+  const email = at > 0 ? `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}` : trimmed;
+  if (email.length > 254 || !ADDRESS.test(email)) {
+    throw new ValidationError([{ field, message: `"${trimmed}" is not a valid email address` }]);
+  }
+  return email;
+}
+
+/** Whether this subscriber may be sent mail for the list right now. */
+export function isDeliverable(subscriber: Subscriber, listId: string): boolean {
+  if (subscriber.suppressedAt) return false;
+  return subscriber.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed);
+}
