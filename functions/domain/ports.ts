@@ -21,15 +21,15 @@ export interface ReleaseStore {
   /** Stores a release unless one with the same id exists; never overwrites. */
   create(release: Release): Promise<StoreReleaseResult>;
   get(id: string): Promise<Release | undefined>;
-  /** Stores the rendered email once; a second call leaves the first rendering in place. */
+  /** Stores the rendered email once; a second call keeps and returns the first rendering. */
   saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail>;
+  getRendered(id: string): Promise<RenderedEmail | undefined>;
   /** Conditional status move; returns false when the release was not in `from`. */
   transition(id: string, from: SendStatus[], to: SendStatus, now: Date): Promise<boolean>;
-  /**
-   * Remembers which release a webhook delivery carried. Returns the release id already recorded for
-   * this webhook id, or undefined when this is the first time it is seen.
-   */
-  rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<string | undefined>;
+  /** Remembers which release a webhook delivery carried (first record wins). */
+  rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void>;
+  /** The release a webhook id carried, if that delivery was seen before. */
+  getWebhookRelease(webhookId: string): Promise<string | undefined>;
 }
 
 export interface SubscriberStore {
@@ -42,15 +42,19 @@ export interface SubscriberStore {
   unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void>;
 }
 
+export type ClaimOutcome = 'claimed' | 'done' | 'busy';
+
 export interface DeliveryStore {
   /**
-   * Claims the (release, subscriber) delivery before the email is sent. Returns false when another
-   * worker holds a live claim or the delivery already ended.
+   * Claims the (release, subscriber) delivery before the email is sent: `claimed` when this caller
+   * now holds it, `done` when the delivery already ended (sent, failed or skipped), `busy` when
+   * another worker holds a live claim.
    */
-  claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<boolean>;
+  claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
   markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
   markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
-  markSkipped(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
+  /** Records that the delivery was not attempted; leaves an ended delivery as it is. */
+  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<void>;
   /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
   releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
@@ -84,6 +88,7 @@ export interface Mailer {
 }
 
 export interface SocialPostStore {
+  /** Stores posts that do not exist yet; an existing (release, channel) post is left as it is. */
   schedule(posts: SocialPost[]): Promise<void>;
   /** Posts whose `dueAt` has passed and that are still waiting to be posted. */
   listDue(now: Date, limit: number): Promise<SocialPost[]>;

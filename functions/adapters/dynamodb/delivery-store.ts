@@ -1,0 +1,109 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClaimOutcome, DeliveryStore } from '../../domain/ports';
+import { DeliveryStatus, type DeliveryRecord } from '../../domain/delivery/delivery';
+import { isConditionFailure, withoutKeys, type TableRef } from './table';
+
+const deliveryKey = (releaseId: string, subscriberId: string) => ({
+  pk: `DELIVERY#${releaseId}#${subscriberId}`,
+  sk: 'DELIVERY',
+});
+
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(private readonly table: TableRef) {}
+
+  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          UpdateExpression:
+            'SET #status = :claimed, releaseId = :r, subscriberId = :s, listId = :l, claimedAt = :now, leaseUntil = :lease',
+          // Free, or claimed by a worker whose lease ran out (it crashed, maybe after SES took the
+          // message: taking over risks one duplicate, which beats losing the email).
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimed': DeliveryStatus.Claimed,
+            ':r': releaseId,
+            ':s': subscriberId,
+            ':l': listId,
+            ':now': now.toISOString(),
+            ':lease': new Date(now.getTime() + leaseMs).toISOString(),
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.get(releaseId, subscriberId);
+      return current?.status === DeliveryStatus.Claimed ? 'busy' : 'done';
+    }
+  }
+
+  private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, fields: Record<string, string>) {
+    const names = Object.keys(fields);
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: deliveryKey(releaseId, subscriberId),
+        UpdateExpression: `SET #status = :status, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])) },
+      }),
+    );
+  }
+
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<void> {
+    return this.end(releaseId, subscriberId, DeliveryStatus.Sent, { messageId, sentAt: now.toISOString() });
+  }
+
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
+    return this.end(releaseId, subscriberId, DeliveryStatus.Failed, { reason, endedAt: now.toISOString() });
+  }
+
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...deliveryKey(releaseId, subscriberId),
+            releaseId,
+            subscriberId,
+            listId,
+            status: DeliveryStatus.Skipped,
+            reason,
+            endedAt: now.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async releaseClaim(releaseId: string, subscriberId: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': DeliveryStatus.Claimed },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: deliveryKey(releaseId, subscriberId), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<DeliveryRecord>(Item) : undefined;
+  }
+}

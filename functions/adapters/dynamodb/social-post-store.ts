@@ -1,0 +1,133 @@
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SocialPostStore } from '../../domain/ports';
+import { SocialPostStatus, type SocialPost, type SocialPostResult } from '../../domain/social/social-post';
+import { GSI1, isConditionFailure, withoutKeys, type TableRef } from './table';
+
+const postKey = (post: Pick<SocialPost, 'releaseId' | 'channel'>) => ({
+  pk: `RELEASE#${post.releaseId}`,
+  sk: `SOCIAL#${post.channel}`,
+});
+const DUE = 'SOCIAL#DUE';
+// While a post waits (or is leased), its GSI sort key is the moment it next becomes due, so one
+// range query finds both new posts and posts whose claim expired after a crash.
+const dueKey = (post: Pick<SocialPost, 'releaseId' | 'channel'>, at: string) => `${at}#${post.releaseId}#${post.channel}`;
+
+export class DynamoSocialPostStore implements SocialPostStore {
+  constructor(private readonly table: TableRef) {}
+
+  async schedule(posts: SocialPost[]): Promise<void> {
+    for (const post of posts) {
+      try {
+        await this.table.doc.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: { ...postKey(post), ...post, gsi1pk: DUE, gsi1sk: dueKey(post, post.dueAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async listDue(now: Date, limit: number): Promise<SocialPost[]> {
+    const { Items = [] } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
+        ExpressionAttributeValues: { ':due': DUE, ':until': `${now.toISOString()}#\uffff` },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => withoutKeys<SocialPost>(item));
+  }
+
+  async claim(post: SocialPost, now: Date, leaseMs: number): Promise<boolean> {
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: postKey(post),
+          UpdateExpression: 'SET #status = :posting, leaseUntil = :lease, gsi1sk = :next',
+          // Waiting and due, or claimed by a run whose lease expired (it crashed mid-post).
+          ConditionExpression: '(#status = :scheduled AND dueAt <= :now) OR (#status = :posting AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':posting': SocialPostStatus.Posting,
+            ':scheduled': SocialPostStatus.Scheduled,
+            ':lease': leaseUntil,
+            ':next': dueKey(post, leaseUntil),
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markPosted(post: SocialPost, result: SocialPostResult, now: Date): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: postKey(post),
+        UpdateExpression:
+          'SET #status = :posted, remoteId = :rid, remoteUrl = :url, postedAt = :now, #text = :text, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status', '#text': 'text' },
+        ExpressionAttributeValues: {
+          ':posted': SocialPostStatus.Posted,
+          ':rid': result.remoteId,
+          ':url': result.url ?? null,
+          ':now': now.toISOString(),
+          ':text': post.text ?? null,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async markFailed(post: SocialPost, error: string, now: Date, retryAt?: Date): Promise<void> {
+    const common = { ':err': error.slice(0, 2000), ':now': now.toISOString(), ':one': 1 };
+    await this.table.doc.send(
+      retryAt
+        ? new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: postKey(post),
+            UpdateExpression:
+              'SET #status = :scheduled, dueAt = :due, gsi1sk = :next, lastError = :err, lastAttemptAt = :now, attempts = attempts + :one REMOVE leaseUntil',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ...common,
+              ':scheduled': SocialPostStatus.Scheduled,
+              ':due': retryAt.toISOString(),
+              ':next': dueKey(post, retryAt.toISOString()),
+            },
+          })
+        : new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: postKey(post),
+            UpdateExpression:
+              'SET #status = :failed, lastError = :err, lastAttemptAt = :now, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ...common, ':failed': SocialPostStatus.Failed },
+          }),
+    );
+  }
+
+  async listForRelease(releaseId: string): Promise<SocialPost[]> {
+    const { Items = [] } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :social)',
+        ExpressionAttributeValues: { ':pk': `RELEASE#${releaseId}`, ':social': 'SOCIAL#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => withoutKeys<SocialPost>(item));
+  }
+}

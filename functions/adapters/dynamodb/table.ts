@@ -1,0 +1,81 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Pressroom keeps everything in one table (the CDK stack in infra/storage.ts declares the same keys).
+ *
+ * | item            | pk                          | sk            | gsi1pk / gsi1sk                         |
+ * | --------------- | --------------------------- | ------------- | --------------------------------------- |
+ * | release         | RELEASE#<id>                | RELEASE       |                                         |
+ * | rendered email  | RELEASE#<id>                | RENDERED      |                                         |
+ * | social post     | RELEASE#<id>                | SOCIAL#<ch>   | SOCIAL#DUE / <due>#<id>#<ch> while due  |
+ * | webhook receipt | WEBHOOK#<webhook-id>        | WEBHOOK       |                                         |
+ * | subscriber      | SUB#<id>                    | PROFILE       |                                         |
+ * | membership      | SUB#<id>                    | LIST#<list>   | MEMBERS#<list> / <id> while confirmed   |
+ * | address lookup  | EMAIL#<lower-cased address> | EMAIL         |                                         |
+ * | delivery        | DELIVERY#<release>#<sub>    | DELIVERY      |                                         |
+ *
+ * Deliveries get a partition each so that one release's send spreads over the whole key space.
+ * The GSI is sparse: only confirmed memberships and due posts carry its keys.
+ */
+export const GSI1 = 'gsi1';
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI1,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+export interface TableRef {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export function tableRef(client: DynamoDBClient, tableName: string): TableRef {
+  return {
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  };
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** Opaque pagination cursor from a DynamoDB LastEvaluatedKey. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
+}
+
+/** Drops the key attributes from an item read back from the table. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, ...rest } = item;
+  return rest as T;
+}

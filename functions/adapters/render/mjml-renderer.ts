@@ -1,0 +1,193 @@
+/**
+ * Renders a release into the email every recipient gets: MJML template → responsive HTML, plus a
+ * plain-text part made from that HTML. Recipient placeholders are left in for the sender to fill.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mjml2html from 'mjml';
+import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { EmailRenderer } from '../../domain/ports';
+import { RecipientPlaceholder, type Release, type RenderedEmail } from '../../domain/release/release';
+import { markdownToHtml, sanitiseReleaseHtml } from '../../domain/release/sanitise';
+import { ValidationError } from '../../domain/errors';
+import { fillTemplate, rawHtml, TemplateError } from './template';
+
+export interface Brand {
+  organisationName: string;
+  postalAddress: string;
+  /** A CSS colour: `#rgb`, `#rrggbb` or a colour name. It goes into CSS, so nothing else is accepted. */
+  accentColour: string;
+  logoUrl?: string;
+}
+
+export interface MjmlRendererOptions {
+  /** Folder holding `release.mjml` and `partials/`. */
+  templatesDir: string;
+  brand: Brand;
+  /** Public base URL of this service; the web version of a release lives under `/releases/{id}`. */
+  publicUrl: string;
+  /** Time zone for the release date shown in the email (IANA name). Defaults to UTC, so output is stable. */
+  timeZone?: string;
+}
+
+interface Templates {
+  release: string;
+  mastheadLogo: string;
+  mastheadName: string;
+}
+
+const CSS_COLOUR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20})$/i;
+const PREHEADER_MAX = 140;
+// Initialisms (U.S., J.F.K.) and a few titles that end in a dot without ending the sentence.
+const ABBREVIATION_AT_END = /(?:^|[\s(])(?:(?:\p{Lu}\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gov\.|Sen\.|Rep\.|Gen\.|Jr\.|Sr\.|vs\.|e\.g\.|i\.e\.)$/u;
+
+const TEXT_PART: HtmlToTextOptions = {
+  wordwrap: 78,
+  selectors: [
+    // Images only add clutter ("[logo.png]") in plain text.
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'] } },
+    // The MJML preview text is a hidden div at the top of the body; it is not part of the message.
+    { selector: 'div[style*="display:none"]', format: 'skip' },
+  ],
+};
+
+const PLAIN_SENTENCES: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { ignoreHref: true } },
+    ...['h2', 'h3', 'h4'].map((selector) => ({ selector, options: { uppercase: false } })),
+  ],
+};
+
+/**
+ * Builds the release email from MJML templates. Templates are read from disk once per instance.
+ *
+ * @example
+ * const renderer = new MjmlRenderer({
+ *   templatesDir: 'templates',
+ *   brand: { organisationName: 'Example', postalAddress: '1 Main St, Springfield', accentColour: '#b3261e' },
+ *   publicUrl: 'https://news.example.org',
+ * });
+ * const { subject, html, text } = await renderer.render(release);
+ */
+export class MjmlRenderer implements EmailRenderer {
+  private templates?: Promise<Templates>;
+  private readonly publicUrl: string;
+  private readonly timeZone: string;
+
+  constructor(private readonly options: MjmlRendererOptions) {
+    if (!CSS_COLOUR.test(options.brand.accentColour)) {
+      throw new TemplateError(`brand accent colour "${options.brand.accentColour}" is not a plain CSS colour`);
+    }
+    this.publicUrl = options.publicUrl.replace(/\/+$/, '');
+    this.timeZone = options.timeZone ?? 'UTC';
+  }
+
+  async render(release: Release): Promise<RenderedEmail> {
+    const templates = await this.loadTemplates();
+    const { brand } = this.options;
+    const body = releaseBodyHtml(release);
+
+    const masthead = fillTemplate(brand.logoUrl ? templates.mastheadLogo : templates.mastheadName, {
+      logoUrl: brand.logoUrl ?? '',
+      organisationName: brand.organisationName,
+      accentColour: brand.accentColour,
+    });
+    const mjml = fillTemplate(templates.release, {
+      language: release.language,
+      title: release.title,
+      preheader: release.summary?.trim() || firstSentence(body, release.language),
+      accentColour: brand.accentColour,
+      masthead: rawHtml(masthead),
+      byline: [formatDate(release.publishedAt, release.language, this.timeZone), release.author]
+        .filter(Boolean)
+        .join(' · '),
+      body: rawHtml(body),
+      url: release.url,
+      webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
+      organisationName: brand.organisationName,
+      postalAddress: brand.postalAddress,
+      unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
+    });
+
+    const html = await compile(mjml);
+    return { subject: release.title, html, text: convert(html, TEXT_PART) };
+  }
+
+  private loadTemplates(): Promise<Templates> {
+    if (!this.templates) {
+      const dir = this.options.templatesDir;
+      const read = (name: string) => readFile(join(dir, name), 'utf8');
+      this.templates = Promise.all([
+        read('release.mjml'),
+        read('partials/masthead-logo.mjml'),
+        read('partials/masthead-name.mjml'),
+      ]).then(
+        ([release, mastheadLogo, mastheadName]) => ({ release, mastheadLogo, mastheadName }),
+        (error: unknown) => {
+          this.templates = undefined; // let a later render retry instead of caching the failure
+          throw new TemplateError(`cannot read email templates from ${dir}`, { cause: error });
+        },
+      );
+    }
+    return this.templates;
+  }
+}
+
+/** The release body as sanitised HTML, whichever form it arrived in. */
+function releaseBodyHtml(release: Release): string {
+  const source = release.html ?? (release.markdown !== undefined ? markdownToHtml(release.markdown) : undefined);
+  if (source === undefined) {
+    throw new ValidationError([{ field: 'html', message: 'give either html or markdown' }], 'Release has no body');
+  }
+  return sanitiseReleaseHtml(source, release.url);
+}
+
+async function compile(mjml: string): Promise<string> {
+  // 'strict' refuses to render a template with errors, so a broken template fails loudly in tests
+  // instead of going out half-rendered.
+  try {
+    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
+    return result.html;
+  } catch (error) {
+    const details = (error as { errors?: { formattedMessage?: string }[] }).errors
+      ?.map((e) => e.formattedMessage)
+      .join('; ');
+    throw new TemplateError(`MJML template did not compile${details ? `: ${details}` : ''}`, { cause: error });
+  }
+}
+
+function formatDate(iso: string, language: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
+  } catch {
+    // A well-formed tag that ICU still rejects: English is better than no email.
+    format = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone });
+  }
+  return format.format(date);
+}
+
+/** The body's first sentence as plain text, cut to a length inbox previews show. */
+function firstSentence(bodyHtml: string, language: string): string {
+  const text = convert(bodyHtml, PLAIN_SENTENCES).replace(/\s+/g, ' ').trim();
+  let sentence = '';
+  try {
+    for (const { segment } of new Intl.Segmenter(language, { granularity: 'sentence' }).segment(text)) {
+      sentence += segment;
+      // Intl.Segmenter has no abbreviation list, so it ends a sentence after "U.S." or "Dr.": carry on.
+      if (!ABBREVIATION_AT_END.test(sentence.trimEnd())) break;
+    }
+  } catch {
+    // Unknown locale for the segmenter: fall back to the whole text, cut below.
+    sentence = text;
+  }
+  sentence = sentence.trim();
+  if (sentence.length <= PREHEADER_MAX) return sentence;
+  const cut = sentence.slice(0, PREHEADER_MAX);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : PREHEADER_MAX)}…`;
+}

@@ -1,0 +1,27 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { JobQueue } from '../../domain/ports';
+
+/** SQS takes at most 10 messages per batch call. */
+const SQS_BATCH = 10;
+
+/** A job queue on Amazon SQS; each job is one JSON message. */
+export class SqsQueue<T> implements JobQueue<T> {
+  constructor(private readonly client: SQSClient, private readonly queueUrl: string) {}
+
+  async send(jobs: T[]): Promise<void> {
+    for (let start = 0; start < jobs.length; start += SQS_BATCH) {
+      const chunk = jobs.slice(start, start + SQS_BATCH);
+      const result = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map((job, i) => ({ Id: String(i), MessageBody: JSON.stringify(job) })),
+        }),
+      );
+      // A batch call can half-succeed; throwing makes the caller's own retry re-send the lot,
+      // which is safe because every consumer is idempotent.
+      if (result.Failed?.length) {
+        throw new Error(`SQS rejected ${result.Failed.length} of ${chunk.length} messages: ${result.Failed[0].Message ?? result.Failed[0].Code}`);
+      }
+    }
+  }
+}

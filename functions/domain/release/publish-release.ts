@@ -1,0 +1,56 @@
+import type { Clock, FanOutJob, JobQueue, ReleaseStore, SocialPostStore } from '../ports';
+import { newRelease, parseReleaseInput, SendStatus, type Release } from './release';
+import { scheduledPostsFor } from '../social/schedule-posts';
+
+export interface PublishReleaseDeps {
+  releases: ReleaseStore;
+  socialPosts: SocialPostStore;
+  fanOutQueue: JobQueue<FanOutJob>;
+  clock: Clock;
+  /** Ids of the lists that exist. */
+  lists: ReadonlySet<string>;
+  /** Names of the social channels each release is summarised to. */
+  socialChannels: readonly string[];
+}
+
+export interface PublishReleaseResult {
+  releaseId: string;
+  /** False when this webhook id or release id had been seen before: nothing new was stored. */
+  created: boolean;
+  status: SendStatus;
+}
+
+/**
+ * Stores a release once and starts its email send and social posts.
+ *
+ * Safe to call any number of times for the same webhook id or release id: the release is stored
+ * once, and as long as its send is still `queued` the follow-up work (social posts, fan-out job) is
+ * requested again. Those steps are idempotent themselves, so a crash between any two of them is
+ * repaired by the sender's retry instead of leaving a release stored but never sent.
+ *
+ * @throws ValidationError naming each bad field.
+ * @example
+ * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, clock, lists, socialChannels });
+ */
+export async function publishRelease(
+  input: { body: unknown; webhookId?: string },
+  deps: PublishReleaseDeps,
+): Promise<PublishReleaseResult> {
+  const now = deps.clock.now();
+  const seenFor = input.webhookId ? await deps.releases.getWebhookRelease(input.webhookId) : undefined;
+  let release: Release | undefined = seenFor ? await deps.releases.get(seenFor) : undefined;
+  let created = false;
+  if (!release) {
+    const parsed = parseReleaseInput(input.body, deps.lists);
+    const stored = await deps.releases.create(newRelease(parsed, now));
+    release = stored.release;
+    created = stored.created;
+    // Recorded after the release itself: a crash in between only means the retry finds the release by id.
+    if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
+  }
+  if (release.sendStatus === SendStatus.Queued) {
+    await deps.socialPosts.schedule(scheduledPostsFor(release, deps.socialChannels, now));
+    await deps.fanOutQueue.send([{ releaseId: release.id }]);
+  }
+  return { releaseId: release.id, created, status: release.sendStatus };
+}

@@ -1,0 +1,103 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidTokenError } from '../errors';
+
+/**
+ * Signed tokens for the links in emails (unsubscribe now; confirmation and preferences later).
+ *
+ * Shape: `<kid>.<payload>.<signature>`, payload and signature base64url. The HMAC-SHA256 covers a
+ * fixed context string, the key id and the payload, so a token cannot be replayed under another key,
+ * and the payload names its purpose, so a token minted for one purpose never passes for another.
+ */
+export const TokenPurpose = {
+  Unsubscribe: 'unsubscribe',
+} as const;
+export type TokenPurpose = (typeof TokenPurpose)[keyof typeof TokenPurpose];
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  subscriberId: string;
+  listId: string;
+  /** Seconds since the epoch after which the token is refused; absent means never. */
+  expiresAt?: number;
+}
+
+/** Signing keys by id. `current` signs; every key in `keys` verifies, so old links keep working. */
+export interface SigningKeyring {
+  current: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+const CONTEXT = 'pressroom-link-token.v1';
+const KID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * Parses `kid:base64secret,kid2:base64secret`; the first key is the one that signs.
+ *
+ * @example
+ * const keyring = parseKeyring('k2:3q2+7w==...,k1:c2VjcmV0...');
+ */
+export function parseKeyring(spec: string): SigningKeyring {
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const sep = entry.indexOf(':');
+      const kid = entry.slice(0, sep);
+      const secret = Buffer.from(entry.slice(sep + 1), 'base64');
+      if (sep <= 0 || !KID.test(kid)) throw new Error(`Signing key id "${kid}" must match ${KID}`);
+      // 32 bytes matches HMAC-SHA256's block strength; shorter keys would be the weakest link.
+      if (secret.length < 32) throw new Error(`Signing key "${kid}" must be at least 32 bytes of base64`);
+      return [kid, secret] as const;
+    });
+  if (!entries.length) throw new Error('No signing keys configured');
+  return { current: entries[0][0], keys: new Map(entries) };
+}
+
+function mac(key: Buffer, kid: string, payload: string): Buffer {
+  return createHmac('sha256', key).update(`${CONTEXT}.${kid}.${payload}`).digest();
+}
+
+/**
+ * Signs claims with the keyring's current key.
+ *
+ * @example
+ * const token = signToken({ purpose: 'unsubscribe', subscriberId: 's1', listId: 'blog' }, keyring);
+ */
+export function signToken(claims: TokenClaims, keyring: SigningKeyring): string {
+  const key = keyring.keys.get(keyring.current);
+  if (!key) throw new Error(`Current signing key "${keyring.current}" is missing`);
+  const body: Record<string, string | number> = { p: claims.purpose, s: claims.subscriberId, l: claims.listId };
+  if (claims.expiresAt !== undefined) body.e = claims.expiresAt;
+  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+  return `${keyring.current}.${payload}.${mac(key, keyring.current, payload).toString('base64url')}`;
+}
+
+/**
+ * Verifies a token and that it was minted for `purpose`.
+ *
+ * @throws InvalidTokenError for anything malformed, tampered, signed by an unknown key, minted for
+ *   another purpose or expired. The reason is for logs only: edges show one generic message.
+ */
+export function verifyToken(token: string, purpose: TokenPurpose, keyring: SigningKeyring, now: Date): TokenClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new InvalidTokenError('malformed');
+  const [kid, payload, signature] = parts;
+  const key = keyring.keys.get(kid);
+  if (!key) throw new InvalidTokenError('unknown key');
+  const given = Buffer.from(signature, 'base64url');
+  const expected = mac(key, kid, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
+  let body: { p?: unknown; s?: unknown; l?: unknown; e?: unknown };
+  try {
+    body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidTokenError('malformed payload');
+  }
+  if (body.p !== purpose) throw new InvalidTokenError('wrong purpose');
+  if (typeof body.s !== 'string' || typeof body.l !== 'string') throw new InvalidTokenError('malformed claims');
+  if (body.e !== undefined && (typeof body.e !== 'number' || body.e * 1000 < now.getTime())) {
+    throw new InvalidTokenError('expired');
+  }
+  return { purpose, subscriberId: body.s, listId: body.l, expiresAt: body.e as number | undefined };
+}

@@ -1,0 +1,82 @@
+import type { Clock, SocialChannel, SocialPostStore } from '../ports';
+import { SocialPostRejectedError, SocialPostRetryableError } from './errors';
+import { postIdempotencyKey } from './schedule-posts';
+import type { SocialPost } from './social-post';
+
+export interface PostDueDeps {
+  socialPosts: SocialPostStore;
+  channels: ReadonlyMap<string, SocialChannel>;
+  clock: Clock;
+  /** Attempts before a post ends `failed`. */
+  maxAttempts?: number;
+  /** First retry delay; doubles with every attempt. */
+  backoffMs?: number;
+  /** How long a claim keeps an overlapping run away; a crashed run's posts come back after it. */
+  leaseMs?: number;
+  batchSize?: number;
+}
+
+export interface PostDueResult {
+  posted: number;
+  retrying: number;
+  failed: number;
+  /** Claimed by an overlapping run first. */
+  skipped: number;
+}
+
+/**
+ * Posts every due social summary once.
+ *
+ * Each post is claimed with a conditional write before the provider is called, so overlapping runs
+ * never post the same summary twice. A run that crashes after posting leaves the claim to expire; the
+ * retry passes the same idempotency key, which providers that support one (Mastodon) use to return
+ * the first post instead of making a second.
+ */
+export async function postDueSocial(deps: PostDueDeps): Promise<PostDueResult> {
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const backoffMs = deps.backoffMs ?? 60_000;
+  const result: PostDueResult = { posted: 0, retrying: 0, failed: 0, skipped: 0 };
+  const due = await deps.socialPosts.listDue(deps.clock.now(), deps.batchSize ?? 25);
+  for (const post of due) {
+    if (!(await deps.socialPosts.claim(post, deps.clock.now(), deps.leaseMs ?? 5 * 60_000))) {
+      result.skipped++;
+      continue;
+    }
+    const outcome = await attempt(post, deps, maxAttempts, backoffMs);
+    result[outcome]++;
+  }
+  return result;
+}
+
+async function attempt(
+  post: SocialPost,
+  deps: PostDueDeps,
+  maxAttempts: number,
+  backoffMs: number,
+): Promise<'posted' | 'retrying' | 'failed'> {
+  const channel = deps.channels.get(post.channel);
+  if (!channel) {
+    await deps.socialPosts.markFailed(post, `channel "${post.channel}" is not configured`, deps.clock.now());
+    return 'failed';
+  }
+  try {
+    const text = channel.format(post.summary);
+    const result = await channel.post(text, postIdempotencyKey(post));
+    await deps.socialPosts.markPosted({ ...post, text }, result, deps.clock.now());
+    return 'posted';
+  } catch (error) {
+    const now = deps.clock.now();
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = post.attempts + 1;
+    if (error instanceof SocialPostRejectedError || attempts >= maxAttempts) {
+      await deps.socialPosts.markFailed(post, message, now);
+      return 'failed';
+    }
+    const backoff = new Date(now.getTime() + backoffMs * 2 ** post.attempts);
+    // A provider's own Retry-After wins when it asks for a longer pause than our backoff.
+    const asked = error instanceof SocialPostRetryableError ? error.retryAfter : undefined;
+    const retryAfter = asked && asked > backoff ? asked : backoff;
+    await deps.socialPosts.markFailed(post, message, now, retryAfter);
+    return 'retrying';
+  }
+}

@@ -1,0 +1,77 @@
+import type { Clock, SubscriberStore } from '../ports';
+import { ValidationError, type FieldIssue } from '../errors';
+import { normaliseEmail } from './subscriber';
+
+export interface ImportSubscribersDeps {
+  subscribers: SubscriberStore;
+  clock: Clock;
+  lists: ReadonlySet<string>;
+}
+
+export interface ImportedSubscriber {
+  email: string;
+  subscriberId: string;
+  lists: string[];
+  created: boolean;
+}
+
+const MAX_PER_REQUEST = 1000;
+
+/** Accepts `{ email, lists }`, `[{ email, lists }, …]` or `{ subscribers: [...] }`. */
+function entriesOf(body: unknown): { entries: unknown[]; prefix: (i: number) => string } {
+  if (Array.isArray(body)) return { entries: body, prefix: (i) => `${i}.` };
+  if (body && typeof body === 'object' && Array.isArray((body as { subscribers?: unknown }).subscribers)) {
+    return { entries: (body as { subscribers: unknown[] }).subscribers, prefix: (i) => `subscribers.${i}.` };
+  }
+  return { entries: [body], prefix: () => '' };
+}
+
+/**
+ * Adds staff-provided subscribers as confirmed members of existing lists. The whole request is
+ * validated first, so a bad row means nothing is imported and every bad field is reported.
+ *
+ * @throws ValidationError naming every invalid address and unknown list.
+ * @example
+ * await importSubscribers({ email: 'a@example.org', lists: ['blog'] }, { subscribers, clock, lists });
+ */
+export async function importSubscribers(body: unknown, deps: ImportSubscribersDeps): Promise<ImportedSubscriber[]> {
+  const { entries, prefix } = entriesOf(body);
+  if (entries.length === 0) throw new ValidationError([{ field: 'subscribers', message: 'give at least one subscriber' }]);
+  if (entries.length > MAX_PER_REQUEST) {
+    throw new ValidationError([{ field: 'subscribers', message: `at most ${MAX_PER_REQUEST} per request` }]);
+  }
+  const issues: FieldIssue[] = [];
+  const valid = entries.map((entry, i) => {
+    const at = prefix(i);
+    if (!entry || typeof entry !== 'object') {
+      issues.push({ field: at.replace(/\.$/, '') || '(body)', message: 'must be an object { email, lists }' });
+      return undefined;
+    }
+    const { email, lists } = entry as { email?: unknown; lists?: unknown };
+    let address: string | undefined;
+    try {
+      address = normaliseEmail(email, `${at}email`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+    if (!Array.isArray(lists) || lists.length === 0 || lists.some((l) => typeof l !== 'string')) {
+      issues.push({ field: `${at}lists`, message: 'must be a non-empty array of list ids' });
+      return undefined;
+    }
+    lists.forEach((list: string, j) => {
+      if (!deps.lists.has(list)) issues.push({ field: `${at}lists.${j}`, message: `unknown list "${list}"` });
+    });
+    return address ? { email: address, lists: [...new Set(lists as string[])] } : undefined;
+  });
+  if (issues.length) throw new ValidationError(issues, 'Invalid subscribers');
+
+  const now = deps.clock.now();
+  const imported: ImportedSubscriber[] = [];
+  for (const entry of valid) {
+    const { email, lists } = entry!;
+    const { subscriber, created } = await deps.subscribers.addConfirmed(email, lists, now);
+    imported.push({ email, subscriberId: subscriber.id, lists, created });
+  }
+  return imported;
+}

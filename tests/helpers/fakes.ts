@@ -1,0 +1,206 @@
+/**
+ * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
+ * adapters against the local emulators instead.
+ */
+import type {
+  ClaimOutcome, Clock, DeliveryStore, FanOutJob, JobQueue, Mailer, OutgoingEmail, ReleaseStore, SendJob, SocialChannel,
+  SocialPostStore, SubscriberStore,
+} from '../../functions/domain/ports';
+import type { Release, RenderedEmail, SendStatus } from '../../functions/domain/release/release';
+import { MembershipStatus, type Subscriber } from '../../functions/domain/subscriber/subscriber';
+import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
+import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
+
+export class FakeClock implements Clock {
+  constructor(public current = new Date('2026-11-29T12:00:00Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export class MemoryReleaseStore implements ReleaseStore {
+  releases = new Map<string, Release>();
+  rendered = new Map<string, RenderedEmail>();
+  webhooks = new Map<string, string>();
+  async create(release: Release) {
+    const existing = this.releases.get(release.id);
+    if (existing) return { created: false, release: existing };
+    this.releases.set(release.id, structuredClone(release));
+    return { created: true, release };
+  }
+  async get(id: string) {
+    const r = this.releases.get(id);
+    return r && structuredClone(r);
+  }
+  async saveRendered(id: string, rendered: RenderedEmail) {
+    if (!this.rendered.has(id)) this.rendered.set(id, rendered);
+    return this.rendered.get(id)!;
+  }
+  async getRendered(id: string) {
+    return this.rendered.get(id);
+  }
+  async transition(id: string, from: SendStatus[], to: SendStatus, now: Date) {
+    const r = this.releases.get(id);
+    if (!r || !from.includes(r.sendStatus)) return false;
+    r.sendStatus = to;
+    r.statusChangedAt = now.toISOString();
+    return true;
+  }
+  async rememberWebhook(webhookId: string, releaseId: string) {
+    if (!this.webhooks.has(webhookId)) this.webhooks.set(webhookId, releaseId);
+  }
+  async getWebhookRelease(webhookId: string) {
+    return this.webhooks.get(webhookId);
+  }
+}
+
+export class MemorySubscriberStore implements SubscriberStore {
+  subscribers = new Map<string, Subscriber>();
+  private next = 1;
+  async addConfirmed(email: string, lists: string[], now: Date) {
+    let subscriber = [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+    const created = !subscriber;
+    if (!subscriber) {
+      subscriber = { id: `sub-${this.next++}`, email, createdAt: now.toISOString(), memberships: [] };
+      this.subscribers.set(subscriber.id, subscriber);
+    }
+    for (const listId of lists) {
+      const m = subscriber.memberships.find((x) => x.listId === listId);
+      if (m) m.status = MembershipStatus.Confirmed;
+      else subscriber.memberships.push({ listId, status: MembershipStatus.Confirmed, changedAt: now.toISOString() });
+    }
+    return { subscriber: structuredClone(subscriber), created };
+  }
+  async get(id: string) {
+    const s = this.subscribers.get(id);
+    return s && structuredClone(s);
+  }
+  async findByEmail(email: string) {
+    return [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+  }
+  async pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number) {
+    const ids = [...this.subscribers.values()]
+      .filter((s) => s.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed))
+      .map((s) => s.id)
+      .sort();
+    const start = cursor ? Number(cursor) : 0;
+    const page = ids.slice(start, start + limit);
+    return { subscriberIds: page, cursor: start + limit < ids.length ? String(start + limit) : undefined };
+  }
+  async unsubscribe(subscriberId: string, listId: string, now: Date) {
+    const m = this.subscribers.get(subscriberId)?.memberships.find((x) => x.listId === listId);
+    if (m) Object.assign(m, { status: MembershipStatus.Unsubscribed, changedAt: now.toISOString() });
+  }
+  suppress(subscriberId: string, now: Date) {
+    this.subscribers.get(subscriberId)!.suppressedAt = now.toISOString();
+  }
+}
+
+export class MemoryDeliveryStore implements DeliveryStore {
+  records = new Map<string, DeliveryRecord>();
+  private key = (r: string, s: string) => `${r}#${s}`;
+  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    const current = this.records.get(this.key(releaseId, subscriberId));
+    if (current && !(current.status === DeliveryStatus.Claimed && current.leaseUntil! < now.toISOString())) {
+      return current.status === DeliveryStatus.Claimed ? 'busy' : 'done';
+    }
+    this.records.set(this.key(releaseId, subscriberId), {
+      releaseId, subscriberId, listId, status: DeliveryStatus.Claimed,
+      claimedAt: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
+    return 'claimed';
+  }
+  async markSent(releaseId: string, subscriberId: string, messageId: string, now: Date) {
+    Object.assign(this.records.get(this.key(releaseId, subscriberId))!, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString() });
+  }
+  async markFailed(releaseId: string, subscriberId: string, reason: string) {
+    Object.assign(this.records.get(this.key(releaseId, subscriberId))!, { status: DeliveryStatus.Failed, reason });
+  }
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string) {
+    if (!this.records.has(this.key(releaseId, subscriberId))) {
+      this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, status: DeliveryStatus.Skipped, reason });
+    }
+  }
+  async releaseClaim(releaseId: string, subscriberId: string) {
+    if (this.records.get(this.key(releaseId, subscriberId))?.status === DeliveryStatus.Claimed) this.records.delete(this.key(releaseId, subscriberId));
+  }
+  async get(releaseId: string, subscriberId: string) {
+    return this.records.get(this.key(releaseId, subscriberId));
+  }
+}
+
+export class MemoryQueue<T> implements JobQueue<T> {
+  jobs: T[] = [];
+  async send(jobs: T[]) {
+    this.jobs.push(...structuredClone(jobs));
+  }
+}
+export type FanOutQueue = MemoryQueue<FanOutJob>;
+export type SendQueue = MemoryQueue<SendJob>;
+
+export class RecordingMailer implements Mailer {
+  sent: OutgoingEmail[] = [];
+  /** Errors to throw on the next calls, in order. */
+  failures: Error[] = [];
+  async sendRaw(email: OutgoingEmail) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(email);
+    return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+export class MemorySocialPostStore implements SocialPostStore {
+  posts = new Map<string, SocialPost>();
+  private key = (p: Pick<SocialPost, 'releaseId' | 'channel'>) => `${p.releaseId}#${p.channel}`;
+  async schedule(posts: SocialPost[]) {
+    for (const p of posts) if (!this.posts.has(this.key(p))) this.posts.set(this.key(p), structuredClone(p));
+  }
+  async listDue(now: Date, limit: number) {
+    const at = now.toISOString();
+    return [...this.posts.values()]
+      .filter((p) => (p.status === SocialPostStatus.Scheduled && p.dueAt <= at) || (p.status === SocialPostStatus.Posting && p.leaseUntil! < at))
+      .slice(0, limit)
+      .map((p) => structuredClone(p));
+  }
+  async claim(post: SocialPost, now: Date, leaseMs: number) {
+    const p = this.posts.get(this.key(post))!;
+    const at = now.toISOString();
+    const free = (p.status === SocialPostStatus.Scheduled && p.dueAt <= at) || (p.status === SocialPostStatus.Posting && p.leaseUntil! < at);
+    if (!free) return false;
+    Object.assign(p, { status: SocialPostStatus.Posting, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
+    return true;
+  }
+  async markPosted(post: SocialPost, result: SocialPostResult, now: Date) {
+    Object.assign(this.posts.get(this.key(post))!, {
+      status: SocialPostStatus.Posted, remoteId: result.remoteId, remoteUrl: result.url, postedAt: now.toISOString(),
+      text: post.text, attempts: post.attempts + 1,
+    });
+  }
+  async markFailed(post: SocialPost, error: string, _now: Date, retryAt?: Date) {
+    Object.assign(this.posts.get(this.key(post))!, retryAt
+      ? { status: SocialPostStatus.Scheduled, dueAt: retryAt.toISOString(), lastError: error, attempts: post.attempts + 1 }
+      : { status: SocialPostStatus.Failed, lastError: error, attempts: post.attempts + 1 });
+  }
+  async listForRelease(releaseId: string) {
+    return [...this.posts.values()].filter((p) => p.releaseId === releaseId);
+  }
+}
+
+export class FakeChannel implements SocialChannel {
+  posts: { text: string; key: string }[] = [];
+  failures: Error[] = [];
+  constructor(readonly name = 'fake') {}
+  format(summary: SocialSummary) {
+    return `${summary.title} ${summary.url}`;
+  }
+  async post(text: string, key: string) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.posts.push({ text, key });
+    return { remoteId: `p${this.posts.length}`, url: `https://social.example/p${this.posts.length}` };
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseReleaseInput, newRelease, SendStatus } from '../../functions/domain/release/release';
+import { ValidationError } from '../../functions/domain/errors';
+import { releaseBody, sampleRelease } from '../helpers/releases';
+
+const lists = new Set(['blog', 'press-releases']);
+
+function issuesOf(body: unknown) {
+  try {
+    parseReleaseInput(body, lists);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('release input', () => {
+  it('accepts the real sample release', () => {
+    const input = parseReleaseInput(sampleRelease(), lists);
+    expect(input.lists).toEqual(['blog', 'press-releases']);
+    const release = newRelease(input, new Date('2026-11-29T12:00:00Z'));
+    expect(release.sendStatus).toBe(SendStatus.Queued);
+    expect(release.language).toBe('en');
+    expect(release.publishedAt).toBe('2026-11-29T12:00:00.000Z');
+  });
+
+  it('names every bad field at once', () => {
+    const issues = issuesOf({ id: 'bad id!', title: '', url: 'ftp://x', lists: [] });
+    expect(issues.map((i) => i.field).sort()).toEqual(['html', 'id', 'lists', 'title', 'url']);
+  });
+
+  it('rejects CR or LF in the title (header injection)', () => {
+    for (const title of ['Hello\r\nBcc: victim@example.org', 'Line\nbreak', 'Carriage\rreturn']) {
+      expect(issuesOf(releaseBody({ title }))).toEqual([{ field: 'title', message: 'must not contain line breaks' }]);
+    }
+  });
+
+  it('names unknown lists by position', () => {
+    expect(issuesOf(releaseBody({ lists: ['blog', 'nope'] }))).toEqual([{ field: 'lists.1', message: 'unknown list "nope"' }]);
+  });
+
+  it('wants html or markdown, not both and not neither', () => {
+    expect(issuesOf(releaseBody({ html: undefined })).map((i) => i.field)).toEqual(['html']);
+    expect(issuesOf(releaseBody({ markdown: '# hi' })).map((i) => i.field)).toEqual(['markdown']);
+    expect(parseReleaseInput(releaseBody({ html: undefined, markdown: '# hi' }), lists).markdown).toBe('# hi');
+  });
+
+  it('refuses unknown fields, bad dates and bad language tags', () => {
+    expect(issuesOf(releaseBody({ colour: 'red' }))[0].field).toBe('(body)');
+    expect(issuesOf(releaseBody({ publishedAt: 'yesterday' }))[0].field).toBe('publishedAt');
+    expect(issuesOf(releaseBody({ language: 'english please' }))[0].field).toBe('language');
+    expect(issuesOf(['not', 'an', 'object'])[0].field).toBe('(body)');
+  });
+
+  it('de-duplicates lists', () => {
+    expect(parseReleaseInput(releaseBody({ lists: ['blog', 'blog'] }), lists).lists).toEqual(['blog']);
+  });
+});

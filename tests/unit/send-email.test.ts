@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
+import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
+import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
+import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
+import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
+import type { SendJob } from '../../functions/domain/ports';
+import { FakeClock, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
+import { releaseBody } from '../helpers/releases';
+import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
+
+const lists = new Set(['blog', 'press-releases']);
+
+describe('fan-out and send', () => {
+  let clock: FakeClock;
+  let releases: MemoryReleaseStore;
+  let subscribers: MemorySubscriberStore;
+  let deliveries: MemoryDeliveryStore;
+  let mailer: RecordingMailer;
+  let sendQueue: MemoryQueue<SendJob>;
+  let deps: SendEmailDeps;
+  let renders = 0;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    releases = new MemoryReleaseStore();
+    subscribers = new MemorySubscriberStore();
+    deliveries = new MemoryDeliveryStore();
+    mailer = new RecordingMailer();
+    sendQueue = new MemoryQueue<SendJob>();
+    renders = 0;
+    deps = {
+      releases, subscribers, deliveries, mailer, clock,
+      keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
+      sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map([['blog', 'Blog']]) },
+      templates: new Map(),
+    };
+    await releases.create(newRelease(parseReleaseInput(releaseBody({ lists: ['blog', 'press-releases'] }), lists), clock.now()));
+    await subscribers.addConfirmed('both@example.org', ['blog', 'press-releases'], clock.now());
+    await subscribers.addConfirmed('blog@example.org', ['blog'], clock.now());
+    await subscribers.addConfirmed('press@example.org', ['press-releases'], clock.now());
+  });
+
+  const renderer = {
+    async render() {
+      renders++;
+      return { subject: 'Spring update', html: `<p>Hi</p><a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a>`, text: `Hi\nUnsubscribe: ${RecipientPlaceholder.UnsubscribeUrl}` };
+    },
+  };
+  const fanOut = (pageSize = 1) => fanOutRelease({ releaseId: 'spring-update' }, { releases, subscribers, renderer, sendQueue, clock, pageSize });
+  const sendAll = async () => {
+    const outcomes = [];
+    for (const job of sendQueue.jobs) outcomes.push(await sendEmail(job, deps));
+    return outcomes;
+  };
+
+  it('plans every member of every list, renders once, and sends each subscriber exactly one email', async () => {
+    expect((await fanOut()).planned).toBe(4); // the member of both lists is planned twice
+    await fanOut(); // a redelivered fan-out job plans again
+    expect(renders).toBe(1);
+    const outcomes = await sendAll();
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(3);
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(['blog@example.org', 'both@example.org', 'press@example.org']);
+    expect(releases.releases.get('spring-update')!.sendStatus).toBe(SendStatus.Sending);
+  });
+
+  it('puts a signed one-click unsubscribe link for the first targeted list in headers and body', async () => {
+    await fanOut();
+    await sendAll();
+    const mail = await simpleParser(mailer.sent.find((m) => m.to === 'both@example.org')!.raw as Buffer);
+    const url = listUnsubscribeUrl(mail)!;
+    expect(url).toMatch(/^https:\/\/news\.example\.org\/unsubscribe\//);
+    expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    expect(rawHeader(mail, 'list-id')).toBe('Blog <blog.example.org>');
+    expect(mail.text).toContain(url);
+    expect(mail.html).toContain(url);
+    const claims = verifyToken(url.split('/').pop()!, TokenPurpose.Unsubscribe, deps.keyring, clock.now());
+    expect(claims.listId).toBe('blog');
+  });
+
+  it('two workers given the same job at once send once: the loser is told to retry, and the retry stands down', async () => {
+    await fanOut();
+    const job = sendQueue.jobs[0];
+    const results = await Promise.allSettled([sendEmail(job, deps), sendEmail(job, deps)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)).sort()).toEqual(['DeliveryBusyError', 'sent']);
+    expect(await sendEmail(job, deps)).toBe('duplicate');
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('skips a subscriber who left after the fan-out', async () => {
+    await fanOut();
+    const blogOnly = (await subscribers.findByEmail('blog@example.org'))!;
+    await subscribers.unsubscribe(blogOnly.id, 'blog', clock.now());
+    await sendAll();
+    expect(mailer.sent.map((m) => m.to)).not.toContain('blog@example.org');
+    expect((await deliveries.get('spring-update', blogOnly.id))?.status).toBe(DeliveryStatus.Skipped);
+  });
+
+  it('never mails a suppressed address', async () => {
+    await fanOut();
+    subscribers.suppress((await subscribers.findByEmail('press@example.org'))!.id, clock.now());
+    await sendAll();
+    expect(mailer.sent.map((m) => m.to)).not.toContain('press@example.org');
+  });
+
+  it('gives the claim back when throttled, so the retry sends', async () => {
+    await fanOut();
+    const job = sendQueue.jobs[0];
+    mailer.failures = [new MailerThrottledError()];
+    await expect(sendEmail(job, deps)).rejects.toBeInstanceOf(MailerThrottledError);
+    expect(await sendEmail(job, deps)).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('records a rejected message as failed and does not retry it', async () => {
+    await fanOut();
+    const job = sendQueue.jobs[0];
+    mailer.failures = [new MailerRejectedError('Address blacklisted')];
+    expect(await sendEmail(job, deps)).toBe('rejected');
+    expect(await sendEmail(job, deps)).toBe('duplicate');
+    expect((await deliveries.get(job.releaseId, job.subscriberId))).toMatchObject({ status: DeliveryStatus.Failed, reason: 'Address blacklisted' });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('a delivery claimed by a live worker is busy; after its lease a retry takes over', async () => {
+    await fanOut();
+    const job = sendQueue.jobs[0];
+    mailer.failures = [new Error('socket hang up')];
+    await expect(sendEmail(job, deps)).rejects.toThrow('socket hang up'); // may or may not have reached SES
+    await expect(sendEmail(job, deps)).rejects.toBeInstanceOf(DeliveryBusyError);
+    clock.advance(5 * 60_000 + 1);
+    expect(await sendEmail(job, deps)).toBe('sent');
+    expect(await sendEmail(job, deps)).toBe('duplicate');
+  });
+});
