@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Handlers log through Powertools; keep test output to errors.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
   },
 });

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PressroomSecrets } from '../runtime/config';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Development secrets for local mode: taken from the environment when given, otherwise generated
+ * once and kept in `<dataDir>/dev-secrets.json` (mode 0600) so links in already-sent local emails
+ * keep working across restarts. Never used on AWS.
+ */
+export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  let stored: Partial<PressroomSecrets> & { webhookSecret?: string } = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  const generated = {
+    webhookSecret: stored.webhookSecret ?? `whsec_${randomBytes(32).toString('base64')}`,
+    adminToken: stored.adminToken ?? randomBytes(24).toString('base64url'),
+    signingKeys: stored.signingKeys ?? `dev1:${randomBytes(32).toString('base64')}`,
+  };
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
+  }
+  return {
+    webhookSecrets: [env.PRESSROOM_WEBHOOK_SECRET || generated.webhookSecret],
+    adminToken: env.PRESSROOM_ADMIN_TOKEN || generated.adminToken,
+    signingKeys: env.PRESSROOM_SIGNING_KEYS || generated.signingKeys,
+    mastodonAccessToken: env.PRESSROOM_MASTODON_TOKEN || undefined,
+  };
+}

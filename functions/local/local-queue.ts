@@ -1,0 +1,354 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { JobQueue } from '../domain/ports';
+import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+
+/** What the local stand-ins log through; Powertools' `Logger` fits, and so does a console wrapper. */
+export interface LocalLogger {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** Logs to the console with a `[prefix]` so the local runner's output shows which stand-in spoke. */
+export function consoleLogger(prefix: string): LocalLogger {
+  const line = (message: string, attributes?: Record<string, unknown>) =>
+    attributes ? `[${prefix}] ${message} ${JSON.stringify(attributes)}` : `[${prefix}] ${message}`;
+  return {
+    info: (message, attributes) => console.info(line(message, attributes)),
+    warn: (message, attributes) => console.warn(line(message, attributes)),
+    error: (message, attributes) => console.error(line(message, attributes)),
+  };
+}
+
+export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+/** A message that ran out of receives, as the dead-letter list keeps it. */
+export interface DeadLetter<T> {
+  messageId: string;
+  body: T;
+  receiveCount: number;
+  sentAt: Date;
+  deadLetteredAt: Date;
+}
+
+export interface LocalQueueOptions<T> {
+  name: string;
+  handler: SqsLambdaHandler;
+  /** How long a received message stays invisible; also the deadline the handler's context reports. */
+  visibilityTimeoutMs: number;
+  /** Receives allowed before the next receive moves the message to the dead-letter list (redrive policy). */
+  maxReceiveCount: number;
+  /** Messages per handler invocation. Default 10, the SQS event source default. */
+  batchSize?: number;
+  /** Batches in flight at once, like the event source's maximum concurrency. Default 2. */
+  maxConcurrency?: number;
+  pollIntervalMs?: number;
+  onDeadLetter?: (message: DeadLetter<T>) => void;
+  logger?: LocalLogger;
+}
+
+export interface LocalQueueStats {
+  /** Messages waiting to be received. */
+  visible: number;
+  /** Received and not yet deleted: being handled, or waiting out the visibility timeout before a retry. */
+  inFlight: number;
+  deadLetters: number;
+  /** Messages handled successfully and deleted since the queue was created. */
+  delivered: number;
+  /** Handler invocations running now. */
+  runningBatches: number;
+}
+
+interface StoredMessage {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  sentAt: number;
+  firstReceivedAt?: number;
+  receiveCount: number;
+  visibleAt: number;
+  /** Handle of the latest receive; a delete only counts when it carries this one, as in SQS. */
+  receiptHandle?: string;
+  deadLetteredAt?: number;
+}
+
+type BatchOutcome = { ok: true; failedIds: Set<string> } | { ok: false };
+
+/**
+ * An in-process SQS queue with a Lambda event source polling it, for running the real SQS handlers
+ * on one machine. It follows the SQS and event-source rules the handlers must cope with on AWS:
+ * at-least-once delivery, a visibility timeout after which unfinished messages come back (even while
+ * the first invocation is still running), partial batch failures via `batchItemFailures`, and a
+ * dead-letter list after `maxReceiveCount` receives.
+ *
+ * Messages live in memory only: stopping or restarting the local runner loses whatever is queued or
+ * dead-lettered. Re-publish a release to start its send again.
+ *
+ * @example
+ * const queue = new LocalQueue<SendJob>({ name: 'send', handler, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
+ * queue.start();
+ * await queue.send([{ releaseId, subscriberId, listId }]);
+ * await queue.drain();
+ * await queue.stop();
+ */
+export class LocalQueue<T> implements JobQueue<T> {
+  readonly name: string;
+  readonly arn: string;
+  readonly #handler: SqsLambdaHandler;
+  readonly #visibilityTimeoutMs: number;
+  readonly #maxReceiveCount: number;
+  readonly #batchSize: number;
+  readonly #maxConcurrency: number;
+  readonly #pollIntervalMs: number;
+  readonly #onDeadLetter?: (message: DeadLetter<T>) => void;
+  readonly #logger: LocalLogger;
+  /** Insertion order doubles as best-effort FIFO, like a standard queue on a quiet day. */
+  readonly #messages = new Map<string, StoredMessage>();
+  readonly #deadLetters: StoredMessage[] = [];
+  readonly #running = new Set<Promise<void>>();
+  #delivered = 0;
+  #timer?: NodeJS.Timeout;
+
+  constructor(options: LocalQueueOptions<T>) {
+    this.name = options.name;
+    this.arn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${options.name}`;
+    this.#handler = options.handler;
+    this.#visibilityTimeoutMs = options.visibilityTimeoutMs;
+    this.#maxReceiveCount = options.maxReceiveCount;
+    this.#batchSize = options.batchSize ?? 10;
+    this.#maxConcurrency = options.maxConcurrency ?? 2;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.#onDeadLetter = options.onDeadLetter;
+    this.#logger = options.logger ?? consoleLogger(`queue:${options.name}`);
+  }
+
+  /** Enqueues each body as one message, JSON-encoded as the SQS adapter does. */
+  async send(bodies: T[]): Promise<void> {
+    const now = Date.now();
+    for (const value of bodies) {
+      const body = JSON.stringify(value);
+      if (typeof body !== 'string') throw new TypeError(`queue ${this.name}: message body must be JSON-serialisable`);
+      const messageId = randomUUID();
+      this.#messages.set(messageId, {
+        messageId,
+        body,
+        md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
+        sentAt: now,
+        receiveCount: 0,
+        visibleAt: now,
+      });
+    }
+    // Poll on the next turn rather than now, so a handler never runs inside the sender's call stack.
+    if (this.#timer) setImmediate(() => this.#poll());
+  }
+
+  /** Starts the consumer loop. Calling it twice is harmless. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#poll(), this.#pollIntervalMs);
+    this.#timer.unref();
+    setImmediate(() => this.#poll());
+  }
+
+  /** Stops receiving and waits for the running invocations to finish; their results still count. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  /**
+   * Resolves once every message was either deleted or dead-lettered and no invocation is running.
+   * Rejects after `timeoutMs` (default 10 000), naming the messages that are left.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#messages.size > 0 || this.#running.size > 0) {
+      if (!this.#timer && this.#running.size === 0) {
+        throw new Error(`queue ${this.name}: cannot drain a stopped queue; ${this.#describeLeft()}`);
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(`queue ${this.name}: drain timed out after ${timeoutMs} ms; ${this.#describeLeft()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.#pollIntervalMs, 10)));
+    }
+  }
+
+  stats(): LocalQueueStats {
+    const now = Date.now();
+    let visible = 0;
+    for (const message of this.#messages.values()) if (message.visibleAt <= now) visible++;
+    return {
+      visible,
+      inFlight: this.#messages.size - visible,
+      deadLetters: this.#deadLetters.length,
+      delivered: this.#delivered,
+      runningBatches: this.#running.size,
+    };
+  }
+
+  deadLetters(): DeadLetter<T>[] {
+    return this.#deadLetters.map((message) => this.#toDeadLetter(message));
+  }
+
+  /** Moves every dead letter back to the queue with its receive count reset; returns how many moved. */
+  redrive(): number {
+    const now = Date.now();
+    const moved = this.#deadLetters.splice(0);
+    for (const message of moved) {
+      this.#messages.set(message.messageId, {
+        ...message,
+        receiveCount: 0,
+        firstReceivedAt: undefined,
+        receiptHandle: undefined,
+        visibleAt: now,
+        deadLetteredAt: undefined,
+      });
+    }
+    if (moved.length > 0) this.#logger.info('redrove dead letters', { count: moved.length });
+    return moved.length;
+  }
+
+  #poll(): void {
+    if (!this.#timer) return;
+    while (this.#running.size < this.#maxConcurrency) {
+      const batch = this.#receive(Date.now());
+      if (batch.length === 0) return;
+      const run = this.#invoke(batch).finally(() => {
+        this.#running.delete(run);
+        this.#poll();
+      });
+      this.#running.add(run);
+    }
+  }
+
+  /** Takes up to one batch of visible messages and hides them, as ReceiveMessage does. */
+  #receive(now: number): SQSRecord[] {
+    const records: SQSRecord[] = [];
+    for (const message of this.#messages.values()) {
+      if (records.length >= this.#batchSize) break;
+      if (message.visibleAt > now) continue;
+      // SQS applies the redrive policy on the receive after the last allowed one, which covers both
+      // reported failures and invocations that outlived the visibility timeout.
+      if (message.receiveCount >= this.#maxReceiveCount) {
+        this.#deadLetter(message, now);
+        continue;
+      }
+      message.receiveCount++;
+      message.firstReceivedAt ??= now;
+      message.receiptHandle = randomBytes(24).toString('base64url');
+      message.visibleAt = now + this.#visibilityTimeoutMs;
+      records.push(this.#toRecord(message));
+    }
+    return records;
+  }
+
+  async #invoke(records: SQSRecord[]): Promise<void> {
+    const context = fakeLambdaContext(this.name, { timeoutMs: this.#visibilityTimeoutMs });
+    let outcome: BatchOutcome;
+    try {
+      const response = await this.#handler({ Records: records }, context);
+      outcome = this.#readResponse(records, response);
+    } catch (error) {
+      this.#logger.error('handler failed; the whole batch returns after the visibility timeout', {
+        messageIds: records.map((r) => r.messageId),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      outcome = { ok: false };
+    }
+    if (!outcome.ok) return;
+    for (const record of records) {
+      if (outcome.failedIds.has(record.messageId)) continue;
+      this.#delete(record);
+    }
+  }
+
+  /** Lambda treats a response naming an unknown or empty message id as a failure of the whole batch. */
+  #readResponse(records: SQSRecord[], response: SQSBatchResponse | void): BatchOutcome {
+    const failures = response?.batchItemFailures ?? [];
+    const ids = new Set(records.map((r) => r.messageId));
+    const invalid = failures.filter((f) => !f.itemIdentifier || !ids.has(f.itemIdentifier));
+    if (invalid.length > 0) {
+      this.#logger.error('batchItemFailures names messages not in the batch; treating the whole batch as failed', {
+        invalid: invalid.map((f) => f.itemIdentifier),
+      });
+      return { ok: false };
+    }
+    if (failures.length > 0) {
+      this.#logger.warn('partial batch failure; failed messages return after the visibility timeout', {
+        messageIds: failures.map((f) => f.itemIdentifier),
+      });
+    }
+    return { ok: true, failedIds: new Set(failures.map((f) => f.itemIdentifier)) };
+  }
+
+  #delete(record: SQSRecord): void {
+    const message = this.#messages.get(record.messageId);
+    if (!message) return;
+    // A newer receive owns the message once its visibility timeout lapsed; SQS ignores stale handles.
+    if (message.receiptHandle !== record.receiptHandle) {
+      this.#logger.warn('stale receipt handle: the message was redelivered before this invocation finished', {
+        messageId: record.messageId,
+      });
+      return;
+    }
+    this.#messages.delete(record.messageId);
+    this.#delivered++;
+  }
+
+  #deadLetter(message: StoredMessage, now: number): void {
+    this.#messages.delete(message.messageId);
+    message.deadLetteredAt = now;
+    this.#deadLetters.push(message);
+    this.#logger.warn('moved message to the dead-letter list', {
+      messageId: message.messageId,
+      receiveCount: message.receiveCount,
+    });
+    try {
+      this.#onDeadLetter?.(this.#toDeadLetter(message));
+    } catch (error) {
+      // The callback is a notification; its failure must not stop the consumer loop.
+      this.#logger.error('onDeadLetter callback failed', { messageId: message.messageId, error: String(error) });
+    }
+  }
+
+  #toDeadLetter(message: StoredMessage): DeadLetter<T> {
+    return {
+      messageId: message.messageId,
+      body: JSON.parse(message.body) as T,
+      receiveCount: message.receiveCount,
+      sentAt: new Date(message.sentAt),
+      deadLetteredAt: new Date(message.deadLetteredAt ?? message.sentAt),
+    };
+  }
+
+  #toRecord(message: StoredMessage): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle!,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: LOCAL_ACCOUNT,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+      },
+      messageAttributes: {},
+      md5OfBody: message.md5OfBody,
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: LOCAL_REGION,
+    };
+  }
+
+  #describeLeft(): string {
+    const now = Date.now();
+    const left = [...this.#messages.values()];
+    const shown = left
+      .slice(0, 10)
+      .map((m) => `${m.messageId} (${m.visibleAt <= now ? 'visible' : 'in flight'}, received ${m.receiveCount}x): ${m.body.slice(0, 80)}`);
+    const more = left.length > shown.length ? `; and ${left.length - shown.length} more` : '';
+    return `${left.length} message(s) left, ${this.#running.size} invocation(s) running${shown.length ? `: ${shown.join('; ')}` : ''}${more}`;
+  }
+}

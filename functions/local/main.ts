@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { startLocalPressroom } from './runner';
+
+/**
+ * `npm start`: Pressroom on this machine with embedded stand-ins. Configuration comes from the
+ * environment (see README.md); everything has a default, so no set-up is needed.
+ */
+const env = process.env;
+const dataDir = resolve(env.PRESSROOM_DATA_DIR ?? '.data');
+const rate = env.PRESSROOM_LOCAL_SES_RATE ? Number(env.PRESSROOM_LOCAL_SES_RATE) : undefined;
+
+const pressroom = await startLocalPressroom({
+  dataDir,
+  port: Number(env.PORT ?? 3000),
+  env,
+  schedulerIntervalMs: env.PRESSROOM_SCHEDULER_INTERVAL_MS ? Number(env.PRESSROOM_SCHEDULER_INTERVAL_MS) : undefined,
+  sesMaxSendRate: rate,
+});
+
+const sample = resolve(import.meta.dirname, '../../../shared/samples/ice-retaliation.json');
+const webhookSecret = pressroom.secrets.webhookSecrets[0];
+console.log(`
+Pressroom is running locally.
+
+  API            ${pressroom.url}
+  Mailbox        ${pressroom.mailboxUrl}   (every email sent, rendered; JSON at ${pressroom.url}/local/mail)
+  Social posts   ${pressroom.url}/local/social
+  Data           ${dataDir}
+  Webhook secret ${webhookSecret}
+  Admin token    ${pressroom.secrets.adminToken}
+
+Add a subscriber to both lists:
+  curl -s -X POST ${pressroom.url}/admin/subscribers -H 'Authorization: Bearer ${pressroom.secrets.adminToken}' -H 'content-type: application/json' -d '{"email":"reader@example.com","lists":["blog","press-releases"]}'
+
+Publish the sample release (signed like a real webhook):
+  PRESSROOM_WEBHOOK_SECRET='${webhookSecret}' npm run publish-release -- ${sample} --url ${pressroom.url}
+
+Stop with Ctrl+C.
+`);
+
+const shutdown = async () => {
+  await pressroom.stop();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { FanOutJob, SendJob } from '../domain/ports';
+import { LocalChannel } from '../adapters/social/local-channel';
+import { readConfig, type PressroomSecrets } from '../runtime/config';
+import { buildDeps, type AppDeps } from '../runtime/deps';
+import { queueConsumers, routes, schedules } from '../runtime/routes';
+import { compileRoutes, readBody, sendResult, toApiGatewayEvent } from './api-gateway';
+import { loadDevSecrets } from './dev-secrets';
+import { LOCAL_CLIENT_CONFIG, startLocalDynamo } from './dynamo';
+import { handlerModules, type HandlerName } from './handler-registry';
+import { fakeLambdaContext } from './lambda-context';
+import { consoleLogger, LocalQueue, type LocalLogger, type SqsLambdaHandler } from './local-queue';
+import { LocalScheduler, type ScheduledLambdaHandler } from './local-scheduler';
+import { startLocalSes } from './ses-server';
+import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
+
+type Env = Record<string, string | undefined>;
+
+export interface LocalOptions {
+  /** Everything local lives here: DynamoDB files, sent mail, social posts, development secrets. */
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Environment to read configuration from (defaults to none: embedded defaults only). */
+  env?: Env;
+  /** How often the scheduled handlers run; EventBridge runs them every minute on AWS. */
+  schedulerIntervalMs?: number;
+  /** Visibility timeout of the local queues (a failed job is retried after it). */
+  visibilityTimeoutMs?: number;
+  maxReceiveCount?: number;
+  /** Maximum messages per second the local SES accepts; unlimited when undefined. */
+  sesMaxSendRate?: number;
+  logger?: LocalLogger;
+}
+
+export interface LocalPressroom {
+  url: string;
+  mailboxUrl: string;
+  secrets: PressroomSecrets;
+  deps: AppDeps;
+  queues: { fanOut: LocalQueue<FanOutJob>; send: LocalQueue<SendJob> };
+  scheduler: LocalScheduler;
+  social: LocalChannel;
+  sesEndpoint: string;
+  dynamoEndpoint: string;
+  /** Waits until both queues are empty (tests use it to wait for a send to finish). */
+  settle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const TABLE_NAME = 'pressroom';
+
+/**
+ * Starts Pressroom on one machine: dynalite, a local SES endpoint, in-process queues and scheduler,
+ * and an HTTP server that serves the API routes with the same handlers Lambda runs.
+ */
+export async function startLocalPressroom(options: LocalOptions): Promise<LocalPressroom> {
+  const env = options.env ?? {};
+  const dataDir = resolve(options.dataDir);
+  const log = options.logger ?? consoleLogger('pressroom');
+  const dynamo = await startLocalDynamo({ dataDir: join(dataDir, 'dynamodb'), tableName: TABLE_NAME });
+  const ses = await startLocalSes({ dataDir: join(dataDir, 'mail'), maxSendRate: options.sesMaxSendRate });
+  const secrets = loadDevSecrets(dataDir, env);
+  const social = new LocalChannel({ dataDir });
+
+  // Listen first: the public URL (base of every link in emails) needs the port.
+  let app: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const server = createServer((req, res) => {
+    if (!app) {
+      res.statusCode = 503;
+      res.end('starting');
+      return;
+    }
+    app(req, res).catch((error) => {
+      log.error('Local server error', { error: String(error) });
+      if (!res.headersSent) res.statusCode = (error as { statusCode?: number }).statusCode ?? 500;
+      res.end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(options.port ?? 3000, '127.0.0.1', done));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  const config = readConfig({
+    PRESSROOM_TABLE_NAME: TABLE_NAME,
+    PRESSROOM_PUBLIC_URL: env.PRESSROOM_PUBLIC_URL || url,
+    PRESSROOM_SOCIAL_CHANNELS: 'local',
+    ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PRESSROOM_') && k !== 'PRESSROOM_PUBLIC_URL')),
+  });
+  const invokers = new Map<string, unknown>();
+  const getDeps = async () => deps;
+  const handlerFor = <H>(name: HandlerName): H => {
+    if (!invokers.has(name)) invokers.set(name, handlerModules[name].makeHandler(getDeps));
+    return invokers.get(name) as H;
+  };
+  const queueOptions = {
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    logger: log,
+  };
+  const consumer = (name: (typeof queueConsumers)[number]['queue']) => {
+    const entry = queueConsumers.find((q) => q.queue === name)!;
+    const handler = handlerFor<SqsLambdaHandler>(entry.handler);
+    return (event: Parameters<SqsLambdaHandler>[0], context: Context) => handler(event, context);
+  };
+  const fanOut = new LocalQueue<FanOutJob>({ name: 'fan-out', handler: consumer('fan-out'), ...queueOptions });
+  const send = new LocalQueue<SendJob>({ name: 'send', handler: consumer('send'), ...queueOptions });
+  const deps: AppDeps = buildDeps({
+    config,
+    secrets,
+    dynamo: dynamo.client,
+    ses: new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint }),
+    fanOutQueue: fanOut,
+    sendQueue: send,
+    templatesDir: resolve(import.meta.dirname, '../../templates'),
+    extraChannels: [social],
+  });
+
+  const scheduler = new LocalScheduler({ logger: log });
+  for (const schedule of schedules) {
+    scheduler.add({
+      name: schedule.name,
+      intervalMs: options.schedulerIntervalMs ?? 5_000,
+      handler: handlerFor<ScheduledLambdaHandler>(schedule.handler),
+    });
+  }
+
+  const match = compileRoutes(routes);
+  app = async (req, res) => {
+    const path = new URL(req.url ?? '/', url).pathname;
+    const method = req.method ?? 'GET';
+    const found = match(method, path);
+    if (found) {
+      const body = await readBody(req);
+      const handler = handlerFor<(e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>>(
+        found.route.handler as HandlerName,
+      );
+      sendResult(res, await handler(toApiGatewayEvent(req, body, found), fakeLambdaContext(found.route.handler)));
+      return;
+    }
+    await serveLocalRoute(method, path, res, { ses, social, fanOut, send, url });
+  };
+
+  fanOut.start();
+  send.start();
+  scheduler.start();
+
+  return {
+    url,
+    mailboxUrl: `${url}/local/mailbox`,
+    secrets,
+    deps,
+    queues: { fanOut, send },
+    scheduler,
+    social,
+    sesEndpoint: ses.endpoint,
+    dynamoEndpoint: dynamo.endpoint,
+    async settle(timeoutMs = 20_000) {
+      // Fan-out feeds the send queue, so wait for it first.
+      await fanOut.drain(timeoutMs);
+      await send.drain(timeoutMs);
+    },
+    async stop() {
+      await scheduler.stop();
+      await fanOut.stop();
+      await send.stop();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await ses.close();
+      await dynamo.close();
+    },
+  };
+}
+
+interface LocalRouteContext {
+  ses: Awaited<ReturnType<typeof startLocalSes>>;
+  social: LocalChannel;
+  fanOut: LocalQueue<FanOutJob>;
+  send: LocalQueue<SendJob>;
+  url: string;
+}
+
+/** Routes that exist only locally: health, the mailbox and the local social channel. */
+async function serveLocalRoute(method: string, path: string, res: ServerResponse, ctx: LocalRouteContext): Promise<void> {
+  const reply = (status: number, type: string, body: string | Buffer) => {
+    // Sent mail is untrusted HTML: the sandbox keeps any script in it from running on this origin.
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-security-policy': 'sandbox' });
+    res.end(body);
+  };
+  const json = (body: unknown) => reply(200, 'application/json; charset=utf-8', JSON.stringify(body, null, 2));
+  if (method !== 'GET') return reply(404, 'application/json', JSON.stringify({ error: 'NotFound' }));
+  if (path === '/health') return json({ status: 'ok' });
+  if (path === '/') {
+    res.writeHead(302, { location: '/local/mailbox' });
+    return void res.end();
+  }
+  if (path === '/local/mail') {
+    return json(ctx.ses.mailbox.list().map(({ id, to, subject, date }) => ({ id, to, subject, date })));
+  }
+  if (path === '/local/mailbox') return reply(200, 'text/html; charset=utf-8', renderMailboxPage(ctx.ses.mailbox.list()));
+  const mail = /^\/local\/mail\/([^/]+)(\/html)?$/.exec(path);
+  if (mail) {
+    const raw = ctx.ses.mailbox.getRaw(decodeURIComponent(mail[1]));
+    if (!raw) return reply(404, 'application/json', JSON.stringify({ error: 'NotFound' }));
+    if (mail[2]) return reply(200, 'text/html; charset=utf-8', await extractHtmlPart(raw));
+    return reply(200, 'message/rfc822', raw);
+  }
+  if (path === '/local/social') {
+    return json(ctx.social.list().map(({ releaseId, channel, text, url, postedAt }) => ({ releaseId, channel, text, url, postedAt })));
+  }
+  if (path === '/local/queues') return json({ fanOut: ctx.fanOut.stats(), send: ctx.send.stats() });
+  return reply(404, 'application/json', JSON.stringify({ error: 'NotFound', message: `No route for GET ${path}` }));
+}

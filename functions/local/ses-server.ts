@@ -1,0 +1,306 @@
+/**
+ * A local stand-in for SES v1 (the `2010-12-01` Query API) that the real `@aws-sdk/client-ses` talks to
+ * over HTTP. Unlike aws-ses-v2-local it keeps every message's raw MIME byte for byte, so tests can
+ * check headers such as List-Unsubscribe. Messages persist in a folder and survive a restart.
+ *
+ * Query protocol: the SDK POSTs `application/x-www-form-urlencoded` (`Action=SendRawEmail&Version=…`,
+ * lists as `Name.member.N`, blobs base64) and reads `<ActionResponse><ActionResult>…` XML; errors are
+ * `<ErrorResponse><Error><Type/><Code/><Message/></Error>` with HTTP 400, and `Code` becomes the
+ * SDK error's `name`.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { buildMessageTemplate, personaliseMessage } from '../domain/delivery/mime';
+
+export interface LocalSesOptions {
+  dataDir: string;
+  /** 0 or omitted: an ephemeral port. */
+  port?: number;
+  /** Messages per second over a sliding 1 s window; omitted = unlimited. */
+  maxSendRate?: number;
+  /** Messages per sliding 24 h; omitted = unlimited. */
+  max24HourSend?: number;
+}
+
+export interface LocalSes {
+  /** `http://127.0.0.1:PORT`, for `new SESClient({ endpoint })`. */
+  endpoint: string;
+  port: number;
+  mailbox: LocalMailbox;
+  close(): Promise<void>;
+}
+
+/** What the mailbox knows about a stored message; `date` is when it was accepted (ISO 8601). */
+export interface StoredMessage {
+  id: string;
+  to: string[];
+  from: string;
+  subject: string;
+  date: string;
+}
+
+const XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024; // SES v1 limit for a raw message
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024; // base64 of 10 MB plus the other parameters
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+type Envelope = Pick<StoredMessage, 'to' | 'from' | 'subject'>;
+
+/** An error SES would answer with: becomes an `<ErrorResponse>` and, in the SDK, an error named `code`. */
+class SesFault extends Error {
+  constructor(readonly code: string, message: string, readonly status = 400) {
+    super(message);
+  }
+}
+
+/**
+ * Stored messages: `<dataDir>/<id>.eml` (the raw MIME) and `<id>.json` ({@link StoredMessage}).
+ * Ids start with the acceptance time in hex, so sorting ids sorts by time.
+ *
+ * @example
+ * const mailbox = new LocalMailbox('.data/mail');
+ * const last = mailbox.list().at(-1);
+ * const raw = last && mailbox.getRaw(last.id);
+ */
+export class LocalMailbox {
+  private readonly messages = new Map<string, StoredMessage>();
+  private sequence = 0;
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).sort();
+    for (const file of files) {
+      const meta = JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as StoredMessage;
+      if (existsSync(this.rawPath(meta.id))) this.messages.set(meta.id, meta);
+    }
+  }
+
+  /** All messages, oldest first, newest last. */
+  list(): StoredMessage[] {
+    return [...this.messages.values()];
+  }
+
+  get(id: string): StoredMessage | undefined {
+    return this.messages.get(id);
+  }
+
+  getRaw(id: string): Buffer | undefined {
+    return this.messages.has(id) ? readFileSync(this.rawPath(id)) : undefined;
+  }
+
+  /** Messages accepted at or after `since`. */
+  countSince(since: Date): number {
+    return this.list().filter((m) => new Date(m.date) >= since).length;
+  }
+
+  /** Stores a raw message exactly as received, with its envelope from {@link readEnvelope}. */
+  async add(raw: Buffer, envelope: Envelope, now = new Date()): Promise<StoredMessage> {
+    const id = `${now.getTime().toString(16).padStart(12, '0')}${(this.sequence++ & 0xffff).toString(16).padStart(4, '0')}-${randomUUID()}-000000`;
+    const meta: StoredMessage = { id, ...envelope, date: now.toISOString() };
+    await writeFile(this.rawPath(id), raw);
+    // Metadata last, via rename: a reload never sees metadata without its message.
+    await writeFile(join(this.dataDir, `${id}.json.tmp`), JSON.stringify(meta));
+    await rename(join(this.dataDir, `${id}.json.tmp`), join(this.dataDir, `${id}.json`));
+    this.messages.set(id, meta);
+    return meta;
+  }
+
+  async clear(): Promise<void> {
+    const ids = [...this.messages.keys()];
+    this.messages.clear();
+    await Promise.all(ids.flatMap((id) => [rm(this.rawPath(id), { force: true }), rm(join(this.dataDir, `${id}.json`), { force: true })]));
+  }
+
+  private rawPath(id: string): string {
+    return join(this.dataDir, `${id}.eml`);
+  }
+}
+
+/**
+ * Starts the local SES endpoint on 127.0.0.1.
+ *
+ * @example
+ * const ses = await startLocalSes({ dataDir: '.data/ses', maxSendRate: 14 });
+ * const client = new SESClient({ endpoint: ses.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+ * // … later
+ * await ses.close();
+ */
+export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes> {
+  const mailbox = new LocalMailbox(options.dataDir);
+  const recentSends: number[] = [];
+
+  // Sliding window: a send is refused when maxSendRate sends were accepted in the last 1000 ms.
+  function admit(now: number): void {
+    while (recentSends.length && recentSends[0] <= now - 1000) recentSends.shift();
+    if (options.maxSendRate !== undefined && recentSends.length >= options.maxSendRate) {
+      throw new SesFault('Throttling', 'Maximum sending rate exceeded.');
+    }
+    if (options.max24HourSend !== undefined && mailbox.countSince(new Date(now - DAY_MS)) + recentSends.length >= options.max24HourSend) {
+      throw new SesFault('Throttling', 'Daily message quota exceeded.');
+    }
+    recentSends.push(now); // counted before the async store, so concurrent requests see it
+  }
+
+  async function store(raw: Buffer, envelope: { destinations?: string[]; source?: string }): Promise<string> {
+    if (raw.length > MAX_MESSAGE_BYTES) throw new SesFault('MessageRejected', `Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${raw.length}'.`);
+    const described = await readEnvelope(raw, envelope);
+    admit(Date.now());
+    return (await mailbox.add(raw, described)).id;
+  }
+
+  const actions: Record<string, (params: URLSearchParams) => Promise<string>> = {
+    async SendRawEmail(params) {
+      const data = params.get('RawMessage.Data');
+      if (!data || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw new SesFault('InvalidParameterValue', 'RawMessage.Data must be non-empty base64.');
+      const destinations = members(params, 'Destinations');
+      const id = await store(Buffer.from(data, 'base64'), { destinations, source: params.get('Source') ?? undefined });
+      return `<MessageId>${id}</MessageId>`;
+    },
+    async SendEmail(params) {
+      const source = params.get('Source');
+      if (!source) throw new SesFault('InvalidParameterValue', 'Source is required.');
+      const [to, cc, bcc] = ['To', 'Cc', 'Bcc'].map((kind) => members(params, `Destination.${kind}Addresses`));
+      const id = await store(composeSimpleEmail(params, source, to, cc), { destinations: [...to, ...cc, ...bcc], source });
+      return `<MessageId>${id}</MessageId>`;
+    },
+    async GetSendQuota() {
+      // -1 means unlimited, as SES reports for Max24HourSend.
+      const sent = mailbox.countSince(new Date(Date.now() - DAY_MS));
+      return `<Max24HourSend>${num(options.max24HourSend ?? -1)}</Max24HourSend><MaxSendRate>${num(options.maxSendRate ?? -1)}</MaxSendRate><SentLast24Hours>${num(sent)}</SentLast24Hours>`;
+    },
+    async GetSendStatistics() {
+      // SES reports 15-minute buckets over the last two weeks.
+      const buckets = new Map<number, number>();
+      for (const m of mailbox.list()) {
+        const bucket = Math.floor(Date.parse(m.date) / 900_000) * 900_000;
+        if (bucket >= Date.now() - 14 * DAY_MS) buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+      }
+      const points = [...buckets].map(
+        ([t, n]) => `<member><Timestamp>${new Date(t).toISOString()}</Timestamp><DeliveryAttempts>${n}</DeliveryAttempts><Bounces>0</Bounces><Complaints>0</Complaints><Rejects>0</Rejects></member>`,
+      );
+      return `<SendDataPoints>${points.join('')}</SendDataPoints>`;
+    },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    try {
+      if (req.method !== 'POST') throw new SesFault('InvalidAction', 'Only POST is supported.', 405);
+      const params = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const action = params.get('Action');
+      if (!action) throw new SesFault('MissingAction', 'Action is required.');
+      const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
+      if (!run) throw new SesFault('InvalidAction', `Could not find operation ${action} for version 2010-12-01.`);
+      const result = await run(params);
+      send(res, 200, requestId, `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+    } catch (error) {
+      const fault = error instanceof SesFault ? error : new SesFault('InternalFailure', error instanceof Error ? error.message : String(error), 500);
+      const type = fault.status >= 500 ? 'Receiver' : 'Sender';
+      send(res, fault.status, requestId, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${fault.code}</Code><Message>${xml(fault.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    mailbox,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // The SDK keeps connections alive; without this close() waits for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** SendEmail's message, built with the same MIME code the service uses for raw sends. */
+function composeSimpleEmail(params: URLSearchParams, source: string, to: string[], cc: string[]): Buffer {
+  const text = params.get('Message.Body.Text.Data') ?? '';
+  const html = params.get('Message.Body.Html.Data') ?? `<pre>${xml(text)}</pre>`;
+  const named = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(source);
+  const replyTo = members(params, 'ReplyToAddresses');
+  try {
+    const template = buildMessageTemplate({
+      from: named ? { name: named[1], address: named[2] } : { address: source.trim() },
+      replyTo: replyTo.length ? replyTo.join(', ') : undefined,
+      subject: params.get('Message.Subject.Data') ?? '',
+      html,
+      text,
+      headers: cc.length ? { Cc: cc.join(', ') } : {},
+      placeholders: [],
+    });
+    const id = `${randomUUID()}@email.amazonses.com`;
+    return personaliseMessage(template, { to: to.length ? to.join(', ') : 'undisclosed-recipients:;', values: {}, messageId: id, date: new Date() });
+  } catch (error) {
+    throw new SesFault('InvalidParameterValue', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Recipients, sender and subject of a raw message. As in SES, `destinations` win over To/Cc/Bcc and
+ * `source` over From.
+ */
+async function readEnvelope(raw: Buffer, envelope: { destinations?: string[]; source?: string }): Promise<Envelope> {
+  const headers = await simpleParser(headerBlock(raw));
+  const to = envelope.destinations?.length ? envelope.destinations : [headers.to, headers.cc, headers.bcc].flatMap(addresses);
+  const from = envelope.source ?? headers.from?.text;
+  if (!from) throw new SesFault('InvalidParameterValue', "Missing required header 'From'.");
+  if (!to.length) throw new SesFault('InvalidParameterValue', 'Missing recipients: give Destinations or a To, Cc or Bcc header.');
+  return { to, from, subject: headers.subject ?? '' };
+}
+
+/** Query-protocol list `Name.member.1`, `Name.member.2`, … in order. */
+function members(params: URLSearchParams, name: string): string[] {
+  const prefix = `${name}.member.`;
+  return [...params]
+    .filter(([key]) => key.startsWith(prefix))
+    .sort(([a], [b]) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+    .map(([, value]) => value);
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  return [field ?? []].flat().flatMap((group) => group.value.flatMap((a) => (a.group ?? [a]).map((m) => m.address ?? '').filter(Boolean)));
+}
+
+/** The header section only: enough for the metadata, and cheap on large messages. */
+function headerBlock(raw: Buffer): Buffer {
+  const end = raw.indexOf('\r\n\r\n');
+  const lfEnd = raw.indexOf('\n\n');
+  const cut = end >= 0 ? end + 4 : lfEnd >= 0 ? lfEnd + 2 : raw.length;
+  return raw.subarray(0, cut);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) throw new SesFault('InvalidParameterValue', 'Request too large.', 413);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'x-amzn-requestid': requestId });
+  res.end(body);
+}
+
+function num(n: number): string {
+  return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,62 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SqsQueue } from '../adapters/sqs/sqs-queue';
+import { buildDeps, type AppDeps } from './deps';
+import { ConfigError, readConfig, type PressroomSecrets } from './config';
+
+/**
+ * The AWS wiring: the only place (with the local runner) that reads the environment and builds SDK
+ * clients. Clients live for the container; secrets are re-read at most every five minutes so a
+ * rotated key reaches warm functions without a deploy.
+ */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+let clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient; secrets: SecretsProvider } | undefined;
+let cached: { deps: AppDeps; secretJson: string } | undefined;
+
+function parseSecrets(json: string): PressroomSecrets {
+  const value = JSON.parse(json) as Record<string, unknown>;
+  const webhookSecrets = Array.isArray(value.webhookSecrets) ? value.webhookSecrets : [value.webhookSecret];
+  if (!webhookSecrets.every((s) => typeof s === 'string' && s) || typeof value.adminToken !== 'string' || typeof value.signingKeys !== 'string') {
+    throw new ConfigError('The Pressroom secret must hold webhookSecret (or webhookSecrets), adminToken and signingKeys');
+  }
+  return {
+    webhookSecrets: webhookSecrets as string[],
+    adminToken: value.adminToken,
+    signingKeys: value.signingKeys,
+    mastodonAccessToken: typeof value.mastodonAccessToken === 'string' ? value.mastodonAccessToken : undefined,
+  };
+}
+
+export async function awsDeps(): Promise<AppDeps> {
+  const env = process.env;
+  clients ??= {
+    dynamo: new DynamoDBClient({}),
+    ses: new SESClient({}),
+    sqs: new SQSClient({}),
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
+  };
+  const arn = env.PRESSROOM_SECRET_ARN;
+  if (!arn) throw new ConfigError('PRESSROOM_SECRET_ARN is not set');
+  const secretJson = await clients.secrets.get(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+  if (typeof secretJson !== 'string') throw new ConfigError('The Pressroom secret must be a JSON string');
+  if (cached?.secretJson === secretJson) return cached.deps;
+  const config = readConfig(env);
+  const deps = buildDeps({
+    config,
+    secrets: parseSecrets(secretJson),
+    dynamo: clients.dynamo,
+    ses: clients.ses,
+    fanOutQueue: new SqsQueue(clients.sqs, env.PRESSROOM_FANOUT_QUEUE_URL ?? ''),
+    sendQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SEND_QUEUE_URL ?? ''),
+    // NodejsFunction copies templates/ next to the bundle (see infra/functions.ts).
+    templatesDir: env.PRESSROOM_TEMPLATES_DIR ?? new URL('./templates', import.meta.url).pathname,
+  });
+  // Keep MIME templates across secret refreshes: they do not depend on secrets.
+  if (cached) deps.templates = cached.deps.templates;
+  cached = { deps, secretJson };
+  return deps;
+}

@@ -1,0 +1,96 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
+import type {
+  Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, Mailer, ReleaseStore, SendJob, SocialChannel,
+  SocialPostStore, SubscriberStore,
+} from '../domain/ports';
+import type { MessageTemplate } from '../domain/delivery/mime';
+import type { SenderIdentity } from '../domain/delivery/send-email';
+import { parseKeyring, type SigningKeyring } from '../domain/security/link-tokens';
+import { tableRef } from '../adapters/dynamodb/table';
+import { DynamoReleaseStore } from '../adapters/dynamodb/release-store';
+import { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-store';
+import { DynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
+import { DynamoSocialPostStore } from '../adapters/dynamodb/social-post-store';
+import { SesMailer } from '../adapters/ses/ses-mailer';
+import { MjmlRenderer } from '../adapters/render/mjml-renderer';
+import { MastodonChannel } from '../adapters/social/mastodon';
+import { ConfigError, type PressroomConfig, type PressroomSecrets } from './config';
+
+/** Everything the handlers need, built by one of the two wirings (aws.ts, local/runner.ts). */
+export interface AppDeps {
+  config: PressroomConfig;
+  releases: ReleaseStore;
+  subscribers: SubscriberStore;
+  deliveries: DeliveryStore;
+  socialPosts: SocialPostStore;
+  fanOutQueue: JobQueue<FanOutJob>;
+  sendQueue: JobQueue<SendJob>;
+  mailer: Mailer;
+  renderer: EmailRenderer;
+  clock: Clock;
+  keyring: SigningKeyring;
+  webhookSecrets: string[];
+  adminToken: string;
+  listIds: ReadonlySet<string>;
+  sender: SenderIdentity;
+  channels: ReadonlyMap<string, SocialChannel>;
+  templates: Map<string, MessageTemplate>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface CoreDepsInput {
+  config: PressroomConfig;
+  secrets: PressroomSecrets;
+  dynamo: DynamoDBClient;
+  ses: SESClient;
+  fanOutQueue: JobQueue<FanOutJob>;
+  sendQueue: JobQueue<SendJob>;
+  templatesDir: string;
+  /** Channels a runtime provides itself (the local channel); the real ones are built from config. */
+  extraChannels?: SocialChannel[];
+  clock?: Clock;
+}
+
+/** Builds social channels named in the configuration. */
+function buildChannels(config: PressroomConfig, secrets: PressroomSecrets, extra: SocialChannel[]): Map<string, SocialChannel> {
+  const channels = new Map(extra.map((c) => [c.name, c] as const));
+  for (const name of config.socialChannels) {
+    if (channels.has(name)) continue;
+    if (name === 'mastodon') {
+      if (!config.mastodonUrl || !secrets.mastodonAccessToken) {
+        throw new ConfigError('The mastodon channel needs PRESSROOM_MASTODON_URL and a Mastodon access token');
+      }
+      channels.set(name, new MastodonChannel({ instanceUrl: config.mastodonUrl, accessToken: secrets.mastodonAccessToken }));
+      continue;
+    }
+    throw new ConfigError(`Unknown social channel "${name}"`);
+  }
+  return channels;
+}
+
+/** The part of the wiring both runtimes share: adapters over the given clients and queues. */
+export function buildDeps(input: CoreDepsInput): AppDeps {
+  const { config, secrets } = input;
+  const table = tableRef(input.dynamo, config.tableName);
+  return {
+    config,
+    releases: new DynamoReleaseStore(table),
+    subscribers: new DynamoSubscriberStore(table),
+    deliveries: new DynamoDeliveryStore(table),
+    socialPosts: new DynamoSocialPostStore(table),
+    fanOutQueue: input.fanOutQueue,
+    sendQueue: input.sendQueue,
+    mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
+    renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
+    clock: input.clock ?? systemClock,
+    keyring: parseKeyring(secrets.signingKeys),
+    webhookSecrets: secrets.webhookSecrets,
+    adminToken: secrets.adminToken,
+    listIds: new Set(config.lists.keys()),
+    sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
+    channels: buildChannels(config, secrets, input.extraChannels ?? []),
+    templates: new Map(),
+  };
+}

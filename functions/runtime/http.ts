@@ -1,0 +1,92 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AuthenticationError, InvalidTokenError, NotFoundError, ValidationError } from '../domain/errors';
+import type { AppDeps } from './deps';
+import { logger } from './logger';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type DepsProvider = () => Promise<AppDeps>;
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+    body: JSON.stringify(body),
+  };
+}
+
+export function html(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      // Pages are self-contained: no scripts, no third-party resources.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
+      ...SECURITY_HEADERS,
+    },
+    body,
+  };
+}
+
+/** The request body as text, whatever API Gateway did to it. */
+export function bodyText(event: HttpEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Parses a JSON body, turning a syntax error into a 400 that says so. */
+export function jsonBody(event: HttpEvent): unknown {
+  return parseJson(bodyText(event));
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError([{ field: '(body)', message: `malformed JSON: ${(error as Error).message}` }], 'Invalid request');
+  }
+}
+
+/** The one place domain errors become HTTP answers. Unknown errors are logged and hidden. */
+export function errorResponse(error: unknown): HttpResult {
+  if (error instanceof ValidationError) return json(400, { error: error.name, message: 'Invalid request', issues: error.issues });
+  if (error instanceof AuthenticationError) return json(401, { error: 'Unauthorized', message: error.message });
+  if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
+  if (error instanceof InvalidTokenError) return json(400, { error: 'InvalidToken', message: 'This link is not valid.' });
+  logger.error('Unhandled error', { error: error as Error });
+  return json(500, { error: 'InternalError', message: 'Something went wrong; the error has been logged.' });
+}
+
+/**
+ * Wraps an HTTP route: resolves the dependencies, runs the route, and maps errors at the edge.
+ *
+ * @example
+ * export const makeHandler = (deps: DepsProvider) => httpHandler(deps, async (event, d) => json(200, { ok: true }));
+ */
+export function httpHandler(
+  getDeps: DepsProvider,
+  route: (event: HttpEvent, deps: AppDeps, context: Context) => Promise<HttpResult>,
+  onError: (error: unknown) => HttpResult = errorResponse,
+) {
+  return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
+    try {
+      return await route(event, await getDeps(), context);
+    } catch (error) {
+      return onError(error);
+    }
+  });
+}
+
+/** Lower-cased header lookup (API Gateway v2 already lower-cases; local callers may not). */
+export function header(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}

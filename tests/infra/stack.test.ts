@@ -1,0 +1,286 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
+import { Email } from '../../infra/email';
+import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+
+/**
+ * Synthesizes the real stack once, with the context defaults from cdk.json and real esbuild
+ * bundling of every handler, then checks the template against the table in routes.ts.
+ */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+// Not the default, so the assertion proves the context value reaches the event source mapping.
+const SEND_MAX_CONCURRENCY = 7;
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+let outdir: string;
+let stack: PressroomStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+/** Logical id of the function built for a handler module. */
+const functionId = (handler: string) => {
+  const fn = stack.functions.get(handler);
+  if (!fn) throw new Error(`no function for ${handler}`);
+  return stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+};
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** `{ 'Fn::GetAtt': [id, attr] }` or `{ Ref: id }` → id. */
+const refId = (value: any): string => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+/** Every IAM statement attached to the role of a handler's function. */
+const statementsOf = (handler: string) => {
+  const roleId = refId(resources[functionId(handler)].Properties.Role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: any) => refId(r) === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: any }>);
+};
+const actionsOf = (handler: string) => statementsOf(handler).flatMap((s) => [s.Action].flat());
+
+beforeAll(() => {
+  const started = Date.now();
+  // Our own output folder, removed afterwards: the bundles weigh tens of MB per run.
+  outdir = mkdtempSync(join(tmpdir(), 'pressroom-infra-'));
+  const app = new App({ outdir, context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY } });
+  stack = new PressroomStack(app, 'PressroomTest', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  console.info(`infra: synthesized PressroomTest (bundling ${stack.functions.size} functions) in ${Date.now() - started} ms`);
+}, 240_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('HTTP API', () => {
+  it('has one route per routes.ts entry', () => {
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('backs each route with the function of its handler, one integration per handler', () => {
+    const integrationOf = (routeKey: string) => {
+      const [, route] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey)!;
+      const [, integrationRef] = route.Properties.Target['Fn::Join'][1];
+      return resources[refId(integrationRef)];
+    };
+    for (const route of routes) {
+      const integration = integrationOf(`${route.method} ${route.path}`);
+      expect(refId(integration.Properties.IntegrationUri)).toBe(functionId(route.handler));
+    }
+    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(new Set(routes.map((r) => r.handler)).size);
+    expect(integrationOf('GET /unsubscribe/{token}')).toBe(integrationOf('POST /unsubscribe/{token}'));
+  });
+});
+
+describe('functions', () => {
+  const handlers = new Set([...routes, ...queueConsumers, ...schedules].map((e) => e.handler));
+
+  it('builds exactly one Node.js 22 arm64 function per handler module', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(handlers.size);
+    for (const handler of handlers) {
+      const props = resources[functionId(handler)].Properties;
+      expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, TracingConfig: { Mode: 'Active' } });
+      expect(props.Handler).toBe('index.handler');
+    }
+  });
+
+  it('gives fan-out 60 s and every other function 30 s', () => {
+    for (const handler of handlers) {
+      expect(resources[functionId(handler)].Properties.Timeout, handler).toBe(handler === 'fan-out' ? 60 : 30);
+    }
+  });
+
+  it('passes every variable the runtime config reads', () => {
+    const expected = [
+      'PRESSROOM_TABLE_NAME',
+      'PRESSROOM_FANOUT_QUEUE_URL',
+      'PRESSROOM_SEND_QUEUE_URL',
+      'PRESSROOM_SECRET_ARN',
+      'PRESSROOM_PUBLIC_URL',
+      'PRESSROOM_FROM',
+      'PRESSROOM_SES_CONFIGURATION_SET',
+      'PRESSROOM_LISTS',
+      'PRESSROOM_SOCIAL_CHANNELS',
+      'PRESSROOM_MASTODON_URL',
+      'POWERTOOLS_SERVICE_NAME',
+      'NODE_OPTIONS',
+    ];
+    for (const handler of handlers) {
+      const variables = resources[functionId(handler)].Properties.Environment.Variables;
+      expect(Object.keys(variables).sort()).toEqual([...expected].sort());
+      expect(variables).toMatchObject({
+        PRESSROOM_FROM: cdkJson.context.from,
+        PRESSROOM_LISTS: cdkJson.context.lists,
+        POWERTOOLS_SERVICE_NAME: 'pressroom',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('defaults the public URL to the HTTP API endpoint', () => {
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0];
+    const variables = resources[functionId('unsubscribe')].Properties.Environment.Variables;
+    expect(variables.PRESSROOM_PUBLIC_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+  });
+
+  it('keeps logs for a month', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', handlers.size);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('least privilege', () => {
+  const queueArnOf = (name: string) => {
+    const { handler } = queueConsumers.find((c) => c.queue === name)!;
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.FunctionName) === functionId(handler))!;
+    return refId(mapping.Properties.EventSourceArn);
+  };
+  const sendersTo = (name: string) =>
+    [...stack.functions.keys()].filter((handler) =>
+      statementsOf(handler).some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => refId(r) === queueArnOf(name))),
+    );
+
+  it('lets only publish-release enqueue fan-out jobs and only fan-out enqueue sends', () => {
+    expect(sendersTo('fan-out')).toEqual(['publish-release']);
+    expect(sendersTo('send')).toEqual(['fan-out']);
+  });
+
+  it('lets only the send consumer send email', () => {
+    const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).some((a) => a.startsWith('ses:')));
+    expect(senders).toEqual(['send-email']);
+    expect(actionsOf('send-email')).toContain('ses:SendRawEmail');
+  });
+
+  it('lets every function use the table and read the secret', () => {
+    for (const handler of stack.functions.keys()) {
+      expect(actionsOf(handler)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
+    }
+  });
+});
+
+describe('queues', () => {
+  const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+
+  it('subscribes each consumer to its own queue with partial batch failures', () => {
+    expect(mappings()).toHaveLength(queueConsumers.length);
+    for (const { handler } of queueConsumers) {
+      const mapping = mappings().find((m) => refId(m.FunctionName) === functionId(handler));
+      expect(mapping, handler).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    }
+    expect(new Set(mappings().map((m) => refId(m.EventSourceArn))).size).toBe(queueConsumers.length);
+  });
+
+  it('caps the send consumer at the configured concurrency', () => {
+    const send = mappings().find((m) => refId(m.FunctionName) === functionId('send-email'));
+    expect(send?.ScalingConfig).toEqual({ MaximumConcurrency: SEND_MAX_CONCURRENCY });
+    for (const m of mappings()) expect(m.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps messages invisible for at least six times the consumer timeout', () => {
+    for (const m of mappings()) {
+      const queue = resources[refId(m.EventSourceArn)].Properties;
+      const timeout = resources[refId(m.FunctionName)].Properties.Timeout as number;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
+  it('gives each queue an encrypted DLQ after five receives, with an alarm on it', () => {
+    for (const m of mappings()) {
+      const queue = resources[refId(m.EventSourceArn)].Properties;
+      expect(queue.RedrivePolicy.maxReceiveCount).toBe(5);
+      expect(queue.SqsManagedSseEnabled).toBe(true);
+      const dlqId = refId(queue.RedrivePolicy.deadLetterTargetArn);
+      expect(resources[dlqId]).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } });
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === dlqId));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0][1].Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('refuses plain HTTP on every queue', () => {
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2);
+    template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('invokes each scheduled handler at its rate', () => {
+    const found = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    expect(found).toHaveLength(schedules.length);
+    for (const entry of schedules) {
+      const schedule = found.find((s) => refId(s.Target.Arn) === functionId(entry.handler));
+      expect(schedule?.ScheduleExpression).toBe(entry.rate);
+    }
+    expect(found.map((s) => s.ScheduleExpression)).toContain('rate(1 minute)');
+  });
+});
+
+describe('storage, secret and email', () => {
+  it('has the single table with its keys, GSI, TTL and point-in-time recovery, retained', () => {
+    const [[, table], ...others] = ofType('AWS::DynamoDB::Table');
+    expect(others).toHaveLength(0);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+    );
+  });
+
+  it('generates the admin token and leaves the other secret keys as placeholders', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const [[, secret]] = ofType('AWS::SecretsManager::Secret');
+    const generate = secret.Properties.GenerateSecretString;
+    expect(generate.GenerateStringKey).toBe('adminToken');
+    expect(Object.keys(JSON.parse(generate.SecretStringTemplate)).sort()).toEqual(['mastodonAccessToken', 'signingKeys', 'webhookSecret']);
+  });
+
+  it('has an SES configuration set and no identity unless a domain is given', () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const [configSetId] = ofType('AWS::SES::ConfigurationSet')[0];
+    expect(resources[functionId('send-email')].Properties.Environment.Variables.PRESSROOM_SES_CONFIGURATION_SET).toEqual({ Ref: configSetId });
+  });
+
+  it('creates a domain identity tied to the configuration set when sesIdentityDomain is set', () => {
+    const emailStack = new Stack(new App({ builtinCloudFormationValidation: false }), 'EmailOnly', { env: { region: 'us-east-1' } });
+    new Email(emailStack, 'Email', { from: 'News <news@example.org>', identityDomain: 'example.org' });
+    const email = Template.fromStack(emailStack);
+    email.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.org',
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+  });
+});
