@@ -3,7 +3,8 @@
  * the domain only ever sees these interfaces, handed in as arguments.
  */
 import type { Release, RenderedEmail, SendStatus } from './release/release';
-import type { Subscriber } from './subscriber/subscriber';
+import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber/subscriber';
+import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';
 import type { SocialPost, SocialPostResult, SocialSummary } from './social/social-post';
 
@@ -32,14 +33,71 @@ export interface ReleaseStore {
   getWebhookRelease(webhookId: string): Promise<string | undefined>;
 }
 
+export interface MembershipChange {
+  listId: string;
+  status: MembershipStatus;
+}
+
+export interface MemberSummary {
+  subscriberId: string;
+  listId: string;
+  status: MembershipStatus;
+  changedAt: string;
+}
+
 export interface SubscriberStore {
   /** Adds or finds the subscriber for a normalised address and confirms them on the given lists. */
   addConfirmed(email: string, lists: string[], now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
+  /**
+   * Adds or finds the subscriber and marks the given lists pending (double opt-in), leaving lists
+   * they are already confirmed on as they are.
+   */
+  addPending(email: string, lists: string[], language: string | undefined, now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
   get(subscriberId: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
-  /** One page of confirmed members of a list, in a stable order; pass the returned cursor to continue. */
+  /** One page of confirmed, mailable members of a list, in a stable order; pass the cursor to continue. */
   pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ subscriberIds: string[]; cursor?: string }>;
+  /** One page of every member of a list whatever their status (exports, counts). */
+  pageMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
+  /** Pending memberships that started before `before` (unconfirmed sign-ups to purge). */
+  pagePendingBefore(before: Date, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
   unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void>;
+  /** Sets several memberships at once; a membership that does not exist is created. */
+  setMemberships(subscriberId: string, changes: MembershipChange[], now: Date): Promise<void>;
+  /** Removes a membership record entirely (purging an unconfirmed sign-up). */
+  removeMembership(subscriberId: string, listId: string): Promise<void>;
+  /** Stops all mail to the subscriber; fan-outs skip them at once. */
+  suppress(subscriberId: string, reason: SuppressionReason, now: Date): Promise<void>;
+  /** Lifts suppression after a fresh double opt-in; confirmed memberships become mailable again. */
+  unsuppress(subscriberId: string, now: Date): Promise<void>;
+  /** Counts one more transient bounce in a row and returns the new count. */
+  recordTransientBounce(subscriberId: string, now: Date): Promise<number>;
+  resetTransientBounces(subscriberId: string): Promise<void>;
+  /**
+   * Takes the right to send a confirmation email: true at most once per `minIntervalMs` per subscriber.
+   */
+  claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean>;
+  /** Deletes the subscriber's personal data: profile, memberships and the address lookup. */
+  erase(subscriberId: string): Promise<void>;
+}
+
+export interface ListStore {
+  all(): Promise<MailingList[]>;
+  get(id: string): Promise<MailingList | undefined>;
+  /** Creates a list; false when the id is taken. */
+  create(list: MailingList): Promise<boolean>;
+  update(id: string, changes: ListChanges, now: Date): Promise<MailingList | undefined>;
+}
+
+/** Addresses that stay suppressed after their subscriber was erased, kept as keyed hashes only. */
+export interface AddressBlocklist {
+  isBlocked(email: string): Promise<boolean>;
+  block(email: string, reason: SuppressionReason, now: Date): Promise<void>;
+}
+
+export interface RateLimiter {
+  /** Counts one event for `key`; false when `limit` events already happened in the current window. */
+  consume(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
 }
 
 export type ClaimOutcome = 'claimed' | 'done' | 'busy';

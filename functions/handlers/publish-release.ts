@@ -1,4 +1,5 @@
 import { publishRelease } from '../domain/release/publish-release';
+import { activeListIds } from '../domain/lists/mailing-list';
 import { verifyWebhook } from '../domain/security/standard-webhooks';
 import { awsDeps } from '../runtime/aws';
 import { bodyText, header, httpHandler, json, parseJson, type DepsProvider } from '../runtime/http';
@@ -16,7 +17,7 @@ export const makeHandler = (getDeps: DepsProvider) =>
     );
     const result = await publishRelease(
       { body: parseJson(body), webhookId },
-      { ...deps, lists: deps.listIds, socialChannels: [...deps.channels.keys()] },
+      { ...deps, lists: activeListIds(await deps.lists.all()), socialChannels: [...deps.channels.keys()] },
     );
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status });
   });

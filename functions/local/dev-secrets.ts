@@ -18,8 +18,9 @@ export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
     webhookSecret: stored.webhookSecret ?? `whsec_${randomBytes(32).toString('base64')}`,
     adminToken: stored.adminToken ?? randomBytes(24).toString('base64url'),
     signingKeys: stored.signingKeys ?? `dev1:${randomBytes(32).toString('base64')}`,
+    addressHashKey: stored.addressHashKey ?? randomBytes(32).toString('base64'),
   };
-  if (!existsSync(file)) {
+  if (JSON.stringify(stored) !== JSON.stringify(generated)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   }
@@ -27,6 +28,7 @@ export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
     webhookSecrets: [env.PRESSROOM_WEBHOOK_SECRET || generated.webhookSecret],
     adminToken: env.PRESSROOM_ADMIN_TOKEN || generated.adminToken,
     signingKeys: env.PRESSROOM_SIGNING_KEYS || generated.signingKeys,
+    addressHashKey: env.PRESSROOM_ADDRESS_HASH_KEY || generated.addressHashKey,
     mastodonAccessToken: env.PRESSROOM_MASTODON_TOKEN || undefined,
   };
 }

@@ -5,6 +5,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { FanOutJob, SendJob } from '../domain/ports';
 import { LocalChannel } from '../adapters/social/local-channel';
+import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildDeps, type AppDeps } from '../runtime/deps';
 import { queueConsumers, routes, schedules } from '../runtime/routes';
@@ -119,6 +120,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     extraChannels: [social],
   });
+
+  await seedLists(config.lists, deps.lists, deps.clock.now());
 
   const scheduler = new LocalScheduler({ logger: log });
   for (const schedule of schedules) {

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SqsQueue } from '../adapters/sqs/sqs-queue';
+import { seedLists } from '../domain/lists/seed-lists';
 import { buildDeps, type AppDeps } from './deps';
 import { ConfigError, readConfig, type PressroomSecrets } from './config';
 
@@ -20,13 +21,19 @@ let cached: { deps: AppDeps; secretJson: string } | undefined;
 function parseSecrets(json: string): PressroomSecrets {
   const value = JSON.parse(json) as Record<string, unknown>;
   const webhookSecrets = Array.isArray(value.webhookSecrets) ? value.webhookSecrets : [value.webhookSecret];
-  if (!webhookSecrets.every((s) => typeof s === 'string' && s) || typeof value.adminToken !== 'string' || typeof value.signingKeys !== 'string') {
-    throw new ConfigError('The Pressroom secret must hold webhookSecret (or webhookSecrets), adminToken and signingKeys');
+  const strings = ['adminToken', 'signingKeys', 'addressHashKey'] as const;
+  if (!webhookSecrets.every((s) => typeof s === 'string' && s) || strings.some((k) => typeof value[k] !== 'string')) {
+    throw new ConfigError('The Pressroom secret must hold webhookSecret (or webhookSecrets), adminToken, signingKeys and addressHashKey');
+  }
+  // Unlike signing keys this one can never rotate (old hashes must keep matching): insist it is strong.
+  if (Buffer.from(value.addressHashKey as string, 'base64').length < 32) {
+    throw new ConfigError('addressHashKey must be at least 32 random bytes, base64');
   }
   return {
     webhookSecrets: webhookSecrets as string[],
-    adminToken: value.adminToken,
-    signingKeys: value.signingKeys,
+    adminToken: value.adminToken as string,
+    signingKeys: value.signingKeys as string,
+    addressHashKey: value.addressHashKey as string,
     mastodonAccessToken: typeof value.mastodonAccessToken === 'string' ? value.mastodonAccessToken : undefined,
   };
 }
@@ -57,6 +64,7 @@ export async function awsDeps(): Promise<AppDeps> {
   });
   // Keep MIME templates across secret refreshes: they do not depend on secrets.
   if (cached) deps.templates = cached.deps.templates;
+  else await seedLists(config.lists, deps.lists, deps.clock.now());
   cached = { deps, secretJson };
   return deps;
 }

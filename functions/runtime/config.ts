@@ -9,7 +9,7 @@ export interface PressroomConfig {
   publicUrl: string;
   from: { name?: string; address: string };
   replyTo?: string;
-  /** List id → display name. */
+  /** Lists created at start-up when missing (id → display name); staff manage them afterwards. */
   lists: Map<string, string>;
   socialChannels: string[];
   mastodonUrl?: string;
@@ -24,6 +24,8 @@ export interface PressroomSecrets {
   adminToken: string;
   /** `kid:base64,kid2:base64`, first signs. */
   signingKeys: string;
+  /** base64 key for the keyed hashes that keep erased addresses suppressed; never rotate it. */
+  addressHashKey: string;
   mastodonAccessToken?: string;
 }
 

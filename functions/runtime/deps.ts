@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type {
-  Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, Mailer, ReleaseStore, SendJob, SocialChannel,
-  SocialPostStore, SubscriberStore,
+  AddressBlocklist, Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, ListStore, Mailer, RateLimiter, ReleaseStore,
+  SendJob, SocialChannel, SocialPostStore, SubscriberStore,
 } from '../domain/ports';
 import type { MessageTemplate } from '../domain/delivery/mime';
 import type { SenderIdentity } from '../domain/delivery/send-email';
@@ -12,6 +12,9 @@ import { DynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-store';
 import { DynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
 import { DynamoSocialPostStore } from '../adapters/dynamodb/social-post-store';
+import { DynamoListStore } from '../adapters/dynamodb/list-store';
+import { DynamoAddressBlocklist } from '../adapters/dynamodb/address-blocklist';
+import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import { MjmlRenderer } from '../adapters/render/mjml-renderer';
 import { MastodonChannel } from '../adapters/social/mastodon';
@@ -24,6 +27,9 @@ export interface AppDeps {
   subscribers: SubscriberStore;
   deliveries: DeliveryStore;
   socialPosts: SocialPostStore;
+  lists: ListStore;
+  blocklist: AddressBlocklist;
+  rateLimiter: RateLimiter;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   mailer: Mailer;
@@ -32,7 +38,6 @@ export interface AppDeps {
   keyring: SigningKeyring;
   webhookSecrets: string[];
   adminToken: string;
-  listIds: ReadonlySet<string>;
   sender: SenderIdentity;
   channels: ReadonlyMap<string, SocialChannel>;
   templates: Map<string, MessageTemplate>;
@@ -80,6 +85,9 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     subscribers: new DynamoSubscriberStore(table),
     deliveries: new DynamoDeliveryStore(table),
     socialPosts: new DynamoSocialPostStore(table),
+    lists: new DynamoListStore(table),
+    blocklist: new DynamoAddressBlocklist(table, Buffer.from(secrets.addressHashKey, 'base64')),
+    rateLimiter: new DynamoRateLimiter(table),
     fanOutQueue: input.fanOutQueue,
     sendQueue: input.sendQueue,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
@@ -88,7 +96,6 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     keyring: parseKeyring(secrets.signingKeys),
     webhookSecrets: secrets.webhookSecrets,
     adminToken: secrets.adminToken,
-    listIds: new Set(config.lists.keys()),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
     channels: buildChannels(config, secrets, input.extraChannels ?? []),
     templates: new Map(),

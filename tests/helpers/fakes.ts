@@ -3,11 +3,12 @@
  * adapters against the local emulators instead.
  */
 import type {
-  ClaimOutcome, Clock, DeliveryStore, FanOutJob, JobQueue, Mailer, OutgoingEmail, ReleaseStore, SendJob, SocialChannel,
-  SocialPostStore, SubscriberStore,
+  AddressBlocklist, ClaimOutcome, Clock, DeliveryStore, FanOutJob, JobQueue, ListStore, Mailer, MemberSummary, MembershipChange,
+  OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore,
 } from '../../functions/domain/ports';
+import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
 import type { Release, RenderedEmail, SendStatus } from '../../functions/domain/release/release';
-import { MembershipStatus, type Subscriber } from '../../functions/domain/subscriber/subscriber';
+import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 
@@ -60,17 +61,34 @@ export class MemoryReleaseStore implements ReleaseStore {
 export class MemorySubscriberStore implements SubscriberStore {
   subscribers = new Map<string, Subscriber>();
   private next = 1;
-  async addConfirmed(email: string, lists: string[], now: Date) {
-    let subscriber = [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+  private find(email: string) {
+    return [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+  }
+  private ensure(email: string, language: string | undefined, now: Date) {
+    let subscriber = this.find(email);
     const created = !subscriber;
     if (!subscriber) {
-      subscriber = { id: `sub-${this.next++}`, email, createdAt: now.toISOString(), memberships: [] };
+      subscriber = { id: `sub-${this.next++}`, email, language, createdAt: now.toISOString(), memberships: [] };
       this.subscribers.set(subscriber.id, subscriber);
     }
+    return { subscriber, created };
+  }
+  private set(subscriber: Subscriber, listId: string, status: MembershipStatus, now: Date) {
+    const m = subscriber.memberships.find((x) => x.listId === listId);
+    if (m) Object.assign(m, { status, changedAt: now.toISOString() });
+    else subscriber.memberships.push({ listId, status, changedAt: now.toISOString() });
+  }
+  async addConfirmed(email: string, lists: string[], now: Date) {
+    const { subscriber, created } = this.ensure(email, undefined, now);
+    for (const listId of lists) this.set(subscriber, listId, MembershipStatus.Confirmed, now);
+    return { subscriber: structuredClone(subscriber), created };
+  }
+  async addPending(email: string, lists: string[], language: string | undefined, now: Date) {
+    const { subscriber, created } = this.ensure(email, language, now);
+    if (language) subscriber.language = language;
     for (const listId of lists) {
-      const m = subscriber.memberships.find((x) => x.listId === listId);
-      if (m) m.status = MembershipStatus.Confirmed;
-      else subscriber.memberships.push({ listId, status: MembershipStatus.Confirmed, changedAt: now.toISOString() });
+      const confirmed = subscriber.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed);
+      if (!confirmed || subscriber.suppressedAt) this.set(subscriber, listId, MembershipStatus.Pending, now);
     }
     return { subscriber: structuredClone(subscriber), created };
   }
@@ -79,23 +97,119 @@ export class MemorySubscriberStore implements SubscriberStore {
     return s && structuredClone(s);
   }
   async findByEmail(email: string) {
-    return [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+    const s = this.find(email);
+    return s && structuredClone(s);
   }
   async pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number) {
     const ids = [...this.subscribers.values()]
-      .filter((s) => s.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed))
+      .filter((s) => !s.suppressedAt && s.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed))
       .map((s) => s.id)
       .sort();
     const start = cursor ? Number(cursor) : 0;
     const page = ids.slice(start, start + limit);
     return { subscriberIds: page, cursor: start + limit < ids.length ? String(start + limit) : undefined };
   }
+  private pageOf(members: MemberSummary[], cursor: string | undefined, limit: number) {
+    const start = cursor ? Number(cursor) : 0;
+    return { members: members.slice(start, start + limit), cursor: start + limit < members.length ? String(start + limit) : undefined };
+  }
+  private allMembers(): MemberSummary[] {
+    return [...this.subscribers.values()].flatMap((s) => s.memberships.map((m) => ({ subscriberId: s.id, ...m })));
+  }
+  async pageMembers(listId: string, cursor: string | undefined, limit: number) {
+    return this.pageOf(this.allMembers().filter((m) => m.listId === listId), cursor, limit);
+  }
+  async pagePendingBefore(before: Date, cursor: string | undefined, limit: number) {
+    const at = before.toISOString();
+    return this.pageOf(this.allMembers().filter((m) => m.status === MembershipStatus.Pending && m.changedAt < at), cursor, limit);
+  }
   async unsubscribe(subscriberId: string, listId: string, now: Date) {
     const m = this.subscribers.get(subscriberId)?.memberships.find((x) => x.listId === listId);
     if (m) Object.assign(m, { status: MembershipStatus.Unsubscribed, changedAt: now.toISOString() });
   }
-  suppress(subscriberId: string, now: Date) {
-    this.subscribers.get(subscriberId)!.suppressedAt = now.toISOString();
+  async setMemberships(subscriberId: string, changes: MembershipChange[], now: Date) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) for (const c of changes) this.set(s, c.listId, c.status, now);
+  }
+  async removeMembership(subscriberId: string, listId: string) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) s.memberships = s.memberships.filter((m) => m.listId !== listId);
+  }
+  async suppress(subscriberId: string, reason: SuppressionReason, now: Date) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) Object.assign(s, { suppressedAt: now.toISOString(), suppressionReason: reason });
+  }
+  async unsuppress(subscriberId: string) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) Object.assign(s, { suppressedAt: undefined, suppressionReason: undefined, transientBounces: undefined });
+  }
+  async recordTransientBounce(subscriberId: string) {
+    const s = this.subscribers.get(subscriberId)!;
+    s.transientBounces = (s.transientBounces ?? 0) + 1;
+    return s.transientBounces;
+  }
+  async resetTransientBounces(subscriberId: string) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) s.transientBounces = undefined;
+  }
+  async claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number) {
+    const s = this.subscribers.get(subscriberId);
+    if (!s) return false;
+    if (s.confirmationSentAt && new Date(s.confirmationSentAt).getTime() > now.getTime() - minIntervalMs) return false;
+    s.confirmationSentAt = now.toISOString();
+    return true;
+  }
+  async erase(subscriberId: string) {
+    this.subscribers.delete(subscriberId);
+  }
+}
+
+export class MemoryListStore implements ListStore {
+  lists = new Map<string, MailingList>();
+  constructor(initial: Partial<MailingList>[] = []) {
+    for (const l of initial) {
+      const at = '2026-01-01T00:00:00.000Z';
+      this.lists.set(l.id!, { name: l.id!, public: true, archived: false, createdAt: at, updatedAt: at, ...l } as MailingList);
+    }
+  }
+  async all() {
+    return [...this.lists.values()].map((l) => ({ ...l }));
+  }
+  async get(id: string) {
+    const l = this.lists.get(id);
+    return l && { ...l };
+  }
+  async create(list: MailingList) {
+    if (this.lists.has(list.id)) return false;
+    this.lists.set(list.id, { ...list });
+    return true;
+  }
+  async update(id: string, changes: ListChanges, now: Date) {
+    const l = this.lists.get(id);
+    if (!l) return undefined;
+    Object.assign(l, changes, { updatedAt: now.toISOString() });
+    return { ...l };
+  }
+}
+
+export class MemoryBlocklist implements AddressBlocklist {
+  blocked = new Set<string>();
+  async isBlocked(email: string) {
+    return this.blocked.has(email.toLowerCase());
+  }
+  async block(email: string) {
+    this.blocked.add(email.toLowerCase());
+  }
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  counts = new Map<string, number>();
+  async consume(key: string, limit: number, windowMs: number, now: Date) {
+    const k = `${key}#${Math.floor(now.getTime() / windowMs)}`;
+    const n = this.counts.get(k) ?? 0;
+    if (n >= limit) return false;
+    this.counts.set(k, n + 1);
+    return true;
   }
 }
 

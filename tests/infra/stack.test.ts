@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, type AppProps } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
@@ -16,10 +16,16 @@ import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 // Not the default, so the assertion proves the context value reaches the event source mapping.
 const SEND_MAX_CONCURRENCY = 7;
+// An optional key, set to prove it reaches the functions (unset keys must not).
+const POSTAL_ADDRESS = '1 Test Street, Testville';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
-let outdir: string;
+// Every app synthesizes into this folder, removed afterwards: the bundles weigh tens of MB per run.
+const outRoot = mkdtempSync(join(tmpdir(), 'pressroom-infra-'));
+let apps = 0;
+const newApp = (props: AppProps = {}) => new App({ outdir: join(outRoot, `app-${apps++}`), ...props });
+
 let stack: PressroomStack;
 let template: Template;
 let resources: Record<string, Resource>;
@@ -44,9 +50,7 @@ const actionsOf = (handler: string) => statementsOf(handler).flatMap((s) => [s.A
 
 beforeAll(() => {
   const started = Date.now();
-  // Our own output folder, removed afterwards: the bundles weigh tens of MB per run.
-  outdir = mkdtempSync(join(tmpdir(), 'pressroom-infra-'));
-  const app = new App({ outdir, context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY } });
+  const app = newApp({ context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY, postalAddress: POSTAL_ADDRESS } });
   stack = new PressroomStack(app, 'PressroomTest', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
@@ -54,7 +58,7 @@ beforeAll(() => {
 }, 240_000);
 
 afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  rmSync(outRoot, { recursive: true, force: true });
 });
 
 describe('HTTP API', () => {
@@ -108,6 +112,7 @@ describe('functions', () => {
       'PRESSROOM_LISTS',
       'PRESSROOM_SOCIAL_CHANNELS',
       'PRESSROOM_MASTODON_URL',
+      'PRESSROOM_POSTAL_ADDRESS',
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
     ];
@@ -117,6 +122,7 @@ describe('functions', () => {
       expect(variables).toMatchObject({
         PRESSROOM_FROM: cdkJson.context.from,
         PRESSROOM_LISTS: cdkJson.context.lists,
+        PRESSROOM_POSTAL_ADDRESS: POSTAL_ADDRESS,
         POWERTOOLS_SERVICE_NAME: 'pressroom',
         NODE_OPTIONS: '--enable-source-maps',
       });
@@ -250,12 +256,20 @@ describe('storage, secret and email', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
     expect(table.Properties.AttributeDefinitions).toEqual(
-      expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
     );
   });
 
@@ -264,7 +278,7 @@ describe('storage, secret and email', () => {
     const [[, secret]] = ofType('AWS::SecretsManager::Secret');
     const generate = secret.Properties.GenerateSecretString;
     expect(generate.GenerateStringKey).toBe('adminToken');
-    expect(Object.keys(JSON.parse(generate.SecretStringTemplate)).sort()).toEqual(['mastodonAccessToken', 'signingKeys', 'webhookSecret']);
+    expect(Object.keys(JSON.parse(generate.SecretStringTemplate)).sort()).toEqual(['addressHashKey', 'mastodonAccessToken', 'signingKeys', 'webhookSecret']);
   });
 
   it('has an SES configuration set and no identity unless a domain is given', () => {
@@ -275,12 +289,38 @@ describe('storage, secret and email', () => {
   });
 
   it('creates a domain identity tied to the configuration set when sesIdentityDomain is set', () => {
-    const emailStack = new Stack(new App({ builtinCloudFormationValidation: false }), 'EmailOnly', { env: { region: 'us-east-1' } });
+    const emailStack = new Stack(newApp({ builtinCloudFormationValidation: false }), 'EmailOnly', { env: { region: 'us-east-1' } });
     new Email(emailStack, 'Email', { from: 'News <news@example.org>', identityDomain: 'example.org' });
     const email = Template.fromStack(emailStack);
     email.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'example.org',
       ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
     });
+  });
+});
+
+describe('configuration from context', () => {
+  const configWith = (overrides: Record<string, unknown>) =>
+    configFromContext(newApp({ context: { ...cdkJson.context, ...overrides } }).node);
+
+  it('treats empty strings as unset and strips a trailing slash from publicUrl', () => {
+    expect(configWith({}).publicUrl).toBeUndefined();
+    expect(configWith({}).optional).toEqual({});
+    expect(configWith({ publicUrl: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
+    expect(configWith({ postalAddress: '1 Main St' }).optional).toEqual({ postalAddress: '1 Main St' });
+    expect(configWith({ socialChannels: '' }).socialChannels).toBe('');
+    expect(() => configWith({ from: '' })).toThrow(/Missing context value "from"/);
+  });
+
+  it('refuses a send concurrency outside what SQS event sources accept', () => {
+    expect(() => configWith({ sendMaxConcurrency: 1 })).toThrow(/2 to 1000/);
+    expect(configWith({ sendMaxConcurrency: '5' }).sendMaxConcurrency).toBe(5);
+  });
+
+  it('warns at synth time only while the postal address is unset', () => {
+    Annotations.fromStack(stack).hasNoWarning('/PressroomTest', Match.stringLikeRegexp('postalAddress'));
+    const bare = newApp({ builtinCloudFormationValidation: false, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+    const unset = new PressroomStack(bare, 'NoAddress', { env: { region: 'us-east-1' }, config: configFromContext(bare.node) });
+    Annotations.fromStack(unset).hasWarning('/NoAddress', Match.stringLikeRegexp('postalAddress'));
   });
 });

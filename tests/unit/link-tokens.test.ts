@@ -17,7 +17,7 @@ describe('link tokens', () => {
 
   it('round-trips the claims it signed', () => {
     const token = signToken(claims, keyring);
-    expect(verifyToken(token, TokenPurpose.Unsubscribe, keyring, now)).toEqual({ ...claims, expiresAt: undefined });
+    expect(verifyToken(token, TokenPurpose.Unsubscribe, keyring, now)).toEqual({ ...claims, lists: undefined, expiresAt: undefined });
   });
 
   it('is URL-safe so it can sit in a path segment', () => {
@@ -48,7 +48,7 @@ describe('link tokens', () => {
   });
 
   it('rejects a token minted for another purpose', () => {
-    const other = signToken({ ...claims, purpose: 'confirm' as never }, keyring);
+    const other = signToken({ ...claims, purpose: TokenPurpose.Preferences }, keyring);
     expect(() => verifyToken(other, TokenPurpose.Unsubscribe, keyring, now)).toThrow(/wrong purpose/);
   });
 
@@ -75,5 +75,34 @@ describe('link tokens', () => {
     expect(() => parseKeyring('k1:c2hvcnQ=')).toThrow(/32 bytes/);
     expect(() => parseKeyring('')).toThrow(/No signing keys/);
     expect(() => parseKeyring(`bad kid:${key()}`)).toThrow(/must match/);
+  });
+});
+
+describe('link tokens for each purpose', () => {
+  const keyring = parseKeyring(`k1:${key()}`);
+
+  it('a confirmation token carries its lists and expires', () => {
+    const token = signToken({ purpose: TokenPurpose.Confirm, subscriberId: 's', lists: ['blog', 'events'], expiresAt: now.getTime() / 1000 + 7 * 86400 }, keyring);
+    expect(verifyToken(token, TokenPurpose.Confirm, keyring, now).lists).toEqual(['blog', 'events']);
+    expect(() => verifyToken(token, TokenPurpose.Confirm, keyring, new Date(now.getTime() + 8 * 86400_000))).toThrow(/expired/);
+  });
+
+  it('no token passes for another purpose, in any direction', () => {
+    const tokens = {
+      [TokenPurpose.Unsubscribe]: signToken(claims, keyring),
+      [TokenPurpose.Confirm]: signToken({ purpose: TokenPurpose.Confirm, subscriberId: 's', lists: ['blog'] }, keyring),
+      [TokenPurpose.Preferences]: signToken({ purpose: TokenPurpose.Preferences, subscriberId: 's' }, keyring),
+    };
+    for (const [minted, token] of Object.entries(tokens)) {
+      for (const purpose of Object.values(TokenPurpose)) {
+        if (purpose === minted) expect(verifyToken(token, purpose, keyring, now).purpose).toBe(purpose);
+        else expect(() => verifyToken(token, purpose, keyring, now)).toThrow(/wrong purpose/);
+      }
+    }
+  });
+
+  it('refuses a validly signed unsubscribe token that names no list', () => {
+    const token = signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: 's' }, keyring);
+    expect(() => verifyToken(token, TokenPurpose.Unsubscribe, keyring, now)).toThrow(/malformed claims/);
   });
 });

@@ -101,7 +101,7 @@ describe('fan-out and send', () => {
 
   it('never mails a suppressed address', async () => {
     await fanOut();
-    subscribers.suppress((await subscribers.findByEmail('press@example.org'))!.id, clock.now());
+    await subscribers.suppress((await subscribers.findByEmail('press@example.org'))!.id, 'complaint', clock.now());
     await sendAll();
     expect(mailer.sent.map((m) => m.to)).not.toContain('press@example.org');
   });

@@ -1,38 +1,82 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriberStore } from '../../domain/ports';
-import { MembershipStatus, type Membership, type Subscriber } from '../../domain/subscriber/subscriber';
-import { decodeCursor, encodeCursor, GSI1, isConditionFailure, type TableRef } from './table';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MemberSummary, MembershipChange, SubscriberStore } from '../../domain/ports';
+import { MembershipStatus, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
+import { decodeCursor, encodeCursor, GSI1, GSI2, isConditionFailure, type TableRef } from './table';
 
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const membershipKey = (id: string, listId: string) => ({ pk: `SUB#${id}`, sk: `LIST#${listId}` });
 // Mailbox providers treat addresses case-insensitively in practice, so one person is one subscriber
 // whatever case they type; the address as given is kept on the profile for sending.
 const emailKey = (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' });
+const PENDING = 'PENDING';
+
+/**
+ * The index keys a membership carries, derived from its state in one place:
+ * - GSI1 `MEMBERS#<list>`: confirmed and not suppressed, i.e. exactly who a fan-out mails;
+ * - GSI1 `PENDING`: unconfirmed sign-ups, ordered by age, for the purge job;
+ * - GSI2 `LIST#<list>`: every membership, for counts and exports.
+ */
+function membershipIndexKeys(subscriberId: string, listId: string, status: string, suppressed: boolean, changedAt: string) {
+  const gsi2 = { gsi2pk: `LIST#${listId}`, gsi2sk: subscriberId };
+  if (status === MembershipStatus.Confirmed && !suppressed) return { gsi1pk: `MEMBERS#${listId}`, gsi1sk: subscriberId, ...gsi2 };
+  if (status === MembershipStatus.Pending) return { gsi1pk: PENDING, gsi1sk: `${changedAt}#${subscriberId}#${listId}`, ...gsi2 };
+  return { gsi1pk: undefined, gsi1sk: undefined, ...gsi2 };
+}
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(private readonly table: TableRef) {}
 
   async addConfirmed(email: string, lists: string[], now: Date): Promise<{ subscriber: Subscriber; created: boolean }> {
-    const { subscriberId, created } = await this.idFor(email, now);
-    for (const listId of lists) {
+    const { subscriberId, created } = await this.idFor(email, undefined, now);
+    await this.setMemberships(subscriberId, lists.map((listId) => ({ listId, status: MembershipStatus.Confirmed })), now);
+    return { subscriber: (await this.get(subscriberId))!, created };
+  }
+
+  async addPending(email: string, lists: string[], language: string | undefined, now: Date) {
+    const { subscriberId, created } = await this.idFor(email, language, now);
+    const current = (await this.get(subscriberId))!;
+    const confirmed = new Set(
+      current.memberships.filter((m) => m.status === MembershipStatus.Confirmed && !current.suppressedAt).map((m) => m.listId),
+    );
+    const changes = lists.filter((l) => !confirmed.has(l)).map((listId) => ({ listId, status: MembershipStatus.Pending }));
+    await this.writeMemberships(current, changes, now);
+    if (language && language !== current.language) {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
-          Key: membershipKey(subscriberId, listId),
-          UpdateExpression: 'SET #status = :confirmed, changedAt = :now, listId = :list, gsi1pk = :g1pk, gsi1sk = :g1sk',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':confirmed': MembershipStatus.Confirmed,
-            ':now': now.toISOString(),
-            ':list': listId,
-            ':g1pk': `MEMBERS#${listId}`,
-            ':g1sk': subscriberId,
-          },
+          Key: profileKey(subscriberId),
+          UpdateExpression: 'SET #language = :language',
+          ExpressionAttributeNames: { '#language': 'language' },
+          ExpressionAttributeValues: { ':language': language },
         }),
       );
     }
     return { subscriber: (await this.get(subscriberId))!, created };
+  }
+
+  async setMemberships(subscriberId: string, changes: MembershipChange[], now: Date): Promise<void> {
+    const subscriber = await this.get(subscriberId);
+    if (subscriber) await this.writeMemberships(subscriber, changes, now);
+  }
+
+  private async writeMemberships(subscriber: Subscriber, changes: MembershipChange[], now: Date): Promise<void> {
+    const at = now.toISOString();
+    for (const { listId, status } of changes) {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...membershipKey(subscriber.id, listId),
+            subscriberId: subscriber.id,
+            listId,
+            status,
+            changedAt: at,
+            ...membershipIndexKeys(subscriber.id, listId, status, !!subscriber.suppressedAt, at),
+          },
+        }),
+      );
+    }
   }
 
   /**
@@ -40,7 +84,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
    * the address lookup item is the lock. A lost race reads the winner's id; the profile is
    * (re)written if missing, which also repairs a crash between the two puts.
    */
-  private async idFor(email: string, now: Date): Promise<{ subscriberId: string; created: boolean }> {
+  private async idFor(email: string, language: string | undefined, now: Date): Promise<{ subscriberId: string; created: boolean }> {
     let subscriberId: string = randomUUID();
     let created = true;
     try {
@@ -63,7 +107,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...profileKey(subscriberId), id: subscriberId, email, createdAt: now.toISOString() },
+          Item: { ...profileKey(subscriberId), id: subscriberId, email, language, createdAt: now.toISOString() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -93,7 +137,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
       id: subscriberId,
       email: profile.email as string,
       createdAt: profile.createdAt as string,
+      language: profile.language as string | undefined,
       suppressedAt: profile.suppressedAt as string | undefined,
+      suppressionReason: profile.suppressionReason as SuppressionReason | undefined,
+      transientBounces: profile.transientBounces as number | undefined,
+      confirmationSentAt: profile.confirmationSentAt as string | undefined,
       memberships,
     };
   }
@@ -126,7 +174,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: membershipKey(subscriberId, listId),
-          // Removing the GSI keys takes the member out of every later fan-out at once.
+          // Removing the GSI1 keys takes the member out of every later fan-out at once.
           UpdateExpression: 'SET #status = :unsubscribed, changedAt = :now REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -138,4 +186,149 @@ export class DynamoSubscriberStore implements SubscriberStore {
       if (!isConditionFailure(error)) throw error;
     }
   }
+
+  async removeMembership(subscriberId: string, listId: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: membershipKey(subscriberId, listId) }));
+  }
+
+  async pageMembers(listId: string, cursor: string | undefined, limit: number) {
+    const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI2,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `LIST#${listId}` },
+        ExclusiveStartKey: decodeCursor(cursor),
+        Limit: limit,
+      }),
+    );
+    return { members: Items.map(memberSummary), cursor: encodeCursor(LastEvaluatedKey) };
+  }
+
+  async pagePendingBefore(before: Date, cursor: string | undefined, limit: number) {
+    const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pending AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pending': PENDING, ':before': before.toISOString() },
+        ExclusiveStartKey: decodeCursor(cursor),
+        Limit: limit,
+      }),
+    );
+    return { members: Items.map(memberSummary), cursor: encodeCursor(LastEvaluatedKey) };
+  }
+
+  async suppress(subscriberId: string, reason: SuppressionReason, now: Date): Promise<void> {
+    await this.setSuppression(subscriberId, { suppressedAt: now.toISOString(), suppressionReason: reason });
+  }
+
+  async unsuppress(subscriberId: string, _now: Date): Promise<void> {
+    await this.setSuppression(subscriberId, undefined);
+  }
+
+  /** Profile first, then the index keys of each membership, so a crash in between errs on the side of not mailing. */
+  private async setSuppression(subscriberId: string, value: { suppressedAt: string; suppressionReason: SuppressionReason } | undefined) {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: profileKey(subscriberId),
+          UpdateExpression: value
+            ? 'SET suppressedAt = :at, suppressionReason = :reason'
+            : 'REMOVE suppressedAt, suppressionReason, transientBounces',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: value ? { ':at': value.suppressedAt, ':reason': value.suppressionReason } : undefined,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    const subscriber = (await this.get(subscriberId))!;
+    for (const m of subscriber.memberships) {
+      const keys = membershipIndexKeys(subscriberId, m.listId, m.status, !!value, m.changedAt);
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: membershipKey(subscriberId, m.listId),
+          ...(keys.gsi1pk
+            ? {
+                UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk',
+                ExpressionAttributeValues: { ':g1pk': keys.gsi1pk, ':g1sk': keys.gsi1sk },
+              }
+            : { UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }),
+        }),
+      );
+    }
+  }
+
+  async recordTransientBounce(subscriberId: string, now: Date): Promise<number> {
+    const { Attributes } = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: profileKey(subscriberId),
+        UpdateExpression: 'ADD transientBounces :one SET lastBounceAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.transientBounces as number;
+  }
+
+  async resetTransientBounces(subscriberId: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: profileKey(subscriberId),
+          UpdateExpression: 'REMOVE transientBounces',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_exists(transientBounces)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: profileKey(subscriberId),
+          UpdateExpression: 'SET confirmationSentAt = :now',
+          // One confirmation email per address per interval, however many sign-ups race for it.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :earliest)',
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':earliest': new Date(now.getTime() - minIntervalMs).toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async erase(subscriberId: string): Promise<void> {
+    const subscriber = await this.get(subscriberId);
+    if (!subscriber) return;
+    // Memberships first and the address lookup last: until the end, a retry can still find the subscriber.
+    for (const m of subscriber.memberships) await this.removeMembership(subscriberId, m.listId);
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: profileKey(subscriberId) }));
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: emailKey(subscriber.email) }));
+  }
+}
+
+function memberSummary(item: Record<string, unknown>): MemberSummary {
+  return {
+    subscriberId: item.subscriberId as string,
+    listId: item.listId as string,
+    status: item.status as MembershipStatus,
+    changedAt: item.changedAt as string,
+  };
 }

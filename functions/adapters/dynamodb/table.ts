@@ -13,14 +13,20 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | social post     | RELEASE#<id>                | SOCIAL#<ch>   | SOCIAL#DUE / <due>#<id>#<ch> while due  |
  * | webhook receipt | WEBHOOK#<webhook-id>        | WEBHOOK       |                                         |
  * | subscriber      | SUB#<id>                    | PROFILE       |                                         |
- * | membership      | SUB#<id>                    | LIST#<list>   | MEMBERS#<list> / <id> while confirmed   |
+ * | membership      | SUB#<id>                    | LIST#<list>   | MEMBERS#<list> / <id> while mailable,   |
+ * |                 |                             |               | PENDING / <since>#<id>#<list> unconfirmed |
+ * |                 |                             |               | gsi2: LIST#<list> / <id> always          |
+ * | mailing list    | LISTS                       | LIST#<id>     |                                         |
+ * | blocked address | BLOCKED#<keyed hash>        | BLOCKED       |                                         |
+ * | rate counter    | RATE#<key>#<window>         | RATE          | (expires with its window)               |
  * | address lookup  | EMAIL#<lower-cased address> | EMAIL         |                                         |
  * | delivery        | DELIVERY#<release>#<sub>    | DELIVERY      |                                         |
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
- * The GSI is sparse: only confirmed memberships and due posts carry its keys.
+ * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.
  */
 export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -31,6 +37,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -42,6 +50,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: 'gsi1pk', KeyType: 'HASH' },
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: GSI2,
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       },
@@ -76,6 +92,6 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 
 /** Drops the key attributes from an item read back from the table. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, expiresAt: _e, ...rest } = item;
   return rest as T;
 }

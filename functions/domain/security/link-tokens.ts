@@ -9,14 +9,22 @@ import { InvalidTokenError } from '../errors';
  * and the payload names its purpose, so a token minted for one purpose never passes for another.
  */
 export const TokenPurpose = {
+  /** Leave one list (or all, from the page). Never expires: it sits in every email ever sent. */
   Unsubscribe: 'unsubscribe',
+  /** Confirm a sign-up (double opt-in) for the lists chosen; expires after seven days. */
+  Confirm: 'confirm',
+  /** Open the preference centre. Never expires, like the unsubscribe link beside it. */
+  Preferences: 'preferences',
 } as const;
 export type TokenPurpose = (typeof TokenPurpose)[keyof typeof TokenPurpose];
 
 export interface TokenClaims {
   purpose: TokenPurpose;
   subscriberId: string;
-  listId: string;
+  /** The list an unsubscribe link leaves. */
+  listId?: string;
+  /** The lists a confirmation link confirms. */
+  lists?: string[];
   /** Seconds since the epoch after which the token is refused; absent means never. */
   expiresAt?: number;
 }
@@ -67,7 +75,9 @@ function mac(key: Buffer, kid: string, payload: string): Buffer {
 export function signToken(claims: TokenClaims, keyring: SigningKeyring): string {
   const key = keyring.keys.get(keyring.current);
   if (!key) throw new Error(`Current signing key "${keyring.current}" is missing`);
-  const body: Record<string, string | number> = { p: claims.purpose, s: claims.subscriberId, l: claims.listId };
+  const body: Record<string, string | number | string[]> = { p: claims.purpose, s: claims.subscriberId };
+  if (claims.listId !== undefined) body.l = claims.listId;
+  if (claims.lists !== undefined) body.ls = claims.lists;
   if (claims.expiresAt !== undefined) body.e = claims.expiresAt;
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return `${keyring.current}.${payload}.${mac(key, keyring.current, payload).toString('base64url')}`;
@@ -88,16 +98,28 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(key, kid, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
-  let body: { p?: unknown; s?: unknown; l?: unknown; e?: unknown };
+  let body: { p?: unknown; s?: unknown; l?: unknown; ls?: unknown; e?: unknown };
   try {
     body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidTokenError('malformed payload');
   }
   if (body.p !== purpose) throw new InvalidTokenError('wrong purpose');
-  if (typeof body.s !== 'string' || typeof body.l !== 'string') throw new InvalidTokenError('malformed claims');
+  const listsOk = body.ls === undefined || (Array.isArray(body.ls) && body.ls.every((l) => typeof l === 'string'));
+  if (typeof body.s !== 'string' || (body.l !== undefined && typeof body.l !== 'string') || !listsOk) {
+    throw new InvalidTokenError('malformed claims');
+  }
+  // Links that must name a list are useless without one, whatever the signature says.
+  if (purpose === TokenPurpose.Unsubscribe && typeof body.l !== 'string') throw new InvalidTokenError('malformed claims');
+  if (purpose === TokenPurpose.Confirm && !Array.isArray(body.ls)) throw new InvalidTokenError('malformed claims');
   if (body.e !== undefined && (typeof body.e !== 'number' || body.e * 1000 < now.getTime())) {
     throw new InvalidTokenError('expired');
   }
-  return { purpose, subscriberId: body.s, listId: body.l, expiresAt: body.e as number | undefined };
+  return {
+    purpose,
+    subscriberId: body.s,
+    listId: body.l as string | undefined,
+    lists: body.ls as string[] | undefined,
+    expiresAt: body.e as number | undefined,
+  };
 }

@@ -2,6 +2,8 @@ import { ValidationError } from '../errors';
 
 /** A subscriber's standing on one list. */
 export const MembershipStatus = {
+  /** Signed up, waiting for the confirmation link to be followed (double opt-in). */
+  Pending: 'pending',
   Confirmed: 'confirmed',
   Unsubscribed: 'unsubscribed',
 } as const;
@@ -13,12 +15,28 @@ export interface Membership {
   changedAt: string;
 }
 
+/** Why an address is suppressed. */
+export const SuppressionReason = {
+  PermanentBounce: 'permanent-bounce',
+  TransientBounces: 'transient-bounces',
+  Complaint: 'complaint',
+  Staff: 'staff',
+} as const;
+export type SuppressionReason = (typeof SuppressionReason)[keyof typeof SuppressionReason];
+
 export interface Subscriber {
   id: string;
   email: string;
   createdAt: string;
-  /** Set when the address must never be mailed again (bounce, complaint, staff). */
+  /** BCP 47 tag for pages and system emails; defaults to the organisation's language. */
+  language?: string;
+  /** Set when the address must not be mailed (bounce, complaint, staff) until a fresh opt-in. */
   suppressedAt?: string;
+  suppressionReason?: SuppressionReason;
+  /** Transient bounces in a row; a delivery resets it. */
+  transientBounces?: number;
+  /** When the last confirmation email went out, for the per-address rate limit. */
+  confirmationSentAt?: string;
   memberships: Membership[];
 }
 

@@ -14,7 +14,7 @@ export interface UnsubscribeDeps {
  */
 export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { listId: string } {
   const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, deps.clock.now());
-  return { listId: claims.listId };
+  return { listId: claims.listId! };
 }
 
 /**
@@ -26,6 +26,6 @@ export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 
 export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<{ listId: string }> {
   const now = deps.clock.now();
   const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, now);
-  await deps.subscribers.unsubscribe(claims.subscriberId, claims.listId, now);
-  return { listId: claims.listId };
+  await deps.subscribers.unsubscribe(claims.subscriberId, claims.listId!, now);
+  return { listId: claims.listId! };
 }

@@ -1,0 +1,89 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { queueConsumers } from '../functions/runtime/routes';
+import { pascalCase, timeoutFor } from './functions';
+
+export type QueueName = (typeof queueConsumers)[number]['queue'];
+
+/** Lambda keeps a message invisible while it retries throttled invocations; AWS asks for ≥ 6× the timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** A message that failed this often is poison, not bad luck: park it in the DLQ and alarm. */
+const MAX_RECEIVE_COUNT = 5;
+/** Fan-out runs once per release; two at a time is plenty and keeps the send queue's producers few. */
+const FAN_OUT_MAX_CONCURRENCY = 2;
+
+export interface MessagingProps {
+  /**
+   * Concurrent send-email invocations. Each sends up to 10 emails per batch, so this is what keeps
+   * the send rate under the SES quota (event source mappings allow 2–1000).
+   */
+  sendMaxConcurrency: number;
+}
+
+/**
+ * One SQS queue with its dead-letter queue per entry of `queueConsumers`, consumed by that entry's
+ * handler with partial batch failures. Queues exist before the functions (their URLs go into every
+ * function's environment); `connect` attaches the consumers once the functions exist.
+ */
+export class Messaging extends Construct {
+  readonly queues: ReadonlyMap<QueueName, Queue>;
+  readonly deadLetterQueues: ReadonlyMap<QueueName, Queue>;
+  private readonly maxConcurrency: Record<QueueName, number>;
+
+  constructor(scope: Construct, id: string, props: MessagingProps) {
+    super(scope, id);
+    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency };
+    const queues = new Map<QueueName, Queue>();
+    const deadLetterQueues = new Map<QueueName, Queue>();
+    for (const { queue: name, handler } of queueConsumers) {
+      const prefix = pascalCase(name);
+      const dlq = new Queue(this, `${prefix}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${prefix}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(timeoutFor(handler).toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+      new Alarm(this, `${prefix}DeadLetterAlarm`, {
+        alarmDescription: `Messages in the ${name} dead-letter queue: inspect them, fix the cause, then redrive.`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      queues.set(name, queue);
+      deadLetterQueues.set(name, dlq);
+    }
+    this.queues = queues;
+    this.deadLetterQueues = deadLetterQueues;
+  }
+
+  /** The queue called `name` in `queueConsumers`. */
+  queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`No queue named "${name}" in queueConsumers`);
+    return queue;
+  }
+
+  /** Subscribes each consumer's function to its queue (which also grants it receive/delete). */
+  connect(functionFor: (handlerName: string) => IFunction): void {
+    for (const { queue: name, handler } of queueConsumers) {
+      functionFor(handler).addEventSource(
+        new SqsEventSource(this.queue(name), {
+          batchSize: 10,
+          reportBatchItemFailures: true,
+          maxConcurrency: this.maxConcurrency[name],
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct, Node } from 'constructs';
+import { queueConsumers, routes, schedules } from '../functions/runtime/routes';
+import { Api } from './api';
+import { Email } from './email';
+import { pressroomFunction } from './functions';
+import { Messaging, type QueueName } from './messaging';
+import { Schedules } from './schedules';
+import { Secrets } from './secrets';
+import { Storage } from './storage';
+
+/** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
+export interface PressroomStackConfig {
+  /** Base URL for links in emails; the HTTP API's own endpoint when absent. */
+  publicUrl?: string;
+  from: string;
+  lists: string;
+  /** Comma-separated channel names; empty for none. */
+  socialChannels: string;
+  /** Only read when `mastodon` is among the channels. */
+  mastodonUrl: string;
+  /** Creates an SES domain identity when set. */
+  sesIdentityDomain?: string;
+  sendMaxConcurrency: number;
+  /** Optional branding and sender details the runtime reads when present (see OPTIONAL_VARIABLES). */
+  optional: Partial<Record<OptionalKey, string>>;
+}
+
+/**
+ * Context keys passed to the functions only when set; the runtime falls back to its own defaults.
+ * The postal address ends up in every email footer (anti-spam law requires a real one).
+ */
+const OPTIONAL_VARIABLES = {
+  orgName: 'PRESSROOM_ORG_NAME',
+  postalAddress: 'PRESSROOM_POSTAL_ADDRESS',
+  replyTo: 'PRESSROOM_REPLY_TO',
+  logoUrl: 'PRESSROOM_LOGO_URL',
+  accentColour: 'PRESSROOM_ACCENT_COLOUR',
+} as const;
+type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
+
+/**
+ * Reads the configuration from context. cdk.json is the one place that holds the defaults, so the
+ * keys without a meaningful empty value are required; an empty string counts as "not set".
+ */
+export function configFromContext(node: Node): PressroomStackConfig {
+  const optional = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const required = (key: string): string => {
+    const value = optional(key);
+    if (value === undefined) throw new Error(`Missing context value "${key}" (set it in cdk.json or with -c ${key}=…)`);
+    return value;
+  };
+  const sendMaxConcurrency = Number(required('sendMaxConcurrency'));
+  if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
+    throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
+  }
+  return {
+    publicUrl: optional('publicUrl')?.replace(/\/+$/, ''),
+    from: required('from'),
+    lists: required('lists'),
+    socialChannels: optional('socialChannels') ?? '',
+    mastodonUrl: optional('mastodonUrl') ?? '',
+    sesIdentityDomain: optional('sesIdentityDomain'),
+    sendMaxConcurrency,
+    optional: Object.fromEntries(
+      (Object.keys(OPTIONAL_VARIABLES) as OptionalKey[]).flatMap((key) => {
+        const value = optional(key);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    ),
+  };
+}
+
+/**
+ * What each handler may do beyond the baseline every function gets (read/write the table, read the
+ * secret). A handler missing here gets the baseline only.
+ */
+const ACCESS: Readonly<Record<string, { sendsTo?: QueueName[]; sendsEmail?: boolean }>> = {
+  'publish-release': { sendsTo: ['fan-out'] },
+  'fan-out': { sendsTo: ['send'] },
+  'send-email': { sendsEmail: true },
+};
+
+export interface PressroomStackProps extends StackProps {
+  config: PressroomStackConfig;
+}
+
+/**
+ * The whole service. Routes, queue consumers and schedules come from functions/runtime/routes.ts;
+ * each handler module becomes exactly one function, however many entries name it.
+ */
+export class PressroomStack extends Stack {
+  /** The function of each handler module, by handler name. */
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: PressroomStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const storage = new Storage(this, 'Storage');
+    const secrets = new Secrets(this, 'Secrets');
+    const email = new Email(this, 'Email', { from: config.from, identityDomain: config.sesIdentityDomain });
+    const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency });
+    const api = new Api(this, 'Api');
+
+    const environment = {
+      PRESSROOM_TABLE_NAME: storage.table.tableName,
+      PRESSROOM_FANOUT_QUEUE_URL: messaging.queue('fan-out').queueUrl,
+      PRESSROOM_SEND_QUEUE_URL: messaging.queue('send').queueUrl,
+      PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
+      PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,
+      PRESSROOM_FROM: config.from,
+      PRESSROOM_SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      PRESSROOM_LISTS: config.lists,
+      PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
+      PRESSROOM_MASTODON_URL: config.mastodonUrl,
+      ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
+    };
+    if (!config.optional.postalAddress) {
+      Annotations.of(this).addWarningV2(
+        'pressroom:postalAddress',
+        'Context "postalAddress" is not set: emails will carry the runtime\'s placeholder address in their footer.',
+      );
+    }
+
+    const handlerNames = new Set([...routes, ...queueConsumers, ...schedules].map((entry) => entry.handler));
+    const functions = new Map<string, NodejsFunction>();
+    for (const handlerName of handlerNames) {
+      const fn = pressroomFunction(this, handlerName, { environment });
+      storage.table.grantReadWriteData(fn);
+      secrets.secret.grantRead(fn);
+      const access = ACCESS[handlerName] ?? {};
+      for (const queue of access.sendsTo ?? []) messaging.queue(queue).grantSendMessages(fn);
+      if (access.sendsEmail) email.grantSendRawEmail(fn);
+      functions.set(handlerName, fn);
+    }
+    this.functions = functions;
+    const functionFor = (handlerName: string): NodejsFunction => {
+      const fn = functions.get(handlerName);
+      if (!fn) throw new Error(`No function for handler "${handlerName}"`);
+      return fn;
+    };
+
+    api.addRoutes(routes, functionFor);
+    messaging.connect(functionFor);
+    new Schedules(this, 'Schedules', functionFor);
+
+    new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
+    new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
+    new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, mastodonAccessToken here' });
+    new CfnOutput(this, 'TableName', { value: storage.table.tableName });
+  }
+}
