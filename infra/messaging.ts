@@ -15,6 +15,8 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 const MAX_RECEIVE_COUNT = 5;
 /** Fan-out runs once per release; two at a time is plenty and keeps the send queue's producers few. */
 const FAN_OUT_MAX_CONCURRENCY = 2;
+// Bounce and complaint events are light; two workers keep up with any realistic send.
+const MAIL_EVENTS_MAX_CONCURRENCY = 2;
 
 export interface MessagingProps {
   /**
@@ -36,7 +38,7 @@ export class Messaging extends Construct {
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
-    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency };
+    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY };
     const queues = new Map<QueueName, Queue>();
     const deadLetterQueues = new Map<QueueName, Queue>();
     for (const { queue: name, handler } of queueConsumers) {

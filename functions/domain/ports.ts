@@ -138,6 +138,8 @@ export interface OutgoingEmail {
   from: string;
   to: string;
   raw: Uint8Array;
+  /** Provider message tags (SES): they come back on bounce, complaint and delivery events. */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {

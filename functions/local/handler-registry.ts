@@ -1,8 +1,16 @@
+import * as adminExport from '../handlers/admin-export';
+import * as adminImport from '../handlers/admin-import';
+import * as adminLists from '../handlers/admin-lists';
 import * as adminSubscribers from '../handlers/admin-subscribers';
+import * as confirm from '../handlers/confirm';
 import * as fanOut from '../handlers/fan-out';
+import * as mailEvents from '../handlers/mail-events';
 import * as postSocial from '../handlers/post-social';
+import * as preferences from '../handlers/preferences';
 import * as publishRelease from '../handlers/publish-release';
+import * as purgePending from '../handlers/purge-pending';
 import * as sendEmail from '../handlers/send-email';
+import * as subscribe from '../handlers/subscribe';
 import * as unsubscribe from '../handlers/unsubscribe';
 
 /**
@@ -10,11 +18,19 @@ import * as unsubscribe from '../handlers/unsubscribe';
  * local dependencies through the same `makeHandler` that `handler` uses on AWS.
  */
 export const handlerModules = {
+  'admin-export': adminExport,
+  'admin-import': adminImport,
+  'admin-lists': adminLists,
   'admin-subscribers': adminSubscribers,
+  confirm,
   'fan-out': fanOut,
+  'mail-events': mailEvents,
   'post-social': postSocial,
+  preferences,
   'publish-release': publishRelease,
+  'purge-pending': purgePending,
   'send-email': sendEmail,
+  subscribe,
   unsubscribe,
 } as const;
 

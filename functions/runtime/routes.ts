@@ -3,7 +3,7 @@
  * built from `handler`; the local runner serves the very same table with the same handler modules.
  */
 export interface RouteDefinition {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** API Gateway HTTP API path syntax: `{name}` is a path parameter. */
   path: string;
   /** Handler module under `functions/handlers/`, without extension. It exports `handler` and `makeHandler`. */
@@ -15,13 +15,36 @@ export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/admin/subscribers', handler: 'admin-subscribers' },
   { method: 'GET', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
   { method: 'POST', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
+  // Subscribers: double opt-in and the preference centre.
+  { method: 'GET', path: '/subscribe', handler: 'subscribe' },
+  { method: 'POST', path: '/subscribe', handler: 'subscribe' },
+  { method: 'GET', path: '/confirm/{token}', handler: 'confirm' },
+  { method: 'POST', path: '/confirm/{token}', handler: 'confirm' },
+  { method: 'GET', path: '/preferences/{token}', handler: 'preferences' },
+  { method: 'POST', path: '/preferences/{token}', handler: 'preferences' },
+  // Staff: lists, subscribers, CSV import and export.
+  { method: 'GET', path: '/admin/subscribers', handler: 'admin-subscribers' },
+  { method: 'PATCH', path: '/admin/subscribers/{subscriberId}', handler: 'admin-subscribers' },
+  { method: 'DELETE', path: '/admin/subscribers/{subscriberId}', handler: 'admin-subscribers' },
+  { method: 'GET', path: '/admin/lists', handler: 'admin-lists' },
+  { method: 'POST', path: '/admin/lists', handler: 'admin-lists' },
+  { method: 'GET', path: '/admin/lists/{listId}', handler: 'admin-lists' },
+  { method: 'PATCH', path: '/admin/lists/{listId}', handler: 'admin-lists' },
+  { method: 'GET', path: '/admin/lists/{listId}/export.csv', handler: 'admin-export' },
+  { method: 'POST', path: '/admin/imports', handler: 'admin-import' },
 ];
 
 /** Queue consumers: one SQS queue (with its DLQ) per entry. */
 export const queueConsumers = [
   { queue: 'fan-out', handler: 'fan-out' },
   { queue: 'send', handler: 'send-email' },
+  // SES bounce, complaint and delivery events, via the configuration set's SNS topic (raw delivery).
+  { queue: 'mail-events', handler: 'mail-events' },
 ] as const;
 
 /** Scheduled handlers: an EventBridge Scheduler schedule per entry. */
-export const schedules = [{ name: 'post-social', handler: 'post-social', rate: 'rate(1 minute)' }] as const;
+export const schedules = [
+  { name: 'post-social', handler: 'post-social', rate: 'rate(1 minute)' },
+  // Unconfirmed sign-ups are removed once their confirmation link has expired.
+  { name: 'purge-pending', handler: 'purge-pending', rate: 'rate(1 hour)' },
+] as const;

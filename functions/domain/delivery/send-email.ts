@@ -114,7 +114,13 @@ export async function sendEmail(job: SendJob, deps: SendEmailDeps): Promise<Send
   });
 
   try {
-    const { messageId } = await deps.mailer.sendRaw({ from: deps.sender.from.address, to: subscriber.email, raw });
+    const { messageId } = await deps.mailer.sendRaw({
+      from: deps.sender.from.address,
+      to: subscriber.email,
+      raw,
+      // Bounce and complaint events carry these back, so they count against the right release.
+      tags: { release: release.id, subscriber: subscriber.id, list: listId },
+    });
     await deps.deliveries.markSent(release.id, subscriber.id, messageId, deps.clock.now());
     return 'sent';
   } catch (error) {
