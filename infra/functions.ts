@@ -76,6 +76,9 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
       // Stack traces need the mappings only; embedding every dependency's source would triple the map.
       sourcesContent: false,
       mainFields: ['module', 'main'],
+      // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
+      // the exact versions package-lock.json pins and the tests exercise.
+      externalModules: [],
       logLevel: LogLevel.WARNING,
       // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
       banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
