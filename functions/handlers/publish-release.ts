@@ -19,7 +19,7 @@ export const makeHandler = (getDeps: DepsProvider) =>
       { body: parseJson(body), webhookId },
       { ...deps, lists: activeListIds(await deps.lists.all()), socialChannels: [...deps.channels.keys()] },
     );
-    return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status });
+    return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });
 
 export const handler = makeHandler(awsDeps);

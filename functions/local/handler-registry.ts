@@ -1,6 +1,7 @@
 import * as adminExport from '../handlers/admin-export';
 import * as adminImport from '../handlers/admin-import';
 import * as adminLists from '../handlers/admin-lists';
+import * as adminReleases from '../handlers/admin-releases';
 import * as adminSubscribers from '../handlers/admin-subscribers';
 import * as confirm from '../handlers/confirm';
 import * as fanOut from '../handlers/fan-out';
@@ -9,6 +10,7 @@ import * as postSocial from '../handlers/post-social';
 import * as preferences from '../handlers/preferences';
 import * as publishRelease from '../handlers/publish-release';
 import * as purgePending from '../handlers/purge-pending';
+import * as releasePage from '../handlers/release-page';
 import * as sendEmail from '../handlers/send-email';
 import * as subscribe from '../handlers/subscribe';
 import * as unsubscribe from '../handlers/unsubscribe';
@@ -21,6 +23,7 @@ export const handlerModules = {
   'admin-export': adminExport,
   'admin-import': adminImport,
   'admin-lists': adminLists,
+  'admin-releases': adminReleases,
   'admin-subscribers': adminSubscribers,
   confirm,
   'fan-out': fanOut,
@@ -29,6 +32,7 @@ export const handlerModules = {
   preferences,
   'publish-release': publishRelease,
   'purge-pending': purgePending,
+  'release-page': releasePage,
   'send-email': sendEmail,
   subscribe,
   unsubscribe,

@@ -15,6 +15,7 @@ export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/admin/subscribers', handler: 'admin-subscribers' },
   { method: 'GET', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
   { method: 'POST', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
+  { method: 'GET', path: '/releases/{id}', handler: 'release-page' },
   // Subscribers: double opt-in and the preference centre.
   { method: 'GET', path: '/subscribe', handler: 'subscribe' },
   { method: 'POST', path: '/subscribe', handler: 'subscribe' },
@@ -32,6 +33,8 @@ export const routes: RouteDefinition[] = [
   { method: 'PATCH', path: '/admin/lists/{listId}', handler: 'admin-lists' },
   { method: 'GET', path: '/admin/lists/{listId}/export.csv', handler: 'admin-export' },
   { method: 'POST', path: '/admin/imports', handler: 'admin-import' },
+  { method: 'POST', path: '/admin/releases/preview', handler: 'admin-releases' },
+  { method: 'POST', path: '/admin/releases/{id}/test', handler: 'admin-releases' },
 ];
 
 /** Queue consumers: one SQS queue (with its DLQ) per entry. */

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { publishRelease, type PublishReleaseDeps } from '../../functions/domain/release/publish-release';
-import { SendStatus } from '../../functions/domain/release/release';
+import { RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
+import { PreflightError } from '../../functions/domain/release/errors';
 import { ValidationError } from '../../functions/domain/errors';
 import type { FanOutJob } from '../../functions/domain/ports';
 import { FakeClock, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
@@ -17,12 +18,19 @@ describe('publishRelease', () => {
       clock: new FakeClock(),
       lists: new Set(['blog', 'press-releases']),
       socialChannels: ['local', 'mastodon'],
+      renderer: {
+        async render(release) {
+          const link = `<a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a>`;
+          return { subject: release.title, html: `<html><body><p>${release.title}</p>${link}</body></html>`, text: `${release.title}\n${RecipientPlaceholder.UnsubscribeUrl}` };
+        },
+      },
     };
   });
 
   it('given a new release, when published, then it is stored queued with one fan-out job and one post per channel', async () => {
     const result = await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
-    expect(result).toEqual({ releaseId: 'spring-update', created: true, status: SendStatus.Queued });
+    expect(result).toEqual({ releaseId: 'spring-update', created: true, status: SendStatus.Queued, warnings: [] });
+    expect(deps.releases.rendered.get('spring-update')?.subject).toBe('Spring update');
     expect(deps.fanOutQueue.jobs).toEqual([{ releaseId: 'spring-update' }]);
     expect([...deps.socialPosts.posts.values()].map((p) => p.channel)).toEqual(['local', 'mastodon']);
   });
@@ -58,6 +66,15 @@ describe('publishRelease', () => {
     deps.fanOutQueue = new MemoryQueue<FanOutJob>();
     await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
     expect(deps.fanOutQueue.jobs).toEqual([{ releaseId: 'spring-update' }]);
+  });
+
+  it('given a rendering with blocking findings, then it is refused with the findings and nothing is stored', async () => {
+    deps.renderer = { render: async (release) => ({ subject: release.title, html: '<p>no footer</p>', text: 'no footer' }) };
+    const error = await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as PreflightError).findings.map((f) => f.code)).toContain('unsubscribe-missing');
+    expect(deps.releases.releases.size).toBe(0);
+    expect(deps.fanOutQueue.jobs).toHaveLength(0);
   });
 
   it('given invalid input, then nothing is stored', async () => {

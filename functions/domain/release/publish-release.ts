@@ -1,4 +1,7 @@
-import type { Clock, FanOutJob, JobQueue, ReleaseStore, SocialPostStore } from '../ports';
+import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialPostStore } from '../ports';
+import { hasBlocking, type Finding } from './preflight';
+import { PreflightError } from './errors';
+import { renderAndCheck } from './preview-release';
 import { newRelease, parseReleaseInput, SendStatus, type Release } from './release';
 import { scheduledPostsFor } from '../social/schedule-posts';
 
@@ -6,6 +9,7 @@ export interface PublishReleaseDeps {
   releases: ReleaseStore;
   socialPosts: SocialPostStore;
   fanOutQueue: JobQueue<FanOutJob>;
+  renderer: EmailRenderer;
   clock: Clock;
   /** Ids of the lists that exist. */
   lists: ReadonlySet<string>;
@@ -18,6 +22,8 @@ export interface PublishReleaseResult {
   /** False when this webhook id or release id had been seen before: nothing new was stored. */
   created: boolean;
   status: SendStatus;
+  /** Preflight warnings stored with the release. */
+  warnings: Finding[];
 }
 
 /**
@@ -42,9 +48,18 @@ export async function publishRelease(
   let created = false;
   if (!release) {
     const parsed = parseReleaseInput(input.body, deps.lists);
-    const stored = await deps.releases.create(newRelease(parsed, now));
-    release = stored.release;
-    created = stored.created;
+    const existing = await deps.releases.get(parsed.id);
+    if (existing) release = existing;
+    else {
+      // Render and lint before storing: a release with blocking findings is refused (422) and never
+      // half-exists. The rendering is kept, so every recipient later gets exactly this email.
+      const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now), deps.renderer);
+      if (hasBlocking(findings)) throw new PreflightError(findings);
+      const stored = await deps.releases.create({ ...fresh, warnings: findings });
+      release = stored.release;
+      created = stored.created;
+      if (created) await deps.releases.saveRendered(release.id, rendered);
+    }
     // Recorded after the release itself: a crash in between only means the retry finds the release by id.
     if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
   }
@@ -52,5 +67,5 @@ export async function publishRelease(
     await deps.socialPosts.schedule(scheduledPostsFor(release, deps.socialChannels, now));
     await deps.fanOutQueue.send([{ releaseId: release.id }]);
   }
-  return { releaseId: release.id, created, status: release.sendStatus };
+  return { releaseId: release.id, created, status: release.sendStatus, warnings: release.warnings ?? [] };
 }

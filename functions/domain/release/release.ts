@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
+import type { Finding } from './preflight';
 
 /**
  * A release's email send moves `queued → sending → sent`, or ends `failed`.
@@ -19,6 +20,8 @@ export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
  */
 export const RecipientPlaceholder = {
   UnsubscribeUrl: 'https://pressroom.invalid/__unsubscribe__',
+  /** The recipient's own preference-centre link (signed, purpose `preferences`). */
+  PreferencesUrl: 'https://pressroom.invalid/__preferences__',
 } as const;
 
 export interface Release {
@@ -38,6 +41,8 @@ export interface Release {
   statusChangedAt: string;
   /** Kept when the send fails, so staff can see why. */
   sendError?: string;
+  /** Preflight warnings found when the release was published. */
+  warnings?: Finding[];
 }
 
 export interface RenderedEmail {

@@ -1,0 +1,31 @@
+import type { EmailRenderer } from '../ports';
+import { newRelease, parseReleaseInput, type Release, type RenderedEmail } from './release';
+import { preflight, type Finding } from './preflight';
+import { sanitiseReleaseHtml } from './sanitise';
+
+export interface RenderedRelease {
+  release: Release;
+  rendered: RenderedEmail;
+  findings: Finding[];
+}
+
+/** Renders a release and lints the result; shared by the preview endpoint and publishing. */
+export async function renderAndCheck(release: Release, renderer: EmailRenderer): Promise<RenderedRelease> {
+  const rendered = await renderer.render(release);
+  const sanitised = release.html !== undefined ? sanitiseReleaseHtml(release.html, release.url) : '';
+  return { release, rendered, findings: preflight(release, rendered, sanitised) };
+}
+
+/**
+ * Renders a release from a publish body without storing or sending anything.
+ *
+ * @throws ValidationError naming each bad field.
+ * @example
+ * const { rendered, findings } = await previewRelease(body, { renderer, lists, now: new Date() });
+ */
+export async function previewRelease(
+  body: unknown,
+  deps: { renderer: EmailRenderer; lists: ReadonlySet<string>; now: Date },
+): Promise<RenderedRelease> {
+  return renderAndCheck(newRelease(parseReleaseInput(body, deps.lists), deps.now), deps.renderer);
+}

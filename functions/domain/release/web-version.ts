@@ -1,0 +1,24 @@
+import type { EmailRenderer, ReleaseStore } from '../ports';
+import { NotFoundError } from '../errors';
+import { RecipientPlaceholder } from './release';
+
+/**
+ * The "view in browser" page of a release: the email's own HTML, with every recipient link replaced
+ * by the public sign-up page so that the page, which anyone may open or share, carries nothing
+ * personal.
+ *
+ * @throws NotFoundError for an unknown release.
+ * @example
+ * const html = await webVersion('spring-update', { releases, renderer, publicUrl });
+ */
+export async function webVersion(
+  releaseId: string,
+  deps: { releases: ReleaseStore; renderer: EmailRenderer; publicUrl: string },
+): Promise<string> {
+  const release = await deps.releases.get(releaseId);
+  if (!release) throw new NotFoundError(`No release "${releaseId}"`);
+  // Normally rendered at publish; an older release rendered at fan-out may not be yet.
+  const rendered = (await deps.releases.getRendered(release.id)) ?? (await deps.renderer.render(release));
+  const signUp = `${deps.publicUrl.replace(/\/$/, '')}/subscribe`;
+  return Object.values(RecipientPlaceholder).reduce((html, placeholder) => html.replaceAll(placeholder, signUp), rendered.html);
+}

@@ -1,0 +1,38 @@
+import { webVersion } from '../domain/release/web-version';
+import { NotFoundError } from '../domain/errors';
+import { page } from '../adapters/http/pages';
+import { awsDeps } from '../runtime/aws';
+import { errorResponse, httpHandler, type DepsProvider, type HttpResult } from '../runtime/http';
+
+/** GET /releases/{id}: the web version behind every email's "view in browser" link. */
+export const makeHandler = (getDeps: DepsProvider) => {
+  let organisationName = 'Pressroom';
+  return httpHandler(
+    getDeps,
+    async (event, deps): Promise<HttpResult> => {
+      organisationName = deps.config.brand.organisationName;
+      const body = await webVersion(event.pathParameters?.id ?? '', { ...deps, publicUrl: deps.config.publicUrl });
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          // Public and identical for everyone: caches may keep it; the email's HTML runs no scripts.
+          'cache-control': 'public, max-age=300',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'",
+          'x-content-type-options': 'nosniff',
+        },
+        body,
+      };
+    },
+    (error) =>
+      error instanceof NotFoundError
+        ? {
+            ...errorResponse(error),
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            body: page({ title: 'Release not found', organisationName, body: '<p>There is no release at this address.</p>' }),
+          }
+        : errorResponse(error),
+  );
+};
+
+export const handler = makeHandler(awsDeps);
