@@ -1,0 +1,47 @@
+/**
+ * Pacing of sends against the provider's maximum rate, as a pure calculation: the generic cell rate
+ * algorithm (GCRA). State is one number, the theoretical arrival time (TAT) of the next send; each
+ * reservation of n slots moves it n intervals on. Workers anywhere share the state through the
+ * `SendRateGate` adapter, so together they never exceed the rate, and slots are spaced evenly
+ * rather than bursting at each second's start (SES counts in a sliding one-second window).
+ *
+ * The rate adapts: a throttling answer halves it (multiplicative decrease) and every reservation
+ * wins a little back (additive increase), the way TCP shares a link it cannot see.
+ */
+export interface RateState {
+  /** Epoch ms before which no new slot starts. */
+  tat: number;
+  /** Share of the maximum rate in use, 0 < factor ≤ 1. */
+  factor: number;
+}
+
+/** Aim slightly under the limit: a slot runs a little late now and then, and must not bunch up. */
+export const RATE_HEADROOM = 0.97;
+export const MIN_FACTOR = 0.05;
+const RECOVERY_PER_RESERVATION = 0.01;
+/** After a throttle, nothing is sent for this long: the provider's window has to empty. */
+export const THROTTLE_PAUSE_MS = 1000;
+
+export function initialRateState(now: number): RateState {
+  return { tat: now, factor: 1 };
+}
+
+/**
+ * Reserves `count` slots at `maxRate` (messages per second) and returns the slot times and the next
+ * state. An unlimited rate (undefined, ≤ 0 or infinite) gives every slot `now`.
+ */
+export function reserveSlots(state: RateState, count: number, maxRate: number | undefined, now: number): { slots: number[]; next: RateState } {
+  if (!maxRate || maxRate <= 0 || !Number.isFinite(maxRate)) return { slots: Array(count).fill(now), next: state };
+  const interval = 1000 / (maxRate * RATE_HEADROOM * state.factor);
+  const start = Math.max(state.tat, now);
+  const slots = Array.from({ length: count }, (_, i) => start + i * interval);
+  return {
+    slots,
+    next: { tat: start + count * interval, factor: Math.min(1, state.factor + RECOVERY_PER_RESERVATION) },
+  };
+}
+
+/** The state after the provider said "too fast": half the rate, and a pause before the next slot. */
+export function afterThrottle(state: RateState, now: number): RateState {
+  return { tat: Math.max(state.tat, now + THROTTLE_PAUSE_MS), factor: Math.max(MIN_FACTOR, state.factor / 2) };
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
+import { tableRef } from '../../functions/adapters/dynamodb/table';
+import { DynamoSendRateGate } from '../../functions/adapters/dynamodb/send-rate-gate';
+
+/** The shared pacer against dynalite, with workers racing for slots the way concurrent Lambdas do. */
+describe('DynamoSendRateGate', () => {
+  let dynamo: LocalDynamo;
+  const dir = mkdtempSync(join(tmpdir(), 'pressroom-gate-'));
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ dataDir: dir, tableName: 'pressroom' });
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('hands concurrent workers disjoint slots that together stay under the rate', async () => {
+    const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => 100);
+    const now = new Date();
+    const reservations = await Promise.all(Array.from({ length: 8 }, () => gate.reserve(10, now)));
+    const slots = reservations.flat().map((d) => d.getTime()).sort((a, b) => a - b);
+    expect(slots).toHaveLength(80);
+    for (let i = 1; i < slots.length; i++) expect(slots[i] - slots[i - 1]).toBeGreaterThanOrEqual(1000 / 100 - 0.001);
+  });
+
+  it('after a throttle the next slots start later and further apart', async () => {
+    const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => 100);
+    const before = await gate.reserve(2, new Date());
+    await gate.slowDown(new Date());
+    const after = await gate.reserve(2, new Date());
+    expect(after[0].getTime()).toBeGreaterThan(before[1].getTime());
+    expect(after[1].getTime() - after[0].getTime()).toBeGreaterThan(before[1].getTime() - before[0].getTime());
+  });
+
+  it('does not pace at all when the rate is unlimited', async () => {
+    const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => undefined);
+    const now = new Date();
+    expect((await gate.reserve(3, now)).map((d) => d.getTime())).toEqual([now.getTime(), now.getTime(), now.getTime()]);
+  });
+});
