@@ -1,6 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface EmailProps {
@@ -10,13 +13,23 @@ export interface EmailProps {
   identityDomain?: string;
 }
 
+/** What SES publishes for Pressroom to act on (functions/handlers/mail-events.ts); opens and clicks stay off. */
+export const PUBLISHED_EVENTS = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.REJECT];
+
 /**
  * SES for outgoing mail: a configuration set (reputation metrics, account suppression list for
- * bounces and complaints) and, optionally, the sending domain's identity.
+ * bounces and complaints) whose bounce, complaint, delivery and reject events go to an SNS topic,
+ * and, optionally, the sending domain's identity.
  */
 export class Email extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly identity?: EmailIdentity;
+  /**
+   * Receives the configuration set's events. Not KMS-encrypted: SES can only publish to an
+   * encrypted topic through a customer managed key whose policy admits it, and the messages only
+   * pass through (the queue behind it is encrypted).
+   */
+  readonly eventsTopic: Topic;
   private readonly fromAddress: string;
 
   constructor(scope: Construct, id: string, props: EmailProps) {
@@ -26,12 +39,26 @@ export class Email extends Construct {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    this.eventsTopic = new Topic(this, 'EventsTopic', { enforceSSL: true });
+    // Also adds the topic policy that lets SES publish, limited to this configuration set.
+    this.configurationSet.addEventDestination('EventsToTopic', {
+      destination: EventDestination.snsTopic(this.eventsTopic),
+      events: PUBLISHED_EVENTS,
+    });
     if (props.identityDomain) {
       this.identity = new EmailIdentity(this, 'Identity', {
         identity: Identity.domain(props.identityDomain),
         configurationSet: this.configurationSet,
       });
     }
+  }
+
+  /**
+   * Subscribes `queue` to the events with raw message delivery, so each SQS body is the SES JSON
+   * itself rather than an SNS envelope (the subscription also grants SNS SendMessage on the queue).
+   */
+  deliverEventsTo(queue: IQueue): void {
+    this.eventsTopic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
   }
 
   /**

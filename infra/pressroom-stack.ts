@@ -147,6 +147,7 @@ export class PressroomStack extends Stack {
 
     api.addRoutes(routes, functionFor);
     messaging.connect(functionFor);
+    email.deliverEventsTo(messaging.queue('mail-events'));
     new Schedules(this, 'Schedules', functionFor);
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });

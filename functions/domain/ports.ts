@@ -7,6 +7,7 @@ import type { MembershipStatus, Subscriber, SuppressionReason } from './subscrib
 import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';
 import type { SocialPost, SocialPostResult, SocialSummary } from './social/social-post';
+import type { ReleaseCounts } from './delivery/release-stats';
 
 export interface Clock {
   now(): Date;
@@ -43,11 +44,16 @@ export interface MemberSummary {
   listId: string;
   status: MembershipStatus;
   changedAt: string;
+  /** The subscriber is suppressed (kept on each membership so counts need no profile reads). */
+  suppressed?: boolean;
 }
 
 export interface SubscriberStore {
-  /** Adds or finds the subscriber for a normalised address and confirms them on the given lists. */
-  addConfirmed(email: string, lists: string[], now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
+  /**
+   * Adds or finds the subscriber for a normalised address and confirms them on the given lists.
+   * `language` is stored only when the subscriber is created.
+   */
+  addConfirmed(email: string, lists: string[], now: Date, language?: string): Promise<{ subscriber: Subscriber; created: boolean }>;
   /**
    * Adds or finds the subscriber and marks the given lists pending (double opt-in), leaving lists
    * they are already confirmed on as they are.
@@ -93,6 +99,16 @@ export interface ListStore {
 export interface AddressBlocklist {
   isBlocked(email: string): Promise<boolean>;
   block(email: string, reason: SuppressionReason, now: Date): Promise<void>;
+  /** Forgets a blocked address after its owner opted in again (double opt-in); a no-op when absent. */
+  unblock(email: string): Promise<void>;
+}
+
+/** Keeps all workers together under the provider's maximum send rate. */
+export interface SendRateGate {
+  /** Reserves `count` send slots; each send waits until its slot. */
+  reserve(count: number, now: Date): Promise<Date[]>;
+  /** The provider answered "too fast": slow everyone down. */
+  slowDown(now: Date): Promise<void>;
 }
 
 export interface RateLimiter {
@@ -116,6 +132,23 @@ export interface DeliveryStore {
   /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
   releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+}
+
+/** Identifies one provider event about one recipient, for handling it once under redelivery. */
+export interface MailEventReceipt {
+  messageId: string;
+  eventType: string;
+  recipient: string;
+}
+
+/** Per-release delivery counters, sharded by the store so a whole send's writes spread out. */
+export interface ReleaseStatsStore {
+  /** Adds the given amounts (atomically per counter; zero and missing counters are left alone). */
+  increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<void>;
+  /** The summed counters; all zero for a release nothing was counted for. */
+  get(releaseId: string): Promise<ReleaseCounts>;
+  /** Records that an event was handled: true the first time, false for a redelivery of the same event. */
+  recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean>;
 }
 
 /** A message for the send queue: one recipient of one release. */
@@ -166,6 +199,12 @@ export interface SocialChannel {
   format(summary: SocialSummary): string;
   /** Publishes the text. `idempotencyKey` is stable for one (release, channel) pair. */
   post(text: string, idempotencyKey: string): Promise<SocialPostResult>;
+}
+
+/** One-off emails the service sends on its own behalf (not releases), in the subscriber's language. */
+export interface SystemEmailRenderer {
+  /** The double opt-in email: `lists` are display names, `confirmUrl` the signed confirmation link. */
+  renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }): Promise<{ subject: string; html: string; text: string }>;
 }
 
 /** Turns a release into the email every recipient gets, with recipient placeholders left in. */

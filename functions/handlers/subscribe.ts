@@ -1,7 +1,44 @@
+import { ValidationError } from '../domain/errors';
+import { publicLists } from '../domain/lists/mailing-list';
+import { RateLimitedError } from '../domain/subscriber/errors';
+import { stringsFor } from '../domain/subscriber/strings';
+import { requestSubscription } from '../domain/subscriber/subscribe';
+import { isJsonRequest, requestFields } from '../adapters/http/form-body';
+import { checkInboxPage, rateLimitedPage, signupFormPage } from '../adapters/http/signup-pages';
 import { awsDeps } from '../runtime/aws';
-import { httpHandler, json, type DepsProvider } from '../runtime/http';
+import { html, httpHandler, json, type DepsProvider, type HttpResult } from '../runtime/http';
 
-// Placeholder: being built (issue 3). Answers 501 until then.
-export const makeHandler = (getDeps: DepsProvider) => httpHandler(getDeps, async () => json(501, { error: 'NotImplemented' }));
+const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });
+
+/**
+ * GET /subscribe shows the sign-up form (`?lang=es` for Spanish). POST /subscribe takes that form or
+ * JSON `{ email, lists, language? }` and answers the same for every address that passes validation
+ * (202 JSON or the check-your-inbox page), so the form cannot be used to learn who is subscribed.
+ */
+export const makeHandler = (getDeps: DepsProvider) =>
+  httpHandler(getDeps, async (event, deps) => {
+    const organisationName = deps.config.brand.organisationName;
+    const lists = publicLists(await deps.lists.all());
+    if (event.requestContext.http.method === 'GET') {
+      return html(200, signupFormPage({ organisationName, lists, strings: stringsFor(event.queryStringParameters?.lang) }));
+    }
+    const asJson = isJsonRequest(event);
+    const fields = requestFields(event, ['lists']);
+    const strings = stringsFor(typeof fields.language === 'string' ? fields.language : undefined);
+    try {
+      await requestSubscription({ email: fields.email, lists: fields.lists, language: fields.language, clientIp: event.requestContext.http.sourceIp }, deps);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        const answer = asJson ? json(429, { error: 'RateLimited', message: error.message }) : html(429, rateLimitedPage(organisationName, strings));
+        return retryAfter(answer, error.retryAfterSeconds);
+      }
+      // JSON callers get the shared `{ issues }` answer from errorResponse; people get their form back.
+      if (error instanceof ValidationError && !asJson) {
+        return html(400, signupFormPage({ organisationName, lists, strings, values: fields, errors: error.issues }));
+      }
+      throw error;
+    }
+    return asJson ? json(202, { status: 'check-your-inbox' }) : html(200, checkInboxPage(organisationName, strings));
+  });
 
 export const handler = makeHandler(awsDeps);

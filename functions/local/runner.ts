@@ -43,17 +43,28 @@ export interface LocalPressroom {
   mailboxUrl: string;
   secrets: PressroomSecrets;
   deps: AppDeps;
-  queues: { fanOut: LocalQueue<FanOutJob>; send: LocalQueue<SendJob> };
+  /** One local queue per `queueConsumers` entry; `byName` has them all under their routes.ts names. */
+  queues: LocalQueues;
   scheduler: LocalScheduler;
   social: LocalChannel;
   sesEndpoint: string;
   dynamoEndpoint: string;
-  /** Waits until both queues are empty (tests use it to wait for a send to finish). */
+  /** Waits until every queue is empty, including the mail events a send causes (tests use it to wait for a send to finish). */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 const TABLE_NAME = 'pressroom';
+
+type QueueName = (typeof queueConsumers)[number]['queue'];
+
+export interface LocalQueues {
+  fanOut: LocalQueue<FanOutJob>;
+  send: LocalQueue<SendJob>;
+  /** SES event records, as SNS raw delivery puts them in the SQS body. */
+  mailEvents: LocalQueue<object>;
+  byName: ReadonlyMap<QueueName, LocalQueue<unknown>>;
+}
 
 /**
  * Starts Pressroom on one machine: dynalite, a local SES endpoint, in-process queues and scheduler,
@@ -64,7 +75,14 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   const dataDir = resolve(options.dataDir);
   const log = options.logger ?? consoleLogger('pressroom');
   const dynamo = await startLocalDynamo({ dataDir: join(dataDir, 'dynamodb'), tableName: TABLE_NAME });
-  const ses = await startLocalSes({ dataDir: join(dataDir, 'mail'), maxSendRate: options.sesMaxSendRate });
+  // What SES publishes through the configuration set, SNS and SQS on AWS goes straight to the local
+  // mail-events queue (created below; no message is sent before it exists).
+  let mailEvents: LocalQueue<object> | undefined;
+  const ses = await startLocalSes({
+    dataDir: join(dataDir, 'mail'),
+    maxSendRate: options.sesMaxSendRate,
+    onEvent: (event) => void mailEvents?.send([event]),
+  });
   const secrets = loadDevSecrets(dataDir, env);
   const social = new LocalChannel({ dataDir });
 
@@ -103,13 +121,19 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     maxReceiveCount: options.maxReceiveCount ?? 5,
     logger: log,
   };
-  const consumer = (name: (typeof queueConsumers)[number]['queue']) => {
-    const entry = queueConsumers.find((q) => q.queue === name)!;
-    const handler = handlerFor<SqsLambdaHandler>(entry.handler);
+  const consumer = (handlerName: HandlerName) => {
+    const handler = handlerFor<SqsLambdaHandler>(handlerName);
     return (event: Parameters<SqsLambdaHandler>[0], context: Context) => handler(event, context);
   };
-  const fanOut = new LocalQueue<FanOutJob>({ name: 'fan-out', handler: consumer('fan-out'), ...queueOptions });
-  const send = new LocalQueue<SendJob>({ name: 'send', handler: consumer('send'), ...queueOptions });
+  // In routes.ts order, which is also the order work flows: fan-out → send → mail events.
+  const byName = new Map<QueueName, LocalQueue<unknown>>(
+    queueConsumers.map(({ queue, handler }) => [queue, new LocalQueue<unknown>({ name: queue, handler: consumer(handler), ...queueOptions })]),
+  );
+  const queue = <T>(name: QueueName) => byName.get(name) as LocalQueue<T>;
+  const fanOut = queue<FanOutJob>('fan-out');
+  const send = queue<SendJob>('send');
+  mailEvents = queue<object>('mail-events');
+  const queues: LocalQueues = { fanOut, send, mailEvents, byName };
   const deps: AppDeps = buildDeps({
     config,
     secrets,
@@ -145,11 +169,10 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       sendResult(res, await handler(toApiGatewayEvent(req, body, found), fakeLambdaContext(found.route.handler)));
       return;
     }
-    await serveLocalRoute(method, path, res, { ses, social, fanOut, send, url });
+    await serveLocalRoute(method, path, res, { ses, social, queues, url });
   };
 
-  fanOut.start();
-  send.start();
+  for (const q of byName.values()) q.start();
   scheduler.start();
 
   return {
@@ -157,20 +180,26 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     mailboxUrl: `${url}/local/mailbox`,
     secrets,
     deps,
-    queues: { fanOut, send },
+    queues,
     scheduler,
     social,
     sesEndpoint: ses.endpoint,
     dynamoEndpoint: dynamo.endpoint,
     async settle(timeoutMs = 20_000) {
-      // Fan-out feeds the send queue, so wait for it first.
-      await fanOut.drain(timeoutMs);
-      await send.drain(timeoutMs);
+      // Each queue feeds the next (fan-out → send → mail events), so drain in order, and again
+      // until a whole pass finds every queue empty.
+      const deadline = Date.now() + timeoutMs;
+      const busy = () => [...byName.values()].some((q) => {
+        const stats = q.stats();
+        return stats.visible + stats.inFlight + stats.runningBatches > 0;
+      });
+      do {
+        for (const q of byName.values()) await q.drain(Math.max(1, deadline - Date.now()));
+      } while (busy());
     },
     async stop() {
       await scheduler.stop();
-      await fanOut.stop();
-      await send.stop();
+      for (const q of byName.values()) await q.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await ses.close();
@@ -182,8 +211,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
 interface LocalRouteContext {
   ses: Awaited<ReturnType<typeof startLocalSes>>;
   social: LocalChannel;
-  fanOut: LocalQueue<FanOutJob>;
-  send: LocalQueue<SendJob>;
+  queues: LocalQueues;
   url: string;
 }
 
@@ -215,6 +243,8 @@ async function serveLocalRoute(method: string, path: string, res: ServerResponse
   if (path === '/local/social') {
     return json(ctx.social.list().map(({ releaseId, channel, text, url, postedAt }) => ({ releaseId, channel, text, url, postedAt })));
   }
-  if (path === '/local/queues') return json({ fanOut: ctx.fanOut.stats(), send: ctx.send.stats() });
+  if (path === '/local/queues') {
+    return json({ fanOut: ctx.queues.fanOut.stats(), send: ctx.queues.send.stats(), mailEvents: ctx.queues.mailEvents.stats() });
+  }
   return reply(404, 'application/json', JSON.stringify({ error: 'NotFound', message: `No route for GET ${path}` }));
 }

@@ -25,6 +25,12 @@ export interface LocalSesOptions {
   maxSendRate?: number;
   /** Messages per sliding 24 h; omitted = unlimited. */
   max24HourSend?: number;
+  /**
+   * Receives the SES event records (Delivery, Bounce, Complaint) each accepted message causes, shaped
+   * like the SQS body of SES → SNS → SQS with raw delivery. See {@link simulatedEvents} for which
+   * addresses bounce or complain.
+   */
+  onEvent?: (event: object) => void;
 }
 
 export interface LocalSes {
@@ -146,11 +152,30 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     recentSends.push(now); // counted before the async store, so concurrent requests see it
   }
 
-  async function store(raw: Buffer, envelope: { destinations?: string[]; source?: string }): Promise<string> {
+  async function store(raw: Buffer, envelope: { destinations?: string[]; source?: string }, params: URLSearchParams): Promise<string> {
     if (raw.length > MAX_MESSAGE_BYTES) throw new SesFault('MessageRejected', `Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${raw.length}'.`);
+    const tags = messageTags(params);
     const described = await readEnvelope(raw, envelope);
     admit(Date.now());
-    return (await mailbox.add(raw, described)).id;
+    const stored = await mailbox.add(raw, described);
+    if (options.onEvent) {
+      const events = simulatedEvents({
+        messageId: stored.id,
+        source: stored.from,
+        destinations: stored.to,
+        tags,
+        configurationSet: params.get('ConfigurationSetName') ?? undefined,
+        timestamp: new Date(stored.date),
+      });
+      for (const event of events) {
+        try {
+          options.onEvent(event);
+        } catch {
+          // A notification hook: its failure must not fail a send SES already accepted.
+        }
+      }
+    }
+    return stored.id;
   }
 
   const actions: Record<string, (params: URLSearchParams) => Promise<string>> = {
@@ -158,14 +183,14 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
       const data = params.get('RawMessage.Data');
       if (!data || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw new SesFault('InvalidParameterValue', 'RawMessage.Data must be non-empty base64.');
       const destinations = members(params, 'Destinations');
-      const id = await store(Buffer.from(data, 'base64'), { destinations, source: params.get('Source') ?? undefined });
+      const id = await store(Buffer.from(data, 'base64'), { destinations, source: params.get('Source') ?? undefined }, params);
       return `<MessageId>${id}</MessageId>`;
     },
     async SendEmail(params) {
       const source = params.get('Source');
       if (!source) throw new SesFault('InvalidParameterValue', 'Source is required.');
       const [to, cc, bcc] = ['To', 'Cc', 'Bcc'].map((kind) => members(params, `Destination.${kind}Addresses`));
-      const id = await store(composeSimpleEmail(params, source, to, cc), { destinations: [...to, ...cc, ...bcc], source });
+      const id = await store(composeSimpleEmail(params, source, to, cc), { destinations: [...to, ...cc, ...bcc], source }, params);
       return `<MessageId>${id}</MessageId>`;
     },
     async GetSendQuota() {
@@ -222,6 +247,117 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
         server.closeAllConnections();
       }),
   };
+}
+
+const TAG_TEXT = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** `Tags.member.N.Name` / `.Value`, checked against SES's rules (ASCII letters, digits, `_`, `-`; ≤ 256). */
+function messageTags(params: URLSearchParams): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (let n = 1; params.has(`Tags.member.${n}.Name`); n++) {
+    const name = params.get(`Tags.member.${n}.Name`)!;
+    const value = params.get(`Tags.member.${n}.Value`) ?? '';
+    if (!TAG_TEXT.test(name)) throw new SesFault('InvalidParameterValue', `Invalid tag name <${name}>: only ASCII letters, digits, underscores and dashes, at most 256.`);
+    if (!TAG_TEXT.test(value)) throw new SesFault('InvalidParameterValue', `Invalid tag value <${value}>: only ASCII letters, digits, underscores and dashes, at most 256.`);
+    tags[name] = value;
+  }
+  return tags;
+}
+
+/** Addresses at this domain bounce transiently (mailbox full), for trying the transient-bounce limit locally. */
+export const LOCAL_TRANSIENT_BOUNCE_DOMAIN = 'transient.pressroom.test';
+const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
+
+export interface SimulatedMessage {
+  messageId: string;
+  source: string;
+  destinations: string[];
+  tags: Record<string, string>;
+  configurationSet?: string;
+  timestamp: Date;
+}
+
+/**
+ * The SES event records a real send would cause, following SES's mailbox simulator (labels such
+ * as `bounce+1@` work too):
+ *
+ * | recipient                                   | events                                        |
+ * | ------------------------------------------- | --------------------------------------------- |
+ * | `bounce@simulator.amazonses.com`            | Bounce, Permanent / General                   |
+ * | `complaint@simulator.amazonses.com`         | Delivery, then Complaint                      |
+ * | `suppressionlist@simulator.amazonses.com`   | Bounce, Permanent / OnAccountSuppressionList  |
+ * | `ooto@simulator.amazonses.com`, any other   | Delivery                                      |
+ * | anything `@transient.pressroom.test`        | Bounce, Transient / MailboxFull               |
+ *
+ * Events go out whether or not a configuration set was named (locally there is none); tags come
+ * back in `mail.tags` as SES returns them, each a list of values.
+ *
+ * @example
+ * simulatedEvents({ messageId, source: 'news@example.org', destinations: ['bounce@simulator.amazonses.com'], tags: {}, timestamp: new Date() })
+ */
+export function simulatedEvents(message: SimulatedMessage): object[] {
+  const at = message.timestamp;
+  const later = (ms: number) => new Date(at.getTime() + ms).toISOString();
+  const tags: Record<string, string[]> = Object.fromEntries(Object.entries(message.tags).map(([k, v]) => [k, [v]]));
+  if (message.configurationSet) tags['ses:configuration-set'] = [message.configurationSet];
+  tags['ses:source-ip'] = ['127.0.0.1'];
+  tags['ses:from-domain'] = [message.source.slice(message.source.lastIndexOf('@') + 1).replace(/>$/, '')];
+  const mail = (recipient: string) => ({
+    timestamp: at.toISOString(),
+    source: message.source,
+    sourceArn: `arn:aws:ses:us-east-1:000000000000:identity/${message.source.replace(/^.*<|>$/g, '')}`,
+    sendingAccountId: '000000000000',
+    messageId: message.messageId,
+    destination: [recipient],
+    headersTruncated: false,
+    tags,
+  });
+  const delivery = (recipient: string) => ({
+    eventType: 'Delivery',
+    mail: mail(recipient),
+    delivery: { timestamp: later(500), processingTimeMillis: 500, recipients: [recipient], smtpResponse: '250 2.6.0 Message received', reportingMTA: 'a1-2.smtp-out.local' },
+  });
+  const bounce = (recipient: string, bounceType: string, bounceSubType: string, status: string, diagnosticCode: string) => ({
+    eventType: 'Bounce',
+    mail: mail(recipient),
+    bounce: {
+      bounceType,
+      bounceSubType,
+      bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status, diagnosticCode }],
+      timestamp: later(700),
+      feedbackId: `${message.messageId}-bounce`,
+      reportingMTA: 'dsn; a1-2.smtp-out.local',
+    },
+  });
+  return message.destinations.flatMap((recipient): object[] => {
+    const split = recipient.lastIndexOf('@');
+    const domain = recipient.slice(split + 1).toLowerCase();
+    const box = recipient.slice(0, split).toLowerCase().split('+')[0];
+    if (domain === LOCAL_TRANSIENT_BOUNCE_DOMAIN) return [bounce(recipient, 'Transient', 'MailboxFull', '4.2.2', 'smtp; 452 4.2.2 Mailbox full')];
+    if (domain !== SIMULATOR_DOMAIN) return [delivery(recipient)];
+    if (box === 'bounce') return [bounce(recipient, 'Permanent', 'General', '5.1.1', 'smtp; 550 5.1.1 user unknown')];
+    if (box === 'suppressionlist') {
+      return [bounce(recipient, 'Permanent', 'OnAccountSuppressionList', '5.1.1', 'Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.')];
+    }
+    if (box === 'complaint') {
+      return [
+        delivery(recipient),
+        {
+          eventType: 'Complaint',
+          mail: mail(recipient),
+          complaint: {
+            complainedRecipients: [{ emailAddress: recipient }],
+            timestamp: later(1000),
+            feedbackId: `${message.messageId}-complaint`,
+            userAgent: 'Pressroom local SES',
+            complaintFeedbackType: 'abuse',
+            arrivalDate: later(600),
+          },
+        },
+      ];
+    }
+    return [delivery(recipient)];
+  });
 }
 
 /** SendEmail's message, built with the same MIME code the service uses for raw sends. */

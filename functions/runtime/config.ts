@@ -15,6 +15,10 @@ export interface PressroomConfig {
   mastodonUrl?: string;
   sesConfigurationSet?: string;
   brand: Brand;
+  /** Transient bounces in a row that suppress an address (`PRESSROOM_TRANSIENT_BOUNCE_LIMIT`, default 3). */
+  transientBounceLimit: number;
+  /** Messages per second to stay under; SES's own MaxSendRate applies when lower or when unset. */
+  maxSendRate?: number;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -63,6 +67,14 @@ function required(env: Env, name: string): string {
   return value;
 }
 
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -75,6 +87,8 @@ export function readConfig(env: Env): PressroomConfig {
     socialChannels: (env.PRESSROOM_SOCIAL_CHANNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     mastodonUrl: env.PRESSROOM_MASTODON_URL || undefined,
     sesConfigurationSet: env.PRESSROOM_SES_CONFIGURATION_SET || undefined,
+    transientBounceLimit: positiveInteger(env, 'PRESSROOM_TRANSIENT_BOUNCE_LIMIT', 3),
+    maxSendRate: env.PRESSROOM_MAX_SEND_RATE ? positiveInteger(env, 'PRESSROOM_MAX_SEND_RATE', 1) : undefined,
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type {
-  AddressBlocklist, Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, ListStore, Mailer, RateLimiter, ReleaseStore,
-  SendJob, SocialChannel, SocialPostStore, SubscriberStore,
+  AddressBlocklist, Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, ListStore, Mailer, RateLimiter, ReleaseStore, SendRateGate,
+  SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../domain/ports';
 import type { MessageTemplate } from '../domain/delivery/mime';
 import type { SenderIdentity } from '../domain/delivery/send-email';
@@ -15,8 +15,13 @@ import { DynamoSocialPostStore } from '../adapters/dynamodb/social-post-store';
 import { DynamoListStore } from '../adapters/dynamodb/list-store';
 import { DynamoAddressBlocklist } from '../adapters/dynamodb/address-blocklist';
 import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
+import { DynamoSendRateGate } from '../adapters/dynamodb/send-rate-gate';
+import { maxSendRate } from '../adapters/ses/send-quota';
+import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-store';
+import type { ReleaseStatsStore } from '../domain/ports';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import { MjmlRenderer } from '../adapters/render/mjml-renderer';
+import { MjmlSystemEmailRenderer } from '../adapters/render/system-email-renderer';
 import { MastodonChannel } from '../adapters/social/mastodon';
 import { ConfigError, type PressroomConfig, type PressroomSecrets } from './config';
 
@@ -30,10 +35,15 @@ export interface AppDeps {
   lists: ListStore;
   blocklist: AddressBlocklist;
   rateLimiter: RateLimiter;
+  rateGate: SendRateGate;
+  /** Per-release delivery, bounce and complaint counters (sharded). */
+  releaseStats: ReleaseStatsStore;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   mailer: Mailer;
   renderer: EmailRenderer;
+  /** Confirmation and other one-off emails the service sends itself. */
+  systemEmails: SystemEmailRenderer;
   clock: Clock;
   keyring: SigningKeyring;
   webhookSecrets: string[];
@@ -88,10 +98,13 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     lists: new DynamoListStore(table),
     blocklist: new DynamoAddressBlocklist(table, Buffer.from(secrets.addressHashKey, 'base64')),
     rateLimiter: new DynamoRateLimiter(table),
+    rateGate: new DynamoSendRateGate(table, maxSendRate(input.ses, config.maxSendRate)),
+    releaseStats: new DynamoReleaseStatsStore(table),
     fanOutQueue: input.fanOutQueue,
     sendQueue: input.sendQueue,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
     renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
+    systemEmails: new MjmlSystemEmailRenderer({ templatesDir: input.templatesDir, brand: config.brand }),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     webhookSecrets: secrets.webhookSecrets,

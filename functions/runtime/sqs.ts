@@ -5,11 +5,25 @@ import type { AppDeps } from './deps';
 import type { DepsProvider } from './http';
 import { logger } from './logger';
 
+type BatchProcessor<T> = (jobs: PromiseSettledResult<T>[], deps: AppDeps, records: SQSRecord[]) => Promise<PromiseSettledResult<unknown>[]>;
+
+/** Parses each body on its own: one malformed message fails alone (and dead-letters), not its batch. */
+function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
+  return records.map((record) => {
+    try {
+      return { status: 'fulfilled', value: JSON.parse(record.body) as T };
+    } catch (error) {
+      return { status: 'rejected', reason: new Error(`Message ${record.messageId} is not JSON`, { cause: error }) };
+    }
+  });
+}
+
 /**
- * Wraps an SQS consumer: each record is processed on its own, and the ones that throw are reported
- * as `batchItemFailures` so only they are retried (and, past maxReceiveCount, dead-lettered).
+ * Wraps an SQS consumer that handles a whole batch at once (e.g. to reserve send slots together). It
+ * returns one settled result per record; rejected ones become `batchItemFailures`, so only they are
+ * retried (and, past maxReceiveCount, dead-lettered).
  */
-export function sqsHandler<T>(getDeps: DepsProvider, processJob: (job: T, deps: AppDeps, record: SQSRecord) => Promise<unknown>) {
+export function sqsBatchHandler<T>(getDeps: DepsProvider, processBatch: BatchProcessor<T>) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(
       sqsPartialBatchFailure({
@@ -17,8 +31,12 @@ export function sqsHandler<T>(getDeps: DepsProvider, processJob: (job: T, deps: 
           logger.warn('Job failed; it will be retried', { messageId: record.messageId, error: reason as Error }),
       }),
     )
-    .handler((async (event: SQSEvent) => {
-      const deps = await getDeps();
-      return Promise.allSettled(event.Records.map((record) => processJob(JSON.parse(record.body) as T, deps, record)));
-    }) as never);
+    .handler((async (event: SQSEvent) => processBatch(parseBodies<T>(event.Records), await getDeps(), event.Records)) as never);
+}
+
+/** Wraps an SQS consumer that handles each record on its own. */
+export function sqsHandler<T>(getDeps: DepsProvider, processJob: (job: T, deps: AppDeps, record: SQSRecord) => Promise<unknown>) {
+  return sqsBatchHandler<T>(getDeps, (jobs, deps, records) =>
+    Promise.allSettled(jobs.map((job, i) => (job.status === 'rejected' ? Promise.reject(job.reason) : processJob(job.value, deps, records[i])))),
+  );
 }

@@ -48,7 +48,7 @@ describe('unsubscribe page in Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Unsubscribe?');
     for (const width of [375, 1024]) {
       await page.setViewportSize({ width, height: 800 });
-      expect(await page.getByRole('button', { name: 'Unsubscribe' }).isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Unsubscribe', exact: true }).isVisible()).toBe(true);
       expect(seriousViolations(await checkAccessibility(page))).toEqual([]);
       await screenshot(page, `unsubscribe-confirm-${width}`);
     }
@@ -63,7 +63,7 @@ describe('unsubscribe page in Chromium', () => {
     await page.goto(unsubscribeUrl);
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
-      page.getByRole('button', { name: 'Unsubscribe' }).click(),
+      page.getByRole('button', { name: 'Unsubscribe', exact: true }).click(),
     ]);
     expect(response.status()).toBe(200);
     await page.waitForLoadState();

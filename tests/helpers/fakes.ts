@@ -4,12 +4,14 @@
  */
 import type {
   AddressBlocklist, ClaimOutcome, Clock, DeliveryStore, FanOutJob, JobQueue, ListStore, Mailer, MemberSummary, MembershipChange,
-  OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore,
+  OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../../functions/domain/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
 import type { Release, RenderedEmail, SendStatus } from '../../functions/domain/release/release';
 import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
+import type { MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
+import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 
 export class FakeClock implements Clock {
@@ -78,8 +80,8 @@ export class MemorySubscriberStore implements SubscriberStore {
     if (m) Object.assign(m, { status, changedAt: now.toISOString() });
     else subscriber.memberships.push({ listId, status, changedAt: now.toISOString() });
   }
-  async addConfirmed(email: string, lists: string[], now: Date) {
-    const { subscriber, created } = this.ensure(email, undefined, now);
+  async addConfirmed(email: string, lists: string[], now: Date, language?: string) {
+    const { subscriber, created } = this.ensure(email, language, now);
     for (const listId of lists) this.set(subscriber, listId, MembershipStatus.Confirmed, now);
     return { subscriber: structuredClone(subscriber), created };
   }
@@ -114,7 +116,7 @@ export class MemorySubscriberStore implements SubscriberStore {
     return { members: members.slice(start, start + limit), cursor: start + limit < members.length ? String(start + limit) : undefined };
   }
   private allMembers(): MemberSummary[] {
-    return [...this.subscribers.values()].flatMap((s) => s.memberships.map((m) => ({ subscriberId: s.id, ...m })));
+    return [...this.subscribers.values()].flatMap((s) => s.memberships.map((m) => ({ subscriberId: s.id, ...m, suppressed: !!s.suppressedAt })));
   }
   async pageMembers(listId: string, cursor: string | undefined, limit: number) {
     return this.pageOf(this.allMembers().filter((m) => m.listId === listId), cursor, limit);
@@ -199,6 +201,9 @@ export class MemoryBlocklist implements AddressBlocklist {
   }
   async block(email: string) {
     this.blocked.add(email.toLowerCase());
+  }
+  async unblock(email: string) {
+    this.blocked.delete(email.toLowerCase());
   }
 }
 
@@ -316,5 +321,36 @@ export class FakeChannel implements SocialChannel {
     if (failure) throw failure;
     this.posts.push({ text, key });
     return { remoteId: `p${this.posts.length}`, url: `https://social.example/p${this.posts.length}` };
+  }
+}
+
+/** Renders system emails as plain strings that keep every input visible, for assertions. */
+export class FakeSystemEmails implements SystemEmailRenderer {
+  rendered: { lists: string[]; confirmUrl: string; language?: string }[] = [];
+  async renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }) {
+    this.rendered.push(input);
+    return {
+      subject: `Confirm (${input.language ?? 'en'})`,
+      html: `<p>${input.lists.join(', ')}</p><a href="${input.confirmUrl}">Confirm subscription</a>`,
+      text: `${input.lists.join(', ')}\n${input.confirmUrl}`,
+    };
+  }
+}
+
+export class MemoryReleaseStatsStore implements ReleaseStatsStore {
+  /** Increments as they were made, per release (a shard each, as far as the sum is concerned). */
+  increments = new Map<string, Partial<ReleaseCounts>[]>();
+  receipts = new Set<string>();
+  async increment(releaseId: string, counts: Partial<ReleaseCounts>) {
+    this.increments.set(releaseId, [...(this.increments.get(releaseId) ?? []), { ...counts }]);
+  }
+  async get(releaseId: string) {
+    return sumCounts(this.increments.get(releaseId) ?? []);
+  }
+  async recordEventOnce(receipt: MailEventReceipt) {
+    const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.toLowerCase()}`;
+    if (this.receipts.has(key)) return false;
+    this.receipts.add(key);
+    return true;
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preflight, hasBlocking, GMAIL_CLIP_BYTES } from '../../functions/domain/release/preflight';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, type Release } from '../../functions/domain/release/release';
-import { sanitiseReleaseHtml } from '../../functions/domain/release/sanitise';
+import { markdownToHtml, sanitiseReleaseHtml } from '../../functions/domain/release/sanitise';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
 import { releaseBody, sampleRelease } from '../helpers/releases';
 
@@ -16,7 +16,7 @@ const release = (body: Record<string, unknown>) => newRelease(parseReleaseInput(
 
 async function check(r: Release) {
   const rendered = await renderer.render(r);
-  return { rendered, findings: preflight(r, rendered, sanitiseReleaseHtml(r.html ?? '', r.url)) };
+  return { rendered, findings: preflight(r, rendered, sanitiseReleaseHtml(r.html ?? markdownToHtml(r.markdown ?? ''), r.url)) };
 }
 
 describe('preflight', () => {
@@ -41,6 +41,18 @@ describe('preflight', () => {
     expect(byCode['images-without-alt'].message).toMatch(/1 image/);
     expect(byCode['markup-unbalanced'].message).toContain('<b>');
     expect(hasBlocking(findings)).toBe(false);
+  });
+
+  it('checks links in Markdown bodies too, but not the links of the template itself', async () => {
+    const { findings } = await check(release(releaseBody({ html: undefined, markdown: 'See [this](http://example.org/insecure).' })));
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('http://example.org/insecure')]);
+    const local = new MjmlRenderer({
+      templatesDir: resolve(import.meta.dirname, '../../templates'),
+      brand: { organisationName: 'Example Org', postalAddress: '1 Example Street', accentColour: '#1d4ed8' },
+      publicUrl: 'http://localhost:3000',
+    });
+    const r = release(releaseBody());
+    expect(preflight(r, await local.render(r), sanitiseReleaseHtml(r.html!, r.url))).toEqual([]);
   });
 
   it('warns about a long subject', async () => {

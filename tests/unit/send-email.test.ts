@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { sendBatch, sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
 import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
@@ -47,7 +47,11 @@ describe('fan-out and send', () => {
   const renderer = {
     async render() {
       renders++;
-      return { subject: 'Spring update', html: `<p>Hi</p><a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a>`, text: `Hi\nUnsubscribe: ${RecipientPlaceholder.UnsubscribeUrl}` };
+      return {
+        subject: 'Spring update',
+        html: `<p>Hi</p><a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a> <a href="${RecipientPlaceholder.PreferencesUrl}">Manage preferences</a>`,
+        text: `Hi\nUnsubscribe: ${RecipientPlaceholder.UnsubscribeUrl}\nManage preferences: ${RecipientPlaceholder.PreferencesUrl}`,
+      };
     },
   };
   const fanOut = (pageSize = 1) => fanOutRelease({ releaseId: 'spring-update' }, { releases, subscribers, renderer, sendQueue, clock, pageSize });
@@ -79,6 +83,20 @@ describe('fan-out and send', () => {
     expect(mail.html).toContain(url);
     const claims = verifyToken(url.split('/').pop()!, TokenPurpose.Unsubscribe, deps.keyring, clock.now());
     expect(claims.listId).toBe('blog');
+  });
+
+  it("puts the recipient's own signed preferences link in both parts", async () => {
+    await fanOut();
+    await sendAll();
+    for (const sent of mailer.sent) {
+      const mail = await simpleParser(sent.raw as Buffer);
+      const url = /https:\/\/news\.example\.org\/preferences\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0];
+      expect(url).toBeDefined();
+      expect(mail.html).toContain(`href="${url}"`);
+      expect(mail.html).not.toContain(RecipientPlaceholder.PreferencesUrl);
+      const claims = verifyToken(url!.split('/').pop()!, TokenPurpose.Preferences, deps.keyring, clock.now());
+      expect(claims).toMatchObject({ subscriberId: (await subscribers.findByEmail(sent.to))!.id, expiresAt: undefined });
+    }
   });
 
   it('two workers given the same job at once send once: the loser is told to retry, and the retry stands down', async () => {
@@ -134,5 +152,54 @@ describe('fan-out and send', () => {
     clock.advance(5 * 60_000 + 1);
     expect(await sendEmail(job, deps)).toBe('sent');
     expect(await sendEmail(job, deps)).toBe('duplicate');
+  });
+
+  describe('sendBatch at the shared rate', () => {
+    class FakeGate {
+      reserved: number[] = [];
+      slowDowns = 0;
+      async reserve(count: number, now: Date) {
+        this.reserved.push(count);
+        return Array.from({ length: count }, (_, i) => new Date(now.getTime() + i * 100));
+      }
+      async slowDown() {
+        this.slowDowns++;
+      }
+    }
+
+    it('reserves one slot per message that is ready and waits for each slot', async () => {
+      await fanOut();
+      const gate = new FakeGate();
+      const waits: number[] = [];
+      const blogOnly = (await subscribers.findByEmail('blog@example.org'))!;
+      await subscribers.unsubscribe(blogOnly.id, 'blog', clock.now()); // one job now has nothing to send
+      const results = await sendBatch(sendQueue.jobs, { ...deps, rateGate: gate, wait: async (ms) => void waits.push(ms) });
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'error')).sort()).toEqual(['duplicate', 'sent', 'sent', 'skipped']);
+      expect(gate.reserved).toEqual([2]);
+      expect(waits).toEqual([100]); // the first slot is now, the second 100 ms on
+    });
+
+    it('on throttling slows everyone down and gives back the rest of the batch for a retry', async () => {
+      await fanOut();
+      const gate = new FakeGate();
+      const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
+      let calls = 0;
+      const throttlingMailer = {
+        async sendRaw(email: { to: string }) {
+          calls++;
+          if (calls === 2) throw new MailerThrottledError();
+          return mailer.sendRaw(email as never);
+        },
+      };
+      const results = await sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: async () => {} });
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      expect(gate.slowDowns).toBe(1);
+      expect(calls).toBe(2); // the third was not attempted at the old rate
+      // Both given-back deliveries can be claimed again by the retry.
+      for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
+      const retry = await sendBatch(jobs.slice(1), { ...deps, rateGate: gate, wait: async () => {} });
+      expect(retry.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent']);
+      expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(mailer.sent.length);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressBlocklist } from '../../domain/ports';
 import type { SuppressionReason } from '../../domain/subscriber/subscriber';
 import type { TableRef } from './table';
@@ -24,5 +24,9 @@ export class DynamoAddressBlocklist implements AddressBlocklist {
     await this.table.doc.send(
       new PutCommand({ TableName: this.table.tableName, Item: { ...this.key(email), reason, blockedAt: now.toISOString() } }),
     );
+  }
+
+  async unblock(email: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: this.key(email) }));
   }
 }

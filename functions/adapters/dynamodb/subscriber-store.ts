@@ -27,8 +27,8 @@ function membershipIndexKeys(subscriberId: string, listId: string, status: strin
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(private readonly table: TableRef) {}
 
-  async addConfirmed(email: string, lists: string[], now: Date): Promise<{ subscriber: Subscriber; created: boolean }> {
-    const { subscriberId, created } = await this.idFor(email, undefined, now);
+  async addConfirmed(email: string, lists: string[], now: Date, language?: string): Promise<{ subscriber: Subscriber; created: boolean }> {
+    const { subscriberId, created } = await this.idFor(email, language, now);
     await this.setMemberships(subscriberId, lists.map((listId) => ({ listId, status: MembershipStatus.Confirmed })), now);
     return { subscriber: (await this.get(subscriberId))!, created };
   }
@@ -72,6 +72,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
             listId,
             status,
             changedAt: at,
+            // Copied from the profile so list counts can tell suppressed members apart without reading profiles.
+            suppressed: subscriber.suppressedAt ? true : undefined,
             ...membershipIndexKeys(subscriber.id, listId, status, !!subscriber.suppressedAt, at),
           },
         }),
@@ -254,10 +256,12 @@ export class DynamoSubscriberStore implements SubscriberStore {
           Key: membershipKey(subscriberId, m.listId),
           ...(keys.gsi1pk
             ? {
-                UpdateExpression: 'SET gsi1pk = :g1pk, gsi1sk = :g1sk',
-                ExpressionAttributeValues: { ':g1pk': keys.gsi1pk, ':g1sk': keys.gsi1sk },
+                UpdateExpression: `SET gsi1pk = :g1pk, gsi1sk = :g1sk${value ? ', suppressed = :true' : ' REMOVE suppressed'}`,
+                ExpressionAttributeValues: { ':g1pk': keys.gsi1pk, ':g1sk': keys.gsi1sk, ...(value ? { ':true': true } : {}) },
               }
-            : { UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }),
+            : value
+              ? { UpdateExpression: 'SET suppressed = :true REMOVE gsi1pk, gsi1sk', ExpressionAttributeValues: { ':true': true } }
+              : { UpdateExpression: 'REMOVE gsi1pk, gsi1sk, suppressed' }),
         }),
       );
     }
@@ -330,5 +334,6 @@ function memberSummary(item: Record<string, unknown>): MemberSummary {
     listId: item.listId as string,
     status: item.status as MembershipStatus,
     changedAt: item.changedAt as string,
+    suppressed: item.suppressed === true,
   };
 }

@@ -110,6 +110,7 @@ export class MjmlRenderer implements EmailRenderer {
       organisationName: brand.organisationName,
       postalAddress: brand.postalAddress,
       unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
+      preferencesUrl: RecipientPlaceholder.PreferencesUrl,
     });
 
     const html = await compile(mjml);

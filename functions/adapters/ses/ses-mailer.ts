@@ -41,6 +41,8 @@ export class SesMailer implements Mailer {
           Destinations: [email.to],
           Source: email.from,
           ConfigurationSetName: this.options.configurationSetName,
+          // Returned in `mail.tags` of every bounce, complaint and delivery event.
+          Tags: email.tags ? toMessageTags(email.tags) : undefined,
         }),
       );
       messageId = output.MessageId;
@@ -68,4 +70,54 @@ export function translateSesError(error: unknown): unknown {
     return new MailerRejectedError(`SES rejected the message (${error.name}): ${error.message}`, { cause: error });
   }
   return error;
+}
+
+// SES message tags allow only ASCII letters, digits, `_` and `-`, at most 256 of them, in names and
+// values. `_` is the escape character: any other byte becomes `_XX` (hex), so ids that already fit
+// (most do) are sent unchanged and every value decodes back exactly, e.g. `v1.2` ⇄ `v1_2E2`.
+const TAG_SAFE = /^[A-Za-z0-9-]$/;
+const MAX_TAG_LENGTH = 256;
+
+/**
+ * Encodes a tag name or value into SES's allowed characters, reversibly (see {@link decodeTagValue}).
+ *
+ * @example
+ * encodeTagValue('spring.update_2') // 'spring_2Eupdate_5F2'
+ */
+export function encodeTagValue(value: string): string {
+  let out = '';
+  for (const char of value) {
+    if (TAG_SAFE.test(char)) out += char;
+    else for (const byte of Buffer.from(char, 'utf8')) out += `_${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * Reverses {@link encodeTagValue}; text without escapes comes back unchanged.
+ *
+ * @example
+ * decodeTagValue('spring_2Eupdate_5F2') // 'spring.update_2'
+ */
+export function decodeTagValue(encoded: string): string {
+  if (!encoded.includes('_')) return encoded;
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length; i++) {
+    const escape = encoded[i] === '_' ? /^[0-9A-Fa-f]{2}$/.exec(encoded.slice(i + 1, i + 3)) : null;
+    if (escape) {
+      bytes.push(parseInt(escape[0], 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(encoded[i], 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * `{ release: 'r1' }` → SES `MessageTag`s. A tag that would not fit in 256 characters even encoded
+ * is left out rather than failing the send: events then fall back to the recipient's address.
+ */
+export function toMessageTags(tags: Record<string, string>): { Name: string; Value: string }[] {
+  return Object.entries(tags)
+    .map(([name, value]) => ({ Name: encodeTagValue(name), Value: encodeTagValue(value) }))
+    .filter((tag) => tag.Name && tag.Value && tag.Name.length <= MAX_TAG_LENGTH && tag.Value.length <= MAX_TAG_LENGTH);
 }

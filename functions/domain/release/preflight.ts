@@ -61,14 +61,10 @@ function summarise(html: string): MarkupSummary {
   return summary;
 }
 
-function bodyOf(release: Release): string {
-  return release.html ?? '';
-}
-
 /**
  * Lints a rendered release.
  *
- * @param sanitisedBody the release body after the sanitiser, to tell staff what it removed.
+ * @param sanitisedBody the release body (HTML, or Markdown turned into HTML) after the sanitiser.
  * @example
  * const findings = preflight(release, rendered, sanitiseReleaseHtml(release.html!, release.url));
  * if (findings.some((f) => f.severity === 'blocking')) throw new PreflightError(findings);
@@ -91,17 +87,17 @@ export function preflight(release: Release, rendered: RenderedEmail, sanitisedBo
     add('unsubscribe-missing', 'blocking', 'The email has no unsubscribe link in both its HTML and text parts.');
   }
 
-  const output = summarise(rendered.html);
-  const placeholders = new Set<string>(Object.values(RecipientPlaceholder));
-  const badLinks = output.links.filter((href) => !placeholders.has(href) && !/^(https:|mailto:)/i.test(href));
+  // Links and images are checked in the body staff wrote; the template's own links (web version,
+  // footer) follow the configured public URL, which is plain http in local mode.
+  const kept = summarise(sanitisedBody);
+  const badLinks = kept.links.filter((href) => !/^(https:|mailto:)/i.test(href));
   if (badLinks.length) {
     add('links-not-https', 'warning', `${badLinks.length} link(s) are not absolute https: ${[...new Set(badLinks)].slice(0, 5).join(', ')}`);
   }
-  if (output.imagesWithoutAlt) add('images-without-alt', 'warning', `${output.imagesWithoutAlt} image(s) have no alt text.`);
+  if (kept.imagesWithoutAlt) add('images-without-alt', 'warning', `${kept.imagesWithoutAlt} image(s) have no alt text.`);
 
   if (release.html !== undefined) {
-    const source = summarise(bodyOf(release));
-    const kept = summarise(sanitisedBody);
+    const source = summarise(release.html);
     const removed = [...source.tags].filter(([tag, n]) => (kept.tags.get(tag) ?? 0) < n && !['h1', 'h5', 'h6'].includes(tag)).map(([tag]) => `<${tag}>`);
     if (removed.length) add('markup-stripped', 'warning', `Removed by the sanitiser: ${removed.join(', ')}.`);
     if (source.handlerAttributes) add('handlers-stripped', 'warning', `Removed ${source.handlerAttributes} event-handler attribute(s).`);

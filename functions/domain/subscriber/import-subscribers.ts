@@ -1,18 +1,22 @@
-import type { Clock, SubscriberStore } from '../ports';
+import type { AddressBlocklist, Clock, SubscriberStore } from '../ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { normaliseEmail } from './subscriber';
 
 export interface ImportSubscribersDeps {
   subscribers: SubscriberStore;
+  blocklist: AddressBlocklist;
   clock: Clock;
   lists: ReadonlySet<string>;
 }
 
 export interface ImportedSubscriber {
   email: string;
-  subscriberId: string;
+  /** Absent only for an address that was erased while suppressed. */
+  subscriberId?: string;
   lists: string[];
   created: boolean;
+  /** Set when the address is suppressed (or was erased while suppressed): nothing was changed. */
+  skipped?: 'suppressed';
 }
 
 const MAX_PER_REQUEST = 1000;
@@ -29,10 +33,12 @@ function entriesOf(body: unknown): { entries: unknown[]; prefix: (i: number) => 
 /**
  * Adds staff-provided subscribers as confirmed members of existing lists. The whole request is
  * validated first, so a bad row means nothing is imported and every bad field is reported.
+ * Suppressed and blocklisted addresses are skipped (reported, not an error): a bounce or complaint
+ * outranks a staff list, and such an address can only come back through a fresh double opt-in.
  *
  * @throws ValidationError naming every invalid address and unknown list.
  * @example
- * await importSubscribers({ email: 'a@example.org', lists: ['blog'] }, { subscribers, clock, lists });
+ * await importSubscribers({ email: 'a@example.org', lists: ['blog'] }, { subscribers, blocklist, clock, lists });
  */
 export async function importSubscribers(body: unknown, deps: ImportSubscribersDeps): Promise<ImportedSubscriber[]> {
   const { entries, prefix } = entriesOf(body);
@@ -70,6 +76,11 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
   const imported: ImportedSubscriber[] = [];
   for (const entry of valid) {
     const { email, lists } = entry!;
+    const existing = await deps.subscribers.findByEmail(email);
+    if (existing?.suppressedAt || (await deps.blocklist.isBlocked(email))) {
+      imported.push({ email, subscriberId: existing?.id, lists: [], created: false, skipped: 'suppressed' });
+      continue;
+    }
     const { subscriber, created } = await deps.subscribers.addConfirmed(email, lists, now);
     imported.push({ email, subscriberId: subscriber.id, lists, created });
   }

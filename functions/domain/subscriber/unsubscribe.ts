@@ -1,5 +1,6 @@
 import type { Clock, SubscriberStore } from '../ports';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
+import { leaveAllChanges, signPreferencesToken } from './preferences';
 
 export interface UnsubscribeDeps {
   subscribers: SubscriberStore;
@@ -7,14 +8,32 @@ export interface UnsubscribeDeps {
   keyring: SigningKeyring;
 }
 
+export interface UnsubscribeLink {
+  /** The list the link leaves. */
+  listId: string;
+  /** A preference-centre token for the same subscriber, for the page's "manage preferences" link. */
+  preferencesToken: string;
+}
+
 /**
  * Checks an unsubscribe token without changing anything (a GET: mail scanners prefetch links).
  *
+ * The preferences token is signed on the fly rather than carried in the email: the unsubscribe
+ * token already proves who the subscriber is, and one-click links must stay short.
+ *
  * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
+ * @example
+ * const { listId, preferencesToken } = readUnsubscribeToken(token, { clock, keyring });
  */
-export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { listId: string } {
+export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): UnsubscribeLink {
+  const { listId, subscriberId } = verified(token, deps);
+  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring) };
+}
+
+function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listId: string } {
   const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, deps.clock.now());
-  return { listId: claims.listId! };
+  // verifyToken refuses an unsubscribe token without a list, so listId is always there.
+  return { subscriberId: claims.subscriberId, listId: claims.listId! };
 }
 
 /**
@@ -22,10 +41,27 @@ export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 
  * Takes effect before it returns, so any release still queued skips this address at send time.
  *
  * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
+ * @example
+ * await unsubscribe(token, { subscribers, clock, keyring }); // RFC 8058 one-click POST
  */
-export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<{ listId: string }> {
-  const now = deps.clock.now();
-  const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, now);
-  await deps.subscribers.unsubscribe(claims.subscriberId, claims.listId!, now);
-  return { listId: claims.listId! };
+export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
+  const { subscriberId, listId } = verified(token, deps);
+  await deps.subscribers.unsubscribe(subscriberId, listId, deps.clock.now());
+  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring) };
+}
+
+/**
+ * Takes the subscriber off every list (the unsubscribe page's "all lists" button). Idempotent, and
+ * like {@link unsubscribe} it answers the same for an erased subscriber: there is nothing left to leave.
+ *
+ * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
+ * @example
+ * const { left } = await unsubscribeAll(token, { subscribers, clock, keyring });
+ */
+export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink & { left: string[] }> {
+  const { subscriberId, listId } = verified(token, deps);
+  const subscriber = await deps.subscribers.get(subscriberId);
+  const changes = subscriber ? leaveAllChanges(subscriber) : [];
+  if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
+  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), left: changes.map((c) => c.listId) };
 }

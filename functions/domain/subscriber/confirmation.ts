@@ -1,0 +1,91 @@
+import type { Clock, ListStore, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
+import { buildMessageTemplate, personaliseMessage } from '../delivery/mime';
+import type { SenderIdentity } from '../delivery/send-email';
+import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
+import type { Subscriber } from './subscriber';
+
+/** How long a confirmation link works; the purge job removes sign-ups left unconfirmed after it. */
+export const CONFIRMATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * At most one confirmation email per address in this interval, so a form cannot be used to flood
+ * someone's inbox; a repeated sign-up within it still gets the same answer.
+ */
+export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Named as in AppDeps, so callers (sign-up, CSV import without consent) can pass the whole deps object. */
+export interface ConfirmationDeps {
+  subscribers: SubscriberStore;
+  mailer: Mailer;
+  clock: Clock;
+  keyring: SigningKeyring;
+  sender: SenderIdentity;
+  systemEmails: SystemEmailRenderer;
+  lists: ListStore;
+}
+
+/** The page behind the confirmation link. */
+export function confirmUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/confirm/${token}`;
+}
+
+/**
+ * Sends the double opt-in email for `lists` (ids) to a subscriber, unless one went to this address
+ * in the last 10 minutes. The link carries the lists and expires in 7 days; following it is the
+ * only way those memberships become confirmed.
+ *
+ * @returns `sent`, or `rate-limited` when the per-address slot was taken (nothing sent).
+ * @example
+ * const { subscriber } = await deps.subscribers.addPending('ada@example.org', ['blog'], 'en', now);
+ * await sendConfirmationEmail(subscriber, ['blog'], deps); // 'sent'
+ * await sendConfirmationEmail(subscriber, ['blog'], deps); // 'rate-limited'
+ */
+export async function sendConfirmationEmail(
+  subscriber: Subscriber,
+  lists: string[],
+  deps: ConfirmationDeps,
+): Promise<'sent' | 'rate-limited'> {
+  const now = deps.clock.now();
+  // The claim is a conditional write, so two racing sign-ups still send one email.
+  if (!(await deps.subscribers.claimConfirmationEmail(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return 'rate-limited';
+
+  const token = signToken(
+    {
+      purpose: TokenPurpose.Confirm,
+      subscriberId: subscriber.id,
+      lists,
+      expiresAt: Math.floor((now.getTime() + CONFIRMATION_VALID_MS) / 1000),
+    },
+    deps.keyring,
+  );
+  // Names as staff call the lists today (they may have renamed one since configuration seeded it).
+  const names = await Promise.all(lists.map(async (id) => (await deps.lists.get(id))?.name ?? id));
+  const rendered = await deps.systemEmails.renderConfirmation({
+    lists: names,
+    confirmUrl: confirmUrl(deps.sender.publicUrl, token),
+    language: subscriber.language,
+  });
+  // One recipient, one message: no point keeping the template, and no placeholders to fill.
+  const template = buildMessageTemplate({
+    from: deps.sender.from,
+    replyTo: deps.sender.replyTo,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    placeholders: [],
+  });
+  const domain = deps.sender.from.address.split('@')[1];
+  const raw = personaliseMessage(template, {
+    to: subscriber.email,
+    values: {},
+    messageId: `<confirm.${subscriber.id}.${now.getTime()}@${domain}>`,
+    date: now,
+  });
+  await deps.mailer.sendRaw({
+    from: deps.sender.from.address,
+    to: subscriber.email,
+    raw,
+    // Bounce and complaint events name the subscriber, and say this was not a release.
+    tags: { kind: 'confirmation', subscriber: subscriber.id },
+  });
+  return 'sent';
+}

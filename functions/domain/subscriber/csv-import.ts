@@ -1,0 +1,309 @@
+import { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import type { AddressBlocklist, Clock, SubscriberStore } from '../ports';
+import { ValidationError } from '../errors';
+import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
+
+/** What happened to one row of an import. */
+export const ImportOutcome = {
+  Added: 'added',
+  Updated: 'updated',
+  Unchanged: 'unchanged',
+  SkippedSuppressed: 'skipped-suppressed',
+  Invalid: 'invalid',
+  PendingConfirmation: 'pending-confirmation',
+} as const;
+export type ImportOutcome = (typeof ImportOutcome)[keyof typeof ImportOutcome];
+
+export interface ImportRowReport {
+  /** 1-based line of the file where the row starts (the header is line 1). */
+  line: number;
+  email: string;
+  outcome: ImportOutcome;
+  /** Lists the row added or asked confirmation for. */
+  lists?: string[];
+  reason?: string;
+}
+
+export interface CsvImportSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+  skippedSuppressed: number;
+  invalid: number;
+  pendingConfirmation: number;
+}
+
+export interface CsvImportReport {
+  dryRun: boolean;
+  consent: boolean;
+  /** Data rows read (the header not counted). */
+  rowsRead: number;
+  summary: CsvImportSummary;
+  /** Header columns Pressroom does not use; their values were ignored. */
+  ignoredColumns: string[];
+  rows: ImportRowReport[];
+  /** Set when `rows` leaves some rows out, saying which. */
+  rowsOmitted?: string;
+  /** Set when the file could not be read to the end (e.g. an unclosed quote); rows before it were imported. */
+  stopped?: { line: number; reason: string };
+}
+
+export interface CsvImportOptions {
+  /** Compute the report with read-only lookups; write nothing and send nothing. */
+  dryRun: boolean;
+  /** Staff state that every address consented: import as confirmed. Otherwise ask each to confirm. */
+  consent: boolean;
+}
+
+export interface CsvImportDeps {
+  subscribers: SubscriberStore;
+  blocklist: AddressBlocklist;
+  clock: Clock;
+  /** Lists an import may target (existing and not archived). */
+  lists: ReadonlySet<string>;
+  /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
+  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited'>;
+}
+
+const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
+  added: 'added',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  'skipped-suppressed': 'skippedSuppressed',
+  invalid: 'invalid',
+  'pending-confirmation': 'pendingConfirmation',
+};
+
+// Rows are looked up and written a batch at a time: enough concurrency to keep DynamoDB busy,
+// few enough rows in flight that memory stays flat whatever the file's size.
+const BATCH_SIZE = 25;
+// Past this many rows the report lists only the rows that need a look (not plain added/unchanged).
+const FULL_REPORT_ROWS = 1_000;
+// A synchronous Lambda response is capped at 6 MB; 5,000 rows stay well inside it.
+const MAX_REPORTED_ROWS = 5_000;
+const CHUNK_BYTES = 64 * 1024;
+
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i;
+// The export prefixes cells starting with these with a quote (formula injection); undo that here so
+// an exported file imports back as it was.
+const ESCAPED_CELL = /^'[=+\-@\t\r]/;
+
+/**
+ * A readable over an in-memory body, in 64 KiB chunks. Handing csv-parse the body as one chunk
+ * would let it parse every record before the importer reads the first; small chunks keep
+ * backpressure working.
+ */
+export function csvSource(body: string | Buffer): Readable {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < bytes.length; at += CHUNK_BYTES) yield bytes.subarray(at, at + CHUNK_BYTES);
+    })(),
+  );
+}
+
+interface Row {
+  line: number;
+  fields: string[];
+}
+
+interface Columns {
+  email: number;
+  lists: number;
+  language?: number;
+}
+
+function readHeader(fields: string[]): { columns: Columns; ignored: string[] } {
+  const names = fields.map((f) => f.trim().toLowerCase());
+  const missing = ['email', 'lists'].filter((n) => !names.includes(n));
+  if (missing.length) {
+    throw new ValidationError(
+      [{ field: '(header)', message: `the first row must name the columns email and lists (missing: ${missing.join(', ')})` }],
+      'Invalid CSV',
+    );
+  }
+  const language = names.indexOf('language');
+  return {
+    columns: { email: names.indexOf('email'), lists: names.indexOf('lists'), ...(language >= 0 ? { language } : {}) },
+    ignored: fields.filter((_, i) => !['email', 'lists', 'language'].includes(names[i])).map((f) => f.trim()),
+  };
+}
+
+/** Accumulates the report row by row, dropping plain rows once the file turns out to be large. */
+class ReportBuilder {
+  readonly summary: CsvImportSummary = { added: 0, updated: 0, unchanged: 0, skippedSuppressed: 0, invalid: 0, pendingConfirmation: 0 };
+  rows: ImportRowReport[] = [];
+  rowsRead = 0;
+  private plainOmitted = false;
+  private notShown = 0;
+
+  add(row: ImportRowReport): void {
+    this.rowsRead++;
+    this.summary[SUMMARY_KEY[row.outcome]]++;
+    const plain = (row.outcome === ImportOutcome.Added || row.outcome === ImportOutcome.Unchanged) && !row.reason;
+    if (this.rowsRead > FULL_REPORT_ROWS && !this.plainOmitted) {
+      this.plainOmitted = true;
+      this.rows = this.rows.filter((r) => !((r.outcome === ImportOutcome.Added || r.outcome === ImportOutcome.Unchanged) && !r.reason));
+    }
+    if (plain && this.plainOmitted) return;
+    if (this.rows.length >= MAX_REPORTED_ROWS) this.notShown++;
+    else this.rows.push(row);
+  }
+
+  omitted(): string | undefined {
+    const notes = [];
+    if (this.plainOmitted) notes.push(`the file has more than ${FULL_REPORT_ROWS} rows, so plain added and unchanged rows are left out`);
+    if (this.notShown) notes.push(`${this.notShown} further rows are not shown (at most ${MAX_REPORTED_ROWS} are listed)`);
+    return notes.length ? notes.join('; ') : undefined;
+  }
+}
+
+/**
+ * Imports subscribers from a CSV stream (`email,lists,language,…`; lists separated by `;` or `|`),
+ * reading it a batch of rows at a time so memory stays flat for 100,000 rows.
+ *
+ * Each row is judged on its own: an invalid address, a missing or unknown list, or a malformed
+ * language makes that row `invalid` with the reason, and the rest still import. Suppressed and
+ * blocklisted addresses are `skipped-suppressed`. Lists the person left earlier are not re-joined:
+ * an import is not the person's own request. With `consent`, rows are confirmed at once; without,
+ * new memberships are pending and a confirmation email is requested.
+ *
+ * Idempotent: importing the same file again reports every row `unchanged` (pending memberships are
+ * not asked again). An address repeated in the file is applied in file order on top of its earlier
+ * rows; rows only ever add lists, so it ends on the union of its rows' lists. A dry run judges each
+ * row against what is stored, so it reports a repeated address as it would a first occurrence.
+ *
+ * @throws ValidationError when the header lacks `email` or `lists`, or the file is empty.
+ * @example
+ * const report = await importCsv(csvSource(body), { dryRun: false, consent: true }, { subscribers, blocklist, clock, lists });
+ */
+export async function importCsv(source: Readable, options: CsvImportOptions, deps: CsvImportDeps): Promise<CsvImportReport> {
+  if (!options.consent && !options.dryRun && !deps.requestConfirmation) {
+    throw new TypeError('importCsv needs requestConfirmation to import without consent');
+  }
+  // Spreadsheets write stray quotes and ragged rows; take them as they are and let the row checks
+  // judge the values. A record csv-parse still cannot read is skipped and reported, not fatal.
+  const parser = parse({
+    info: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true,
+  });
+  const unreadable: CsvError[] = [];
+  parser.on('skip', (error: CsvError) => unreadable.push(error));
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+
+  const report = new ReportBuilder();
+  const now = deps.clock.now();
+  let header: ReturnType<typeof readHeader> | undefined;
+  let batch: Row[] = [];
+  let stopped: CsvImportReport['stopped'];
+  let lastLine = 1;
+
+  const flush = async () => {
+    for (const error of unreadable.splice(0)) {
+      // An opening quote that never closes swallows the rest of the file: nothing after it was read.
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+        stopped = { line: lastLine + 1, reason: `a quote opened on or after line ${lastLine + 1} is never closed; the rest of the file was not read` };
+      } else report.add({ line: Number(error.lines), email: '', outcome: ImportOutcome.Invalid, reason: `unreadable CSV: ${error.message}` });
+    }
+    for (const row of await processBatch(batch, header!.columns, options, deps, now)) report.add(row);
+    batch = [];
+  };
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // `info.lines` is where the record ends; a quoted field may span lines.
+      const line = info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+      lastLine = info.lines;
+      if (!header) {
+        header = readHeader(record);
+        continue;
+      }
+      batch.push({ line, fields: record });
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    stopped = { line: Number(error.lines ?? parser.info.lines), reason: error.message };
+  }
+  if (!header) {
+    const reason = stopped?.reason ?? unreadable[0]?.message ?? 'the CSV is empty';
+    throw new ValidationError([{ field: '(body)', message: reason }], 'Invalid CSV');
+  }
+  await flush();
+
+  return {
+    dryRun: options.dryRun,
+    consent: options.consent,
+    rowsRead: report.rowsRead,
+    summary: report.summary,
+    ignoredColumns: header.ignored,
+    // Unreadable records are reported when found, a little ahead of the rows around them.
+    rows: report.rows.sort((a, b) => a.line - b.line),
+    ...(report.omitted() ? { rowsOmitted: report.omitted() } : {}),
+    ...(stopped ? { stopped } : {}),
+  };
+}
+
+/**
+ * Rows for different addresses run concurrently; rows for the same address run in file order, so a
+ * repeated address never races with itself.
+ */
+async function processBatch(rows: Row[], columns: Columns, options: CsvImportOptions, deps: CsvImportDeps, now: Date) {
+  const byAddress = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = (row.fields[columns.email] ?? '').trim().toLowerCase();
+    byAddress.set(key, [...(byAddress.get(key) ?? []), row]);
+  }
+  const results = new Map<Row, ImportRowReport>();
+  await Promise.all(
+    [...byAddress.values()].map(async (group) => {
+      for (const row of group) results.set(row, await importRow(row, columns, options, deps, now));
+    }),
+  );
+  return rows.map((row) => results.get(row)!);
+}
+
+async function importRow(row: Row, columns: Columns, options: CsvImportOptions, deps: CsvImportDeps, now: Date): Promise<ImportRowReport> {
+  let raw = (row.fields[columns.email] ?? '').trim();
+  if (ESCAPED_CELL.test(raw)) raw = raw.slice(1);
+  const reasons: string[] = [];
+  let email = raw;
+  try {
+    email = normaliseEmail(raw);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    reasons.push(raw ? error.issues[0].message : 'no email address');
+  }
+  const lists = [...new Set((row.fields[columns.lists] ?? '').split(/[;|]/).map((l) => l.trim()).filter(Boolean))];
+  const unknown = lists.filter((l) => !deps.lists.has(l));
+  if (!lists.length) reasons.push('no lists given');
+  else if (unknown.length) reasons.push(`unknown or archived list${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')}`);
+  const language = columns.language === undefined ? '' : (row.fields[columns.language] ?? '').trim();
+  if (language && !LANGUAGE_TAG.test(language)) reasons.push(`"${language}" is not a language tag (e.g. en, de-CH)`);
+  const result = (outcome: ImportOutcome, extra: Partial<ImportRowReport> = {}): ImportRowReport => ({ line: row.line, email, outcome, ...extra });
+  if (reasons.length) return result(ImportOutcome.Invalid, { reason: reasons.join('; ') });
+
+  const [blocked, existing] = await Promise.all([deps.blocklist.isBlocked(email), deps.subscribers.findByEmail(email)]);
+  if (existing?.suppressedAt) return result(ImportOutcome.SkippedSuppressed, { reason: `address is suppressed (${existing.suppressionReason ?? 'staff'})` });
+  if (blocked) return result(ImportOutcome.SkippedSuppressed, { reason: 'address was erased while suppressed' });
+
+  const status = new Map(existing?.memberships.map((m) => [m.listId, m.status]));
+  const left = lists.filter((l) => status.get(l) === MembershipStatus.Unsubscribed);
+  // With consent a pending membership gets confirmed; without, one already pending is not asked again.
+  const wanted = lists.filter((l) => (options.consent ? status.get(l) !== MembershipStatus.Confirmed : !status.has(l)) && !left.includes(l));
+  const leftNote = left.length ? { reason: `left ${left.map((l) => `"${l}"`).join(', ')} earlier; an import does not re-subscribe` } : {};
+  if (!wanted.length) return result(ImportOutcome.Unchanged, leftNote);
+
+  if (options.consent) {
+    if (!options.dryRun) await deps.subscribers.addConfirmed(email, wanted, now, language || undefined);
+    return result(existing ? ImportOutcome.Updated : ImportOutcome.Added, { lists: wanted, ...leftNote });
+  }
+  let reason = left.length ? leftNote.reason : undefined;
+  if (!options.dryRun) {
+    const { subscriber } = await deps.subscribers.addPending(email, wanted, language || undefined, now);
+    const sent = await deps.requestConfirmation!(subscriber, wanted);
+    if (sent === 'rate-limited') reason = [reason, 'confirmation email held back: one was sent to this address moments ago'].filter(Boolean).join('; ');
+  }
+  return result(ImportOutcome.PendingConfirmation, { lists: wanted, ...(reason ? { reason } : {}) });
+}

@@ -1,0 +1,189 @@
+import type { Clock, ReleaseStatsStore, SubscriberStore } from '../ports';
+import { ValidationError, type FieldIssue } from '../errors';
+import { ReleaseCounter, type ReleaseCounts } from '../delivery/release-stats';
+import { MembershipStatus, SuppressionReason, type Subscriber } from './subscriber';
+
+/** What the mail provider reported about one sent message. */
+export const MailEventType = {
+  Delivery: 'delivery',
+  Bounce: 'bounce',
+  Complaint: 'complaint',
+  /** The provider accepted the message, then refused to send it (e.g. a virus): nothing about the recipient. */
+  Reject: 'reject',
+} as const;
+export type MailEventType = (typeof MailEventType)[keyof typeof MailEventType];
+
+/** Permanent: the address does not exist. Transient and undetermined: try again later (mailbox full, greylisting, auto-reply). */
+export const BounceType = {
+  Permanent: 'permanent',
+  Transient: 'transient',
+  Undetermined: 'undetermined',
+} as const;
+export type BounceType = (typeof BounceType)[keyof typeof BounceType];
+
+/** A provider event in the domain's terms; the SES adapter builds it from SES's JSON. */
+export interface MailEvent {
+  type: MailEventType;
+  /** The provider's id of the message (SES `mail.messageId`). */
+  messageId: string;
+  /** The recipients the event is about: bounced, complained or delivered addresses. */
+  recipients: string[];
+  /** Only for bounces. */
+  bounceType?: BounceType;
+  /** The provider's finer reason, e.g. `General`, `MailboxFull`, `OnAccountSuppressionList`. */
+  bounceSubType?: string;
+  /** The tags the message was sent with (see send-email.ts), when the provider returned them. */
+  releaseId?: string;
+  subscriberId?: string;
+  listId?: string;
+  occurredAt?: string;
+}
+
+/** What was done for one recipient of an event. */
+export const MailEventAction = {
+  Suppressed: 'suppressed',
+  /** A transient bounce was counted; the subscriber is still mailable. */
+  TransientCounted: 'transient-counted',
+  /** A complaint: every list left and the address suppressed. */
+  UnsubscribedAndSuppressed: 'unsubscribed-and-suppressed',
+  Delivered: 'delivered',
+  /** Counted against the release only (a reject). */
+  Counted: 'counted',
+  /** No subscriber has this address (erased, or not ours): nothing to change. */
+  UnknownRecipient: 'unknown-recipient',
+} as const;
+export type MailEventAction = (typeof MailEventAction)[keyof typeof MailEventAction];
+
+export interface MailEventOutcome {
+  action: MailEventAction;
+  subscriberId?: string;
+  /** False when this (message, event, recipient) was handled before: a redelivery counted nothing. */
+  firstSeen: boolean;
+}
+
+/** An event that can never be handled as sent: missing message id or recipients, an unknown type. */
+export class MalformedMailEventError extends ValidationError {
+  constructor(issues: FieldIssue[]) {
+    super(issues, 'Malformed mail event');
+    this.name = 'MalformedMailEventError';
+  }
+}
+
+export interface MailEventDeps {
+  subscribers: SubscriberStore;
+  releaseStats: ReleaseStatsStore;
+  clock: Clock;
+  /** Transient bounces in a row (no delivery in between) that suppress an address. */
+  transientBounceLimit: number;
+}
+
+export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
+
+const COUNTER_OF: Record<MailEventType, ReleaseCounter> = {
+  [MailEventType.Delivery]: ReleaseCounter.Delivered,
+  [MailEventType.Bounce]: ReleaseCounter.Bounced,
+  [MailEventType.Complaint]: ReleaseCounter.Complained,
+  [MailEventType.Reject]: ReleaseCounter.Rejected,
+};
+
+/** Checks the fields every handler step relies on. @throws MalformedMailEventError */
+export function assertMailEvent(event: MailEvent): void {
+  const issues: FieldIssue[] = [];
+  if (!Object.values(MailEventType).includes(event.type)) issues.push({ field: 'type', message: `unknown event type "${String(event.type)}"` });
+  if (typeof event.messageId !== 'string' || !event.messageId) issues.push({ field: 'messageId', message: 'is required' });
+  if (!Array.isArray(event.recipients) || event.recipients.length === 0 || !event.recipients.every((r) => typeof r === 'string' && r.includes('@'))) {
+    issues.push({ field: 'recipients', message: 'must list at least one address' });
+  }
+  if (event.type === MailEventType.Bounce && !Object.values(BounceType).includes(event.bounceType!)) {
+    issues.push({ field: 'bounceType', message: `unknown bounce type "${String(event.bounceType)}"` });
+  }
+  if (issues.length) throw new MalformedMailEventError(issues);
+}
+
+/** The subscriber the message went to: the tagged one if the address still matches, else by address. */
+async function findRecipient(event: MailEvent, recipient: string, subscribers: SubscriberStore): Promise<Subscriber | undefined> {
+  if (event.subscriberId) {
+    const tagged = await subscribers.get(event.subscriberId);
+    if (tagged && tagged.email.toLowerCase() === recipient.toLowerCase()) return tagged;
+  }
+  return subscribers.findByEmail(recipient);
+}
+
+/**
+ * Applies a bounce, complaint, delivery or reject event from the mail provider:
+ *
+ * - permanent bounce → the address is suppressed;
+ * - transient or undetermined bounce → counted on the subscriber; the `transientBounceLimit`-th in a
+ *   row suppresses it (a delivery in between starts the count again);
+ * - complaint → every list is left and the address suppressed;
+ * - delivery → the transient count is reset;
+ * - each is also counted against the release the message carried (its `release` tag).
+ *
+ * SQS may deliver the same event more than once. Suppressing and unsubscribing are idempotent and
+ * always run; what is not (the release counters, the transient count) runs only for the first copy,
+ * gated by a receipt per (message, event type, recipient).
+ *
+ * @throws MalformedMailEventError when the event lacks what the steps need.
+ * @example
+ * await handleMailEvent(parseSesEvent(body)!, { subscribers, releaseStats, clock, transientBounceLimit: 3 });
+ */
+export async function handleMailEvent(event: MailEvent, deps: MailEventDeps): Promise<MailEventOutcome[]> {
+  assertMailEvent(event);
+  const outcomes: MailEventOutcome[] = [];
+  for (const recipient of new Set(event.recipients.map((r) => r.trim()))) {
+    outcomes.push(await handleRecipient(event, recipient, deps));
+  }
+  return outcomes;
+}
+
+/** Keeps the first reason and date: a later bounce must not relabel a complaint. */
+async function suppressOnce(subscriber: Subscriber, reason: SuppressionReason, now: Date, deps: MailEventDeps): Promise<void> {
+  if (!subscriber.suppressedAt) await deps.subscribers.suppress(subscriber.id, reason, now);
+}
+
+async function handleRecipient(event: MailEvent, recipient: string, deps: MailEventDeps): Promise<MailEventOutcome> {
+  const now = deps.clock.now();
+  const subscriber = await findRecipient(event, recipient, deps.subscribers);
+  const subscriberId = subscriber?.id;
+
+  // Idempotent effects first, so a redelivery after a crash still completes them.
+  let action: MailEventAction = subscriber ? MailEventAction.Counted : MailEventAction.UnknownRecipient;
+  if (subscriber) {
+    if (event.type === MailEventType.Bounce && event.bounceType === BounceType.Permanent) {
+      await suppressOnce(subscriber, SuppressionReason.PermanentBounce, now, deps);
+      action = MailEventAction.Suppressed;
+    } else if (event.type === MailEventType.Complaint) {
+      const stillOn = subscriber.memberships.filter((m) => m.status !== MembershipStatus.Unsubscribed);
+      if (stillOn.length) {
+        await deps.subscribers.setMemberships(subscriber.id, stillOn.map((m) => ({ listId: m.listId, status: MembershipStatus.Unsubscribed })), now);
+      }
+      await suppressOnce(subscriber, SuppressionReason.Complaint, now, deps);
+      action = MailEventAction.UnsubscribedAndSuppressed;
+    } else if (event.type === MailEventType.Delivery) {
+      await deps.subscribers.resetTransientBounces(subscriber.id);
+      action = MailEventAction.Delivered;
+    }
+  }
+
+  const transient = event.type === MailEventType.Bounce && event.bounceType !== BounceType.Permanent;
+  // Nothing left to count for an unknown address on an untagged message: no receipt needed.
+  if (!event.releaseId && !(transient && subscriber)) return { action, subscriberId, firstSeen: true };
+
+  // Timeline: receipt (conditional put) → counters. A crash in between loses one count rather than
+  // doubling it on the redelivery; a redelivery of a handled event finds the receipt and counts nothing.
+  const firstSeen = await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now);
+  if (firstSeen && event.releaseId) {
+    await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
+  }
+  if (transient && subscriber) {
+    // A redelivery re-checks the stored count, so a crash between counting and suppressing heals.
+    const count = firstSeen ? await deps.subscribers.recordTransientBounce(subscriber.id, now) : (subscriber.transientBounces ?? 0);
+    if (count >= deps.transientBounceLimit) {
+      await suppressOnce(subscriber, SuppressionReason.TransientBounces, now, deps);
+      action = MailEventAction.Suppressed;
+    } else {
+      action = MailEventAction.TransientCounted;
+    }
+  }
+  return { action, subscriberId, firstSeen };
+}

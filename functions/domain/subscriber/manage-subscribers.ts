@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import type { AddressBlocklist, Clock, ListStore, MembershipChange, SubscriberStore } from '../ports';
+import { NotFoundError, PressroomError, ValidationError, type FieldIssue } from '../errors';
+import { toFieldIssues } from '../release/release';
+import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
+
+/** Staff tried to add lists to a suppressed subscriber (409 at the edge). */
+export class SubscriberSuppressedError extends PressroomError {
+  constructor(readonly subscriberId: string) {
+    super(
+      'This subscriber is suppressed (bounce, complaint or staff) and cannot be added to lists; ' +
+        'the address can only come back through a fresh double opt-in',
+    );
+    this.name = 'SubscriberSuppressedError';
+  }
+}
+
+/** What staff see of a subscriber. */
+export interface SubscriberView {
+  id: string;
+  email: string;
+  language?: string;
+  createdAt: string;
+  suppression: { at: string; reason?: string } | null;
+  memberships: Membership[];
+}
+
+export interface ManageSubscribersDeps {
+  subscribers: SubscriberStore;
+  lists: ListStore;
+  blocklist: AddressBlocklist;
+  clock: Clock;
+}
+
+function view(s: Subscriber): SubscriberView {
+  return {
+    id: s.id,
+    email: s.email,
+    ...(s.language ? { language: s.language } : {}),
+    createdAt: s.createdAt,
+    suppression: s.suppressedAt ? { at: s.suppressedAt, reason: s.suppressionReason } : null,
+    memberships: [...s.memberships].sort((a, b) => a.listId.localeCompare(b.listId)),
+  };
+}
+
+/**
+ * Finds a subscriber by address, with memberships, suppression and dates.
+ *
+ * @throws ValidationError for a malformed address; NotFoundError when no subscriber has it (the
+ *   message says when the address was erased and stays suppressed).
+ * @example
+ * const subscriber = await lookupSubscriber('reader@example.org', deps);
+ */
+export async function lookupSubscriber(email: unknown, deps: Pick<ManageSubscribersDeps, 'subscribers' | 'blocklist'>): Promise<SubscriberView> {
+  const address = normaliseEmail(email, 'email');
+  const subscriber = await deps.subscribers.findByEmail(address);
+  if (subscriber) return view(subscriber);
+  if (await deps.blocklist.isBlocked(address)) {
+    throw new NotFoundError('No subscriber has this address; it was erased and stays suppressed');
+  }
+  throw new NotFoundError('No subscriber has this address');
+}
+
+const listIds = z.array(z.string().min(1)).max(100);
+const listChangesInput = z
+  .object({ lists: z.object({ add: listIds.optional(), remove: listIds.optional() }).strict() })
+  .strict();
+
+/**
+ * Applies `{ lists: { add?, remove? } }` from staff. Additions are confirmed at once (staff vouch
+ * for consent, as with an import); removals become `unsubscribed` rather than disappearing, so the
+ * list keeps the record that this person left.
+ *
+ * @throws ValidationError naming unknown or archived lists and malformed fields; NotFoundError for
+ *   an unknown subscriber; SubscriberSuppressedError when lists are added to a suppressed subscriber.
+ * @example
+ * await changeSubscriberLists(id, { lists: { add: ['events'], remove: ['blog'] } }, deps);
+ */
+export async function changeSubscriberLists(subscriberId: string, body: unknown, deps: ManageSubscribersDeps): Promise<SubscriberView> {
+  const parsed = listChangesInput.safeParse(body);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid list changes');
+  const add = [...new Set(parsed.data.lists.add ?? [])];
+  const remove = [...new Set(parsed.data.lists.remove ?? [])];
+
+  const lists = new Map((await deps.lists.all()).map((l) => [l.id, l] as const));
+  const issues: FieldIssue[] = [];
+  add.forEach((id, i) => {
+    const list = lists.get(id);
+    if (!list) issues.push({ field: `lists.add.${i}`, message: `unknown list "${id}"` });
+    else if (list.archived) issues.push({ field: `lists.add.${i}`, message: `list "${id}" is archived and takes no new members` });
+    else if (remove.includes(id)) issues.push({ field: `lists.add.${i}`, message: `"${id}" is both added and removed` });
+  });
+  remove.forEach((id, i) => {
+    if (!lists.has(id)) issues.push({ field: `lists.remove.${i}`, message: `unknown list "${id}"` });
+  });
+  if (issues.length) throw new ValidationError(issues, 'Invalid list changes');
+
+  const subscriber = await deps.subscribers.get(subscriberId);
+  if (!subscriber) throw new NotFoundError('No such subscriber');
+  if (add.length && subscriber.suppressedAt) throw new SubscriberSuppressedError(subscriberId);
+
+  const member = new Set(subscriber.memberships.map((m) => m.listId));
+  const changes: MembershipChange[] = [
+    ...add.map((listId) => ({ listId, status: MembershipStatus.Confirmed })),
+    // Leaving a list one never joined records nothing.
+    ...remove.filter((listId) => member.has(listId)).map((listId) => ({ listId, status: MembershipStatus.Unsubscribed })),
+  ];
+  if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
+  return view((await deps.subscribers.get(subscriberId))!);
+}
+
+export interface EraseResult {
+  erased: true;
+  /** Whether a keyed hash of the address was kept so it stays suppressed. */
+  suppressionKept: boolean;
+  message: string;
+}
+
+/**
+ * Erases a subscriber's personal data (profile, memberships, address lookup). A suppressed address
+ * is put on the blocklist first, as a keyed hash only, so that re-importing it later is still
+ * refused: forgetting a bounce or complaint would let us mail that address again.
+ *
+ * @throws NotFoundError for an unknown subscriber.
+ * @example
+ * const { suppressionKept } = await eraseSubscriber(id, deps);
+ */
+export async function eraseSubscriber(subscriberId: string, deps: Omit<ManageSubscribersDeps, 'lists'>): Promise<EraseResult> {
+  const subscriber = await deps.subscribers.get(subscriberId);
+  if (!subscriber) throw new NotFoundError('No such subscriber');
+  const suppressed = !!subscriber.suppressedAt;
+  // Block before erasing: if the erase fails half-way, a retry still finds the subscriber, and the
+  // address is never unprotected in between.
+  if (suppressed) {
+    await deps.blocklist.block(subscriber.email, subscriber.suppressionReason ?? SuppressionReason.Staff, deps.clock.now());
+  }
+  await deps.subscribers.erase(subscriberId);
+  return {
+    erased: true,
+    suppressionKept: suppressed,
+    message: suppressed
+      ? 'Personal data erased; suppression kept as a keyed hash of the address'
+      : 'Personal data erased; nothing about this address was kept',
+  };
+}

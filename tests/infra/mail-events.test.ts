@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+
+/**
+ * SES events reach the mail-events consumer: configuration set → event destination → SNS topic →
+ * SQS subscription (raw delivery) → the mail-events queue the consumer reads.
+ * Bundling is skipped (`aws:cdk:bundling-stacks`): these checks are about wiring, not code.
+ */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let resources: Record<string, Resource>;
+let mailEventsQueueId: string;
+const outdir = mkdtempSync(join(tmpdir(), 'pressroom-mail-events-'));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const refId = (value: any): string => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+const only = (type: string) => {
+  const found = ofType(type);
+  expect(found, type).toHaveLength(1);
+  return found[0];
+};
+
+beforeAll(() => {
+  const app = new App({ outdir, context: { ...cdkJson.context, postalAddress: '1 Test Street', 'aws:cdk:bundling-stacks': [] } });
+  const stack = new PressroomStack(app, 'MailEventsTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
+  resources = Template.fromStack(stack).toJSON().Resources;
+  const fnId = stack.getLogicalId(stack.functions.get('mail-events')!.node.defaultChild as CfnFunction);
+  const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties.FunctionName) === fnId)!;
+  mailEventsQueueId = refId(mapping.Properties.EventSourceArn);
+  // Skipping bundling still fingerprints each function's project folder, which takes a while.
+}, 240_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('SES event publishing', () => {
+  it('sends bounce, complaint, delivery and reject events of the configuration set to one SNS topic', () => {
+    const [topicId] = only('AWS::SNS::Topic');
+    const [configSetId] = only('AWS::SES::ConfigurationSet');
+    const [, destination] = only('AWS::SES::ConfigurationSetEventDestination');
+    expect(refId(destination.Properties.ConfigurationSetName)).toBe(configSetId);
+    const { EventDestination } = destination.Properties;
+    expect(EventDestination.Enabled).toBe(true);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'reject']);
+    expect(refId(EventDestination.SnsDestination.TopicARN)).toBe(topicId);
+  });
+
+  it('lets only SES, for this configuration set, publish to the topic, and only over TLS', () => {
+    const [topicId] = only('AWS::SNS::Topic');
+    const [, policy] = only('AWS::SNS::TopicPolicy');
+    expect(policy.Properties.Topics.map(refId)).toEqual([topicId]);
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const ses = statements.find((s) => s.Principal?.Service === 'ses.amazonaws.com');
+    expect(ses).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
+    expect(ses.Condition.StringEquals['AWS:SourceAccount']).toBe('123456789012');
+    expect(JSON.stringify(ses.Condition.StringEquals['AWS:SourceArn'])).toContain('configuration-set/');
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+  });
+
+  it('subscribes the mail-events queue to the topic with raw message delivery', () => {
+    const [topicId] = only('AWS::SNS::Topic');
+    const [, subscription] = only('AWS::SNS::Subscription');
+    expect(subscription.Properties).toMatchObject({ Protocol: 'sqs', RawMessageDelivery: true });
+    expect(refId(subscription.Properties.TopicArn)).toBe(topicId);
+    expect(refId(subscription.Properties.Endpoint)).toBe(mailEventsQueueId);
+  });
+
+  it('lets the topic, and only it, send to the mail-events queue', () => {
+    const [topicId] = only('AWS::SNS::Topic');
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => p.Properties.Queues.some((q: any) => refId(q) === mailEventsQueueId));
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const fromSns = statements.filter((s) => s.Principal?.Service === 'sns.amazonaws.com');
+    expect(fromSns).toHaveLength(1);
+    expect(fromSns[0]).toMatchObject({ Effect: 'Allow', Action: 'sqs:SendMessage' });
+    expect(refId(fromSns[0].Condition.ArnEquals['aws:SourceArn'])).toBe(topicId);
+  });
+});

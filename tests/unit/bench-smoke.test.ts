@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkMessage, run } from '../../bench/per-recipient';
+import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
+import { RecipientPlaceholder } from '../../functions/domain/release/release';
+import { parseKeyring, signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
+
+// Only correctness: the benchmark's timings are printed by `npm run bench`, never asserted.
+describe('per-recipient benchmark', () => {
+  it('builds messages that parse with the right headers and links, for every recipient checked', async () => {
+    const result = await run({ recipients: 20, warmup: 0, sampleEvery: 1 });
+
+    expect(result.failures).toEqual([]);
+    expect(result.values.checkedFast).toBe(20);
+    // The baseline builds the same email, or the comparison means nothing.
+    expect(result.values.checkedNaive).toBe(20);
+    expect(result.values.naiveFailures).toBe(0);
+  });
+
+  it("notices a message that carries someone else's unsubscribe link", async () => {
+    const keyring = parseKeyring(`k1:${Buffer.alloc(32, 7).toString('base64')}`);
+    const link = (subscriberId: string) =>
+      `https://news.example.org/unsubscribe/${signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId, listId: 'blog' }, keyring)}`;
+    const theirs = link('s2');
+    const raw = personaliseMessage(
+      buildMessageTemplate({
+        from: { address: 'news@example.org' },
+        subject: 'Hello',
+        html: `<a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a>`,
+        text: `Unsubscribe: ${RecipientPlaceholder.UnsubscribeUrl}`,
+        placeholders: [RecipientPlaceholder.UnsubscribeUrl],
+      }),
+      {
+        to: 'ada@example.com',
+        values: { [RecipientPlaceholder.UnsubscribeUrl]: theirs },
+        messageId: 'r1.s1@example.org',
+        date: new Date(),
+        headers: { 'List-Id': 'Blog <blog.example.org>', 'List-Unsubscribe': `<${theirs}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      },
+    );
+
+    const mine = link('s1');
+    const problems = await checkMessage(raw, {
+      subject: 'Hello',
+      recipient: { id: 's1', email: 'ada@example.com', listId: 'blog' },
+      parts: { unsubscribe: mine, preferences: 'https://news.example.org/preferences/x', messageId: '<r1.s1@example.org>', headers: { 'List-Id': 'Blog <blog.example.org>' } },
+      keyring,
+    });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `List-Unsubscribe ${JSON.stringify([`<${theirs}>`])}`,
+        "text part lacks the recipient's unsubscribe URL",
+        "html part lacks the recipient's unsubscribe URL",
+        'unsubscribe token names someone else',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,152 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  BounceType, handleMailEvent, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
+} from '../../functions/domain/subscriber/mail-events';
+import { FakeClock, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
+
+/** Given a subscriber on two lists, when the mail provider reports on a message sent to them, then … */
+describe('handleMailEvent', () => {
+  let subscribers: MemorySubscriberStore;
+  let releaseStats: MemoryReleaseStatsStore;
+  let clock: FakeClock;
+  let deps: MailEventDeps;
+  let ada: { id: string; email: string };
+  let messages = 0;
+
+  const event = (type: MailEvent['type'], extra: Partial<MailEvent> = {}): MailEvent => ({
+    type,
+    messageId: `msg-${++messages}`,
+    recipients: [ada.email],
+    releaseId: 'spring-update',
+    subscriberId: ada.id,
+    listId: 'blog',
+    ...extra,
+  });
+  const bounce = (bounceType: BounceType, extra: Partial<MailEvent> = {}) => event(MailEventType.Bounce, { bounceType, ...extra });
+  const stored = async () => (await subscribers.get(ada.id))!;
+
+  beforeEach(async () => {
+    subscribers = new MemorySubscriberStore();
+    releaseStats = new MemoryReleaseStatsStore();
+    clock = new FakeClock();
+    deps = { subscribers, releaseStats, clock, transientBounceLimit: 3 };
+    ({ subscriber: ada } = await subscribers.addConfirmed('ada@example.com', ['blog', 'press-releases'], clock.now()));
+  });
+
+  it('a permanent bounce suppresses the address and counts against the release', async () => {
+    const outcomes = await handleMailEvent(bounce(BounceType.Permanent), deps);
+    expect(outcomes).toEqual([{ action: 'suppressed', subscriberId: ada.id, firstSeen: true }]);
+    expect(await stored()).toMatchObject({ suppressionReason: 'permanent-bounce', suppressedAt: clock.now().toISOString() });
+    expect(await releaseStats.get('spring-update')).toMatchObject({ bounced: 1, complained: 0, delivered: 0 });
+  });
+
+  it('transient bounces are counted and suppress only at the limit', async () => {
+    for (let n = 1; n < 3; n++) {
+      expect(await handleMailEvent(bounce(BounceType.Transient), deps)).toEqual([expect.objectContaining({ action: 'transient-counted' })]);
+    }
+    expect(await stored()).toMatchObject({ transientBounces: 2 });
+    expect((await stored()).suppressedAt).toBeUndefined();
+    // Undetermined (e.g. an auto-reply SES could not classify) counts like transient.
+    expect(await handleMailEvent(bounce(BounceType.Undetermined), deps)).toEqual([expect.objectContaining({ action: 'suppressed' })]);
+    expect(await stored()).toMatchObject({ suppressionReason: 'transient-bounces', transientBounces: 3 });
+    expect(await releaseStats.get('spring-update')).toMatchObject({ bounced: 3 });
+  });
+
+  it('a delivery between transient bounces starts the count again', async () => {
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    expect(await handleMailEvent(event(MailEventType.Delivery), deps)).toEqual([expect.objectContaining({ action: 'delivered' })]);
+    expect((await stored()).transientBounces).toBeUndefined();
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    expect(await stored()).toMatchObject({ transientBounces: 2 });
+    expect((await stored()).suppressedAt).toBeUndefined();
+    expect(await releaseStats.get('spring-update')).toMatchObject({ bounced: 4, delivered: 1 });
+  });
+
+  it('honours a configured limit', async () => {
+    await handleMailEvent(bounce(BounceType.Transient), { ...deps, transientBounceLimit: 1 });
+    expect(await stored()).toMatchObject({ suppressionReason: 'transient-bounces' });
+  });
+
+  it('a complaint unsubscribes from every list and suppresses', async () => {
+    const outcomes = await handleMailEvent(event(MailEventType.Complaint), deps);
+    expect(outcomes).toEqual([{ action: 'unsubscribed-and-suppressed', subscriberId: ada.id, firstSeen: true }]);
+    const after = await stored();
+    expect(after.memberships.map((m) => [m.listId, m.status])).toEqual([
+      ['blog', 'unsubscribed'],
+      ['press-releases', 'unsubscribed'],
+    ]);
+    expect(after.suppressionReason).toBe('complaint');
+    expect(await releaseStats.get('spring-update')).toMatchObject({ complained: 1 });
+  });
+
+  it('a later bounce keeps the first suppression reason', async () => {
+    await handleMailEvent(event(MailEventType.Complaint), deps);
+    clock.advance(60_000);
+    await handleMailEvent(bounce(BounceType.Permanent), deps);
+    expect(await stored()).toMatchObject({ suppressionReason: 'complaint', suppressedAt: '2026-11-29T12:00:00.000Z' });
+  });
+
+  it('the same event delivered twice is counted once and still leaves the subscriber suppressed', async () => {
+    const complaint = event(MailEventType.Complaint);
+    await handleMailEvent(complaint, deps);
+    const again = await handleMailEvent(complaint, deps);
+    expect(again).toEqual([expect.objectContaining({ action: 'unsubscribed-and-suppressed', firstSeen: false })]);
+    expect(await releaseStats.get('spring-update')).toMatchObject({ complained: 1 });
+
+    const transient = bounce(BounceType.Transient);
+    await handleMailEvent(transient, deps);
+    await handleMailEvent(transient, deps);
+    expect(await stored()).toMatchObject({ transientBounces: 1 });
+    // A delivery and a bounce of one message are different events: both count.
+    await handleMailEvent({ ...transient, type: MailEventType.Delivery, bounceType: undefined }, deps);
+    expect(await releaseStats.get('spring-update')).toMatchObject({ complained: 1, bounced: 1, delivered: 1 });
+  });
+
+  it('finds the subscriber by address when the message carried no tags', async () => {
+    const outcomes = await handleMailEvent(bounce(BounceType.Permanent, { releaseId: undefined, subscriberId: undefined, recipients: ['ADA@Example.com'] }), deps);
+    expect(outcomes).toEqual([expect.objectContaining({ action: 'suppressed', subscriberId: ada.id })]);
+    expect(await stored()).toMatchObject({ suppressionReason: 'permanent-bounce' });
+  });
+
+  it('trusts the address over a subscriber tag that names someone else', async () => {
+    const { subscriber: bob } = await subscribers.addConfirmed('bob@example.com', ['blog'], clock.now());
+    await handleMailEvent(bounce(BounceType.Permanent, { subscriberId: ada.id, recipients: ['bob@example.com'] }), deps);
+    expect((await subscribers.get(bob.id))!.suppressionReason).toBe('permanent-bounce');
+    expect((await stored()).suppressedAt).toBeUndefined();
+  });
+
+  it('an unknown recipient changes no subscriber but still counts against the tagged release', async () => {
+    const before = structuredClone([...subscribers.subscribers.values()]);
+    const outcomes = await handleMailEvent(bounce(BounceType.Permanent, { subscriberId: 'erased', recipients: ['gone@example.com'] }), deps);
+    expect(outcomes).toEqual([{ action: 'unknown-recipient', subscriberId: undefined, firstSeen: true }]);
+    expect([...subscribers.subscribers.values()]).toEqual(before);
+    expect(await releaseStats.get('spring-update')).toMatchObject({ bounced: 1 });
+
+    const untagged = await handleMailEvent(event(MailEventType.Complaint, { releaseId: undefined, subscriberId: undefined, recipients: ['stranger@example.com'] }), deps);
+    expect(untagged).toEqual([expect.objectContaining({ action: 'unknown-recipient' })]);
+    expect(releaseStats.receipts.size).toBe(1);
+  });
+
+  it('a reject only counts against the release', async () => {
+    expect(await handleMailEvent(event(MailEventType.Reject), deps)).toEqual([expect.objectContaining({ action: 'counted' })]);
+    expect((await stored()).suppressedAt).toBeUndefined();
+    expect(await releaseStats.get('spring-update')).toMatchObject({ rejected: 1 });
+  });
+
+  it.each([
+    ['no message id', { messageId: '' }],
+    ['no recipients', { recipients: [] }],
+    ['a recipient that is not an address', { recipients: ['nobody'] }],
+    ['an unknown type', { type: 'open' as MailEvent['type'] }],
+    ['a bounce without a bounce type', { bounceType: undefined }],
+  ])('rejects an event with %s as malformed, changing nothing', async (_, change) => {
+    const malformed = { ...bounce(BounceType.Permanent), ...change } as MailEvent;
+    const error = await handleMailEvent(malformed, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedMailEventError);
+    expect((error as MalformedMailEventError).issues.length).toBeGreaterThan(0);
+    expect((await stored()).suppressedAt).toBeUndefined();
+    expect(releaseStats.increments.size).toBe(0);
+  });
+});

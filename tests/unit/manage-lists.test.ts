@@ -1,0 +1,52 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createList, describeList, ListExistsError, listLists, updateList } from '../../functions/domain/lists/manage-lists';
+import { NotFoundError, ValidationError } from '../../functions/domain/errors';
+import { FakeClock, MemoryListStore, MemorySubscriberStore } from '../helpers/fakes';
+
+describe('managing lists', () => {
+  let deps: { lists: MemoryListStore; subscribers: MemorySubscriberStore; clock: FakeClock };
+
+  beforeEach(() => {
+    deps = { lists: new MemoryListStore([{ id: 'blog', name: 'Blog' }]), subscribers: new MemorySubscriberStore(), clock: new FakeClock() };
+  });
+
+  it('creates a list, private unless said otherwise, and refuses a taken id', async () => {
+    const list = await createList({ id: 'events', name: ' Events ', description: 'What is on' }, deps);
+    expect(list).toEqual({
+      id: 'events', name: 'Events', description: 'What is on', public: false, archived: false,
+      createdAt: '2026-11-29T12:00:00.000Z', updatedAt: '2026-11-29T12:00:00.000Z',
+    });
+    await expect(createList({ id: 'blog', name: 'Again' }, deps)).rejects.toBeInstanceOf(ListExistsError);
+  });
+
+  it('names each bad field of a new list', async () => {
+    const error = await createList({ id: 'Bad Id', name: 'x\ny', extra: 1 }, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual(['(body)', 'id', 'name']);
+  });
+
+  it('counts confirmed, pending, unsubscribed and suppressed members; a suppressed confirmed member counts only as suppressed', async () => {
+    const now = deps.clock.now();
+    await deps.subscribers.addConfirmed('a@example.org', ['blog'], now);
+    await deps.subscribers.addConfirmed('b@example.org', ['blog'], now);
+    const { subscriber: c } = await deps.subscribers.addConfirmed('c@example.org', ['blog'], now);
+    const { subscriber: d } = await deps.subscribers.addConfirmed('d@example.org', ['blog'], now);
+    await deps.subscribers.addPending('e@example.org', ['blog'], undefined, now);
+    await deps.subscribers.suppress(c.id, 'complaint', now);
+    await deps.subscribers.unsubscribe(d.id, 'blog', now);
+
+    const described = await describeList('blog', deps);
+    expect(described).toMatchObject({ id: 'blog', name: 'Blog', counts: { confirmed: 2, pending: 1, unsubscribed: 1, suppressed: 1 } });
+    expect(await listLists(deps)).toEqual([described]);
+  });
+
+  it('renames, makes public or private and archives a list; an unknown list is not found', async () => {
+    deps.clock.advance(60_000);
+    const renamed = await updateList('blog', { name: 'The Blog', public: false, archived: true }, deps);
+    expect(renamed).toMatchObject({ name: 'The Blog', public: false, archived: true, updatedAt: '2026-11-29T12:01:00.000Z' });
+    expect(await updateList('blog', { archived: false }, deps)).toMatchObject({ archived: false, name: 'The Blog' });
+    await expect(updateList('nope', { name: 'x' }, deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(describeList('nope', deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateList('blog', { id: 'other' }, deps)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
