@@ -2,15 +2,13 @@
  * Renders a release into the email every recipient gets: MJML template → responsive HTML, plus a
  * plain-text part made from that HTML. Recipient placeholders are left in for the sender to fill.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import mjml2html from 'mjml';
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/ports';
 import { RecipientPlaceholder, type Release, type RenderedEmail } from '../../domain/release/release';
 import { markdownToHtml, sanitiseReleaseHtml } from '../../domain/release/sanitise';
 import { ValidationError } from '../../domain/errors';
 import { fillTemplate, rawHtml, TemplateError } from './template';
+import { compileMjml, fillMasthead, TemplateFiles, textPart } from './mjml-compile';
 
 export interface Brand {
   organisationName: string;
@@ -30,27 +28,10 @@ export interface MjmlRendererOptions {
   timeZone?: string;
 }
 
-interface Templates {
-  release: string;
-  mastheadLogo: string;
-  mastheadName: string;
-}
-
 const CSS_COLOUR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20})$/i;
 const PREHEADER_MAX = 140;
 // Initialisms (U.S., J.F.K.) and a few titles that end in a dot without ending the sentence.
 const ABBREVIATION_AT_END = /(?:^|[\s(])(?:(?:\p{Lu}\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gov\.|Sen\.|Rep\.|Gen\.|Jr\.|Sr\.|vs\.|e\.g\.|i\.e\.)$/u;
-
-const TEXT_PART: HtmlToTextOptions = {
-  wordwrap: 78,
-  selectors: [
-    // Images only add clutter ("[logo.png]") in plain text.
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'] } },
-    // The MJML preview text is a hidden div at the top of the body; it is not part of the message.
-    { selector: 'div[style*="display:none"]', format: 'skip' },
-  ],
-};
 
 const PLAIN_SENTENCES: HtmlToTextOptions = {
   wordwrap: false,
@@ -73,7 +54,7 @@ const PLAIN_SENTENCES: HtmlToTextOptions = {
  * const { subject, html, text } = await renderer.render(release);
  */
 export class MjmlRenderer implements EmailRenderer {
-  private templates?: Promise<Templates>;
+  private readonly files: TemplateFiles<'release' | 'mastheadLogo' | 'mastheadName'>;
   private readonly publicUrl: string;
   private readonly timeZone: string;
 
@@ -83,6 +64,11 @@ export class MjmlRenderer implements EmailRenderer {
     }
     this.publicUrl = options.publicUrl.replace(/\/+$/, '');
     this.timeZone = options.timeZone ?? 'UTC';
+    this.files = new TemplateFiles(options.templatesDir, {
+      release: 'release.mjml',
+      mastheadLogo: 'partials/masthead-logo.mjml',
+      mastheadName: 'partials/masthead-name.mjml',
+    });
   }
 
   async render(release: Release): Promise<RenderedEmail> {
@@ -90,11 +76,7 @@ export class MjmlRenderer implements EmailRenderer {
     const { brand } = this.options;
     const body = releaseBodyHtml(release);
 
-    const masthead = fillTemplate(brand.logoUrl ? templates.mastheadLogo : templates.mastheadName, {
-      logoUrl: brand.logoUrl ?? '',
-      organisationName: brand.organisationName,
-      accentColour: brand.accentColour,
-    });
+    const masthead = fillMasthead(brand, templates);
     const mjml = fillTemplate(templates.release, {
       language: release.language,
       title: release.title,
@@ -113,28 +95,14 @@ export class MjmlRenderer implements EmailRenderer {
       preferencesUrl: RecipientPlaceholder.PreferencesUrl,
     });
 
-    const html = await compile(mjml);
-    return { subject: release.title, html, text: convert(html, TEXT_PART) };
+    const html = await compileMjml(mjml);
+    return { subject: release.title, html, text: textPart(html) };
   }
 
-  private loadTemplates(): Promise<Templates> {
-    if (!this.templates) {
-      const dir = this.options.templatesDir;
-      const read = (name: string) => readFile(join(dir, name), 'utf8');
-      this.templates = Promise.all([
-        read('release.mjml'),
-        read('partials/masthead-logo.mjml'),
-        read('partials/masthead-name.mjml'),
-      ]).then(
-        ([release, mastheadLogo, mastheadName]) => ({ release, mastheadLogo, mastheadName }),
-        (error: unknown) => {
-          this.templates = undefined; // let a later render retry instead of caching the failure
-          throw new TemplateError(`cannot read email templates from ${dir}`, { cause: error });
-        },
-      );
-    }
-    return this.templates;
+  private loadTemplates() {
+    return this.files.load();
   }
+
 }
 
 /** The release body as sanitised HTML, whichever form it arrived in. */
@@ -144,20 +112,6 @@ function releaseBodyHtml(release: Release): string {
     throw new ValidationError([{ field: 'html', message: 'give either html or markdown' }], 'Release has no body');
   }
   return sanitiseReleaseHtml(source, release.url);
-}
-
-async function compile(mjml: string): Promise<string> {
-  // 'strict' refuses to render a template with errors, so a broken template fails loudly in tests
-  // instead of going out half-rendered.
-  try {
-    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-    return result.html;
-  } catch (error) {
-    const details = (error as { errors?: { formattedMessage?: string }[] }).errors
-      ?.map((e) => e.formattedMessage)
-      .join('; ');
-    throw new TemplateError(`MJML template did not compile${details ? `: ${details}` : ''}`, { cause: error });
-  }
 }
 
 function formatDate(iso: string, language: string, timeZone: string): string {

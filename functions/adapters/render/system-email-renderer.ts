@@ -2,14 +2,12 @@
  * Renders the service's own one-off emails (the double opt-in confirmation) with the release brand:
  * MJML template → responsive HTML, plus a plain-text part made from that HTML.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import mjml2html from 'mjml';
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 import type { SystemEmailRenderer } from '../../domain/ports';
 import { stringsFor } from '../../domain/subscriber/strings';
 import type { Brand } from './mjml-renderer';
-import { escapeHtml, fillTemplate, rawHtml, TemplateError } from './template';
+import { escapeHtml, fillTemplate, rawHtml } from './template';
+import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
 
 export interface SystemEmailRendererOptions {
   /** Folder holding `confirm.mjml` and `partials/`. */
@@ -17,22 +15,10 @@ export interface SystemEmailRendererOptions {
   brand: Brand;
 }
 
-interface Templates {
-  confirm: string;
-  attributes: string;
-  mastheadLogo: string;
-  mastheadName: string;
-}
-
-const TEXT_PART: HtmlToTextOptions = {
-  wordwrap: 78,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'] } },
-    { selector: 'h1', options: { uppercase: false } },
-    // The MJML preview text is a hidden div at the top of the body; it is not part of the message.
-    { selector: 'div[style*="display:none"]', format: 'skip' },
-  ],
+// The confirmation heading is a sentence, not a title: keep its case in the text part.
+const CONFIRMATION_TEXT: HtmlToTextOptions = {
+  ...TEXT_PART,
+  selectors: [...(TEXT_PART.selectors ?? []), { selector: 'h1', options: { uppercase: false } }],
 };
 
 /**
@@ -43,9 +29,16 @@ const TEXT_PART: HtmlToTextOptions = {
  * });
  */
 export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
-  private templates?: Promise<Templates>;
+  private readonly files: TemplateFiles<'confirm' | 'attributes' | 'mastheadLogo' | 'mastheadName'>;
 
-  constructor(private readonly options: SystemEmailRendererOptions) {}
+  constructor(private readonly options: SystemEmailRendererOptions) {
+    this.files = new TemplateFiles(options.templatesDir, {
+      confirm: 'confirm.mjml',
+      attributes: 'partials/brand-attributes.mjml',
+      mastheadLogo: 'partials/masthead-logo.mjml',
+      mastheadName: 'partials/masthead-name.mjml',
+    });
+  }
 
   async renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }) {
     const templates = await this.loadTemplates();
@@ -53,11 +46,7 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
     const strings = stringsFor(input.language);
     const organisation = brand.organisationName;
     const subject = strings.email.subject(organisation);
-    const masthead = fillTemplate(brand.logoUrl ? templates.mastheadLogo : templates.mastheadName, {
-      logoUrl: brand.logoUrl ?? '',
-      organisationName: organisation,
-      accentColour: brand.accentColour,
-    });
+    const masthead = fillMasthead(brand, templates);
     const mjml = fillTemplate(templates.confirm, {
       language: strings.language,
       subject,
@@ -78,36 +67,11 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
       postalAddress: brand.postalAddress,
     });
     const html = await compileMjml(mjml);
-    return { subject, html, text: convert(html, TEXT_PART) };
+    return { subject, html, text: textPart(html, CONFIRMATION_TEXT) };
   }
 
-  private loadTemplates(): Promise<Templates> {
-    if (!this.templates) {
-      const dir = this.options.templatesDir;
-      const read = (name: string) => readFile(join(dir, name), 'utf8');
-      this.templates = Promise.all([
-        read('confirm.mjml'),
-        read('partials/brand-attributes.mjml'),
-        read('partials/masthead-logo.mjml'),
-        read('partials/masthead-name.mjml'),
-      ]).then(
-        ([confirm, attributes, mastheadLogo, mastheadName]) => ({ confirm, attributes, mastheadLogo, mastheadName }),
-        (error: unknown) => {
-          this.templates = undefined; // let a later render retry instead of caching the failure
-          throw new TemplateError(`cannot read email templates from ${dir}`, { cause: error });
-        },
-      );
-    }
-    return this.templates;
+  private loadTemplates() {
+    return this.files.load();
   }
-}
 
-/** 'strict' refuses a template with errors, so a broken template fails in tests, not in an inbox. */
-async function compileMjml(mjml: string): Promise<string> {
-  try {
-    return (await mjml2html(mjml, { validationLevel: 'strict', keepComments: false })).html;
-  } catch (error) {
-    const details = (error as { errors?: { formattedMessage?: string }[] }).errors?.map((e) => e.formattedMessage).join('; ');
-    throw new TemplateError(`MJML template did not compile${details ? `: ${details}` : ''}`, { cause: error });
-  }
 }
