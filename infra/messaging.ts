@@ -1,18 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueConsumers } from '../functions/runtime/routes';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { deadLetterEnvNames } from '../functions/runtime/config';
+// A message that failed MAX_RECEIVE_COUNT times is poison, not bad luck: park it in the DLQ and alarm.
+import { MAX_RECEIVE_COUNT, queueConsumers } from '../functions/runtime/routes';
 import { pascalCase, timeoutFor } from './functions';
 
 export type QueueName = (typeof queueConsumers)[number]['queue'];
 
 /** Lambda keeps a message invisible while it retries throttled invocations; AWS asks for ≥ 6× the timeout. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** A message that failed this often is poison, not bad luck: park it in the DLQ and alarm. */
-const MAX_RECEIVE_COUNT = 5;
 /** Fan-out runs once per release; two at a time is plenty and keeps the send queue's producers few. */
 const FAN_OUT_MAX_CONCURRENCY = 2;
 // Bounce and complaint events are light; two workers keep up with any realistic send.
@@ -74,6 +75,30 @@ export class Messaging extends Construct {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`No queue named "${name}" in queueConsumers`);
     return queue;
+  }
+
+  /**
+   * Lets a function read each DLQ's depth and redrive it: the DLQ locations go into its environment
+   * (names from runtime config's `deadLetterEnvNames`), and its role gets what a message move task
+   * needs — StartMessageMoveTask, ReceiveMessage, DeleteMessage and GetQueueAttributes on the DLQ,
+   * SendMessage on the queue the messages return to.
+   */
+  grantDeadLetterAdmin(fn: LambdaFunction): void {
+    for (const { queue: name } of queueConsumers) {
+      const dlq = this.deadLetterQueues.get(name)!;
+      const env = deadLetterEnvNames(name);
+      fn.addEnvironment(env.url, dlq.queueUrl);
+      fn.addEnvironment(env.arn, dlq.queueArn);
+      fn.addEnvironment(env.sourceArn, this.queue(name).queueArn);
+    }
+    const dlqs = [...this.deadLetterQueues.values()];
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sqs:StartMessageMoveTask', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        resources: dlqs.map((q) => q.queueArn),
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [...this.queues.values()].map((q) => q.queueArn) }));
   }
 
   /** Subscribes each consumer's function to its queue (which also grants it receive/delete). */

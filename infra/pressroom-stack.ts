@@ -1,7 +1,7 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct, Node } from 'constructs';
-import { queueConsumers, routes, schedules } from '../functions/runtime/routes';
+import { MAX_RECEIVE_COUNT, queueConsumers, routes, schedules } from '../functions/runtime/routes';
 import { Api } from './api';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
@@ -79,10 +79,15 @@ export function configFromContext(node: Node): PressroomStackConfig {
  * What each handler may do beyond the baseline every function gets (read/write the table, read the
  * secret). A handler missing here gets the baseline only.
  */
-const ACCESS: Readonly<Record<string, { sendsTo?: QueueName[]; sendsEmail?: boolean }>> = {
+const ACCESS: Readonly<Record<string, { sendsTo?: QueueName[]; sendsEmail?: boolean; redrivesDeadLetters?: boolean }>> = {
   'publish-release': { sendsTo: ['fan-out'] },
-  'fan-out': { sendsTo: ['send'] },
-  'send-email': { sendsEmail: true },
+  // Fan-out also queues its own continuation when a long plan runs out of time.
+  'fan-out': { sendsTo: ['send', 'fan-out'] },
+  // The send worker puts paused and throttled jobs back on its own queue with a delay.
+  'send-email': { sendsEmail: true, sendsTo: ['send'] },
+  // Resuming a send whose planning had not finished queues the fan-out again.
+  'admin-sends': { sendsTo: ['fan-out'] },
+  'admin-queues': { redrivesDeadLetters: true },
 };
 
 export interface PressroomStackProps extends StackProps {
@@ -118,6 +123,8 @@ export class PressroomStack extends Stack {
       PRESSROOM_LISTS: config.lists,
       PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
       PRESSROOM_MASTODON_URL: config.mastodonUrl,
+      // The send worker counts a job failing on its last receive as dead-lettered: same value as the redrive policy.
+      PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
     if (!config.optional.postalAddress) {
@@ -136,6 +143,7 @@ export class PressroomStack extends Stack {
       const access = ACCESS[handlerName] ?? {};
       for (const queue of access.sendsTo ?? []) messaging.queue(queue).grantSendMessages(fn);
       if (access.sendsEmail) email.grantSendRawEmail(fn);
+      if (access.redrivesDeadLetters) messaging.grantDeadLetterAdmin(fn);
       functions.set(handlerName, fn);
     }
     this.functions = functions;

@@ -2,7 +2,7 @@
  * The ports the domain owns. Adapters (DynamoDB, SES, SQS, social APIs, local stand-ins) implement them;
  * the domain only ever sees these interfaces, handed in as arguments.
  */
-import type { Release, RenderedEmail, SendStatus } from './release/release';
+import type { Release, RenderedEmail, SendStatus, SendStatusChanges } from './release/release';
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber/subscriber';
 import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';
@@ -26,8 +26,18 @@ export interface ReleaseStore {
   /** Stores the rendered email once; a second call keeps and returns the first rendering. */
   saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail>;
   getRendered(id: string): Promise<RenderedEmail | undefined>;
-  /** Conditional status move; returns false when the release was not in `from`. */
-  transition(id: string, from: SendStatus[], to: SendStatus, now: Date): Promise<boolean>;
+  /**
+   * Conditional status move; returns false when the release was not in `from`. `changes` are
+   * written in the same conditional write (`null` removes a field). Moving `queued → sending` (the
+   * fan-out) also sets `sendStartedAt` the first time.
+   */
+  transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes?: SendStatusChanges): Promise<boolean>;
+  /**
+   * Records that the fan-out enqueued its last send job: sets `planningFinishedAt` and `targeted`
+   * (the number of distinct deliveries planned, the figure completion compares ended deliveries
+   * with). First call wins; returns false when planning was already recorded as finished.
+   */
+  markPlanningFinished(id: string, targeted: number, now: Date): Promise<boolean>;
   /** Remembers which release a webhook delivery carried (first record wins). */
   rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void>;
   /** The release a webhook id carried, if that delivery was seen before. */
@@ -48,6 +58,13 @@ export interface MemberSummary {
   suppressed?: boolean;
 }
 
+/** A confirmed, not suppressed membership, as the fan-out's de-duplication reads it. */
+export interface MailableMembership {
+  subscriberId: string;
+  listId: string;
+  changedAt: string;
+}
+
 export interface SubscriberStore {
   /**
    * Adds or finds the subscriber for a normalised address and confirms them on the given lists.
@@ -63,6 +80,11 @@ export interface SubscriberStore {
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** One page of confirmed, mailable members of a list, in a stable order; pass the cursor to continue. */
   pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ subscriberIds: string[]; cursor?: string }>;
+  /**
+   * Which of these subscribers are confirmed, mailable members of any of these lists right now, with
+   * when each membership last changed (the fan-out's cross-list de-duplication; one batch read).
+   */
+  confirmedOn(subscriberIds: string[], listIds: string[]): Promise<MailableMembership[]>;
   /** One page of every member of a list whatever their status (exports, counts). */
   pageMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
   /** Pending memberships that started before `before` (unconfirmed sign-ups to purge). */
@@ -122,13 +144,22 @@ export interface DeliveryStore {
   /**
    * Claims the (release, subscriber) delivery before the email is sent: `claimed` when this caller
    * now holds it, `done` when the delivery already ended (sent, failed or skipped), `busy` when
-   * another worker holds a live claim.
+   * another worker holds a live claim. `jobListId` is the list of the job claiming (defaults to
+   * `listId`), kept on the record.
    */
-  claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
-  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
-  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
-  /** Records that the delivery was not attempted; leaves an ended delivery as it is. */
-  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<void>;
+  claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId?: string): Promise<ClaimOutcome>;
+  /**
+   * Ends a claimed delivery as sent. Returns true when this call ended it, false when it had
+   * already ended (another worker, after a lease ran out): count the delivery only on true.
+   */
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean>;
+  /** Ends a claimed delivery as failed (the provider rejected it); true when this call ended it. */
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
+  /**
+   * Records that the delivery was not attempted: when no record exists, or over a claim whose lease
+   * ran out. Leaves an ended delivery or a live claim as it is. True when this call ended it.
+   */
+  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean>;
   /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
   releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
@@ -163,8 +194,57 @@ export interface FanOutJob {
   releaseId: string;
 }
 
+/**
+ * Where a release's fan-out planning stands: the next page to plan is `cursor` within
+ * `lists[listIndex]` (the release's targeted lists, in order); `listIndex === lists.length` means
+ * every page was planned.
+ */
+export interface FanOutPlan {
+  releaseId: string;
+  /** Bumped by every checkpoint; a checkpoint only lands on the sequence number it read. */
+  seq: number;
+  listIndex: number;
+  cursor?: string;
+  /** Send jobs enqueued by the checkpointed pages: each recipient once. */
+  targeted: number;
+  /** When planning began; memberships that changed later are not trusted for de-duplication. */
+  startedAt: string;
+}
+
+/** The fan-out planner's checkpoints, so a redelivered fan-out job resumes instead of starting over. */
+export interface FanOutPlanStore {
+  get(releaseId: string): Promise<FanOutPlan | undefined>;
+  /**
+   * Takes the right to plan the release for `leaseMs`, creating the plan at its start if there is
+   * none; undefined while another planner holds a live lease. Taking over an expired lease bumps
+   * `seq`, so the planner that held it can no longer checkpoint.
+   */
+  claim(releaseId: string, now: Date, leaseMs: number): Promise<FanOutPlan | undefined>;
+  /**
+   * Moves the plan on from `from` (the plan as read) to `to`; false when another planner moved it
+   * first (its `seq` no longer matches), in which case nothing was written.
+   */
+  checkpoint(from: FanOutPlan, to: Omit<FanOutPlan, 'releaseId' | 'seq' | 'startedAt'>): Promise<boolean>;
+  /** Gives the lease back (the plan as last checkpointed); a no-op when another planner took over. */
+  release(plan: FanOutPlan): Promise<void>;
+}
+
+/** The dead-letter queue of each work queue: how full it is, and a way to send its messages back. */
+export interface DeadLetterQueues {
+  /** The work queues that have a dead-letter queue here (routes.ts names: `fan-out`, `send`, …). */
+  names(): readonly string[];
+  /** Messages waiting in the queue's DLQ (approximate on AWS). */
+  depth(queue: string): Promise<number>;
+  /**
+   * Moves the DLQ's messages back to the queue they came from. Locally that happens at once
+   * (`moved`); on AWS it starts an asynchronous move task (`taskHandle`).
+   */
+  redrive(queue: string): Promise<{ moved?: number; taskHandle?: string }>;
+}
+
 export interface JobQueue<T> {
-  send(jobs: T[]): Promise<void>;
+  /** Enqueues each job as one message; `delaySeconds` (0–900, as SQS allows) hides them that long first. */
+  send(jobs: T[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface OutgoingEmail {

@@ -19,6 +19,8 @@ export const makeHandler = (getDeps: DepsProvider) =>
       releaseStats: deps.releaseStats,
       clock: deps.clock,
       transientBounceLimit: deps.config.transientBounceLimit,
+      releases: deps.releases,
+      pauseThresholds: deps.config.pauseThresholds,
     });
     // Subscriber ids only: addresses stay out of the logs.
     logger.info('Mail event handled', { type: event.type, messageId: event.messageId, releaseId: event.releaseId, outcomes });

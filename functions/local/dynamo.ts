@@ -35,6 +35,13 @@ export async function startLocalDynamo(options: { dataDir: string; port?: number
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(tableDefinition(options.tableName)));
   }
+  // dynalite answers ResourceNotFound until a timer flips the new table from CREATING to ACTIVE,
+  // even with createTableMs 0: a request right after CreateTable can lose that race.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return {
     endpoint,
     client,

@@ -1,7 +1,9 @@
 import * as adminExport from '../handlers/admin-export';
 import * as adminImport from '../handlers/admin-import';
 import * as adminLists from '../handlers/admin-lists';
+import * as adminQueues from '../handlers/admin-queues';
 import * as adminReleases from '../handlers/admin-releases';
+import * as adminSends from '../handlers/admin-sends';
 import * as adminSubscribers from '../handlers/admin-subscribers';
 import * as confirm from '../handlers/confirm';
 import * as fanOut from '../handlers/fan-out';
@@ -23,7 +25,9 @@ export const handlerModules = {
   'admin-export': adminExport,
   'admin-import': adminImport,
   'admin-lists': adminLists,
+  'admin-queues': adminQueues,
   'admin-releases': adminReleases,
+  'admin-sends': adminSends,
   'admin-subscribers': adminSubscribers,
   confirm,
   'fan-out': fanOut,

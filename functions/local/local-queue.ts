@@ -123,9 +123,13 @@ export class LocalQueue<T> implements JobQueue<T> {
     this.#logger = options.logger ?? consoleLogger(`queue:${options.name}`);
   }
 
-  /** Enqueues each body as one message, JSON-encoded as the SQS adapter does. */
-  async send(bodies: T[]): Promise<void> {
+  /**
+   * Enqueues each body as one message, JSON-encoded as the SQS adapter does. `delaySeconds` keeps
+   * the messages invisible that long first (SQS DelaySeconds, 0–900).
+   */
+  async send(bodies: T[], options: { delaySeconds?: number } = {}): Promise<void> {
     const now = Date.now();
+    const visibleAt = now + Math.min(900, Math.max(0, options.delaySeconds ?? 0)) * 1000;
     for (const value of bodies) {
       const body = JSON.stringify(value);
       if (typeof body !== 'string') throw new TypeError(`queue ${this.name}: message body must be JSON-serialisable`);
@@ -136,7 +140,7 @@ export class LocalQueue<T> implements JobQueue<T> {
         md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
         sentAt: now,
         receiveCount: 0,
-        visibleAt: now,
+        visibleAt,
       });
     }
     // Poll on the next turn rather than now, so a handler never runs inside the sender's call stack.

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { FanOutJob, SendJob } from '../domain/ports';
 import { LocalChannel } from '../adapters/social/local-channel';
@@ -16,7 +17,9 @@ import { handlerModules, type HandlerName } from './handler-registry';
 import { fakeLambdaContext } from './lambda-context';
 import { consoleLogger, LocalQueue, type LocalLogger, type SqsLambdaHandler } from './local-queue';
 import { LocalScheduler, type ScheduledLambdaHandler } from './local-scheduler';
-import { startLocalSes } from './ses-server';
+import { LocalDeadLetterQueues } from './local-dead-letter-queues';
+import { startLocalSes, type LocalSes } from './ses-server';
+import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
 
 type Env = Record<string, string | undefined>;
@@ -32,9 +35,12 @@ export interface LocalOptions {
   schedulerIntervalMs?: number;
   /** Visibility timeout of the local queues (a failed job is retried after it). */
   visibilityTimeoutMs?: number;
+  /** Receives before a message is dead-lettered; default `PRESSROOM_MAX_RECEIVE_COUNT` or routes.ts's MAX_RECEIVE_COUNT. */
   maxReceiveCount?: number;
   /** Maximum messages per second the local SES accepts; unlimited when undefined. */
   sesMaxSendRate?: number;
+  /** The MaxSendRate the local SES reports, when it should differ from what it enforces (tests of a mismatch). */
+  sesReportedMaxSendRate?: number;
   logger?: LocalLogger;
 }
 
@@ -48,6 +54,10 @@ export interface LocalPressroom {
   scheduler: LocalScheduler;
   social: LocalChannel;
   sesEndpoint: string;
+  /** The local SES itself: its mailbox (with acceptance times) and its accepted/throttled counts. */
+  ses: Pick<LocalSes, 'mailbox' | 'stats'>;
+  /** The SDK clients the handlers use (benchmarks count their requests with a middleware). */
+  clients: { dynamo: DynamoDBClient; ses: SESClient };
   dynamoEndpoint: string;
   /** Waits until every queue is empty, including the mail events a send causes (tests use it to wait for a send to finish). */
   settle(timeoutMs?: number): Promise<void>;
@@ -81,6 +91,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   const ses = await startLocalSes({
     dataDir: join(dataDir, 'mail'),
     maxSendRate: options.sesMaxSendRate,
+    reportedMaxSendRate: options.sesReportedMaxSendRate,
     onEvent: (event) => void mailEvents?.send([event]),
   });
   const secrets = loadDevSecrets(dataDir, env);
@@ -109,6 +120,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     PRESSROOM_PUBLIC_URL: env.PRESSROOM_PUBLIC_URL || url,
     PRESSROOM_SOCIAL_CHANNELS: 'local',
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PRESSROOM_') && k !== 'PRESSROOM_PUBLIC_URL')),
+    // One value for the queues' redrive policy and the send worker's last-receive check.
+    ...(options.maxReceiveCount ? { PRESSROOM_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) } : {}),
   });
   const invokers = new Map<string, unknown>();
   const getDeps = async () => deps;
@@ -118,7 +131,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   };
   const queueOptions = {
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
-    maxReceiveCount: options.maxReceiveCount ?? 5,
+    maxReceiveCount: config.maxReceiveCount,
     logger: log,
   };
   const consumer = (handlerName: HandlerName) => {
@@ -134,13 +147,15 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   const send = queue<SendJob>('send');
   mailEvents = queue<object>('mail-events');
   const queues: LocalQueues = { fanOut, send, mailEvents, byName };
+  const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
   const deps: AppDeps = buildDeps({
     config,
     secrets,
     dynamo: dynamo.client,
-    ses: new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint }),
+    ses: sesClient,
     fanOutQueue: fanOut,
     sendQueue: send,
+    deadLetterQueues: new LocalDeadLetterQueues(byName),
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     extraChannels: [social],
   });
@@ -184,6 +199,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     scheduler,
     social,
     sesEndpoint: ses.endpoint,
+    ses,
+    clients: { dynamo: dynamo.client, ses: sesClient },
     dynamoEndpoint: dynamo.endpoint,
     async settle(timeoutMs = 20_000) {
       // Each queue feeds the next (fan-out → send → mail events), so drain in order, and again

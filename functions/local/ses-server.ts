@@ -23,6 +23,12 @@ export interface LocalSesOptions {
   port?: number;
   /** Messages per second over a sliding 1 s window; omitted = unlimited. */
   maxSendRate?: number;
+  /**
+   * The `MaxSendRate` that GetSendQuota reports, when it should differ from the rate enforced: real
+   * SES can throttle below its advertised quota (account-level protection, a quota just lowered), and
+   * a sender must survive that. Omitted = report `maxSendRate`.
+   */
+  reportedMaxSendRate?: number;
   /** Messages per sliding 24 h; omitted = unlimited. */
   max24HourSend?: number;
   /**
@@ -38,7 +44,14 @@ export interface LocalSes {
   endpoint: string;
   port: number;
   mailbox: LocalMailbox;
+  /** Messages accepted and `Throttling` answers given since start. */
+  stats(): LocalSesStats;
   close(): Promise<void>;
+}
+
+export interface LocalSesStats {
+  accepted: number;
+  throttled: number;
 }
 
 /** What the mailbox knows about a stored message; `date` is when it was accepted (ISO 8601). */
@@ -48,6 +61,12 @@ export interface StoredMessage {
   from: string;
   subject: string;
   date: string;
+  /**
+   * When the send was admitted against the rate limit, epoch ms with sub-millisecond precision: the
+   * instant the sliding window counted it, so windows computed from these match what was enforced.
+   * Absent on messages stored before it was recorded.
+   */
+  acceptedAtMs?: number;
 }
 
 const XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
@@ -56,6 +75,9 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024; // base64 of 10 MB plus the other pa
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Envelope = Pick<StoredMessage, 'to' | 'from' | 'subject'>;
+
+/** Epoch ms with the monotonic clock's resolution. */
+const hiResNow = () => performance.timeOrigin + performance.now();
 
 /** An error SES would answer with: becomes an `<ErrorResponse>` and, in the SDK, an error named `code`. */
 class SesFault extends Error {
@@ -105,9 +127,9 @@ export class LocalMailbox {
   }
 
   /** Stores a raw message exactly as received, with its envelope from {@link readEnvelope}. */
-  async add(raw: Buffer, envelope: Envelope, now = new Date()): Promise<StoredMessage> {
+  async add(raw: Buffer, envelope: Envelope, now = new Date(), acceptedAtMs?: number): Promise<StoredMessage> {
     const id = `${now.getTime().toString(16).padStart(12, '0')}${(this.sequence++ & 0xffff).toString(16).padStart(4, '0')}-${randomUUID()}-000000`;
-    const meta: StoredMessage = { id, ...envelope, date: now.toISOString() };
+    const meta: StoredMessage = { id, ...envelope, date: now.toISOString(), ...(acceptedAtMs === undefined ? {} : { acceptedAtMs }) };
     await writeFile(this.rawPath(id), raw);
     // Metadata last, via rename: a reload never sees metadata without its message.
     await writeFile(join(this.dataDir, `${id}.json.tmp`), JSON.stringify(meta));
@@ -139,25 +161,30 @@ export class LocalMailbox {
 export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes> {
   const mailbox = new LocalMailbox(options.dataDir);
   const recentSends: number[] = [];
+  const counts: LocalSesStats = { accepted: 0, throttled: 0 };
 
   // Sliding window: a send is refused when maxSendRate sends were accepted in the last 1000 ms.
   function admit(now: number): void {
     while (recentSends.length && recentSends[0] <= now - 1000) recentSends.shift();
     if (options.maxSendRate !== undefined && recentSends.length >= options.maxSendRate) {
+      counts.throttled++;
       throw new SesFault('Throttling', 'Maximum sending rate exceeded.');
     }
     if (options.max24HourSend !== undefined && mailbox.countSince(new Date(now - DAY_MS)) + recentSends.length >= options.max24HourSend) {
+      counts.throttled++;
       throw new SesFault('Throttling', 'Daily message quota exceeded.');
     }
     recentSends.push(now); // counted before the async store, so concurrent requests see it
+    counts.accepted++;
   }
 
   async function store(raw: Buffer, envelope: { destinations?: string[]; source?: string }, params: URLSearchParams): Promise<string> {
     if (raw.length > MAX_MESSAGE_BYTES) throw new SesFault('MessageRejected', `Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${raw.length}'.`);
     const tags = messageTags(params);
     const described = await readEnvelope(raw, envelope);
-    admit(Date.now());
-    const stored = await mailbox.add(raw, described);
+    const acceptedAtMs = hiResNow();
+    admit(acceptedAtMs);
+    const stored = await mailbox.add(raw, described, new Date(acceptedAtMs), acceptedAtMs);
     if (options.onEvent) {
       const events = simulatedEvents({
         messageId: stored.id,
@@ -196,7 +223,7 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     async GetSendQuota() {
       // -1 means unlimited, as SES reports for Max24HourSend.
       const sent = mailbox.countSince(new Date(Date.now() - DAY_MS));
-      return `<Max24HourSend>${num(options.max24HourSend ?? -1)}</Max24HourSend><MaxSendRate>${num(options.maxSendRate ?? -1)}</MaxSendRate><SentLast24Hours>${num(sent)}</SentLast24Hours>`;
+      return `<Max24HourSend>${num(options.max24HourSend ?? -1)}</Max24HourSend><MaxSendRate>${num(options.reportedMaxSendRate ?? options.maxSendRate ?? -1)}</MaxSendRate><SentLast24Hours>${num(sent)}</SentLast24Hours>`;
     },
     async GetSendStatistics() {
       // SES reports 15-minute buckets over the last two weeks.
@@ -240,6 +267,7 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     endpoint: `http://127.0.0.1:${port}`,
     port,
     mailbox,
+    stats: () => ({ ...counts }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -247,6 +275,23 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The most acceptances in any window of `windowMs`, judged the way the server enforces its rate:
+ * a send at `t` shares the window `(t - windowMs, t]` with the sends before it.
+ *
+ * @example
+ * busiestWindow(ses.mailbox.list().map((m) => m.acceptedAtMs!)) // ≤ maxSendRate, always
+ */
+export function busiestWindow(acceptedAtMs: readonly number[], windowMs = 1000): number {
+  const times = [...acceptedAtMs].sort((x, y) => x - y);
+  let busiest = 0;
+  for (let last = 0, first = 0; last < times.length; last++) {
+    while (times[first] <= times[last] - windowMs) first++;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
 }
 
 const TAG_TEXT = /^[A-Za-z0-9_-]{1,256}$/;

@@ -4,6 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SqsQueue } from '../adapters/sqs/sqs-queue';
+import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
+import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
 import { buildDeps, type AppDeps } from './deps';
 import { ConfigError, readConfig, type PressroomSecrets } from './config';
@@ -42,7 +44,8 @@ export async function awsDeps(): Promise<AppDeps> {
   const env = process.env;
   clients ??= {
     dynamo: new DynamoDBClient({}),
-    ses: new SESClient({}),
+    // Throttling must reach the send pacer rather than be retried inside the SDK (see the strategy).
+    ses: new SESClient({ retryStrategy: sesRetryStrategy() }),
     sqs: new SQSClient({}),
     secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
   };
@@ -59,6 +62,7 @@ export async function awsDeps(): Promise<AppDeps> {
     ses: clients.ses,
     fanOutQueue: new SqsQueue(clients.sqs, env.PRESSROOM_FANOUT_QUEUE_URL ?? ''),
     sendQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SEND_QUEUE_URL ?? ''),
+    deadLetterQueues: new SqsDeadLetterQueues(config.deadLetterQueues, clients.sqs),
     // NodejsFunction copies templates/ next to the bundle (see infra/functions.ts).
     templatesDir: env.PRESSROOM_TEMPLATES_DIR ?? new URL('./templates', import.meta.url).pathname,
   });

@@ -1,4 +1,22 @@
 import type { Brand } from '../adapters/render/mjml-renderer';
+import { DEFAULT_PAUSE_THRESHOLDS, type PauseThresholds } from '../domain/delivery/send-progress';
+import { MAX_RECEIVE_COUNT, queueConsumers } from './routes';
+
+/** Where one work queue's dead-letter queue is (AWS only; the admin-queues function gets these). */
+export interface DeadLetterQueueConfig {
+  /** The work queue's name in routes.ts. */
+  queue: string;
+  url: string;
+  arn: string;
+  /** The work queue the DLQ's messages go back to on redrive. */
+  sourceArn: string;
+}
+
+/** The variables that carry a DLQ's location: infra sets them, {@link readConfig} reads them. */
+export function deadLetterEnvNames(queue: string): { url: string; arn: string; sourceArn: string } {
+  const key = queue.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return { url: `PRESSROOM_DLQ_${key}_URL`, arn: `PRESSROOM_DLQ_${key}_ARN`, sourceArn: `PRESSROOM_QUEUE_${key}_ARN` };
+}
 
 /**
  * Configuration shared by both runtimes, parsed from environment variables. Only the wiring modules
@@ -19,6 +37,17 @@ export interface PressroomConfig {
   transientBounceLimit: number;
   /** Messages per second to stay under; SES's own MaxSendRate applies when lower or when unset. */
   maxSendRate?: number;
+  /** Receives before a message is dead-lettered (`PRESSROOM_MAX_RECEIVE_COUNT`, default routes.ts's MAX_RECEIVE_COUNT). */
+  maxReceiveCount: number;
+  /** The dead-letter queues this function may inspect and redrive (only those whose variables are set). */
+  deadLetterQueues: DeadLetterQueueConfig[];
+  /**
+   * Rates that pause a send by themselves: `PRESSROOM_BOUNCE_PAUSE_RATE` (default 0.05),
+   * `PRESSROOM_COMPLAINT_PAUSE_RATE` (0.001), after `PRESSROOM_PAUSE_MIN_SAMPLE` reports (100).
+   */
+  pauseThresholds: PauseThresholds;
+  /** Seconds a job of a paused send waits before it looks again (`PRESSROOM_PAUSED_RECHECK_SECONDS`, default 120, at most 900). */
+  pausedRecheckSeconds: number;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -75,6 +104,14 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function rate(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) throw new ConfigError(`${name} must be a rate above 0 and at most 1 (e.g. 0.05), got "${raw}"`);
+  return value;
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -89,6 +126,18 @@ export function readConfig(env: Env): PressroomConfig {
     sesConfigurationSet: env.PRESSROOM_SES_CONFIGURATION_SET || undefined,
     transientBounceLimit: positiveInteger(env, 'PRESSROOM_TRANSIENT_BOUNCE_LIMIT', 3),
     maxSendRate: env.PRESSROOM_MAX_SEND_RATE ? positiveInteger(env, 'PRESSROOM_MAX_SEND_RATE', 1) : undefined,
+    maxReceiveCount: positiveInteger(env, 'PRESSROOM_MAX_RECEIVE_COUNT', MAX_RECEIVE_COUNT),
+    pauseThresholds: {
+      bounceRate: rate(env, 'PRESSROOM_BOUNCE_PAUSE_RATE', DEFAULT_PAUSE_THRESHOLDS.bounceRate),
+      complaintRate: rate(env, 'PRESSROOM_COMPLAINT_PAUSE_RATE', DEFAULT_PAUSE_THRESHOLDS.complaintRate),
+      minSample: positiveInteger(env, 'PRESSROOM_PAUSE_MIN_SAMPLE', DEFAULT_PAUSE_THRESHOLDS.minSample),
+    },
+    pausedRecheckSeconds: Math.min(900, positiveInteger(env, 'PRESSROOM_PAUSED_RECHECK_SECONDS', 120)),
+    deadLetterQueues: queueConsumers.flatMap(({ queue }) => {
+      const names = deadLetterEnvNames(queue);
+      const [url, arn, sourceArn] = [env[names.url], env[names.arn], env[names.sourceArn]];
+      return url && arn && sourceArn ? [{ queue, url, arn, sourceArn }] : [];
+    }),
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

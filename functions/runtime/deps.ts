@@ -18,7 +18,8 @@ import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
 import { DynamoSendRateGate } from '../adapters/dynamodb/send-rate-gate';
 import { maxSendRate } from '../adapters/ses/send-quota';
 import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-store';
-import type { ReleaseStatsStore } from '../domain/ports';
+import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/ports';
+import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import { MjmlRenderer } from '../adapters/render/mjml-renderer';
 import { MjmlSystemEmailRenderer } from '../adapters/render/system-email-renderer';
@@ -40,6 +41,10 @@ export interface AppDeps {
   releaseStats: ReleaseStatsStore;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
+  /** The fan-out planner's checkpoints. */
+  fanOutPlans: FanOutPlanStore;
+  /** Depth and redrive of each work queue's dead-letter queue (staff: /admin/queues). */
+  deadLetterQueues: DeadLetterQueues;
   mailer: Mailer;
   renderer: EmailRenderer;
   /** Confirmation and other one-off emails the service sends itself. */
@@ -51,6 +56,8 @@ export interface AppDeps {
   sender: SenderIdentity;
   channels: ReadonlyMap<string, SocialChannel>;
   templates: Map<string, MessageTemplate>;
+  /** Seconds a send job of a paused release waits before it looks again (from config). */
+  pausedRecheckSeconds: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -62,6 +69,7 @@ export interface CoreDepsInput {
   ses: SESClient;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
+  deadLetterQueues: DeadLetterQueues;
   templatesDir: string;
   /** Channels a runtime provides itself (the local channel); the real ones are built from config. */
   extraChannels?: SocialChannel[];
@@ -102,6 +110,8 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     releaseStats: new DynamoReleaseStatsStore(table),
     fanOutQueue: input.fanOutQueue,
     sendQueue: input.sendQueue,
+    fanOutPlans: new DynamoFanOutPlanStore(table),
+    deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
     renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
     systemEmails: new MjmlSystemEmailRenderer({ templatesDir: input.templatesDir, brand: config.brand }),
@@ -112,5 +122,6 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
     channels: buildChannels(config, secrets, input.extraChannels ?? []),
     templates: new Map(),
+    pausedRecheckSeconds: config.pausedRecheckSeconds,
   };
 }

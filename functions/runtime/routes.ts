@@ -35,7 +35,22 @@ export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/admin/imports', handler: 'admin-import' },
   { method: 'POST', path: '/admin/releases/preview', handler: 'admin-releases' },
   { method: 'POST', path: '/admin/releases/{id}/test', handler: 'admin-releases' },
+  // Staff: a release's send progress, and pausing, resuming or cancelling it.
+  { method: 'GET', path: '/admin/releases/{id}/send', handler: 'admin-sends' },
+  { method: 'POST', path: '/admin/releases/{id}/pause', handler: 'admin-sends' },
+  { method: 'POST', path: '/admin/releases/{id}/resume', handler: 'admin-sends' },
+  { method: 'POST', path: '/admin/releases/{id}/cancel', handler: 'admin-sends' },
+  // Staff: dead-letter queue depths and redrive.
+  { method: 'GET', path: '/admin/queues', handler: 'admin-queues' },
+  { method: 'POST', path: '/admin/queues/{queue}/redrive', handler: 'admin-queues' },
 ];
+
+/**
+ * Receives of one message before its queue moves it to the dead-letter queue. The CDK redrive
+ * policy, the local queues and the send worker (which counts a job failing on its last receive as
+ * dead-lettered) all read this one value (the runtime through `PRESSROOM_MAX_RECEIVE_COUNT`).
+ */
+export const MAX_RECEIVE_COUNT = 5;
 
 /** Queue consumers: one SQS queue (with its DLQ) per entry. */
 export const queueConsumers = [

@@ -7,10 +7,10 @@ import type {
   OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../../functions/domain/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
-import type { Release, RenderedEmail, SendStatus } from '../../functions/domain/release/release';
+import { SendStatus, type Release, type RenderedEmail, type SendStatusChanges } from '../../functions/domain/release/release';
 import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
-import type { MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
+import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 
@@ -45,11 +45,22 @@ export class MemoryReleaseStore implements ReleaseStore {
   async getRendered(id: string) {
     return this.rendered.get(id);
   }
-  async transition(id: string, from: SendStatus[], to: SendStatus, now: Date) {
+  async transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes: SendStatusChanges = {}) {
     const r = this.releases.get(id);
     if (!r || !from.includes(r.sendStatus)) return false;
     r.sendStatus = to;
     r.statusChangedAt = now.toISOString();
+    if (to === SendStatus.Sending && from.includes(SendStatus.Queued)) r.sendStartedAt ??= now.toISOString();
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === null) delete (r as unknown as Record<string, unknown>)[field];
+      else if (value !== undefined) (r as unknown as Record<string, unknown>)[field] = value;
+    }
+    return true;
+  }
+  async markPlanningFinished(id: string, targeted: number, now: Date) {
+    const r = this.releases.get(id);
+    if (!r || r.planningFinishedAt) return false;
+    Object.assign(r, { planningFinishedAt: now.toISOString(), targeted });
     return true;
   }
   async rememberWebhook(webhookId: string, releaseId: string) {
@@ -110,6 +121,15 @@ export class MemorySubscriberStore implements SubscriberStore {
     const start = cursor ? Number(cursor) : 0;
     const page = ids.slice(start, start + limit);
     return { subscriberIds: page, cursor: start + limit < ids.length ? String(start + limit) : undefined };
+  }
+  async confirmedOn(subscriberIds: string[], listIds: string[]) {
+    return subscriberIds.flatMap((id) => {
+      const s = this.subscribers.get(id);
+      if (!s || s.suppressedAt) return [];
+      return s.memberships
+        .filter((m) => listIds.includes(m.listId) && m.status === MembershipStatus.Confirmed)
+        .map((m) => ({ subscriberId: id, listId: m.listId, changedAt: m.changedAt }));
+    });
   }
   private pageOf(members: MemberSummary[], cursor: string | undefined, limit: number) {
     const start = cursor ? Number(cursor) : 0;
@@ -221,27 +241,36 @@ export class MemoryRateLimiter implements RateLimiter {
 export class MemoryDeliveryStore implements DeliveryStore {
   records = new Map<string, DeliveryRecord>();
   private key = (r: string, s: string) => `${r}#${s}`;
-  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId = listId): Promise<ClaimOutcome> {
     const current = this.records.get(this.key(releaseId, subscriberId));
     if (current && !(current.status === DeliveryStatus.Claimed && current.leaseUntil! < now.toISOString())) {
       return current.status === DeliveryStatus.Claimed ? 'busy' : 'done';
     }
     this.records.set(this.key(releaseId, subscriberId), {
-      releaseId, subscriberId, listId, status: DeliveryStatus.Claimed,
+      releaseId, subscriberId, listId, jobListId, status: DeliveryStatus.Claimed,
       claimedAt: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
     });
     return 'claimed';
   }
   async markSent(releaseId: string, subscriberId: string, messageId: string, now: Date) {
-    Object.assign(this.records.get(this.key(releaseId, subscriberId))!, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString() });
+    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString() });
   }
   async markFailed(releaseId: string, subscriberId: string, reason: string) {
-    Object.assign(this.records.get(this.key(releaseId, subscriberId))!, { status: DeliveryStatus.Failed, reason });
+    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Failed, reason });
   }
-  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string) {
-    if (!this.records.has(this.key(releaseId, subscriberId))) {
-      this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, status: DeliveryStatus.Skipped, reason });
-    }
+  /** Like the DynamoDB store: only a claimed delivery ends; true when this call ended it. */
+  private end(releaseId: string, subscriberId: string, fields: Partial<DeliveryRecord>) {
+    const record = this.records.get(this.key(releaseId, subscriberId));
+    if (record?.status !== DeliveryStatus.Claimed) return false;
+    Object.assign(record, fields);
+    delete record.leaseUntil;
+    return true;
+  }
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date) {
+    const current = this.records.get(this.key(releaseId, subscriberId));
+    if (current && !(current.status === DeliveryStatus.Claimed && current.leaseUntil! < now.toISOString())) return false;
+    this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, jobListId: listId, status: DeliveryStatus.Skipped, reason });
+    return true;
   }
   async releaseClaim(releaseId: string, subscriberId: string) {
     if (this.records.get(this.key(releaseId, subscriberId))?.status === DeliveryStatus.Claimed) this.records.delete(this.key(releaseId, subscriberId));
@@ -251,10 +280,44 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
 }
 
+/** Fan-out checkpoints in memory, with the same sequence-number condition as the DynamoDB store. */
+export class MemoryFanOutPlanStore implements FanOutPlanStore {
+  plans = new Map<string, FanOutPlan>();
+  /** Checkpoints that landed, in order (tests assert where a planner resumed). */
+  checkpoints: FanOutPlan[] = [];
+  async get(releaseId: string) {
+    const plan = this.plans.get(releaseId);
+    return plan && { ...plan };
+  }
+  leases = new Map<string, string>();
+  async claim(releaseId: string, now: Date, leaseMs: number) {
+    const lease = this.leases.get(releaseId);
+    if (lease && lease >= now.toISOString()) return undefined;
+    const current = this.plans.get(releaseId) ?? { releaseId, seq: 0, listIndex: 0, targeted: 0, startedAt: now.toISOString() };
+    this.plans.set(releaseId, { ...current, seq: current.seq + 1 });
+    this.leases.set(releaseId, new Date(now.getTime() + leaseMs).toISOString());
+    return { ...this.plans.get(releaseId)! };
+  }
+  async release(plan: FanOutPlan) {
+    if (this.plans.get(plan.releaseId)?.seq === plan.seq) this.leases.delete(plan.releaseId);
+  }
+  async checkpoint(from: FanOutPlan, to: Omit<FanOutPlan, 'releaseId' | 'seq' | 'startedAt'>) {
+    const current = this.plans.get(from.releaseId);
+    if (!current || current.seq !== from.seq) return false;
+    const next = { ...current, ...to, cursor: to.cursor, seq: current.seq + 1 };
+    this.plans.set(from.releaseId, next);
+    this.checkpoints.push({ ...next });
+    return true;
+  }
+}
+
 export class MemoryQueue<T> implements JobQueue<T> {
   jobs: T[] = [];
-  async send(jobs: T[]) {
+  /** Jobs sent with a delay, with that delay. */
+  delayed: { job: T; delaySeconds: number }[] = [];
+  async send(jobs: T[], options: { delaySeconds?: number } = {}) {
     this.jobs.push(...structuredClone(jobs));
+    if (options.delaySeconds) this.delayed.push(...structuredClone(jobs).map((job) => ({ job, delaySeconds: options.delaySeconds! })));
   }
 }
 export type FanOutQueue = MemoryQueue<FanOutJob>;

@@ -6,6 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
+import { deadLetterEnvNames } from '../../functions/runtime/config';
 import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 
@@ -116,12 +117,16 @@ describe('functions', () => {
       'PRESSROOM_SOCIAL_CHANNELS',
       'PRESSROOM_MASTODON_URL',
       'PRESSROOM_POSTAL_ADDRESS',
+      'PRESSROOM_MAX_RECEIVE_COUNT',
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
     ];
+    // Only the staff queue function learns where the DLQs are (tests/infra/dead-letters.test.ts).
+    const deadLetterVariables = queueConsumers.flatMap(({ queue }) => Object.values(deadLetterEnvNames(queue)));
     for (const handler of handlers) {
       const variables = resources[functionId(handler)].Properties.Environment.Variables;
-      expect(Object.keys(variables).sort()).toEqual([...expected].sort());
+      const own = handler === 'admin-queues' ? deadLetterVariables : [];
+      expect(Object.keys(variables).sort()).toEqual([...expected, ...own].sort());
       expect(variables).toMatchObject({
         PRESSROOM_FROM: cdkJson.context.from,
         PRESSROOM_LISTS: cdkJson.context.lists,
@@ -155,9 +160,9 @@ describe('least privilege', () => {
       statementsOf(handler).some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => refId(r) === queueArnOf(name))),
     );
 
-  it('lets only publish-release enqueue fan-out jobs and only fan-out enqueue sends', () => {
-    expect(sendersTo('fan-out')).toEqual(['publish-release']);
-    expect(sendersTo('send')).toEqual(['fan-out']);
+  it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume; sends from fan-out and deferred sends; redriven dead letters', () => {
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'fan-out', 'publish-release']);
+    expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
   });
 
   it('lets only the send consumer send email', () => {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sendBatch, sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
 import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import type { SendJob } from '../../functions/domain/ports';
-import { FakeClock, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
+import { FakeClock, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
 
@@ -37,6 +37,8 @@ describe('fan-out and send', () => {
       keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
       sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map([['blog', 'Blog']]) },
       templates: new Map(),
+      releaseStats: new MemoryReleaseStatsStore(),
+      sendQueue,
     };
     await releases.create(newRelease(parseReleaseInput(releaseBody({ lists: ['blog', 'press-releases'] }), lists), clock.now()));
     await subscribers.addConfirmed('both@example.org', ['blog', 'press-releases'], clock.now());
@@ -54,7 +56,10 @@ describe('fan-out and send', () => {
       };
     },
   };
-  const fanOut = (pageSize = 1) => fanOutRelease({ releaseId: 'spring-update' }, { releases, subscribers, renderer, sendQueue, clock, pageSize });
+  let plans = new MemoryFanOutPlanStore();
+  beforeEach(() => void (plans = new MemoryFanOutPlanStore()));
+  const fanOut = (pageSize = 1) =>
+    fanOutRelease({ releaseId: 'spring-update' }, { releases, subscribers, renderer, sendQueue, clock, pageSize, plans, releaseStats: deps.releaseStats });
   const sendAll = async () => {
     const outcomes = [];
     for (const job of sendQueue.jobs) outcomes.push(await sendEmail(job, deps));
@@ -62,13 +67,14 @@ describe('fan-out and send', () => {
   };
 
   it('plans every member of every list, renders once, and sends each subscriber exactly one email', async () => {
-    expect((await fanOut()).planned).toBe(4); // the member of both lists is planned twice
-    await fanOut(); // a redelivered fan-out job plans again
+    expect((await fanOut()).planned).toBe(3); // the member of both lists is planned once, through blog
+    expect((await fanOut()).planned).toBe(0); // a redelivered fan-out job finds the plan finished
     expect(renders).toBe(1);
     const outcomes = await sendAll();
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(3);
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(['blog@example.org', 'both@example.org', 'press@example.org']);
-    expect(releases.releases.get('spring-update')!.sendStatus).toBe(SendStatus.Sending);
+    // Planning finished and every planned job ended: the send completed itself.
+    expect(releases.releases.get('spring-update')!.sendStatus).toBe(SendStatus.Sent);
   });
 
   it('puts a signed one-click unsubscribe link for the first targeted list in headers and body', async () => {
@@ -124,11 +130,12 @@ describe('fan-out and send', () => {
     expect(mailer.sent.map((m) => m.to)).not.toContain('press@example.org');
   });
 
-  it('gives the claim back when throttled, so the retry sends', async () => {
+  it('gives the claim back when throttled and re-enqueues the job, so the retry sends', async () => {
     await fanOut();
     const job = sendQueue.jobs[0];
     mailer.failures = [new MailerThrottledError()];
-    await expect(sendEmail(job, deps)).rejects.toBeInstanceOf(MailerThrottledError);
+    expect(await sendEmail(job, deps)).toBe('deferred');
+    expect(sendQueue.delayed).toEqual([{ job, delaySeconds: THROTTLE_RETRY_SECONDS }]);
     expect(await sendEmail(job, deps)).toBe('sent');
     expect(mailer.sent).toHaveLength(1);
   });
@@ -174,12 +181,12 @@ describe('fan-out and send', () => {
       const blogOnly = (await subscribers.findByEmail('blog@example.org'))!;
       await subscribers.unsubscribe(blogOnly.id, 'blog', clock.now()); // one job now has nothing to send
       const results = await sendBatch(sendQueue.jobs, { ...deps, rateGate: gate, wait: async (ms) => void waits.push(ms) });
-      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'error')).sort()).toEqual(['duplicate', 'sent', 'sent', 'skipped']);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'error')).sort()).toEqual(['sent', 'sent', 'skipped']);
       expect(gate.reserved).toEqual([2]);
       expect(waits).toEqual([100]); // the first slot is now, the second 100 ms on
     });
 
-    it('on throttling slows everyone down and gives back the rest of the batch for a retry', async () => {
+    it('on throttling slows everyone down and puts the rest of the batch back on the queue after a short delay', async () => {
       await fanOut();
       const gate = new FakeGate();
       const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
@@ -192,7 +199,9 @@ describe('fan-out and send', () => {
         },
       };
       const results = await sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: async () => {} });
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      // Deferred, not failed: a throttle must not walk jobs towards the dead-letter queue.
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'deferred']);
+      expect(sendQueue.delayed).toEqual(jobs.slice(1).map((job) => ({ job, delaySeconds: THROTTLE_RETRY_SECONDS })));
       expect(gate.slowDowns).toBe(1);
       expect(calls).toBe(2); // the third was not attempted at the old rate
       // Both given-back deliveries can be claimed again by the retry.

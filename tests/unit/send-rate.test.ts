@@ -39,7 +39,7 @@ describe('send rate (GCRA)', () => {
 
   it('halves the rate and pauses after a throttle, then recovers step by step', () => {
     const throttled = afterThrottle({ tat: 0, factor: 1 }, 10_000);
-    expect(throttled).toEqual({ tat: 10_000 + THROTTLE_PAUSE_MS, factor: 0.5 });
+    expect(throttled).toEqual({ tat: 10_000 + THROTTLE_PAUSE_MS, factor: 0.5, throttledAt: 10_000 });
     const r = reserveSlots(throttled, 2, 100, 10_000);
     expect(r.slots[0]).toBe(10_000 + THROTTLE_PAUSE_MS);
     expect(r.slots[1] - r.slots[0]).toBeCloseTo(1000 / (100 * RATE_HEADROOM * 0.5));
@@ -49,9 +49,16 @@ describe('send rate (GCRA)', () => {
     expect(state.factor).toBe(1);
   });
 
+  it('cuts the rate once for a burst that throttles several workers at once', () => {
+    const first = afterThrottle({ tat: 0, factor: 1 }, 10_000);
+    const second = afterThrottle(first, 10_200);
+    expect(second.factor).toBe(0.5);
+    expect(afterThrottle(second, 10_000 + THROTTLE_PAUSE_MS).factor).toBe(0.25);
+  });
+
   it('never drops below the floor however often it is throttled', () => {
     let state = initialRateState(0);
-    for (let i = 0; i < 50; i++) state = afterThrottle(state, 0);
+    for (let i = 0; i < 50; i++) state = afterThrottle(state, i * THROTTLE_PAUSE_MS);
     expect(state.factor).toBeGreaterThan(0);
   });
 });

@@ -11,14 +11,14 @@ const deliveryKey = (releaseId: string, subscriberId: string) => ({
 export class DynamoDeliveryStore implements DeliveryStore {
   constructor(private readonly table: TableRef) {}
 
-  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+  async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId = listId): Promise<ClaimOutcome> {
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
           UpdateExpression:
-            'SET #status = :claimed, releaseId = :r, subscriberId = :s, listId = :l, claimedAt = :now, leaseUntil = :lease',
+            'SET #status = :claimed, releaseId = :r, subscriberId = :s, listId = :l, jobListId = :j, claimedAt = :now, leaseUntil = :lease',
           // Free, or claimed by a worker whose lease ran out (it crashed, maybe after SES took the
           // message: taking over risks one duplicate, which beats losing the email).
           ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseUntil < :now)',
@@ -28,6 +28,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ':r': releaseId,
             ':s': subscriberId,
             ':l': listId,
+            ':j': jobListId,
             ':now': now.toISOString(),
             ':lease': new Date(now.getTime() + leaseMs).toISOString(),
           },
@@ -41,28 +42,41 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, fields: Record<string, string>) {
+  private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, fields: Record<string, string>): Promise<boolean> {
     const names = Object.keys(fields);
-    await this.table.doc.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: deliveryKey(releaseId, subscriberId),
-        UpdateExpression: `SET #status = :status, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])) },
-      }),
-    );
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          UpdateExpression: `SET #status = :status, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
+          // Only a claim ends, and only once: when two workers sent under one claim (the first
+          // outlived its lease), the second record finds it ended and the delivery counts once.
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':claimed': DeliveryStatus.Claimed,
+            ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
-  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<void> {
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean> {
     return this.end(releaseId, subscriberId, DeliveryStatus.Sent, { messageId, sentAt: now.toISOString() });
   }
 
-  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
     return this.end(releaseId, subscriberId, DeliveryStatus.Failed, { reason, endedAt: now.toISOString() });
   }
 
-  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<void> {
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean> {
     try {
       await this.table.doc.send(
         new PutCommand({
@@ -72,15 +86,22 @@ export class DynamoDeliveryStore implements DeliveryStore {
             releaseId,
             subscriberId,
             listId,
+            jobListId: listId,
             status: DeliveryStatus.Skipped,
             reason,
             endedAt: now.toISOString(),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // Nothing recorded yet, or a claim whose worker died (its lease ran out): without the
+          // second case a crashed claim would never end, and the send never complete.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': DeliveryStatus.Claimed, ':now': now.toISOString() },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

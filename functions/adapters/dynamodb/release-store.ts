@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReleaseStore, StoreReleaseResult } from '../../domain/ports';
-import type { Release, RenderedEmail, SendStatus } from '../../domain/release/release';
+import { SendStatus, type Release, type RenderedEmail, type SendStatusChanges } from '../../domain/release/release';
 import { isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
@@ -59,16 +59,54 @@ export class DynamoReleaseStore implements ReleaseStore {
     return Item ? withoutKeys<RenderedEmail>(Item) : undefined;
   }
 
-  async transition(id: string, from: SendStatus[], to: SendStatus, now: Date): Promise<boolean> {
-    const values = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+  async transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes: SendStatusChanges = {}): Promise<boolean> {
+    const values: Record<string, unknown> = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+    const fromList = Object.keys(values).join(', ');
+    const set = ['sendStatus = :to', 'statusChangedAt = :now'];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    for (const [i, [field, value]] of Object.entries(changes).entries()) {
+      if (value === undefined) continue;
+      names[`#f${i}`] = field;
+      if (value === null) remove.push(`#f${i}`);
+      else {
+        set.push(`#f${i} = :f${i}`);
+        values[`:f${i}`] = value;
+      }
+    }
+    // The fan-out's move `queued → sending` is when the send started (a resume keeps or lacks it).
+    if (to === SendStatus.Sending && from.includes(SendStatus.Queued)) set.push('sendStartedAt = if_not_exists(sendStartedAt, :now)');
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: releaseKey(id),
-          UpdateExpression: 'SET sendStatus = :to, statusChangedAt = :now',
-          ConditionExpression: `attribute_exists(pk) AND sendStatus IN (${Object.keys(values).join(', ')})`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          // Only from the statuses the caller read: a concurrent move (a pause racing the last
+          // delivery's completion, two staff clicks) makes exactly one of them win.
+          ConditionExpression: `attribute_exists(pk) AND sendStatus IN (${fromList})`,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: { ...values, ':to': to, ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markPlanningFinished(id: string, targeted: number, now: Date): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: releaseKey(id),
+          UpdateExpression: 'SET planningFinishedAt = :now, targeted = :targeted',
+          // First finish wins: a redelivered fan-out job that re-plans must not change the figure
+          // that completion is measured against.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(planningFinishedAt)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':targeted': targeted },
         }),
       );
       return true;

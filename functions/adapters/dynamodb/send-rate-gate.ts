@@ -36,7 +36,9 @@ export class DynamoSendRateGate implements SendRateGate {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: KEY, ConsistentRead: true }));
       const at = Math.max(now.getTime(), Date.now());
-      const state: RateState = Item ? { tat: Item.tat as number, factor: Item.factor as number } : initialRateState(at);
+      const state: RateState = Item
+        ? { tat: Item.tat as number, factor: Item.factor as number, throttledAt: Item.throttledAt as number | undefined }
+        : initialRateState(at);
       const { next, result } = step(state, at);
       try {
         await this.table.doc.send(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MemberSummary, MembershipChange, SubscriberStore } from '../../domain/ports';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/ports';
 import { MembershipStatus, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { decodeCursor, encodeCursor, GSI1, GSI2, isConditionFailure, type TableRef } from './table';
 
@@ -168,6 +168,40 @@ export class DynamoSubscriberStore implements SubscriberStore {
       }),
     );
     return { subscriberIds: Items.map((item) => item.gsi1sk as string), cursor: encodeCursor(LastEvaluatedKey) };
+  }
+
+  /**
+   * Reads the membership items of every (subscriber, list) pair with BatchGetItem, 100 keys per call
+   * (its limit). A membership is mailable when it carries the `MEMBERS#<list>` index key, the same
+   * test pageConfirmedMembers applies.
+   */
+  async confirmedOn(subscriberIds: string[], listIds: string[]): Promise<MailableMembership[]> {
+    const keys = subscriberIds.flatMap((id) => listIds.map((listId) => membershipKey(id, listId)));
+    const found: MailableMembership[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('Could not read memberships: DynamoDB kept keys unprocessed');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const { Responses, UnprocessedKeys } = await this.table.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.table.tableName]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: 'subscriberId, listId, changedAt, gsi1pk',
+              },
+            },
+          }),
+        );
+        for (const item of Responses?.[this.table.tableName] ?? []) {
+          if (item.gsi1pk !== `MEMBERS#${item.listId}`) continue;
+          found.push({ subscriberId: item.subscriberId as string, listId: item.listId as string, changedAt: item.changedAt as string });
+        }
+        pending = (UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return found;
   }
 
   async unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void> {

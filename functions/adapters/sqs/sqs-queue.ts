@@ -8,13 +8,15 @@ const SQS_BATCH = 10;
 export class SqsQueue<T> implements JobQueue<T> {
   constructor(private readonly client: SQSClient, private readonly queueUrl: string) {}
 
-  async send(jobs: T[]): Promise<void> {
+  async send(jobs: T[], options: { delaySeconds?: number } = {}): Promise<void> {
+    // SQS refuses delays outside 0–900 s; clamp rather than fail the caller's whole batch.
+    const delay = options.delaySeconds === undefined ? undefined : Math.min(900, Math.max(0, Math.round(options.delaySeconds)));
     for (let start = 0; start < jobs.length; start += SQS_BATCH) {
       const chunk = jobs.slice(start, start + SQS_BATCH);
       const result = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: chunk.map((job, i) => ({ Id: String(i), MessageBody: JSON.stringify(job) })),
+          Entries: chunk.map((job, i) => ({ Id: String(i), MessageBody: JSON.stringify(job), ...(delay ? { DelaySeconds: delay } : {}) })),
         }),
       );
       // A batch call can half-succeed; throwing makes the caller's own retry re-send the lot,

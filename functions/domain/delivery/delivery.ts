@@ -15,6 +15,11 @@ export interface DeliveryRecord {
   releaseId: string;
   subscriberId: string;
   listId: string;
+  /**
+   * The list of the send job that claimed or skipped this delivery (the delivering list can differ):
+   * tells a redelivery of that job from another list's job for the same recipient.
+   */
+  jobListId?: string;
   status: DeliveryStatus;
   claimedAt?: string;
   leaseUntil?: string;

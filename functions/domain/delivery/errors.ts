@@ -1,4 +1,4 @@
-import { PressroomError } from '../errors';
+import { NotFoundError, PressroomError } from '../errors';
 
 /**
  * The mail provider refused the send for now (rate or daily quota) and sent nothing: release the
@@ -43,5 +43,63 @@ export class DeliveryBusyError extends PressroomError {
   ) {
     super(`Delivery of release ${releaseId} to subscriber ${subscriberId} is claimed by another worker`, options);
     this.name = 'DeliveryBusyError';
+  }
+}
+
+/**
+ * Another planner of the same release holds the plan's lease or moved its checkpoint first (a
+ * duplicated fan-out job): this one stops, and its job is retried later, when it finds the plan
+ * further on or finished.
+ *
+ * @example
+ * if (!(await plans.checkpoint(plan, next))) throw new PlanningConflictError(plan.releaseId);
+ */
+export class PlanningConflictError extends PressroomError {
+  constructor(
+    readonly releaseId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Another planner is planning the fan-out of release ${releaseId}; this one stopped`, options);
+    this.name = 'PlanningConflictError';
+  }
+}
+
+/**
+ * A queue name that has no dead-letter queue here (the edge answers 404).
+ *
+ * @example
+ * if (!queues.names().includes(queue)) throw new UnknownQueueError(queue);
+ */
+export class UnknownQueueError extends NotFoundError {
+  constructor(readonly queue: string) {
+    super(`No dead-letter queue for a queue named "${queue}"`);
+    this.name = 'UnknownQueueError';
+  }
+}
+
+/** A queue message whose body is not the job its consumer takes: retrying cannot help, so it dead-letters. */
+export class MalformedJobError extends PressroomError {
+  constructor(messageId: string, reason: string) {
+    super(`Message ${messageId} is not a valid job: ${reason}`);
+    this.name = 'MalformedJobError';
+  }
+}
+
+/**
+ * Staff asked for a send move that its current status does not allow (e.g. resuming a send that is
+ * not paused, cancelling one that already finished): 409 at the edge.
+ *
+ * @example
+ * if (!isAllowed('resume', release.sendStatus)) throw new SendTransitionError(release.id, 'resume', release.sendStatus);
+ */
+export class SendTransitionError extends PressroomError {
+  constructor(
+    readonly releaseId: string,
+    readonly command: string,
+    readonly status: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot ${command} the send of release ${releaseId}: it is ${status}`, options);
+    this.name = 'SendTransitionError';
   }
 }

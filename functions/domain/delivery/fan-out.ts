@@ -1,38 +1,97 @@
-import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SendJob, SubscriberStore } from '../ports';
+import type {
+  Clock, EmailRenderer, FanOutJob, FanOutPlan, FanOutPlanStore, JobQueue, ReleaseStatsStore, ReleaseStore, SendJob, SubscriberStore,
+} from '../ports';
 import { NotFoundError } from '../errors';
-import { SendStatus } from '../release/release';
+import { FINAL_SEND_STATUSES, SendStatus, type Release } from '../release/release';
+import { PlanningConflictError } from './errors';
+import { completeSendIfDone } from './control-send';
 
 export interface FanOutDeps {
   releases: ReleaseStore;
   subscribers: SubscriberStore;
   renderer: EmailRenderer;
   sendQueue: JobQueue<SendJob>;
+  /** Checkpoints of the planner's cursor. */
+  plans: FanOutPlanStore;
+  /** Counts `targeted` as each page is planned. */
+  releaseStats: ReleaseStatsStore;
   clock: Clock;
   /** Members read per page; also the size of each enqueue call. */
   pageSize?: number;
+  /**
+   * How long one run may plan before it hands the rest to a fresh fan-out job on `fanOutQueue`
+   * (the function's timeout caps a run; a timed-out run would only resume after the visibility
+   * timeout, and each timeout counts towards the DLQ). Unlimited when unset.
+   */
+  timeBudgetMs?: number;
+  fanOutQueue?: JobQueue<FanOutJob>;
+  /** How long a planner holds the plan before another may take over (default 2 minutes). */
+  leaseMs?: number;
 }
+
+export const PlanningOutcome = {
+  /** This run planned the last page (or found it planned) and marked planning finished. */
+  Finished: 'finished',
+  /** The time budget ran out; a continuation job carries on from the checkpoint. */
+  Continued: 'continued',
+  /** The release is no longer sending: nothing to plan. */
+  NotSending: 'not-sending',
+} as const;
+export type PlanningOutcome = (typeof PlanningOutcome)[keyof typeof PlanningOutcome];
 
 export interface FanOutResult {
   releaseId: string;
-  /** Send jobs enqueued by this run (a subscriber on two targeted lists is planned twice, sent once). */
+  outcome: PlanningOutcome;
+  /** Send jobs this run enqueued and checkpointed. */
   planned: number;
-  skipped?: 'already-finished';
+  /** Pages this run checkpointed. */
+  pages: number;
+  /** Recipients of the whole release so far, each counted once. */
+  targeted: number;
+}
+
+/** Planning goes on until the send is final: a paused send keeps planning, only sending waits. */
+const planningAllowed = (status: SendStatus) => !FINAL_SEND_STATUSES.includes(status);
+
+/** Longer than one fan-out run can last (the function's 60 s timeout), shorter than SQS's 6-minute redelivery. */
+const DEFAULT_LEASE_MS = 120_000;
+
+/**
+ * The members of this page who were not planned through an earlier targeted list. A membership
+ * that already held when planning began was certainly paged on its (earlier) list, so that list's
+ * job exists; one that changed since is not trusted, and both jobs go out (the delivery claim makes
+ * that one email). Erring this way can count a recipient twice in `targeted`, never lose one.
+ */
+async function notPlannedEarlier(subscriberIds: string[], earlierLists: string[], plan: FanOutPlan, subscribers: SubscriberStore) {
+  if (subscriberIds.length === 0 || earlierLists.length === 0) return subscriberIds;
+  const memberships = await subscribers.confirmedOn(subscriberIds, earlierLists);
+  const planned = new Set(memberships.filter((m) => m.changedAt <= plan.startedAt).map((m) => m.subscriberId));
+  return subscriberIds.filter((id) => !planned.has(id));
 }
 
 /**
- * Renders a release once and enqueues one send job per confirmed member of each targeted list.
+ * Renders a release once and enqueues one send job per recipient: every confirmed, mailable member
+ * of each targeted list, a member of several lists only through the first of them.
  *
- * Paging keeps memory flat whatever the list size. A redelivered fan-out job plans again from the
- * start; that is safe because each (release, subscriber) delivery is claimed before it is sent, so a
- * repeated job or a subscriber on two lists still gets one email.
+ * Planning pages through each list (memory stays one page whatever the list size) and, after each
+ * page is enqueued, checkpoints where it stands — listmonk's "resume from the last id of the last
+ * batch": the cursor is the last subscriber id of the page. A redelivered fan-out job resumes from
+ * the checkpoint. The one window left: a crash between enqueueing a page and checkpointing it
+ * enqueues that page again on resume (at most one page), which the per-delivery claims make
+ * harmless. A planner holds the plan under a lease, so a duplicated fan-out job backs off
+ * ({@link PlanningConflictError}) without enqueueing anything; one that takes over an expired lease
+ * fences the old holder, whose next checkpoint fails.
  *
  * @throws NotFoundError when the release does not exist (the job can never succeed).
+ * @throws PlanningConflictError when another planner of this release checkpointed first.
+ * @example
+ * const result = await fanOutRelease({ releaseId }, { releases, subscribers, renderer, sendQueue, plans, releaseStats, clock });
  */
 export async function fanOutRelease(job: FanOutJob, deps: FanOutDeps): Promise<FanOutResult> {
   const release = await deps.releases.get(job.releaseId);
   if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
-  if (release.sendStatus !== SendStatus.Queued && release.sendStatus !== SendStatus.Sending) {
-    return { releaseId: release.id, planned: 0, skipped: 'already-finished' };
+  if (!planningAllowed(release.sendStatus)) {
+    return { releaseId: release.id, outcome: PlanningOutcome.NotSending, planned: 0, pages: 0, targeted: 0 };
   }
   // Render before any job exists, so that every worker reads the same stored rendering.
   if (!(await deps.releases.getRendered(release.id))) {
@@ -40,18 +99,53 @@ export async function fanOutRelease(job: FanOutJob, deps: FanOutDeps): Promise<F
   }
   await deps.releases.transition(release.id, [SendStatus.Queued], SendStatus.Sending, deps.clock.now());
 
-  const pageSize = deps.pageSize ?? 100;
-  let planned = 0;
-  for (const listId of release.lists) {
-    let cursor: string | undefined;
-    do {
-      const page = await deps.subscribers.pageConfirmedMembers(listId, cursor, pageSize);
-      if (page.subscriberIds.length) {
-        await deps.sendQueue.send(page.subscriberIds.map((subscriberId) => ({ releaseId: release.id, subscriberId, listId })));
-        planned += page.subscriberIds.length;
-      }
-      cursor = page.cursor;
-    } while (cursor);
+  const started = deps.clock.now().getTime();
+  const claimed = await deps.plans.claim(release.id, deps.clock.now(), deps.leaseMs ?? DEFAULT_LEASE_MS);
+  if (!claimed) throw new PlanningConflictError(release.id);
+  const held = { plan: claimed };
+  try {
+    return await planPages(release, held, started, deps);
+  } catch (error) {
+    // A planner that fails (rather than dies) hands the plan on at once; a dead one's lease expires.
+    if (!(error instanceof PlanningConflictError)) await deps.plans.release(held.plan).catch(() => undefined);
+    throw error;
   }
-  return { releaseId: release.id, planned };
+}
+
+/** The paging loop of {@link fanOutRelease}, holding the plan's lease; `held.plan` is the last checkpoint. */
+async function planPages(release: Release, held: { plan: FanOutPlan }, started: number, deps: FanOutDeps): Promise<FanOutResult> {
+  const pageSize = deps.pageSize ?? 100;
+  let plan = held.plan;
+  let planned = 0;
+  let pages = 0;
+  while (plan.listIndex < release.lists.length) {
+    if (deps.timeBudgetMs !== undefined && deps.fanOutQueue && deps.clock.now().getTime() - started >= deps.timeBudgetMs) {
+      await deps.plans.release(plan);
+      await deps.fanOutQueue.send([{ releaseId: release.id }]);
+      return { releaseId: release.id, outcome: PlanningOutcome.Continued, planned, pages, targeted: plan.targeted };
+    }
+    const listId = release.lists[plan.listIndex];
+    const page = await deps.subscribers.pageConfirmedMembers(listId, plan.cursor, pageSize);
+    const recipients = await notPlannedEarlier(page.subscriberIds, release.lists.slice(0, plan.listIndex), plan, deps.subscribers);
+    if (recipients.length > 0) {
+      await deps.sendQueue.send(recipients.map((subscriberId) => ({ releaseId: release.id, subscriberId, listId })));
+    }
+    // A page that ends its list moves on to the next list; an empty list is one empty page.
+    const next = page.cursor
+      ? { listIndex: plan.listIndex, cursor: page.cursor, targeted: plan.targeted + recipients.length }
+      : { listIndex: plan.listIndex + 1, cursor: undefined, targeted: plan.targeted + recipients.length };
+    if (!(await deps.plans.checkpoint(plan, next))) throw new PlanningConflictError(release.id);
+    // Counted after the checkpoint, so a page enqueued twice (crash or race) is counted once. A crash
+    // right here leaves the live counter one page short; markPlanningFinished carries the exact total.
+    if (recipients.length > 0) await deps.releaseStats.increment(release.id, { targeted: recipients.length });
+    plan = held.plan = { ...plan, ...next, seq: plan.seq + 1 };
+    planned += recipients.length;
+    pages++;
+  }
+  // Completion is measured against this figure; the first finish wins, so a re-run changes nothing.
+  await deps.releases.markPlanningFinished(release.id, plan.targeted, deps.clock.now());
+  // Every job may have ended before planning was marked finished (small lists): check here too.
+  await completeSendIfDone(release.id, deps);
+  await deps.plans.release(plan);
+  return { releaseId: release.id, outcome: PlanningOutcome.Finished, planned, pages, targeted: plan.targeted };
 }

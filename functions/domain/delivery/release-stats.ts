@@ -1,5 +1,6 @@
 /**
- * Per-release delivery counters. The send path (issue 4) counts targeted, sent, failed and skipped;
+ * Per-release delivery counters. The fan-out counts targeted; the send path counts sent, failed,
+ * skipped and duplicate, each when a delivery (or a duplicate job) ends, once;
  * SES events count delivered, bounced, complained and rejected. Stores keep them sharded, so these
  * are plain values summed from the shards.
  */
@@ -8,11 +9,18 @@ export const ReleaseCounter = {
   Sent: 'sent',
   Failed: 'failed',
   Skipped: 'skipped',
+  /**
+   * A send job for a recipient whose delivery another list's job already ended (counted once per
+   * job, not per redelivery), so that ended jobs add up to `targeted`.
+   */
+  Duplicate: 'duplicate',
   Delivered: 'delivered',
   Bounced: 'bounced',
   Complained: 'complained',
   /** SES accepted the message, then refused to send it (e.g. it found a virus). */
   Rejected: 'rejected',
+  /** Send jobs that failed on their last allowed receive and went to the dead-letter queue. */
+  DeadLettered: 'deadLettered',
 } as const;
 export type ReleaseCounter = (typeof ReleaseCounter)[keyof typeof ReleaseCounter];
 
@@ -21,8 +29,8 @@ export type ReleaseCounts = Record<ReleaseCounter, number>;
 export const RELEASE_COUNTERS: readonly ReleaseCounter[] = Object.values(ReleaseCounter);
 
 /**
- * SES puts an account under review above these rates (bounces 5 %, complaints 0.1 %); a send should
- * pause well before, which is issue 4's job. Kept here so that both the engine and reports use them.
+ * SES puts an account under review above these rates (bounces 5 %, complaints 0.1 %): the default
+ * thresholds at which a send pauses itself (send-progress.ts computes the rates).
  */
 export const SES_REVIEW_BOUNCE_RATE = 0.05;
 export const SES_REVIEW_COMPLAINT_RATE = 0.001;
@@ -47,18 +55,4 @@ export function sumCounts(parts: Iterable<Partial<Record<string, unknown>>>): Re
     }
   }
   return total;
-}
-
-/**
- * Bounce and complaint rates as SES computes them: over the messages sent. Before the send path
- * counts `sent` (or for a release sent before it did), the events themselves are the denominator.
- *
- * @example
- * const { bounceRate } = deliveryRates(await releaseStats.get(releaseId));
- * if (bounceRate >= SES_REVIEW_BOUNCE_RATE) …
- */
-export function deliveryRates(counts: ReleaseCounts): { bounceRate: number; complaintRate: number } {
-  const denominator = Math.max(counts.sent, counts.delivered + counts.bounced + counts.rejected);
-  if (denominator === 0) return { bounceRate: 0, complaintRate: 0 };
-  return { bounceRate: counts.bounced / denominator, complaintRate: counts.complained / denominator };
 }

@@ -1,6 +1,9 @@
-import type { Clock, DeliveryStore, Mailer, ReleaseStore, SendJob, SendRateGate, SubscriberStore } from '../ports';
+import type { Clock, DeliveryStore, JobQueue, Mailer, ReleaseStatsStore, ReleaseStore, SendJob, SendRateGate, SubscriberStore } from '../ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder, SendStatus, type Release } from '../release/release';
+import { DeliveryStatus } from './delivery';
+import type { ReleaseCounts } from './release-stats';
+import { completeSendIfDone } from './control-send';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
@@ -32,9 +35,28 @@ export interface SendEmailDeps {
   rateGate?: SendRateGate;
   /** Waits until a rate slot (tests pass a fake). */
   wait?: (ms: number) => Promise<void>;
+  /** Counts each delivery once when it ends, and completes the send. */
+  releaseStats: ReleaseStatsStore;
+  /** Where jobs of a paused release go back to, delayed, instead of being sent. */
+  sendQueue: JobQueue<SendJob>;
+  /** How long a job of a paused release waits before it looks again (SQS allows up to 900 s). Default 120. */
+  pausedRecheckSeconds?: number;
+  /**
+   * How old the release status read at the start of a batch may be before a send re-reads it (a
+   * batch can wait seconds for its rate slots; a pause should stop it within about this long).
+   * Default 1000 ms.
+   */
+  statusMaxAgeMs?: number;
 }
 
-export type SendOutcome = 'sent' | 'duplicate' | 'skipped' | 'rejected';
+/**
+ * What became of one send job: `deferred` means the release is paused and the job was enqueued
+ * again with a delay (the message itself is done).
+ */
+export type SendOutcome = 'sent' | 'duplicate' | 'skipped' | 'rejected' | 'deferred';
+
+const DEFAULT_PAUSED_RECHECK_SECONDS = 120;
+const DEFAULT_STATUS_MAX_AGE_MS = 1000;
 
 /**
  * Whether the fan-out certainly planned this subscriber through `listId` as well: they were on it
@@ -43,7 +65,44 @@ export type SendOutcome = 'sent' | 'duplicate' | 'skipped' | 'rejected';
  */
 function plannedThrough(subscriber: Subscriber, listId: string, release: Release): boolean {
   const membership = subscriber.memberships.find((m) => m.listId === listId);
-  return release.sendStatus !== SendStatus.Queued && !!membership && membership.changedAt <= release.statusChangedAt;
+  // The fan-out's start, not the latest status change (a pause and resume move that later); without
+  // it (a send resumed from queued after planning) let the claim decide.
+  return !!release.sendStartedAt && !!membership && membership.changedAt <= release.sendStartedAt;
+}
+
+async function count(releaseId: string, counts: Partial<ReleaseCounts>, deps: SendEmailDeps): Promise<void> {
+  await deps.releaseStats.increment(releaseId, counts);
+}
+
+/**
+ * A job that found its recipient's delivery ended by someone else. It is a redelivery of the job
+ * that ended it (same list: counted already) or another list's job for the same recipient, which
+ * counts once as `duplicate` so that ended jobs add up to `targeted`. A receipt per (release,
+ * subscriber, job list) keeps a redelivered duplicate from counting again.
+ *
+ * @param ended whether the delivery is known ended by another list's job without a read.
+ */
+async function countDuplicateJob(job: SendJob, deps: SendEmailDeps, ended: 'other-list' | 'look' = 'look'): Promise<void> {
+  if (ended === 'look') {
+    const record = await deps.deliveries.get(job.releaseId, job.subscriberId);
+    if (record?.status === DeliveryStatus.Claimed) throw new DeliveryBusyError(job.releaseId, job.subscriberId);
+    if (!record || (record.jobListId ?? record.listId) === job.listId) return;
+  }
+  const first = await deps.releaseStats.recordEventOnce(
+    { messageId: `job:${job.releaseId}:${job.subscriberId}`, eventType: 'duplicate-job', recipient: job.listId },
+    deps.clock.now(),
+  );
+  if (first) await count(job.releaseId, { duplicate: 1 }, deps);
+}
+
+/** Ends a delivery as skipped (counted once), or counts the job as a duplicate when it had ended. */
+async function skip(job: SendJob, reason: string, deps: SendEmailDeps): Promise<SendOutcome> {
+  if (await deps.deliveries.markSkipped(job.releaseId, job.subscriberId, job.listId, reason, deps.clock.now())) {
+    await count(job.releaseId, { skipped: 1 }, deps);
+  } else {
+    await countDuplicateJob(job, deps);
+  }
+  return 'skipped';
 }
 
 /** The URL behind every unsubscribe link and the List-Unsubscribe header. */
@@ -77,6 +136,7 @@ async function templateFor(release: Release, deps: SendEmailDeps): Promise<Messa
 
 /** A delivery that passed its checks and holds its claim: the message is built, ready to go. */
 interface PreparedDelivery {
+  job: SendJob;
   release: Release;
   subscriberId: string;
   email: string;
@@ -89,22 +149,25 @@ interface PreparedDelivery {
  * since the fan-out), claim the delivery, build the message. Returns an outcome when there is
  * nothing to send.
  */
-async function prepareDelivery(job: SendJob, deps: SendEmailDeps): Promise<PreparedDelivery | SendOutcome> {
-  const release = await deps.releases.get(job.releaseId);
-  if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
+async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDeps): Promise<PreparedDelivery | SendOutcome> {
   const now = deps.clock.now();
   const subscriber = await deps.subscribers.get(job.subscriberId);
   // The first targeted list the subscriber is still on decides whose unsubscribe link they get, so a
   // member of two lists is sent (and claimed) the same way whichever job arrives first.
   const listId = subscriber && release.lists.find((list) => isDeliverable(subscriber, list));
-  if (!subscriber || !listId) {
-    await deps.deliveries.markSkipped(release.id, job.subscriberId, job.listId, 'not subscribed or suppressed at send time', now);
-    return 'skipped';
+  if (!subscriber || !listId) return skip(job, 'not subscribed or suppressed at send time', deps);
+  // Only a job for a later list may stand down for an earlier one: the planner plans each member
+  // through their first list, so a job for a later list exists only if they left that one.
+  if (listId !== job.listId && release.lists.indexOf(listId) < release.lists.indexOf(job.listId) && plannedThrough(subscriber, listId, release)) {
+    await countDuplicateJob(job, deps, 'other-list');
+    return 'duplicate';
   }
-  if (listId !== job.listId && plannedThrough(subscriber, listId, release)) return 'duplicate';
 
-  const claim = await deps.deliveries.claim(release.id, subscriber.id, listId, now, deps.claimLeaseMs ?? 5 * 60_000);
-  if (claim === 'done') return 'duplicate';
+  const claim = await deps.deliveries.claim(release.id, subscriber.id, listId, now, deps.claimLeaseMs ?? 5 * 60_000, job.listId);
+  if (claim === 'done') {
+    await countDuplicateJob(job, deps);
+    return 'duplicate';
+  }
   if (claim === 'busy') throw new DeliveryBusyError(release.id, subscriber.id);
 
   const template = await templateFor(release, deps);
@@ -130,7 +193,7 @@ async function prepareDelivery(job: SendJob, deps: SendEmailDeps): Promise<Prepa
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   });
-  return { release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };
+  return { job, release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };
 }
 
 /** The provider call and its record. */
@@ -144,11 +207,15 @@ async function deliver(prepared: PreparedDelivery, deps: SendEmailDeps): Promise
       // Bounce and complaint events carry these back, so they count against the right release.
       tags: { release: release.id, subscriber: subscriberId, list: listId },
     });
-    await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now());
+    // Counted only when this record ended the delivery: if our lease ran out and another worker
+    // sent and recorded it too, that worker counted it.
+    if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now())) await count(release.id, { sent: 1 }, deps);
     return 'sent';
   } catch (error) {
     if (error instanceof MailerRejectedError) {
-      await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now());
+      if (await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now())) {
+        await count(release.id, { failed: 1 }, deps);
+      }
       return 'rejected';
     }
     if (error instanceof MailerThrottledError) {
@@ -164,39 +231,130 @@ async function deliver(prepared: PreparedDelivery, deps: SendEmailDeps): Promise
 const defaultWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends one SQS batch of deliveries at the shared rate, each at most once.
+ * The status of each release in a batch: one read for all its jobs (they ask at once, so the read
+ * itself is shared), and again only when `fresh` is asked for and the last read is older than
+ * `statusMaxAgeMs`.
+ */
+class ReleaseStatuses {
+  private readonly read = new Map<string, { release: Promise<Release | undefined>; at: number }>();
+  constructor(private readonly deps: SendEmailDeps) {}
+
+  get(releaseId: string, fresh = false): Promise<Release | undefined> {
+    const now = this.deps.clock.now().getTime();
+    const known = this.read.get(releaseId);
+    if (known && !(fresh && now - known.at > (this.deps.statusMaxAgeMs ?? DEFAULT_STATUS_MAX_AGE_MS))) return known.release;
+    const release = this.deps.releases.get(releaseId);
+    this.read.set(releaseId, { release, at: now });
+    return release;
+  }
+
+  ids(): string[] {
+    return [...this.read.keys()];
+  }
+}
+
+/** What the release's status says to do with a job before anything is claimed or sent. */
+async function gate(job: SendJob, release: Release | undefined, deferred: SendJob[], deps: SendEmailDeps): Promise<SendOutcome | undefined> {
+  if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
+  if (release.sendStatus === SendStatus.Paused) {
+    deferred.push(job);
+    return 'deferred';
+  }
+  if (release.sendStatus === SendStatus.Cancelled) return skip(job, 'cancelled', deps);
+  if (release.sendStatus === SendStatus.Failed) return skip(job, 'release failed', deps);
+  return undefined;
+}
+
+/** A throttled job comes back once the pacer's pause (about a second) is over. */
+export const THROTTLE_RETRY_SECONDS = 2;
+
+/** Puts jobs back on the queue with a delay; if that fails, their messages fail instead, so SQS brings them back. */
+async function requeue(
+  later: SendJob[],
+  delaySeconds: number,
+  jobs: SendJob[],
+  results: PromiseSettledResult<SendOutcome>[],
+  deps: SendEmailDeps,
+): Promise<void> {
+  if (!later.length) return;
+  try {
+    await deps.sendQueue.send(later, { delaySeconds });
+  } catch (error) {
+    jobs.forEach((job, i) => {
+      if (later.includes(job)) results[i] = { status: 'rejected', reason: error };
+    });
+  }
+}
+
+/**
+ * Sends one SQS batch of deliveries at the shared rate, each at most once, and counts each ended
+ * delivery once.
  *
- * Timeline: prepare every job (checks, claim, message) → reserve one rate slot per message that is
- * ready → send each at its slot → record. A throttled send gives its claim back, slows every worker
- * down, and gives back the claims of the rest of the batch too (their slots assumed the old rate),
- * so the queue retries them later; a rejected address is recorded as failed and not retried.
+ * Timeline: read each release's status once → paused: re-enqueue the job with a delay (no receive
+ * burnt towards the DLQ); cancelled: end it as skipped → prepare the rest (checks, claim, message) →
+ * reserve one rate slot per message that is ready → at each slot, re-read a status older than
+ * `statusMaxAgeMs` (a pause or cancel stops the batch there) → send → record and count → check
+ * whether the send is complete. A throttled send gives its claim back, slows every worker down,
+ * and gives back the claims of the rest of the batch too (their slots assumed the old rate); those
+ * jobs are re-enqueued with a short delay (`deferred`). A rejected address is recorded as failed
+ * and not retried.
  *
  * @returns one settled result per job, in order, for the SQS partial batch response.
  * @example
  * const results = await sendBatch(jobs, deps);
  */
 export async function sendBatch(jobs: SendJob[], deps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
-  const prepared = await Promise.allSettled(jobs.map((job) => prepareDelivery(job, deps)));
+  const statuses = new ReleaseStatuses(deps);
+  const deferred: SendJob[] = [];
+  const prepared = await Promise.allSettled(
+    jobs.map(async (job) => {
+      const release = await statuses.get(job.releaseId);
+      return (await gate(job, release, deferred, deps)) ?? prepareDelivery(job, release!, deps);
+    }),
+  );
   const ready = prepared.flatMap((r, i) => (r.status === 'fulfilled' && typeof r.value === 'object' ? [{ i, delivery: r.value }] : []));
   const results: PromiseSettledResult<SendOutcome>[] = prepared.map((r) =>
     r.status === 'rejected' ? r : { status: 'fulfilled', value: r.value as SendOutcome },
   );
-  const slots = deps.rateGate ? await deps.rateGate.reserve(ready.length, deps.clock.now()) : [];
+  const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now()) : [];
   const wait = deps.wait ?? defaultWait;
-  let throttled: MailerThrottledError | undefined;
+  // Throttled jobs go back on the queue after a short delay instead of failing their message: a
+  // throttle is no fault of the job, and failing would walk it towards the dead-letter queue.
+  const throttledJobs: SendJob[] = [];
   for (const [n, { i, delivery }] of ready.entries()) {
-    if (throttled) {
-      await deps.deliveries.releaseClaim(delivery.release.id, delivery.subscriberId);
-      results[i] = { status: 'rejected', reason: throttled };
+    const { job, release, subscriberId } = delivery;
+    if (throttledJobs.length) {
+      await deps.deliveries.releaseClaim(release.id, subscriberId);
+      throttledJobs.push(job);
+      results[i] = { status: 'fulfilled', value: 'deferred' };
       continue;
     }
     const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
     if (delay > 0) await wait(delay);
     try {
+      const now = await statuses.get(release.id, true);
+      if (now?.sendStatus === SendStatus.Paused || now?.sendStatus === SendStatus.Cancelled || now?.sendStatus === SendStatus.Failed) {
+        // Paused or cancelled while this batch waited: give the claim back, then defer or skip.
+        await deps.deliveries.releaseClaim(release.id, subscriberId);
+        results[i] = { status: 'fulfilled', value: (await gate(job, now, deferred, deps))! };
+        continue;
+      }
       results[i] = { status: 'fulfilled', value: await deliver(delivery, deps) };
     } catch (error) {
-      if (error instanceof MailerThrottledError) throttled = error;
-      results[i] = { status: 'rejected', reason: error };
+      if (error instanceof MailerThrottledError) {
+        throttledJobs.push(job);
+        results[i] = { status: 'fulfilled', value: 'deferred' };
+      } else results[i] = { status: 'rejected', reason: error };
+    }
+  }
+
+  await requeue(deferred, deps.pausedRecheckSeconds ?? DEFAULT_PAUSED_RECHECK_SECONDS, jobs, results, deps);
+  await requeue(throttledJobs, THROTTLE_RETRY_SECONDS, jobs, results, deps);
+  for (const releaseId of statuses.ids()) {
+    try {
+      await completeSendIfDone(releaseId, deps);
+    } catch {
+      // Completion is re-checked after every batch and when planning finishes; one miss is harmless.
     }
   }
   return results;

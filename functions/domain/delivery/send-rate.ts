@@ -13,12 +13,15 @@ export interface RateState {
   tat: number;
   /** Share of the maximum rate in use, 0 < factor ≤ 1. */
   factor: number;
+  /** Epoch ms of the last throttle that cut the rate. */
+  throttledAt?: number;
 }
 
 /** Aim slightly under the limit: a slot runs a little late now and then, and must not bunch up. */
 export const RATE_HEADROOM = 0.97;
 export const MIN_FACTOR = 0.05;
-const RECOVERY_PER_RESERVATION = 0.01;
+/** Each slot handed out wins this much of the rate back: from half to full in 100 sends. */
+const RECOVERY_PER_SLOT = 0.005;
 /** After a throttle, nothing is sent for this long: the provider's window has to empty. */
 export const THROTTLE_PAUSE_MS = 1000;
 
@@ -37,11 +40,17 @@ export function reserveSlots(state: RateState, count: number, maxRate: number | 
   const slots = Array.from({ length: count }, (_, i) => start + i * interval);
   return {
     slots,
-    next: { tat: start + count * interval, factor: Math.min(1, state.factor + RECOVERY_PER_RESERVATION) },
+    next: { ...state, tat: start + count * interval, factor: Math.min(1, state.factor + count * RECOVERY_PER_SLOT) },
   };
 }
 
-/** The state after the provider said "too fast": half the rate, and a pause before the next slot. */
+/**
+ * The state after the provider said "too fast": half the rate, and a pause before the next slot.
+ * Several workers are usually throttled by the same burst; only the first report within a pause
+ * cuts the rate, or one burst would halve it once per worker.
+ */
 export function afterThrottle(state: RateState, now: number): RateState {
-  return { tat: Math.max(state.tat, now + THROTTLE_PAUSE_MS), factor: Math.max(MIN_FACTOR, state.factor / 2) };
+  const tat = Math.max(state.tat, now + THROTTLE_PAUSE_MS);
+  if (state.throttledAt !== undefined && now - state.throttledAt < THROTTLE_PAUSE_MS) return { ...state, tat };
+  return { tat, factor: Math.max(MIN_FACTOR, state.factor / 2), throttledAt: now };
 }

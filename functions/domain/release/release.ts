@@ -3,16 +3,38 @@ import { ValidationError, type FieldIssue } from '../errors';
 import type { Finding } from './preflight';
 
 /**
- * A release's email send moves `queued → sending → sent`, or ends `failed`.
- * Transitions are conditional writes in the release store.
+ * A release's email send:
+ *
+ * ```
+ * queued ──fan-out starts──▶ sending ──every planned delivery ended──▶ sent
+ *    │                         │
+ *    └──pause──▶ paused ◀──pause┘      paused ──resume──▶ the status it was paused from
+ *                                      (sending once planning finished)
+ * queued | sending | paused ──cancel──▶ cancelled        any unfinished ──error──▶ failed
+ * ```
+ *
+ * `sent`, `cancelled` and `failed` are final. Every move is a conditional write in the release
+ * store; the moves themselves live in `delivery/control-send.ts` (and the fan-out's start).
  */
 export const SendStatus = {
   Queued: 'queued',
   Sending: 'sending',
   Sent: 'sent',
+  Paused: 'paused',
+  Cancelled: 'cancelled',
   Failed: 'failed',
 } as const;
 export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
+
+/** Who paused a send. */
+export const PausedBy = {
+  Staff: 'staff',
+  Threshold: 'threshold',
+} as const;
+export type PausedBy = (typeof PausedBy)[keyof typeof PausedBy];
+
+/** Statuses a send never leaves. */
+export const FINAL_SEND_STATUSES: readonly SendStatus[] = [SendStatus.Sent, SendStatus.Cancelled, SendStatus.Failed];
 
 /**
  * Strings the renderer leaves in the email where each recipient's own value goes. They are plain
@@ -41,9 +63,30 @@ export interface Release {
   statusChangedAt: string;
   /** Kept when the send fails, so staff can see why. */
   sendError?: string;
+  /** Set once, when the fan-out moved the send `queued → sending`. */
+  sendStartedAt?: string;
+  /** The fan-out enqueued its last job; `targeted` is then the number of deliveries planned. */
+  planningFinishedAt?: string;
+  /** Distinct (release, subscriber) deliveries the fan-out planned, recorded when planning finished. */
+  targeted?: number;
+  /** When the send reached a final status (`sent`, `cancelled`, `failed`). */
+  finishedAt?: string;
+  /** While `paused`: the status a resume returns to. */
+  pausedFrom?: SendStatus;
+  /** While `paused`: why, in words staff read (e.g. "bounce rate 6.2 % over 5 %"). */
+  pausedReason?: string;
+  /** While `paused`: whether staff paused it or a bounce/complaint threshold did. */
+  pausedBy?: PausedBy;
+  /** Staff resumed a send the thresholds had paused: the thresholds no longer pause it. */
+  thresholdsOverriddenAt?: string;
   /** Preflight warnings found when the release was published. */
   warnings?: Finding[];
 }
+
+/** Release fields a status move may write with the status; `null` removes the field. */
+export type SendStatusChanges = {
+  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
+};
 
 export interface RenderedEmail {
   subject: string;

@@ -1,6 +1,8 @@
-import type { Clock, ReleaseStatsStore, SubscriberStore } from '../ports';
+import type { Clock, ReleaseStatsStore, ReleaseStore, SubscriberStore } from '../ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { ReleaseCounter, type ReleaseCounts } from '../delivery/release-stats';
+import { pauseOnThresholds } from '../delivery/control-send';
+import type { PauseThresholds } from '../delivery/send-progress';
 import { MembershipStatus, SuppressionReason, type Subscriber } from './subscriber';
 
 /** What the mail provider reported about one sent message. */
@@ -75,6 +77,9 @@ export interface MailEventDeps {
   clock: Clock;
   /** Transient bounces in a row (no delivery in between) that suppress an address. */
   transientBounceLimit: number;
+  /** With both, a bounce or complaint that takes its release over a threshold pauses the send. */
+  releases?: ReleaseStore;
+  pauseThresholds?: PauseThresholds;
 }
 
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
@@ -174,6 +179,11 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
   const firstSeen = await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now);
   if (firstSeen && event.releaseId) {
     await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
+  }
+  // Also for a redelivery: a crash between counting and this check must not let the send run on.
+  const alarming = event.type === MailEventType.Bounce || event.type === MailEventType.Complaint;
+  if (alarming && event.releaseId && deps.releases && deps.pauseThresholds) {
+    await pauseOnThresholds(event.releaseId, deps.pauseThresholds, { releases: deps.releases, releaseStats: deps.releaseStats, clock: deps.clock });
   }
   if (transient && subscriber) {
     // A redelivery re-checks the stored count, so a crash between counting and suppressing heals.

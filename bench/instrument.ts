@@ -1,0 +1,70 @@
+/**
+ * Counting for the cost model: SDK requests per command (a middleware on each client, below the
+ * retry step so every attempt counts, as AWS bills it), and handler invocations with their wall time
+ * (Lambda bills wall time, including the time a send worker waits for its rate slots).
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { handlerModules, type HandlerName } from '../functions/local/handler-registry';
+
+interface StackOwner {
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+}
+
+export type RequestCounts = Map<string, number>;
+
+/** Adds a counting middleware to a client: `counts` gets `<service>:<command>` → attempts. */
+export function countRequests(client: StackOwner, service: string, counts: RequestCounts): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'deserialize', name: `benchCount${service}`, override: true },
+  );
+}
+
+export interface InvocationStats {
+  invocations: number;
+  records: number;
+  wallMs: number;
+}
+
+type Factory = (typeof handlerModules)[HandlerName]['makeHandler'];
+
+/**
+ * Wraps the named handler modules' `makeHandler` so each invocation is timed; call before the local
+ * runner builds its handlers, and `restore()` afterwards.
+ */
+export function timeHandlers(names: HandlerName[]) {
+  const stats = new Map<HandlerName, InvocationStats>(names.map((n) => [n, { invocations: 0, records: 0, wallMs: 0 }]));
+  const registry = handlerModules as unknown as Record<HandlerName, { makeHandler: Factory }>;
+  const originals = new Map<HandlerName, { makeHandler: Factory }>();
+  for (const name of names) {
+    const original = registry[name];
+    originals.set(name, original);
+    registry[name] = {
+      ...original,
+      makeHandler: ((getDeps: Parameters<Factory>[0]) => {
+        const handler = (original.makeHandler as (g: typeof getDeps) => (e: unknown, c: unknown) => Promise<unknown>)(getDeps);
+        return async (event: unknown, context: unknown) => {
+          const started = performance.now();
+          try {
+            return await handler(event, context);
+          } finally {
+            const s = stats.get(name)!;
+            s.invocations++;
+            s.records += (event as SQSEvent).Records?.length ?? 0;
+            s.wallMs += performance.now() - started;
+          }
+        };
+      }) as unknown as Factory,
+    };
+  }
+  return {
+    stats,
+    restore() {
+      for (const [name, original] of originals) registry[name] = original;
+    },
+  };
+}

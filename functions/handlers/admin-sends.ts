@@ -1,0 +1,41 @@
+import { cancelSend, getSendProgress, pauseSend, resumeSend } from '../domain/delivery/control-send';
+import { SendTransitionError } from '../domain/delivery/errors';
+import { awsDeps } from '../runtime/aws';
+import { requireAdmin } from '../runtime/admin-auth';
+import { errorResponse, httpHandler, json, jsonBody, type DepsProvider, type HttpResult } from '../runtime/http';
+
+const onError = (error: unknown): HttpResult =>
+  error instanceof SendTransitionError
+    ? json(409, { error: 'Conflict', message: error.message, status: error.status })
+    : errorResponse(error);
+
+/** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
+function pauseReason(body: unknown): string | undefined {
+  const reason = (body as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' && reason.trim() ? reason.trim().slice(0, 200) : undefined;
+}
+
+/**
+ * GET /admin/releases/{id}/send: the send's status, counters and bounce/complaint rates.
+ * POST /admin/releases/{id}/pause | resume | cancel: move the send; 200 with the new progress, 409
+ * when its status does not allow the move. A resume may enqueue a fan-out job (planning not yet
+ * finished), so this function sends to the fan-out queue.
+ */
+export const makeHandler = (getDeps: DepsProvider) =>
+  httpHandler(
+    getDeps,
+    async (event, deps) => {
+      requireAdmin(event, deps.adminToken);
+      const id = event.pathParameters?.id ?? '';
+      // The route, e.g. `POST /admin/releases/{id}/pause`, names the command.
+      const command = event.routeKey.split('/').pop();
+      if (command === 'send') return json(200, await getSendProgress(id, deps));
+      if (command === 'pause') return json(200, await pauseSend(id, deps, { reason: pauseReason(event.body ? jsonBody(event) : undefined) }));
+      if (command === 'resume') return json(200, await resumeSend(id, deps));
+      if (command === 'cancel') return json(200, await cancelSend(id, deps));
+      return json(404, { error: 'NotFound', message: `No route ${event.routeKey}` });
+    },
+    onError,
+  );
+
+export const handler = makeHandler(awsDeps);

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GetSendQuotaCommand, SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { startTestPressroom } from '../helpers/local-pressroom';
+import { releaseBody } from '../helpers/releases';
+import { busiestWindow } from '../../functions/local/ses-server';
+import { LOCAL_CLIENT_CONFIG } from '../../functions/local/dynamo';
+import { sesRetryStrategy } from '../../functions/adapters/ses/retry-strategy';
+
+/**
+ * The send rate end to end: the local SES enforces a maximum rate in a sliding one-second window
+ * (as SES does) and records when it accepted each message; the engine paces itself under the rate
+ * it reads from GetSendQuota and backs off when throttled. Nothing here measures time: every check
+ * is a count, a set, or the busiest one-second window computed from the SES's acceptance times.
+ */
+type Pressroom = Awaited<ReturnType<typeof startTestPressroom>>;
+/** Each send takes ~5–10 s on a quiet 2-core machine; the margin is for a machine shared with other suites. */
+const SEND_TEST_TIMEOUT_MS = 90_000;
+let pressroom: Pressroom | undefined;
+
+afterEach(async () => {
+  await pressroom?.stop();
+  pressroom?.cleanup();
+  pressroom = undefined;
+});
+
+const addresses = (n: number) => Array.from({ length: n }, (_, i) => `reader-${String(i).padStart(3, '0')}@example.com`);
+
+/** Given `count` confirmed blog subscribers, when a release is published and the queues settle. */
+async function publishTo(p: Pressroom, count: number, releaseId: string): Promise<string[]> {
+  const emails = addresses(count);
+  const added = await p.client.addSubscribers(emails.map((email) => ({ email, lists: ['blog'] })));
+  expect(added).toMatchObject({ status: 200, body: { added: count } });
+  const published = await p.client.publish(releaseBody({ id: releaseId, lists: ['blog'] }));
+  expect(published.status).toBe(202);
+  await p.settle(SEND_TEST_TIMEOUT_MS - 10_000);
+  return emails;
+}
+
+/** Recipient → how many messages they got. */
+function deliveriesPerRecipient(p: Pressroom): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const message of p.ses.mailbox.list()) for (const to of message.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+  return counts;
+}
+
+function expectEachExactlyOnce(p: Pressroom, emails: string[]): void {
+  const counts = deliveriesPerRecipient(p);
+  expect([...counts.keys()].sort()).toEqual(emails);
+  expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  for (const queue of p.queues.byName.values()) expect(queue.stats().deadLetters).toBe(0);
+}
+
+const acceptanceTimes = (p: Pressroom) => p.ses.mailbox.list().map((m) => m.acceptedAtMs!);
+
+/** The shared pacing state (adapters/dynamodb/send-rate-gate.ts), or undefined if no send was ever paced. */
+async function pacerState(p: Pressroom): Promise<{ factor: number; tat: number } | undefined> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: p.dynamoEndpoint }));
+  const { Item } = await doc.send(new GetCommand({ TableName: 'pressroom', Key: { pk: 'PACER#email', sk: 'PACER' }, ConsistentRead: true }));
+  doc.destroy();
+  return Item as { factor: number; tat: number } | undefined;
+}
+
+describe('sending at the SES rate (local SES enforcing a sliding one-second window)', () => {
+  it('given SES allows 20/s and 80 subscribers, each gets exactly one email and no second holds more than 20', async () => {
+    pressroom = await startTestPressroom({ sesMaxSendRate: 20 });
+
+    const emails = await publishTo(pressroom, 80, 'paced-send');
+
+    expectEachExactlyOnce(pressroom, emails);
+    expect(busiestWindow(acceptanceTimes(pressroom))).toBeLessThanOrEqual(20);
+    // The engine paces at 97% of the quota with evenly spaced slots, so SES has no reason to refuse.
+    // The margin is ~31 ms per 20 sends: a message made that much later than the one 20 slots after it
+    // (a long GC pause, a starved CPU) can still meet a full window. Each such answer only returns
+    // the rest of its batch to the queue, so a handful is tolerated; a pacer that did not pace would
+    // see dozens here (80 sends at the speed of the machine against 20/s).
+    const { accepted, throttled } = pressroom.ses.stats();
+    expect(accepted).toBe(80);
+    expect(throttled).toBeLessThanOrEqual(3);
+  }, SEND_TEST_TIMEOUT_MS);
+
+  it('given the engine is configured above what SES enforces, throttling slows it down and still nobody is lost or mailed twice', async () => {
+    // SES advertises 40/s but refuses past 5/s; Pressroom is allowed 60/s, so it paces at min(40, 60),
+    // eight times the real limit. 5/s is far below what even a busy machine sends, so SES must refuse.
+    pressroom = await startTestPressroom({
+      sesMaxSendRate: 5,
+      sesReportedMaxSendRate: 40,
+      env: { PRESSROOM_MAX_SEND_RATE: '60' },
+      // A throttled job fails its receive and comes back; it takes the halvings 40 → 20 → 10 → 5 before
+      // the rate fits, so allow more receives than the default 5 before a dead letter (see the report).
+      maxReceiveCount: 10,
+    });
+    const quota = await new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: pressroom.sesEndpoint }).send(new GetSendQuotaCommand({}));
+    expect(quota.MaxSendRate).toBe(40);
+
+    const emails = await publishTo(pressroom, 30, 'mismatched-send');
+
+    const { accepted, throttled } = pressroom.ses.stats();
+    // SES said no, at least once: the engine really was above the limit.
+    expect(throttled).toBeGreaterThan(0);
+    // Every throttled message came back through the queue and went out once.
+    expectEachExactlyOnce(pressroom, emails);
+    expect(accepted).toBe(30);
+    expect(busiestWindow(acceptanceTimes(pressroom))).toBeLessThanOrEqual(5);
+    // Multiplicative decrease: the shared rate is below the full quota when the send ends (recovery is
+    // +1% per reserved batch, far too little to climb back from a halving within 30 messages).
+    const state = await pacerState(pressroom);
+    expect(state?.factor).toBeLessThan(1);
+    // Backing off means SES refused only a few times per message, not in a tight loop: without the
+    // pause and the halving the queue would retry at 40/s and be refused about as often as accepted.
+    expect(throttled).toBeLessThan(accepted);
+  }, SEND_TEST_TIMEOUT_MS);
+
+  it('given an unlimited SES, the engine does not pace at all', async () => {
+    pressroom = await startTestPressroom();
+
+    const emails = await publishTo(pressroom, 80, 'unpaced-send');
+
+    expectEachExactlyOnce(pressroom, emails);
+    expect(pressroom.ses.stats()).toEqual({ accepted: 80, throttled: 0 });
+    // GetSendQuota answered -1 (no limit), so no slot was ever reserved: the pacing item was never written.
+    expect(await pacerState(pressroom)).toBeUndefined();
+  }, SEND_TEST_TIMEOUT_MS);
+});
+
+describe('the SES client retry policy', () => {
+  it('hands Throttling straight back after one attempt, so the pacer sees it', async () => {
+    pressroom = await startTestPressroom({ sesMaxSendRate: 1 });
+    const client = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: pressroom.sesEndpoint, retryStrategy: sesRetryStrategy() });
+    const send = () =>
+      client.send(
+        new SendRawEmailCommand({
+          RawMessage: { Data: Buffer.from('From: news@example.org\r\nTo: a@example.com\r\nSubject: x\r\n\r\nhi') },
+          Destinations: ['a@example.com'],
+        }),
+      );
+    await send();
+
+    const error = await send().catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: 'Throttling', $metadata: { attempts: 1 } });
+    expect(pressroom.ses.stats()).toEqual({ accepted: 1, throttled: 1 });
+  });
+
+  it('retries transient failures but nothing else', async () => {
+    const strategy = sesRetryStrategy(3);
+    const first = await strategy.acquireInitialRetryToken('');
+    const second = await strategy.refreshRetryTokenForRetry(first, { errorType: 'TRANSIENT' });
+    expect(second.getRetryCount()).toBe(1);
+    const third = await strategy.refreshRetryTokenForRetry(second, { errorType: 'TRANSIENT' });
+    await expect(strategy.refreshRetryTokenForRetry(third, { errorType: 'TRANSIENT' })).rejects.toThrow();
+    for (const errorType of ['THROTTLING', 'SERVER_ERROR', 'CLIENT_ERROR'] as const) {
+      await expect(strategy.refreshRetryTokenForRetry(first, { errorType })).rejects.toThrow();
+    }
+  });
+});

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { sendBatch, sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
+import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
+import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus, type Release } from '../../functions/domain/release/release';
+import { parseKeyring } from '../../functions/domain/security/link-tokens';
+import type { SendJob } from '../../functions/domain/ports';
+import {
+  FakeClock, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer,
+} from '../helpers/fakes';
+import { releaseBody } from '../helpers/releases';
+
+/**
+ * The send worker against the release's state machine, with fakes: given a release in some status
+ * and send jobs, when a batch runs, then exactly the expected emails go out and every delivery is
+ * counted once.
+ */
+describe('sending under pause, cancel, crashes and redelivery (fakes)', () => {
+  let clock: FakeClock;
+  let releases: MemoryReleaseStore;
+  let subscribers: MemorySubscriberStore;
+  let deliveries: MemoryDeliveryStore;
+  let stats: MemoryReleaseStatsStore;
+  let mailer: RecordingMailer;
+  let sendQueue: MemoryQueue<SendJob>;
+  let deps: SendEmailDeps;
+  let jobs: SendJob[];
+
+  const release = () => releases.releases.get('spring-update')!;
+  const setRelease = (fields: Partial<Release>) => Object.assign(release(), fields);
+  const recipients = () => mailer.sent.map((m) => m.to).sort();
+  const outcomes = (results: PromiseSettledResult<unknown>[]) =>
+    results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name));
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    releases = new MemoryReleaseStore();
+    subscribers = new MemorySubscriberStore();
+    deliveries = new MemoryDeliveryStore();
+    stats = new MemoryReleaseStatsStore();
+    mailer = new RecordingMailer();
+    sendQueue = new MemoryQueue<SendJob>();
+    deps = {
+      releases, subscribers, deliveries, mailer, clock, sendQueue,
+      releaseStats: stats,
+      keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
+      sender: { from: { address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map() },
+      templates: new Map(),
+      pausedRecheckSeconds: 7,
+      wait: async (ms) => clock.advance(ms),
+    };
+    await releases.create(newRelease(parseReleaseInput(releaseBody({ lists: ['blog', 'press-releases'] }), new Set(['blog', 'press-releases'])), clock.now()));
+    await releases.saveRendered('spring-update', {
+      subject: 'Spring update',
+      html: `<a href="${RecipientPlaceholder.UnsubscribeUrl}">u</a><a href="${RecipientPlaceholder.PreferencesUrl}">p</a>`,
+      text: `${RecipientPlaceholder.UnsubscribeUrl} ${RecipientPlaceholder.PreferencesUrl}`,
+    });
+    await releases.transition('spring-update', [SendStatus.Queued], SendStatus.Sending, clock.now());
+    jobs = [];
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) {
+      const { subscriber } = await subscribers.addConfirmed(email, ['blog'], clock.now());
+      jobs.push({ releaseId: 'spring-update', subscriberId: subscriber.id, listId: 'blog' });
+    }
+    // The fan-out planned these three and finished.
+    await stats.increment('spring-update', { targeted: 3 });
+    await releases.markPlanningFinished('spring-update', 3, clock.now());
+  });
+
+  it('completes the send when the last planned delivery ends', async () => {
+    expect(outcomes(await sendBatch(jobs.slice(0, 2), deps))).toEqual(['sent', 'sent']);
+    expect(release().sendStatus).toBe(SendStatus.Sending);
+    expect(outcomes(await sendBatch(jobs.slice(2), deps))).toEqual(['sent']);
+    expect(release()).toMatchObject({ sendStatus: SendStatus.Sent, finishedAt: clock.now().toISOString() });
+    expect(await stats.get('spring-update')).toMatchObject({ targeted: 3, sent: 3, failed: 0, skipped: 0, duplicate: 0 });
+  });
+
+  it('reads the release once for the whole batch, and once more to check completion', async () => {
+    let reads = 0;
+    const counting = Object.create(releases) as MemoryReleaseStore;
+    counting.get = async (id: string) => {
+      reads++;
+      return releases.get(id);
+    };
+    await sendBatch(jobs, { ...deps, releases: counting });
+    expect(reads).toBe(2);
+  });
+
+  describe('paused', () => {
+    beforeEach(() => void setRelease({ sendStatus: SendStatus.Paused, pausedFrom: SendStatus.Sending }));
+
+    it('sends nothing, claims nothing, and puts every job back with a delay; after resume they go out once', async () => {
+      expect(outcomes(await sendBatch(jobs, deps))).toEqual(['deferred', 'deferred', 'deferred']);
+      expect(mailer.sent).toEqual([]);
+      for (const job of jobs) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
+      expect(sendQueue.delayed).toEqual(jobs.map((job) => ({ job, delaySeconds: 7 })));
+
+      await releases.transition('spring-update', [SendStatus.Paused], SendStatus.Sending, clock.now());
+      expect(outcomes(await sendBatch(sendQueue.delayed.map((d) => d.job), deps))).toEqual(['sent', 'sent', 'sent']);
+      expect(recipients()).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+      expect(release().sendStatus).toBe(SendStatus.Sent);
+    });
+
+    it('a failed re-enqueue fails those messages instead, so the queue brings them back', async () => {
+      deps.sendQueue = { send: async () => { throw new Error('SQS unavailable'); } };
+      expect(outcomes(await sendBatch(jobs, deps))).toEqual(['Error', 'Error', 'Error']);
+    });
+  });
+
+  it('a pause that lands while the batch waits for its rate slots stops the rest of the batch', async () => {
+    const gate = {
+      reserve: async (count: number, now: Date) => Array.from({ length: count }, (_, i) => new Date(now.getTime() + i * 2000)),
+      slowDown: async () => {},
+    };
+    let waits = 0;
+    const wait = async (ms: number) => {
+      clock.advance(ms);
+      // Staff pause the send while the batch waits for its second slot.
+      if (++waits === 1) await releases.transition('spring-update', [SendStatus.Sending], SendStatus.Paused, clock.now(), { pausedFrom: SendStatus.Sending });
+    };
+    expect(outcomes(await sendBatch(jobs, { ...deps, rateGate: gate, wait }))).toEqual(['sent', 'deferred', 'deferred']);
+    expect(recipients()).toEqual(['a@example.org']);
+    // Their claims were given back, so the deferred jobs can send later.
+    for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
+    expect(sendQueue.delayed.map((d) => d.job)).toEqual(jobs.slice(1));
+  });
+
+  it('cancelled: each remaining job ends skipped ("cancelled"), counted once, and nothing is sent', async () => {
+    await sendEmail(jobs[0], deps);
+    await releases.transition('spring-update', [SendStatus.Sending], SendStatus.Cancelled, clock.now());
+    expect(outcomes(await sendBatch(jobs, deps))).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(outcomes(await sendBatch(jobs, deps))).toEqual(['skipped', 'skipped', 'skipped']); // redelivered
+    expect(recipients()).toEqual(['a@example.org']);
+    expect(await deliveries.get('spring-update', jobs[1].subscriberId)).toMatchObject({ status: DeliveryStatus.Skipped, reason: 'cancelled' });
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 1, skipped: 2, duplicate: 0 });
+    expect(release().sendStatus).toBe(SendStatus.Cancelled);
+  });
+
+  it('counts each delivery once: a throttled job retried, a rejected one, and redeliveries', async () => {
+    mailer.failures = [new MailerThrottledError(), new MailerRejectedError('Address blacklisted')];
+    expect(outcomes(await sendBatch([jobs[0]], deps))).toEqual(['deferred']);
+    expect(outcomes(await sendBatch([jobs[1]], deps))).toEqual(['rejected']);
+    expect(outcomes(await sendBatch([jobs[0], jobs[1], jobs[2]], deps))).toEqual(['sent', 'duplicate', 'sent']);
+    expect(outcomes(await sendBatch(jobs, deps))).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 2, failed: 1, skipped: 0, duplicate: 0 });
+    expect(release().sendStatus).toBe(SendStatus.Sent);
+  });
+
+  it('a crash between the provider accepting and the record: the retry after the lease sends one duplicate, counted once', async () => {
+    let crashes = 1;
+    const crashingDeliveries = Object.create(deliveries) as MemoryDeliveryStore;
+    crashingDeliveries.markSent = async (...args: Parameters<MemoryDeliveryStore['markSent']>) => {
+      if (crashes-- > 0) throw new Error('connection reset');
+      return deliveries.markSent(...args);
+    };
+    const crashing = { ...deps, deliveries: crashingDeliveries };
+    await expect(sendEmail(jobs[0], crashing)).rejects.toThrow('connection reset');
+    expect(recipients()).toEqual(['a@example.org']);
+    // SQS brings the job back before the lease ran out: the live claim holds it back.
+    await expect(sendEmail(jobs[0], crashing)).rejects.toBeInstanceOf(DeliveryBusyError);
+    expect(mailer.sent).toHaveLength(1);
+    clock.advance(5 * 60_000 + 1);
+    expect(await sendEmail(jobs[0], crashing)).toBe('sent');
+    expect(await sendEmail(jobs[0], crashing)).toBe('duplicate');
+    expect(recipients()).toEqual(['a@example.org', 'a@example.org']); // at most one duplicate for the crash
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 1 });
+  });
+
+  it('two workers that both sent under one claim (the first outlived its lease) count it once', async () => {
+    const slow = { ...deps };
+    const first = sendEmail(jobs[0], {
+      ...slow,
+      mailer: {
+        sendRaw: async (email) => {
+          clock.advance(5 * 60_000 + 1); // the provider call outlives the lease…
+          expect(await sendEmail(jobs[0], deps)).toBe('sent'); // …and a redelivery takes over and sends
+          return mailer.sendRaw(email);
+        },
+      },
+    });
+    expect(await first).toBe('sent');
+    expect(mailer.sent).toHaveLength(2);
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 1 });
+  });
+
+  it("another list's job for a recipient already sent counts once as duplicate, however often it is redelivered", async () => {
+    clock.advance(1000);
+    // Joined both lists after the send started: the planner could not trust either, both jobs went out.
+    const { subscriber } = await subscribers.addConfirmed('both@example.org', ['blog', 'press-releases'], clock.now());
+    const viaBlog = { releaseId: 'spring-update', subscriberId: subscriber.id, listId: 'blog' };
+    const viaPress = { ...viaBlog, listId: 'press-releases' };
+    setRelease({ targeted: 5 });
+    await stats.increment('spring-update', { targeted: 2 });
+
+    // The press-releases job arrives first and sends (with the blog unsubscribe link, the first list).
+    const run = async (job: SendJob) => outcomes(await sendBatch([job], deps))[0];
+    expect([await run(viaPress), await run(viaBlog), await run(viaPress), await run(viaBlog), await run(viaBlog)]).toEqual([
+      'sent', 'duplicate', 'duplicate', 'duplicate', 'duplicate',
+    ]);
+    expect(recipients()).toEqual(['both@example.org']);
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 1, duplicate: 1 });
+    await sendBatch(jobs, deps);
+    expect(release().sendStatus).toBe(SendStatus.Sent); // 4 sent + 1 duplicate = 5 planned
+  });
+
+  it('suppressed after planning: skipped at send time, counted once, and the send still completes', async () => {
+    await subscribers.suppress(jobs[1].subscriberId, 'complaint', clock.now());
+    expect(outcomes(await sendBatch(jobs, deps))).toEqual(['sent', 'skipped', 'sent']);
+    expect(outcomes(await sendBatch([jobs[1]], deps))).toEqual(['skipped']);
+    expect(recipients()).toEqual(['a@example.org', 'c@example.org']);
+    expect(await stats.get('spring-update')).toMatchObject({ sent: 2, skipped: 1 });
+    expect(release().sendStatus).toBe(SendStatus.Sent);
+  });
+
+  it('a recipient who left while a crashed worker held the claim is skipped once its lease ran out', async () => {
+    await deliveries.claim('spring-update', jobs[0].subscriberId, 'blog', clock.now(), 60_000);
+    await subscribers.unsubscribe(jobs[0].subscriberId, 'blog', clock.now());
+    await expect(sendBatch([jobs[0]], deps).then((r) => r[0])).resolves.toMatchObject({ status: 'rejected' }); // busy: retry later
+    clock.advance(60_001);
+    expect(outcomes(await sendBatch([jobs[0]], deps))).toEqual(['skipped']);
+    expect(await stats.get('spring-update')).toMatchObject({ skipped: 1 });
+  });
+});
