@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterThrottle, initialRateState, reserveSlots, RATE_HEADROOM, THROTTLE_PAUSE_MS } from '../../functions/domain/delivery/send-rate';
+import { afterThrottle, initialRateState, reserveSlots, RATE_HEADROOM, THROTTLE_DECREASE, THROTTLE_PAUSE_MS } from '../../functions/domain/delivery/send-rate';
 
 /** The most slots falling in any one-second window (slots sorted). */
 function maxPerSecond(slots: number[]): number {
@@ -37,13 +37,13 @@ describe('send rate (GCRA)', () => {
     expect(later.slots[0]).toBe(60_000);
   });
 
-  it('halves the rate and pauses after a throttle, then recovers step by step', () => {
+  it('cuts the rate and pauses after a throttle, then recovers step by step', () => {
     const throttled = afterThrottle({ tat: 0, factor: 1 }, 10_000);
-    expect(throttled).toEqual({ tat: 10_000 + THROTTLE_PAUSE_MS, factor: 0.5, throttledAt: 10_000 });
+    expect(throttled).toEqual({ tat: 10_000 + THROTTLE_PAUSE_MS, factor: THROTTLE_DECREASE, throttledAt: 10_000 });
     const r = reserveSlots(throttled, 2, 100, 10_000);
     expect(r.slots[0]).toBe(10_000 + THROTTLE_PAUSE_MS);
-    expect(r.slots[1] - r.slots[0]).toBeCloseTo(1000 / (100 * RATE_HEADROOM * 0.5));
-    expect(r.next.factor).toBeGreaterThan(0.5);
+    expect(r.slots[1] - r.slots[0]).toBeCloseTo(1000 / (100 * RATE_HEADROOM * THROTTLE_DECREASE));
+    expect(r.next.factor).toBeGreaterThan(THROTTLE_DECREASE);
     let state = r.next;
     for (let i = 0; i < 100; i++) state = reserveSlots(state, 1, 100, 10_000).next;
     expect(state.factor).toBe(1);
@@ -52,8 +52,8 @@ describe('send rate (GCRA)', () => {
   it('cuts the rate once for a burst that throttles several workers at once', () => {
     const first = afterThrottle({ tat: 0, factor: 1 }, 10_000);
     const second = afterThrottle(first, 10_200);
-    expect(second.factor).toBe(0.5);
-    expect(afterThrottle(second, 10_000 + THROTTLE_PAUSE_MS).factor).toBe(0.25);
+    expect(second.factor).toBe(THROTTLE_DECREASE);
+    expect(afterThrottle(second, 10_000 + THROTTLE_PAUSE_MS).factor).toBeCloseTo(THROTTLE_DECREASE ** 2);
   });
 
   it('never drops below the floor however often it is throttled', () => {

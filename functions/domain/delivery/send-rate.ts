@@ -5,8 +5,8 @@
  * `SendRateGate` adapter, so together they never exceed the rate, and slots are spaced evenly
  * rather than bursting at each second's start (SES counts in a sliding one-second window).
  *
- * The rate adapts: a throttling answer halves it (multiplicative decrease) and every reservation
- * wins a little back (additive increase), the way TCP shares a link it cannot see.
+ * The rate adapts: a throttling answer cuts it (multiplicative decrease) and every slot wins a
+ * little back (additive increase), the way TCP shares a link it cannot see.
  */
 export interface RateState {
   /** Epoch ms before which no new slot starts. */
@@ -20,8 +20,13 @@ export interface RateState {
 /** Aim slightly under the limit: a slot runs a little late now and then, and must not bunch up. */
 export const RATE_HEADROOM = 0.97;
 export const MIN_FACTOR = 0.05;
-/** Each slot handed out wins this much of the rate back: from half to full in 100 sends. */
-const RECOVERY_PER_SLOT = 0.005;
+/**
+ * A throttle cuts the rate by a quarter. Late-running sends on a busy worker can trip SES's sliding
+ * window without the rate itself being too high, so halving (TCP's choice) gives away too much.
+ */
+export const THROTTLE_DECREASE = 0.75;
+/** Each slot handed out wins this much of the rate back: a quarter back within 25 sends. */
+const RECOVERY_PER_SLOT = 0.01;
 /** After a throttle, nothing is sent for this long: the provider's window has to empty. */
 export const THROTTLE_PAUSE_MS = 1000;
 
@@ -45,12 +50,12 @@ export function reserveSlots(state: RateState, count: number, maxRate: number | 
 }
 
 /**
- * The state after the provider said "too fast": half the rate, and a pause before the next slot.
+ * The state after the provider said "too fast": a lower rate, and a pause before the next slot.
  * Several workers are usually throttled by the same burst; only the first report within a pause
  * cuts the rate, or one burst would halve it once per worker.
  */
 export function afterThrottle(state: RateState, now: number): RateState {
   const tat = Math.max(state.tat, now + THROTTLE_PAUSE_MS);
   if (state.throttledAt !== undefined && now - state.throttledAt < THROTTLE_PAUSE_MS) return { ...state, tat };
-  return { tat, factor: Math.max(MIN_FACTOR, state.factor / 2), throttledAt: now };
+  return { tat, factor: Math.max(MIN_FACTOR, state.factor * THROTTLE_DECREASE), throttledAt: now };
 }
