@@ -40,6 +40,19 @@ export class NotFoundError extends PressroomError {
   }
 }
 
+/**
+ * The request is valid but the resource's current state forbids it (a taken id, a move the send's
+ * status does not allow, a suppressed subscriber). `details` are safe to show to the caller.
+ */
+export class ConflictError extends PressroomError {
+  readonly details: Record<string, unknown>;
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConflictError';
+    this.details = details;
+  }
+}
+
 /** A link token that is malformed, tampered, signed with an unknown key or for another purpose. */
 export class InvalidTokenError extends PressroomError {
   constructor(reason: string) {

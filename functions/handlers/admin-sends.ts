@@ -1,13 +1,7 @@
 import { cancelSend, getSendProgress, pauseSend, resumeSend } from '../domain/delivery/control-send';
-import { SendTransitionError } from '../domain/delivery/errors';
 import { awsDeps } from '../runtime/aws';
 import { requireAdmin } from '../runtime/admin-auth';
-import { errorResponse, httpHandler, json, jsonBody, type DepsProvider, type HttpResult } from '../runtime/http';
-
-const onError = (error: unknown): HttpResult =>
-  error instanceof SendTransitionError
-    ? json(409, { error: 'Conflict', message: error.message, status: error.status })
-    : errorResponse(error);
+import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
 
 /** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
 function pauseReason(body: unknown): string | undefined {
@@ -35,7 +29,6 @@ export const makeHandler = (getDeps: DepsProvider) =>
       if (command === 'cancel') return json(200, await cancelSend(id, deps));
       return json(404, { error: 'NotFound', message: `No route ${event.routeKey}` });
     },
-    onError,
   );
 
 export const handler = makeHandler(awsDeps);

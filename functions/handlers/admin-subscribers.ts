@@ -1,12 +1,9 @@
 import { importSubscribers } from '../domain/subscriber/import-subscribers';
-import { changeSubscriberLists, eraseSubscriber, lookupSubscriber, SubscriberSuppressedError } from '../domain/subscriber/manage-subscribers';
+import { changeSubscriberLists, eraseSubscriber, lookupSubscriber } from '../domain/subscriber/manage-subscribers';
 import { activeListIds } from '../domain/lists/mailing-list';
 import { awsDeps } from '../runtime/aws';
 import { requireAdmin } from '../runtime/admin-auth';
-import { errorResponse, httpHandler, json, jsonBody, type DepsProvider, type HttpResult } from '../runtime/http';
-
-const onError = (error: unknown): HttpResult =>
-  error instanceof SubscriberSuppressedError ? json(409, { error: 'Conflict', message: error.message }) : errorResponse(error);
+import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
 
 /**
  * Staff and subscribers:
@@ -37,7 +34,6 @@ export const makeHandler = (getDeps: DepsProvider) =>
         subscribers: imported,
       });
     },
-    onError,
   );
 
 export const handler = makeHandler(awsDeps);

@@ -2,15 +2,12 @@ import { webVersion } from '../domain/release/web-version';
 import { NotFoundError } from '../domain/errors';
 import { page } from '../adapters/http/pages';
 import { awsDeps } from '../runtime/aws';
-import { errorResponse, httpHandler, type DepsProvider, type HttpResult } from '../runtime/http';
+import { html, httpHandler, type DepsProvider, type HttpResult } from '../runtime/http';
 
 /** GET /releases/{id}: the web version behind every email's "view in browser" link. */
-export const makeHandler = (getDeps: DepsProvider) => {
-  let organisationName = 'Pressroom';
-  return httpHandler(
-    getDeps,
-    async (event, deps): Promise<HttpResult> => {
-      organisationName = deps.config.brand.organisationName;
+export const makeHandler = (getDeps: DepsProvider) =>
+  httpHandler(getDeps, async (event, deps): Promise<HttpResult> => {
+    try {
       const body = await webVersion(event.pathParameters?.id ?? '', { ...deps, publicUrl: deps.config.publicUrl });
       return {
         statusCode: 200,
@@ -23,16 +20,11 @@ export const makeHandler = (getDeps: DepsProvider) => {
         },
         body,
       };
-    },
-    (error) =>
-      error instanceof NotFoundError
-        ? {
-            ...errorResponse(error),
-            headers: { 'content-type': 'text/html; charset=utf-8' },
-            body: page({ title: 'Release not found', organisationName, body: '<p>There is no release at this address.</p>' }),
-          }
-        : errorResponse(error),
-  );
-};
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const organisationName = deps.config.brand.organisationName;
+      return html(404, page({ title: 'Release not found', organisationName, body: '<p>There is no release at this address.</p>' }));
+    }
+  });
 
 export const handler = makeHandler(awsDeps);

@@ -3,7 +3,7 @@ import { InvalidTokenError } from '../domain/errors';
 import { invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../adapters/http/preference-pages';
 import { awsDeps } from '../runtime/aws';
 import { formFields } from '../adapters/http/form-body';
-import { errorResponse, html, httpHandler, type DepsProvider } from '../runtime/http';
+import { html, httpHandler, type DepsProvider } from '../runtime/http';
 
 /**
  * GET /unsubscribe/{token} shows a confirmation page and changes nothing, because mail scanners
@@ -11,14 +11,12 @@ import { errorResponse, html, httpHandler, type DepsProvider } from '../runtime/
  * body `List-Unsubscribe=One-Click`) unsubscribes and answers 200 with no redirect. Only the page's
  * second button sends `scope=all`, so one-click always leaves just the list the email came from.
  */
-export const makeHandler = (getDeps: DepsProvider) => {
-  let organisationName = 'Pressroom';
-  return httpHandler(
-    getDeps,
-    async (event, deps) => {
-      organisationName = deps.config.brand.organisationName;
-      const token = event.pathParameters?.token ?? '';
-      const listName = (listId: string) => deps.config.lists.get(listId) ?? listId;
+export const makeHandler = (getDeps: DepsProvider) =>
+  httpHandler(getDeps, async (event, deps) => {
+    const organisationName = deps.config.brand.organisationName;
+    const token = event.pathParameters?.token ?? '';
+    const listName = (listId: string) => deps.config.lists.get(listId) ?? listId;
+    try {
       if (event.requestContext.http.method === 'POST') {
         if (formFields(event).get('scope') === 'all') {
           const { preferencesToken } = await unsubscribeAll(token, deps);
@@ -29,10 +27,11 @@ export const makeHandler = (getDeps: DepsProvider) => {
       }
       const { listId, preferencesToken } = readUnsubscribeToken(token, deps);
       return html(200, unsubscribeConfirmPage({ organisationName, token, listName: listName(listId), preferencesToken }));
-    },
-    // The same page for every bad link: it must not tell a forged token from a real one.
-    (error) => (error instanceof InvalidTokenError ? html(400, invalidLinkPage(organisationName)) : errorResponse(error)),
-  );
-};
+    } catch (error) {
+      // The same page for every bad link: it must not tell a forged token from a real one.
+      if (error instanceof InvalidTokenError) return html(400, invalidLinkPage(organisationName));
+      throw error;
+    }
+  });
 
 export const handler = makeHandler(awsDeps);

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AuthenticationError, InvalidTokenError, NotFoundError, ValidationError } from '../domain/errors';
+import { AuthenticationError, ConflictError, InvalidTokenError, NotFoundError, ValidationError } from '../domain/errors';
 import { PreflightError } from '../domain/release/errors';
 import type { AppDeps } from './deps';
 import { logger } from './logger';
@@ -60,6 +60,7 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof ValidationError) return json(400, { error: error.name, message: 'Invalid request', issues: error.issues });
   if (error instanceof AuthenticationError) return json(401, { error: 'Unauthorized', message: error.message });
   if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
+  if (error instanceof ConflictError) return json(409, { error: 'Conflict', message: error.message, ...error.details });
   if (error instanceof InvalidTokenError) return json(400, { error: 'InvalidToken', message: 'This link is not valid.' });
   if (error instanceof PreflightError) {
     return json(422, { error: error.name, message: 'The release has blocking problems; nothing was stored or sent.', findings: error.findings });

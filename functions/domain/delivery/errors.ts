@@ -1,4 +1,4 @@
-import { NotFoundError, PressroomError } from '../errors';
+import { ConflictError, NotFoundError, PressroomError } from '../errors';
 
 /**
  * The mail provider refused the send for now (rate or daily quota) and sent nothing: release the
@@ -92,14 +92,14 @@ export class MalformedJobError extends PressroomError {
  * @example
  * if (!isAllowed('resume', release.sendStatus)) throw new SendTransitionError(release.id, 'resume', release.sendStatus);
  */
-export class SendTransitionError extends PressroomError {
+export class SendTransitionError extends ConflictError {
   constructor(
     readonly releaseId: string,
     readonly command: string,
     readonly status: string,
     options?: { cause?: unknown },
   ) {
-    super(`Cannot ${command} the send of release ${releaseId}: it is ${status}`, options);
+    super(`Cannot ${command} the send of release ${releaseId}: it is ${status}`, { status }, options);
     this.name = 'SendTransitionError';
   }
 }

@@ -1,10 +1,10 @@
 import type { Clock, ListStore, SubscriberStore } from '../ports';
-import { NotFoundError, PressroomError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { MembershipStatus } from '../subscriber/subscriber';
 import { parseListChanges, parseListInput, type MailingList } from './mailing-list';
 
 /** A list id that is already taken (409 at the edge). */
-export class ListExistsError extends PressroomError {
+export class ListExistsError extends ConflictError {
   constructor(readonly listId: string) {
     super(`A list with the id "${listId}" already exists`);
     this.name = 'ListExistsError';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AddressBlocklist, Clock, ListStore, MembershipChange, SubscriberStore } from '../ports';
-import { NotFoundError, PressroomError, ValidationError, type FieldIssue } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../release/release';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
 
 /** Staff tried to add lists to a suppressed subscriber (409 at the edge). */
-export class SubscriberSuppressedError extends PressroomError {
+export class SubscriberSuppressedError extends ConflictError {
   constructor(readonly subscriberId: string) {
     super(
       'This subscriber is suppressed (bounce, complaint or staff) and cannot be added to lists; ' +
