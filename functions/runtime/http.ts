@@ -78,13 +78,12 @@ export function errorResponse(error: unknown): HttpResult {
 export function httpHandler(
   getDeps: DepsProvider,
   route: (event: HttpEvent, deps: AppDeps, context: Context) => Promise<HttpResult>,
-  onError: (error: unknown) => HttpResult = errorResponse,
 ) {
   return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
     try {
       return await route(event, await getDeps(), context);
     } catch (error) {
-      return onError(error);
+      return errorResponse(error);
     }
   });
 }
