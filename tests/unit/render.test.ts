@@ -156,6 +156,57 @@ describe('MjmlRenderer with hostile or unusual releases', () => {
     expect(email.html).toContain('<html lang="es"');
   });
 
+  it('writes every fixed string in Spanish for a Spanish release, with lang="es"', async () => {
+    const email = await renderer().render(releaseFrom({ ...base, language: 'es-MX' }));
+    expect(email.html).toContain('<html lang="es-MX"');
+    for (const phrase of [
+      'Ver en el navegador',
+      'Leer en nuestro sitio web',
+      'Recibe este correo porque se suscribió a las noticias de America&#39;s Voice.',
+      '>Darse de baja</a>',
+      '>Gestionar preferencias</a>',
+      'Compartir:',
+      '>Correo</a>',
+      '20 de marzo de 2017',
+    ]) {
+      expect(email.html).toContain(phrase);
+    }
+    for (const english of ['View in browser', 'Read on our website', 'You are receiving', 'Unsubscribe<', 'Manage preferences', 'Share:']) {
+      expect(email.html).not.toContain(english);
+    }
+  });
+
+  it('falls back to English for a language without strings', async () => {
+    const email = await renderer().render(releaseFrom({ ...base, language: 'fr' }));
+    expect(email.html).toContain('<html lang="fr"');
+    expect(email.html).toContain('Read on our website');
+    expect(email.html).toContain('>Unsubscribe</a>');
+    expect(email.html).toContain('Share:');
+  });
+
+  it('has plain share links for the release, each value URL-encoded, and keeps them out of the text part', async () => {
+    const url = 'https://example.org/p?a=1&b=2#top';
+    const title = 'Rock & roll? 100% "yes"';
+    const email = await renderer().render(releaseFrom({ ...base, url, title }));
+    const u = 'https%3A%2F%2Fexample.org%2Fp%3Fa%3D1%26b%3D2%23top';
+    const t = 'Rock%20%26%20roll%3F%20100%25%20%22yes%22';
+    const hrefs = [...email.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        `https://x.com/intent/post?url=${u}&text=${t}`,
+        `https://www.facebook.com/sharer/sharer.php?u=${u}`,
+        `https://bsky.app/intent/compose?text=${t}%20${u}`,
+        `https://www.linkedin.com/sharing/share-offsite/?url=${u}`,
+        `mailto:?subject=${t}&body=${u}`,
+      ]),
+    );
+    for (const network of ['X', 'Facebook', 'Bluesky', 'LinkedIn', 'Email']) expect(email.html).toMatch(new RegExp(`>${network}</a>`));
+    // Text links only: nothing is loaded from the networks.
+    expect(email.html).not.toMatch(/<img[^>]+(x\.com|facebook|bsky|linkedin)/);
+    expect(email.text).not.toMatch(/x\.com|facebook|bsky|linkedin|mailto/);
+    expect(Math.max(...email.text.split('\n').map((line) => line.length))).toBeLessThanOrEqual(78);
+  });
+
   it('shows the logo when the brand has one', async () => {
     const email = await renderer({ logoUrl: 'https://example.org/logo.png' }).render(releaseFrom(base));
     expect(email.html).toMatch(/<img[^>]+alt="America&#39;s Voice"[^>]+src="https:\/\/example\.org\/logo\.png"/);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { feedbackId, sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
 import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
@@ -89,6 +89,18 @@ describe('fan-out and send', () => {
     expect(mail.html).toContain(url);
     const claims = verifyToken(url.split('/').pop()!, TokenPurpose.Unsubscribe, deps.keyring, clock.now());
     expect(claims.listId).toBe('blog');
+  });
+
+  it('tags each email with a Feedback-ID for the release and the list it went through', async () => {
+    await fanOut();
+    await sendAll();
+    const mail = await simpleParser(mailer.sent.find((m) => m.to === 'press@example.org')!.raw as Buffer);
+    expect(rawHeader(mail, 'feedback-id')).toBe('spring-update:press-releases:pressroom:example.org');
+  });
+
+  it('keeps Feedback-ID fields to safe characters, so an id cannot add a field or break the header', () => {
+    expect(feedbackId('a:b c\r\nX-Evil: 1', 'list/ñ', 'example.org')).toBe('abcX-Evil1:list:pressroom:example.org');
+    expect(feedbackId('r1', ':::', 'example.org')).toBe('r1:none:pressroom:example.org');
   });
 
   it("puts the recipient's own signed preferences link in both parts", async () => {

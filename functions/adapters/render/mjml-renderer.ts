@@ -8,7 +8,9 @@ import { RecipientPlaceholder, type Release, type RenderedEmail } from '../../do
 import { markdownToHtml, sanitiseReleaseHtml } from '../../domain/release/sanitise';
 import { ValidationError } from '../../domain/errors';
 import { fillTemplate, rawHtml, TemplateError } from './template';
-import { compileMjml, fillMasthead, TemplateFiles, textPart } from './mjml-compile';
+import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
+import { releaseStringsFor } from './release-strings';
+import { shareLinks } from './share-links';
 
 export interface Brand {
   organisationName: string;
@@ -32,6 +34,13 @@ const CSS_COLOUR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20})$/i;
 const PREHEADER_MAX = 140;
 // Initialisms (U.S., J.F.K.) and a few titles that end in a dot without ending the sentence.
 const ABBREVIATION_AT_END = /(?:^|[\s(])(?:(?:\p{Lu}\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gov\.|Sen\.|Rep\.|Gen\.|Jr\.|Sr\.|vs\.|e\.g\.|i\.e\.)$/u;
+
+// Share intents are long URLs that would overflow every line of a plain-text email, and a reader
+// of the text part can forward it instead: the share line stays in the HTML only.
+const RELEASE_TEXT: HtmlToTextOptions = {
+  ...TEXT_PART,
+  selectors: [...(TEXT_PART.selectors ?? []), { selector: '.share', format: 'skip' }],
+};
 
 const PLAIN_SENTENCES: HtmlToTextOptions = {
   wordwrap: false,
@@ -75,6 +84,8 @@ export class MjmlRenderer implements EmailRenderer {
     const templates = await this.loadTemplates();
     const { brand } = this.options;
     const body = releaseBodyHtml(release);
+    const strings = releaseStringsFor(release.language);
+    const share = shareLinks(release.url, release.title);
 
     const masthead = fillMasthead(brand, templates);
     const mjml = fillTemplate(templates.release, {
@@ -93,10 +104,22 @@ export class MjmlRenderer implements EmailRenderer {
       postalAddress: brand.postalAddress,
       unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
       preferencesUrl: RecipientPlaceholder.PreferencesUrl,
+      viewInBrowser: strings.viewInBrowser,
+      readOnWebsite: strings.readOnWebsite,
+      whyReceiving: strings.whyReceiving(brand.organisationName),
+      unsubscribe: strings.unsubscribe,
+      managePreferences: strings.managePreferences,
+      shareLabel: strings.share.label,
+      shareEmailLabel: strings.share.email,
+      shareX: share.x,
+      shareFacebook: share.facebook,
+      shareBluesky: share.bluesky,
+      shareLinkedin: share.linkedin,
+      shareEmail: share.email,
     });
 
     const html = await compileMjml(mjml);
-    return { subject: release.title, html, text: textPart(html) };
+    return { subject: release.title, html, text: textPart(html, RELEASE_TEXT) };
   }
 
   private loadTemplates() {

@@ -115,6 +115,18 @@ export function preferencesUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/preferences/${token}`;
 }
 
+/**
+ * Gmail's Feedback Loop identifier: up to four colon-separated fields, the last naming the sender.
+ * Fields are cut to letters, digits, `.`, `_` and `-`, so an id can neither add a field nor break the header.
+ *
+ * @example
+ * feedbackId('spring-update', 'blog', 'example.org'); // 'spring-update:blog:pressroom:example.org'
+ */
+export function feedbackId(releaseId: string, listId: string, senderDomain: string): string {
+  const field = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '') || 'none';
+  return [field(releaseId), field(listId), 'pressroom', field(senderDomain)].join(':');
+}
+
 async function templateFor(release: Release, deps: SendEmailDeps): Promise<MessageTemplate> {
   const cached = deps.templates.get(release.id);
   if (cached) return cached;
@@ -191,6 +203,7 @@ async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDe
       'List-Unsubscribe': `<${link}>`,
       // RFC 8058: tells mailbox providers a POST to the URL above unsubscribes without further steps.
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Feedback-ID': feedbackId(release.id, listId, domain),
     },
   });
   return { job, release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };

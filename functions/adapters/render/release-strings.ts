@@ -1,0 +1,47 @@
+/**
+ * Every fixed word of the release email (links, button, footer, share line), one table per
+ * language, chosen like the sign-up pages: by the release's primary language subtag, else English.
+ */
+import { stringsFor, type SupportedLanguage } from '../../domain/subscriber/strings';
+
+export interface ReleaseEmailStrings {
+  viewInBrowser: string;
+  readOnWebsite: string;
+  /** Why the reader gets this email (CAN-SPAM asks that they can tell). */
+  whyReceiving: (organisation: string) => string;
+  unsubscribe: string;
+  managePreferences: string;
+  /** The share line: its lead-in, and the label of the mailto link. Network names are proper nouns. */
+  share: { label: string; email: string };
+}
+
+const en: ReleaseEmailStrings = {
+  viewInBrowser: 'View in browser',
+  readOnWebsite: 'Read on our website',
+  whyReceiving: (organisation) => `You are receiving this because you subscribed to news from ${organisation}.`,
+  unsubscribe: 'Unsubscribe',
+  managePreferences: 'Manage preferences',
+  share: { label: 'Share:', email: 'Email' },
+};
+
+const es: ReleaseEmailStrings = {
+  viewInBrowser: 'Ver en el navegador',
+  readOnWebsite: 'Leer en nuestro sitio web',
+  whyReceiving: (organisation) => `Recibe este correo porque se suscribió a las noticias de ${organisation}.`,
+  unsubscribe: 'Darse de baja',
+  managePreferences: 'Gestionar preferencias',
+  share: { label: 'Compartir:', email: 'Correo' },
+};
+
+const TABLES: Record<SupportedLanguage, ReleaseEmailStrings> = { en, es };
+
+/**
+ * The release-email strings for a BCP 47 tag (`es-MX` → Spanish; unknown → English).
+ *
+ * @example
+ * releaseStringsFor('es').unsubscribe; // 'Darse de baja'
+ */
+export function releaseStringsFor(language: string | undefined): ReleaseEmailStrings & { language: SupportedLanguage } {
+  const { language: chosen } = stringsFor(language);
+  return { ...TABLES[chosen], language: chosen };
+}
