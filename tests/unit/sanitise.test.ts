@@ -130,3 +130,19 @@ describe('parseMarkdownRelease', () => {
     expect(parseMarkdownRelease('Just text.')).toEqual({ frontMatter: {}, markdown: 'Just text.' });
   });
 });
+
+describe('image sizes', () => {
+  it('caps an image wider than the column and drops its height so it keeps its proportions', () => {
+    const out = sanitiseReleaseHtml('<img src="https://example.org/a.png" alt="A" width="1200" height="800">', 'https://example.org/');
+    expect(out).toBe('<img src="https://example.org/a.png" alt="A" width="600" />');
+  });
+
+  it('keeps pixel sizes within the column and drops sizes that are not whole pixels', () => {
+    expect(sanitiseReleaseHtml('<img src="https://example.org/a.png" alt="" width="300" height="200">', 'https://example.org/')).toBe(
+      '<img src="https://example.org/a.png" alt="" width="300" height="200" />',
+    );
+    expect(sanitiseReleaseHtml('<img src="https://example.org/a.png" alt="" width="100%" height="auto">', 'https://example.org/')).toBe(
+      '<img src="https://example.org/a.png" alt="" />',
+    );
+  });
+});

@@ -36,6 +36,21 @@ function resolveUrl(value: string | undefined, baseUrl: string, schemes: readonl
   return schemes.includes(url.protocol) ? url.href : undefined;
 }
 
+/** The email's content column; Outlook on Windows ignores CSS max-width and trusts the attribute. */
+export const MAX_IMAGE_WIDTH = 600;
+
+/**
+ * Pixel sizes only, and never wider than the column: a wider image keeps its proportions by losing
+ * its height attribute (the template's CSS scales it). Anything that is not a whole number goes.
+ */
+function imageSize(attribs: Record<string, string | undefined>): { width?: string; height?: string } {
+  const pixels = (value: string | undefined) => (value && /^\d{1,5}$/.test(value.trim()) ? Number(value) : undefined);
+  const width = pixels(attribs.width);
+  const height = pixels(attribs.height);
+  if (width !== undefined && width > MAX_IMAGE_WIDTH) return { width: String(MAX_IMAGE_WIDTH), height: undefined };
+  return { width: width === undefined ? undefined : String(width), height: height === undefined ? undefined : String(height) };
+}
+
 function withoutUndefined(attribs: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(attribs).filter((e): e is [string, string] => e[1] !== undefined));
 }
@@ -83,7 +98,7 @@ export function sanitiseReleaseHtml(html: string, baseUrl: string): string {
       }),
       img: (tagName, attribs) => {
         const src = resolveUrl(attribs.src, baseUrl, ['https:', 'http:'])?.replace(/^http:/, 'https:');
-        return { tagName, attribs: withoutUndefined({ ...attribs, src, alt: attribs.alt ?? '' }) };
+        return { tagName, attribs: withoutUndefined({ ...attribs, ...imageSize(attribs), src, alt: attribs.alt ?? '' }) };
       },
     },
     // An image with no safe source would only show a broken-image box; a link whose target was
