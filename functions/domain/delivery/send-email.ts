@@ -19,6 +19,20 @@ export interface SenderIdentity {
   listNames: ReadonlyMap<string, string>;
 }
 
+/** The From address's domain: Message-IDs, List-Ids and Feedback-IDs live under it. */
+export function senderDomain(sender: Pick<SenderIdentity, 'from'>): string {
+  return sender.from.address.split('@')[1];
+}
+
+/** Encodes an email from this sender once (From, Reply-To, subject, both parts) for personalising. */
+export function senderTemplate(
+  sender: Pick<SenderIdentity, 'from' | 'replyTo'>,
+  email: { subject: string; html: string; text: string },
+  placeholders: string[],
+): MessageTemplate {
+  return buildMessageTemplate({ from: sender.from, replyTo: sender.replyTo, ...email, placeholders });
+}
+
 export interface SendEmailDeps {
   releases: ReleaseStore;
   subscribers: SubscriberStore;
@@ -132,14 +146,7 @@ async function templateFor(release: Release, deps: SendEmailDeps): Promise<Messa
   if (cached) return cached;
   const rendered = await deps.releases.getRendered(release.id);
   if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered`);
-  const template = buildMessageTemplate({
-    from: deps.sender.from,
-    replyTo: deps.sender.replyTo,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl],
-  });
+  const template = senderTemplate(deps.sender, rendered, [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl]);
   // A worker sees few releases at a time; keep the newest handful rather than grow without bound.
   if (deps.templates.size >= 8) deps.templates.delete(deps.templates.keys().next().value!);
   deps.templates.set(release.id, template);
@@ -187,7 +194,7 @@ async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDe
     deps.sender.publicUrl,
     signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId }, deps.keyring),
   );
-  const domain = deps.sender.from.address.split('@')[1];
+  const domain = senderDomain(deps.sender);
   const listName = deps.sender.listNames.get(listId) ?? listId;
   const raw = personaliseMessage(template, {
     to: subscriber.email,

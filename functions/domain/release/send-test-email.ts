@@ -1,8 +1,8 @@
 import type { Mailer, ReleaseStore } from '../ports';
 import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
-import { buildMessageTemplate, personaliseMessage } from '../delivery/mime';
-import type { SenderIdentity } from '../delivery/send-email';
+import { personaliseMessage } from '../delivery/mime';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/send-email';
 import { RecipientPlaceholder } from './release';
 
 const MAX_TEST_RECIPIENTS = 10;
@@ -37,16 +37,9 @@ export async function sendTestEmail(
   const rendered = await deps.releases.getRendered(releaseId);
   if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"`);
 
-  const template = buildMessageTemplate({
-    from: deps.sender.from,
-    replyTo: deps.sender.replyTo,
-    subject: `[TEST] ${rendered.subject}`,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: Object.values(RecipientPlaceholder),
-  });
+  const template = senderTemplate(deps.sender, { ...rendered, subject: `[TEST] ${rendered.subject}` }, Object.values(RecipientPlaceholder));
   const signUp = `${deps.sender.publicUrl.replace(/\/$/, '')}/subscribe`;
-  const domain = deps.sender.from.address.split('@')[1];
+  const domain = senderDomain(deps.sender);
   for (const [i, address] of addresses.entries()) {
     const raw = personaliseMessage(template, {
       to: address,

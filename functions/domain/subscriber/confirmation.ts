@@ -1,6 +1,6 @@
 import type { Clock, ListStore, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
-import { buildMessageTemplate, personaliseMessage } from '../delivery/mime';
-import type { SenderIdentity } from '../delivery/send-email';
+import { personaliseMessage } from '../delivery/mime';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/send-email';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import type { Subscriber } from './subscriber';
 
@@ -65,15 +65,8 @@ export async function sendConfirmationEmail(
     language: subscriber.language,
   });
   // One recipient, one message: no point keeping the template, and no placeholders to fill.
-  const template = buildMessageTemplate({
-    from: deps.sender.from,
-    replyTo: deps.sender.replyTo,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: [],
-  });
-  const domain = deps.sender.from.address.split('@')[1];
+  const template = senderTemplate(deps.sender, rendered, []);
+  const domain = senderDomain(deps.sender);
   const raw = personaliseMessage(template, {
     to: subscriber.email,
     values: {},
