@@ -6,7 +6,7 @@ import type { Release, RenderedEmail, SendStatus, SendStatusChanges } from './re
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber/subscriber';
 import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';
-import type { SocialPost, SocialPostResult, SocialSummary } from './social/social-post';
+import type { SocialMessage, SocialPost, SocialPostResult, SocialSummary } from './social/social-post';
 import type { ReleaseCounts } from './delivery/release-stats';
 
 export interface Clock {
@@ -273,12 +273,21 @@ export interface SocialPostStore {
 }
 
 export interface SocialChannel {
-  /** Channel name as configured, e.g. `local` or `mastodon`. */
+  /** Channel name as configured, e.g. `local`, `mastodon`, `bluesky`, `x`, `slack`. */
   readonly name: string;
-  /** Formats the release summary within this channel's rules. */
+  /**
+   * Whether posting the same `idempotencyKey` twice makes a single post (Mastodon's
+   * `Idempotency-Key`, Bluesky's fixed record key, the local channel). A post whose outcome is
+   * unknown (a crash or timeout after the request went out) is retried only on such channels; on the
+   * others it ends `failed` for staff to check, because a second post would be a duplicate.
+   */
+  readonly idempotent: boolean;
+  /** Formats the release summary within this channel's rules, counted the way the channel counts. */
   format(summary: SocialSummary): string;
-  /** Publishes the text. `idempotencyKey` is stable for one (release, channel) pair. */
-  post(text: string, idempotencyKey: string): Promise<SocialPostResult>;
+  /** Why staff's own text for this channel would be refused (too long, empty), or undefined when it fits. */
+  check(text: string): string | undefined;
+  /** Publishes `message.text`; rich channels (Bluesky card, Slack, Discord) also use `message.summary`. */
+  post(message: SocialMessage): Promise<SocialPostResult>;
 }
 
 /** One-off emails the service sends on its own behalf (not releases), in the subscriber's language. */

@@ -12,7 +12,7 @@ import { MembershipStatus, type Subscriber, type SuppressionReason } from '../..
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
-import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
+import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 
 export class FakeClock implements Clock {
   constructor(public current = new Date('2026-11-29T12:00:00Z')) {}
@@ -375,14 +375,23 @@ export class MemorySocialPostStore implements SocialPostStore {
 export class FakeChannel implements SocialChannel {
   posts: { text: string; key: string }[] = [];
   failures: Error[] = [];
-  constructor(readonly name = 'fake') {}
+  /** Errors thrown after the post was made, as a crash or lost answer would. */
+  failuresAfterPosting: Error[] = [];
+  constructor(readonly name = 'fake', readonly idempotent = true, readonly maxLength = 500) {}
   format(summary: SocialSummary) {
     return `${summary.title} ${summary.url}`;
   }
-  async post(text: string, key: string) {
+  check(text: string) {
+    return text.length > this.maxLength ? `over ${this.maxLength}` : undefined;
+  }
+  async post({ text, idempotencyKey: key }: SocialMessage) {
     const failure = this.failures.shift();
     if (failure) throw failure;
+    const existing = this.idempotent ? this.posts.findIndex((p) => p.key === key) : -1;
+    if (existing >= 0) return { remoteId: `p${existing + 1}`, url: `https://social.example/p${existing + 1}` };
     this.posts.push({ text, key });
+    const after = this.failuresAfterPosting.shift();
+    if (after) throw after;
     return { remoteId: `p${this.posts.length}`, url: `https://social.example/p${this.posts.length}` };
   }
 }

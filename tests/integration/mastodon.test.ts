@@ -5,6 +5,13 @@ import { MastodonChannel } from '../../functions/adapters/social/mastodon';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../functions/domain/social/errors';
 import { PressroomError } from '../../functions/domain/errors';
 
+/** The port's message for `text`; these tests only look at the text and the key. */
+const message = (text: string, idempotencyKey: string) => ({
+  text,
+  idempotencyKey,
+  summary: { title: 'T', url: 'https://example.com/r', tags: [], language: 'en' },
+});
+
 interface Received {
   method?: string;
   url?: string;
@@ -57,7 +64,7 @@ describe('MastodonChannel.post', () => {
   it('posts the status as Mastodon documents and returns its id and URL', async () => {
     // Given an instance that accepts the status
     // When a post is made
-    const result = await channel({ language: 'fr', visibility: 'unlisted' }).post('Bonjour 👋 https://example.com/r/1', 'rel_1:mastodon');
+    const result = await channel({ language: 'fr', visibility: 'unlisted' }).post(message('Bonjour 👋 https://example.com/r/1', 'rel_1:mastodon'));
 
     // Then one POST /api/v1/statuses carried the token, the key and the JSON parameters
     expect(received).toHaveLength(1);
@@ -71,21 +78,22 @@ describe('MastodonChannel.post', () => {
     expect(result).toEqual({ remoteId: '103254962155278888', url: 'https://mastodon.example/@press/103254962155278888' });
   });
 
-  it('defaults to public visibility and leaves language to the account when not configured', async () => {
-    await channel().post('Hello', 'rel_2:mastodon');
-    expect(JSON.parse(received[0].body)).toEqual({ status: 'Hello', visibility: 'public' });
+  it("defaults to public visibility and sends the release's language as an ISO 639 code", async () => {
+    const spanish = message('Hola', 'rel_2:mastodon');
+    await channel().post({ ...spanish, summary: { ...spanish.summary, language: 'es-MX' } });
+    expect(JSON.parse(received[0].body)).toEqual({ status: 'Hola', visibility: 'public', language: 'es' });
   });
 
   it('sends the same idempotency key on a retry, so Mastodon can answer with the first status', async () => {
     const mastodon = channel();
-    await mastodon.post('Hello', 'rel_3:mastodon');
-    await mastodon.post('Hello', 'rel_3:mastodon');
+    await mastodon.post(message('Hello', 'rel_3:mastodon'));
+    await mastodon.post(message('Hello', 'rel_3:mastodon'));
     expect(received.map((r) => r.headers['idempotency-key'])).toEqual(['rel_3:mastodon', 'rel_3:mastodon']);
   });
 
   it('turns a 422 into a rejection carrying Mastodon’s message', async () => {
     reply = { status: 422, body: { error: "Validation failed: Text can't be blank" } };
-    const error = await rejectionOf(channel().post('', 'rel_4:mastodon'));
+    const error = await rejectionOf(channel().post(message('', 'rel_4:mastodon')));
     expect(error).toBeInstanceOf(SocialPostRejectedError);
     expect(error).toBeInstanceOf(PressroomError);
     expect(error).toMatchObject({
@@ -99,7 +107,7 @@ describe('MastodonChannel.post', () => {
 
   it('turns a 401 into a rejection: a bad token will not get better by waiting', async () => {
     reply = { status: 401, body: { error: 'The access token is invalid' } };
-    const error = await rejectionOf(channel({ name: 'mastodon-fr' }).post('Hello', 'rel_5:mastodon-fr'));
+    const error = await rejectionOf(channel({ name: 'mastodon-fr' }).post(message('Hello', 'rel_5:mastodon-fr')));
     expect(error).toBeInstanceOf(SocialPostRejectedError);
     expect(error).toMatchObject({ channel: 'mastodon-fr', status: 401, providerMessage: 'The access token is invalid' });
   });
@@ -111,7 +119,7 @@ describe('MastodonChannel.post', () => {
       headers: { 'X-RateLimit-Limit': '300', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset },
       body: { error: 'Too many requests' },
     };
-    const error = await rejectionOf(channel().post('Hello', 'rel_6:mastodon'));
+    const error = await rejectionOf(channel().post(message('Hello', 'rel_6:mastodon')));
     expect(error).toBeInstanceOf(SocialPostRetryableError);
     expect(error).toMatchObject({ name: 'SocialPostRetryableError', status: 429 });
     expect((error as SocialPostRetryableError).retryAfter).toEqual(new Date('2031-01-02T03:05:00Z'));
@@ -120,14 +128,14 @@ describe('MastodonChannel.post', () => {
   it('turns a 503 into a retryable error, honouring Retry-After seconds', async () => {
     reply = { status: 503, headers: { 'Retry-After': '120' }, body: '<html>Service Unavailable</html>' };
     const now = new Date('2030-06-01T12:00:00Z');
-    const error = await rejectionOf(channel({ clock: () => now }).post('Hello', 'rel_7:mastodon'));
+    const error = await rejectionOf(channel({ clock: () => now }).post(message('Hello', 'rel_7:mastodon')));
     expect(error).toBeInstanceOf(SocialPostRetryableError);
     expect(error).toMatchObject({ status: 503, retryAfter: new Date('2030-06-01T12:02:00Z') });
   });
 
   it('treats a 2xx it cannot read as retryable: the key makes asking again safe', async () => {
     reply = { status: 200, body: '<html>captive portal</html>' };
-    const error = await rejectionOf(channel().post('Hello', 'rel_8:mastodon'));
+    const error = await rejectionOf(channel().post(message('Hello', 'rel_8:mastodon')));
     expect(error).toBeInstanceOf(SocialPostRetryableError);
   });
 
@@ -139,7 +147,7 @@ describe('MastodonChannel.post', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     const error = await rejectionOf(
-      new MastodonChannel({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: 't' }).post('Hello', 'rel_9:mastodon'),
+      new MastodonChannel({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: 't' }).post(message('Hello', 'rel_9:mastodon')),
     );
     expect(error).toBeInstanceOf(SocialPostRetryableError);
     expect((error as Error).cause).toBeDefined();
@@ -153,7 +161,7 @@ describe('MastodonChannel.post', () => {
     try {
       const port = (stalled.address() as AddressInfo).port;
       const error = await rejectionOf(
-        new MastodonChannel({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: 't', timeoutMs: 200 }).post('Hello', 'k'),
+        new MastodonChannel({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: 't', timeoutMs: 200 }).post(message('Hello', 'k')),
       );
       expect(error).toBeInstanceOf(SocialPostRetryableError);
     } finally {

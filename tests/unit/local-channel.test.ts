@@ -6,6 +6,13 @@ import { LocalChannel } from '../../functions/adapters/social/local-channel';
 import { SocialPostRejectedError } from '../../functions/domain/social/errors';
 import { postIdempotencyKey } from '../../functions/domain/social/schedule-posts';
 
+/** The port's message for `text`; these tests only look at the text and the key. */
+const message = (text: string, idempotencyKey: string) => ({
+  text,
+  idempotencyKey,
+  summary: { title: 'T', url: 'https://example.com/r', tags: [], language: 'en' },
+});
+
 let dataDir: string;
 const clock = () => new Date('2030-01-01T09:00:00Z');
 
@@ -25,7 +32,7 @@ describe('LocalChannel', () => {
     const channel = new LocalChannel({ dataDir: join(dataDir, 'nested'), clock });
 
     // When a release is posted with the key the scheduler builds
-    const result = await channel.post(text, postIdempotencyKey({ releaseId: 'rel:2024:001', channel: 'local' }));
+    const result = await channel.post(message(text, postIdempotencyKey({ releaseId: 'rel:2024:001', channel: 'local' })));
 
     // Then it is listed with a local URL for the post
     expect(result).toEqual({ remoteId: expect.any(String), url: `local://social/${result.remoteId}` });
@@ -44,8 +51,8 @@ describe('LocalChannel', () => {
 
   it('keeps posts across a restart', async () => {
     const first = new LocalChannel({ dataDir, clock });
-    const a = await first.post(text, 'rel_a:local');
-    const b = await first.post('Second https://example.com/b', 'rel_b:local');
+    const a = await first.post(message(text, 'rel_a:local'));
+    const b = await first.post(message('Second https://example.com/b', 'rel_b:local'));
 
     const restarted = new LocalChannel({ dataDir, clock });
     expect(restarted.list()).toEqual(first.list());
@@ -55,10 +62,10 @@ describe('LocalChannel', () => {
 
   it('answers a repeated key with the first post and stores nothing new, even after a restart', async () => {
     const channel = new LocalChannel({ dataDir, clock });
-    const first = await channel.post(text, 'rel_a:local');
-    const again = await channel.post('a different text', 'rel_a:local');
-    const concurrent = await Promise.all([channel.post(text, 'rel_c:local'), channel.post(text, 'rel_c:local')]);
-    const afterRestart = await new LocalChannel({ dataDir, clock }).post(text, 'rel_a:local');
+    const first = await channel.post(message(text, 'rel_a:local'));
+    const again = await channel.post(message('a different text', 'rel_a:local'));
+    const concurrent = await Promise.all([channel.post(message(text, 'rel_c:local')), channel.post(message(text, 'rel_c:local'))]);
+    const afterRestart = await new LocalChannel({ dataDir, clock }).post(message(text, 'rel_a:local'));
 
     expect(again).toEqual(first);
     expect(afterRestart).toEqual(first);
@@ -68,7 +75,7 @@ describe('LocalChannel', () => {
 
   it('skips a line torn by a crash mid-write', async () => {
     const channel = new LocalChannel({ dataDir, clock });
-    await channel.post(text, 'rel_a:local');
+    await channel.post(message(text, 'rel_a:local'));
     appendFileSync(join(dataDir, 'social-posts.jsonl'), '{"id":"half-writ');
 
     expect(new LocalChannel({ dataDir, clock }).list()).toHaveLength(1);
@@ -76,7 +83,7 @@ describe('LocalChannel', () => {
 
   it('refuses a text over the local limit, as a real provider would', async () => {
     const channel = new LocalChannel({ dataDir, clock });
-    const error = await channel.post('x'.repeat(501), 'rel_long:local').catch((e: unknown) => e);
+    const error = await channel.post(message('x'.repeat(501), 'rel_long:local')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SocialPostRejectedError);
     expect(channel.list()).toEqual([]);
   });

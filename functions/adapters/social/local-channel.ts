@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SocialChannel } from '../../domain/ports';
-import type { SocialPostResult, SocialSummary } from '../../domain/social/social-post';
-import { firstUrl, formatSummary, LOCAL_RULES, textLength } from '../../domain/social/format-summary';
+import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
+import { checkText, firstUrl, formatSummary, LOCAL_RULES } from '../../domain/social/format-summary';
 import { SocialPostRejectedError } from '../../domain/social/errors';
 
 /** One post the local channel has published. */
@@ -31,18 +31,18 @@ const FILE_NAME = 'social-posts.jsonl';
  * A stand-in social channel for local runs and tests: posts are kept in memory and appended to
  * `<dataDir>/social-posts.jsonl`, which is read back on construction so they survive a restart.
  *
- * The port's `post(text, idempotencyKey)` carries no release id, so this channel relies on the caller
- * building the key as `${releaseId}:${channel}` (see `postIdempotencyKey`) and splits it at the last
- * colon. Like Mastodon's `Idempotency-Key`, posting a key again returns the first post and stores
+ * The release id and channel come from the idempotency key, built as `${releaseId}:${channel}` (see
+ * `postIdempotencyKey`) and split at the last colon. Like Mastodon's `Idempotency-Key`, posting a key again returns the first post and stores
  * nothing. Texts longer than {@link LOCAL_RULES} allow are refused, as a real provider would.
  *
  * @example
  * const local = new LocalChannel({ dataDir: '.data' });
- * await local.post(local.format(summary), 'rel_1:local'); // { remoteId: '…', url: 'local://social/…' }
+ * await local.post({ text: local.format(summary), summary, idempotencyKey: 'rel_1:local' }); // { remoteId: '…', url: 'local://social/…' }
  * local.list(); // [{ id, releaseId: 'rel_1', channel: 'local', text, url: summary.url, postedAt }]
  */
 export class LocalChannel implements SocialChannel {
   readonly name = 'local';
+  readonly idempotent = true;
   private readonly file: string;
   private readonly dataDir: string;
   private readonly clock: () => Date;
@@ -60,15 +60,16 @@ export class LocalChannel implements SocialChannel {
     return formatSummary(summary, LOCAL_RULES);
   }
 
-  async post(text: string, idempotencyKey: string): Promise<SocialPostResult> {
+  check(text: string): string | undefined {
+    return checkText(text, LOCAL_RULES);
+  }
+
+  async post({ text, idempotencyKey }: SocialMessage): Promise<SocialPostResult> {
     const existing = this.byKey.get(idempotencyKey);
     if (existing) return resultOf(existing);
 
-    const length = textLength(text, LOCAL_RULES);
-    if (!text.trim() || length > LOCAL_RULES.maxLength) {
-      const reason = text.trim() ? `Text is ${length} characters, over ${LOCAL_RULES.maxLength}` : 'Text is empty';
-      throw new SocialPostRejectedError(this.name, reason, { providerMessage: reason });
-    }
+    const reason = this.check(text);
+    if (reason) throw new SocialPostRejectedError(this.name, reason, { providerMessage: reason });
 
     const split = idempotencyKey.lastIndexOf(':');
     const post: LocalSocialPost = {

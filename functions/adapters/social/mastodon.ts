@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SocialChannel } from '../../domain/ports';
-import type { SocialPostResult, SocialSummary } from '../../domain/social/social-post';
-import { formatSummary, MASTODON_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
+import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
+import { checkText, formatSummary, MASTODON_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';
 
 export interface MastodonChannelOptions {
@@ -10,7 +10,10 @@ export interface MastodonChannelOptions {
   /** A user token with the `write:statuses` scope. */
   accessToken: string;
   visibility?: 'public' | 'unlisted';
-  /** ISO 639-1 code sent with every status; Mastodon falls back to the account's default without it. */
+  /**
+   * ISO 639-1 code sent with every status, overriding the release's own language; without either,
+   * Mastodon falls back to the account's default.
+   */
   language?: string;
   /** Channel name as configured; defaults to `mastodon`. */
   name?: string;
@@ -33,10 +36,11 @@ const ErrorBody = z.object({ error: z.string() });
  *
  * @example
  * const mastodon = new MastodonChannel({ instanceUrl: 'https://mastodon.social', accessToken, language: 'en' });
- * const { remoteId, url } = await mastodon.post(mastodon.format(summary), 'rel_1:mastodon');
+ * const { remoteId, url } = await mastodon.post({ text: mastodon.format(summary), summary, idempotencyKey: 'rel_1:mastodon' });
  */
 export class MastodonChannel implements SocialChannel {
   readonly name: string;
+  readonly idempotent = true;
   private readonly statusesUrl: string;
   private readonly options: MastodonChannelOptions;
   private readonly fetch: typeof fetch;
@@ -54,8 +58,14 @@ export class MastodonChannel implements SocialChannel {
     return formatSummary(summary, this.options.rules ?? MASTODON_RULES);
   }
 
-  async post(text: string, idempotencyKey: string): Promise<SocialPostResult> {
-    const { accessToken, visibility = 'public', language, timeoutMs = 10_000 } = this.options;
+  check(text: string): string | undefined {
+    return checkText(text, this.options.rules ?? MASTODON_RULES);
+  }
+
+  async post({ text, summary, idempotencyKey }: SocialMessage): Promise<SocialPostResult> {
+    const { accessToken, visibility = 'public', timeoutMs = 10_000 } = this.options;
+    // Mastodon takes ISO 639 codes, not full tags: `es-MX` is sent as `es`.
+    const language = this.options.language ?? summary.language?.split('-')[0]?.toLowerCase();
     let response: Response;
     try {
       response = await this.fetch(this.statusesUrl, {
@@ -70,7 +80,11 @@ export class MastodonChannel implements SocialChannel {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new SocialPostRetryableError(this.name, `Could not reach ${this.statusesUrl}: ${messageOf(error)}`, { cause: error });
+      // A timeout may strike after the instance created the status; the Idempotency-Key makes a retry safe.
+      throw new SocialPostRetryableError(this.name, `Could not reach ${this.statusesUrl}: ${messageOf(error)}`, {
+        cause: error,
+        mayHavePosted: true,
+      });
     }
 
     const body: unknown = await response.json().catch(() => undefined);
@@ -78,7 +92,11 @@ export class MastodonChannel implements SocialChannel {
       const status = Status.safeParse(body);
       // The status may well exist; the same idempotency key makes asking again safe.
       if (!status.success) {
-        throw new SocialPostRetryableError(this.name, `Unexpected answer from ${this.statusesUrl}`, { status: response.status, cause: status.error });
+        throw new SocialPostRetryableError(this.name, `Unexpected answer from ${this.statusesUrl}`, {
+          status: response.status,
+          cause: status.error,
+          mayHavePosted: true,
+        });
       }
       return { remoteId: status.data.id, ...(status.data.url ? { url: status.data.url } : {}) };
     }
@@ -86,7 +104,11 @@ export class MastodonChannel implements SocialChannel {
     const providerMessage = ErrorBody.safeParse(body).data?.error;
     const message = `Mastodon answered ${response.status}${providerMessage ? `: ${providerMessage}` : ''}`;
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
-      throw new SocialPostRetryableError(this.name, message, { status: response.status, retryAfter: this.retryAfter(response) });
+      throw new SocialPostRetryableError(this.name, message, {
+        status: response.status,
+        retryAfter: this.retryAfter(response),
+        mayHavePosted: response.status >= 500,
+      });
     }
     throw new SocialPostRejectedError(this.name, message, { status: response.status, providerMessage });
   }

@@ -58,6 +58,11 @@ export interface Release {
   author?: string;
   publishedAt: string;
   language: string;
+  /**
+   * Nothing about the release is public before this moment: no email, no social post, no web
+   * version, feed entry or archive line. Absent when the release was public on arrival.
+   */
+  embargoUntil?: string;
   receivedAt: string;
   sendStatus: SendStatus;
   statusChangedAt: string;
@@ -81,6 +86,16 @@ export interface Release {
   thresholdsOverriddenAt?: string;
   /** Preflight warnings found when the release was published. */
   warnings?: Finding[];
+}
+
+/**
+ * Whether the release may be shown or sent at `now`: true once its embargo (if any) has passed.
+ *
+ * @example
+ * isPublic({ embargoUntil: '2026-12-01T09:00:00.000Z' }, new Date('2026-11-30T00:00:00Z')); // false
+ */
+export function isPublic(release: Pick<Release, 'embargoUntil'>, now: Date): boolean {
+  return !release.embargoUntil || Date.parse(release.embargoUntil) <= now.getTime();
 }
 
 /** Release fields a status move may write with the status; `null` removes the field. */

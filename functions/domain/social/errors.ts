@@ -10,13 +10,23 @@ export class SocialPostRetryableError extends PressroomError {
   readonly status?: number;
   /** When the provider said to try again (rate-limit reset or `Retry-After`), if it did. */
   readonly retryAfter?: Date;
+  /**
+   * The request may have reached the provider (a timeout, a dropped connection, a 5xx after the
+   * body was sent): the post may exist. Only channels with idempotent posting retry such a failure.
+   */
+  readonly mayHavePosted: boolean;
 
-  constructor(channel: string, message: string, options: { status?: number; retryAfter?: Date; cause?: unknown } = {}) {
+  constructor(
+    channel: string,
+    message: string,
+    options: { status?: number; retryAfter?: Date; mayHavePosted?: boolean; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'SocialPostRetryableError';
     this.channel = channel;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
+    this.mayHavePosted = options.mayHavePosted ?? false;
   }
 }
 

@@ -54,6 +54,18 @@ export function textLength(text: string, rules: ChannelTextRules): number {
 }
 
 /**
+ * Why `text` would be refused by a channel with these rules, or undefined when it fits.
+ *
+ * @example
+ * checkText('x'.repeat(501), MASTODON_RULES); // 'Text is 501 characters, over 500'
+ */
+export function checkText(text: string, rules: ChannelTextRules): string | undefined {
+  if (!text.trim()) return 'Text is empty';
+  const length = textLength(text, rules);
+  return length > rules.maxLength ? `Text is ${length} characters, over ${rules.maxLength}` : undefined;
+}
+
+/**
  * Formats a release summary for one channel: the title, the summary as its own paragraph, the URL,
  * then the tags as hashtags. When that is too long it drops hashtags from the end, then shortens the
  * summary at a word boundary with `…` (dropping it when not even one word fits), then the title.

@@ -1,7 +1,7 @@
 import type { Clock, SocialChannel, SocialPostStore } from '../ports';
 import { SocialPostRejectedError, SocialPostRetryableError } from './errors';
 import { postIdempotencyKey } from './schedule-posts';
-import type { SocialPost } from './social-post';
+import { SocialPostStatus, type SocialPost } from './social-post';
 
 export interface PostDueDeps {
   socialPosts: SocialPostStore;
@@ -16,6 +16,10 @@ export interface PostDueDeps {
   batchSize?: number;
 }
 
+const UNCERTAIN =
+  'The post may or may not have been published (the attempt was interrupted) and this channel cannot tell; ' +
+  'not retried, to avoid a duplicate. Check the channel.';
+
 export interface PostDueResult {
   posted: number;
   retrying: number;
@@ -28,9 +32,11 @@ export interface PostDueResult {
  * Posts every due social summary once.
  *
  * Each post is claimed with a conditional write before the provider is called, so overlapping runs
- * never post the same summary twice. A run that crashes after posting leaves the claim to expire; the
- * retry passes the same idempotency key, which providers that support one (Mastodon) use to return
- * the first post instead of making a second.
+ * never post the same summary twice. A run that crashes after posting leaves the claim to expire.
+ * On a channel with idempotent posting (Mastodon, Bluesky, local) the next run posts again with the
+ * same idempotency key and the provider hands back the first post. On the others (X, LinkedIn,
+ * Threads, Slack, Discord) nobody can tell whether the post went out, so it ends `failed` with a
+ * reason staff can check rather than risk a duplicate; the same holds for a timeout on such a channel.
  */
 export async function postDueSocial(deps: PostDueDeps): Promise<PostDueResult> {
   const maxAttempts = deps.maxAttempts ?? 5;
@@ -59,15 +65,24 @@ async function attempt(
     await deps.socialPosts.markFailed(post, `channel "${post.channel}" is not configured`, deps.clock.now());
     return 'failed';
   }
+  if (post.status === SocialPostStatus.Posting && !channel.idempotent) {
+    // The claim expired: an earlier run crashed somewhere between claiming and recording.
+    await deps.socialPosts.markFailed(post, UNCERTAIN, deps.clock.now());
+    return 'failed';
+  }
   try {
-    const text = channel.format(post.summary);
-    const result = await channel.post(text, postIdempotencyKey(post));
+    const text = post.overrideText ?? channel.format(post.summary);
+    const result = await channel.post({ text, summary: post.summary, idempotencyKey: postIdempotencyKey(post) });
     await deps.socialPosts.markPosted({ ...post, text }, result, deps.clock.now());
     return 'posted';
   } catch (error) {
     const now = deps.clock.now();
     const message = error instanceof Error ? error.message : String(error);
     const attempts = post.attempts + 1;
+    if (error instanceof SocialPostRetryableError && error.mayHavePosted && !channel.idempotent) {
+      await deps.socialPosts.markFailed(post, `${message}. ${UNCERTAIN}`, now);
+      return 'failed';
+    }
     if (error instanceof SocialPostRejectedError || attempts >= maxAttempts) {
       await deps.socialPosts.markFailed(post, message, now);
       return 'failed';

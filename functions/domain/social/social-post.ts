@@ -16,7 +16,18 @@ export interface SocialSummary {
   summary?: string;
   url: string;
   tags: string[];
+  /** The release's language tag (`en`, `es-MX`); channels that take one send it with the post. */
   language: string;
+  /** An absolute https image for link cards (the release's first image), when it has one. */
+  imageUrl?: string;
+}
+
+/** What a channel publishes: the final text, the summary it came from, and a stable key. */
+export interface SocialMessage {
+  text: string;
+  summary: SocialSummary;
+  /** Stable for one (release, channel) pair: `${releaseId}:${channel}`. */
+  idempotencyKey: string;
 }
 
 export interface SocialPost {
@@ -26,6 +37,9 @@ export interface SocialPost {
   dueAt: string;
   attempts: number;
   summary: SocialSummary;
+  /** Staff's own text for this channel, posted instead of the formatted summary. */
+  overrideText?: string;
+  /** The text that was posted. */
   text?: string;
   remoteId?: string;
   remoteUrl?: string;
