@@ -17,6 +17,13 @@ export interface ChannelTextRules {
  */
 export const MASTODON_RULES: ChannelTextRules = { maxLength: 500, urlLength: 23, countBy: 'codepoints', hashtags: true };
 
+// Provisional rules for the other text channels; refined (X's weighted count, Threads' single topic
+// tag) together with their tests.
+export const X_RULES: ChannelTextRules = { maxLength: 280, urlLength: 23, countBy: 'codepoints', hashtags: true };
+export const BLUESKY_RULES: ChannelTextRules = { maxLength: 300, countBy: 'graphemes', hashtags: true };
+export const LINKEDIN_RULES: ChannelTextRules = { maxLength: 3000, countBy: 'codepoints', hashtags: true };
+export const THREADS_RULES: ChannelTextRules = { maxLength: 500, countBy: 'codepoints', hashtags: false };
+
 /** The local stand-in channel: what a reader sees, one grapheme one character. */
 export const LOCAL_RULES: ChannelTextRules = { maxLength: 500, countBy: 'graphemes', hashtags: true };
 
