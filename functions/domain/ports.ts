@@ -38,10 +38,28 @@ export interface ReleaseStore {
    * with). First call wins; returns false when planning was already recorded as finished.
    */
   markPlanningFinished(id: string, targeted: number, now: Date): Promise<boolean>;
+  /** Embargoed releases whose embargo has ended by `now` and whose send was not yet started, oldest first. */
+  listEmbargoEnded(now: Date, limit: number): Promise<Release[]>;
+  /** Takes a release off the embargoed list, once its send has been started. */
+  embargoEnded(id: string): Promise<void>;
   /** Remembers which release a webhook delivery carried (first record wins). */
   rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void>;
   /** The release a webhook id carried, if that delivery was seen before. */
   getWebhookRelease(webhookId: string): Promise<string | undefined>;
+  /**
+   * One page of the releases listed at `now` (`isListed` in domain/feeds/listing.ts: embargo passed,
+   * no digests), newest `publishedAt` first, strictly older than the `before` cursor. `next` is the
+   * cursor of the page's last release, absent when nothing older is listed.
+   *
+   * @throws ValidationError for a cursor that `releaseCursor` did not make.
+   */
+  listPublished(options: { before?: string; limit: number; now: Date }): Promise<PublishedReleasesPage>;
+}
+
+/** A page of {@link ReleaseStore.listPublished}. */
+export interface PublishedReleasesPage {
+  releases: Release[];
+  next?: string;
 }
 
 export interface MembershipChange {

@@ -1,4 +1,5 @@
 import { cancelSend, getSendProgress, pauseSend, resumeSend } from '../domain/delivery/control-send';
+import { getReleaseStatus } from '../domain/release/release-status';
 import { awsDeps } from '../runtime/aws';
 import { requireAdmin } from '../runtime/admin-auth';
 import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
@@ -10,6 +11,8 @@ function pauseReason(body: unknown): string | undefined {
 }
 
 /**
+ * GET /admin/releases/{id}: the release with its send and each social post (status, remote URL, the
+ * channel's last error).
  * GET /admin/releases/{id}/send: the send's status, counters and bounce/complaint rates.
  * POST /admin/releases/{id}/pause | resume | cancel: move the send; 200 with the new progress, 409
  * when its status does not allow the move. A resume may enqueue a fan-out job (planning not yet
@@ -23,6 +26,7 @@ export const makeHandler = (getDeps: DepsProvider) =>
       const id = event.pathParameters?.id ?? '';
       // The route, e.g. `POST /admin/releases/{id}/pause`, names the command.
       const command = event.routeKey.split('/').pop();
+      if (command === '{id}') return json(200, await getReleaseStatus(id, deps));
       if (command === 'send') return json(200, await getSendProgress(id, deps));
       if (command === 'pause') return json(200, await pauseSend(id, deps, { reason: pauseReason(event.body ? jsonBody(event) : undefined) }));
       if (command === 'resume') return json(200, await resumeSend(id, deps));

@@ -17,7 +17,7 @@ export const makeHandler = (getDeps: DepsProvider) =>
     );
     const result = await publishRelease(
       { body: parseJson(body), webhookId },
-      { ...deps, lists: activeListIds(await deps.lists.all()), socialChannels: [...deps.channels.keys()] },
+      { ...deps, lists: activeListIds(await deps.lists.all()) },
     );
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });

@@ -5,13 +5,16 @@ import * as adminQueues from '../handlers/admin-queues';
 import * as adminReleases from '../handlers/admin-releases';
 import * as adminSends from '../handlers/admin-sends';
 import * as adminSubscribers from '../handlers/admin-subscribers';
+import * as archive from '../handlers/archive';
 import * as confirm from '../handlers/confirm';
 import * as fanOut from '../handlers/fan-out';
+import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
 import * as postSocial from '../handlers/post-social';
 import * as preferences from '../handlers/preferences';
 import * as publishRelease from '../handlers/publish-release';
 import * as purgePending from '../handlers/purge-pending';
+import * as releaseEmbargoed from '../handlers/release-embargoed';
 import * as releasePage from '../handlers/release-page';
 import * as sendEmail from '../handlers/send-email';
 import * as subscribe from '../handlers/subscribe';
@@ -29,13 +32,16 @@ export const handlerModules = {
   'admin-releases': adminReleases,
   'admin-sends': adminSends,
   'admin-subscribers': adminSubscribers,
+  archive,
   confirm,
   'fan-out': fanOut,
+  feeds,
   'mail-events': mailEvents,
   'post-social': postSocial,
   preferences,
   'publish-release': publishRelease,
   'purge-pending': purgePending,
+  'release-embargoed': releaseEmbargoed,
   'release-page': releasePage,
   'send-email': sendEmail,
   subscribe,

@@ -16,6 +16,9 @@ export const routes: RouteDefinition[] = [
   { method: 'GET', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
   { method: 'POST', path: '/unsubscribe/{token}', handler: 'unsubscribe' },
   { method: 'GET', path: '/releases/{id}', handler: 'release-page' },
+  // Syndication: RSS, Atom and JSON Feed of all releases and of each public list, and the archive page.
+  { method: 'GET', path: '/feeds/{feed}', handler: 'feeds' },
+  { method: 'GET', path: '/archive', handler: 'archive' },
   // Subscribers: double opt-in and the preference centre.
   { method: 'GET', path: '/subscribe', handler: 'subscribe' },
   { method: 'POST', path: '/subscribe', handler: 'subscribe' },
@@ -35,7 +38,8 @@ export const routes: RouteDefinition[] = [
   { method: 'POST', path: '/admin/imports', handler: 'admin-import' },
   { method: 'POST', path: '/admin/releases/preview', handler: 'admin-releases' },
   { method: 'POST', path: '/admin/releases/{id}/test', handler: 'admin-releases' },
-  // Staff: a release's send progress, and pausing, resuming or cancelling it.
+  // Staff: a release's status (send and social posts), its send progress, and pausing, resuming or cancelling it.
+  { method: 'GET', path: '/admin/releases/{id}', handler: 'admin-sends' },
   { method: 'GET', path: '/admin/releases/{id}/send', handler: 'admin-sends' },
   { method: 'POST', path: '/admin/releases/{id}/pause', handler: 'admin-sends' },
   { method: 'POST', path: '/admin/releases/{id}/resume', handler: 'admin-sends' },
@@ -63,6 +67,8 @@ export const queueConsumers = [
 /** Scheduled handlers: an EventBridge Scheduler schedule per entry. */
 export const schedules = [
   { name: 'post-social', handler: 'post-social', rate: 'rate(1 minute)' },
+  // Releases published under embargo start their email send once it ends.
+  { name: 'release-embargoed', handler: 'release-embargoed', rate: 'rate(1 minute)' },
   // Unconfirmed sign-ups are removed once their confirmation link has expired.
   { name: 'purge-pending', handler: 'purge-pending', rate: 'rate(1 hour)' },
 ] as const;

@@ -13,6 +13,7 @@ import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/deli
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
+import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';
 
 export class FakeClock implements Clock {
   constructor(public current = new Date('2026-11-29T12:00:00Z')) {}
@@ -32,6 +33,7 @@ export class MemoryReleaseStore implements ReleaseStore {
     const existing = this.releases.get(release.id);
     if (existing) return { created: false, release: existing };
     this.releases.set(release.id, structuredClone(release));
+    if (release.embargoUntil) this.embargoed.add(release.id);
     return { created: true, release };
   }
   async get(id: string) {
@@ -57,6 +59,18 @@ export class MemoryReleaseStore implements ReleaseStore {
     }
     return true;
   }
+  /** Ids still on the embargoed list (the DynamoDB store's sparse index). */
+  embargoed = new Set<string>();
+  async listEmbargoEnded(now: Date, limit: number) {
+    return [...this.releases.values()]
+      .filter((r) => r.embargoUntil && this.embargoed.has(r.id) && r.embargoUntil <= now.toISOString())
+      .sort((a, b) => a.embargoUntil!.localeCompare(b.embargoUntil!))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+  async embargoEnded(id: string) {
+    this.embargoed.delete(id);
+  }
   async markPlanningFinished(id: string, targeted: number, now: Date) {
     const r = this.releases.get(id);
     if (!r || r.planningFinishedAt) return false;
@@ -68,6 +82,15 @@ export class MemoryReleaseStore implements ReleaseStore {
   }
   async getWebhookRelease(webhookId: string) {
     return this.webhooks.get(webhookId);
+  }
+  /** Like the DynamoDB store: newest first by listing position, one extra read to know about `next`. */
+  async listPublished({ before, limit, now }: { before?: string; limit: number; now: Date }) {
+    const boundary = before === undefined ? undefined : cursorPosition(before);
+    const listed = [...this.releases.values()]
+      .filter((r) => (boundary === undefined || listingPosition(r) < boundary) && isListed(r, now))
+      .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : -1));
+    const releases = listed.slice(0, limit).map((r) => structuredClone(r));
+    return { releases, next: listed.length > limit ? releaseCursor(releases.at(-1)!) : undefined };
   }
 }
 
@@ -375,8 +398,6 @@ export class MemorySocialPostStore implements SocialPostStore {
 export class FakeChannel implements SocialChannel {
   posts: { text: string; key: string }[] = [];
   failures: Error[] = [];
-  /** Errors thrown after the post was made, as a crash or lost answer would. */
-  failuresAfterPosting: Error[] = [];
   constructor(readonly name = 'fake', readonly idempotent = true, readonly maxLength = 500) {}
   format(summary: SocialSummary) {
     return `${summary.title} ${summary.url}`;
@@ -390,8 +411,6 @@ export class FakeChannel implements SocialChannel {
     const existing = this.idempotent ? this.posts.findIndex((p) => p.key === key) : -1;
     if (existing >= 0) return { remoteId: `p${existing + 1}`, url: `https://social.example/p${existing + 1}` };
     this.posts.push({ text, key });
-    const after = this.failuresAfterPosting.shift();
-    if (after) throw after;
     return { remoteId: `p${this.posts.length}`, url: `https://social.example/p${this.posts.length}` };
   }
 }

@@ -25,6 +25,11 @@ describe('managing lists', () => {
     expect((error as ValidationError).issues.map((i) => i.field).sort()).toEqual(['(body)', 'id', 'name']);
   });
 
+  it('refuses the id "all", which names the feed of every release', async () => {
+    const error = await createList({ id: 'all', name: 'All' }, deps).catch((e: unknown) => e);
+    expect((error as ValidationError).issues).toEqual([{ field: 'id', message: '"all" is reserved for the feed of all releases' }]);
+  });
+
   it('counts confirmed, pending, unsubscribed and suppressed members; a suppressed confirmed member counts only as suppressed', async () => {
     const now = deps.clock.now();
     await deps.subscribers.addConfirmed('a@example.org', ['blog'], now);

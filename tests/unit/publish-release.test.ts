@@ -4,7 +4,7 @@ import { RecipientPlaceholder, SendStatus } from '../../functions/domain/release
 import { PreflightError } from '../../functions/domain/release/errors';
 import { ValidationError } from '../../functions/domain/errors';
 import type { FanOutJob } from '../../functions/domain/ports';
-import { FakeClock, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
+import { FakeChannel, FakeClock, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 describe('publishRelease', () => {
@@ -17,7 +17,7 @@ describe('publishRelease', () => {
       fanOutQueue: new MemoryQueue<FanOutJob>(),
       clock: new FakeClock(),
       lists: new Set(['blog', 'press-releases']),
-      socialChannels: ['local', 'mastodon'],
+      channels: new Map([['local', new FakeChannel('local')], ['mastodon', new FakeChannel('mastodon', true, 20)]]),
       renderer: {
         async render(release) {
           const link = `<a href="${RecipientPlaceholder.UnsubscribeUrl}">Unsubscribe</a>`;
@@ -81,5 +81,59 @@ describe('publishRelease', () => {
     await expect(publishRelease({ body: releaseBody({ lists: ['nope'] }) }, deps)).rejects.toBeInstanceOf(ValidationError);
     expect(deps.releases.releases.size).toBe(0);
     expect(deps.fanOutQueue.jobs).toHaveLength(0);
+  });
+
+  it('given an embargo, then the release is stored but neither mailed nor posted before it ends', async () => {
+    const embargoUntil = '2030-01-01T09:00:00+01:00';
+    const result = await publishRelease({ body: releaseBody({ embargoUntil }) }, deps);
+    expect(result.status).toBe(SendStatus.Queued);
+    expect(deps.releases.releases.get('spring-update')?.embargoUntil).toBe('2030-01-01T08:00:00.000Z');
+    expect(deps.fanOutQueue.jobs).toHaveLength(0);
+    expect([...deps.socialPosts.posts.values()].map((p) => p.dueAt)).toEqual(['2030-01-01T08:00:00.000Z', '2030-01-01T08:00:00.000Z']);
+  });
+
+  it('given a social plan, then only its channels get posts, staggered, with staff text kept', async () => {
+    const now = deps.clock.now().getTime();
+    await publishRelease(
+      { body: releaseBody({ social: { staggerMinutes: 30, channels: ['mastodon', { channel: 'local', text: 'Our words' }] } }) },
+      deps,
+    );
+    const posts = [...deps.socialPosts.posts.values()];
+    expect(posts.map((p) => [p.channel, Date.parse(p.dueAt) - now, p.overrideText])).toEqual([
+      ['mastodon', 0, undefined],
+      ['local', 30 * 60_000, 'Our words'],
+    ]);
+    expect(deps.releases.releases.get('spring-update')?.social?.map((e) => e.channel)).toEqual(['mastodon', 'local']);
+  });
+
+  it('given an empty channel list, then no social post is scheduled', async () => {
+    await publishRelease({ body: releaseBody({ social: { channels: [] } }) }, deps);
+    expect(deps.socialPosts.posts.size).toBe(0);
+    expect(deps.fanOutQueue.jobs).toHaveLength(1);
+  });
+
+  it('given a bad social plan, then every problem is named and nothing is stored', async () => {
+    const body = releaseBody({
+      social: { channels: ['bluesky', { channel: 'mastodon', text: 'far too long for twenty' }, 'local', 'local'], staggerMinutes: -1 },
+    });
+    const error = await publishRelease({ body }, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field)).toEqual(['social.staggerMinutes']);
+    const second = await publishRelease(
+      { body: releaseBody({ social: { channels: ['bluesky', { channel: 'mastodon', text: 'far too long for twenty' }, 'local', 'local'] } }) },
+      deps,
+    ).catch((e: unknown) => e);
+    expect((second as ValidationError).issues).toEqual([
+      { field: 'social.channels.0', message: 'unknown channel "bluesky" (configured: local, mastodon)' },
+      { field: 'social.channels.1.text', message: 'mastodon would refuse this text: over 20' },
+      { field: 'social.channels.3', message: 'channel "local" is listed twice' },
+    ]);
+    expect(deps.releases.releases.size).toBe(0);
+  });
+
+  it('given an embargo in the past, then the release is simply public', async () => {
+    await publishRelease({ body: releaseBody({ embargoUntil: '2001-01-01T00:00:00Z' }) }, deps);
+    expect(deps.releases.releases.get('spring-update')?.embargoUntil).toBeUndefined();
+    expect(deps.fanOutQueue.jobs).toHaveLength(1);
   });
 });

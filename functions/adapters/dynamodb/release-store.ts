@@ -1,11 +1,28 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReleaseStore, StoreReleaseResult } from '../../domain/ports';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/ports';
 import { SendStatus, type Release, type RenderedEmail, type SendStatusChanges } from '../../domain/release/release';
-import { isConditionFailure, withoutKeys, type TableRef } from './table';
+import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
+import { GSI1, GSI2, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
 const renderedKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RENDERED' });
 const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+
+/**
+ * Every release sits in one GSI2 partition, sorted by publication, for the feeds and the archive.
+ * Releases arrive a few a day, and those readers are cached (`max-age=300`), so one partition is far
+ * below its read and write limits.
+ */
+const RELEASES = 'RELEASES';
+const listingKey = (release: Release) => ({ gsi2pk: RELEASES, gsi2sk: listingPosition(release) });
+
+/**
+ * An embargoed release waits in a sparse GSI1 partition sorted by embargo end, until the
+ * `release-embargoed` schedule starts its send and removes the keys.
+ */
+const EMBARGOED = 'EMBARGOED';
+const embargoKey = (release: Release) =>
+  release.embargoUntil ? { gsi1pk: EMBARGOED, gsi1sk: `${release.embargoUntil}#${release.id}` } : {};
 
 /** Senders retry webhooks for hours or days; a month of receipts covers any sane retry policy. */
 const WEBHOOK_RECEIPT_DAYS = 30;
@@ -18,7 +35,7 @@ export class DynamoReleaseStore implements ReleaseStore {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...releaseKey(release.id), ...release },
+          Item: { ...releaseKey(release.id), ...listingKey(release), ...embargoKey(release), ...release },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -133,6 +150,63 @@ export class DynamoReleaseStore implements ReleaseStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async listPublished({ before, limit, now }: { before?: string; limit: number; now: Date }): Promise<PublishedReleasesPage> {
+    const boundary = before === undefined ? undefined : cursorPosition(before);
+    const releases: Release[] = [];
+    let more = false;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: GSI2,
+          KeyConditionExpression: boundary === undefined ? 'gsi2pk = :releases' : 'gsi2pk = :releases AND gsi2sk < :before',
+          ExpressionAttributeValues: { ':releases': RELEASES, ...(boundary === undefined ? {} : { ':before': boundary }) },
+          ScanIndexForward: false,
+          // One more than asked, to know whether a next page exists. Embargoed releases are filtered
+          // here rather than in a FilterExpression so that `isListed` stays the one rule.
+          Limit: limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const release = withoutKeys<Release>(item);
+        if (!isListed(release, now)) continue;
+        if (releases.length === limit) {
+          more = true;
+          break;
+        }
+        releases.push(release);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && !more);
+    return { releases, next: more ? releaseCursor(releases.at(-1)!) : undefined };
+  }
+
+  async listEmbargoEnded(now: Date, limit: number): Promise<Release[]> {
+    const { Items = [] } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :embargoed AND gsi1sk <= :until',
+        ExpressionAttributeValues: { ':embargoed': EMBARGOED, ':until': `${now.toISOString()}#\uffff` },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => withoutKeys<Release>(item));
+  }
+
+  async embargoEnded(id: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: releaseKey(id),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   async getWebhookRelease(webhookId: string): Promise<string | undefined> {

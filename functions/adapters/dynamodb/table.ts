@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  *
  * | item            | pk                          | sk            | gsi1pk / gsi1sk                         |
  * | --------------- | --------------------------- | ------------- | --------------------------------------- |
- * | release         | RELEASE#<id>                | RELEASE       |                                         |
+ * | release         | RELEASE#<id>                | RELEASE       | gsi2: RELEASES / <publishedAt>#<id>     |
  * | rendered email  | RELEASE#<id>                | RENDERED      |                                         |
  * | social post     | RELEASE#<id>                | SOCIAL#<ch>   | SOCIAL#DUE / <due>#<id>#<ch> while due  |
  * | webhook receipt | WEBHOOK#<webhook-id>        | WEBHOOK       |                                         |
@@ -24,6 +24,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.
+ * GSI2 `RELEASES` lists releases by publication for the feeds and the archive (written by
+ * `create()`; releases stored before it existed carry no GSI2 keys and are not listed).
  */
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';

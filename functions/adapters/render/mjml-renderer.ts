@@ -5,7 +5,7 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/ports';
 import { RecipientPlaceholder, type Release, type RenderedEmail } from '../../domain/release/release';
-import { markdownToHtml, sanitiseReleaseHtml } from '../../domain/release/sanitise';
+import { releaseBodyHtml } from '../../domain/release/sanitise';
 import { ValidationError } from '../../domain/errors';
 import { fillTemplate, rawHtml, TemplateError } from './template';
 import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
@@ -83,6 +83,9 @@ export class MjmlRenderer implements EmailRenderer {
   async render(release: Release): Promise<RenderedEmail> {
     const templates = await this.loadTemplates();
     const { brand } = this.options;
+    if (release.html === undefined && release.markdown === undefined) {
+      throw new ValidationError([{ field: 'html', message: 'give either html or markdown' }], 'Release has no body');
+    }
     const body = releaseBodyHtml(release);
     const strings = releaseStringsFor(release.language);
     const share = shareLinks(release.url, release.title);
@@ -97,6 +100,7 @@ export class MjmlRenderer implements EmailRenderer {
       byline: [formatDate(release.publishedAt, release.language, this.timeZone), release.author]
         .filter(Boolean)
         .join(' · '),
+      topics: release.tags.length ? `${strings.topics} ${release.tags.join(' · ')}` : '',
       body: rawHtml(body),
       url: release.url,
       webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
@@ -119,22 +123,13 @@ export class MjmlRenderer implements EmailRenderer {
     });
 
     const html = await compileMjml(mjml);
-    return { subject: release.title, html, text: textPart(html, RELEASE_TEXT) };
+    return { subject: release.title, html, text: textPart(html, RELEASE_TEXT, strings.links) };
   }
 
   private loadTemplates() {
     return this.files.load();
   }
 
-}
-
-/** The release body as sanitised HTML, whichever form it arrived in. */
-function releaseBodyHtml(release: Release): string {
-  const source = release.html ?? (release.markdown !== undefined ? markdownToHtml(release.markdown) : undefined);
-  if (source === undefined) {
-    throw new ValidationError([{ field: 'html', message: 'give either html or markdown' }], 'Release has no body');
-  }
-  return sanitiseReleaseHtml(source, release.url);
 }
 
 function formatDate(iso: string, language: string, timeZone: string): string {

@@ -2,7 +2,7 @@ import type {
   Clock, EmailRenderer, FanOutJob, FanOutPlan, FanOutPlanStore, JobQueue, ReleaseStatsStore, ReleaseStore, SendJob, SubscriberStore,
 } from '../ports';
 import { NotFoundError } from '../errors';
-import { FINAL_SEND_STATUSES, SendStatus, type Release } from '../release/release';
+import { FINAL_SEND_STATUSES, isPublic, SendStatus, type Release } from '../release/release';
 import { PlanningConflictError } from './errors';
 import { completeSendIfDone } from './control-send';
 
@@ -36,6 +36,8 @@ export const PlanningOutcome = {
   Continued: 'continued',
   /** The release is no longer sending: nothing to plan. */
   NotSending: 'not-sending',
+  /** The release is still under embargo: the `release-embargoed` schedule requests the fan-out later. */
+  Embargoed: 'embargoed',
 } as const;
 export type PlanningOutcome = (typeof PlanningOutcome)[keyof typeof PlanningOutcome];
 
@@ -92,6 +94,10 @@ export async function fanOutRelease(job: FanOutJob, deps: FanOutDeps): Promise<F
   if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
   if (!planningAllowed(release.sendStatus)) {
     return { releaseId: release.id, outcome: PlanningOutcome.NotSending, planned: 0, pages: 0, targeted: 0 };
+  }
+  // However the job got here (a staff resume, a replayed message), nobody is mailed before the embargo ends.
+  if (!isPublic(release, deps.clock.now())) {
+    return { releaseId: release.id, outcome: PlanningOutcome.Embargoed, planned: 0, pages: 0, targeted: 0 };
   }
   // Render before any job exists, so that every worker reads the same stored rendering.
   if (!(await deps.releases.getRendered(release.id))) {

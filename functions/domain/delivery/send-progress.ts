@@ -144,6 +144,8 @@ export interface SendProgress {
   startedAt?: string;
   finishedAt?: string;
   sendError?: string;
+  /** A send still `queued` starts when this embargo ends. */
+  embargoUntil?: string;
 }
 
 /**
@@ -167,5 +169,6 @@ export function buildSendProgress(release: Release, counts: ReleaseCounts = empt
     ...(release.sendStartedAt ? { startedAt: release.sendStartedAt } : {}),
     ...(release.finishedAt ? { finishedAt: release.finishedAt } : {}),
     ...(release.sendError ? { sendError: release.sendError } : {}),
+    ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
   };
 }

@@ -21,7 +21,11 @@ export const LIST_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 const listInput = z
   .object({
-    id: z.string().regex(LIST_ID, 'use lower-case letters, digits and hyphens (at most 64)'),
+    id: z
+      .string()
+      .regex(LIST_ID, 'use lower-case letters, digits and hyphens (at most 64)')
+      // `/feeds/all.rss` is the feed of every release; a list called `all` could never have its own.
+      .refine((id) => id !== 'all', '"all" is reserved for the feed of all releases'),
     name: z.string().trim().min(1).max(100).refine((s) => !/[\r\n<>]/.test(s), 'must not contain line breaks or angle brackets'),
     description: z.string().trim().max(500).optional(),
     public: z.boolean().optional(),

@@ -1,8 +1,8 @@
-import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialPostStore } from '../ports';
+import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialChannel, SocialPostStore } from '../ports';
 import { hasBlocking, type Finding } from './preflight';
 import { PreflightError } from './errors';
 import { renderAndCheck } from './preview-release';
-import { newRelease, parseReleaseInput, SendStatus, type Release } from './release';
+import { isPublic, newRelease, parseReleaseInput, SendStatus, type Release } from './release';
 import { scheduledPostsFor } from '../social/schedule-posts';
 
 export interface PublishReleaseDeps {
@@ -13,8 +13,8 @@ export interface PublishReleaseDeps {
   clock: Clock;
   /** Ids of the lists that exist. */
   lists: ReadonlySet<string>;
-  /** Names of the social channels each release is summarised to. */
-  socialChannels: readonly string[];
+  /** The configured social channels: a release's plan defaults to all of them and is checked against them. */
+  channels: ReadonlyMap<string, Pick<SocialChannel, 'check'>>;
 }
 
 export interface PublishReleaseResult {
@@ -34,9 +34,12 @@ export interface PublishReleaseResult {
  * requested again. Those steps are idempotent themselves, so a crash between any two of them is
  * repaired by the sender's retry instead of leaving a release stored but never sent.
  *
+ * An embargoed release is stored and its social posts scheduled for after the embargo, but its
+ * fan-out is left to the `release-embargoed` schedule, which starts it once the embargo has passed.
+ *
  * @throws ValidationError naming each bad field.
  * @example
- * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, clock, lists, socialChannels });
+ * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, renderer, clock, lists, channels });
  */
 export async function publishRelease(
   input: { body: unknown; webhookId?: string },
@@ -47,13 +50,13 @@ export async function publishRelease(
   let release: Release | undefined = seenFor ? await deps.releases.get(seenFor) : undefined;
   let created = false;
   if (!release) {
-    const parsed = parseReleaseInput(input.body, deps.lists);
+    const parsed = parseReleaseInput(input.body, { lists: deps.lists, channels: deps.channels });
     const existing = await deps.releases.get(parsed.id);
     if (existing) release = existing;
     else {
       // Render and lint before storing: a release with blocking findings is refused (422) and never
       // half-exists. The rendering is kept, so every recipient later gets exactly this email.
-      const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now), deps.renderer);
+      const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now, [...deps.channels.keys()]), deps.renderer);
       if (hasBlocking(findings)) throw new PreflightError(findings);
       const stored = await deps.releases.create({ ...fresh, warnings: findings });
       release = stored.release;
@@ -64,8 +67,8 @@ export async function publishRelease(
     if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
   }
   if (release.sendStatus === SendStatus.Queued) {
-    await deps.socialPosts.schedule(scheduledPostsFor(release, deps.socialChannels, now));
-    await deps.fanOutQueue.send([{ releaseId: release.id }]);
+    await deps.socialPosts.schedule(scheduledPostsFor(release, now, [...deps.channels.keys()]));
+    if (isPublic(release, now)) await deps.fanOutQueue.send([{ releaseId: release.id }]);
   }
   return { releaseId: release.id, created, status: release.sendStatus, warnings: release.warnings ?? [] };
 }

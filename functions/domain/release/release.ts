@@ -86,6 +86,22 @@ export interface Release {
   thresholdsOverriddenAt?: string;
   /** Preflight warnings found when the release was published. */
   warnings?: Finding[];
+  /**
+   * Which social channels get a summary, when, and with what text. Absent: every configured channel
+   * as soon as the release is public.
+   */
+  social?: SocialPlanEntry[];
+}
+
+/** One channel's post in a release's social plan. */
+export interface SocialPlanEntry {
+  channel: string;
+  /** When to post; never before the embargo ends. Absent: as soon as the release is public. */
+  at?: string;
+  /** Minutes after the release becomes public (or after `at` of the plan); for staggered posts. */
+  delayMinutes?: number;
+  /** Staff's own text for this channel, checked against the channel's rules at publish. */
+  text?: string;
 }
 
 /**
@@ -112,6 +128,33 @@ export interface RenderedEmail {
 }
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
+
+const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' });
+
+const channelName = z.string().min(1).max(64);
+const socialEntryInput = z
+  .object({
+    channel: channelName,
+    at: isoDateTime.optional(),
+    delayMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
+    text: z.string().trim().min(1, 'must not be empty').max(10_000).optional(),
+  })
+  .strict();
+
+/**
+ * `social` in a publish request. `channels` lists channel names or per-channel entries; absent, every
+ * configured channel. `at` moves the first post; `staggerMinutes` spaces the channels out in order.
+ *
+ * @example
+ * { "at": "2026-12-01T09:00:00Z", "staggerMinutes": 15, "channels": ["mastodon", { "channel": "x", "text": "Our own words" }] }
+ */
+const socialInput = z
+  .object({
+    channels: z.array(z.union([channelName, socialEntryInput])).max(20).optional(),
+    at: isoDateTime.optional(),
+    staggerMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  })
+  .strict();
 
 // Release ids become URL path segments, DynamoDB keys and Message-ID parts: keep them boring.
 const releaseInput = z
@@ -143,6 +186,8 @@ const releaseInput = z
       .string()
       .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or es-MX')
       .optional(),
+    embargoUntil: isoDateTime.optional(),
+    social: socialInput.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -155,6 +200,13 @@ const releaseInput = z
   });
 
 export type ReleaseInput = z.infer<typeof releaseInput>;
+
+/** How parsing checks a release against what exists: its lists and the configured social channels. */
+export interface ReleaseContext {
+  lists: ReadonlySet<string>;
+  /** Configured social channels by name; `check` says why staff's text would not fit. */
+  channels?: ReadonlyMap<string, { check(text: string): string | undefined }>;
+}
 
 /** Converts zod issues into the domain's field issues. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
@@ -169,22 +221,70 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
  *
  * @throws ValidationError naming every bad field.
  * @example
- * const input = parseReleaseInput(JSON.parse(body), new Set(['blog']));
+ * const input = parseReleaseInput(JSON.parse(body), { lists: new Set(['blog']), channels });
  */
-export function parseReleaseInput(body: unknown, knownLists: ReadonlySet<string>): ReleaseInput {
+export function parseReleaseInput(body: unknown, context: ReleaseContext | ReadonlySet<string>): ReleaseInput {
+  const { lists: knownLists, channels } = context instanceof Set ? { lists: context, channels: undefined } : (context as ReleaseContext);
   const parsed = releaseInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
   const issues: FieldIssue[] = parsed.data.lists
     .map((list, i) => ({ list, i }))
     .filter(({ list }) => !knownLists.has(list))
     .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` }));
+  if (channels) issues.push(...socialIssues(parsed.data.social, channels));
   if (issues.length) throw new ValidationError(issues, 'Invalid release');
   return { ...parsed.data, lists: [...new Set(parsed.data.lists)] };
 }
 
-/** Builds the stored release from validated input; a new release always starts `queued`. */
-export function newRelease(input: ReleaseInput, now: Date): Release {
+function socialIssues(social: ReleaseInput['social'], channels: NonNullable<ReleaseContext['channels']>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const [i, entry] of (social?.channels ?? []).entries()) {
+    const { channel, text } = typeof entry === 'string' ? { channel: entry, text: undefined } : entry;
+    const field = `social.channels.${i}`;
+    const configured = channels.get(channel);
+    if (!configured) {
+      const known = [...channels.keys()];
+      issues.push({ field, message: `unknown channel "${channel}"${known.length ? ` (configured: ${known.join(', ')})` : ' (none configured)'}` });
+    } else if (text !== undefined) {
+      const problem = configured.check(text);
+      if (problem) issues.push({ field: `${field}.text`, message: `${channel} would refuse this text: ${problem}` });
+    }
+    if (seen.has(channel)) issues.push({ field, message: `channel "${channel}" is listed twice` });
+    seen.add(channel);
+  }
+  return issues;
+}
+
+/**
+ * The release's social plan: one entry per channel with the time it is due. Channels are taken in
+ * the order given; `staggerMinutes` puts each one that many minutes after the one before, unless the
+ * entry names its own `at` or `delayMinutes`. Nothing is due before the release is public.
+ *
+ * @example
+ * resolveSocialPlan({ social: { staggerMinutes: 10, channels: ['mastodon', 'x'] } }, ['mastodon', 'x', 'local'], publicAt)
+ * // [{ channel: 'mastodon', at: publicAt }, { channel: 'x', at: publicAt + 10 min }]
+ */
+export function resolveSocialPlan(input: Pick<ReleaseInput, 'social'>, configured: readonly string[], publicAt: Date): SocialPlanEntry[] {
+  const entries = (input.social?.channels ?? configured).map((entry) => (typeof entry === 'string' ? { channel: entry } : entry));
+  const start = Math.max(publicAt.getTime(), input.social?.at ? Date.parse(input.social.at) : 0);
+  const stagger = (input.social?.staggerMinutes ?? 0) * 60_000;
+  return entries.map((entry, i) => {
+    const planned = entry.at ? Date.parse(entry.at) : start + (entry.delayMinutes !== undefined ? entry.delayMinutes * 60_000 : i * stagger);
+    const at = new Date(Math.max(planned, publicAt.getTime())).toISOString();
+    return { channel: entry.channel, at, ...(entry.text !== undefined ? { text: entry.text } : {}) };
+  });
+}
+
+/**
+ * Builds the stored release from validated input; a new release always starts `queued`. An embargo
+ * already in the past is dropped: the release is simply public. `channels` are the configured social
+ * channels, the plan's default.
+ */
+export function newRelease(input: ReleaseInput, now: Date, channels: readonly string[] = []): Release {
   const at = now.toISOString();
+  const embargoUntil = input.embargoUntil && Date.parse(input.embargoUntil) > now.getTime() ? new Date(input.embargoUntil).toISOString() : undefined;
+  const social = resolveSocialPlan(input, channels, embargoUntil ? new Date(embargoUntil) : now);
   return {
     id: input.id,
     title: input.title,
@@ -200,5 +300,7 @@ export function newRelease(input: ReleaseInput, now: Date): Release {
     receivedAt: at,
     sendStatus: SendStatus.Queued,
     statusChangedAt: at,
+    ...(embargoUntil ? { embargoUntil } : {}),
+    social,
   };
 }

@@ -150,3 +150,17 @@ export function parseMarkdownRelease(fileText: string): { frontMatter: Record<st
   );
   return { frontMatter, markdown: parsed.content.replace(/^\s*\n/, '') };
 }
+
+/**
+ * The release body as sanitised HTML, whichever form it arrived in (HTML from a CMS or Markdown),
+ * with links and images resolved against the release's URL: what the email, the web version and the
+ * feeds all show. A release always has one of the two (validated at publish); without, it is empty.
+ *
+ * @example
+ * releaseBodyHtml({ markdown: '[Contact](/contact)', url: 'https://example.org/r/1' });
+ * // '<p><a href="https://example.org/contact">Contact</a></p>'
+ */
+export function releaseBodyHtml(release: { html?: string; markdown?: string; url: string }): string {
+  const source = release.html ?? (release.markdown !== undefined ? markdownToHtml(release.markdown) : '');
+  return sanitiseReleaseHtml(source, release.url);
+}

@@ -1,7 +1,7 @@
 import type { Clock, SocialChannel, SocialPostStore } from '../ports';
 import { SocialPostRejectedError, SocialPostRetryableError } from './errors';
 import { postIdempotencyKey } from './schedule-posts';
-import { SocialPostStatus, type SocialPost } from './social-post';
+import { SocialPostStatus, type SocialPost, type SocialPostResult } from './social-post';
 
 export interface PostDueDeps {
   socialPosts: SocialPostStore;
@@ -70,11 +70,10 @@ async function attempt(
     await deps.socialPosts.markFailed(post, UNCERTAIN, deps.clock.now());
     return 'failed';
   }
+  const text = post.overrideText ?? channel.format(post.summary);
+  let result: SocialPostResult;
   try {
-    const text = post.overrideText ?? channel.format(post.summary);
-    const result = await channel.post({ text, summary: post.summary, idempotencyKey: postIdempotencyKey(post) });
-    await deps.socialPosts.markPosted({ ...post, text }, result, deps.clock.now());
-    return 'posted';
+    result = await channel.post({ text, summary: post.summary, idempotencyKey: postIdempotencyKey(post) });
   } catch (error) {
     const now = deps.clock.now();
     const message = error instanceof Error ? error.message : String(error);
@@ -94,4 +93,9 @@ async function attempt(
     await deps.socialPosts.markFailed(post, message, now, retryAfter);
     return 'retrying';
   }
+  // Outside the try: failing to record a post that was made must not count as a failed post (that
+  // would retry it). The error propagates, the claim expires, and the next run treats the post as
+  // interrupted: re-posted with the same key where the channel dedupes, else ended for staff to check.
+  await deps.socialPosts.markPosted({ ...post, text }, result, deps.clock.now());
+  return 'posted';
 }

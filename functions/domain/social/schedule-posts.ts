@@ -12,15 +12,21 @@ export function summaryOf(release: Release): SocialSummary {
   };
 }
 
-/** One post per channel, due at once. */
-export function scheduledPostsFor(release: Release, channels: readonly string[], now: Date): SocialPost[] {
-  return channels.map((channel) => ({
+/**
+ * One post per channel of the release's social plan (or, for a release stored without one, per
+ * configured channel), each due at its planned time and never before the embargo ends.
+ */
+export function scheduledPostsFor(release: Release, now: Date, configured: readonly string[] = []): SocialPost[] {
+  const plan = release.social ?? configured.map((channel) => ({ channel, at: undefined, text: undefined }));
+  const publicAt = Math.max(now.getTime(), release.embargoUntil ? Date.parse(release.embargoUntil) : 0);
+  return plan.map((entry) => ({
     releaseId: release.id,
-    channel,
+    channel: entry.channel,
     status: SocialPostStatus.Scheduled,
-    dueAt: now.toISOString(),
+    dueAt: new Date(Math.max(publicAt, entry.at ? Date.parse(entry.at) : 0)).toISOString(),
     attempts: 0,
     summary: summaryOf(release),
+    ...(entry.text !== undefined ? { overrideText: entry.text } : {}),
   }));
 }
 

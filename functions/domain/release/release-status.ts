@@ -1,0 +1,76 @@
+import type { ReleaseStatsStore, ReleaseStore, SocialPostStore } from '../ports';
+import { NotFoundError } from '../errors';
+import { buildSendProgress, type SendProgress } from '../delivery/send-progress';
+import { isPublic } from './release';
+import type { Finding } from './preflight';
+import type { SocialPostStatus } from '../social/social-post';
+
+/** One channel's post as staff see it. */
+export interface SocialPostView {
+  channel: string;
+  status: SocialPostStatus;
+  /** When it is (or was last) due: after a failed attempt, the time of the next one. */
+  dueAt: string;
+  attempts: number;
+  text?: string;
+  remoteId?: string;
+  remoteUrl?: string;
+  postedAt?: string;
+  /** The channel's own error from the last failed attempt, kept after the post ends `failed`. */
+  lastError?: string;
+}
+
+export interface ReleaseStatus {
+  id: string;
+  title: string;
+  url: string;
+  language: string;
+  publishedAt: string;
+  embargoUntil?: string;
+  /** False while the embargo holds: no email, post, web version or feed entry yet. */
+  public: boolean;
+  warnings: Finding[];
+  send: SendProgress;
+  social: SocialPostView[];
+}
+
+/**
+ * Everything staff want to know about one release: its email send and each social post.
+ *
+ * @throws NotFoundError when there is no such release.
+ * @example
+ * const status = await getReleaseStatus('spring-update', { releases, releaseStats, socialPosts, clock });
+ * status.social.filter((p) => p.status === 'failed').map((p) => p.lastError);
+ */
+export async function getReleaseStatus(
+  id: string,
+  deps: { releases: ReleaseStore; releaseStats: ReleaseStatsStore; socialPosts: SocialPostStore; clock: { now(): Date } },
+): Promise<ReleaseStatus> {
+  const release = await deps.releases.get(id);
+  if (!release) throw new NotFoundError(`Release ${id} not found`);
+  const [counts, posts] = await Promise.all([deps.releaseStats.get(id), deps.socialPosts.listForRelease(id)]);
+  return {
+    id: release.id,
+    title: release.title,
+    url: release.url,
+    language: release.language,
+    publishedAt: release.publishedAt,
+    ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
+    public: isPublic(release, deps.clock.now()),
+    warnings: release.warnings ?? [],
+    send: buildSendProgress(release, counts),
+    social: posts
+      .map((post) => ({
+        channel: post.channel,
+        status: post.status,
+        dueAt: post.dueAt,
+        attempts: post.attempts,
+        ...(post.text ? { text: post.text } : post.overrideText ? { text: post.overrideText } : {}),
+        ...(post.remoteId ? { remoteId: post.remoteId } : {}),
+        ...(post.remoteUrl ? { remoteUrl: post.remoteUrl } : {}),
+        ...(post.postedAt ? { postedAt: post.postedAt } : {}),
+        ...(post.lastError ? { lastError: post.lastError } : {}),
+      }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.channel.localeCompare(b.channel)),
+  };
+}
