@@ -19,14 +19,14 @@ export const makeHandler = (getDeps: DepsProvider) =>
     try {
       if (event.requestContext.http.method === 'POST') {
         if (formFields(event).get('scope') === 'all') {
-          const { preferencesToken } = await unsubscribeAll(token, deps);
-          return html(200, unsubscribedPage({ organisationName, preferencesToken }));
+          const { preferencesToken, language } = await unsubscribeAll(token, deps);
+          return html(200, unsubscribedPage({ organisationName, preferencesToken, language }));
         }
-        const { listId, preferencesToken } = await unsubscribe(token, deps);
-        return html(200, unsubscribedPage({ organisationName, listName: listName(listId), preferencesToken }));
+        const { listId, preferencesToken, language } = await unsubscribe(token, deps);
+        return html(200, unsubscribedPage({ organisationName, listName: listName(listId), preferencesToken, language }));
       }
-      const { listId, preferencesToken } = readUnsubscribeToken(token, deps);
-      return html(200, unsubscribeConfirmPage({ organisationName, token, listName: listName(listId), preferencesToken }));
+      const { listId, preferencesToken, language } = await readUnsubscribeToken(token, deps);
+      return html(200, unsubscribeConfirmPage({ organisationName, token, listName: listName(listId), preferencesToken, language }));
     } catch (error) {
       // The same page for every bad link: it must not tell a forged token from a real one.
       if (error instanceof InvalidTokenError) return html(400, invalidLinkPage(organisationName));

@@ -81,10 +81,12 @@ export function parseLists(spec: string): Map<string, string> {
 }
 
 /** Parses `Name <address>` or a bare address. */
-export function parseFrom(spec: string): { name?: string; address: string } {
+export function parseFrom(spec: string, variable = 'PRESSROOM_FROM'): { name?: string; address: string } {
   const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]+)>\s*$/.exec(spec);
   const address = (match ? match[2] : spec).trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw new ConfigError(`PRESSROOM_FROM "${spec}" has no valid address`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw new ConfigError(`${variable} "${spec}" has no valid address`);
+  // A line break would let the setting add headers of its own.
+  if (/[\r\n]/.test(spec)) throw new ConfigError(`${variable} must be on one line`);
   return { name: match?.[1]?.trim() || undefined, address };
 }
 
@@ -119,7 +121,8 @@ export function readConfig(env: Env): PressroomConfig {
     tableName: required(env, 'PRESSROOM_TABLE_NAME'),
     publicUrl,
     from,
-    replyTo: env.PRESSROOM_REPLY_TO || undefined,
+    // Checked like From, kept as written (a display name is allowed): it goes out as the Reply-To header.
+    replyTo: env.PRESSROOM_REPLY_TO ? (parseFrom(env.PRESSROOM_REPLY_TO, 'PRESSROOM_REPLY_TO'), env.PRESSROOM_REPLY_TO.trim()) : undefined,
     lists: parseLists(env.PRESSROOM_LISTS ?? 'blog=Blog,press-releases=Press Releases'),
     socialChannels: (env.PRESSROOM_SOCIAL_CHANNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     mastodonUrl: env.PRESSROOM_MASTODON_URL || undefined,

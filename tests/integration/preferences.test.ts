@@ -157,4 +157,21 @@ describe('preference centre end to end (local stand-ins)', () => {
     expect([...bodies][0]).not.toMatch(/a•••|example\.com|Events|Blog/);
     expect(await statuses('ada@example.com')).toEqual({ blog: 'unsubscribed', events: 'confirmed', 'press-releases': 'confirmed' });
   });
+
+  it("the unsubscribe pages speak the subscriber's language", async () => {
+    await pressroom.deps.subscribers.addConfirmed('lucia@example.com', ['events'], new Date(), 'es');
+    await publish('for-lucia', ['events']);
+    await pressroom.settle();
+    const url = listUnsubscribeUrl(await mailTo('lucia@example.com'))!;
+    const page = await (await fetch(url)).text();
+    expect(page).toMatch(/<html lang="es"/);
+    expect(page).toContain('¿Darse de baja?');
+    const done = await (await post(url, new URLSearchParams('List-Unsubscribe=One-Click'))).text();
+    expect(done).toMatch(/<html lang="es"/);
+    expect(done).toContain('Se ha dado de baja');
+    // Someone without a language gets the organisation's (English).
+    const english = await (await fetch(listUnsubscribeUrl(await mailTo('bob@example.com'))!)).text();
+    expect(english).toMatch(/<html lang="en"/);
+    expect(english).toContain('Unsubscribe?');
+  });
 });

@@ -129,7 +129,7 @@ describe('unsubscribe from all lists', () => {
     const { subscriber } = await subscribers.addConfirmed('both@example.com', ['blog', 'press-releases'], deps.clock.now());
     const token = signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId: 'blog' }, deps.keyring);
 
-    const link = readUnsubscribeToken(token, deps);
+    const link = await readUnsubscribeToken(token, deps);
     const lists = new MemoryListStore([{ id: 'blog' }, { id: 'press-releases' }]);
     expect((await readPreferences(link.preferencesToken, { ...deps, lists })).maskedEmail).toBe('b•••@example.com');
 

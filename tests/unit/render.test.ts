@@ -30,6 +30,12 @@ const renderer = (overrides: Partial<Brand> = {}, dir = templatesDir) =>
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
+/** The number the plain-text part gives `url` in its link list, or undefined when it is not listed. */
+function referenceTo(text: string, url: string): string | undefined {
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.match(new RegExp(`^\\[(\\d+)\\] ${escaped}$`, 'm'))?.[1];
+}
+
 describe('MjmlRenderer with the sample release', () => {
   let jsonRelease: Release;
   let email: RenderedEmail;
@@ -85,14 +91,24 @@ describe('MjmlRenderer with the sample release', () => {
     const { text } = email;
     expect(text).toContain('ICE RETALIATION AND INTIMIDATION');
     expect(text).toContain('> Immigration and Customs Enforcement has been targeting so-called');
-    expect(text).toContain(`Unsubscribe [${RecipientPlaceholder.UnsubscribeUrl}]`);
-    expect(text).toContain('[https://news.example.org/releases/ice-retaliation-and-intimidation]');
-    expect(text).toContain('[https://example.org/blog/ice-retaliation-and-intimidation]');
+    // Links are numbered references listed at the end, each URL once.
+    const unsubscribe = referenceTo(text, RecipientPlaceholder.UnsubscribeUrl);
+    const webVersion = referenceTo(text, 'https://news.example.org/releases/ice-retaliation-and-intimidation');
+    const website = referenceTo(text, 'https://example.org/blog/ice-retaliation-and-intimidation');
+    expect(text).toContain(`Unsubscribe [${unsubscribe}]`);
+    expect(text).toContain(`Manage preferences [${referenceTo(text, RecipientPlaceholder.PreferencesUrl)}]`);
+    expect(text).toContain(`View in browser [${webVersion}]`);
+    expect(text).toContain(`Read on our website [${website}]`);
+    expect(new Set([unsubscribe, webVersion, website]).size).toBe(3);
+    expect(text).toMatch(/\n\nLinks:\n\[1\] https:/);
+    expect(text).toContain('Topics: Blog · Press Releases');
     expect(text).toContain('1201 Example Ave NW, Washington, DC 20005');
     expect(text).not.toMatch(/<[a-z]/i);
     // The preheader is hidden in the HTML and would only repeat the first sentence here.
     expect(count(text, 'New stories in CNN')).toBe(1);
-    expect(Math.max(...text.split('\n').map((line) => line.length))).toBeLessThanOrEqual(78);
+    // URLs in the link list cannot be wrapped; every other line fits 78 columns.
+    const prose = text.slice(0, text.lastIndexOf('\n\nLinks:'));
+    expect(Math.max(...prose.split('\n').map((line) => line.length))).toBeLessThanOrEqual(78);
   });
 
   it('stays well under the size at which Gmail clips a message, with no script', () => {
@@ -146,7 +162,7 @@ describe('MjmlRenderer with hostile or unusual releases', () => {
   it('keeps ampersands in the release URL valid in the button link', async () => {
     const email = await renderer().render(releaseFrom({ ...base, url: 'https://example.org/p?a=1&b=2' }));
     expect(email.html).toContain('href="https://example.org/p?a=1&amp;b=2"');
-    expect(email.text).toContain('[https://example.org/p?a=1&b=2]');
+    expect(referenceTo(email.text, 'https://example.org/p?a=1&b=2')).toMatch(/^\d+$/);
   });
 
   it('uses the summary as preheader, and formats the date for the release language', async () => {

@@ -13,6 +13,10 @@ export interface ReleaseEmailStrings {
   managePreferences: string;
   /** The share line: its lead-in, and the label of the mailto link. Network names are proper nouns. */
   share: { label: string; email: string };
+  /** Lead-in of the release's tags under the byline. */
+  topics: string;
+  /** Heading of the numbered link list at the end of the plain-text part. */
+  links: string;
 }
 
 const en: ReleaseEmailStrings = {
@@ -22,6 +26,8 @@ const en: ReleaseEmailStrings = {
   unsubscribe: 'Unsubscribe',
   managePreferences: 'Manage preferences',
   share: { label: 'Share:', email: 'Email' },
+  topics: 'Topics:',
+  links: 'Links:',
 };
 
 const es: ReleaseEmailStrings = {
@@ -31,6 +37,8 @@ const es: ReleaseEmailStrings = {
   unsubscribe: 'Darse de baja',
   managePreferences: 'Gestionar preferencias',
   share: { label: 'Compartir:', email: 'Correo' },
+  topics: 'Temas:',
+  links: 'Enlaces:',
 };
 
 const TABLES: Record<SupportedLanguage, ReleaseEmailStrings> = { en, es };

@@ -8,6 +8,7 @@ import { stringsFor } from '../../domain/subscriber/strings';
 import type { Brand } from './mjml-renderer';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
+import { releaseStringsFor } from './release-strings';
 
 export interface SystemEmailRendererOptions {
   /** Folder holding `confirm.mjml` and `partials/`. */
@@ -67,7 +68,7 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
       postalAddress: brand.postalAddress,
     });
     const html = await compileMjml(mjml);
-    return { subject, html, text: textPart(html, CONFIRMATION_TEXT) };
+    return { subject, html, text: textPart(html, CONFIRMATION_TEXT, releaseStringsFor(strings.language).links) };
   }
 
   private loadTemplates() {

@@ -13,6 +13,8 @@ export interface UnsubscribeLink {
   listId: string;
   /** A preference-centre token for the same subscriber, for the page's "manage preferences" link. */
   preferencesToken: string;
+  /** The subscriber's language for the page; absent when they chose none or were erased. */
+  language?: string;
 }
 
 /**
@@ -23,11 +25,17 @@ export interface UnsubscribeLink {
  *
  * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
  * @example
- * const { listId, preferencesToken } = readUnsubscribeToken(token, { clock, keyring });
+ * const { listId, preferencesToken, language } = await readUnsubscribeToken(token, { subscribers, clock, keyring });
  */
-export function readUnsubscribeToken(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): UnsubscribeLink {
+export async function readUnsubscribeToken(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
   const { listId, subscriberId } = verified(token, deps);
-  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring) };
+  return linkFor(subscriberId, listId, deps);
+}
+
+/** The link's page details, in the subscriber's own language (the token is checked before any read). */
+async function linkFor(subscriberId: string, listId: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
+  const language = (await deps.subscribers.get(subscriberId))?.language;
+  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
 }
 
 function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listId: string } {
@@ -47,7 +55,7 @@ function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'
 export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
   const { subscriberId, listId } = verified(token, deps);
   await deps.subscribers.unsubscribe(subscriberId, listId, deps.clock.now());
-  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring) };
+  return linkFor(subscriberId, listId, deps);
 }
 
 /**
@@ -63,5 +71,11 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
   const subscriber = await deps.subscribers.get(subscriberId);
   const changes = subscriber ? leaveAllChanges(subscriber) : [];
   if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
-  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), left: changes.map((c) => c.listId) };
+  const language = subscriber?.language;
+  return {
+    listId,
+    preferencesToken: signPreferencesToken(subscriberId, deps.keyring),
+    left: changes.map((c) => c.listId),
+    ...(language ? { language } : {}),
+  };
 }

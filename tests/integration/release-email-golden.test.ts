@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPressroom } from '../helpers/local-pressroom';
+import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
+
+/**
+ * Golden tests of the two release fixtures as subscribers receive them: published through the signed
+ * webhook, sent by the local stack through the real SES client, and parsed from the raw MIME with
+ * mailparser. The plain-text parts are compared with files under tests/fixtures/golden (recipient
+ * links replaced by markers), so any change in what a reader sees shows up in review.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const GMAIL_CLIP_BYTES = 102 * 1024;
+
+const fixtures = [
+  { name: 'sample', file: join(root, '../shared/samples/ice-retaliation.json'), language: 'en', lists: ['blog', 'press-releases'] },
+  { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json'), language: 'es', lists: ['blog'] },
+];
+
+describe('release emails as received (golden)', () => {
+  let pressroom: Awaited<ReturnType<typeof startTestPressroom>>;
+  const bodies = new Map<string, Record<string, unknown>>();
+
+  beforeAll(async () => {
+    pressroom = await startTestPressroom({
+      env: {
+        PRESSROOM_LISTS: 'blog=Blog,press-releases=Press Releases',
+        PRESSROOM_FROM: 'Equipo de Prensa <prensa@example.org>',
+        PRESSROOM_REPLY_TO: 'Oficina de Prensa <oficina@example.org>',
+        PRESSROOM_ORG_NAME: "America's Voice",
+        PRESSROOM_POSTAL_ADDRESS: '1201 Example Ave NW, Washington, DC 20005',
+      },
+    });
+    await pressroom.deps.subscribers.addConfirmed('reader-en@example.com', ['press-releases'], new Date(), 'en');
+    await pressroom.deps.subscribers.addConfirmed('lectora@example.com', ['blog'], new Date(), 'es');
+    for (const { name, file } of fixtures) {
+      const body = { publishedAt: '2026-03-20T15:00:00Z', ...JSON.parse(await readFile(file, 'utf8')) };
+      bodies.set(name, body);
+      expect((await pressroom.client.publish(body)).status).toBe(202);
+    }
+    await pressroom.settle();
+  });
+  afterAll(async () => {
+    await pressroom?.stop();
+    pressroom?.cleanup();
+  });
+
+  const received = async (name: string) => {
+    const title = bodies.get(name)!.title as string;
+    const mail = (await pressroom.client.mail()).filter((m) => m.subject === title);
+    return mail;
+  };
+
+  describe.each(fixtures)('$name release', ({ name, language }) => {
+    it('round-trips the subject and carries every header a mailbox provider checks', async () => {
+      const mail = await received(name);
+      // The subject matched exactly after RFC 2047 decoding, accents, guillemets and all.
+      expect(mail.length).toBeGreaterThan(0);
+      const title = bodies.get(name)!.title as string;
+      for (const message of mail) {
+        expect(message.subject).toBe(title);
+        expect(message.from?.value).toEqual([{ name: 'Equipo de Prensa', address: 'prensa@example.org' }]);
+        expect(message.replyTo?.value).toEqual([{ name: 'Oficina de Prensa', address: 'oficina@example.org' }]);
+        expect(message.messageId).toMatch(/^<[^@\s]+@example\.org>$/);
+        expect(rawHeader(message, 'list-id')).toMatch(/<[a-z-]+\.example\.org>$/);
+        expect(listUnsubscribeUrl(message)).toMatch(new RegExp(`^${pressroom.url}/unsubscribe/`));
+        expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+        expect(rawHeader(message, 'feedback-id')).toContain(bodies.get(name)!.id as string);
+        expect(rawHeader(message, 'mime-version')).toBe('1.0');
+        // Every header line is ASCII: non-ASCII text only travels encoded.
+        expect(message.headerLines.every((h) => /^[\x20-\x7e\r\n\t]*$/.test(h.line))).toBe(true);
+        expect(message.html).toMatch(new RegExp(`<html[^>]* lang="${language}"`));
+      }
+    });
+
+    it('stays under the Gmail clipping budget with no hostile markup left', async () => {
+      const [message] = await received(name);
+      const html = message.html as string;
+      expect(Buffer.byteLength(html)).toBeLessThan(GMAIL_CLIP_BYTES);
+      expect(html).not.toMatch(/<script|<iframe|<form|<input|\bon[a-z]+=|javascript:|pwned|evil\.example/i);
+      expect(message.text).not.toMatch(/<[a-z]|pwned|alert\(/i);
+    });
+
+    it('has a plain-text part that reads like the golden copy', async () => {
+      const [message] = await received(name);
+      const unsubscribe = listUnsubscribeUrl(message)!;
+      // Recipient links differ per subscriber and per run: compare with markers in their place.
+      const text = (message.text as string)
+        .replaceAll(unsubscribe, '<unsubscribe link>')
+        .replace(new RegExp(`${pressroom.url}/preferences/[\\w.-]+`, 'g'), '<preferences link>')
+        .replaceAll(pressroom.url, '<public url>');
+      await expect(text).toMatchFileSnapshot(join(root, `tests/fixtures/golden/${name}-release.txt`));
+    });
+  });
+
+  it('the Spanish text part keeps the parts a reader needs, in Spanish', async () => {
+    const [message] = await received('spanish');
+    const text = message.text as string;
+    expect(text).toContain('«Las familias no pueden seguir esperando», dijo la portavoz.');
+    expect(text).toMatch(/\* Un camino a la ciudadanía/);
+    expect(text).toContain('> Somos parte de este país y queremos que la ley lo reconozca.');
+    expect(text).toContain('Temas: Blog · Comunicados');
+    expect(text).toContain('20 de marzo de 2026');
+    // The relative link was resolved against the release URL and listed as a reference.
+    expect(text).toMatch(/contacto \[\d+\]/);
+    expect(text).toMatch(/^\[\d+\] https:\/\/example\.org\/es\/contacto$/m);
+    expect(text).toMatch(/Darse de baja \[\d+\]/);
+    expect(text).toMatch(/\n\nEnlaces:\n\[1\] /);
+  });
+});
