@@ -22,9 +22,13 @@ function summaryWith(overrides: Partial<SocialSummary> = {}): SocialSummary {
   };
 }
 
-/** Every grapheme of the output is a whole grapheme of the input (or the ellipsis/layout we add). */
+/**
+ * Every grapheme of the output is a whole grapheme of the input (or the ellipsis/layout we add). The
+ * output is in NFC, so the input is compared in NFC too.
+ */
 function expectWholeGraphemes(output: string, ...inputs: string[]) {
-  const allowed = new Set([...inputs.flatMap(graphemesOf), '…', '\n', ' ', '#']);
+  expect(output).toBe(output.normalize('NFC'));
+  const allowed = new Set([...inputs.map((i) => i.normalize('NFC')).flatMap(graphemesOf), '…', '\n', ' ', '#']);
   for (const g of graphemesOf(output)) expect(allowed.has(g), `unexpected grapheme ${JSON.stringify(g)}`).toBe(true);
 }
 
