@@ -19,6 +19,7 @@ import * as releasePage from '../handlers/release-page';
 import * as sendEmail from '../handlers/send-email';
 import * as subscribe from '../handlers/subscribe';
 import * as unsubscribe from '../handlers/unsubscribe';
+import * as weeklyDigest from '../handlers/weekly-digest';
 
 /**
  * The handler modules by the names used in runtime/routes.ts. The local runner builds each with
@@ -46,6 +47,7 @@ export const handlerModules = {
   'send-email': sendEmail,
   subscribe,
   unsubscribe,
+  'weekly-digest': weeklyDigest,
 } as const;
 
 export type HandlerName = keyof typeof handlerModules;

@@ -1,6 +1,7 @@
 import type { Brand } from '../adapters/render/mjml-renderer';
 import { DEFAULT_PAUSE_THRESHOLDS, type PauseThresholds } from '../domain/delivery/send-progress';
 import { MAX_RECEIVE_COUNT, queueConsumers } from './routes';
+import type { DigestSchedule } from '../domain/digest/weekly-digest';
 
 /** Where one work queue's dead-letter queue is (AWS only; the admin-queues function gets these). */
 export interface DeadLetterQueueConfig {
@@ -48,6 +49,12 @@ export interface PressroomConfig {
   pauseThresholds: PauseThresholds;
   /** Seconds a job of a paused send waits before it looks again (`PRESSROOM_PAUSED_RECHECK_SECONDS`, default 120, at most 900). */
   pausedRecheckSeconds: number;
+  /**
+   * The weekly digest: `PRESSROOM_DIGEST_LIST` (default `weekly-digest`; a list of that id must
+   * exist), `PRESSROOM_DIGEST_DAY` (`monday`…`sunday`, default monday), `PRESSROOM_DIGEST_HOUR`
+   * (0–23, default 9), `PRESSROOM_TIME_ZONE` (IANA, default UTC), `PRESSROOM_DIGEST_LANGUAGE` (en).
+   */
+  digest: DigestSchedule;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -114,6 +121,29 @@ function rate(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function readDigestSchedule(env: Env): DigestSchedule {
+  const day = (env.PRESSROOM_DIGEST_DAY || 'monday').toLowerCase();
+  if (!DAYS.includes(day)) throw new ConfigError(`PRESSROOM_DIGEST_DAY must be a day of the week (monday…sunday), got "${day}"`);
+  const hourRaw = env.PRESSROOM_DIGEST_HOUR || '9';
+  const hour = Number(hourRaw);
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new ConfigError(`PRESSROOM_DIGEST_HOUR must be a whole hour 0–23, got "${hourRaw}"`);
+  const timeZone = env.PRESSROOM_TIME_ZONE || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`PRESSROOM_TIME_ZONE must be an IANA time zone such as Europe/Madrid, got "${timeZone}"`);
+  }
+  return {
+    listId: env.PRESSROOM_DIGEST_LIST || 'weekly-digest',
+    weekday: DAYS.indexOf(day) + 1,
+    hour,
+    timeZone,
+    language: env.PRESSROOM_DIGEST_LANGUAGE || 'en',
+  };
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -141,6 +171,7 @@ export function readConfig(env: Env): PressroomConfig {
       const [url, arn, sourceArn] = [env[names.url], env[names.arn], env[names.sourceArn]];
       return url && arn && sourceArn ? [{ queue, url, arn, sourceArn }] : [];
     }),
+    digest: readDigestSchedule(env),
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

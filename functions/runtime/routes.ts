@@ -69,6 +69,8 @@ export const schedules = [
   { name: 'post-social', handler: 'post-social', rate: 'rate(1 minute)' },
   // Releases published under embargo start their email send once it ends.
   { name: 'release-embargoed', handler: 'release-embargoed', rate: 'rate(1 minute)' },
+  // Acts only in the hours after the configured digest day and hour; every other run returns at once.
+  { name: 'weekly-digest', handler: 'weekly-digest', rate: 'rate(1 hour)' },
   // Unconfirmed sign-ups are removed once their confirmation link has expired.
   { name: 'purge-pending', handler: 'purge-pending', rate: 'rate(1 hour)' },
 ] as const;

@@ -4,10 +4,10 @@
  */
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/ports';
-import { RecipientPlaceholder, type Release, type RenderedEmail } from '../../domain/release/release';
+import { RecipientPlaceholder, ReleaseKind, type DigestContent, type Release, type RenderedEmail } from '../../domain/release/release';
 import { releaseBodyHtml } from '../../domain/release/sanitise';
 import { ValidationError } from '../../domain/errors';
-import { fillTemplate, rawHtml, TemplateError } from './template';
+import { escapeHtml, fillTemplate, rawHtml, TemplateError } from './template';
 import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
 import { releaseStringsFor } from './release-strings';
 import { shareLinks } from './share-links';
@@ -63,7 +63,7 @@ const PLAIN_SENTENCES: HtmlToTextOptions = {
  * const { subject, html, text } = await renderer.render(release);
  */
 export class MjmlRenderer implements EmailRenderer {
-  private readonly files: TemplateFiles<'release' | 'mastheadLogo' | 'mastheadName'>;
+  private readonly files: TemplateFiles<'release' | 'digest' | 'mastheadLogo' | 'mastheadName'>;
   private readonly publicUrl: string;
   private readonly timeZone: string;
 
@@ -75,12 +75,14 @@ export class MjmlRenderer implements EmailRenderer {
     this.timeZone = options.timeZone ?? 'UTC';
     this.files = new TemplateFiles(options.templatesDir, {
       release: 'release.mjml',
+      digest: 'digest.mjml',
       mastheadLogo: 'partials/masthead-logo.mjml',
       mastheadName: 'partials/masthead-name.mjml',
     });
   }
 
   async render(release: Release): Promise<RenderedEmail> {
+    if (release.kind === ReleaseKind.Digest) return this.renderDigest(release);
     const templates = await this.loadTemplates();
     const { brand } = this.options;
     if (release.html === undefined && release.markdown === undefined) {
@@ -126,10 +128,65 @@ export class MjmlRenderer implements EmailRenderer {
     return { subject: release.title, html, text: textPart(html, RELEASE_TEXT, strings.links) };
   }
 
+  /** The weekly digest: its own template, one block per release with title, date, summary and link. */
+  private async renderDigest(release: Release): Promise<RenderedEmail> {
+    const digest: DigestContent = release.digest ?? { from: release.publishedAt, to: release.publishedAt, items: [] };
+    const templates = await this.loadTemplates();
+    const { brand } = this.options;
+    const strings = releaseStringsFor(release.language);
+    const period = formatPeriod(digest.from, digest.to, release.language, this.timeZone);
+    const subject = strings.digest.subject(brand.organisationName, period);
+    const items = digest.items
+      .map(
+        (item) => `<mj-text css-class="digest-item" padding="0 8px 24px">
+  <h2><a href="${escapeHtml(item.url)}">${escapeHtml(item.title)}</a></h2>
+  <p style="font-family: Helvetica, Arial, sans-serif; font-size: 13px; color: #616e7c;">${escapeHtml(formatDate(item.publishedAt, release.language, this.timeZone))}</p>
+  <p>${escapeHtml(item.summary)}</p>
+  <p><a class="more" href="${escapeHtml(item.url)}">${escapeHtml(strings.digest.readMore)}</a></p>
+</mj-text>`,
+      )
+      .join('\n');
+    const mjml = fillTemplate(templates.digest, {
+      language: release.language,
+      subject,
+      preheader: strings.digest.preheader(digest.items.length),
+      accentColour: brand.accentColour,
+      masthead: rawHtml(fillMasthead(brand, templates)),
+      heading: strings.digest.heading(brand.organisationName),
+      period,
+      items: rawHtml(items),
+      archiveUrl: `${this.publicUrl}/archive`,
+      allReleases: strings.digest.allReleases,
+      webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
+      organisationName: brand.organisationName,
+      postalAddress: brand.postalAddress,
+      unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
+      preferencesUrl: RecipientPlaceholder.PreferencesUrl,
+      viewInBrowser: strings.viewInBrowser,
+      whyReceiving: strings.digest.whyReceiving(brand.organisationName),
+      unsubscribe: strings.unsubscribe,
+      managePreferences: strings.managePreferences,
+    });
+    const html = await compileMjml(mjml);
+    return { subject, html, text: textPart(html, TEXT_PART, strings.links) };
+  }
+
   private loadTemplates() {
     return this.files.load();
   }
 
+}
+
+/** `23–29 November 2026` in the language's own way; `to` is exclusive, so the range ends the day before. */
+function formatPeriod(fromIso: string, toIso: string, language: string, timeZone: string): string {
+  const from = new Date(fromIso);
+  const to = new Date(new Date(toIso).getTime() - 1);
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', timeZone };
+  try {
+    return new Intl.DateTimeFormat(language, options).formatRange(from, to);
+  } catch {
+    return new Intl.DateTimeFormat('en', options).formatRange(from, to);
+  }
 }
 
 function formatDate(iso: string, language: string, timeZone: string): string {

@@ -17,6 +17,15 @@ export interface ReleaseEmailStrings {
   topics: string;
   /** Heading of the numbered link list at the end of the plain-text part. */
   links: string;
+  /** The weekly digest's own words. */
+  digest: {
+    subject: (organisation: string, period: string) => string;
+    heading: (organisation: string) => string;
+    preheader: (count: number) => string;
+    whyReceiving: (organisation: string) => string;
+    readMore: string;
+    allReleases: string;
+  };
 }
 
 const en: ReleaseEmailStrings = {
@@ -28,6 +37,14 @@ const en: ReleaseEmailStrings = {
   share: { label: 'Share:', email: 'Email' },
   topics: 'Topics:',
   links: 'Links:',
+  digest: {
+    subject: (organisation, period) => `${organisation}: the week in review, ${period}`,
+    heading: (organisation) => `This week at ${organisation}`,
+    preheader: (count) => (count === 1 ? 'One new release this week.' : `${count} new releases this week.`),
+    whyReceiving: (organisation) => `You are receiving this because you subscribed to the weekly digest from ${organisation}.`,
+    readMore: 'Read more',
+    allReleases: 'All our releases',
+  },
 };
 
 const es: ReleaseEmailStrings = {
@@ -39,6 +56,14 @@ const es: ReleaseEmailStrings = {
   share: { label: 'Compartir:', email: 'Correo' },
   topics: 'Temas:',
   links: 'Enlaces:',
+  digest: {
+    subject: (organisation, period) => `${organisation}: resumen de la semana, ${period}`,
+    heading: (organisation) => `Esta semana en ${organisation}`,
+    preheader: (count) => (count === 1 ? 'Un nuevo comunicado esta semana.' : `${count} nuevos comunicados esta semana.`),
+    whyReceiving: (organisation) => `Recibe este correo porque se suscribió al resumen semanal de ${organisation}.`,
+    readMore: 'Leer más',
+    allReleases: 'Todos nuestros comunicados',
+  },
 };
 
 const TABLES: Record<SupportedLanguage, ReleaseEmailStrings> = { en, es };

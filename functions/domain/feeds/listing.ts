@@ -1,7 +1,7 @@
 import type { MailingList } from '../lists/mailing-list';
 import type { ReleaseStore } from '../ports';
 import { ValidationError } from '../errors';
-import { isPublic, type Release } from '../release/release';
+import { isPublic, ReleaseKind, type Release } from '../release/release';
 
 /**
  * Which releases the public listings (feeds and the archive) show, in what order, and how a reader
@@ -19,8 +19,7 @@ import { isPublic, type Release } from '../release/release';
  * isListed(release, clock.now());
  */
 export function isListed(release: Release, now: Date): boolean {
-  // `kind` is not part of Release yet; a digest kind is planned, and must never be listed.
-  return isPublic(release, now) && (release as Release & { kind?: string }).kind !== 'digest';
+  return isPublic(release, now) && release.kind !== ReleaseKind.Digest;
 }
 
 /**

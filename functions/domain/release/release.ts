@@ -46,8 +46,36 @@ export const RecipientPlaceholder = {
   PreferencesUrl: 'https://pressroom.invalid/__preferences__',
 } as const;
 
+/** A release is a post or press release; a digest is the weekly email that sums releases up. */
+export const ReleaseKind = {
+  Release: 'release',
+  Digest: 'digest',
+} as const;
+export type ReleaseKind = (typeof ReleaseKind)[keyof typeof ReleaseKind];
+
+/** One release as the weekly digest shows it. */
+export interface DigestItem {
+  id: string;
+  title: string;
+  /** The release on the organisation's website. */
+  url: string;
+  summary: string;
+  publishedAt: string;
+}
+
+/** What a digest sums up: the releases published in `[from, to)`. */
+export interface DigestContent {
+  from: string;
+  to: string;
+  items: DigestItem[];
+}
+
 export interface Release {
   id: string;
+  /** Absent on releases stored before digests existed: those are releases. */
+  kind?: ReleaseKind;
+  /** Set on digests only. */
+  digest?: DigestContent;
   title: string;
   url: string;
   html?: string;

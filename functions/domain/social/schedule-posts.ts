@@ -1,14 +1,21 @@
 import type { Release } from '../release/release';
+import { releaseImageUrl, releaseSummary } from '../release/release-summary';
 import { SocialPostStatus, type SocialPost, type SocialSummary } from './social-post';
 
-/** The summary every channel formats in its own way. */
+/**
+ * The summary every channel formats in its own way: the release's own summary or its first
+ * sentence, and its first image for link cards.
+ */
 export function summaryOf(release: Release): SocialSummary {
+  const summary = releaseSummary(release, 1000);
+  const imageUrl = releaseImageUrl(release);
   return {
     title: release.title,
-    summary: release.summary,
+    ...(summary ? { summary } : {}),
     url: release.url,
     tags: release.tags,
     language: release.language,
+    ...(imageUrl ? { imageUrl } : {}),
   };
 }
 
