@@ -174,6 +174,28 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
     expect(await recipientsOf(pressroom, 'Late release')).toEqual(['poisoned@example.com']);
   });
 
+  it('a fan-out job that keeps failing is dead-lettered and fails its send with the reason, instead of leaving it sending', async () => {
+    const subscribers = pressroom.deps.subscribers;
+    const pageConfirmedMembers = subscribers.pageConfirmedMembers.bind(subscribers);
+    subscribers.pageConfirmedMembers = async () => {
+      throw new Error('ProvisionedThroughputExceeded on the members index');
+    };
+    try {
+      expect((await pressroom.client.publish(releaseBody({ id: 'doomed', lists: ['blog'] }))).status).toBe(202);
+      await pressroom.settle(20_000);
+    } finally {
+      subscribers.pageConfirmedMembers = pageConfirmedMembers;
+    }
+    expect(pressroom.queues.fanOut.deadLetters()).toHaveLength(1);
+    const status = await (await admin(pressroom, '/admin/releases/doomed/send')).json();
+    expect(status).toMatchObject({ status: 'failed', sendError: expect.stringContaining('ProvisionedThroughputExceeded') });
+    expect((await pressroom.client.mail()).filter((m) => m.subject === 'Spring update' && m.to.includes('poisoned@example.com'))).toHaveLength(0);
+    // Redriving it now changes nothing: a failed send is final.
+    await admin(pressroom, '/admin/queues/fan-out/redrive', { method: 'POST' });
+    await pressroom.settle();
+    expect(((await (await admin(pressroom, '/admin/releases/doomed/send')).json()) as { status: string }).status).toBe('failed');
+  });
+
   it('an unknown queue is a 404 and a missing token a 401', async () => {
     expect((await admin(pressroom, '/admin/queues/nope/redrive', { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${pressroom.url}/admin/queues`)).status).toBe(401);

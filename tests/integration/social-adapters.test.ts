@@ -71,6 +71,10 @@ beforeAll(async () => {
       res.end(text);
     });
   });
+  // Never close an idle keep-alive socket from this side: on a loaded machine the client can reuse it
+  // just as the server's 5 s timer closes it, and the post then fails with ECONNRESET (a real provider
+  // keeps sockets far longer than undici's 4 s pool timeout, so the client always closes first).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -170,4 +170,22 @@ describe('fan-out planning (in-memory ports)', () => {
     expect(await fanOutRelease({ releaseId: 'spring-update' }, deps)).toMatchObject({ outcome: PlanningOutcome.NotSending, planned: 0 });
     expect(sendQueue.jobs).toEqual([]);
   });
+
+  it('a cancel during planning stops it at the next page and frees the plan', async () => {
+    // Staff cancel while the planner is between its second and third page.
+    let pagesRead = 0;
+    const watched = Object.create(subscribers) as SubscriberStore;
+    watched.pageConfirmedMembers = async (...args) => {
+      if (++pagesRead === 2) await releases.transition('spring-update', ['sending'], 'cancelled', clock.now());
+      return subscribers.pageConfirmedMembers(...args);
+    };
+    const result = await fanOutRelease({ releaseId: 'spring-update' }, { ...deps, subscribers: watched });
+    expect(result).toMatchObject({ outcome: PlanningOutcome.NotSending, pages: 2, planned: 4 });
+    expect(pagesRead).toBe(2);
+    expect(sendQueue.jobs).toHaveLength(4);
+    expect((await releases.get('spring-update'))?.planningFinishedAt).toBeUndefined();
+    // The plan was handed back: a later job finds the send final and plans nothing more.
+    expect(await fanOutRelease({ releaseId: 'spring-update' }, deps)).toMatchObject({ outcome: PlanningOutcome.NotSending, planned: 0 });
+    expect(sendQueue.jobs).toHaveLength(4);
+  });
 });

@@ -130,6 +130,12 @@ async function planPages(release: Release, held: { plan: FanOutPlan }, started: 
       await deps.fanOutQueue.send([{ releaseId: release.id }]);
       return { releaseId: release.id, outcome: PlanningOutcome.Continued, planned, pages, targeted: plan.targeted };
     }
+    // A cancel (or another final move) while planning stops it here rather than after the last page:
+    // one read per page, against a page's worth of enqueued jobs that would each be skipped anyway.
+    if (pages > 0 && !planningAllowed((await deps.releases.get(release.id))?.sendStatus ?? SendStatus.Cancelled)) {
+      await deps.plans.release(plan);
+      return { releaseId: release.id, outcome: PlanningOutcome.NotSending, planned, pages, targeted: plan.targeted };
+    }
     const listId = release.lists[plan.listIndex];
     const page = await deps.subscribers.pageConfirmedMembers(listId, plan.cursor, pageSize);
     const recipients = await notPlannedEarlier(page.subscriberIds, release.lists.slice(0, plan.listIndex), plan, deps.subscribers);
