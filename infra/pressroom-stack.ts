@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct, Node } from 'constructs';
 import { MAX_RECEIVE_COUNT, queueConsumers, routes, schedules } from '../functions/runtime/routes';
+import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/runtime/config';
 import { Api } from './api';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
@@ -18,8 +19,11 @@ export interface PressroomStackConfig {
   lists: string;
   /** Comma-separated channel names; empty for none. */
   socialChannels: string;
-  /** Only read when `mastodon` is among the channels. */
-  mastodonUrl: string;
+  /**
+   * The channels' plain settings (`mastodonUrl`, `blueskyIdentifier`, …), each from the context key
+   * of the same name; empty when unset. Each is read only when its channel is among the channels.
+   */
+  channelSettings: Record<keyof ChannelSettings, string>;
   /** Creates an SES domain identity when set. */
   sesIdentityDomain?: string;
   sendMaxConcurrency: number;
@@ -63,7 +67,9 @@ export function configFromContext(node: Node): PressroomStackConfig {
     from: required('from'),
     lists: required('lists'),
     socialChannels: optional('socialChannels') ?? '',
-    mastodonUrl: optional('mastodonUrl') ?? '',
+    channelSettings: Object.fromEntries(
+      (Object.keys(CHANNEL_SETTING_VARIABLES) as Array<keyof ChannelSettings>).map((key) => [key, optional(key) ?? '']),
+    ) as Record<keyof ChannelSettings, string>,
     sesIdentityDomain: optional('sesIdentityDomain'),
     sendMaxConcurrency,
     optional: Object.fromEntries(
@@ -122,7 +128,8 @@ export class PressroomStack extends Stack {
       PRESSROOM_SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
       PRESSROOM_LISTS: config.lists,
       PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
-      PRESSROOM_MASTODON_URL: config.mastodonUrl,
+      // Every channel setting, set or empty: the runtime applies its defaults and checks them at start-up.
+      ...Object.fromEntries(Object.entries(config.channelSettings).map(([key, value]) => [CHANNEL_SETTING_VARIABLES[key as keyof ChannelSettings], value])),
       // The send worker counts a job failing on its last receive as dead-lettered: same value as the redrive policy.
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
@@ -160,7 +167,7 @@ export class PressroomStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
-    new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, mastodonAccessToken here' });
+    new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, addressHashKey and the social channel tokens here' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
   }
 }

@@ -1,17 +1,23 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
-/** Stands in for a real value until staff set one; each consumer rejects it instead of running with it. */
-export const SECRET_PLACEHOLDER = 'REPLACE_ME';
+// Defined beside the runtime code that refuses it, so no Lambda bundle imports CDK code for it.
+import { SECRET_PLACEHOLDER } from '../functions/runtime/config';
 
 /**
  * The one Secrets Manager secret, a JSON object with `webhookSecret`, `adminToken`, `signingKeys`,
- * `addressHashKey` and `mastodonAccessToken`.
+ * `addressHashKey` and one token or webhook URL per configured social channel (`CHANNEL_SECRETS` in
+ * functions/runtime/config.ts: `mastodonAccessToken`, `blueskyAppPassword`, …).
  *
  * CloudFormation generates `adminToken`; the other keys start as placeholders that staff replace
  * after the first deploy (see infra/README.md). Secret values never appear in the template, and
  * later deploys leave whatever staff stored untouched.
+ *
+ * The template below is frozen: CloudFormation generates a whole new secret value whenever
+ * `GenerateSecretString` changes (aws/aws-cdk#19985), which on a deployed stack would replace the
+ * stored signing keys and `addressHashKey` with placeholders. So the other channels' keys are not
+ * listed here; staff add the ones they use, and a configured channel whose key is absent (or still
+ * `REPLACE_ME`) stops the functions with a message naming the key.
  */
 export class Secrets extends Construct {
   readonly secret: Secret;

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PressroomSecrets } from '../runtime/config';
+import { CHANNEL_SECRETS, type ChannelSecrets, type PressroomSecrets } from '../runtime/config';
 
 type Env = Record<string, string | undefined>;
 
 /**
  * Development secrets for local mode: taken from the environment when given, otherwise generated
  * once and kept in `<dataDir>/dev-secrets.json` (mode 0600) so links in already-sent local emails
- * keep working across restarts. Never used on AWS.
+ * keep working across restarts. Social channel tokens and webhook URLs come only from the
+ * environment (see `CHANNEL_SECRETS` for the variables) and are never written to the file. Never used on AWS.
  */
 export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
   const file = join(dataDir, 'dev-secrets.json');
@@ -29,6 +30,15 @@ export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
     adminToken: env.PRESSROOM_ADMIN_TOKEN || generated.adminToken,
     signingKeys: env.PRESSROOM_SIGNING_KEYS || generated.signingKeys,
     addressHashKey: env.PRESSROOM_ADDRESS_HASH_KEY || generated.addressHashKey,
-    mastodonAccessToken: env.PRESSROOM_MASTODON_TOKEN || undefined,
+    channels: channelSecretsFromEnv(env),
   };
+}
+
+function channelSecretsFromEnv(env: Env): ChannelSecrets {
+  const channels: ChannelSecrets = {};
+  for (const { key, env: name } of Object.values(CHANNEL_SECRETS)) {
+    const value = env[name];
+    if (value) channels[key] = value;
+  }
+  return channels;
 }

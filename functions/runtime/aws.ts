@@ -8,7 +8,7 @@ import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
 import { buildDeps, type AppDeps } from './deps';
-import { ConfigError, readConfig, type PressroomSecrets } from './config';
+import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
 /**
  * The AWS wiring: the only place (with the local runner) that reads the environment and builds SDK
@@ -20,7 +20,13 @@ const SECRET_MAX_AGE_SECONDS = 300;
 let clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient; secrets: SecretsProvider } | undefined;
 let cached: { deps: AppDeps; secretJson: string } | undefined;
 
-function parseSecrets(json: string): PressroomSecrets {
+/**
+ * Reads the secret's JSON. Channel keys are optional: an absent or empty one is left out, and
+ * `buildChannels` says so only if its channel is configured (a placeholder is kept for it to refuse).
+ *
+ * @throws ConfigError when a required key is missing or a key holds something other than a string.
+ */
+export function parseSecrets(json: string): PressroomSecrets {
   const value = JSON.parse(json) as Record<string, unknown>;
   const webhookSecrets = Array.isArray(value.webhookSecrets) ? value.webhookSecrets : [value.webhookSecret];
   const strings = ['adminToken', 'signingKeys', 'addressHashKey'] as const;
@@ -36,8 +42,19 @@ function parseSecrets(json: string): PressroomSecrets {
     adminToken: value.adminToken as string,
     signingKeys: value.signingKeys as string,
     addressHashKey: value.addressHashKey as string,
-    mastodonAccessToken: typeof value.mastodonAccessToken === 'string' ? value.mastodonAccessToken : undefined,
+    channels: channelSecrets(value),
   };
+}
+
+function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
+  const channels: ChannelSecrets = {};
+  for (const key of CHANNEL_SECRET_KEYS) {
+    const secret = value[key];
+    if (secret === undefined || secret === null || secret === '') continue;
+    if (typeof secret !== 'string') throw new ConfigError(`${key} in the Pressroom secret must be a string`);
+    channels[key] = secret;
+  }
+  return channels;
 }
 
 export async function awsDeps(): Promise<AppDeps> {

@@ -30,8 +30,10 @@ export interface PressroomConfig {
   replyTo?: string;
   /** Lists created at start-up when missing (id → display name); staff manage them afterwards. */
   lists: Map<string, string>;
+  /** `PRESSROOM_SOCIAL_CHANNELS`: channel names, built (or refused) by `buildChannels` in channels.ts. */
   socialChannels: string[];
-  mastodonUrl?: string;
+  /** The channels' plain settings; their secrets are in {@link PressroomSecrets}. */
+  channelSettings: ChannelSettings;
   sesConfigurationSet?: string;
   brand: Brand;
   /** Transient bounces in a row that suppress an address (`PRESSROOM_TRANSIENT_BOUNCE_LIMIT`, default 3). */
@@ -66,8 +68,64 @@ export interface PressroomSecrets {
   signingKeys: string;
   /** base64 key for the keyed hashes that keep erased addresses suppressed; never rotate it. */
   addressHashKey: string;
-  mastodonAccessToken?: string;
+  /** Each social channel's token or webhook URL, by its key in the secret JSON (see {@link CHANNEL_SECRETS}). */
+  channels: ChannelSecrets;
 }
+
+/**
+ * Stands in for a secret value until staff set one (infra/secrets.ts writes it into the new secret):
+ * whatever reads a secret must refuse it rather than run with it.
+ */
+export const SECRET_PLACEHOLDER = 'REPLACE_ME';
+
+/**
+ * The social channels Pressroom can build from configuration, each with its one secret: the key in
+ * the Secrets Manager JSON (AWS) and the variable that holds it locally. The `local` channel is not
+ * here: only the local runner provides it.
+ */
+export const CHANNEL_SECRETS = {
+  mastodon: { key: 'mastodonAccessToken', env: 'PRESSROOM_MASTODON_TOKEN' },
+  bluesky: { key: 'blueskyAppPassword', env: 'PRESSROOM_BLUESKY_APP_PASSWORD' },
+  x: { key: 'xAccessToken', env: 'PRESSROOM_X_ACCESS_TOKEN' },
+  linkedin: { key: 'linkedinAccessToken', env: 'PRESSROOM_LINKEDIN_TOKEN' },
+  threads: { key: 'threadsAccessToken', env: 'PRESSROOM_THREADS_TOKEN' },
+  slack: { key: 'slackWebhookUrl', env: 'PRESSROOM_SLACK_WEBHOOK_URL' },
+  discord: { key: 'discordWebhookUrl', env: 'PRESSROOM_DISCORD_WEBHOOK_URL' },
+} as const;
+export type SocialChannelName = keyof typeof CHANNEL_SECRETS;
+export type ChannelSecretKey = (typeof CHANNEL_SECRETS)[SocialChannelName]['key'];
+/** Absent keys are channels without a secret; `buildChannels` says which configured one lacks its own. */
+export type ChannelSecrets = Partial<Record<ChannelSecretKey, string>>;
+export const CHANNEL_SECRET_KEYS = Object.values(CHANNEL_SECRETS).map((s) => s.key) as ChannelSecretKey[];
+
+/**
+ * The channels' plain (non-secret) settings. Each field's name is also its CDK context key, and
+ * {@link CHANNEL_SETTING_VARIABLES} names its environment variable.
+ */
+export interface ChannelSettings {
+  /** Base URL of the Mastodon instance. */
+  mastodonUrl?: string;
+  /** The Bluesky account's PDS or the bsky.social entryway (default `https://bsky.social`). */
+  blueskyService: string;
+  /** Handle (`press.example.com`) or DID (`did:plc:…`) of the Bluesky account. */
+  blueskyIdentifier?: string;
+  /** `urn:li:organization:…` (a page) or `urn:li:person:…` (a member). */
+  linkedinAuthor?: string;
+  /** `LinkedIn-Version` as YYYYMM; absent, the adapter's `LINKEDIN_API_VERSION`. */
+  linkedinApiVersion?: string;
+  /** The Threads user to post as (default `me`, the token's own user). */
+  threadsUserId: string;
+}
+
+/** Where each channel setting comes from; infra passes the context key of the same name into it. */
+export const CHANNEL_SETTING_VARIABLES = {
+  mastodonUrl: 'PRESSROOM_MASTODON_URL',
+  blueskyService: 'PRESSROOM_BLUESKY_SERVICE',
+  blueskyIdentifier: 'PRESSROOM_BLUESKY_IDENTIFIER',
+  linkedinAuthor: 'PRESSROOM_LINKEDIN_AUTHOR',
+  linkedinApiVersion: 'PRESSROOM_LINKEDIN_API_VERSION',
+  threadsUserId: 'PRESSROOM_THREADS_USER_ID',
+} as const satisfies Record<keyof ChannelSettings, string>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -144,6 +202,58 @@ function readDigestSchedule(env: Env): DigestSchedule {
   };
 }
 
+/**
+ * True for an https URL, or plain http to this machine (local stand-ins of a provider in tests):
+ * tokens and webhook URLs must not cross the network in the clear.
+ */
+export function isSecureUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+}
+
+// A handle is a domain name (atproto handle syntax); a DID is `did:method:id`.
+const BLUESKY_HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]+$/;
+// The same rule the LinkedIn adapter enforces, checked here so the error names the variable.
+const LINKEDIN_AUTHOR = /^urn:li:(person|organization):[^\s:]+$/;
+
+/**
+ * Reads the channels' settings. A value that is set is checked whether or not its channel is in
+ * use, so a typo fails the deploy instead of the first post; a missing one is only an error for a
+ * configured channel, which `buildChannels` reports.
+ */
+function readChannelSettings(env: Env): ChannelSettings {
+  const v = CHANNEL_SETTING_VARIABLES;
+  const value = (name: string) => env[name]?.trim() || undefined;
+  const url = (name: string, fallback?: string) => {
+    const raw = value(name) ?? fallback;
+    if (raw !== undefined && !isSecureUrl(raw)) throw new ConfigError(`${name} must be an https URL, got "${raw}"`);
+    return raw?.replace(/\/+$/, '');
+  };
+  const checked = (name: string, valid: (raw: string) => boolean, expected: string) => {
+    const raw = value(name);
+    if (raw !== undefined && !valid(raw)) throw new ConfigError(`${name} must be ${expected}, got "${raw}"`);
+    return raw;
+  };
+  return {
+    mastodonUrl: url(v.mastodonUrl),
+    blueskyService: url(v.blueskyService, 'https://bsky.social')!,
+    blueskyIdentifier: checked(
+      v.blueskyIdentifier,
+      (raw) => BLUESKY_HANDLE.test(raw) || DID.test(raw),
+      'a handle such as press.example.com (without @) or a DID such as did:plc:…',
+    ),
+    linkedinAuthor: checked(v.linkedinAuthor, (raw) => LINKEDIN_AUTHOR.test(raw), 'urn:li:organization:<id> or urn:li:person:<id>'),
+    linkedinApiVersion: checked(v.linkedinApiVersion, (raw) => /^\d{4}(0[1-9]|1[0-2])$/.test(raw), 'a LinkedIn API version as YYYYMM, e.g. 202605'),
+    threadsUserId: checked(v.threadsUserId, (raw) => /^(me|\d+)$/.test(raw), '"me" or a numeric Threads user id') ?? 'me',
+  };
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -155,7 +265,7 @@ export function readConfig(env: Env): PressroomConfig {
     replyTo: env.PRESSROOM_REPLY_TO ? (parseFrom(env.PRESSROOM_REPLY_TO, 'PRESSROOM_REPLY_TO'), env.PRESSROOM_REPLY_TO.trim()) : undefined,
     lists: parseLists(env.PRESSROOM_LISTS ?? 'blog=Blog,press-releases=Press Releases'),
     socialChannels: (env.PRESSROOM_SOCIAL_CHANNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    mastodonUrl: env.PRESSROOM_MASTODON_URL || undefined,
+    channelSettings: readChannelSettings(env),
     sesConfigurationSet: env.PRESSROOM_SES_CONFIGURATION_SET || undefined,
     transientBounceLimit: positiveInteger(env, 'PRESSROOM_TRANSIENT_BOUNCE_LIMIT', 3),
     maxSendRate: env.PRESSROOM_MAX_SEND_RATE ? positiveInteger(env, 'PRESSROOM_MAX_SEND_RATE', 1) : undefined,

@@ -23,8 +23,8 @@ import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import { MjmlRenderer } from '../adapters/render/mjml-renderer';
 import { MjmlSystemEmailRenderer } from '../adapters/render/system-email-renderer';
-import { MastodonChannel } from '../adapters/social/mastodon';
-import { ConfigError, type PressroomConfig, type PressroomSecrets } from './config';
+import type { PressroomConfig, PressroomSecrets } from './config';
+import { buildChannels } from './channels';
 
 /** Everything the handlers need, built by one of the two wirings (aws.ts, local/runner.ts). */
 export interface AppDeps {
@@ -76,23 +76,6 @@ export interface CoreDepsInput {
   clock?: Clock;
 }
 
-/** Builds social channels named in the configuration. */
-function buildChannels(config: PressroomConfig, secrets: PressroomSecrets, extra: SocialChannel[]): Map<string, SocialChannel> {
-  const channels = new Map(extra.map((c) => [c.name, c] as const));
-  for (const name of config.socialChannels) {
-    if (channels.has(name)) continue;
-    if (name === 'mastodon') {
-      if (!config.mastodonUrl || !secrets.mastodonAccessToken) {
-        throw new ConfigError('The mastodon channel needs PRESSROOM_MASTODON_URL and a Mastodon access token');
-      }
-      channels.set(name, new MastodonChannel({ instanceUrl: config.mastodonUrl, accessToken: secrets.mastodonAccessToken }));
-      continue;
-    }
-    throw new ConfigError(`Unknown social channel "${name}"`);
-  }
-  return channels;
-}
-
 /** The part of the wiring both runtimes share: adapters over the given clients and queues. */
 export function buildDeps(input: CoreDepsInput): AppDeps {
   const { config, secrets } = input;
@@ -120,7 +103,7 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     webhookSecrets: secrets.webhookSecrets,
     adminToken: secrets.adminToken,
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
-    channels: buildChannels(config, secrets, input.extraChannels ?? []),
+    channels: buildChannels(config.socialChannels, config.channelSettings, secrets.channels, input.extraChannels),
     templates: new Map(),
     pausedRecheckSeconds: config.pausedRecheckSeconds,
   };

@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
-import { deadLetterEnvNames } from '../../functions/runtime/config';
+import { CHANNEL_SETTING_VARIABLES, deadLetterEnvNames, readConfig } from '../../functions/runtime/config';
 import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 
@@ -116,6 +116,11 @@ describe('functions', () => {
       'PRESSROOM_LISTS',
       'PRESSROOM_SOCIAL_CHANNELS',
       'PRESSROOM_MASTODON_URL',
+      'PRESSROOM_BLUESKY_SERVICE',
+      'PRESSROOM_BLUESKY_IDENTIFIER',
+      'PRESSROOM_LINKEDIN_AUTHOR',
+      'PRESSROOM_LINKEDIN_API_VERSION',
+      'PRESSROOM_THREADS_USER_ID',
       'PRESSROOM_POSTAL_ADDRESS',
       'PRESSROOM_MAX_RECEIVE_COUNT',
       'POWERTOOLS_SERVICE_NAME',
@@ -130,11 +135,30 @@ describe('functions', () => {
       expect(variables).toMatchObject({
         PRESSROOM_FROM: cdkJson.context.from,
         PRESSROOM_LISTS: cdkJson.context.lists,
+        PRESSROOM_SOCIAL_CHANNELS: cdkJson.context.socialChannels,
+        PRESSROOM_MASTODON_URL: cdkJson.context.mastodonUrl,
+        PRESSROOM_BLUESKY_SERVICE: cdkJson.context.blueskyService,
+        PRESSROOM_BLUESKY_IDENTIFIER: '',
+        PRESSROOM_THREADS_USER_ID: cdkJson.context.threadsUserId,
         PRESSROOM_POSTAL_ADDRESS: POSTAL_ADDRESS,
         POWERTOOLS_SERVICE_NAME: 'pressroom',
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
+  });
+
+  it('passes channel settings the runtime accepts, with its defaults for the empty ones', () => {
+    const variables = resources[functionId('post-social')].Properties.Environment.Variables;
+    const env = Object.fromEntries(Object.values(CHANNEL_SETTING_VARIABLES).map((name) => [name, variables[name] as string]));
+    const { channelSettings } = readConfig({ PRESSROOM_TABLE_NAME: 't', PRESSROOM_PUBLIC_URL: 'https://news.example.org', ...env });
+    expect(channelSettings).toEqual({
+      mastodonUrl: 'https://mastodon.social',
+      blueskyService: 'https://bsky.social',
+      blueskyIdentifier: undefined,
+      linkedinAuthor: undefined,
+      linkedinApiVersion: undefined,
+      threadsUserId: 'me',
+    });
   });
 
   it('defaults the public URL to the HTTP API endpoint', () => {
@@ -286,7 +310,11 @@ describe('storage, secret and email', () => {
     const [[, secret]] = ofType('AWS::SecretsManager::Secret');
     const generate = secret.Properties.GenerateSecretString;
     expect(generate.GenerateStringKey).toBe('adminToken');
-    expect(Object.keys(JSON.parse(generate.SecretStringTemplate)).sort()).toEqual(['addressHashKey', 'mastodonAccessToken', 'signingKeys', 'webhookSecret']);
+    // Exactly this string: any change makes CloudFormation generate a new value for the deployed
+    // secret, replacing the signing keys and addressHashKey staff stored (see infra/secrets.ts).
+    expect(generate.SecretStringTemplate).toBe(
+      '{"webhookSecret":"REPLACE_ME","signingKeys":"REPLACE_ME","addressHashKey":"REPLACE_ME","mastodonAccessToken":"REPLACE_ME"}',
+    );
   });
 
   it('has an SES configuration set and no identity unless a domain is given', () => {
@@ -318,6 +346,18 @@ describe('configuration from context', () => {
     expect(configWith({ postalAddress: '1 Main St' }).optional).toEqual({ postalAddress: '1 Main St' });
     expect(configWith({ socialChannels: '' }).socialChannels).toBe('');
     expect(() => configWith({ from: '' })).toThrow(/Missing context value "from"/);
+  });
+
+  it('reads every channel setting from the context key of the same name, empty when unset', () => {
+    const config = configWith({ blueskyIdentifier: 'press.example.com', linkedinAuthor: 'urn:li:organization:5515715', threadsUserId: '' });
+    expect(Object.keys(config.channelSettings).sort()).toEqual(Object.keys(CHANNEL_SETTING_VARIABLES).sort());
+    expect(config.channelSettings).toMatchObject({
+      mastodonUrl: cdkJson.context.mastodonUrl,
+      blueskyIdentifier: 'press.example.com',
+      linkedinAuthor: 'urn:li:organization:5515715',
+      linkedinApiVersion: '',
+      threadsUserId: '',
+    });
   });
 
   it('refuses a send concurrency outside what SQS event sources accept', () => {

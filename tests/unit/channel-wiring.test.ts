@@ -1,0 +1,296 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { buildChannels, KNOWN_CHANNELS } from '../../functions/runtime/channels';
+import {
+  CHANNEL_SECRETS,
+  ConfigError,
+  readConfig,
+  SECRET_PLACEHOLDER,
+  type ChannelSecrets,
+  type ChannelSettings,
+  type SocialChannelName,
+} from '../../functions/runtime/config';
+import { parseSecrets } from '../../functions/runtime/aws';
+import { loadDevSecrets } from '../../functions/local/dev-secrets';
+import { LINKEDIN_API_VERSION } from '../../functions/adapters/social/linkedin';
+import { LocalChannel } from '../../functions/adapters/social/local-channel';
+import type { SocialSummary } from '../../functions/domain/social/social-post';
+
+// Given: every setting and secret a full deployment would have.
+const SETTINGS: ChannelSettings = {
+  mastodonUrl: 'https://mastodon.example',
+  blueskyService: 'https://pds.example',
+  blueskyIdentifier: 'press.example.com',
+  linkedinAuthor: 'urn:li:organization:5515715',
+  linkedinApiVersion: '202601',
+  threadsUserId: '1234567',
+};
+const SECRETS: Required<ChannelSecrets> = {
+  mastodonAccessToken: 'mastodon-token',
+  blueskyAppPassword: 'abcd-efgh-ijkl-mnop',
+  xAccessToken: 'x-token',
+  linkedinAccessToken: 'linkedin-token',
+  threadsAccessToken: 'threads-token',
+  slackWebhookUrl: 'https://hooks.slack.com/services/T000/B000/slack-secret-part',
+  discordWebhookUrl: 'https://discord.com/api/webhooks/123/discord-secret-part',
+};
+const ALL = Object.keys(CHANNEL_SECRETS) as SocialChannelName[];
+
+const configError = (build: () => unknown): ConfigError => {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('buildChannels', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it.each([
+    ['mastodon', true],
+    ['bluesky', true],
+    ['x', false],
+    ['linkedin', false],
+    ['threads', false],
+    ['slack', false],
+    ['discord', false],
+  ] as const)('builds %s (idempotent: %s) from config and secrets', (name, idempotent) => {
+    const channels = buildChannels([name], SETTINGS, SECRETS);
+    expect([...channels.keys()]).toEqual([name]);
+    expect(channels.get(name)).toMatchObject({ name, idempotent });
+  });
+
+  it('builds every known channel at once, and knows exactly these', () => {
+    expect([...KNOWN_CHANNELS].sort()).toEqual(['bluesky', 'discord', 'linkedin', 'mastodon', 'slack', 'threads', 'x']);
+    expect([...buildChannels(ALL, SETTINGS, SECRETS).keys()]).toEqual(ALL);
+  });
+
+  // Where each channel's first request goes, and what of the config and secret it carries.
+  const firstRequests: Record<SocialChannelName, (request: Request, body: string) => void> = {
+    mastodon: (request) => {
+      expect(request.url).toBe('https://mastodon.example/api/v1/statuses');
+      expect(request.headers.get('authorization')).toBe('Bearer mastodon-token');
+    },
+    bluesky: (request, body) => {
+      expect(request.url).toBe('https://pds.example/xrpc/com.atproto.server.createSession');
+      expect(JSON.parse(body)).toEqual({ identifier: 'press.example.com', password: 'abcd-efgh-ijkl-mnop' });
+    },
+    x: (request) => {
+      expect(request.url).toBe('https://api.x.com/2/tweets');
+      expect(request.headers.get('authorization')).toBe('Bearer x-token');
+    },
+    linkedin: (request, body) => {
+      expect(request.url).toBe('https://api.linkedin.com/rest/posts');
+      expect(request.headers.get('authorization')).toBe('Bearer linkedin-token');
+      expect(request.headers.get('linkedin-version')).toBe('202601');
+      expect(JSON.parse(body).author).toBe('urn:li:organization:5515715');
+    },
+    threads: (request, body) => {
+      expect(request.url).toBe('https://graph.threads.net/v1.0/1234567/threads');
+      expect(new URLSearchParams(body).get('access_token')).toBe('threads-token');
+    },
+    slack: (request) => {
+      expect(request.url).toBe(SECRETS.slackWebhookUrl);
+    },
+    discord: (request) => {
+      expect(request.url).toBe(`${SECRETS.discordWebhookUrl}?wait=true`);
+    },
+  };
+
+  it.each(ALL)('hands %s its settings and secret', async (name) => {
+    // Given a provider that refuses everything, recording what it was sent.
+    const requests: Array<{ request: Request; body: string }> = [];
+    vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      requests.push({ request, body: await request.text() });
+      return new Response('{}', { status: 400, headers: { 'content-type': 'application/json' } });
+    });
+    const channel = buildChannels([name], SETTINGS, SECRETS).get(name)!;
+    const summary: SocialSummary = { title: 'Spring update', url: 'https://news.example.org/spring', tags: [], language: 'en' };
+
+    // When it posts.
+    await expect(channel.post({ text: channel.format(summary), summary, idempotencyKey: `rel_1:${name}` })).rejects.toThrow();
+
+    // Then its first request used the configured values.
+    expect(requests.length).toBeGreaterThan(0);
+    firstRequests[name](requests[0].request, requests[0].body);
+  });
+
+  it('leaves LinkedIn on the adapter’s API version when none is configured', async () => {
+    const versions: Array<string | null> = [];
+    vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+      versions.push(new Request(input, init).headers.get('linkedin-version'));
+      return new Response('{}', { status: 400 });
+    });
+    const channel = buildChannels(['linkedin'], { ...SETTINGS, linkedinApiVersion: undefined }, SECRETS).get('linkedin')!;
+    const summary: SocialSummary = { title: 'T', url: 'https://news.example.org/t', tags: [], language: 'en' };
+    await expect(channel.post({ text: 'T', summary, idempotencyKey: 'rel_1:linkedin' })).rejects.toThrow();
+    expect(versions).toEqual([LINKEDIN_API_VERSION]);
+  });
+
+  it.each([
+    ['mastodon', { mastodonUrl: undefined }, ['PRESSROOM_MASTODON_URL', '"mastodonUrl"']],
+    ['bluesky', { blueskyIdentifier: undefined }, ['PRESSROOM_BLUESKY_IDENTIFIER', '"blueskyIdentifier"']],
+    ['linkedin', { linkedinAuthor: undefined }, ['PRESSROOM_LINKEDIN_AUTHOR', '"linkedinAuthor"']],
+  ] as const)('refuses %s without its setting, naming the variable and context key', (name, missing, named) => {
+    const error = configError(() => buildChannels([name], { ...SETTINGS, ...missing }, SECRETS));
+    for (const text of named) expect(error.message).toContain(text);
+  });
+
+  it.each(ALL)('refuses %s without its secret, naming the secret key and the local variable', (name) => {
+    const { key, env } = CHANNEL_SECRETS[name];
+    const error = configError(() => buildChannels([name], SETTINGS, { ...SECRETS, [key]: undefined }));
+    expect(error.message).toContain(`"${key}"`);
+    expect(error.message).toContain(env);
+  });
+
+  it.each(ALL)('refuses %s while its secret is still the deploy placeholder', (name) => {
+    const { key } = CHANNEL_SECRETS[name];
+    const error = configError(() => buildChannels([name], SETTINGS, { ...SECRETS, [key]: SECRET_PLACEHOLDER }));
+    expect(error.message).toContain(`"${key}"`);
+    expect(error.message).toContain(`placeholder ${SECRET_PLACEHOLDER}`);
+  });
+
+  it('ignores missing pieces of channels that are not configured', () => {
+    const channels = buildChannels(['x'], { blueskyService: 'https://bsky.social', threadsUserId: 'me' }, { xAccessToken: 'x-token' });
+    expect([...channels.keys()]).toEqual(['x']);
+    expect(buildChannels([], SETTINGS, { mastodonAccessToken: SECRET_PLACEHOLDER }).size).toBe(0);
+  });
+
+  it('reports every problem at once', () => {
+    const error = configError(() =>
+      buildChannels(['mastodon', 'bluesky'], { ...SETTINGS, mastodonUrl: undefined }, { ...SECRETS, blueskyAppPassword: undefined }),
+    );
+    expect(error.message).toContain('PRESSROOM_MASTODON_URL');
+    expect(error.message).toContain('"blueskyAppPassword"');
+  });
+
+  it('refuses a webhook secret that is not an https URL, without quoting it', () => {
+    const insecure = 'http://hooks.slack.com/services/T000/B000/slack-secret-part';
+    const error = configError(() => buildChannels(['slack', 'discord'], SETTINGS, { ...SECRETS, slackWebhookUrl: insecure, discordWebhookUrl: 'not a url' }));
+    expect(error.message).toContain('"slackWebhookUrl"');
+    expect(error.message).toContain('"discordWebhookUrl"');
+    expect(error.message).not.toContain('secret-part');
+    expect(error.message).not.toContain('not a url');
+  });
+
+  it('refuses unknown names, listing the known ones', () => {
+    const error = configError(() => buildChannels(['mastodon', 'myspace'], SETTINGS, SECRETS));
+    expect(error.message).toContain('"myspace"');
+    for (const name of ALL) expect(error.message).toContain(name);
+    expect(configError(() => buildChannels(['local'], SETTINGS, SECRETS)).message).toContain('only in local mode');
+  });
+
+  it('takes channels the runtime provides as they are', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pressroom-channels-'));
+    try {
+      const local = new LocalChannel({ dataDir });
+      const channels = buildChannels(['local', 'x', 'x'], SETTINGS, SECRETS, [local]);
+      expect([...channels.keys()]).toEqual(['local', 'x']);
+      expect(channels.get('local')).toBe(local);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readConfig: channel settings', () => {
+  const base = { PRESSROOM_TABLE_NAME: 't', PRESSROOM_PUBLIC_URL: 'https://news.example.org' };
+
+  it('reads each setting from its variable', () => {
+    const { channelSettings } = readConfig({
+      ...base,
+      PRESSROOM_MASTODON_URL: 'https://mastodon.example/',
+      PRESSROOM_BLUESKY_SERVICE: 'https://pds.example',
+      PRESSROOM_BLUESKY_IDENTIFIER: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz',
+      PRESSROOM_LINKEDIN_AUTHOR: 'urn:li:person:8675309',
+      PRESSROOM_LINKEDIN_API_VERSION: '202512',
+      PRESSROOM_THREADS_USER_ID: '1234567',
+    });
+    expect(channelSettings).toEqual({
+      mastodonUrl: 'https://mastodon.example',
+      blueskyService: 'https://pds.example',
+      blueskyIdentifier: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz',
+      linkedinAuthor: 'urn:li:person:8675309',
+      linkedinApiVersion: '202512',
+      threadsUserId: '1234567',
+    });
+  });
+
+  it('defaults Bluesky to bsky.social and Threads to the token’s own user; empty counts as unset', () => {
+    expect(readConfig({ ...base, PRESSROOM_THREADS_USER_ID: '', PRESSROOM_MASTODON_URL: '' }).channelSettings).toEqual({
+      mastodonUrl: undefined,
+      blueskyService: 'https://bsky.social',
+      blueskyIdentifier: undefined,
+      linkedinAuthor: undefined,
+      linkedinApiVersion: undefined,
+      threadsUserId: 'me',
+    });
+  });
+
+  it.each([
+    ['PRESSROOM_MASTODON_URL', 'mastodon.social'],
+    ['PRESSROOM_MASTODON_URL', 'http://mastodon.social'],
+    ['PRESSROOM_BLUESKY_SERVICE', 'ftp://bsky.social'],
+    ['PRESSROOM_BLUESKY_IDENTIFIER', '@press.example.com'],
+    ['PRESSROOM_LINKEDIN_AUTHOR', '5515715'],
+    ['PRESSROOM_LINKEDIN_AUTHOR', 'urn:li:company:5515715'],
+    ['PRESSROOM_LINKEDIN_API_VERSION', '2026-05'],
+    ['PRESSROOM_LINKEDIN_API_VERSION', '202613'],
+    ['PRESSROOM_THREADS_USER_ID', '@press'],
+  ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
+    const error = configError(() => readConfig({ ...base, [name]: value }));
+    expect(error.message).toContain(name);
+  });
+
+  it('lets a provider stand-in on this machine use plain http', () => {
+    expect(readConfig({ ...base, PRESSROOM_MASTODON_URL: 'http://127.0.0.1:8080' }).channelSettings.mastodonUrl).toBe('http://127.0.0.1:8080');
+  });
+});
+
+describe('parseSecrets', () => {
+  const required = {
+    webhookSecret: 'whsec_abc',
+    adminToken: 'admin',
+    signingKeys: 'k1:c2VjcmV0',
+    addressHashKey: Buffer.alloc(32, 7).toString('base64'),
+  };
+
+  it('reads every channel key', () => {
+    expect(parseSecrets(JSON.stringify({ ...required, ...SECRETS })).channels).toEqual(SECRETS);
+  });
+
+  it('leaves out absent and empty channel keys, and keeps a placeholder for buildChannels to refuse', () => {
+    const secrets = parseSecrets(JSON.stringify({ ...required, mastodonAccessToken: SECRET_PLACEHOLDER, xAccessToken: '', slackWebhookUrl: null }));
+    expect(secrets.channels).toEqual({ mastodonAccessToken: SECRET_PLACEHOLDER });
+    expect(parseSecrets(JSON.stringify(required)).channels).toEqual({});
+  });
+
+  it('refuses a channel key that is not a string, naming it', () => {
+    const error = configError(() => parseSecrets(JSON.stringify({ ...required, blueskyAppPassword: 1234 })));
+    expect(error.message).toContain('blueskyAppPassword');
+  });
+});
+
+describe('loadDevSecrets', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pressroom-dev-secrets-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('reads each channel secret from its variable and never stores it', () => {
+    const env = Object.fromEntries(ALL.map((name) => [CHANNEL_SECRETS[name].env, SECRETS[CHANNEL_SECRETS[name].key]]));
+    const secrets = loadDevSecrets(dataDir, env);
+    expect(secrets.channels).toEqual(SECRETS);
+    expect(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')).not.toContain('mastodon-token');
+  });
+
+  it('leaves channels without a variable out', () => {
+    expect(loadDevSecrets(dataDir, { PRESSROOM_X_ACCESS_TOKEN: 'x-token', PRESSROOM_SLACK_WEBHOOK_URL: '' }).channels).toEqual({ xAccessToken: 'x-token' });
+  });
+});
