@@ -180,6 +180,11 @@ export interface DeliveryStore {
   markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean>;
   /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
   releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
+  /**
+   * Clears the `uncounted` mark every ending sets, once the ending is in the release's counters.
+   * True when this call cleared it (the caller that clears a lost count counts it).
+   */
+  markCounted(releaseId: string, subscriberId: string): Promise<boolean>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
 }
 

@@ -278,21 +278,27 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async markSent(releaseId: string, subscriberId: string, messageId: string, now: Date) {
     return this.end(releaseId, subscriberId, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString() });
   }
-  async markFailed(releaseId: string, subscriberId: string, reason: string) {
-    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Failed, reason });
+  async markFailed(releaseId: string, subscriberId: string, reason: string, now: Date) {
+    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Failed, reason, endedAt: now.toISOString() });
   }
   /** Like the DynamoDB store: only a claimed delivery ends; true when this call ended it. */
   private end(releaseId: string, subscriberId: string, fields: Partial<DeliveryRecord>) {
     const record = this.records.get(this.key(releaseId, subscriberId));
     if (record?.status !== DeliveryStatus.Claimed) return false;
-    Object.assign(record, fields);
+    Object.assign(record, fields, { uncounted: true });
     delete record.leaseUntil;
+    return true;
+  }
+  async markCounted(releaseId: string, subscriberId: string) {
+    const record = this.records.get(this.key(releaseId, subscriberId));
+    if (!record?.uncounted) return false;
+    delete record.uncounted;
     return true;
   }
   async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date) {
     const current = this.records.get(this.key(releaseId, subscriberId));
     if (current && !(current.status === DeliveryStatus.Claimed && current.leaseUntil! < now.toISOString())) return false;
-    this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, jobListId: listId, status: DeliveryStatus.Skipped, reason });
+    this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, jobListId: listId, status: DeliveryStatus.Skipped, reason, endedAt: now.toISOString(), uncounted: true });
     return true;
   }
   async releaseClaim(releaseId: string, subscriberId: string) {

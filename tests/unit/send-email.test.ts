@@ -173,6 +173,39 @@ describe('fan-out and send', () => {
     expect(await sendEmail(job, deps)).toBe('duplicate');
   });
 
+  it('a worker that dies between recording a send and counting it: the redelivered job counts it once, after the lease, and sends nothing', async () => {
+    await fanOut();
+    const job = sendQueue.jobs[0];
+    const stats = deps.releaseStats as MemoryReleaseStatsStore;
+    const increment = stats.increment.bind(stats);
+    stats.increment = async () => {
+      stats.increment = increment;
+      throw new Error('worker killed');
+    };
+    await expect(sendEmail(job, deps)).rejects.toThrow('worker killed');
+    expect(mailer.sent).toHaveLength(1);
+    expect((await stats.get('spring-update')).sent).toBe(0);
+    // Redelivered soon (a redelivery can overtake a live, slow worker): not counted yet, try later.
+    await expect(sendEmail(job, deps)).rejects.toBeInstanceOf(DeliveryBusyError);
+    clock.advance(5 * 60_000);
+    // Two redeliveries at once: the first to clear the mark counts it.
+    const again = await Promise.all([sendEmail(job, deps), sendEmail(job, deps)]);
+    expect(again).toEqual(['duplicate', 'duplicate']);
+    expect(await sendEmail(job, deps)).toBe('duplicate');
+    expect(mailer.sent).toHaveLength(1);
+    expect((await stats.get('spring-update')).sent).toBe(1);
+    expect((await deliveries.get('spring-update', job.subscriberId))?.uncounted).toBeUndefined();
+  });
+
+  it('an ending counted normally is never counted again by a redelivery', async () => {
+    await fanOut();
+    await sendAll();
+    const sent = (await deps.releaseStats.get('spring-update')).sent;
+    clock.advance(60 * 60_000);
+    await sendAll();
+    expect((await deps.releaseStats.get('spring-update')).sent).toBe(sent);
+  });
+
   describe('sendBatch at the shared rate', () => {
     class FakeGate {
       reserved: number[] = [];

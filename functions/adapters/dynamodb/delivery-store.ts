@@ -49,7 +49,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
-          UpdateExpression: `SET #status = :status, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
+          UpdateExpression: `SET #status = :status, uncounted = :true, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
           // Only a claim ends, and only once: when two workers sent under one claim (the first
           // outlived its lease), the second record finds it ended and the delivery counts once.
           ConditionExpression: '#status = :claimed',
@@ -57,6 +57,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           ExpressionAttributeValues: {
             ':status': status,
             ':claimed': DeliveryStatus.Claimed,
+            ':true': true,
             ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
           },
         }),
@@ -90,6 +91,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             status: DeliveryStatus.Skipped,
             reason,
             endedAt: now.toISOString(),
+            uncounted: true,
           },
           // Nothing recorded yet, or a claim whose worker died (its lease ran out): without the
           // second case a crashed claim would never end, and the send never complete.
@@ -118,6 +120,25 @@ export class DynamoDeliveryStore implements DeliveryStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async markCounted(releaseId: string, subscriberId: string): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          UpdateExpression: 'REMOVE uncounted',
+          // Only the first caller clears it: a recovered count is counted by exactly one worker.
+          ConditionExpression: 'uncounted = :true',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

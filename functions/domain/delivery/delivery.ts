@@ -26,4 +26,8 @@ export interface DeliveryRecord {
   sentAt?: string;
   messageId?: string;
   reason?: string;
+  /** When a failed or skipped delivery ended (a sent one has `sentAt`). */
+  endedAt?: string;
+  /** Ended, but not yet in the release's counters (see `countEnded` in send-email.ts). */
+  uncounted?: boolean;
 }

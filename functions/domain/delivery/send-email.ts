@@ -1,7 +1,7 @@
 import type { Clock, DeliveryStore, JobQueue, Mailer, ReleaseStatsStore, ReleaseStore, SendJob, SendRateGate, SubscriberStore } from '../ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder, SendStatus, type Release } from '../release/release';
-import { DeliveryStatus } from './delivery';
+import { DeliveryStatus, type DeliveryRecord } from './delivery';
 import type { ReleaseCounts } from './release-stats';
 import { completeSendIfDone } from './control-send';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
@@ -88,6 +88,47 @@ async function count(releaseId: string, counts: Partial<ReleaseCounts>, deps: Se
   await deps.releaseStats.increment(releaseId, counts);
 }
 
+/** How long a claim (and so a worker holding one) is trusted to live. */
+const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+
+type EndedAs = 'sent' | 'failed' | 'skipped';
+
+const ENDED_AS: Partial<Record<DeliveryStatus, EndedAs>> = {
+  [DeliveryStatus.Sent]: 'sent',
+  [DeliveryStatus.Failed]: 'failed',
+  [DeliveryStatus.Skipped]: 'skipped',
+};
+
+/**
+ * Counts a delivery this worker just ended, then clears its `uncounted` mark.
+ *
+ * Counting is at least once: every ending write also sets `uncounted`, cleared only after the
+ * counters were written. A worker that dies between the two leaves its message on the queue; the
+ * redelivered job finds the delivery ended and still `uncounted` and counts it
+ * ({@link recountIfLost}), so the send still completes. Dying after counting but before clearing
+ * counts that delivery twice: completion compares with `>=`, and one extra is better than a send
+ * that never ends.
+ */
+async function countEnded(job: Pick<SendJob, 'releaseId' | 'subscriberId'>, as: EndedAs, deps: SendEmailDeps): Promise<void> {
+  await count(job.releaseId, { [as]: 1 }, deps);
+  await deps.deliveries.markCounted(job.releaseId, job.subscriberId);
+}
+
+/**
+ * A redelivered job whose delivery it ended itself: counted then, unless that worker died in
+ * between. A recent ending may still be counted by a live worker (a redelivery can overtake a slow
+ * batch), so the job waits (busy) until the ending is older than a claim lease, the longest a worker
+ * is trusted to live; then the first to clear the mark counts it.
+ */
+async function recountIfLost(job: SendJob, record: DeliveryRecord, deps: SendEmailDeps): Promise<void> {
+  const as = ENDED_AS[record.status];
+  if (!record.uncounted || !as) return;
+  const endedAt = Date.parse(record.endedAt ?? record.sentAt ?? '');
+  const grace = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  if (!(deps.clock.now().getTime() - endedAt >= grace)) throw new DeliveryBusyError(job.releaseId, job.subscriberId);
+  if (await deps.deliveries.markCounted(job.releaseId, job.subscriberId)) await count(job.releaseId, { [as]: 1 }, deps);
+}
+
 /**
  * A job that found its recipient's delivery ended by someone else. It is a redelivery of the job
  * that ended it (same list: counted already) or another list's job for the same recipient, which
@@ -100,7 +141,8 @@ async function countDuplicateJob(job: SendJob, deps: SendEmailDeps, ended: 'othe
   if (ended === 'look') {
     const record = await deps.deliveries.get(job.releaseId, job.subscriberId);
     if (record?.status === DeliveryStatus.Claimed) throw new DeliveryBusyError(job.releaseId, job.subscriberId);
-    if (!record || (record.jobListId ?? record.listId) === job.listId) return;
+    if (!record) return;
+    if ((record.jobListId ?? record.listId) === job.listId) return recountIfLost(job, record, deps);
   }
   const first = await deps.releaseStats.recordEventOnce(
     { messageId: `job:${job.releaseId}:${job.subscriberId}`, eventType: 'duplicate-job', recipient: job.listId },
@@ -112,7 +154,7 @@ async function countDuplicateJob(job: SendJob, deps: SendEmailDeps, ended: 'othe
 /** Ends a delivery as skipped (counted once), or counts the job as a duplicate when it had ended. */
 async function skip(job: SendJob, reason: string, deps: SendEmailDeps): Promise<SendOutcome> {
   if (await deps.deliveries.markSkipped(job.releaseId, job.subscriberId, job.listId, reason, deps.clock.now())) {
-    await count(job.releaseId, { skipped: 1 }, deps);
+    await countEnded(job, 'skipped', deps);
   } else {
     await countDuplicateJob(job, deps);
   }
@@ -182,7 +224,7 @@ async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDe
     return 'duplicate';
   }
 
-  const claim = await deps.deliveries.claim(release.id, subscriber.id, listId, now, deps.claimLeaseMs ?? 5 * 60_000, job.listId);
+  const claim = await deps.deliveries.claim(release.id, subscriber.id, listId, now, deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, job.listId);
   if (claim === 'done') {
     await countDuplicateJob(job, deps);
     return 'duplicate';
@@ -229,12 +271,14 @@ async function deliver(prepared: PreparedDelivery, deps: SendEmailDeps): Promise
     });
     // Counted only when this record ended the delivery: if our lease ran out and another worker
     // sent and recorded it too, that worker counted it.
-    if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now())) await count(release.id, { sent: 1 }, deps);
+    if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now())) {
+      await countEnded({ releaseId: release.id, subscriberId }, 'sent', deps);
+    }
     return 'sent';
   } catch (error) {
     if (error instanceof MailerRejectedError) {
       if (await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now())) {
-        await count(release.id, { failed: 1 }, deps);
+        await countEnded({ releaseId: release.id, subscriberId }, 'failed', deps);
       }
       return 'rejected';
     }
