@@ -73,4 +73,18 @@ describe('send state in DynamoDB', () => {
     expect(await deliveries.markSkipped('spring-update', 'sub-3', 'blog', 'cancelled', t(12))).toBe(true);
     expect(await deliveries.get('spring-update', 'sub-3')).toMatchObject({ status: 'skipped', reason: 'cancelled', jobListId: 'blog' });
   });
+
+  it('marks every ending uncounted until exactly one caller clears the mark', async () => {
+    expect(await deliveries.claim('spring-update', 'sub-4', 'blog', t(1), 60_000)).toBe('claimed');
+    expect(await deliveries.markFailed('spring-update', 'sub-4', 'rejected', t(2))).toBe(true);
+    expect(await deliveries.markSkipped('spring-update', 'sub-5', 'blog', 'left', t(2))).toBe(true);
+    for (const id of ['sub-4', 'sub-5']) {
+      expect(await deliveries.get('spring-update', id)).toMatchObject({ uncounted: true, endedAt: t(2).toISOString() });
+      expect(await Promise.all([deliveries.markCounted('spring-update', id), deliveries.markCounted('spring-update', id)])).toEqual(
+        expect.arrayContaining([true, false]),
+      );
+      expect((await deliveries.get('spring-update', id))?.uncounted).toBeUndefined();
+    }
+    expect(await deliveries.markCounted('spring-update', 'nobody')).toBe(false);
+  });
 });
