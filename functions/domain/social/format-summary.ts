@@ -33,7 +33,7 @@ const REFUSED_BY_X = /[\uFEFF\uFFFE\uFFFF]/gu;
 // Characters that can join a grapheme with its neighbour: marks, format characters (ZWJ, tags,
 // prepended signs), skin tones, flag halves, CR and Hangul jamo. Text without them has one grapheme per
 // code point, so it skips the segmenter, which is slow. Missing a rare joiner here only over-counts.
-const MAY_JOIN = /[\p{M}\p{Cf}\p{Emoji_Modifier}\p{Regional_Indicator}\r\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF]/u;
+export const MAY_JOIN = /[\p{M}\p{Cf}\p{Emoji_Modifier}\p{Regional_Indicator}\r\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF]/u;
 // A grapheme holding any of these is an emoji to Threads, counted in UTF-8 bytes. Text-style symbols
 // such as © count too: that over-counts by a byte, never under.
 const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3\uFE0F]/u;
@@ -185,7 +185,7 @@ function cutAt(text: string, at: number, urls: readonly Range[]): string | undef
  * passing ones form a prefix; the answer is always one that was checked, so even where a count is
  * not quite monotonic (a URL counts 23 however long) the result fits, at worst a word shorter.
  */
-function lastFitting(candidates: number[], passes: (candidate: number) => boolean): number | undefined {
+export function lastFitting(candidates: number[], passes: (candidate: number) => boolean): number | undefined {
   let lo = -1;
   let hi = candidates.length;
   while (hi - lo > 1) {

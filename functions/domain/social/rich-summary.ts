@@ -1,5 +1,5 @@
 import type { SocialSummary } from './social-post';
-import type { ChannelTextRules } from './format-summary';
+import { lastFitting, MAY_JOIN, type ChannelTextRules } from './format-summary';
 
 /*
  * Slack and Discord show a release as a card rather than as one post text. Their limits are counted
@@ -154,9 +154,6 @@ export function shorten(text: string, max: number, measure: (text: string) => nu
   return '';
 }
 
-// As in format-summary: characters that can join a grapheme with its neighbour. Text without any has
-// one grapheme per code point and skips the segmenter, which costs microseconds per character.
-const MAY_JOIN = /[\p{M}\p{Cf}\p{Emoji_Modifier}\p{Regional_Indicator}\r\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF]/u;
 
 function graphemeStartsOf(text: string): number[] {
   if (MAY_JOIN.test(text)) return [...graphemes.segment(text)].map((s) => s.index);
@@ -187,17 +184,6 @@ function cleanTags(tags: readonly string[]): string[] {
   });
 }
 
-/** Binary search for the last candidate that passes; measures grow with the candidates. */
-function lastFitting(candidates: number[], passes: (candidate: number) => boolean): number | undefined {
-  let lo = -1;
-  let hi = candidates.length;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (passes(candidates[mid])) lo = mid;
-    else hi = mid;
-  }
-  return lo >= 0 ? candidates[lo] : undefined;
-}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
