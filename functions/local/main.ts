@@ -25,6 +25,7 @@ Pressroom is running locally.
   API            ${pressroom.url}
   Mailbox        ${pressroom.mailboxUrl}   (every email sent, rendered; JSON at ${pressroom.url}/local/mail)
   Social posts   ${pressroom.url}/local/social
+  Archive        ${pressroom.url}/archive   (feeds at ${pressroom.url}/feeds/all.rss, .atom, .json)
   Data           ${dataDir}
   Webhook secret ${webhookSecret}
   Admin token    ${pressroom.secrets.adminToken}
