@@ -212,6 +212,10 @@ describe('feeds and the archive over HTTP (local stand-ins)', () => {
     expect(html).not.toContain('partners-only');
     for (const feed of ['all.rss', 'all.atom', 'all.json', 'blog.rss', 'press-releases.json']) expect(html).toContain(`href="${pressroom.url}/feeds/${feed}"`);
     expect(html).not.toContain('/feeds/partners.');
+    // Feed readers discover the feeds from the head; search engines may list the archive.
+    expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="All releases (RSS)" href="${pressroom.url}/feeds/all.rss">`);
+    expect(html).toContain(`<link rel="alternate" type="application/feed+json" title="All releases (JSON Feed)" href="${pressroom.url}/feeds/all.json">`);
+    expect(html).not.toContain('noindex');
     for (const link of links) expect((await fetch(link)).status, link).toBe(200);
   });
 

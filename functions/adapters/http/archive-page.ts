@@ -47,6 +47,12 @@ export function renderArchivePage(
     title: 'Archive',
     lang: 'en',
     organisationName: options.organisationName,
+    indexable: true,
+    alternates: [
+      { type: 'application/rss+xml', title: 'All releases (RSS)', href: `${base}/feeds/${ALL_RELEASES_FEED}.rss` },
+      { type: 'application/atom+xml', title: 'All releases (Atom)', href: `${base}/feeds/${ALL_RELEASES_FEED}.atom` },
+      { type: 'application/feed+json', title: 'All releases (JSON Feed)', href: `${base}/feeds/${ALL_RELEASES_FEED}.json` },
+    ],
     body: `${list}${nav}
 <h2>Feeds</h2>
 <ul>

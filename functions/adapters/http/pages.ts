@@ -12,16 +12,22 @@ export interface PageOptions {
   /** Trusted HTML: callers escape what they interpolate. */
   body: string;
   lang?: string;
+  /** Search engines may list the page (the public archive); subscriber pages stay out of them. */
+  indexable?: boolean;
+  /** `<link rel="alternate">` entries for the head, e.g. the feeds, for readers that discover them. */
+  alternates?: { type: string; title: string; href: string }[];
 }
 
-export function page({ title, organisationName, body, lang = 'en' }: PageOptions): string {
+export function page({ title, organisationName, body, lang = 'en', indexable = false, alternates = [] }: PageOptions): string {
+  const links = alternates
+    .map((a) => `\n<link rel="alternate" type="${escapeHtml(a.type)}" title="${escapeHtml(a.title)}" href="${escapeHtml(a.href)}">`)
+    .join('');
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · ${escapeHtml(organisationName)}</title>
+${indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)} · ${escapeHtml(organisationName)}</title>${links}
 <style>
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
   main { max-width: 32rem; margin: 3rem auto; background: #fff; padding: 2rem; border-radius: 8px; }
