@@ -139,7 +139,8 @@ export function parseLists(spec: string): Map<string, string> {
   const lists = new Map<string, string>();
   for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [id, name] = entry.split('=').map((s) => s.trim());
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) throw new ConfigError(`List id "${id}" must be lower-case letters, digits and hyphens`);
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) throw new ConfigError(`PRESSROOM_LISTS: list id "${id}" must be lower-case letters, digits and hyphens`);
+    if (id === 'all') throw new ConfigError('PRESSROOM_LISTS: list id "all" is reserved for the feed of all releases (/feeds/all.rss)');
     lists.set(id, name || id);
   }
   return lists;

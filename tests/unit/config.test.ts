@@ -28,6 +28,10 @@ describe('readConfig: the sender and the brand', () => {
     ['PRESSROOM_FROM', 'not an address'],
     ['PRESSROOM_REPLY_TO', 'press at example'],
     ['PRESSROOM_REPLY_TO', 'a@example.org\r\nBcc: everyone@example.org'],
+    ['PRESSROOM_LISTS', 'blog=Blog,all=Everything'],
+    ['PRESSROOM_DIGEST_DAY', 'someday'],
+    ['PRESSROOM_DIGEST_HOUR', '24'],
+    ['PRESSROOM_TIME_ZONE', 'Mars/Olympus_Mons'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     expect(() => readConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ ...base, [name]: value })).toThrow(name);
