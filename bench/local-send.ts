@@ -10,7 +10,7 @@
  * (cost-model.ts): SDK requests are counted per command and handler wall time is summed.
  */
 import { signWebhook } from '../functions/domain/security/standard-webhooks';
-import { busiestWindow } from '../functions/local/ses-server';
+import { busiestWindow, type LocalSesStats, type StoredMessage } from '../functions/local/ses-server';
 import { countRequests, timeHandlers, type InvocationStats, type RequestCounts } from './instrument';
 import { startBenchPressroom } from './local-stack';
 import { checkSeeded, seedSubscribers } from './seed';
@@ -31,16 +31,42 @@ export interface LocalSendOptions {
 
 const DEFAULTS: LocalSendOptions = { subscribers: 10_000, rate: 200, visibilityTimeoutMs: 5_000, control: { subscribers: 400, rate: 10 } };
 
-/** What one run measured, kept for the cost model so it need not send 10,000 again. */
-export interface LocalSendMeasurement {
-  options: LocalSendOptions;
+/** What the local SES recorded of one send: every rate, window and loss figure comes from here. */
+export interface SesRecord {
   accepted: number;
   throttled: number;
   lost: number;
   duplicated: number;
+  /** From the first acceptance to the last. */
   firstToLastMs: number;
-  publishToSettledMs: number;
   busiestSecond: number;
+}
+
+/** The parts of a local SES (`startLocalSes`) a send is judged by; a copy sent back from a worker thread fits too. */
+export interface SesRecordSource {
+  mailbox: { list(): readonly Pick<StoredMessage, 'to' | 'acceptedAtMs'>[] };
+  stats(): LocalSesStats;
+}
+
+/**
+ * Reads a finished send back from the local SES: its accepted and throttled counts, the instants it
+ * admitted each message (`acceptedAtMs`) and, per expected address, how many emails arrived.
+ */
+export function readSesRecord(ses: SesRecordSource, addresses: readonly string[]): SesRecord {
+  const mail = ses.mailbox.list();
+  const perAddress = new Map<string, number>();
+  for (const m of mail) for (const to of m.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+  const lost = addresses.filter((address) => !perAddress.has(address)).length;
+  const duplicated = [...perAddress.values()].reduce((sum, n) => sum + n - 1, 0);
+  const times = mail.map((m) => m.acceptedAtMs!).sort((a, b) => a - b);
+  const { accepted, throttled } = ses.stats();
+  return { accepted, throttled, lost, duplicated, firstToLastMs: times.at(-1)! - times[0], busiestSecond: busiestWindow(times) };
+}
+
+/** What one run measured, kept for the cost model so it need not send 10,000 again. */
+export interface LocalSendMeasurement extends SesRecord {
+  options: LocalSendOptions;
+  publishToSettledMs: number;
   /** CPU time of this whole process (handlers, dynalite, local SES, queues) from publish to settled. */
   processCpuMs: number;
   requests: RequestCounts;
@@ -100,22 +126,10 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
     const cpu = process.cpuUsage(cpuBefore);
     const processCpuMs = (cpu.user + cpu.system) / 1000;
 
-    const mail = pressroom.ses.mailbox.list();
-    const perAddress = new Map<string, number>();
-    for (const m of mail) for (const to of m.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
-    const lost = seeded.filter((s) => !perAddress.has(s.email)).length;
-    const duplicated = [...perAddress.values()].reduce((sum, n) => sum + n - 1, 0);
-    const times = mail.map((m) => m.acceptedAtMs!).sort((a, b) => a - b);
-    const { accepted, throttled } = pressroom.ses.stats();
     lastMeasurement = {
       options: opts,
-      accepted,
-      throttled,
-      lost,
-      duplicated,
-      firstToLastMs: times.at(-1)! - times[0],
+      ...readSesRecord(pressroom.ses, seeded.map((s) => s.email)),
       publishToSettledMs,
-      busiestSecond: busiestWindow(times),
       processCpuMs,
       requests,
       handlers: timing.stats,
@@ -128,14 +142,15 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
   }
 }
 
-/** n messages accepted between the first and the last acceptance span n - 1 intervals. */
-const achievedRate = (m: LocalSendMeasurement) => (m.accepted - 1) / (m.firstToLastMs / 1000);
+/** Messages per second: n messages accepted between the first and the last acceptance span n - 1 intervals. */
+export const achievedRate = (m: Pick<SesRecord, 'accepted' | 'firstToLastMs'>) => (m.accepted - 1) / (m.firstToLastMs / 1000);
 
-function check(m: LocalSendMeasurement, label: string): string[] {
+/** The correctness checks of a send at `rate`: nobody lost, nobody mailed twice, no second over the limit. */
+export function checkSend(m: SesRecord, rate: number, label: string): string[] {
   const failures: string[] = [];
   if (m.lost) failures.push(`${label}: ${m.lost} subscriber(s) got no email`);
   if (m.duplicated) failures.push(`${label}: ${m.duplicated} duplicate email(s)`);
-  if (m.busiestSecond > m.options.rate) failures.push(`${label}: ${m.busiestSecond} messages in one second, over the limit of ${m.options.rate}`);
+  if (m.busiestSecond > rate) failures.push(`${label}: ${m.busiestSecond} messages in one second, over the limit of ${rate}`);
   return failures;
 }
 
@@ -146,7 +161,7 @@ export async function run(options: Partial<LocalSendOptions> = {}): Promise<Benc
   const { rate, subscribers } = m.options;
   const achieved = achievedRate(m);
   const endToEnd = m.accepted / (m.publishToSettledMs / 1000);
-  const failures = [...check(m, `${subscribers} at ${rate}/s`), ...(c ? check(c, `control ${c.options.subscribers} at ${c.options.rate}/s`) : [])];
+  const failures = [...checkSend(m, rate, `${subscribers} at ${rate}/s`), ...(c ? checkSend(c, c.options.rate, `control ${c.options.subscribers} at ${c.options.rate}/s`) : [])];
   const controlRows = c
     ? [
         {
