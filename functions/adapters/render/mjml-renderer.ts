@@ -105,16 +105,9 @@ export class MjmlRenderer implements EmailRenderer {
       topics: release.tags.length ? `${strings.topics} ${release.tags.join(' · ')}` : '',
       body: rawHtml(body),
       url: release.url,
-      webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
-      organisationName: brand.organisationName,
-      postalAddress: brand.postalAddress,
-      unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
-      preferencesUrl: RecipientPlaceholder.PreferencesUrl,
-      viewInBrowser: strings.viewInBrowser,
+      ...this.footer(release, strings),
       readOnWebsite: strings.readOnWebsite,
       whyReceiving: strings.whyReceiving(brand.organisationName),
-      unsubscribe: strings.unsubscribe,
-      managePreferences: strings.managePreferences,
       shareLabel: strings.share.label,
       shareEmailLabel: strings.share.email,
       shareX: share.x,
@@ -157,18 +150,25 @@ export class MjmlRenderer implements EmailRenderer {
       items: rawHtml(items),
       archiveUrl: `${this.publicUrl}/archive`,
       allReleases: strings.digest.allReleases,
-      webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
-      organisationName: brand.organisationName,
-      postalAddress: brand.postalAddress,
-      unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
-      preferencesUrl: RecipientPlaceholder.PreferencesUrl,
-      viewInBrowser: strings.viewInBrowser,
+      ...this.footer(release, strings),
       whyReceiving: strings.digest.whyReceiving(brand.organisationName),
-      unsubscribe: strings.unsubscribe,
-      managePreferences: strings.managePreferences,
     });
     const html = await compileMjml(mjml);
     return { subject, html, text: textPart(html, TEXT_PART, strings.links) };
+  }
+
+  /** The slots every email's footer and "view in browser" line share; the recipient links stay placeholders. */
+  private footer(release: Release, strings: ReturnType<typeof releaseStringsFor>) {
+    return {
+      webVersionUrl: `${this.publicUrl}/releases/${encodeURIComponent(release.id)}`,
+      organisationName: this.options.brand.organisationName,
+      postalAddress: this.options.brand.postalAddress,
+      unsubscribeUrl: RecipientPlaceholder.UnsubscribeUrl,
+      preferencesUrl: RecipientPlaceholder.PreferencesUrl,
+      viewInBrowser: strings.viewInBrowser,
+      unsubscribe: strings.unsubscribe,
+      managePreferences: strings.managePreferences,
+    };
   }
 
   private loadTemplates() {
