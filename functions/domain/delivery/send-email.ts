@@ -385,22 +385,23 @@ export async function sendBatch(jobs: SendJob[], deps: SendEmailDeps): Promise<P
   // Throttled jobs go back on the queue after a short delay instead of failing their message: a
   // throttle is no fault of the job, and failing would walk it towards the dead-letter queue.
   const throttledJobs: SendJob[] = [];
-  await Promise.all(ready.map(async ({ i, delivery }, n) => {
+  for (const [n, { i, delivery }] of ready.entries()) {
     const { job, release, subscriberId } = delivery;
-    const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-    if (delay > 0) await wait(delay);
     if (throttledJobs.length) {
       await deps.deliveries.releaseClaim(release.id, subscriberId);
       throttledJobs.push(job);
       results[i] = { status: 'fulfilled', value: 'deferred' };
-      return;
+      continue;
     }
+    const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
+    if (delay > 0) await wait(delay);
     try {
       const now = await statuses.get(release.id, true);
       if (now?.sendStatus === SendStatus.Paused || now?.sendStatus === SendStatus.Cancelled || now?.sendStatus === SendStatus.Failed) {
+        // Paused or cancelled while this batch waited: give the claim back, then defer or skip.
         await deps.deliveries.releaseClaim(release.id, subscriberId);
         results[i] = { status: 'fulfilled', value: (await gate(job, now, deferred, deps))! };
-        return;
+        continue;
       }
       results[i] = { status: 'fulfilled', value: await deliver(delivery, deps) };
     } catch (error) {
@@ -409,7 +410,7 @@ export async function sendBatch(jobs: SendJob[], deps: SendEmailDeps): Promise<P
         results[i] = { status: 'fulfilled', value: 'deferred' };
       } else results[i] = { status: 'rejected', reason: error };
     }
-  }));
+  }
 
   await requeue(deferred, deps.pausedRecheckSeconds ?? DEFAULT_PAUSED_RECHECK_SECONDS, jobs, results, deps);
   await requeue(throttledJobs, THROTTLE_RETRY_SECONDS, jobs, results, deps);

@@ -27,18 +27,8 @@ export const MIN_FACTOR = 0.05;
 export const THROTTLE_DECREASE = 0.75;
 /** Each slot handed out wins this much of the rate back: a quarter back within 25 sends. */
 const RECOVERY_PER_SLOT = 0.01;
-/**
- * After a throttle, nothing is sent for this long. Short: the rate cut already makes room, and
- * with the whole send stopping a full second per throttle, ~18% of a 200/s send went to pauses
- * (docs/benchmarks.md, figure 2b; 0.80 → 0.92 of the limit at 100/s with 200 ms).
- */
-export const THROTTLE_PAUSE_MS = 200;
-/**
- * Throttle reports within this long of the one that cut the rate belong to the same burst and do
- * not cut it again: the provider judges a one-second window, and every send in flight in that window
- * (several workers, a pipelined batch) may come back throttled.
- */
-export const THROTTLE_BURST_MS = 1000;
+/** After a throttle, nothing is sent for this long: the provider's window has to empty. */
+export const THROTTLE_PAUSE_MS = 1000;
 
 export function initialRateState(now: number): RateState {
   return { tat: now, factor: 1 };
@@ -66,6 +56,6 @@ export function reserveSlots(state: RateState, count: number, maxRate: number | 
  */
 export function afterThrottle(state: RateState, now: number): RateState {
   const tat = Math.max(state.tat, now + THROTTLE_PAUSE_MS);
-  if (state.throttledAt !== undefined && now - state.throttledAt < THROTTLE_BURST_MS) return { ...state, tat };
+  if (state.throttledAt !== undefined && now - state.throttledAt < THROTTLE_PAUSE_MS) return { ...state, tat };
   return { tat, factor: Math.max(MIN_FACTOR, state.factor * THROTTLE_DECREASE), throttledAt: now };
 }
