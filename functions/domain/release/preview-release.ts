@@ -1,7 +1,7 @@
 import type { EmailRenderer } from '../ports';
 import { newRelease, parseReleaseInput, type Release, type RenderedEmail } from './release';
 import { preflight, type Finding } from './preflight';
-import { markdownToHtml, sanitiseReleaseHtml } from './sanitise';
+import { releaseBodyHtml } from './sanitise';
 
 export interface RenderedRelease {
   release: Release;
@@ -12,8 +12,7 @@ export interface RenderedRelease {
 /** Renders a release and lints the result; shared by the preview endpoint and publishing. */
 export async function renderAndCheck(release: Release, renderer: EmailRenderer): Promise<RenderedRelease> {
   const rendered = await renderer.render(release);
-  const sanitised = sanitiseReleaseHtml(release.html ?? markdownToHtml(release.markdown ?? ''), release.url);
-  return { release, rendered, findings: preflight(release, rendered, sanitised) };
+  return { release, rendered, findings: preflight(release, rendered, releaseBodyHtml(release)) };
 }
 
 /**
