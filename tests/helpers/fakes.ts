@@ -25,6 +25,45 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * Timers on a {@link FakeClock} for code that waits on several timers at once: `wait(ms)` parks until
+ * the clock reaches its time, and `run(task)` drives the task, moving the clock to the earliest
+ * parked timer whenever nothing else can progress. Timers fire in time order, as real ones would,
+ * without the test sleeping.
+ */
+export class FakeTimers {
+  /** Every delay asked for, in the order asked. */
+  readonly waits: number[] = [];
+  private parked: { at: number; seq: number; resolve: () => void }[] = [];
+  private seq = 0;
+  constructor(private readonly clock: FakeClock) {}
+
+  wait = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      this.waits.push(ms);
+      this.parked.push({ at: this.clock.now().getTime() + ms, seq: this.seq++, resolve });
+    });
+
+  async run<T>(task: Promise<T>): Promise<T> {
+    let done = false;
+    task.then(() => (done = true), () => (done = true));
+    for (let idle = 0; ; ) {
+      // A few turns of the event loop let every promise chain the fakes started settle.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (done) return task;
+      this.parked.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.parked.shift();
+      if (!next) {
+        if (++idle > 100) throw new Error('FakeTimers: the task waits on something that is not a fake timer');
+        continue;
+      }
+      idle = 0;
+      this.clock.advance(Math.max(0, next.at - this.clock.now().getTime()));
+      next.resolve();
+    }
+  }
+}
+
 export class MemoryReleaseStore implements ReleaseStore {
   releases = new Map<string, Release>();
   rendered = new Map<string, RenderedEmail>();
@@ -342,11 +381,11 @@ export class MemoryFanOutPlanStore implements FanOutPlanStore {
 
 export class MemoryQueue<T> implements JobQueue<T> {
   jobs: T[] = [];
-  /** Jobs sent with a delay, with that delay. */
+  /** Jobs sent back with a delay given (0 included: a job put straight back), with that delay. */
   delayed: { job: T; delaySeconds: number }[] = [];
   async send(jobs: T[], options: { delaySeconds?: number } = {}) {
     this.jobs.push(...structuredClone(jobs));
-    if (options.delaySeconds) this.delayed.push(...structuredClone(jobs).map((job) => ({ job, delaySeconds: options.delaySeconds! })));
+    if (options.delaySeconds !== undefined) this.delayed.push(...structuredClone(jobs).map((job) => ({ job, delaySeconds: options.delaySeconds! })));
   }
 }
 export type FanOutQueue = MemoryQueue<FanOutJob>;

@@ -64,6 +64,17 @@ describe('handleMailEvent', () => {
     expect(await releaseStats.get('spring-update')).toMatchObject({ bounced: 4, delivered: 1 });
   });
 
+  it('a delivery to a subscriber who never bounced writes nothing to the subscriber (one write saved per email)', async () => {
+    let resets = 0;
+    const reset = subscribers.resetTransientBounces.bind(subscribers);
+    subscribers.resetTransientBounces = async (id) => void (resets++, await reset(id));
+    await handleMailEvent(event(MailEventType.Delivery), deps);
+    expect(resets).toBe(0);
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    await handleMailEvent(event(MailEventType.Delivery), deps);
+    expect(resets).toBe(1);
+  });
+
   it('honours a configured limit', async () => {
     await handleMailEvent(bounce(BounceType.Transient), { ...deps, transientBounceLimit: 1 });
     expect(await stored()).toMatchObject({ suppressionReason: 'transient-bounces' });

@@ -8,7 +8,7 @@ import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import type { SendJob } from '../../functions/domain/ports';
-import { FakeClock, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
+import { FakeClock, FakeTimers, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
 
@@ -197,6 +197,19 @@ describe('fan-out and send', () => {
     expect((await deliveries.get('spring-update', job.subscriberId))?.uncounted).toBeUndefined();
   });
 
+  it('counts a batch\'s endings in one counter write, and clears every mark', async () => {
+    await fanOut();
+    const blogOnly = (await subscribers.findByEmail('blog@example.org'))!;
+    await subscribers.unsubscribe(blogOnly.id, 'blog', clock.now()); // one job ends skipped
+    const stats = deps.releaseStats as MemoryReleaseStatsStore;
+    const increment = stats.increment.bind(stats);
+    const writes: unknown[] = [];
+    stats.increment = async (releaseId, counts) => void (writes.push(counts), await increment(releaseId, counts));
+    await sendBatch(sendQueue.jobs, deps);
+    expect(writes).toEqual([{ sent: 2, skipped: 1 }]);
+    for (const job of sendQueue.jobs) expect((await deliveries.get(job.releaseId, job.subscriberId))?.uncounted).toBeUndefined();
+  });
+
   it('an ending counted normally is never counted again by a redelivery', async () => {
     await fanOut();
     await sendAll();
@@ -231,9 +244,35 @@ describe('fan-out and send', () => {
       expect(waits).toEqual([100]); // the first slot is now, the second 100 ms on
     });
 
-    it('on throttling slows everyone down and puts the rest of the batch back on the queue after a short delay', async () => {
+    it('sends each message at its own slot without waiting for the answer to the one before', async () => {
+      await fanOut();
+      const gate = new FakeGate(); // slots 100 ms apart
+      const timers = new FakeTimers(clock);
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const startedAt: number[] = [];
+      const slowMailer = {
+        async sendRaw(email: { to: string }) {
+          startedAt.push(clock.now().getTime());
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          await timers.wait(250); // a round trip longer than two slots
+          inFlight--;
+          return mailer.sendRaw(email as never);
+        },
+      };
+      const start = clock.now().getTime();
+      const results = await timers.run(sendBatch(sendQueue.jobs, { ...deps, mailer: slowMailer, rateGate: gate, wait: timers.wait }));
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent', 'sent']);
+      // Each at its slot, not after the previous answer (which would be 0, 250, 500).
+      expect(startedAt.map((t) => t - start)).toEqual([0, 100, 200]);
+      expect(mostInFlight).toBe(3);
+      expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(3);
+    });
+
+    it('on throttling slows everyone down and puts the rest of the batch back on the queue, to wait for slots at the new rate', async () => {
       await fanOut();
       const gate = new FakeGate();
+      const start = clock.now().getTime();
       const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
       let calls = 0;
       const throttlingMailer = {
@@ -243,12 +282,14 @@ describe('fan-out and send', () => {
           return mailer.sendRaw(email as never);
         },
       };
-      const results = await sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: async () => {} });
+      const timers = new FakeTimers(clock);
+      const results = await timers.run(sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: timers.wait }));
       // Deferred, not failed: a throttle must not walk jobs towards the dead-letter queue.
       expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'deferred']);
       expect(sendQueue.delayed).toEqual(jobs.slice(1).map((job) => ({ job, delaySeconds: THROTTLE_RETRY_SECONDS })));
       expect(gate.slowDowns).toBe(1);
       expect(calls).toBe(2); // the third was not attempted at the old rate
+      expect(clock.now().getTime() - start).toBe(100); // nor waited for: its slot, 200 ms on, never came
       // Both given-back deliveries can be claimed again by the retry.
       for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
       const retry = await sendBatch(jobs.slice(1), { ...deps, rateGate: gate, wait: async () => {} });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { afterThrottle, initialRateState, reserveSlots, RATE_HEADROOM, THROTTLE_DECREASE, THROTTLE_PAUSE_MS } from '../../functions/domain/delivery/send-rate';
+import {
+  afterThrottle, initialRateState, reserveSlots, ISOLATED_THROTTLE_DECREASE, ISOLATED_THROTTLE_PAUSE_MS, RATE_HEADROOM, REPEATED_THROTTLE_DECREASE,
+  THROTTLE_BURST_MS, THROTTLE_PAUSE_MS, THROTTLE_WINDOW_MS,
+} from '../../functions/domain/delivery/send-rate';
 
 /** The most slots falling in any one-second window (slots sorted). */
 function maxPerSecond(slots: number[]): number {
@@ -37,28 +40,58 @@ describe('send rate (GCRA)', () => {
     expect(later.slots[0]).toBe(60_000);
   });
 
-  it('cuts the rate and pauses after a throttle, then recovers step by step', () => {
+  it('trims the rate and pauses briefly after a throttle following a quiet window, then recovers step by step', () => {
     const throttled = afterThrottle({ tat: 0, factor: 1 }, 10_000);
-    expect(throttled).toEqual({ tat: 10_000 + THROTTLE_PAUSE_MS, factor: THROTTLE_DECREASE, throttledAt: 10_000 });
+    expect(throttled).toEqual({ tat: 10_000 + ISOLATED_THROTTLE_PAUSE_MS, factor: ISOLATED_THROTTLE_DECREASE, throttledAt: 10_000 });
     const r = reserveSlots(throttled, 2, 100, 10_000);
-    expect(r.slots[0]).toBe(10_000 + THROTTLE_PAUSE_MS);
-    expect(r.slots[1] - r.slots[0]).toBeCloseTo(1000 / (100 * RATE_HEADROOM * THROTTLE_DECREASE));
-    expect(r.next.factor).toBeGreaterThan(THROTTLE_DECREASE);
+    expect(r.slots[0]).toBe(10_000 + ISOLATED_THROTTLE_PAUSE_MS);
+    expect(r.slots[1] - r.slots[0]).toBeCloseTo(1000 / (100 * RATE_HEADROOM * ISOLATED_THROTTLE_DECREASE));
+    expect(r.next.factor).toBeGreaterThan(ISOLATED_THROTTLE_DECREASE);
     let state = r.next;
     for (let i = 0; i < 100; i++) state = reserveSlots(state, 1, 100, 10_000).next;
     expect(state.factor).toBe(1);
+    // A second quiet window later, it is jitter again: trimmed, not halved.
+    expect(afterThrottle(state, 10_000 + THROTTLE_WINDOW_MS).factor).toBeCloseTo(ISOLATED_THROTTLE_DECREASE);
   });
 
-  it('cuts the rate once for a burst that throttles several workers at once', () => {
+  it('halves the rate and pauses longer when throttled again within the window: the rate itself is too high', () => {
     const first = afterThrottle({ tat: 0, factor: 1 }, 10_000);
-    const second = afterThrottle(first, 10_200);
-    expect(second.factor).toBe(THROTTLE_DECREASE);
-    expect(afterThrottle(second, 10_000 + THROTTLE_PAUSE_MS).factor).toBeCloseTo(THROTTLE_DECREASE ** 2);
+    const again = afterThrottle(first, 10_000 + THROTTLE_BURST_MS);
+    expect(again.factor).toBeCloseTo(ISOLATED_THROTTLE_DECREASE * REPEATED_THROTTLE_DECREASE);
+    expect(again.tat).toBe(10_000 + THROTTLE_BURST_MS + THROTTLE_PAUSE_MS);
+    expect(again.throttledAt).toBe(10_000 + THROTTLE_BURST_MS);
+  });
+
+  it('acts once for a burst that throttles several sends in flight at once', () => {
+    const first = afterThrottle({ tat: 0, factor: 1 }, 10_000);
+    for (const at of [10_001, 10_030, 10_000 + THROTTLE_BURST_MS - 1]) expect(afterThrottle(first, at)).toEqual(first);
+  });
+
+  it('brings a rate eight times too high under the real limit within a few throttles', () => {
+    // The engine paces at 40/s; the provider allows 5/s and answers each too-fast send with a throttle.
+    let state = initialRateState(0);
+    let throttles = 0;
+    for (let now = 0, sentInWindow: number[] = []; now < 10_000; ) {
+      const { slots: [slot], next } = reserveSlots(state, 1, 40, now);
+      now = slot;
+      sentInWindow = sentInWindow.filter((t) => now - t < 1000);
+      if (sentInWindow.length >= 5) {
+        throttles++;
+        state = afterThrottle(next, now);
+      } else {
+        sentInWindow.push(now);
+        state = next;
+      }
+    }
+    expect(throttles).toBeGreaterThan(0);
+    expect(throttles).toBeLessThan(20); // against ~45 accepted in those 10 s
+    expect(state.factor).toBeLessThan(0.5);
   });
 
   it('never drops below the floor however often it is throttled', () => {
     let state = initialRateState(0);
     for (let i = 0; i < 50; i++) state = afterThrottle(state, i * THROTTLE_PAUSE_MS);
+    expect(state.factor).toBeLessThan(0.06);
     expect(state.factor).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,7 @@ import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus, type R
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
 import type { SendJob } from '../../functions/domain/ports';
 import {
-  FakeClock, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer,
+  FakeClock, FakeTimers, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -112,13 +112,14 @@ describe('sending under pause, cancel, crashes and redelivery (fakes)', () => {
       reserve: async (count: number, now: Date) => Array.from({ length: count }, (_, i) => new Date(now.getTime() + i * 2000)),
       slowDown: async () => {},
     };
+    const timers = new FakeTimers(clock);
     let waits = 0;
     const wait = async (ms: number) => {
-      clock.advance(ms);
-      // Staff pause the send while the batch waits for its second slot.
+      await timers.wait(ms);
+      // Staff pause the send when the batch's second slot comes (the third is still waiting).
       if (++waits === 1) await releases.transition('spring-update', [SendStatus.Sending], SendStatus.Paused, clock.now(), { pausedFrom: SendStatus.Sending });
     };
-    expect(outcomes(await sendBatch(jobs, { ...deps, rateGate: gate, wait }))).toEqual(['sent', 'deferred', 'deferred']);
+    expect(outcomes(await timers.run(sendBatch(jobs, { ...deps, rateGate: gate, wait })))).toEqual(['sent', 'deferred', 'deferred']);
     expect(recipients()).toEqual(['a@example.org']);
     // Their claims were given back, so the deferred jobs can send later.
     for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();

@@ -51,7 +51,7 @@ export interface SendEmailDeps {
   wait?: (ms: number) => Promise<void>;
   /** Counts each delivery once when it ends, and completes the send. */
   releaseStats: ReleaseStatsStore;
-  /** Where jobs of a paused release go back to, delayed, instead of being sent. */
+  /** Where jobs of a paused release (delayed) and throttled jobs go back to, instead of being sent. */
   sendQueue: JobQueue<SendJob>;
   /** How long a job of a paused release waits before it looks again (SQS allows up to 900 s). Default 120. */
   pausedRecheckSeconds?: number;
@@ -100,18 +100,48 @@ const ENDED_AS: Partial<Record<DeliveryStatus, EndedAs>> = {
 };
 
 /**
- * Counts a delivery this worker just ended, then clears its `uncounted` mark.
+ * The deliveries a batch ended, counted together once its sends are done: one counter write a batch
+ * instead of one an email (DynamoDB writes are the largest cost after SES; docs/benchmarks.md,
+ * figure 4).
  *
  * Counting is at least once: every ending write also sets `uncounted`, cleared only after the
- * counters were written. A worker that dies between the two leaves its message on the queue; the
+ * counters were written. A worker that dies between the two leaves its messages on the queue; the
  * redelivered job finds the delivery ended and still `uncounted` and counts it
  * ({@link recountIfLost}), so the send still completes. Dying after counting but before clearing
  * counts that delivery twice: completion compares with `>=`, and one extra is better than a send
  * that never ends.
  */
-async function countEnded(job: Pick<SendJob, 'releaseId' | 'subscriberId'>, as: EndedAs, deps: SendEmailDeps): Promise<void> {
-  await count(job.releaseId, { [as]: 1 }, deps);
-  await deps.deliveries.markCounted(job.releaseId, job.subscriberId);
+class EndingTally {
+  private readonly ended = new Map<string, { counts: Partial<ReleaseCounts>; jobs: SendJob[] }>();
+
+  add(job: SendJob, as: EndedAs): void {
+    const entry = this.ended.get(job.releaseId) ?? { counts: {}, jobs: [] };
+    entry.counts[as] = (entry.counts[as] ?? 0) + 1;
+    entry.jobs.push(job);
+    this.ended.set(job.releaseId, entry);
+  }
+
+  /** Counts every ending, then clears the marks. @returns the jobs whose endings may not be counted, with the error. */
+  async flush(deps: SendEmailDeps): Promise<{ job: SendJob; error: unknown }[]> {
+    const uncounted: { job: SendJob; error: unknown }[] = [];
+    for (const [releaseId, { counts, jobs }] of this.ended) {
+      try {
+        await count(releaseId, counts, deps);
+      } catch (error) {
+        uncounted.push(...jobs.map((job) => ({ job, error })));
+        continue;
+      }
+      // A mark left set only means a redelivery recounts it later: the ending was counted here.
+      await Promise.allSettled(jobs.map((job) => deps.deliveries.markCounted(releaseId, job.subscriberId)));
+    }
+    this.ended.clear();
+    return uncounted;
+  }
+}
+
+/** What the steps of one batch share besides the worker's dependencies. */
+interface BatchDeps extends SendEmailDeps {
+  tally: EndingTally;
 }
 
 /**
@@ -152,9 +182,9 @@ async function countDuplicateJob(job: SendJob, deps: SendEmailDeps, ended: 'othe
 }
 
 /** Ends a delivery as skipped (counted once), or counts the job as a duplicate when it had ended. */
-async function skip(job: SendJob, reason: string, deps: SendEmailDeps): Promise<SendOutcome> {
+async function skip(job: SendJob, reason: string, deps: BatchDeps): Promise<SendOutcome> {
   if (await deps.deliveries.markSkipped(job.releaseId, job.subscriberId, job.listId, reason, deps.clock.now())) {
-    await countEnded(job, 'skipped', deps);
+    deps.tally.add(job, 'skipped');
   } else {
     await countDuplicateJob(job, deps);
   }
@@ -210,7 +240,7 @@ interface PreparedDelivery {
  * since the fan-out), claim the delivery, build the message. Returns an outcome when there is
  * nothing to send.
  */
-async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDeps): Promise<PreparedDelivery | SendOutcome> {
+async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps): Promise<PreparedDelivery | SendOutcome> {
   const now = deps.clock.now();
   const subscriber = await deps.subscribers.get(job.subscriberId);
   // The first targeted list the subscriber is still on decides whose unsubscribe link they get, so a
@@ -259,8 +289,8 @@ async function prepareDelivery(job: SendJob, release: Release, deps: SendEmailDe
 }
 
 /** The provider call and its record. */
-async function deliver(prepared: PreparedDelivery, deps: SendEmailDeps): Promise<SendOutcome> {
-  const { release, subscriberId, email, listId, raw } = prepared;
+async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<SendOutcome> {
+  const { job, release, subscriberId, email, listId, raw } = prepared;
   try {
     const { messageId } = await deps.mailer.sendRaw({
       from: deps.sender.from.address,
@@ -272,13 +302,13 @@ async function deliver(prepared: PreparedDelivery, deps: SendEmailDeps): Promise
     // Counted only when this record ended the delivery: if our lease ran out and another worker
     // sent and recorded it too, that worker counted it.
     if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now())) {
-      await countEnded({ releaseId: release.id, subscriberId }, 'sent', deps);
+      deps.tally.add(job, 'sent');
     }
     return 'sent';
   } catch (error) {
     if (error instanceof MailerRejectedError) {
       if (await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now())) {
-        await countEnded({ releaseId: release.id, subscriberId }, 'failed', deps);
+        deps.tally.add(job, 'failed');
       }
       return 'rejected';
     }
@@ -318,7 +348,7 @@ class ReleaseStatuses {
 }
 
 /** What the release's status says to do with a job before anything is claimed or sent. */
-async function gate(job: SendJob, release: Release | undefined, deferred: SendJob[], deps: SendEmailDeps): Promise<SendOutcome | undefined> {
+async function gate(job: SendJob, release: Release | undefined, deferred: SendJob[], deps: BatchDeps): Promise<SendOutcome | undefined> {
   if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
   if (release.sendStatus === SendStatus.Paused) {
     deferred.push(job);
@@ -329,8 +359,13 @@ async function gate(job: SendJob, release: Release | undefined, deferred: SendJo
   return undefined;
 }
 
-/** A throttled job comes back once the pacer's pause (about a second) is over. */
-export const THROTTLE_RETRY_SECONDS = 2;
+/**
+ * How long a throttled job stays off the queue: not at all. The pacer's shared state already holds
+ * every worker back for the pause after a throttle (50–200 ms), so a job taken straight up again
+ * waits for a slot after it. A delay only added idle time at the end of a send, when the last
+ * throttled jobs are all that is left (figure 2b lost ~1.8 s of 55 to a 2 s delay).
+ */
+export const THROTTLE_RETRY_SECONDS = 0;
 
 /** Puts jobs back on the queue with a delay; if that fails, their messages fail instead, so SQS brings them back. */
 async function requeue(
@@ -356,18 +391,20 @@ async function requeue(
  *
  * Timeline: read each release's status once → paused: re-enqueue the job with a delay (no receive
  * burnt towards the DLQ); cancelled: end it as skipped → prepare the rest (checks, claim, message) →
- * reserve one rate slot per message that is ready → at each slot, re-read a status older than
- * `statusMaxAgeMs` (a pause or cancel stops the batch there) → send → record and count → check
- * whether the send is complete. A throttled send gives its claim back, slows every worker down,
- * and gives back the claims of the rest of the batch too (their slots assumed the old rate); those
- * jobs are re-enqueued with a short delay (`deferred`). A rejected address is recorded as failed
- * and not retried.
+ * reserve one rate slot per message that is ready → each message, at its own slot and without
+ * waiting for the others: re-read a status older than `statusMaxAgeMs` (a pause or cancel stops the
+ * batch there) → send → record; then count the batch's endings in one write → check whether the
+ * send is complete. A throttled send gives its claim back and slows every worker down; the messages
+ * of the batch whose slots had not come yet give theirs back too (their slots assumed the old rate).
+ * Those jobs go straight back on the queue (`deferred`) and wait for slots at the new rate. A
+ * rejected address is recorded as failed and not retried.
  *
  * @returns one settled result per job, in order, for the SQS partial batch response.
  * @example
  * const results = await sendBatch(jobs, deps);
  */
-export async function sendBatch(jobs: SendJob[], deps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
+export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
+  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally() };
   const statuses = new ReleaseStatuses(deps);
   const deferred: SendJob[] = [];
   const prepared = await Promise.allSettled(
@@ -382,36 +419,49 @@ export async function sendBatch(jobs: SendJob[], deps: SendEmailDeps): Promise<P
   );
   const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now()) : [];
   const wait = deps.wait ?? defaultWait;
-  // Throttled jobs go back on the queue after a short delay instead of failing their message: a
-  // throttle is no fault of the job, and failing would walk it towards the dead-letter queue.
+  // Throttled jobs go back on the queue instead of failing their message: a throttle is no fault of
+  // the job, and failing would walk it towards the dead-letter queue.
   const throttledJobs: SendJob[] = [];
-  for (const [n, { i, delivery }] of ready.entries()) {
-    const { job, release, subscriberId } = delivery;
-    if (throttledJobs.length) {
-      await deps.deliveries.releaseClaim(release.id, subscriberId);
-      throttledJobs.push(job);
-      results[i] = { status: 'fulfilled', value: 'deferred' };
-      continue;
-    }
-    const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-    if (delay > 0) await wait(delay);
-    try {
-      const now = await statuses.get(release.id, true);
-      if (now?.sendStatus === SendStatus.Paused || now?.sendStatus === SendStatus.Cancelled || now?.sendStatus === SendStatus.Failed) {
-        // Paused or cancelled while this batch waited: give the claim back, then defer or skip.
-        await deps.deliveries.releaseClaim(release.id, subscriberId);
-        results[i] = { status: 'fulfilled', value: (await gate(job, now, deferred, deps))! };
-        continue;
+  // Settles at the first throttle answer, so messages still waiting for their slot stop waiting.
+  let onThrottle!: () => void;
+  const throttled = new Promise<void>((resolve) => (onThrottle = resolve));
+  // Each message waits for its own slot and goes without waiting for the previous answer: sent one
+  // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
+  // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
+  // figure 2b).
+  await Promise.all(
+    ready.map(async ({ i, delivery }, n) => {
+      const { job, release, subscriberId } = delivery;
+      const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
+      if (delay > 0 && !throttledJobs.length) await Promise.race([wait(delay), throttled]);
+      try {
+        if (throttledJobs.length) {
+          // Its slot assumed the rate SES just refused: give the claim back and let it come back later.
+          await deps.deliveries.releaseClaim(release.id, subscriberId);
+          throttledJobs.push(job);
+          results[i] = { status: 'fulfilled', value: 'deferred' };
+          return;
+        }
+        const now = await statuses.get(release.id, true);
+        if (now?.sendStatus === SendStatus.Paused || now?.sendStatus === SendStatus.Cancelled || now?.sendStatus === SendStatus.Failed) {
+          // Paused or cancelled while this batch waited: give the claim back, then defer or skip.
+          await deps.deliveries.releaseClaim(release.id, subscriberId);
+          results[i] = { status: 'fulfilled', value: (await gate(job, now, deferred, deps))! };
+          return;
+        }
+        results[i] = { status: 'fulfilled', value: await deliver(delivery, deps) };
+      } catch (error) {
+        if (error instanceof MailerThrottledError) {
+          throttledJobs.push(job);
+          onThrottle();
+          results[i] = { status: 'fulfilled', value: 'deferred' };
+        } else results[i] = { status: 'rejected', reason: error };
       }
-      results[i] = { status: 'fulfilled', value: await deliver(delivery, deps) };
-    } catch (error) {
-      if (error instanceof MailerThrottledError) {
-        throttledJobs.push(job);
-        results[i] = { status: 'fulfilled', value: 'deferred' };
-      } else results[i] = { status: 'rejected', reason: error };
-    }
-  }
+    }),
+  );
 
+  // A job whose ending could not be counted fails its message: its redelivery counts it.
+  for (const { job, error } of await deps.tally.flush(deps)) results[jobs.indexOf(job)] = { status: 'rejected', reason: error };
   await requeue(deferred, deps.pausedRecheckSeconds ?? DEFAULT_PAUSED_RECHECK_SECONDS, jobs, results, deps);
   await requeue(throttledJobs, THROTTLE_RETRY_SECONDS, jobs, results, deps);
   for (const releaseId of statuses.ids()) {

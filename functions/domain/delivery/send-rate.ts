@@ -6,7 +6,7 @@
  * rather than bursting at each second's start (SES counts in a sliding one-second window).
  *
  * The rate adapts: a throttling answer cuts it (multiplicative decrease) and every slot wins a
- * little back (additive increase), the way TCP shares a link it cannot see.
+ * little back, the way TCP shares a link it cannot see.
  */
 export interface RateState {
   /** Epoch ms before which no new slot starts. */
@@ -21,14 +21,37 @@ export interface RateState {
 export const RATE_HEADROOM = 0.97;
 export const MIN_FACTOR = 0.05;
 /**
- * A throttle cuts the rate by a quarter. Late-running sends on a busy worker can trip SES's sliding
- * window without the rate itself being too high, so halving (TCP's choice) gives away too much.
+ * A throttle after a quiet spell trims the rate by a tenth and pauses briefly. On a rate already
+ * under the limit such a throttle is jitter: sends delayed on their way (a busy worker, a stall at
+ * the receiver) that reach SES's sliding one-second window together, and age out of it together a
+ * second later. A deep cut or a long pause there would cost more than the throttle itself
+ * (docs/benchmarks.md, figure 2b).
  */
-export const THROTTLE_DECREASE = 0.75;
-/** Each slot handed out wins this much of the rate back: a quarter back within 25 sends. */
+export const ISOLATED_THROTTLE_DECREASE = 0.9;
+export const ISOLATED_THROTTLE_PAUSE_MS = 50;
+/**
+ * A throttle within a window of the last one means the rate itself is too high (SES's real limit
+ * is below what it advertised, or a lower configured rate was set too high): halve it, TCP's
+ * choice, and pause long enough for the window to drain a little. Eight times too fast comes down
+ * in three or four such cuts.
+ */
+export const REPEATED_THROTTLE_DECREASE = 0.5;
+export const THROTTLE_PAUSE_MS = 200;
+/** The provider's window: throttles closer together than this are "repeated". */
+export const THROTTLE_WINDOW_MS = 1000;
+/**
+ * Throttle answers within this long of the one that acted belong to the same burst and do not cut
+ * the rate again: every send in flight at that moment (several workers, a pipelined batch) may come
+ * back throttled, and cutting once per answer would collapse the rate on one burst.
+ */
+export const THROTTLE_BURST_MS = 100;
+/**
+ * Each slot handed out wins this share of the current rate back: a tenth within ~10 sends. In
+ * proportion to the rate rather than a fixed step: after cuts to a rate far below the quota (the
+ * provider's real limit is lower) a fixed step would double the rate within a few sends and hit
+ * the limit again at once.
+ */
 const RECOVERY_PER_SLOT = 0.01;
-/** After a throttle, nothing is sent for this long: the provider's window has to empty. */
-export const THROTTLE_PAUSE_MS = 1000;
 
 export function initialRateState(now: number): RateState {
   return { tat: now, factor: 1 };
@@ -45,17 +68,21 @@ export function reserveSlots(state: RateState, count: number, maxRate: number | 
   const slots = Array.from({ length: count }, (_, i) => start + i * interval);
   return {
     slots,
-    next: { ...state, tat: start + count * interval, factor: Math.min(1, state.factor + count * RECOVERY_PER_SLOT) },
+    next: { ...state, tat: start + count * interval, factor: Math.min(1, state.factor * (1 + RECOVERY_PER_SLOT) ** count) },
   };
 }
 
 /**
  * The state after the provider said "too fast": a lower rate, and a pause before the next slot.
- * Several workers are usually throttled by the same burst; only the first report within a pause
- * cuts the rate, or one burst would halve it once per worker.
+ * How much lower depends on how recently it last happened: a first throttle after a quiet window is
+ * treated as jitter (trim, short pause), another within the window as a rate that is too high
+ * (halve, longer pause). Answers from the same burst act once.
  */
 export function afterThrottle(state: RateState, now: number): RateState {
-  const tat = Math.max(state.tat, now + THROTTLE_PAUSE_MS);
-  if (state.throttledAt !== undefined && now - state.throttledAt < THROTTLE_PAUSE_MS) return { ...state, tat };
-  return { tat, factor: Math.max(MIN_FACTOR, state.factor * THROTTLE_DECREASE), throttledAt: now };
+  const since = state.throttledAt === undefined ? Infinity : now - state.throttledAt;
+  if (since < THROTTLE_BURST_MS) return state;
+  const repeated = since < THROTTLE_WINDOW_MS;
+  const pause = repeated ? THROTTLE_PAUSE_MS : ISOLATED_THROTTLE_PAUSE_MS;
+  const decrease = repeated ? REPEATED_THROTTLE_DECREASE : ISOLATED_THROTTLE_DECREASE;
+  return { tat: Math.max(state.tat, now + pause), factor: Math.max(MIN_FACTOR, state.factor * decrease), throttledAt: now };
 }

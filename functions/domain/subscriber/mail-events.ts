@@ -165,7 +165,8 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
       await suppressOnce(subscriber, SuppressionReason.Complaint, now, deps);
       action = MailEventAction.UnsubscribedAndSuppressed;
     } else if (event.type === MailEventType.Delivery) {
-      await deps.subscribers.resetTransientBounces(subscriber.id);
+      // Most subscribers have never bounced: skip the write (one per email sent) when there is nothing to reset.
+      if (subscriber.transientBounces) await deps.subscribers.resetTransientBounces(subscriber.id);
       action = MailEventAction.Delivered;
     }
   }
