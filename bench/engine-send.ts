@@ -579,7 +579,7 @@ export async function run(options: Partial<EngineSendOptions> = {}): Promise<Ben
     failures: measured.flatMap((m) => check(m, `${m.workers} workers, ${m.subscribers} at ${m.rate}/s`)),
     notes: [
       'Real: fanOutRelease and sendBatch, the GCRA pacer (reserveSlots / afterThrottle, one state shared by all workers), GetSendQuota, SesMailer over @aws-sdk/client-ses with sesRetryStrategy(), the local SES over HTTP (its record gives every figure), LocalQueue (batches of 10, delaySeconds honoured).',
-      'In memory: the stores (tests/helpers/fakes.ts) and the pacer state, because dynalite is what holds figure 2 to ~0.1 of the limit on this machine (see docs/benchmarks.md, figure 2).',
+      'In memory: the stores (tests/helpers/fakes.ts) and the pacer state, because dynalite is what holds figure 2 to ~0.2 of the limit on this machine (see docs/benchmarks.md, figure 2).',
       `The local SES runs ${opts.sesThread === 'own' ? 'on its own worker thread' : "on the engine's thread"} of this process: its HTTP and MIME header parsing and file writes are in the process CPU figure${opts.sesThread === 'own' ? ', not in the engine thread\'s busy time' : ''}.`,
       'Late = a send started after its reserved slot (each message of a batch waits for its own slot and sends without waiting for the previous answer).',
     ],

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <name>]`: runs the issue 4 benchmarks in one process and prints a
+ * `npm run bench [-- --only <name>[,<name>…]]`: runs the issue 4 benchmarks in one process and prints a
  * machine header and one table per figure. Exits non-zero when a benchmark's correctness checks
  * fail, never because of a timing.
  */
@@ -27,14 +27,15 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'cost-model', figure: 4, title: 'Cost model: $ per 1,000 emails beside SES', load: () => import('./cost-model') },
 ];
 
-function parseArgs(argv: string[]): { only?: string } {
+/** `--only a` or `--only a,b`: those benchmarks, in the usual order (cost-model after local-send prices its run). */
+function parseArgs(argv: string[]): { only?: Set<string> } {
   const at = argv.indexOf('--only');
   if (at === -1) return {};
-  const only = argv[at + 1];
-  if (!only || !BENCHMARKS.some((b) => b.name === only)) {
-    throw new Error(`--only needs one of: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  if (!names.length || !names.every((name) => BENCHMARKS.some((b) => b.name === name))) {
+    throw new Error(`--only needs one or more (comma-separated) of: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   }
-  return { only };
+  return { only: new Set(names) };
 }
 
 function printTable(result: BenchResult): void {
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   console.log(`# machine: ${machine.cpu} | cores (availableParallelism): ${machine.cores} | ${machine.memoryGiB} GiB | load ${machine.load1} | node ${machine.node} ${machine.platform} | ${machine.date}`);
 
   let failed = 0;
-  for (const bench of BENCHMARKS.filter((b) => !only || b.name === only)) {
+  for (const bench of BENCHMARKS.filter((b) => !only || only.has(b.name))) {
     if (!bench.load) {
       console.log(`\nFigure ${bench.figure} (${bench.name}): ${bench.title}\n  not measured yet: ${bench.pending}`);
       continue;
