@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHANNEL_SECRETS, type ChannelSecrets, type PressroomSecrets } from '../runtime/config';
+import { CHANNEL_SECRET_LOCATIONS, type ChannelSecrets, type PressroomSecrets } from '../runtime/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +36,7 @@ export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
 
 function channelSecretsFromEnv(env: Env): ChannelSecrets {
   const channels: ChannelSecrets = {};
-  for (const { key, env: name } of Object.values(CHANNEL_SECRETS)) {
+  for (const { key, env: name } of CHANNEL_SECRET_LOCATIONS) {
     const value = env[name];
     if (value) channels[key] = value;
   }

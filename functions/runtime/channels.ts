@@ -10,6 +10,7 @@ import {
   CHANNEL_SECRETS,
   CHANNEL_SETTING_VARIABLES,
   ConfigError,
+  extraSecretsOf,
   isSecureUrl,
   SECRET_PLACEHOLDER,
   type ChannelSecrets,
@@ -22,10 +23,11 @@ interface ChannelRecipe {
   settings: Array<keyof ChannelSettings>;
   /** The secret is a webhook URL, so it must be one (and never cross the network in the clear). */
   secretIsUrl?: boolean;
-  build(settings: ChannelSettings, secret: string): SocialChannel;
+  /** `secrets` holds the channel's extra keys too when they are in use (all present, checked). */
+  build(settings: ChannelSettings, secret: string, secrets: ChannelSecrets): SocialChannel;
 }
 
-// `!`: build runs only once every setting listed beside it is known to be present.
+// `!`: build runs only once every setting listed beside it, and every secret key in use, is known to be present.
 const RECIPES: Record<SocialChannelName, ChannelRecipe> = {
   mastodon: {
     settings: ['mastodonUrl'],
@@ -35,7 +37,15 @@ const RECIPES: Record<SocialChannelName, ChannelRecipe> = {
     settings: ['blueskyIdentifier'],
     build: (s, appPassword) => new BlueskyChannel({ service: s.blueskyService, identifier: s.blueskyIdentifier!, appPassword }),
   },
-  x: { settings: [], build: (_, accessToken) => new XChannel({ accessToken }) },
+  x: {
+    settings: [],
+    build: (_, accessToken, s) =>
+      usesExtraKeys('x', s)
+        ? new XChannel({
+            oauth1: { consumerKey: s.xApiKey!, consumerSecret: s.xApiKeySecret!, accessToken, accessTokenSecret: s.xAccessTokenSecret! },
+          })
+        : new XChannel({ accessToken }),
+  },
   linkedin: {
     settings: ['linkedinAuthor'],
     build: (s, accessToken) => new LinkedInChannel({ accessToken, author: s.linkedinAuthor!, apiVersion: s.linkedinApiVersion }),
@@ -50,19 +60,37 @@ export const KNOWN_CHANNELS = Object.keys(RECIPES) as SocialChannelName[];
 
 const isKnown = (name: string): name is SocialChannelName => Object.hasOwn(RECIPES, name);
 
+/** Any of a channel's extra secret keys given means the channel signs in with all of them (see `extraKeys`). */
+const usesExtraKeys = (name: SocialChannelName, secrets: ChannelSecrets): boolean => extraSecretsOf(name).some(({ key }) => secrets[key]);
+
+const where = ({ key, env }: { key: string; env: string }) => `secret key "${key}" (locally ${env})`;
+
 /** What keeps one configured channel from being built, in words that name the setting or secret to fix. */
 function problemsOf(name: SocialChannelName, settings: ChannelSettings, secrets: ChannelSecrets): string[] {
   const recipe = RECIPES[name];
   const problems = recipe.settings
     .filter((setting) => !settings[setting])
     .map((setting) => `${name} needs ${CHANNEL_SETTING_VARIABLES[setting]} (CDK context "${setting}")`);
-  const { key, env } = CHANNEL_SECRETS[name];
-  const secret = secrets[key];
-  const where = `secret key "${key}" (locally ${env})`;
-  // Never quote the value: it is a credential.
-  if (!secret) problems.push(`${name} needs its ${where}`);
-  else if (secret.trim() === SECRET_PLACEHOLDER) problems.push(`${name}: ${where} still holds the placeholder ${SECRET_PLACEHOLDER}`);
-  else if (recipe.secretIsUrl && !isSecureUrl(secret)) problems.push(`${name}: ${where} must be the webhook's https URL`);
+  const main = CHANNEL_SECRETS[name];
+  const extras = extraSecretsOf(name);
+  const inUse = usesExtraKeys(name, secrets) ? [main, ...extras] : [main];
+  const missing = inUse.filter(({ key }) => !secrets[key]);
+  // Never quote a value: it is a credential.
+  if (missing.length && inUse.length > 1) {
+    // Half a set is a mistake, not a choice: falling back to the main key alone would hide it.
+    const names = (list: ReadonlyArray<{ key: string }>) => list.map(({ key }) => `"${key}"`).join(', ');
+    problems.push(`${name} needs ${missing.map(where).join(', ')} too: once any of ${names(extras)} is set, it signs in with all of ${names(inUse)}`);
+  } else if (missing.length) {
+    const alternative = extras.length ? `, or it together with ${extras.map(where).join(', ')}` : '';
+    problems.push(`${name} needs its ${where(main)}${alternative}`);
+  }
+  for (const location of inUse) {
+    if (secrets[location.key]?.trim() === SECRET_PLACEHOLDER) problems.push(`${name}: ${where(location)} still holds the placeholder ${SECRET_PLACEHOLDER}`);
+  }
+  const secret = secrets[main.key];
+  if (secret && recipe.secretIsUrl && secret.trim() !== SECRET_PLACEHOLDER && !isSecureUrl(secret)) {
+    problems.push(`${name}: ${where(main)} must be the webhook's https URL`);
+  }
   return problems;
 }
 
@@ -71,8 +99,8 @@ function problemsOf(name: SocialChannelName, settings: ChannelSettings, secrets:
  * runner's `local` channel) are taken from there. Everything wrong is reported at once, in one
  * {@link ConfigError}, so a deploy needs one round of fixes rather than one per channel.
  *
- * @throws ConfigError for an unknown name (listing the known ones), a missing setting or secret, or a
- *   secret still holding the deploy's placeholder.
+ * @throws ConfigError for an unknown name (listing the known ones), a missing setting or secret, part
+ *   of a channel's extra secret keys without the rest, or a secret still holding the deploy's placeholder.
  * @example
  * const channels = buildChannels(['mastodon', 'bluesky'], config.channelSettings, secrets.channels);
  * channels.get('bluesky')?.idempotent; // true
@@ -96,6 +124,6 @@ export function buildChannels(
   const known = wanted as SocialChannelName[];
   const problems = known.flatMap((name) => problemsOf(name, settings, secrets));
   if (problems.length) throw new ConfigError(`Social channels are not fully configured: ${problems.join('; ')}`);
-  for (const name of known) channels.set(name, RECIPES[name].build(settings, secrets[CHANNEL_SECRETS[name].key]!));
+  for (const name of known) channels.set(name, RECIPES[name].build(settings, secrets[CHANNEL_SECRETS[name].key]!, secrets));
   return channels;
 }

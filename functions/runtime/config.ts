@@ -78,25 +78,62 @@ export interface PressroomSecrets {
  */
 export const SECRET_PLACEHOLDER = 'REPLACE_ME';
 
+/** Where one secret lives: its key in the Secrets Manager JSON (AWS) and its variable locally. */
+interface ChannelSecretLocation {
+  key: string;
+  env: string;
+}
+
+interface ChannelSecretSpec extends ChannelSecretLocation {
+  /**
+   * Keys that join `key` for another way of signing in: given any of them, the channel needs all of
+   * them and `key`, and signs in with the set; given none, `key` alone.
+   */
+  extraKeys?: readonly ChannelSecretLocation[];
+}
+
 /**
- * The social channels Pressroom can build from configuration, each with its one secret: the key in
+ * The social channels Pressroom can build from configuration, each with its secret: the key in
  * the Secrets Manager JSON (AWS) and the variable that holds it locally. The `local` channel is not
  * here: only the local runner provides it.
  */
 export const CHANNEL_SECRETS = {
   mastodon: { key: 'mastodonAccessToken', env: 'PRESSROOM_MASTODON_TOKEN' },
   bluesky: { key: 'blueskyAppPassword', env: 'PRESSROOM_BLUESKY_APP_PASSWORD' },
-  x: { key: 'xAccessToken', env: 'PRESSROOM_X_ACCESS_TOKEN' },
+  // Alone, an OAuth 2.0 user token; with the three others, the OAuth 1.0a access token, whose set does
+  // not expire (the API key and secret are X's names for the consumer key and secret).
+  x: {
+    key: 'xAccessToken',
+    env: 'PRESSROOM_X_ACCESS_TOKEN',
+    extraKeys: [
+      { key: 'xApiKey', env: 'PRESSROOM_X_API_KEY' },
+      { key: 'xApiKeySecret', env: 'PRESSROOM_X_API_KEY_SECRET' },
+      { key: 'xAccessTokenSecret', env: 'PRESSROOM_X_ACCESS_TOKEN_SECRET' },
+    ],
+  },
   linkedin: { key: 'linkedinAccessToken', env: 'PRESSROOM_LINKEDIN_TOKEN' },
   threads: { key: 'threadsAccessToken', env: 'PRESSROOM_THREADS_TOKEN' },
   slack: { key: 'slackWebhookUrl', env: 'PRESSROOM_SLACK_WEBHOOK_URL' },
   discord: { key: 'discordWebhookUrl', env: 'PRESSROOM_DISCORD_WEBHOOK_URL' },
-} as const;
+} as const satisfies Record<string, ChannelSecretSpec>;
 export type SocialChannelName = keyof typeof CHANNEL_SECRETS;
-export type ChannelSecretKey = (typeof CHANNEL_SECRETS)[SocialChannelName]['key'];
+type ChannelSecretEntry = (typeof CHANNEL_SECRETS)[SocialChannelName];
+export type ChannelSecretKey = ChannelSecretEntry['key'] | Extract<ChannelSecretEntry, { extraKeys: unknown }>['extraKeys'][number]['key'];
 /** Absent keys are channels without a secret; `buildChannels` says which configured one lacks its own. */
 export type ChannelSecrets = Partial<Record<ChannelSecretKey, string>>;
-export const CHANNEL_SECRET_KEYS = Object.values(CHANNEL_SECRETS).map((s) => s.key) as ChannelSecretKey[];
+
+/** A channel's extra secret keys (see `extraKeys`), none for most channels. */
+export function extraSecretsOf(name: SocialChannelName): ReadonlyArray<{ key: ChannelSecretKey; env: string }> {
+  const spec: ChannelSecretSpec = CHANNEL_SECRETS[name];
+  return (spec.extraKeys ?? []) as ReadonlyArray<{ key: ChannelSecretKey; env: string }>;
+}
+
+/** Every channel secret, extra keys included, with its variable: what the wiring reads. */
+export const CHANNEL_SECRET_LOCATIONS = (Object.keys(CHANNEL_SECRETS) as SocialChannelName[]).flatMap((name) => [
+  CHANNEL_SECRETS[name] as { key: ChannelSecretKey; env: string },
+  ...extraSecretsOf(name),
+]);
+export const CHANNEL_SECRET_KEYS = CHANNEL_SECRET_LOCATIONS.map((s) => s.key);
 
 /**
  * The channels' plain (non-secret) settings. Each field's name is also its CDK context key, and

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +32,14 @@ type Answer = Reply | 'hang';
 const NOW = new Date('2030-06-01T12:00:00Z');
 const clock = () => NOW;
 const X_TOKEN = 'x-user-token-123';
+// Secrets with characters RFC 3986 encodes but a careless encoder would not (`!*'()`), or would wrongly
+// (space as `+`): a signature built either way fails the stand-in's check.
+const X_OAUTH1 = {
+  consumerKey: 'xvz1-consumer-key',
+  consumerSecret: "consumer secret/+&=!*'()",
+  accessToken: '1445880548-user+token',
+  accessTokenSecret: 'token secret ~ (revocable)',
+};
 const LINKEDIN_TOKEN = 'li-token-456';
 const LINKEDIN_AUTHOR = 'urn:li:organization:5515715';
 const THREADS_TOKEN = 'th-token-789';
@@ -87,6 +96,7 @@ afterAll(async () => {
 beforeEach(() => {
   received = [];
   override = undefined;
+  xOAuth1Refusal = undefined;
   threadsState = { containers: new Map(), nextId: 17_889_615_691_921_648n, inProgressChecks: 0 };
 });
 
@@ -139,15 +149,81 @@ const jsonOf = (text: string): unknown => {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// X: POST /2/tweets, OAuth 2.0 user token, `{ text }` → 201 `{ data: { id, text } }`; RFC 7807 problems.
+// X: POST /2/tweets, OAuth 2.0 user token or OAuth 1.0a signature, `{ text }` → 201 `{ data: { id, text } }`; RFC 7807 problems.
 
 const XCreateTweet = z.object({ text: z.string().min(1) }).strict();
+
+/** RFC 3986 percent-encoding, as RFC 5849 §3.6 requires: everything but `A-Za-z0-9-._~`. */
+const rfc3986 = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** An `Authorization: OAuth …` header's fields, decoded (RFC 5849 §3.5.1), or undefined if it is not one. */
+function oauth1FieldsOf(header: string | undefined): Map<string, string> | undefined {
+  if (!header?.startsWith('OAuth ')) return undefined;
+  const fields = new Map<string, string>();
+  for (const pair of header.slice('OAuth '.length).split(',')) {
+    const match = /^\s*([^=\s]+)="([^"]*)"\s*$/.exec(pair);
+    if (!match) return undefined;
+    fields.set(decodeURIComponent(match[1]), decodeURIComponent(match[2]));
+  }
+  return fields;
+}
+
+/**
+ * The HMAC-SHA1 signature of a request (RFC 5849 §3.4), written here apart from the adapter's library:
+ * encode every name and value, sort by name then value, join as `n=v&…`; base string
+ * `METHOD&<encoded base URI>&<encoded parameters>`; key `<encoded consumer secret>&<encoded token secret>`.
+ */
+function oauth1SignatureOf(method: string, baseUri: string, parameters: Array<[string, string]>, consumerSecret: string, tokenSecret: string): string {
+  const normalized = parameters
+    .map(([name, value]) => [rfc3986(name), rfc3986(value)] as const)
+    .sort(([an, av], [bn, bv]) => (an === bn ? (av < bv ? -1 : av > bv ? 1 : 0) : an < bn ? -1 : 1))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  const baseString = `${method.toUpperCase()}&${rfc3986(baseUri)}&${rfc3986(normalized)}`;
+  return createHmac('sha1', `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`).update(baseString).digest('base64');
+}
+
+// X refuses a nonce it has already seen with the same timestamp, and timestamps far from its clock.
+const xSeenNonces = new Set<string>();
+/** Why the stand-in last refused an OAuth 1.0a request, so a test can tell a bad signature from a bad key. */
+let xOAuth1Refusal: string | undefined;
+
+function xOAuth1ProblemOf(request: Received): string | undefined {
+  const fields = oauth1FieldsOf(request.headers.authorization);
+  if (!fields) return 'not an OAuth header';
+  if (fields.get('oauth_consumer_key') !== X_OAUTH1.consumerKey) return 'unknown consumer key';
+  if (fields.get('oauth_token') !== X_OAUTH1.accessToken) return 'unknown access token';
+  if (fields.get('oauth_signature_method') !== 'HMAC-SHA1') return 'not HMAC-SHA1';
+  if (fields.has('oauth_version') && fields.get('oauth_version') !== '1.0') return 'not version 1.0';
+  const timestamp = fields.get('oauth_timestamp') ?? '';
+  if (!/^\d+$/.test(timestamp) || Math.abs(Number(timestamp) - NOW.getTime() / 1000) > 300) return 'timestamp out of bounds';
+  const nonce = fields.get('oauth_nonce');
+  if (!nonce) return 'no nonce';
+  if (xSeenNonces.has(`${timestamp}:${nonce}`)) return 'nonce used before';
+  // §3.4.1.3.1: the query, a form-encoded body (never a JSON one), and the header's oauth_* but the signature.
+  const parameters: Array<[string, string]> = [...request.query];
+  if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) parameters.push(...new URLSearchParams(request.body));
+  for (const [name, value] of fields) if (name !== 'oauth_signature' && name !== 'realm') parameters.push([name, value]);
+  // §3.4.1.2: scheme and host as the client addressed them, without the query.
+  const expected = oauth1SignatureOf(request.method, `http://${request.headers.host}${request.path}`, parameters, X_OAUTH1.consumerSecret, X_OAUTH1.accessTokenSecret);
+  const given = fields.get('oauth_signature') ?? '';
+  if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) return 'signature does not match';
+  xSeenNonces.add(`${timestamp}:${nonce}`);
+  return undefined;
+}
+
+function xAuthorized(request: Received): boolean {
+  if (!request.headers.authorization?.startsWith('OAuth ')) return request.headers.authorization === `Bearer ${X_TOKEN}`;
+  xOAuth1Refusal = xOAuth1ProblemOf(request);
+  return xOAuth1Refusal === undefined;
+}
 
 function xApi(request: Received): Reply {
   if (request.method !== 'POST' || request.path !== '/2/tweets') {
     return { status: 404, body: { title: 'Not Found Error', detail: `Unknown route ${request.path}`, type: 'about:blank', status: 404 } };
   }
-  if (request.headers.authorization !== `Bearer ${X_TOKEN}`) {
+  if (!xAuthorized(request)) {
     return { status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } };
   }
   const body = XCreateTweet.safeParse(request.headers['content-type']?.startsWith('application/json') ? jsonOf(request.body) : undefined);
@@ -471,6 +547,86 @@ describe('XChannel', () => {
   });
 });
 
+describe('XChannel with OAuth 1.0a', () => {
+  beforeEach(() => {
+    standIn = xApi;
+  });
+  const x = (oauth1: Partial<typeof X_OAUTH1> = {}) =>
+    new XChannel({ oauth1: { ...X_OAUTH1, ...oauth1 }, apiBaseUrl: `${base}/`, clock });
+  const nonceOf = (request: Received) => oauth1FieldsOf(request.headers.authorization)?.get('oauth_nonce');
+
+  it('the stand-in’s own signing agrees with X’s documented example', () => {
+    // docs.x.com/fundamentals/authentication/oauth-1-0a/creating-a-signature: should this disagree, the
+    // stand-in, not the adapter, would be wrong.
+    const signature = oauth1SignatureOf(
+      'POST',
+      'https://api.x.com/1.1/statuses/update.json',
+      [
+        ['status', 'Hello Ladies + Gentlemen, a signed OAuth request!'],
+        ['include_entities', 'true'],
+        ['oauth_consumer_key', 'xvz1evFS4wEEPTGEFPHBog'],
+        ['oauth_nonce', 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg'],
+        ['oauth_signature_method', 'HMAC-SHA1'],
+        ['oauth_timestamp', '1318622958'],
+        ['oauth_token', '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb'],
+        ['oauth_version', '1.0'],
+      ],
+      'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+      'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+    );
+    expect(signature).toBe('Ls93hJiZbQ3akF3HF3x1Bz8/zU4=');
+  });
+
+  it('posts with a signature X verifies, signing the URL but not the JSON body, and returns the id', async () => {
+    const channel = x();
+    const message = messageFor(channel);
+    const result = await channel.post(message);
+
+    expect(received).toHaveLength(1);
+    expect(xOAuth1Refusal).toBeUndefined();
+    expect(received[0].headers.authorization).toMatch(/^OAuth oauth_consumer_key="xvz1-consumer-key", /);
+    expect(received[0].headers['content-type']).toBe('application/json');
+    expect(JSON.parse(received[0].body)).toEqual({ text: message.text });
+    expect(result).toEqual({ remoteId: '1445880548472328192', url: 'https://x.com/i/web/status/1445880548472328192' });
+  });
+
+  it('signs every post afresh: a new nonce each time, so X never sees one twice', async () => {
+    const channel = x();
+    // The first attempt meets an outage; the retry is a new post() call and must not replay the nonce.
+    override = { when: () => received.length === 1, answer: { status: 503, body: { title: 'Service Unavailable' } } };
+    await expect(channel.post(messageFor(channel))).rejects.toBeInstanceOf(SocialPostRetryableError);
+    await channel.post(messageFor(channel));
+    await channel.post(messageFor(channel));
+
+    const nonces = received.map(nonceOf);
+    expect(nonces.every((n) => n && n.length >= 16)).toBe(true);
+    expect(new Set(nonces).size).toBe(3);
+  });
+
+  it.each([
+    ['API key secret', { consumerSecret: `${X_OAUTH1.consumerSecret}!` }],
+    ['access token secret', { accessTokenSecret: 'regenerated since' }],
+  ])('turns the 401 for a wrong %s into a permanent error that names the credentials', async (_, tampered) => {
+    const error = await failureOf(x(tampered).post(messageFor(x())));
+
+    expect(xOAuth1Refusal).toBe('signature does not match');
+    expect(error).toBeInstanceOf(SocialPostRejectedError);
+    expect(error).toMatchObject({ status: 401, channel: 'x', providerMessage: 'Unauthorized' });
+    expect(error.message).toContain('OAuth 1.0a API key and secret or access token and secret');
+    expect(error.message).not.toMatch(/expired/i);
+    for (const secret of [X_OAUTH1.consumerSecret, X_OAUTH1.accessTokenSecret, ...Object.values(tampered)]) {
+      expect(error.message).not.toContain(secret);
+    }
+  });
+
+  it('is refused for an unknown API key too, with the same advice', async () => {
+    const error = await failureOf(x({ consumerKey: 'revoked-key' }).post(messageFor(x())));
+    expect(xOAuth1Refusal).toBe('unknown consumer key');
+    expect(error).toBeInstanceOf(SocialPostRejectedError);
+    expect(error.message).toContain('API key and secret or access token and secret are wrong, regenerated or revoked');
+  });
+});
+
 describe('LinkedInChannel', () => {
   beforeEach(() => {
     standIn = linkedInApi;
@@ -773,6 +929,29 @@ const kits: Kit[] = [
       new XChannel({ accessToken: o.badCredentials ? 'expired' : X_TOKEN, apiBaseUrl: url, timeoutMs: o.timeoutMs, clock }),
     publishes: (r) => r.method === 'POST',
     secret: X_TOKEN,
+    unauthorizedStatus: 401,
+    rateLimit: {
+      answer: {
+        status: 429,
+        headers: { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1906459200' },
+        body: { title: 'Too Many Requests', status: 429 },
+      },
+      retryAfter: new Date(1_906_459_200_000),
+    },
+  },
+  {
+    name: 'x-oauth1',
+    standIn: xApi,
+    make: (url, o = {}) =>
+      new XChannel({
+        name: 'x-oauth1',
+        oauth1: o.badCredentials ? { ...X_OAUTH1, accessTokenSecret: 'revoked' } : X_OAUTH1,
+        apiBaseUrl: url,
+        timeoutMs: o.timeoutMs,
+        clock,
+      }),
+    publishes: (r) => r.method === 'POST',
+    secret: X_OAUTH1.accessTokenSecret,
     unauthorizedStatus: 401,
     rateLimit: {
       answer: {

@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildChannels, KNOWN_CHANNELS } from '../../functions/runtime/channels';
 import {
+  CHANNEL_SECRET_LOCATIONS,
   CHANNEL_SECRETS,
   ConfigError,
   readConfig,
@@ -27,7 +29,8 @@ const SETTINGS: ChannelSettings = {
   linkedinApiVersion: '202601',
   threadsUserId: '1234567',
 };
-const SECRETS: Required<ChannelSecrets> = {
+// X here signs in with its OAuth 2.0 token alone; X_OAUTH1 holds its OAuth 1.0a set.
+const SECRETS = {
   mastodonAccessToken: 'mastodon-token',
   blueskyAppPassword: 'abcd-efgh-ijkl-mnop',
   xAccessToken: 'x-token',
@@ -35,7 +38,15 @@ const SECRETS: Required<ChannelSecrets> = {
   threadsAccessToken: 'threads-token',
   slackWebhookUrl: 'https://hooks.slack.com/services/T000/B000/slack-secret-part',
   discordWebhookUrl: 'https://discord.com/api/webhooks/123/discord-secret-part',
-};
+} satisfies ChannelSecrets;
+const X_OAUTH1 = {
+  xApiKey: 'x-api-key',
+  xApiKeySecret: 'x-api-key-secret',
+  xAccessToken: '1234-x-oauth1-token',
+  xAccessTokenSecret: 'x-access-token-secret',
+} satisfies ChannelSecrets;
+// Every key a secret may hold: the compiler says when a channel gains one that is not here.
+const EVERY_SECRET: Required<ChannelSecrets> = { ...SECRETS, ...X_OAUTH1 };
 const ALL = Object.keys(CHANNEL_SECRETS) as SocialChannelName[];
 
 const configError = (build: () => unknown): ConfigError => {
@@ -121,6 +132,69 @@ describe('buildChannels', () => {
     // Then its first request used the configured values.
     expect(requests.length).toBeGreaterThan(0);
     firstRequests[name](requests[0].request, requests[0].body);
+  });
+
+  describe('X sign-in', () => {
+    const summary: SocialSummary = { title: 'T', url: 'https://news.example.org/t', tags: [], language: 'en' };
+    /** The Authorization header of the channel's first request to a provider that refuses everything. */
+    const authorizationSent = async (secrets: ChannelSecrets): Promise<string> => {
+      const sent: Array<string | null> = [];
+      vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+        sent.push(new Request(input, init).headers.get('authorization'));
+        return new Response('{}', { status: 400 });
+      });
+      const channel = buildChannels(['x'], SETTINGS, secrets).get('x')!;
+      await expect(channel.post({ text: 'T', summary, idempotencyKey: 'rel_1:x' })).rejects.toThrow();
+      expect(sent).toHaveLength(1);
+      return sent[0] ?? '';
+    };
+    const whereOf = (key: keyof typeof X_OAUTH1) => {
+      const { env } = CHANNEL_SECRET_LOCATIONS.find((l) => l.key === key)!;
+      return `"${key}" (locally ${env})`;
+    };
+
+    it('uses the OAuth 2.0 token when xAccessToken is alone', async () => {
+      expect(await authorizationSent({ xAccessToken: 'x-token' })).toBe('Bearer x-token');
+    });
+
+    it('signs with OAuth 1.0a when all four keys are given, each in its role', async () => {
+      const header = await authorizationSent({ ...SECRETS, ...X_OAUTH1 });
+      expect(header).toMatch(/^OAuth /);
+      const fields = new Map([...header.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, decodeURIComponent(value)]));
+      expect(fields.get('oauth_consumer_key')).toBe('x-api-key');
+      expect(fields.get('oauth_token')).toBe('1234-x-oauth1-token');
+      // The values here need no percent-encoding, so the RFC 5849 base string is plain to build: the
+      // signature proves which secret went where (swapping them changes the key).
+      const signed = [...fields].filter(([name]) => name !== 'oauth_signature').sort(([a], [b]) => (a < b ? -1 : 1));
+      const base = `POST&${encodeURIComponent('https://api.x.com/2/tweets')}&${encodeURIComponent(signed.map(([n, v]) => `${n}=${v}`).join('&'))}`;
+      expect(fields.get('oauth_signature')).toBe(createHmac('sha1', 'x-api-key-secret&x-access-token-secret').update(base).digest('base64'));
+    });
+
+    it.each(Object.keys(X_OAUTH1) as Array<keyof typeof X_OAUTH1>)('refuses the OAuth 1.0a set without %s, naming only that key', (missing) => {
+      const error = configError(() => buildChannels(['x'], SETTINGS, { ...SECRETS, ...X_OAUTH1, [missing]: undefined }));
+      expect(error.message).toContain(`secret key ${whereOf(missing)}`);
+      for (const present of Object.keys(X_OAUTH1) as Array<keyof typeof X_OAUTH1>) {
+        if (present !== missing) expect(error.message).not.toContain(`secret key ${whereOf(present)}`);
+      }
+      expect(error.message).not.toContain('x-api-key-secret');
+      expect(error.message).not.toContain('x-access-token-secret');
+    });
+
+    it('refuses a partial OAuth 1.0a set rather than fall back to the OAuth 2.0 token', () => {
+      const error = configError(() => buildChannels(['x'], SETTINGS, { xAccessToken: 'x-token', xApiKey: 'x-api-key' }));
+      expect(error.message).toContain(whereOf('xApiKeySecret'));
+      expect(error.message).toContain(whereOf('xAccessTokenSecret'));
+    });
+
+    it.each(Object.keys(X_OAUTH1) as Array<keyof typeof X_OAUTH1>)('refuses the OAuth 1.0a set while %s is the placeholder', (key) => {
+      const error = configError(() => buildChannels(['x'], SETTINGS, { ...X_OAUTH1, [key]: SECRET_PLACEHOLDER }));
+      expect(error.message).toContain(`${whereOf(key)} still holds the placeholder ${SECRET_PLACEHOLDER}`);
+    });
+
+    it('names both ways of signing in when X has no secret at all', () => {
+      const error = configError(() => buildChannels(['x'], SETTINGS, {}));
+      for (const key of Object.keys(X_OAUTH1) as Array<keyof typeof X_OAUTH1>) expect(error.message).toContain(whereOf(key));
+    });
   });
 
   it('leaves LinkedIn on the adapter’s API version when none is configured', async () => {
@@ -263,8 +337,8 @@ describe('parseSecrets', () => {
     addressHashKey: Buffer.alloc(32, 7).toString('base64'),
   };
 
-  it('reads every channel key', () => {
-    expect(parseSecrets(JSON.stringify({ ...required, ...SECRETS })).channels).toEqual(SECRETS);
+  it('reads every channel key, extra keys included', () => {
+    expect(parseSecrets(JSON.stringify({ ...required, ...EVERY_SECRET })).channels).toEqual(EVERY_SECRET);
   });
 
   it('leaves out absent and empty channel keys, and keeps a placeholder for buildChannels to refuse', () => {
@@ -276,6 +350,7 @@ describe('parseSecrets', () => {
   it('refuses a channel key that is not a string, naming it', () => {
     const error = configError(() => parseSecrets(JSON.stringify({ ...required, blueskyAppPassword: 1234 })));
     expect(error.message).toContain('blueskyAppPassword');
+    expect(configError(() => parseSecrets(JSON.stringify({ ...required, xApiKeySecret: { value: 'x' } }))).message).toContain('xApiKeySecret');
   });
 });
 
@@ -284,10 +359,12 @@ describe('loadDevSecrets', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('reads each channel secret from its variable and never stores it', () => {
-    const env = Object.fromEntries(ALL.map((name) => [CHANNEL_SECRETS[name].env, SECRETS[CHANNEL_SECRETS[name].key]]));
+    const env = Object.fromEntries(CHANNEL_SECRET_LOCATIONS.map(({ key, env }) => [env, EVERY_SECRET[key]]));
+    expect(env).toMatchObject({ PRESSROOM_X_API_KEY: 'x-api-key', PRESSROOM_X_ACCESS_TOKEN_SECRET: 'x-access-token-secret' });
     const secrets = loadDevSecrets(dataDir, env);
-    expect(secrets.channels).toEqual(SECRETS);
+    expect(secrets.channels).toEqual(EVERY_SECRET);
     expect(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')).not.toContain('mastodon-token');
+    expect(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')).not.toContain('x-api-key-secret');
   });
 
   it('leaves channels without a variable out', () => {
