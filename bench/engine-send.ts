@@ -23,7 +23,7 @@ import type { JobQueue, Mailer, MemberSummary, SendJob, SendRateGate } from '../
 import { fanOutRelease } from '../functions/domain/delivery/fan-out';
 import { sendBatch, type SendEmailDeps } from '../functions/domain/delivery/send-email';
 import { MailerThrottledError } from '../functions/domain/delivery/errors';
-import { afterThrottle, initialRateState, reserveSlots, THROTTLE_WINDOW_MS, type RateState } from '../functions/domain/delivery/send-rate';
+import { afterThrottle, initialRateState, reserveSlots, throttleReading, throttleVerdict, type RateState, type ThrottleReading } from '../functions/domain/delivery/send-rate';
 import { sumCounts, type ReleaseCounts } from '../functions/domain/delivery/release-stats';
 import { newRelease, parseReleaseInput, SendStatus } from '../functions/domain/release/release';
 import { MembershipStatus } from '../functions/domain/subscriber/subscriber';
@@ -100,15 +100,15 @@ class MemorySendRateGate implements SendRateGate {
     return slots.map((ms) => new Date(ms));
   }
 
-  async slowDown(now: Date): Promise<void> {
+  async slowDown(now: Date): Promise<ThrottleReading> {
     const at = Math.max(now.getTime(), Date.now());
     this.slowDowns++;
     const state = this.state ?? initialRateState(at);
     const next = afterThrottle(state, at);
-    if (next === state) this.responses.sameBurst++;
-    else if (state.throttledAt !== undefined && at - state.throttledAt < THROTTLE_WINDOW_MS) this.responses.repeated++;
-    else this.responses.isolated++;
+    const verdict = throttleVerdict(state, at);
+    this.responses[verdict === 'same-burst' ? 'sameBurst' : verdict === 'too-fast' ? 'repeated' : 'isolated']++;
     this.state = this.throttlePauseMs === undefined ? next : { ...next, tat: Math.max(state.tat, at + this.throttlePauseMs) };
+    return throttleReading(state, at);
   }
 }
 

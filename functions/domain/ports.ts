@@ -8,6 +8,7 @@ import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';
 import type { SocialMessage, SocialPost, SocialPostResult, SocialSummary } from './social/social-post';
 import type { ReleaseCounts } from './delivery/release-stats';
+import type { ThrottleReading } from './delivery/send-rate';
 
 export interface Clock {
   now(): Date;
@@ -147,8 +148,12 @@ export interface AddressBlocklist {
 export interface SendRateGate {
   /** Reserves `count` send slots; each send waits until its slot. */
   reserve(count: number, now: Date): Promise<Date[]>;
-  /** The provider answered "too fast": slow everyone down. */
-  slowDown(now: Date): Promise<void>;
+  /**
+   * The provider answered "too fast": slow everyone down. Says how the pacer read it (see
+   * `ThrottleReading` in delivery/send-rate.ts); a gate that cannot tell returns nothing, which
+   * counts as "too fast".
+   */
+  slowDown(now: Date): Promise<ThrottleReading | void>;
 }
 
 export interface RateLimiter {

@@ -38,6 +38,17 @@ describe('DynamoSendRateGate', () => {
     expect(after[1].getTime() - after[0].getTime()).toBeGreaterThan(before[1].getTime() - before[0].getTime());
   });
 
+  it('tells the batch how it read each throttle: jitter after a quiet second, too fast within one or within its burst', async () => {
+    const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => 10);
+    // Ahead of the clock, so the gate computes at exactly these instants, a window after any earlier throttle.
+    const t0 = Date.now() + 60_000;
+    expect(await gate.slowDown(new Date(t0))).toBe('jitter');
+    expect(await gate.slowDown(new Date(t0 + 50))).toBe('too-fast'); // the same burst: the window is still full
+    expect(await gate.slowDown(new Date(t0 + 300))).toBe('too-fast');
+    expect(await gate.slowDown(new Date(t0 + 320))).toBe('too-fast'); // its burst
+    expect(await gate.slowDown(new Date(t0 + 5_000))).toBe('jitter');
+  });
+
   it('does not pace at all when the rate is unlimited', async () => {
     const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => undefined);
     const now = new Date();

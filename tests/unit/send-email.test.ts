@@ -8,6 +8,7 @@ import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import type { SendJob } from '../../functions/domain/ports';
+import type { ThrottleReading } from '../../functions/domain/delivery/send-rate';
 import { FakeClock, FakeTimers, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
@@ -227,7 +228,7 @@ describe('fan-out and send', () => {
         this.reserved.push(count);
         return Array.from({ length: count }, (_, i) => new Date(now.getTime() + i * 100));
       }
-      async slowDown() {
+      async slowDown(): Promise<ThrottleReading | void> {
         this.slowDowns++;
       }
     }
@@ -295,6 +296,31 @@ describe('fan-out and send', () => {
       const retry = await sendBatch(jobs.slice(1), { ...deps, rateGate: gate, wait: async () => {} });
       expect(retry.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent']);
       expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(mailer.sent.length);
+    });
+
+    it('after a throttle the pacer reads as jitter, the rest of the batch keeps its slots; only the throttled job goes back', async () => {
+      await fanOut();
+      const gate = new (class extends FakeGate {
+        async slowDown() {
+          await super.slowDown();
+          return 'jitter' as const;
+        }
+      })();
+      const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
+      let calls = 0;
+      const throttlingMailer = {
+        async sendRaw(email: { to: string }) {
+          if (++calls === 2) throw new MailerThrottledError();
+          return mailer.sendRaw(email as never);
+        },
+      };
+      const timers = new FakeTimers(clock);
+      const results = await timers.run(sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: timers.wait }));
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'sent']);
+      expect(sendQueue.delayed).toEqual([{ job: jobs[1], delaySeconds: THROTTLE_RETRY_SECONDS }]);
+      expect(calls).toBe(3);
+      const expected = await Promise.all([jobs[0], jobs[2]].map(async (j) => (await subscribers.get(j.subscriberId))!.email));
+      expect(mailer.sent.map((m) => m.to).sort()).toEqual(expected.sort());
     });
   });
 });

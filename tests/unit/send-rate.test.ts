@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterThrottle, initialRateState, reserveSlots, ISOLATED_THROTTLE_DECREASE, ISOLATED_THROTTLE_PAUSE_MS, RATE_HEADROOM, REPEATED_THROTTLE_DECREASE,
-  THROTTLE_BURST_MS, THROTTLE_PAUSE_MS, THROTTLE_WINDOW_MS,
+  THROTTLE_BURST_MS, THROTTLE_PAUSE_MS, THROTTLE_WINDOW_MS, throttleReading, throttleVerdict,
 } from '../../functions/domain/delivery/send-rate';
 
 /** The most slots falling in any one-second window (slots sorted). */
@@ -60,6 +60,17 @@ describe('send rate (GCRA)', () => {
     expect(again.factor).toBeCloseTo(ISOLATED_THROTTLE_DECREASE * REPEATED_THROTTLE_DECREASE);
     expect(again.tat).toBe(10_000 + THROTTLE_BURST_MS + THROTTLE_PAUSE_MS);
     expect(again.throttledAt).toBe(10_000 + THROTTLE_BURST_MS);
+  });
+
+  it('reads each throttle as jitter, too fast or the same burst, by how long since the one it acted on', () => {
+    expect(throttleVerdict({ tat: 0, factor: 1 }, 10_000)).toBe('jitter');
+    const first = afterThrottle({ tat: 0, factor: 1 }, 10_000);
+    expect(throttleVerdict(first, 10_000 + THROTTLE_BURST_MS - 1)).toBe('same-burst');
+    expect(throttleVerdict(first, 10_000 + THROTTLE_BURST_MS)).toBe('too-fast');
+    expect(throttleVerdict(first, 10_000 + THROTTLE_WINDOW_MS)).toBe('jitter');
+    // For the sends already given slots, another answer of the burst means the window is still full.
+    expect(throttleReading({ tat: 0, factor: 1 }, 10_000)).toBe('jitter');
+    expect(throttleReading(first, 10_001)).toBe('too-fast');
   });
 
   it('acts once for a burst that throttles several sends in flight at once', () => {

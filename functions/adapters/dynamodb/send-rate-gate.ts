@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendRateGate } from '../../domain/ports';
-import { afterThrottle, initialRateState, reserveSlots, type RateState } from '../../domain/delivery/send-rate';
+import { afterThrottle, initialRateState, reserveSlots, throttleReading, type RateState, type ThrottleReading } from '../../domain/delivery/send-rate';
 import { isConditionFailure, type TableRef } from './table';
 
 const KEY = { pk: 'PACER#email', sk: 'PACER' };
@@ -28,8 +28,8 @@ export class DynamoSendRateGate implements SendRateGate {
     return slots.map((ms) => new Date(ms));
   }
 
-  async slowDown(now: Date): Promise<void> {
-    await this.update((state, at) => ({ next: afterThrottle(state, at), result: undefined }), now);
+  async slowDown(now: Date): Promise<ThrottleReading> {
+    return this.update((state, at) => ({ next: afterThrottle(state, at), result: throttleReading(state, at) }), now);
   }
 
   private async update<T>(step: (state: RateState, now: number) => { next: RateState; result: T }, now: Date): Promise<T> {

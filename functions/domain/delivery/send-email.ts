@@ -9,6 +9,7 @@ import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-t
 import { signPreferencesToken } from '../subscriber/preferences';
 import { buildMessageTemplate, personaliseMessage, type MessageTemplate } from './mime';
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from './errors';
+import type { ThrottleReading } from './send-rate';
 
 export interface SenderIdentity {
   from: { name?: string; address: string };
@@ -142,6 +143,8 @@ class EndingTally {
 /** What the steps of one batch share besides the worker's dependencies. */
 interface BatchDeps extends SendEmailDeps {
   tally: EndingTally;
+  /** How the pacer read each throttle answer this batch had, by the error that carried it. */
+  throttleVerdicts: WeakMap<MailerThrottledError, ThrottleReading>;
 }
 
 /**
@@ -314,7 +317,7 @@ async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<Sen
     }
     if (error instanceof MailerThrottledError) {
       await deps.deliveries.releaseClaim(release.id, subscriberId);
-      await deps.rateGate?.slowDown(deps.clock.now());
+      deps.throttleVerdicts.set(error, (await deps.rateGate?.slowDown(deps.clock.now())) ?? 'too-fast');
     }
     // Any other error may have happened after SES accepted the message: the claim stays until its
     // lease runs out, so a retry sends at most one duplicate rather than losing the email.
@@ -394,17 +397,18 @@ async function requeue(
  * reserve one rate slot per message that is ready → each message, at its own slot and without
  * waiting for the others: re-read a status older than `statusMaxAgeMs` (a pause or cancel stops the
  * batch there) → send → record; then count the batch's endings in one write → check whether the
- * send is complete. A throttled send gives its claim back and slows every worker down; the messages
- * of the batch whose slots had not come yet give theirs back too (their slots assumed the old rate).
- * Those jobs go straight back on the queue (`deferred`) and wait for slots at the new rate. A
- * rejected address is recorded as failed and not retried.
+ * send is complete. A throttled send gives its claim back and slows every worker down; when the
+ * pacer reads it as a rate too high (not jitter), the messages of the batch whose slots had not come
+ * yet give theirs back too (their slots assumed that rate). Those jobs go straight back on the queue
+ * (`deferred`) and wait for slots at the new rate. A rejected address is recorded as failed and not
+ * retried.
  *
  * @returns one settled result per job, in order, for the SQS partial batch response.
  * @example
  * const results = await sendBatch(jobs, deps);
  */
 export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
-  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally() };
+  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally(), throttleVerdicts: new WeakMap() };
   const statuses = new ReleaseStatuses(deps);
   const deferred: SendJob[] = [];
   const prepared = await Promise.allSettled(
@@ -422,9 +426,13 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // Throttled jobs go back on the queue instead of failing their message: a throttle is no fault of
   // the job, and failing would walk it towards the dead-letter queue.
   const throttledJobs: SendJob[] = [];
-  // Settles at the first throttle answer, so messages still waiting for their slot stop waiting.
-  let onThrottle!: () => void;
-  const throttled = new Promise<void>((resolve) => (onThrottle = resolve));
+  // Set, and `stopped` settled, when a throttle says the rate itself is too high: the messages still
+  // waiting stop waiting and go back too (their slots assumed that rate). A throttle the pacer reads
+  // as jitter leaves them their slots: every other batch keeps its reserved slots as well, and a
+  // slot given back is a slot nobody sends in.
+  let stop = false;
+  let onStop!: () => void;
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
   // Each message waits for its own slot and goes without waiting for the previous answer: sent one
   // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
@@ -433,10 +441,9 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
     ready.map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-      if (delay > 0 && !throttledJobs.length) await Promise.race([wait(delay), throttled]);
+      if (delay > 0 && !stop) await Promise.race([wait(delay), stopped]);
       try {
-        if (throttledJobs.length) {
-          // Its slot assumed the rate SES just refused: give the claim back and let it come back later.
+        if (stop) {
           await deps.deliveries.releaseClaim(release.id, subscriberId);
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
@@ -453,8 +460,11 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
       } catch (error) {
         if (error instanceof MailerThrottledError) {
           throttledJobs.push(job);
-          onThrottle();
           results[i] = { status: 'fulfilled', value: 'deferred' };
+          if (deps.throttleVerdicts.get(error) !== 'jitter') {
+            stop = true;
+            onStop();
+          }
         } else results[i] = { status: 'rejected', reason: error };
       }
     }),

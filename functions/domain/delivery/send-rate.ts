@@ -73,15 +73,41 @@ export function reserveSlots(state: RateState, count: number, maxRate: number | 
 }
 
 /**
+ * How the pacer reads a throttle: `jitter` (the first after a quiet window: the rate is fine, some
+ * sends bunched), `too-fast` (another within the window: the rate is too high), `same-burst` (an
+ * answer within {@link THROTTLE_BURST_MS} of one it acted on).
+ */
+export type ThrottleVerdict = 'jitter' | 'too-fast' | 'same-burst';
+
+export function throttleVerdict(state: RateState, now: number): ThrottleVerdict {
+  const since = state.throttledAt === undefined ? Infinity : now - state.throttledAt;
+  if (since < THROTTLE_BURST_MS) return 'same-burst';
+  return since < THROTTLE_WINDOW_MS ? 'too-fast' : 'jitter';
+}
+
+/** What a throttle means for the sends already given slots: `jitter` keeps them, `too-fast` gives them back. */
+export type ThrottleReading = Exclude<ThrottleVerdict, 'same-burst'>;
+
+/**
+ * The reading of a throttle answer for the sends already given slots. Another answer within the
+ * burst reads as too fast whatever the first was: the window is still full, and a batch that went
+ * on sending into it drew three to four times the throttles for no gain in rate (figure 2b).
+ */
+export function throttleReading(state: RateState, now: number): ThrottleReading {
+  const verdict = throttleVerdict(state, now);
+  return verdict === 'same-burst' ? 'too-fast' : verdict;
+}
+
+/**
  * The state after the provider said "too fast": a lower rate, and a pause before the next slot.
  * How much lower depends on how recently it last happened: a first throttle after a quiet window is
  * treated as jitter (trim, short pause), another within the window as a rate that is too high
  * (halve, longer pause). Answers from the same burst act once.
  */
 export function afterThrottle(state: RateState, now: number): RateState {
-  const since = state.throttledAt === undefined ? Infinity : now - state.throttledAt;
-  if (since < THROTTLE_BURST_MS) return state;
-  const repeated = since < THROTTLE_WINDOW_MS;
+  const verdict = throttleVerdict(state, now);
+  if (verdict === 'same-burst') return state;
+  const repeated = verdict === 'too-fast';
   const pause = repeated ? THROTTLE_PAUSE_MS : ISOLATED_THROTTLE_PAUSE_MS;
   const decrease = repeated ? REPEATED_THROTTLE_DECREASE : ISOLATED_THROTTLE_DECREASE;
   return { tat: Math.max(state.tat, now + pause), factor: Math.max(MIN_FACTOR, state.factor * decrease), throttledAt: now };
