@@ -921,6 +921,17 @@ interface Kit {
   rateLimit: { answer: Reply; retryAfter: Date | undefined };
 }
 
+
+/** X's answer when the rate limit is spent (the same for both ways of signing in). */
+const X_RATE_LIMIT = {
+  answer: {
+    status: 429,
+    headers: { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1906459200' },
+    body: { title: 'Too Many Requests', status: 429 },
+  },
+  retryAfter: new Date(1_906_459_200_000),
+};
+
 const kits: Kit[] = [
   {
     name: 'x',
@@ -930,14 +941,7 @@ const kits: Kit[] = [
     publishes: (r) => r.method === 'POST',
     secret: X_TOKEN,
     unauthorizedStatus: 401,
-    rateLimit: {
-      answer: {
-        status: 429,
-        headers: { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1906459200' },
-        body: { title: 'Too Many Requests', status: 429 },
-      },
-      retryAfter: new Date(1_906_459_200_000),
-    },
+    rateLimit: X_RATE_LIMIT,
   },
   {
     name: 'x-oauth1',
@@ -953,14 +957,7 @@ const kits: Kit[] = [
     publishes: (r) => r.method === 'POST',
     secret: X_OAUTH1.accessTokenSecret,
     unauthorizedStatus: 401,
-    rateLimit: {
-      answer: {
-        status: 429,
-        headers: { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1906459200' },
-        body: { title: 'Too Many Requests', status: 429 },
-      },
-      retryAfter: new Date(1_906_459_200_000),
-    },
+    rateLimit: X_RATE_LIMIT,
   },
   {
     name: 'linkedin',
