@@ -144,7 +144,7 @@ class EndingTally {
 interface BatchDeps extends SendEmailDeps {
   tally: EndingTally;
   /** How the pacer read each throttle answer this batch had, by the error that carried it. */
-  throttleVerdicts: WeakMap<MailerThrottledError, ThrottleReading>;
+  throttleReadings: WeakMap<MailerThrottledError, ThrottleReading>;
 }
 
 /**
@@ -317,7 +317,7 @@ async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<Sen
     }
     if (error instanceof MailerThrottledError) {
       await deps.deliveries.releaseClaim(release.id, subscriberId);
-      deps.throttleVerdicts.set(error, (await deps.rateGate?.slowDown(deps.clock.now())) ?? 'too-fast');
+      deps.throttleReadings.set(error, (await deps.rateGate?.slowDown(deps.clock.now())) ?? 'too-fast');
     }
     // Any other error may have happened after SES accepted the message: the claim stays until its
     // lease runs out, so a retry sends at most one duplicate rather than losing the email.
@@ -408,7 +408,7 @@ async function requeue(
  * const results = await sendBatch(jobs, deps);
  */
 export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
-  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally(), throttleVerdicts: new WeakMap() };
+  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally(), throttleReadings: new WeakMap() };
   const statuses = new ReleaseStatuses(deps);
   const deferred: SendJob[] = [];
   const prepared = await Promise.allSettled(
@@ -461,7 +461,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
         if (error instanceof MailerThrottledError) {
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
-          if (deps.throttleVerdicts.get(error) !== 'jitter') {
+          if (deps.throttleReadings.get(error) !== 'jitter') {
             stop = true;
             onStop();
           }
