@@ -57,9 +57,13 @@ export interface EngineSendOptions {
    * HTTP, MIME parsing and file writes then take the second core), `shared` on the engine's thread.
    */
   sesThread: 'own' | 'shared';
+  /** Rounds of warm-up messages sent to the local SES before the clock starts (see warmUpSes). */
+  warmUpRounds: number;
 }
 
-const DEFAULTS: EngineSendOptions = { subscribers: 10_000, rate: 200, workers: [2, 4], batchSize: 10, visibilityTimeoutMs: 5_000, sesThread: 'own' };
+const DEFAULTS: EngineSendOptions = {
+  subscribers: 10_000, rate: 200, workers: [2, 4], batchSize: 10, visibilityTimeoutMs: 5_000, sesThread: 'own', warmUpRounds: 3,
+};
 
 const LIST = 'blog';
 const PUBLIC_URL = 'https://news.example.org';
@@ -284,23 +288,23 @@ export interface EngineVariant {
   sesLatencyMs?: number;
 }
 
-/** Messages sent to the local SES before the clock starts, in rounds a second apart. */
-const WARM_UP_ROUNDS = 3;
+/** Messages sent to the local SES in each warm-up round (rounds are a second apart), at most half the rate. */
 const WARM_UP_PER_ROUND = 150;
 
 /**
- * Warms the local SES before the measured send. Its thread is a fresh V8 isolate for each run, and
- * cold it answered slowly enough for the first ~5 s that workers sat waiting for replies while
- * their slots went by ("pacer idle": 0.7–3 s of ~54, nearly all of it in the first 5 s). SES itself
- * is never cold. Each round stays under the rate (one send at a time, ~6 ms each) and the last one
- * ends over a second before the send starts, so the sliding window is empty again.
+ * Warms the local SES before the measured send: its thread is a fresh V8 isolate for each run, and
+ * SES itself is never cold. (The engine's own thread still warms up during the send's first
+ * seconds, which shows as "pacer idle"; docs/benchmarks.md, figure 2b.) Each round sends one message
+ * at a time, at most half the rate's worth, and the last one ends over a second before the send
+ * starts, so the sliding window is empty again.
  */
-async function warmUpSes(mailer: Mailer): Promise<{ addresses: Set<string>; throttled: number }> {
+async function warmUpSes(mailer: Mailer, rounds: number, rate: number): Promise<{ addresses: Set<string>; throttled: number }> {
+  const perRound = Math.min(WARM_UP_PER_ROUND, Math.floor(rate / 2));
   const addresses = new Set<string>();
   let throttled = 0;
   const body = `${'Warming up the local SES before the measured send.\r\n'.repeat(260)}`; // ~13 KB, like the release
-  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    for (let i = 0; i < WARM_UP_PER_ROUND; i++) {
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < perRound; i++) {
       const to = `warm-up.${round}.${i}@example.net`;
       addresses.add(to);
       const raw = Buffer.from(`From: bench@example.org\r\nTo: ${to}\r\nSubject: warm-up\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`);
@@ -435,7 +439,7 @@ export async function measure(options: Omit<EngineSendOptions, 'workers'> & { wo
     });
     // Render before the clock starts (figure 2 counts it, but it is once per release, ~0.3 s).
     await releases.saveRendered(release.id, await renderer.render(release));
-    const warmUp = await warmUpSes(sesMailer);
+    const warmUp = await warmUpSes(sesMailer, options.warmUpRounds, rate);
     await gate.reserve(0, systemClock.now()); // reads GetSendQuota once, as the first batch would
 
     const loadBefore = loadavg()[0];

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { run as localSend, lastMeasurement } from '../../bench/local-send';
 import { run as fanOutPlanning } from '../../bench/fan-out-planning';
+import { run as engineSend } from '../../bench/engine-send';
 import { priceRun } from '../../bench/cost-model';
 
 // Only correctness, on small inputs: the benchmarks' timings are printed by `npm run bench`, never asserted.
 describe('benchmarks of figures 2–4 on small inputs', () => {
+  it('engine send (2b): every subscriber gets one email at the limit with two workers, warm-up mail left out of the record', async () => {
+    const result = await engineSend({ subscribers: 120, rate: 60, workers: [2], warmUpRounds: 1 });
+
+    expect(result.failures).toEqual([]);
+    expect(result.values).toMatchObject({ accepted_w2: 120, lost_w2: 0, duplicated_w2: 0 });
+    expect(result.values.busiestSecond_w2).toBeLessThanOrEqual(60);
+  }, 120_000);
+
+
   it('local send: every seeded subscriber gets one email, no second over the limit, and the run is priced', async () => {
     const result = await localSend({ subscribers: 60, rate: 30, visibilityTimeoutMs: 3_000, control: 0 });
 
