@@ -288,18 +288,18 @@ export interface EngineVariant {
   sesLatencyMs?: number;
 }
 
-/** Messages sent to the local SES in each warm-up round (rounds are a second apart), at most half the rate. */
+/** Messages sent to the local SES in each warm-up round (rounds are a second apart), at most three quarters of the rate. */
 const WARM_UP_PER_ROUND = 150;
 
 /**
  * Warms the local SES before the measured send: its thread is a fresh V8 isolate for each run, and
  * SES itself is never cold. (The engine's own thread still warms up during the send's first
  * seconds, which shows as "pacer idle"; docs/benchmarks.md, figure 2b.) Each round sends one message
- * at a time, at most half the rate's worth, and the last one ends over a second before the send
+ * at a time, at most three quarters of the rate, and the last one ends over a second before the send
  * starts, so the sliding window is empty again.
  */
 async function warmUpSes(mailer: Mailer, rounds: number, rate: number): Promise<{ addresses: Set<string>; throttled: number }> {
-  const perRound = Math.min(WARM_UP_PER_ROUND, Math.floor(rate / 2));
+  const perRound = Math.min(WARM_UP_PER_ROUND, Math.floor(rate * 0.75));
   const addresses = new Set<string>();
   let throttled = 0;
   const body = `${'Warming up the local SES before the measured send.\r\n'.repeat(260)}`; // ~13 KB, like the release
