@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { feedbackId, sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
@@ -296,6 +296,29 @@ describe('fan-out and send', () => {
       const retry = await sendBatch(jobs.slice(1), { ...deps, rateGate: gate, wait: async () => {} });
       expect(retry.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent']);
       expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(mailer.sent.length);
+    });
+
+    describe('with the real wait', () => {
+      afterEach(() => vi.useRealTimers());
+
+      it('a throttle that stops the batch also clears the timers of the messages still waiting', async () => {
+        await fanOut();
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+        const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
+        let calls = 0;
+        const throttlingMailer = {
+          async sendRaw(email: { to: string }) {
+            if (++calls === 2) throw new MailerThrottledError();
+            return mailer.sendRaw(email as never);
+          },
+        };
+        // No `wait`: the default one, on (faked) setTimeout. Slots 0, 100 and 200 ms on.
+        const batch = sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: new FakeGate() });
+        await vi.advanceTimersByTimeAsync(100);
+        const results = await batch;
+        expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'deferred']);
+        expect(vi.getTimerCount()).toBe(0); // the third message's 200 ms timer did not outlive the batch
+      });
     });
 
     it('after a throttle the pacer reads as jitter, the rest of the batch keeps its slots; only the throttled job goes back', async () => {

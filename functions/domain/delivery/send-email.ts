@@ -49,7 +49,7 @@ export interface SendEmailDeps {
   /** Shared pacing under the provider's rate; without it, sends go as fast as they come. */
   rateGate?: SendRateGate;
   /** Waits until a rate slot (tests pass a fake). */
-  wait?: (ms: number) => Promise<void>;
+  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts each delivery once when it ends, and completes the send. */
   releaseStats: ReleaseStatsStore;
   /** Where jobs of a paused release (delayed) and throttled jobs go back to, instead of being sent. */
@@ -325,7 +325,12 @@ async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<Sen
   }
 }
 
-const defaultWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (clearing the timer, so none outlives its batch). */
+const defaultWait = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 
 /**
  * The status of each release in a batch: one read for all its jobs (they ask at once, so the read
@@ -433,6 +438,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   let stop = false;
   let onStop!: () => void;
   const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  const stopWaiting = new AbortController();
   // Each message waits for its own slot and goes without waiting for the previous answer: sent one
   // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
@@ -441,7 +447,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
     ready.map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-      if (delay > 0 && !stop) await Promise.race([wait(delay), stopped]);
+      if (delay > 0 && !stop) await Promise.race([wait(delay, stopWaiting.signal), stopped]);
       try {
         if (stop) {
           await deps.deliveries.releaseClaim(release.id, subscriberId);
@@ -464,6 +470,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
           if (deps.throttleReadings.get(error) !== 'jitter') {
             stop = true;
             onStop();
+            stopWaiting.abort();
           }
         } else results[i] = { status: 'rejected', reason: error };
       }
