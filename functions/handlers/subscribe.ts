@@ -4,9 +4,10 @@ import { RateLimitedError } from '../domain/subscriber/errors';
 import { stringsFor } from '../domain/subscriber/strings';
 import { requestSubscription } from '../domain/subscriber/subscribe';
 import { isJsonRequest, requestFields } from '../adapters/http/form-body';
-import { checkInboxPage, rateLimitedPage, signupFormPage } from '../adapters/http/signup-pages';
+import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../adapters/http/signup-pages';
 import { awsDeps } from '../runtime/aws';
 import { html, httpHandler, json, type DepsProvider, type HttpResult } from '../runtime/http';
+import { logger } from '../runtime/logger';
 
 const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });
 
@@ -14,6 +15,7 @@ const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...re
  * GET /subscribe shows the sign-up form (`?lang=es` for Spanish). POST /subscribe takes that form or
  * JSON `{ email, lists, language? }` and answers the same for every address that passes validation
  * (202 JSON or the check-your-inbox page), so the form cannot be used to learn who is subscribed.
+ * A filled-in honeypot (`website`, in the form or JSON) gets that same answer and nothing else.
  */
 export const makeHandler = (getDeps: DepsProvider) =>
   httpHandler(getDeps, async (event, deps) => {
@@ -26,7 +28,12 @@ export const makeHandler = (getDeps: DepsProvider) =>
     const fields = requestFields(event, ['lists']);
     const strings = stringsFor(typeof fields.language === 'string' ? fields.language : undefined);
     try {
-      await requestSubscription({ email: fields.email, lists: fields.lists, language: fields.language, clientIp: event.requestContext.http.sourceIp }, deps);
+      const outcome = await requestSubscription(
+        { email: fields.email, lists: fields.lists, language: fields.language, clientIp: event.requestContext.http.sourceIp, trap: fields[TRAP_FIELD] },
+        deps,
+      );
+      // No address in the log: it is most likely a stranger's.
+      if (outcome === 'trapped') logger.info('Sign-up honeypot filled: nothing stored or sent', { json: asJson });
     } catch (error) {
       if (error instanceof RateLimitedError) {
         const answer = asJson ? json(429, { error: 'RateLimited', message: error.message }) : html(429, rateLimitedPage(organisationName, strings));

@@ -47,6 +47,42 @@ describe('sign-up and confirmation pages in Chromium', () => {
     expect(blockedRequests).toEqual([]);
   });
 
+  it('the honeypot field is off-screen, hidden from assistive technology and skipped by Tab; a person who never sees it signs up', async () => {
+    const { page } = opened;
+    const person = 'keyboard-reader@example.com';
+    await page.goto(`${pressroom.url}/subscribe`);
+    const trap = page.locator('input[name="website"]');
+    expect(await trap.count()).toBe(1);
+
+    // Rendered (a box, so not display:none, which some bots skip) but wholly outside the 375 × 800
+    // window, or too small to see.
+    const box = await trap.boundingBox();
+    expect(box).not.toBeNull();
+    const viewport = page.viewportSize()!;
+    const unseen = box!.width * box!.height <= 1 || box!.x + box!.width <= 0 || box!.y + box!.height <= 0 || box!.x >= viewport.width || box!.y >= viewport.height;
+    expect(unseen, `trap box ${JSON.stringify(box)}`).toBe(true);
+    // Inside an aria-hidden subtree, so screen readers do not announce it: the only textbox they get is the address.
+    expect(await trap.evaluate((el) => el.closest('[aria-hidden="true"]') !== null)).toBe(true);
+    expect(await page.getByRole('textbox').evaluateAll((els) => els.map((el) => el.id))).toEqual(['email']);
+
+    // Tab goes from the address straight to the first list, and Shift+Tab straight back.
+    const focused = () => page.locator(':focus').getAttribute('id');
+    const firstList = await page.getByRole('group', { name: 'What would you like to receive?' }).getByRole('checkbox').first().getAttribute('id');
+    await page.getByLabel('Email address').fill(person);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe(firstList);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('email');
+
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await Promise.all([page.waitForURL(`${pressroom.url}/subscribe`), page.getByRole('button', { name: 'Subscribe' }).click()]);
+    await page.waitForLoadState();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox');
+    expect((await pressroom.deps.subscribers.findByEmail(person))?.memberships).toEqual([expect.objectContaining({ listId: firstList!.replace(/^list-/, ''), status: 'pending' })]);
+    expect((await pressroom.client.mail()).filter((m) => m.to.includes(person))).toHaveLength(1);
+  });
+
   it('a form sent back with errors says what to fix and stays accessible', async () => {
     const { page } = opened;
     await page.goto(`${pressroom.url}/subscribe`);

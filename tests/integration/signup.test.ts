@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 import { purgePendingSignups } from '../../functions/domain/subscriber/purge-pending';
+import { logger } from '../../functions/runtime/logger';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { listUnsubscribeUrl } from '../helpers/mail';
 import { releaseBody } from '../helpers/releases';
@@ -46,6 +47,11 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
     expect(page).toMatch(/<fieldset>\s*<legend>/);
     expect(page).toContain('<input type="checkbox" id="list-blog" name="lists" value="blog">');
     expect(page).toContain('<label for="list-press-releases">Press Releases</label>');
+    // The honeypot: off-screen, hidden from screen readers with its label, out of the Tab order, empty.
+    expect(page).toMatch(
+      /<div class="trap" aria-hidden="true">\s*<label for="website">[^<]+<\/label>\s*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value="">\s*<\/div>/,
+    );
+    expect(page).not.toMatch(/\.trap \{[^}]*display:\s*none/);
     expect(await (await fetch(`${pressroom.url}/subscribe?lang=es`)).text()).toContain('<html lang="es">');
   });
 
@@ -171,5 +177,38 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
     expect(await memberships('Reader@example.com')).toEqual([['blog', 'confirmed'], ['press-releases', 'confirmed']]);
     // The scheduled handler runs the same purge (nothing left to do now).
     await pressroom.scheduler.runNow('purge-pending');
+  });
+
+  it('a sign-up with the honeypot filled gets the accepted answer but stores and sends nothing, and uses up no limit', async () => {
+    const trapped = 'honeypot-victim@example.com';
+    const info = vi.spyOn(logger, 'info');
+    try {
+      const mailBefore = (await pressroom.client.mail()).length;
+      const form = await signUpWithForm([['email', trapped], ['lists', 'blog'], ['website', 'https://spam.example'], ['language', 'en']]);
+      const json = await signUpWithJson({ email: trapped, lists: ['press-releases'], website: 'https://spam.example' });
+
+      expect(form.status).toBe(200);
+      expect(await form.text()).toContain('Check your inbox');
+      expect(json.status).toBe(202);
+      expect(await json.json()).toEqual({ status: 'check-your-inbox' });
+      expect(await pressroom.deps.subscribers.findByEmail(trapped)).toBeUndefined();
+      expect(await pressroom.client.mail()).toHaveLength(mailBefore);
+
+      const logged = info.mock.calls.filter(([message]) => String(message).includes('honeypot'));
+      expect(logged).toHaveLength(2);
+      expect(JSON.stringify(logged)).not.toContain('honeypot-victim');
+    } finally {
+      info.mockRestore();
+    }
+
+    // The address's 10-minute confirmation slot was not taken: its owner signing up now gets the email,
+    // and the answer is byte-identical to the one the bot got.
+    const person = await signUpWithForm([['email', trapped], ['lists', 'blog'], ['website', ''], ['language', 'en']]);
+    const bot = await signUpWithForm([['email', 'another-victim@example.com'], ['lists', 'blog'], ['website', 'x'], ['language', 'en']]);
+    expect(person.status).toBe(200);
+    expect(await person.text()).toBe(await bot.text());
+    expect((await mailTo(trapped)).map((m) => m.subject)).toEqual(['Confirm your subscription to Pressroom']);
+    expect(await memberships(trapped)).toEqual([['blog', 'pending']]);
+    expect(await pressroom.deps.subscribers.findByEmail('another-victim@example.com')).toBeUndefined();
   });
 });

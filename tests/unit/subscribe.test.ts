@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestSubscription, SIGNUPS_PER_IP } from '../../functions/domain/subscriber/subscribe';
+import { isTrapFilled, requestSubscription, SIGNUPS_PER_IP } from '../../functions/domain/subscriber/subscribe';
 import { RateLimitedError } from '../../functions/domain/subscriber/errors';
 import { ValidationError } from '../../functions/domain/errors';
 import { verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
@@ -109,5 +109,36 @@ describe('requestSubscription (double opt-in sign-up)', () => {
     expect((error as ValidationError).issues.map((i) => i.field)).toEqual(fields);
     expect(deps.subscribers.subscribers.size).toBe(0);
     expect(deps.mailer.sent).toEqual([]);
+  });
+
+  describe('the honeypot (a field people never see)', () => {
+    it('given the trap filled, resolves trapped and stores, sends and counts nothing', async () => {
+      const deps = signupDeps();
+      for (let i = 0; i <= SIGNUPS_PER_IP; i++) {
+        expect(await requestSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp: ip, trap: 'https://spam.example' }, deps)).toBe('trapped');
+      }
+      expect(deps.subscribers.subscribers.size).toBe(0);
+      expect(deps.mailer.sent).toEqual([]);
+      // Neither the network's hourly quota nor the address's 10-minute slot was used.
+      expect(await requestSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp: ip }, deps)).toBe('sent');
+      expect(deps.mailer.sent.map((m) => m.to)).toEqual(['ada@example.org']);
+    });
+
+    it('a malformed sign-up with the trap filled is still a ValidationError, as it would be without', async () => {
+      const deps = signupDeps();
+      await expect(requestSubscription({ email: 'not an address', lists: ['blog'], clientIp: ip, trap: 'x' }, deps)).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it.each([
+      [undefined, false],
+      [null, false],
+      ['', false],
+      ['  ', false],
+      ['https://spam.example', true],
+      [['a'], true],
+      [1, true],
+    ])('isTrapFilled(%j) is %s', (trap, filled) => {
+      expect(isTrapFilled(trap)).toBe(filled);
+    });
   });
 });

@@ -29,7 +29,22 @@ const FORM_STYLE = `<style>
   .summary a { color: #b91c1c; }
   ul.lists { padding-left: 1.25rem; }
   nav { margin: 0 0 1rem; }
+  .trap { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
 </style>`;
+
+/**
+ * The honeypot's form field. A name bots like to fill; people never see the field, so anything in
+ * it marks the sign-up as a bot's (the domain's `trap`).
+ */
+export const TRAP_FIELD = 'website';
+
+// Off-screen rather than display:none, which some bots recognise and skip. aria-hidden keeps it (and
+// its label) from screen readers, tabindex=-1 keeps it out of the Tab order, autocomplete=off keeps
+// browsers from filling it for people.
+const trapField = (label: string) => `<div class="trap" aria-hidden="true">
+  <label for="${TRAP_FIELD}">${escapeHtml(label)}</label>
+  <input id="${TRAP_FIELD}" name="${TRAP_FIELD}" type="text" tabindex="-1" autocomplete="off" value="">
+</div>`;
 
 export interface SignupFormInput {
   organisationName: string;
@@ -92,6 +107,7 @@ ${summary}
   ${message('email')}
   <input id="email" name="email" type="email" autocomplete="email" spellcheck="false" required value="${escapeHtml(email)}" aria-describedby="${describedBy('email', 'email-hint')}"${invalid('email')}>
 </div>
+${trapField(s.trapLabel)}
 <fieldset${bad.has('lists') ? ' aria-describedby="lists-error"' : ''}>
   <legend>${escapeHtml(s.listsLegend)}</legend>
   ${message('lists')}

@@ -20,6 +20,8 @@ export interface SignupStrings {
     /** Heading of the error summary shown above a form that was sent back. */
     errorSummary: string;
     errors: { email: string; lists: string; language: string };
+    /** Label of the honeypot field: hidden from everyone, read only where styles fail to load. */
+    trapLabel: string;
   };
   checkInbox: { title: string; body: string; spam: string };
   rateLimited: { title: string; body: string };
@@ -56,6 +58,7 @@ const en: SignupStrings = {
       lists: 'Choose at least one of the lists offered.',
       language: 'Choose one of the languages offered.',
     },
+    trapLabel: 'Leave this field empty',
   },
   checkInbox: {
     title: 'Check your inbox',
@@ -111,6 +114,7 @@ const es: SignupStrings = {
       lists: 'Elija al menos una de las listas ofrecidas.',
       language: 'Elija uno de los idiomas ofrecidos.',
     },
+    trapLabel: 'Deje este campo vacío',
   },
   checkInbox: {
     title: 'Revise su correo',

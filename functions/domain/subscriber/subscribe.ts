@@ -13,6 +13,11 @@ export interface SubscriptionRequest {
   language?: unknown;
   /** The client's address, for the per-network limit. */
   clientIp: string;
+  /**
+   * A field no person sees or can reach (a honeypot): bots fill in every field they find, so any
+   * value here means no one asked for this sign-up.
+   */
+  trap?: unknown;
 }
 
 export interface RequestSubscriptionDeps extends ConfirmationDeps {
@@ -23,7 +28,18 @@ export interface RequestSubscriptionDeps extends ConfirmationDeps {
  * What happened, for tests and logs only. Edges must give every caller the same answer whatever
  * this is, so that no one can learn from the form whether an address is subscribed.
  */
-export type SubscriptionOutcome = 'sent' | 'rate-limited' | 'already-confirmed';
+export type SubscriptionOutcome = 'sent' | 'rate-limited' | 'already-confirmed' | 'trapped';
+
+/**
+ * Whether a bot filled in the honeypot: any non-blank text, or any other value a JSON client sent.
+ *
+ * @example
+ * isTrapFilled(''); // false
+ * isTrapFilled('https://spam.example'); // true
+ */
+export function isTrapFilled(trap: unknown): boolean {
+  return typeof trap === 'string' ? trap.trim() !== '' : trap !== undefined && trap !== null;
+}
 
 /** Sign-ups one client address may make per window: enough for a shared office network, too few to flood. */
 export const SIGNUPS_PER_IP = 20;
@@ -76,6 +92,9 @@ export function validateSubscription(input: Omit<SubscriptionRequest, 'clientIp'
  * confirmation email in the last 10 minutes gets nothing more. A suppressed address does get the
  * email: confirming it is the one way back.
  *
+ * A sign-up with the honeypot filled resolves `trapped` having stored and sent nothing, so a bot
+ * cannot make Pressroom email strangers; edges answer it exactly as an accepted sign-up.
+ *
  * @throws ValidationError for a malformed address or a list that is not public; RateLimitedError
  *   when the client address made too many sign-ups this hour (nothing is stored then).
  * @example
@@ -83,6 +102,10 @@ export function validateSubscription(input: Omit<SubscriptionRequest, 'clientIp'
  */
 export async function requestSubscription(input: SubscriptionRequest, deps: RequestSubscriptionDeps): Promise<SubscriptionOutcome> {
   const wanted = validateSubscription(input, new Set(publicLists(await deps.lists.all()).map((l) => l.id)));
+  // After validation, so a malformed sign-up gets the same 400 whether or not the trap is filled;
+  // before the limits, so a bot's sign-ups use up neither its network's quota nor the address's
+  // confirmation slot (the real owner can still sign up at once).
+  if (isTrapFilled(input.trap)) return 'trapped';
   const now = deps.clock.now();
   if (!(await deps.rateLimiter.consume(`signup-ip:${input.clientIp}`, SIGNUPS_PER_IP, SIGNUP_WINDOW_MS, now))) {
     // A whole window is always long enough, whatever window boundaries the limiter uses.
