@@ -1,5 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +28,8 @@ export interface MessagingProps {
    * the send rate under the SES quota (event source mappings allow 2–1000).
    */
   sendMaxConcurrency: number;
+  /** Where the dead-letter alarms are emailed (SNS asks the address to confirm once); none when unset. */
+  alarmEmail?: string;
 }
 
 /**
@@ -35,11 +40,19 @@ export interface MessagingProps {
 export class Messaging extends Construct {
   readonly queues: ReadonlyMap<QueueName, Queue>;
   readonly deadLetterQueues: ReadonlyMap<QueueName, Queue>;
+  /**
+   * Every dead-letter alarm notifies this topic: an alarm nobody hears about is a DLQ that fills up
+   * unseen. Subscribe more (email, chat) to it beside `alarmEmail`.
+   */
+  readonly alarmTopic: Topic;
   private readonly maxConcurrency: Record<QueueName, number>;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
     this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY };
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Pressroom alarms', enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const alarmAction = new SnsAction(this.alarmTopic);
     const queues = new Map<QueueName, Queue>();
     const deadLetterQueues = new Map<QueueName, Queue>();
     for (const { queue: name, handler } of queueConsumers) {
@@ -62,7 +75,7 @@ export class Messaging extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+      }).addAlarmAction(alarmAction);
       queues.set(name, queue);
       deadLetterQueues.set(name, dlq);
     }

@@ -27,6 +27,8 @@ export interface PressroomStackConfig {
   /** Creates an SES domain identity when set. */
   sesIdentityDomain?: string;
   sendMaxConcurrency: number;
+  /** Where dead-letter alarms are emailed; unset, they only reach the alarm topic. */
+  alarmEmail?: string;
   /** Optional branding and sender details the runtime reads when present (see OPTIONAL_VARIABLES). */
   optional: Partial<Record<OptionalKey, string>>;
 }
@@ -62,6 +64,11 @@ export function configFromContext(node: Node): PressroomStackConfig {
   if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
     throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
   }
+  const alarmEmail = optional('alarmEmail')?.trim();
+  // Checked here, not left to SNS: a typo would otherwise surface only as alarms that reach nobody.
+  if (alarmEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(alarmEmail)) {
+    throw new Error(`alarmEmail must be one email address (e.g. ops@example.org), got "${alarmEmail}"`);
+  }
   return {
     publicUrl: optional('publicUrl')?.replace(/\/+$/, ''),
     from: required('from'),
@@ -72,6 +79,7 @@ export function configFromContext(node: Node): PressroomStackConfig {
     ) as Record<keyof ChannelSettings, string>,
     sesIdentityDomain: optional('sesIdentityDomain'),
     sendMaxConcurrency,
+    alarmEmail,
     optional: Object.fromEntries(
       (Object.keys(OPTIONAL_VARIABLES) as OptionalKey[]).flatMap((key) => {
         const value = optional(key);
@@ -115,7 +123,7 @@ export class PressroomStack extends Stack {
     const storage = new Storage(this, 'Storage');
     const secrets = new Secrets(this, 'Secrets');
     const email = new Email(this, 'Email', { from: config.from, identityDomain: config.sesIdentityDomain });
-    const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency });
+    const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
     const api = new Api(this, 'Api');
 
     const environment = {
@@ -169,5 +177,6 @@ export class PressroomStack extends Stack {
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
     new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, addressHashKey and the social channel tokens here' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarmTopic.topicArn, description: 'Dead-letter alarms are sent here: subscribe ops email or chat' });
   }
 }

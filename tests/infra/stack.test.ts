@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { App, Stack, type AppProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
 import { CHANNEL_SETTING_VARIABLES, deadLetterEnvNames, readConfig } from '../../functions/runtime/config';
 import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+import { Messaging } from '../../infra/messaging';
 
 /**
  * Synthesizes the real stack once, with the context defaults from cdk.json, then checks the template
@@ -41,6 +43,8 @@ const functionId = (handler: string) => {
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 /** `{ 'Fn::GetAtt': [id, attr] }` or `{ Ref: id }` → id. */
 const refId = (value: any): string => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+/** Logical id of the dead-letter alarms' topic. */
+const topicId = () => stack.getLogicalId(stack.node.findChild('Messaging').node.findChild('AlarmTopic').node.defaultChild as CfnTopic);
 /** Every IAM statement attached to the role of a handler's function. */
 const statementsOf = (handler: string) => {
   const roleId = refId(resources[functionId(handler)].Properties.Role);
@@ -243,7 +247,24 @@ describe('queues', () => {
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       });
+      // …and the alarm tells someone: it notifies the one alarm topic.
+      expect(alarms[0][1].Properties.AlarmActions.map(refId)).toEqual([topicId()]);
     }
+  });
+
+  it('has one alarm topic, refusing plain HTTP, without subscribers unless alarmEmail is set, and outputs its ARN', () => {
+    expect(ofType('AWS::SNS::Topic').filter(([id]) => id === topicId())).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    expect(ofType('AWS::SNS::Subscription').filter(([, sub]) => refId(sub.Properties.TopicArn) === topicId())).toHaveLength(0);
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId() } });
+
+    const app = newApp({ context: {} });
+    const messaging = new Messaging(new Stack(app, 'AlarmsOnly'), 'Messaging', { sendMaxConcurrency: 2, alarmEmail: 'ops@example.org' });
+    const alone = Template.fromStack(Stack.of(messaging));
+    alone.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
   });
 
   it('refuses plain HTTP on every queue', () => {
@@ -358,6 +379,13 @@ describe('configuration from context', () => {
       linkedinApiVersion: '',
       threadsUserId: '',
     });
+  });
+
+  it('takes one alarm email address, or none, and refuses anything else', () => {
+    expect(configWith({}).alarmEmail).toBeUndefined();
+    expect(configWith({ alarmEmail: ' ops@example.org ' }).alarmEmail).toBe('ops@example.org');
+    expect(() => configWith({ alarmEmail: 'ops@example' })).toThrow(/alarmEmail must be one email address/);
+    expect(() => configWith({ alarmEmail: 'a@example.org, b@example.org' })).toThrow(/alarmEmail/);
   });
 
   it('refuses a send concurrency outside what SQS event sources accept', () => {
