@@ -233,6 +233,21 @@ describe('fan-out and send', () => {
       }
     }
 
+    /** A batch of three for the throttle tests: both blog members, then sub-3 (press releases). */
+    const throttleBatch = () =>
+      sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
+    /** A mailer whose second send is throttled (the others go to `mailer`); `calls()` counts every attempt. */
+    const throttlingSecondSend = () => {
+      let calls = 0;
+      const throttlingMailer = {
+        async sendRaw(email: { to: string }) {
+          if (++calls === 2) throw new MailerThrottledError();
+          return mailer.sendRaw(email as never);
+        },
+      };
+      return { throttlingMailer, calls: () => calls };
+    };
+
     it('reserves one slot per message that is ready and waits for each slot', async () => {
       await fanOut();
       const gate = new FakeGate();
@@ -274,22 +289,15 @@ describe('fan-out and send', () => {
       await fanOut();
       const gate = new FakeGate();
       const start = clock.now().getTime();
-      const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
-      let calls = 0;
-      const throttlingMailer = {
-        async sendRaw(email: { to: string }) {
-          calls++;
-          if (calls === 2) throw new MailerThrottledError();
-          return mailer.sendRaw(email as never);
-        },
-      };
+      const jobs = throttleBatch();
+      const { throttlingMailer, calls } = throttlingSecondSend();
       const timers = new FakeTimers(clock);
       const results = await timers.run(sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: timers.wait }));
       // Deferred, not failed: a throttle must not walk jobs towards the dead-letter queue.
       expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'deferred']);
       expect(sendQueue.delayed).toEqual(jobs.slice(1).map((job) => ({ job, delaySeconds: THROTTLE_RETRY_SECONDS })));
       expect(gate.slowDowns).toBe(1);
-      expect(calls).toBe(2); // the third was not attempted at the old rate
+      expect(calls()).toBe(2); // the third was not attempted at the old rate
       expect(clock.now().getTime() - start).toBe(100); // nor waited for: its slot, 200 ms on, never came
       // Both given-back deliveries can be claimed again by the retry.
       for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
@@ -304,14 +312,8 @@ describe('fan-out and send', () => {
       it('a throttle that stops the batch also clears the timers of the messages still waiting', async () => {
         await fanOut();
         vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-        const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
-        let calls = 0;
-        const throttlingMailer = {
-          async sendRaw(email: { to: string }) {
-            if (++calls === 2) throw new MailerThrottledError();
-            return mailer.sendRaw(email as never);
-          },
-        };
+        const jobs = throttleBatch();
+        const { throttlingMailer } = throttlingSecondSend();
         // No `wait`: the default one, on (faked) setTimeout. Slots 0, 100 and 200 ms on.
         const batch = sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: new FakeGate() });
         await vi.advanceTimersByTimeAsync(100);
@@ -329,19 +331,13 @@ describe('fan-out and send', () => {
           return 'jitter' as const;
         }
       })();
-      const jobs = sendQueue.jobs.filter((j) => j.listId === 'blog').concat(sendQueue.jobs.filter((j) => j.subscriberId === 'sub-3'));
-      let calls = 0;
-      const throttlingMailer = {
-        async sendRaw(email: { to: string }) {
-          if (++calls === 2) throw new MailerThrottledError();
-          return mailer.sendRaw(email as never);
-        },
-      };
+      const jobs = throttleBatch();
+      const { throttlingMailer, calls } = throttlingSecondSend();
       const timers = new FakeTimers(clock);
       const results = await timers.run(sendBatch(jobs, { ...deps, mailer: throttlingMailer, rateGate: gate, wait: timers.wait }));
       expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'deferred', 'sent']);
       expect(sendQueue.delayed).toEqual([{ job: jobs[1], delaySeconds: THROTTLE_RETRY_SECONDS }]);
-      expect(calls).toBe(3);
+      expect(calls()).toBe(3);
       const expected = await Promise.all([jobs[0], jobs[2]].map(async (j) => (await subscribers.get(j.subscriberId))!.email));
       expect(mailer.sent.map((m) => m.to).sort()).toEqual(expected.sort());
     });
