@@ -80,6 +80,14 @@ export class Email extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets `grantee` read the account's sending quota, which the send pacer paces by. GetSendQuota
+   * has no resource-level permissions: IAM only accepts `*` for it.
+   */
+  grantReadSendQuota(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+  }
 }
 
 /** `Name <a@b>` → `a@b`; a bare address is returned as is. */

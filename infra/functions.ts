@@ -5,26 +5,18 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { memoryMbOf, timeoutSecondsOf } from '../functions/runtime/function-specs';
 
 /** The repository root: entries, the lockfile and `templates/` are found from here. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-const DEFAULT_TIMEOUT_SECONDS = 30;
-
 /**
- * Handlers that need longer than the default. Fan-out renders the release once and pages through
- * every targeted list, so it gets more time than a single send.
- */
-const TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
-  'fan-out': 60,
-};
-
-/**
- * The timeout of a handler's function. Queue settings derive from it (visibility timeout ≥ 6×),
- * so it is looked up here rather than read back from a built function.
+ * The timeout of a handler's function, from its declaration (functions/runtime/function-specs.ts).
+ * Queue settings derive from it (visibility timeout ≥ 6×), so it is looked up there rather than
+ * read back from a built function.
  */
 export function timeoutFor(handlerName: string): Duration {
-  return Duration.seconds(TIMEOUT_SECONDS[handlerName] ?? DEFAULT_TIMEOUT_SECONDS);
+  return Duration.seconds(timeoutSecondsOf(handlerName));
 }
 
 export interface PressroomFunctionProps {
@@ -59,12 +51,14 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
     depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: 512,
+    memorySize: memoryMbOf(handlerName),
     timeout: timeoutFor(handlerName),
     tracing: Tracing.ACTIVE,
     logGroup,
     environment: {
       ...props.environment,
+      // The wiring reads its own declaration by this name (e.g. a read-only function seeds nothing).
+      PRESSROOM_FUNCTION: handlerName,
       POWERTOOLS_SERVICE_NAME: 'pressroom',
       NODE_OPTIONS: '--enable-source-maps',
     },

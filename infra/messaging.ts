@@ -7,7 +7,7 @@ import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lamb
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { deadLetterEnvNames } from '../functions/runtime/config';
 // A message that failed MAX_RECEIVE_COUNT times is poison, not bad luck: park it in the DLQ and alarm.
 import { MAX_RECEIVE_COUNT, queueConsumers } from '../functions/runtime/routes';
@@ -81,6 +81,15 @@ export class Messaging extends Construct {
     }
     this.queues = queues;
     this.deadLetterQueues = deadLetterQueues;
+  }
+
+  /**
+   * Lets a function send jobs to the queue `name`: SendMessage only (SendMessageBatch is authorised
+   * as SendMessage), where CDK's grantSendMessages would add GetQueueAttributes and GetQueueUrl.
+   * Messages are encrypted with SQS-managed keys, which need no KMS grant.
+   */
+  grantSend(name: QueueName, fn: IGrantable): void {
+    fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue(name).queueArn] }));
   }
 
   /** The queue called `name` in `queueConsumers`. */

@@ -1,12 +1,13 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct, Node } from 'constructs';
-import { MAX_RECEIVE_COUNT, queueConsumers, routes, schedules } from '../functions/runtime/routes';
+import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
+import { functionNames, functionSpec } from '../functions/runtime/function-specs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/runtime/config';
 import { Api } from './api';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
-import { Messaging, type QueueName } from './messaging';
+import { Messaging } from './messaging';
 import { Schedules } from './schedules';
 import { Secrets } from './secrets';
 import { Storage } from './storage';
@@ -89,28 +90,13 @@ export function configFromContext(node: Node): PressroomStackConfig {
   };
 }
 
-/**
- * What each handler may do beyond the baseline every function gets (read/write the table, read the
- * secret). A handler missing here gets the baseline only.
- */
-const ACCESS: Readonly<Record<string, { sendsTo?: QueueName[]; sendsEmail?: boolean; redrivesDeadLetters?: boolean }>> = {
-  'publish-release': { sendsTo: ['fan-out'] },
-  // Fan-out also queues its own continuation when a long plan runs out of time.
-  'fan-out': { sendsTo: ['send', 'fan-out'] },
-  // The send worker puts paused and throttled jobs back on its own queue with a delay.
-  'send-email': { sendsEmail: true, sendsTo: ['send'] },
-  // Resuming a send whose planning had not finished queues the fan-out again.
-  'admin-sends': { sendsTo: ['fan-out'] },
-  'admin-queues': { redrivesDeadLetters: true },
-};
-
 export interface PressroomStackProps extends StackProps {
   config: PressroomStackConfig;
 }
 
 /**
- * The whole service. Routes, queue consumers and schedules come from functions/runtime/routes.ts;
- * each handler module becomes exactly one function, however many entries name it.
+ * The whole service. Each function declared in functions/runtime/function-specs.ts becomes one
+ * Lambda function with its triggers and the access it declares, and nothing more.
  */
 export class PressroomStack extends Stack {
   /** The function of each handler module, by handler name. */
@@ -149,16 +135,17 @@ export class PressroomStack extends Stack {
       );
     }
 
-    const handlerNames = new Set([...routes, ...queueConsumers, ...schedules].map((entry) => entry.handler));
+    // One function per declaration, with exactly the access it declares (function-specs.ts).
     const functions = new Map<string, NodejsFunction>();
-    for (const handlerName of handlerNames) {
+    for (const handlerName of functionNames) {
+      const spec = functionSpec(handlerName);
       const fn = pressroomFunction(this, handlerName, { environment });
-      storage.table.grantReadWriteData(fn);
-      secrets.secret.grantRead(fn);
-      const access = ACCESS[handlerName] ?? {};
-      for (const queue of access.sendsTo ?? []) messaging.queue(queue).grantSendMessages(fn);
-      if (access.sendsEmail) email.grantSendRawEmail(fn);
-      if (access.redrivesDeadLetters) messaging.grantDeadLetterAdmin(fn);
+      storage.grant(fn, spec.table);
+      secrets.grantReadValue(fn);
+      for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);
+      if (spec.sendsEmail) email.grantSendRawEmail(fn);
+      if (spec.readsSendQuota) email.grantReadSendQuota(fn);
+      if (spec.redrivesDeadLetters) messaging.grantDeadLetterAdmin(fn);
       functions.set(handlerName, fn);
     }
     this.functions = functions;

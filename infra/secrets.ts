@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 // Defined beside the runtime code that refuses it, so no Lambda bundle imports CDK code for it.
 import { SECRET_PLACEHOLDER } from '../functions/runtime/config';
@@ -40,5 +41,14 @@ export class Secrets extends Construct {
       // The signing keys verify links already sitting in inboxes; losing them breaks every unsubscribe link.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * Lets a function read the secret's value, the one call the runtime makes (Powertools'
+   * SecretsProvider: GetSecretValue). IAM grants a secret whole: every function that reads it reads
+   * every key in it (README: "Secrets").
+   */
+  grantReadValue(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }));
   }
 }

@@ -1,7 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../functions/adapters/dynamodb/table';
+
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
  * The single DynamoDB table: releases, subscribers, deliveries and social posts keyed by `pk`/`sk`,
@@ -34,5 +38,20 @@ export class Storage extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
+  }
+
+  /**
+   * Grants the table access a function declares (functions/runtime/function-specs.ts): exactly the
+   * item operations the DynamoDB adapters use (functions/adapters/dynamodb/), on the table and its
+   * indexes. CDK's grantReadWriteData would add scans, batch writes, transactions and stream reads
+   * that no code makes; the IAM conformance test (tests/iam/) shows which of these each function uses.
+   */
+  grant(grantee: IGrantable, access: 'read' | 'read-write'): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+      }),
+    );
   }
 }

@@ -20,10 +20,12 @@ import * as sendEmail from '../handlers/send-email';
 import * as subscribe from '../handlers/subscribe';
 import * as unsubscribe from '../handlers/unsubscribe';
 import * as weeklyDigest from '../handlers/weekly-digest';
+import type { FunctionName } from '../runtime/function-specs';
 
 /**
- * The handler modules by the names used in runtime/routes.ts. The local runner builds each with
- * local dependencies through the same `makeHandler` that `handler` uses on AWS.
+ * The handler module of every function declared in runtime/function-specs.ts (the type checks that
+ * none is missing). The local runner builds each with local dependencies through the same
+ * `makeHandler` that `handler` uses on AWS.
  */
 export const handlerModules = {
   'admin-export': adminExport,
@@ -48,6 +50,6 @@ export const handlerModules = {
   subscribe,
   unsubscribe,
   'weekly-digest': weeklyDigest,
-} as const;
+} as const satisfies Record<FunctionName, { makeHandler: unknown }>;
 
-export type HandlerName = keyof typeof handlerModules;
+export type HandlerName = FunctionName;

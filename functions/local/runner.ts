@@ -21,6 +21,7 @@ import { LocalDeadLetterQueues } from './local-dead-letter-queues';
 import { startLocalSes, type LocalSes } from './ses-server';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
+import { fileSink, recordAwsCalls, runAsFunction } from './aws-call-recorder';
 
 type Env = Record<string, string | undefined>;
 
@@ -42,6 +43,11 @@ export interface LocalOptions {
   /** The MaxSendRate the local SES reports, when it should differ from what it enforces (tests of a mismatch). */
   sesReportedMaxSendRate?: number;
   logger?: LocalLogger;
+  /**
+   * When set, every AWS call a handler makes is appended to this folder as IAM would see it
+   * (function, action, resource), for the IAM conformance test (functions/local/aws-call-recorder.ts).
+   */
+  awsCallLog?: string;
 }
 
 export interface LocalPressroom {
@@ -119,14 +125,20 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     PRESSROOM_TABLE_NAME: TABLE_NAME,
     PRESSROOM_PUBLIC_URL: env.PRESSROOM_PUBLIC_URL || url,
     PRESSROOM_SOCIAL_CHANNELS: 'local',
+    // Sends name a configuration set as on AWS (where it routes SES events), so they are recorded and authorised alike.
+    PRESSROOM_SES_CONFIGURATION_SET: 'pressroom',
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PRESSROOM_') && k !== 'PRESSROOM_PUBLIC_URL')),
     // One value for the queues' redrive policy and the send worker's last-receive check.
     ...(options.maxReceiveCount ? { PRESSROOM_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) } : {}),
   });
   const invokers = new Map<string, unknown>();
   const getDeps = async () => deps;
+  // Each invocation runs as its function, so the AWS calls it makes are recorded as that function's.
   const handlerFor = <H>(name: HandlerName): H => {
-    if (!invokers.has(name)) invokers.set(name, handlerModules[name].makeHandler(getDeps));
+    if (!invokers.has(name)) {
+      const handler = handlerModules[name].makeHandler(getDeps) as (...args: unknown[]) => unknown;
+      invokers.set(name, (...args: unknown[]) => runAsFunction(name, () => handler(...args)));
+    }
     return invokers.get(name) as H;
   };
   const queueOptions = {
@@ -148,6 +160,10 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   mailEvents = queue<object>('mail-events');
   const queues: LocalQueues = { fanOut, send, mailEvents, byName };
   const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
+  if (options.awsCallLog) {
+    const sink = fileSink(options.awsCallLog);
+    for (const client of [dynamo.client, sesClient]) recordAwsCalls(client, sink);
+  }
   const deps: AppDeps = buildDeps({
     config,
     secrets,

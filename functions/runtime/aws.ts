@@ -8,6 +8,7 @@ import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
 import { buildDeps, type AppDeps } from './deps';
+import { functionSpec } from './function-specs';
 import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
 /**
@@ -85,7 +86,8 @@ export async function awsDeps(): Promise<AppDeps> {
   });
   // Keep MIME templates across secret refreshes: they do not depend on secrets.
   if (cached) deps.templates = cached.deps.templates;
-  else await seedLists(config.lists, deps.lists, deps.clock.now());
+  // A read-only function may not write the lists (its policy says so); any other function seeds them.
+  else if (functionSpec(env.PRESSROOM_FUNCTION ?? '').table === 'read-write') await seedLists(config.lists, deps.lists, deps.clock.now());
   cached = { deps, secretJson };
   return deps;
 }

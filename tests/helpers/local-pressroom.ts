@@ -18,6 +18,8 @@ export async function startTestPressroom(options: Partial<LocalOptions> = {}) {
     // Tests drive the scheduler with runNow(); keep its own ticks out of the way.
     schedulerIntervalMs: 3_600_000,
     logger: quiet,
+    // Set by vitest.config.mts: the IAM conformance test reads what every test's handlers called.
+    awsCallLog: process.env.PRESSROOM_AWS_CALL_LOG || undefined,
     ...options,
     dataDir,
   });

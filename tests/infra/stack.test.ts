@@ -127,6 +127,7 @@ describe('functions', () => {
       'PRESSROOM_THREADS_USER_ID',
       'PRESSROOM_POSTAL_ADDRESS',
       'PRESSROOM_MAX_RECEIVE_COUNT',
+      'PRESSROOM_FUNCTION',
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
     ];
@@ -145,6 +146,7 @@ describe('functions', () => {
         PRESSROOM_BLUESKY_IDENTIFIER: '',
         PRESSROOM_THREADS_USER_ID: cdkJson.context.threadsUserId,
         PRESSROOM_POSTAL_ADDRESS: POSTAL_ADDRESS,
+        PRESSROOM_FUNCTION: handler,
         POWERTOOLS_SERVICE_NAME: 'pressroom',
         NODE_OPTIONS: '--enable-source-maps',
       });
@@ -188,20 +190,28 @@ describe('least privilege', () => {
       statementsOf(handler).some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => refId(r) === queueArnOf(name))),
     );
 
-  it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'fan-out', 'publish-release']);
+  it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
   });
 
-  it('lets only the send consumer send email', () => {
-    const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).some((a) => a.startsWith('ses:')));
-    expect(senders).toEqual(['send-email']);
-    expect(actionsOf('send-email')).toContain('ses:SendRawEmail');
+  it('lets the send worker, sign-up, imports and test sends send email, and only the send worker read the quota it paces by', () => {
+    const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:SendRawEmail'));
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'send-email', 'subscribe']);
+    const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
+    expect(quotaReaders).toEqual(['send-email']);
+    for (const handler of stack.functions.keys()) {
+      expect(actionsOf(handler).filter((a) => a.startsWith('ses:') && a !== 'ses:SendRawEmail' && a !== 'ses:GetSendQuota'), handler).toEqual([]);
+    }
   });
 
-  it('lets every function use the table and read the secret', () => {
+  it('lets the pages, feeds, export and queue status only read the table; every function reads the secret value', () => {
+    const readOnly = ['admin-export', 'admin-queues', 'archive', 'feeds', 'release-page'];
     for (const handler of stack.functions.keys()) {
-      expect(actionsOf(handler)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
+      const table = actionsOf(handler).filter((a) => a.startsWith('dynamodb:')).sort();
+      const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+      expect(table, handler).toEqual(readOnly.includes(handler) ? reads : [...reads, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort());
+      expect(actionsOf(handler).filter((a) => a.startsWith('secretsmanager:')), handler).toEqual(['secretsmanager:GetSecretValue']);
     }
   });
 });

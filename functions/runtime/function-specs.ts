@@ -1,0 +1,121 @@
+/**
+ * Every Lambda function of Pressroom, declared once: what invokes it, what it may touch, and its
+ * limits. The CDK stack builds each function, its triggers and its IAM policy from this table; the
+ * local runner serves the same routes, queues and schedules from it; the IAM conformance test
+ * (tests/iam/) checks every AWS call a handler makes against the policy built from it.
+ *
+ * A function's name is its handler module under `functions/handlers/<name>.ts`.
+ */
+
+/** API Gateway HTTP API route key: `METHOD /path`, `{name}` being a path parameter. */
+export type RouteKey = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
+
+/** The work queues, in the order work flows through them (fan-out → send → mail events). */
+export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/**
+ * Receives of one message before its queue moves it to the dead-letter queue. The CDK redrive
+ * policy, the local queues and the send worker (which counts a job failing on its last receive as
+ * dead-lettered) all read this one value (the runtime through `PRESSROOM_MAX_RECEIVE_COUNT`).
+ */
+export const MAX_RECEIVE_COUNT = 5;
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_MEMORY_MB = 512;
+
+export interface FunctionSpec {
+  /** HTTP routes it serves. */
+  http?: readonly RouteKey[];
+  /** The queue it consumes (SQS event source, batches of 10, partial batch failures). */
+  queue?: QueueName;
+  /** EventBridge Scheduler schedules that invoke it. */
+  schedules?: readonly { name: string; rate: string }[];
+  /**
+   * The table: `read` for functions that only look (pages, feeds, exports), `read-write` for the
+   * rest. A read-only function also skips seeding the configured lists at cold start.
+   */
+  table: 'read' | 'read-write';
+  /** Queues it sends jobs to. */
+  sendsTo?: readonly QueueName[];
+  /** Sends email through SES (ses:SendRawEmail from the configured sender and configuration set). */
+  sendsEmail?: boolean;
+  /** Reads SES's sending quota (ses:GetSendQuota), which the send pacer paces by. */
+  readsSendQuota?: boolean;
+  /** Reads the dead-letter queues' depth and moves their messages back (staff: /admin/queues). */
+  redrivesDeadLetters?: boolean;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+/**
+ * The functions. Every one reads the one Secrets Manager secret: IAM grants a secret whole, not
+ * its JSON keys (README: "Secrets").
+ */
+export const functionSpecs = {
+  'publish-release': { http: ['POST /webhooks/releases'], table: 'read-write', sendsTo: ['fan-out'] },
+  'release-page': { http: ['GET /releases/{id}'], table: 'read' },
+  // Syndication: RSS, Atom and JSON Feed of all releases and of each public list, and the archive page.
+  feeds: { http: ['GET /feeds/{feed}'], table: 'read' },
+  archive: { http: ['GET /archive'], table: 'read' },
+  // Subscribers: double opt-in (the confirmation email) and the preference centre.
+  subscribe: { http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true },
+  confirm: { http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
+  preferences: { http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
+  unsubscribe: { http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
+  // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
+  'admin-subscribers': {
+    http: ['POST /admin/subscribers', 'GET /admin/subscribers', 'PATCH /admin/subscribers/{subscriberId}', 'DELETE /admin/subscribers/{subscriberId}'],
+    table: 'read-write',
+  },
+  'admin-lists': {
+    http: ['GET /admin/lists', 'POST /admin/lists', 'GET /admin/lists/{listId}', 'PATCH /admin/lists/{listId}'],
+    table: 'read-write',
+  },
+  'admin-export': { http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },
+  'admin-import': { http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true },
+  // Preview and test send (a test send is a real email to staff).
+  'admin-releases': { http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true },
+  // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
+  'admin-sends': {
+    http: [
+      'GET /admin/releases/{id}',
+      'GET /admin/releases/{id}/send',
+      'POST /admin/releases/{id}/pause',
+      'POST /admin/releases/{id}/resume',
+      'POST /admin/releases/{id}/cancel',
+    ],
+    table: 'read-write',
+    sendsTo: ['fan-out'],
+  },
+  // Staff: dead-letter queue depths and redrive.
+  'admin-queues': { http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], table: 'read', redrivesDeadLetters: true },
+  // Renders the release once and pages through every targeted list, queueing its own continuation
+  // when a long plan runs out of time: more time than a single send.
+  'fan-out': { queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], timeoutSeconds: 60 },
+  // Paces by SES's quota; puts paused and throttled jobs back on its own queue with a delay.
+  'send-email': { queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send'] },
+  // SES bounce, complaint and delivery events, via the configuration set's SNS topic (raw delivery).
+  'mail-events': { queue: 'mail-events', table: 'read-write' },
+  'post-social': { schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write' },
+  // Releases published under embargo start their email send once it ends.
+  'release-embargoed': { schedules: [{ name: 'release-embargoed', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['fan-out'] },
+  // Acts only in the hours after the configured digest day and hour; every other run returns at once.
+  'weekly-digest': { schedules: [{ name: 'weekly-digest', rate: 'rate(1 hour)' }], table: 'read-write', sendsTo: ['fan-out'] },
+  // Unconfirmed sign-ups are removed once their confirmation link has expired.
+  'purge-pending': { schedules: [{ name: 'purge-pending', rate: 'rate(1 hour)' }], table: 'read-write' },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functionSpecs;
+
+export const functionNames = Object.keys(functionSpecs) as FunctionName[];
+
+/** The declaration of one function; throws for a name that is not declared. */
+export function functionSpec(name: string): FunctionSpec {
+  const spec = (functionSpecs as Record<string, FunctionSpec>)[name];
+  if (!spec) throw new Error(`No function named "${name}" in function-specs.ts`);
+  return spec;
+}
+
+export const timeoutSecondsOf = (name: string): number => functionSpec(name).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+export const memoryMbOf = (name: string): number => functionSpec(name).memoryMb ?? DEFAULT_MEMORY_MB;
