@@ -11,6 +11,8 @@ export interface JournalMessage {
   firstReceivedAt?: number;
   /** The queue a dead letter came from, for a move task without a destination. */
   sourceArn?: string;
+  /** When the redrive policy moved it to the dead-letter queue. */
+  deadLetteredAt?: number;
 }
 
 /** What changed, one JSON line each. Short keys: the send queue writes a few of these per email. */

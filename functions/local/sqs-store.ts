@@ -232,7 +232,7 @@ export class StoredQueue {
 
   #deadLetter(messages: StoredMessage[], now: number): void {
     const target = this.redrive!.deadLetterQueue;
-    target.#insert(messages.map((m) => ({ ...m, receiptHandle: undefined, visibleAt: now, sourceArn: this.arn })));
+    target.#insert(messages.map((m) => ({ ...m, receiptHandle: undefined, visibleAt: now, sourceArn: this.arn, deadLetteredAt: now })));
     this.#remove(messages);
     for (const message of messages) {
       this.#logger.warn('moved message to the dead-letter queue', { queue: this.name, messageId: message.id, receiveCount: message.receiveCount });
