@@ -43,7 +43,12 @@ export class SqsEventSource {
   #running = 0;
 
   constructor(options: SqsEventSourceOptions) {
-    this.#options = { batchSize: 10, maxConcurrency: 2, waitTimeSeconds: 20, ...options };
+    this.#options = {
+      ...options,
+      batchSize: options.batchSize ?? 10,
+      maxConcurrency: options.maxConcurrency ?? 2,
+      waitTimeSeconds: options.waitTimeSeconds ?? 20,
+    };
     this.#logger = options.logger ?? consoleLogger(`event-source:${options.functionName}`);
   }
 
