@@ -24,6 +24,27 @@ export function countRequests(client: StackOwner, service: string, counts: Reque
   );
 }
 
+/**
+ * Counts the messages sent to each queue, and in how many SendMessage(Batch) calls, by a middleware
+ * on the SQS client; `names` maps queue URLs to the names the counts are kept under.
+ */
+export function countEnqueued(client: StackOwner, names: ReadonlyMap<string, string>): Map<string, { messages: number; calls: number }> {
+  const counts = new Map([...names.values()].map((name) => [name, { messages: 0, calls: 0 }]));
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const input = (args as { input?: { QueueUrl?: string; Entries?: unknown[] } }).input;
+      const entry = counts.get(names.get(input?.QueueUrl ?? '') ?? '');
+      if (entry && (context.commandName === 'SendMessageBatchCommand' || context.commandName === 'SendMessageCommand')) {
+        entry.messages += input?.Entries?.length ?? 1;
+        entry.calls++;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountEnqueued', override: true },
+  );
+  return counts;
+}
+
 export interface InvocationStats {
   invocations: number;
   records: number;

@@ -1,6 +1,6 @@
 /**
  * Figure 2 of issue 4: an end-to-end local send of 10,000 subscribers with the local SES limited to
- * 200 messages/s. The whole local stack runs (dynalite, local SES, in-process queues with the real
+ * 200 messages/s. The whole local stack runs (dynalite, local SES, the local SQS endpoint and event sources with the real
  * fan-out, send and mail-events handlers); the release is published through the signed webhook and
  * the run ends when every queue is empty.
  *
@@ -11,7 +11,7 @@
  */
 import { signWebhook } from '../functions/domain/security/standard-webhooks';
 import { busiestWindow, type LocalSesStats, type StoredMessage } from '../functions/local/ses-server';
-import { countRequests, timeHandlers, type InvocationStats, type RequestCounts } from './instrument';
+import { countEnqueued, countRequests, timeHandlers, type InvocationStats, type RequestCounts } from './instrument';
 import { startBenchPressroom } from './local-stack';
 import { checkSeeded, seedSubscribers } from './seed';
 import type { BenchResult } from './result';
@@ -93,17 +93,8 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
     const requests: RequestCounts = new Map();
     countRequests(pressroom.clients.dynamo, 'dynamodb', requests);
     countRequests(pressroom.clients.ses, 'ses', requests);
-    const enqueued = new Map<string, { messages: number; calls: number }>();
-    for (const [name, queue] of pressroom.queues.byName) {
-      const send = queue.send.bind(queue);
-      const counts = { messages: 0, calls: 0 };
-      enqueued.set(name, counts);
-      queue.send = async (bodies) => {
-        counts.messages += bodies.length;
-        counts.calls++;
-        return send(bodies);
-      };
-    }
+    // The handlers enqueue through SqsQueue over the local SQS endpoint: count at the SQS client.
+    const enqueued = countEnqueued(pressroom.clients.sqs, new Map([...pressroom.queues.byName].map(([name, queue]) => [queue.url, name])));
 
     const body = JSON.stringify({ id: 'bench-send', title: 'Benchmark send', url: 'https://example.org/bench', html: '<p>Hello readers.</p>', lists: ['blog'] });
     const id = 'msg_bench';

@@ -82,8 +82,9 @@ type BatchOutcome = { ok: true; failedIds: Set<string> } | { ok: false };
  * the first invocation is still running), partial batch failures via `batchItemFailures`, and a
  * dead-letter list after `maxReceiveCount` receives.
  *
- * Messages live in memory only: stopping or restarting the local runner loses whatever is queued or
- * dead-lettered. Re-publish a release to start its send again.
+ * Messages live in memory only. The local runner no longer uses it (its handlers talk to the local
+ * SQS endpoint, sqs-server.ts, through the same adapters as on AWS, and its queues persist); the
+ * engine benchmark (bench/engine-send.ts) keeps it to measure the send engine without HTTP between.
  *
  * @example
  * const queue = new LocalQueue<SendJob>({ name: 'send', handler, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });

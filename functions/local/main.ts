@@ -15,7 +15,14 @@ const pressroom = await startLocalPressroom({
   env,
   schedulerIntervalMs: env.PRESSROOM_SCHEDULER_INTERVAL_MS ? Number(env.PRESSROOM_SCHEDULER_INTERVAL_MS) : undefined,
   sesMaxSendRate: rate,
+  visibilityTimeoutMs: env.PRESSROOM_LOCAL_VISIBILITY_TIMEOUT_MS ? Number(env.PRESSROOM_LOCAL_VISIBILITY_TIMEOUT_MS) : undefined,
 });
+
+// For a parent process (tests, scripts) that started this one with PORT=0: one JSON line to read
+// the address from, before the banner meant for people.
+if (env.PRESSROOM_READY_LINE) {
+  console.log(JSON.stringify({ ready: true, url: pressroom.url, sqsEndpoint: pressroom.sqsEndpoint, secretsEndpoint: pressroom.secretsEndpoint, pid: process.pid }));
+}
 
 const sample = resolve(import.meta.dirname, '../../../shared/samples/ice-retaliation.json');
 const webhookSecret = pressroom.secrets.webhookSecrets[0];

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { FanOutJob, SendJob } from '../domain/ports';
@@ -15,9 +16,14 @@ import { loadDevSecrets } from './dev-secrets';
 import { LOCAL_CLIENT_CONFIG, startLocalDynamo } from './dynamo';
 import { handlerModules, type HandlerName } from './handler-registry';
 import { fakeLambdaContext } from './lambda-context';
-import { consoleLogger, LocalQueue, type LocalLogger, type SqsLambdaHandler } from './local-queue';
+import { consoleLogger, type LocalLogger, type SqsLambdaHandler } from './local-queue';
 import { LocalScheduler, type ScheduledLambdaHandler } from './local-scheduler';
-import { LocalDeadLetterQueues } from './local-dead-letter-queues';
+import { SqsQueue } from '../adapters/sqs/sqs-queue';
+import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
+import { startLocalSqs } from './sqs-server';
+import { SqsEventSource } from './sqs-event-source';
+import { LocalSqsQueue } from './local-sqs-queue';
+import { startLocalSecretsManager } from './secrets-server';
 import { startLocalSes, type LocalSes } from './ses-server';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
@@ -55,15 +61,23 @@ export interface LocalPressroom {
   mailboxUrl: string;
   secrets: PressroomSecrets;
   deps: AppDeps;
-  /** One local queue per `queueConsumers` entry; `byName` has them all under their routes.ts names. */
+  /**
+   * One queue on the local SQS endpoint per `queueConsumers` entry, with its event source; `byName`
+   * has them all under their routes.ts names. The handlers use `SqsQueue` adapters, not these.
+   */
   queues: LocalQueues;
   scheduler: LocalScheduler;
   social: LocalChannel;
   sesEndpoint: string;
+  /** The local SQS endpoint; queues and their journals live under `<dataDir>/queues`. */
+  sqsEndpoint: string;
+  /** The local Secrets Manager endpoint and the ARN of the one secret it serves (the development secrets). */
+  secretsEndpoint: string;
+  secretArn: string;
   /** The local SES itself: its mailbox (with acceptance times) and its accepted/throttled counts. */
   ses: Pick<LocalSes, 'mailbox' | 'stats'>;
   /** The SDK clients the handlers use (benchmarks count their requests with a middleware). */
-  clients: { dynamo: DynamoDBClient; ses: SESClient };
+  clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient };
   dynamoEndpoint: string;
   /** Waits until every queue is empty, including the mail events a send causes (tests use it to wait for a send to finish). */
   settle(timeoutMs?: number): Promise<void>;
@@ -75,30 +89,31 @@ const TABLE_NAME = 'pressroom';
 type QueueName = (typeof queueConsumers)[number]['queue'];
 
 export interface LocalQueues {
-  fanOut: LocalQueue<FanOutJob>;
-  send: LocalQueue<SendJob>;
+  fanOut: LocalSqsQueue<FanOutJob>;
+  send: LocalSqsQueue<SendJob>;
   /** SES event records, as SNS raw delivery puts them in the SQS body. */
-  mailEvents: LocalQueue<object>;
-  byName: ReadonlyMap<QueueName, LocalQueue<unknown>>;
+  mailEvents: LocalSqsQueue<object>;
+  byName: ReadonlyMap<QueueName, LocalSqsQueue<unknown>>;
 }
 
 /**
- * Starts Pressroom on one machine: dynalite, a local SES endpoint, in-process queues and scheduler,
- * and an HTTP server that serves the API routes with the same handlers Lambda runs.
+ * Starts Pressroom on one machine: dynalite, local SES, SQS and Secrets Manager endpoints, SQS event
+ * sources and a scheduler, and an HTTP server that serves the API routes with the same handlers and
+ * the same SQS adapters Lambda runs.
  */
 export async function startLocalPressroom(options: LocalOptions): Promise<LocalPressroom> {
   const env = options.env ?? {};
   const dataDir = resolve(options.dataDir);
   const log = options.logger ?? consoleLogger('pressroom');
   const dynamo = await startLocalDynamo({ dataDir: join(dataDir, 'dynamodb'), tableName: TABLE_NAME });
-  // What SES publishes through the configuration set, SNS and SQS on AWS goes straight to the local
-  // mail-events queue (created below; no message is sent before it exists).
-  let mailEvents: LocalQueue<object> | undefined;
+  // What SES publishes through the configuration set, SNS and SQS on AWS goes to the local
+  // mail-events queue over SQS (created below; no message is sent before it exists).
+  let mailEvents: SqsQueue<object> | undefined;
   const ses = await startLocalSes({
     dataDir: join(dataDir, 'mail'),
     maxSendRate: options.sesMaxSendRate,
     reportedMaxSendRate: options.sesReportedMaxSendRate,
-    onEvent: (event) => void mailEvents?.send([event]),
+    onEvent: (event) => void mailEvents?.send([event]).catch((error) => log.error('Could not queue a mail event', { error: String(error) })),
   });
   const secrets = loadDevSecrets(dataDir, env);
   const social = new LocalChannel({ dataDir });
@@ -141,24 +156,39 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     }
     return invokers.get(name) as H;
   };
-  const queueOptions = {
-    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
-    maxReceiveCount: config.maxReceiveCount,
+  const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
+  const sqs = await startLocalSqs({
+    queues: queueConsumers.map(({ queue }) => ({ name: queue, visibilityTimeoutMs, maxReceiveCount: config.maxReceiveCount })),
+    dataDir: join(dataDir, 'queues'),
     logger: log,
-  };
+  });
+  const sqsClient = new SQSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: sqs.endpoint });
   const consumer = (handlerName: HandlerName) => {
     const handler = handlerFor<SqsLambdaHandler>(handlerName);
     return (event: Parameters<SqsLambdaHandler>[0], context: Context) => handler(event, context);
   };
   // In routes.ts order, which is also the order work flows: fan-out → send → mail events.
-  const byName = new Map<QueueName, LocalQueue<unknown>>(
-    queueConsumers.map(({ queue, handler }) => [queue, new LocalQueue<unknown>({ name: queue, handler: consumer(handler), ...queueOptions })]),
+  const byName = new Map<QueueName, LocalSqsQueue<unknown>>(
+    queueConsumers.map(({ queue, handler }) => {
+      const { url, arn } = sqs.queue(queue);
+      const source = new SqsEventSource({ client: sqsClient, queueUrl: url, queueArn: arn, functionName: handler, handler: consumer(handler), functionTimeoutMs: visibilityTimeoutMs, logger: log });
+      const parts = { name: queue, sender: new SqsQueue<unknown>(sqsClient, url), source, stored: sqs.stored(queue), deadLetterQueue: sqs.stored(`${queue}-dlq`) };
+      return [queue, new LocalSqsQueue<unknown>(parts)];
+    }),
   );
-  const queue = <T>(name: QueueName) => byName.get(name) as LocalQueue<T>;
+  const queue = <T>(name: QueueName) => byName.get(name) as LocalSqsQueue<T>;
   const fanOut = queue<FanOutJob>('fan-out');
   const send = queue<SendJob>('send');
-  mailEvents = queue<object>('mail-events');
-  const queues: LocalQueues = { fanOut, send, mailEvents, byName };
+  const queues: LocalQueues = { fanOut, send, mailEvents: queue<object>('mail-events'), byName };
+  mailEvents = new SqsQueue<object>(sqsClient, sqs.queue('mail-events').url);
+  const deadLetterQueues = new SqsDeadLetterQueues(
+    queueConsumers.map(({ queue }) => {
+      const ref = sqs.queue(queue);
+      return { queue, url: ref.deadLetter.url, arn: ref.deadLetter.arn, sourceArn: ref.arn };
+    }),
+    sqsClient,
+  );
+  const secretsManager = await startLocalSecretsManager({ secrets });
   const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
   if (options.awsCallLog) {
     const sink = fileSink(options.awsCallLog);
@@ -169,9 +199,9 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     secrets,
     dynamo: dynamo.client,
     ses: sesClient,
-    fanOutQueue: fanOut,
-    sendQueue: send,
-    deadLetterQueues: new LocalDeadLetterQueues(byName),
+    fanOutQueue: new SqsQueue<FanOutJob>(sqsClient, sqs.queue('fan-out').url),
+    sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
+    deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     extraChannels: [social],
   });
@@ -215,8 +245,11 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     scheduler,
     social,
     sesEndpoint: ses.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    secretsEndpoint: secretsManager.endpoint,
+    secretArn: secretsManager.secretArn,
     ses,
-    clients: { dynamo: dynamo.client, ses: sesClient },
+    clients: { dynamo: dynamo.client, ses: sesClient, sqs: sqsClient },
     dynamoEndpoint: dynamo.endpoint,
     async settle(timeoutMs = 20_000) {
       // Each queue feeds the next (fan-out → send → mail events), so drain in order, and again
@@ -236,6 +269,9 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await ses.close();
+      sqsClient.destroy();
+      await sqs.close();
+      await secretsManager.close();
       await dynamo.close();
     },
   };

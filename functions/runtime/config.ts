@@ -52,6 +52,12 @@ export interface PressroomConfig {
   /** Seconds a job of a paused send waits before it looks again (`PRESSROOM_PAUSED_RECHECK_SECONDS`, default 120, at most 900). */
   pausedRecheckSeconds: number;
   /**
+   * How long a send worker's claim on a delivery is trusted (`PRESSROOM_CLAIM_LEASE_SECONDS`; unset,
+   * the send engine's default). A worker that died holding one blocks that recipient until it ends;
+   * the local stack shortens it so a killed runner's sends finish soon after a restart.
+   */
+  claimLeaseSeconds?: number;
+  /**
    * The weekly digest: `PRESSROOM_DIGEST_LIST` (default `weekly-digest`; a list of that id must
    * exist), `PRESSROOM_DIGEST_DAY` (`monday`…`sunday`, default monday), `PRESSROOM_DIGEST_HOUR`
    * (0–23, default 9), `PRESSROOM_TIME_ZONE` (IANA, default UTC), `PRESSROOM_DIGEST_LANGUAGE` (en).
@@ -314,6 +320,7 @@ export function readConfig(env: Env): PressroomConfig {
       minSample: positiveInteger(env, 'PRESSROOM_PAUSE_MIN_SAMPLE', DEFAULT_PAUSE_THRESHOLDS.minSample),
     },
     pausedRecheckSeconds: Math.min(900, positiveInteger(env, 'PRESSROOM_PAUSED_RECHECK_SECONDS', 120)),
+    claimLeaseSeconds: env.PRESSROOM_CLAIM_LEASE_SECONDS ? positiveInteger(env, 'PRESSROOM_CLAIM_LEASE_SECONDS', 1) : undefined,
     deadLetterQueues: queueConsumers.flatMap(({ queue }) => {
       const names = deadLetterEnvNames(queue);
       const [url, arn, sourceArn] = [env[names.url], env[names.arn], env[names.sourceArn]];

@@ -58,6 +58,8 @@ export interface AppDeps {
   templates: Map<string, MessageTemplate>;
   /** Seconds a send job of a paused release waits before it looks again (from config). */
   pausedRecheckSeconds: number;
+  /** How long a send claim is trusted (from config; the send engine's default when absent). */
+  claimLeaseMs?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -106,5 +108,6 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     channels: buildChannels(config.socialChannels, config.channelSettings, secrets.channels, input.extraChannels),
     templates: new Map(),
     pausedRecheckSeconds: config.pausedRecheckSeconds,
+    claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
   };
 }
