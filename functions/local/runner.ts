@@ -192,7 +192,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
   if (options.awsCallLog) {
     const sink = fileSink(options.awsCallLog);
-    for (const client of [dynamo.client, sesClient]) recordAwsCalls(client, sink);
+    for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, sink);
   }
   const deps: AppDeps = buildDeps({
     config,

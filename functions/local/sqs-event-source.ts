@@ -2,6 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger, type SqsLambdaHandler } from './local-queue';
+import { runAsFunction } from './aws-call-recorder';
 
 export interface SqsEventSourceOptions {
   client: SQSClient;
@@ -67,7 +68,8 @@ export class SqsEventSource {
     const abort = new AbortController();
     this.#abort = abort;
     for (let i = 0; i < this.#options.maxConcurrency; i++) {
-      const poller = this.#poll(abort.signal).finally(() => this.#pollers.delete(poller));
+      // On AWS the event source mapping polls with the function's own role: record its calls as the function's.
+      const poller = runAsFunction(this.#options.functionName, () => this.#poll(abort.signal)).finally(() => this.#pollers.delete(poller));
       this.#pollers.add(poller);
     }
   }

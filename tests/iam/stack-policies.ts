@@ -7,6 +7,7 @@ import { RECORDED_ARN_NAMING } from '../../functions/local/aws-call-recorder';
 import { functionNames } from '../../functions/runtime/function-specs';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import type { Messaging } from '../../infra/messaging';
+import { resolveIntrinsics } from '../helpers/template';
 
 /**
  * The IAM policies of every function as the synthesized template grants them, with every intrinsic
@@ -88,35 +89,7 @@ export function policiesOf(stack: PressroomStack, template: Record<string, any>)
         return arn('unknown', id);
     }
   };
-  const pseudo: Record<string, string> = { 'AWS::Partition': partition, 'AWS::Region': region, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' };
-
-  const resolve = (value: any): any => {
-    if (Array.isArray(value)) return value.map(resolve);
-    if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1) {
-      const [key] = keys;
-      const arg = value[key];
-      if (key === 'Ref') return pseudo[arg] ?? refOf(arg);
-      if (key === 'Fn::GetAtt') {
-        const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
-        return attOf(id, attribute);
-      }
-      if (key === 'Fn::Join') return (resolve(arg[1]) as string[]).join(arg[0]);
-      if (key === 'Fn::Select') return (resolve(arg[1]) as string[])[Number(resolve(arg[0]))];
-      if (key === 'Fn::Split') return String(resolve(arg[1])).split(arg[0]);
-      if (key === 'Fn::Sub') {
-        const [text, vars] = typeof arg === 'string' ? [arg, {}] : [arg[0], resolve(arg[1])];
-        return (text as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-          if (name in vars) return vars[name];
-          if (pseudo[name]) return pseudo[name];
-          const [id, attribute] = name.split('.');
-          return attribute ? attOf(id, attribute) : refOf(id);
-        });
-      }
-    }
-    return Object.fromEntries(keys.map((k) => [k, resolve(value[k])]));
-  };
+  const resolve = (value: unknown) => resolveIntrinsics(value, { ref: refOf, att: attOf, pseudo: { partition, region, account } });
 
   const byFunction = new Map<string, PolicyDocument[]>();
   for (const name of functionNames) {
