@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -38,13 +38,60 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * One Lambda function for the handler module `functions/handlers/<handlerName>.ts`, bundled by
- * the local esbuild as a single ESM file.
+ * Handlers that render a release or digest with MJML (fan-out renders on send, publish-release checks
+ * the render on publish, weekly-digest renders the digest, admin-releases previews and test-sends,
+ * release-page falls back to rendering the web version). Their entry files hand the MJML renderer to
+ * the wiring; every other function's bundle carries no MJML toolchain at all (tests/infra/bundle-
+ * contents.test.ts checks both). A per-function fact kept here until functions declare themselves.
+ */
+export const RENDERS_MJML: ReadonlySet<string> = new Set(['fan-out', 'publish-release', 'weekly-digest', 'admin-releases', 'release-page']);
+
+/**
+ * Modules mjml-core requires at load time but uses only for `minify: true`, which Pressroom never
+ * passes: bundled, htmlnano brings cosmiconfig and through it the whole TypeScript compiler. esbuild
+ * resolves an alias's target from its working directory, the project root here.
+ */
+const MJML_MINIFY_STUBS = ['htmlnano', 'cssnano-preset-lite'].map((name) => `${name}=./infra/bundle-stubs/mjml-minify.ts`);
+
+/**
+ * How every handler is bundled: the local esbuild, one ESM file. Exported so the bundle-contents test
+ * and the cold-start benchmark build exactly what the stack builds.
  *
  * mjml bundles and renders correctly from the single file. One caveat if the renderer ever passes
- * `minify: true`: htmlnano probes for `cssnano`/`postcss` with a dynamic `import(name)` that no
- * bundler follows, so CSS minification would be skipped with a console warning. Shipping mjml via
- * `nodeModules` avoids that, but runs `npm ci` against the registry on every synth.
+ * `minify: true`: its minifier is stubbed out (see `MJML_MINIFY_STUBS`), so the render would throw;
+ * shipping mjml via `nodeModules` instead would work, but runs `npm ci` on every synth.
+ */
+export function bundlingFor(handlerName: string): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    // Stack traces need the mappings only; embedding every dependency's source would triple the map.
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
+    // the exact versions package-lock.json pins and the tests exercise.
+    externalModules: [],
+    esbuildArgs: { '--alias': MJML_MINIFY_STUBS },
+    logLevel: LogLevel.WARNING,
+    // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
+    banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+    // The renderers read MJML templates and partials from `templates/` beside the bundle
+    // (functions/runtime/aws.ts): ship them there.
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        `if [ -d "${inputDir}/templates" ]; then cp -R "${inputDir}/templates" "${outputDir}/templates"; fi`,
+      ],
+    },
+  };
+}
+
+/**
+ * One Lambda function for the handler module `functions/handlers/<handlerName>.ts`, bundled as
+ * {@link bundlingFor} says.
  *
  * @example
  * const fn = pressroomFunction(this, 'send-email', { environment });
@@ -68,30 +115,6 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
       POWERTOOLS_SERVICE_NAME: 'pressroom',
       NODE_OPTIONS: '--enable-source-maps',
     },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      // Stack traces need the mappings only; embedding every dependency's source would triple the map.
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
-      // the exact versions package-lock.json pins and the tests exercise.
-      externalModules: [],
-      logLevel: LogLevel.WARNING,
-      // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
-      banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-      // The renderer reads MJML templates and partials from disk: ship them next to the bundle, so
-      // `templates/` relative to the working directory (/var/task on Lambda, the repo root locally)
-      // resolves in both places.
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [
-          `if [ -d "${inputDir}/templates" ]; then cp -R "${inputDir}/templates" "${outputDir}/templates"; fi`,
-        ],
-      },
-    },
+    bundling: bundlingFor(handlerName),
   });
 }
