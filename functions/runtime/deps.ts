@@ -22,7 +22,7 @@ import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../do
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import { MjmlRenderer } from '../adapters/render/mjml-renderer';
-import { MjmlSystemEmailRenderer } from '../adapters/render/system-email-renderer';
+import { PrecompiledSystemEmailRenderer } from '../adapters/render/confirmation-email';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { buildChannels } from './channels';
 
@@ -97,7 +97,7 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
     renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
-    systemEmails: new MjmlSystemEmailRenderer({ templatesDir: input.templatesDir, brand: config.brand }),
+    systemEmails: new PrecompiledSystemEmailRenderer({ brand: config.brand }),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     webhookSecrets: secrets.webhookSecrets,
