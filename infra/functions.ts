@@ -77,14 +77,14 @@ export function bundlingFor(handlerName: string): BundlingOptions {
     logLevel: LogLevel.WARNING,
     // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
     banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-    // The renderers read MJML templates and partials from `templates/` beside the bundle
-    // (functions/runtime/aws.ts): ship them there.
+    // The MJML renderer reads its templates and partials from `templates/` beside the bundle
+    // (functions/runtime/aws.ts): ship them to the functions that render, and nowhere else. (The
+    // confirmation email is compiled into the code: functions/adapters/render/confirmation-email.ts.)
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => [
-        `if [ -d "${inputDir}/templates" ]; then cp -R "${inputDir}/templates" "${outputDir}/templates"; fi`,
-      ],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        RENDERS_MJML.has(handlerName) ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : [],
     },
   };
 }

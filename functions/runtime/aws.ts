@@ -7,7 +7,7 @@ import { SqsQueue } from '../adapters/sqs/sqs-queue';
 import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
-import { buildDeps, type AppDeps } from './deps';
+import { buildDeps, doesNotRender, type AppDeps, type RendererFactory } from './deps';
 import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
 /**
@@ -57,7 +57,20 @@ function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
   return channels;
 }
 
-export async function awsDeps(): Promise<AppDeps> {
+/** What a function's entry file adds to the shared wiring. */
+export interface FunctionParts {
+  /** Only functions that render releases pass one (`mjmlRenderer`); the rest refuse to render. */
+  renderer?: RendererFactory;
+}
+
+/**
+ * The dependencies of a Lambda function, built once per container and rebuilt when the secret changes.
+ *
+ * @example
+ * export const handler = makeHandler(awsDeps); // renders nothing
+ * export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
+ */
+export async function awsDeps(parts: FunctionParts = {}): Promise<AppDeps> {
   const env = process.env;
   clients ??= {
     dynamo: new DynamoDBClient({}),
@@ -80,8 +93,10 @@ export async function awsDeps(): Promise<AppDeps> {
     fanOutQueue: new SqsQueue(clients.sqs, env.PRESSROOM_FANOUT_QUEUE_URL ?? ''),
     sendQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SEND_QUEUE_URL ?? ''),
     deadLetterQueues: new SqsDeadLetterQueues(config.deadLetterQueues, clients.sqs),
-    // NodejsFunction copies templates/ next to the bundle (see infra/functions.ts).
-    templatesDir: env.PRESSROOM_TEMPLATES_DIR ?? new URL('./templates', import.meta.url).pathname,
+    // Functions that render get templates/ copied next to their bundle (infra/functions.ts): every
+    // file read at run time stays inside the function's own folder.
+    templatesDir: new URL('./templates', import.meta.url).pathname,
+    renderer: parts.renderer ?? doesNotRender,
   });
   // Keep MIME templates across secret refreshes: they do not depend on secrets.
   if (cached) deps.templates = cached.deps.templates;

@@ -21,8 +21,9 @@ import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-stor
 import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/ports';
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
-import { MjmlRenderer } from '../adapters/render/mjml-renderer';
 import { PrecompiledSystemEmailRenderer } from '../adapters/render/confirmation-email';
+import type { Brand } from '../adapters/render/brand';
+import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { buildChannels } from './channels';
 
@@ -62,6 +63,26 @@ export interface AppDeps {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Builds the release and digest renderer. A factory rather than a renderer so that the MJML one
+ * (runtime/mjml-rendering.ts, ~300 ms of imports) is reached only from the entry files of functions
+ * that render and from the local runner; the others pass {@link doesNotRender}.
+ */
+export type RendererFactory = (options: { templatesDir: string; brand: Brand; publicUrl: string }) => EmailRenderer;
+
+/** A function whose wiring has no renderer was asked to render: its entry file must pass one. */
+export class RenderingNotWiredError extends PressroomError {
+  constructor() {
+    super('This function does not render release emails: pass mjmlRenderer to awsDeps in its entry file and add it to RENDERS_MJML in infra/functions.ts');
+    this.name = 'RenderingNotWiredError';
+  }
+}
+
+/** The renderer of every function that does not render releases: it refuses, loudly. */
+export const doesNotRender: RendererFactory = () => ({
+  render: () => Promise.reject(new RenderingNotWiredError()),
+});
+
 export interface CoreDepsInput {
   config: PressroomConfig;
   secrets: PressroomSecrets;
@@ -70,7 +91,10 @@ export interface CoreDepsInput {
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   deadLetterQueues: DeadLetterQueues;
+  /** Folder with the MJML templates, for the renderer. */
   templatesDir: string;
+  /** `mjmlRenderer` where releases are rendered, else `doesNotRender`. */
+  renderer: RendererFactory;
   /** Channels a runtime provides itself (the local channel); the real ones are built from config. */
   extraChannels?: SocialChannel[];
   clock?: Clock;
@@ -96,7 +120,7 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     fanOutPlans: new DynamoFanOutPlanStore(table),
     deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
-    renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
+    renderer: input.renderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
     systemEmails: new PrecompiledSystemEmailRenderer({ brand: config.brand }),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),

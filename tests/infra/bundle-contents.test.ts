@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot, RENDERS_MJML } from '../../infra/functions';
+import { esbuildOptionsFor } from '../../infra/esbuild-options';
+import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
+import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
+import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
+import { doesNotRender, RenderingNotWiredError } from '../../functions/runtime/deps';
+import { sampleRelease } from '../helpers/releases';
+
+/**
+ * What each Lambda bundle carries, from esbuild's metafile of every handler built with the stack's
+ * bundling options (infra/esbuild-options.ts): the MJML toolchain only where RENDERS_MJML says the
+ * function renders, and the TypeScript compiler nowhere. A handler that starts rendering must say so
+ * in RENDERS_MJML and pass mjmlRenderer to its wiring; one that stops must be taken off the list.
+ */
+const handlers = [...new Set([...routes, ...queueConsumers, ...schedules].map((entry) => entry.handler))].sort();
+const MJML_TOOLCHAIN = /node_modules\/(mjml[^/]*|juice|cheerio|html-minifier[^/]*|htmlnano|web-resource-inliner)\//;
+const COMPILER = /node_modules\/(typescript|cosmiconfig)\//;
+const outdir = mkdtempSync(join(tmpdir(), 'pressroom-contents-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const packagesIn = (metafile: Metafile, pattern: RegExp) =>
+  [...new Set(Object.keys(metafile.inputs).flatMap((input) => input.match(pattern)?.[1] ?? []))].sort();
+
+describe('what each Lambda bundle carries', () => {
+  const metafiles = new Map<string, Metafile>();
+  beforeAll(async () => {
+    await Promise.all(
+      handlers.map(async (name) => {
+        const result = await build({ ...esbuildOptionsFor(name, join(outdir, name)), write: false, metafile: true, sourcemap: false });
+        metafiles.set(name, result.metafile);
+      }),
+    );
+  }, 120_000);
+
+  it('lists only real handlers as rendering', () => {
+    expect([...RENDERS_MJML].filter((name) => !handlers.includes(name))).toEqual([]);
+  });
+
+  it.each(handlers)('%s: no TypeScript compiler, and MJML only if it renders', (name) => {
+    const metafile = metafiles.get(name)!;
+    expect(packagesIn(metafile, COMPILER)).toEqual([]);
+    if (RENDERS_MJML.has(name)) expect(packagesIn(metafile, MJML_TOOLCHAIN)).toContain('mjml-core');
+    else expect(packagesIn(metafile, MJML_TOOLCHAIN)).toEqual([]);
+  });
+
+  it('a function without a renderer refuses to render with a typed error', async () => {
+    const renderer = doesNotRender({ templatesDir: '', brand: { organisationName: 'x', postalAddress: 'y', accentColour: '#000' }, publicUrl: '' });
+    await expect(renderer.render({} as never)).rejects.toBeInstanceOf(RenderingNotWiredError);
+  });
+
+  it('renders the sample release from a bundle exactly as from node_modules (the stubbed minifier never runs)', async () => {
+    const brand = { organisationName: "America's Voice", postalAddress: '1 Main St', accentColour: '#b3261e' };
+    const release = newRelease({ publishedAt: '2026-03-20T15:00:00Z', ...parseReleaseInput(sampleRelease(), new Set(['blog', 'press-releases'])) }, new Date('2026-03-21T08:00:00Z'));
+    const options = { templatesDir: join(projectRoot, 'templates'), brand, publicUrl: 'https://news.example.org' };
+    const entry = join(outdir, 'render-entry.ts');
+    const bundleDir = join(outdir, 'render');
+    const source = `import { MjmlRenderer } from ${JSON.stringify(join(projectRoot, 'functions/adapters/render/mjml-renderer'))};
+const email = await new MjmlRenderer(${JSON.stringify(options)}).render(${JSON.stringify(release)});
+process.stdout.write(JSON.stringify(email));`;
+    writeFileSync(entry, source);
+    await build(esbuildOptionsFor('fan-out', bundleDir, entry));
+    const run = spawnSync(process.execPath, [join(bundleDir, 'index.mjs')], { encoding: 'utf8', cwd: bundleDir });
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(JSON.parse(run.stdout)).toEqual(await new MjmlRenderer(options).render(release));
+  }, 60_000);
+});
