@@ -48,17 +48,32 @@ export const RENDERS_MJML: ReadonlySet<string> = new Set(['fan-out', 'publish-re
 
 /**
  * Modules mjml-core requires at load time but uses only for `minify: true`, which Pressroom never
- * passes: bundled, htmlnano brings cosmiconfig and through it the whole TypeScript compiler. esbuild
- * resolves an alias's target from its working directory, the project root here.
+ * passes: bundled, htmlnano brings cosmiconfig and through it the whole TypeScript compiler.
  */
-const MJML_MINIFY_STUBS = ['htmlnano', 'cssnano-preset-lite'].map((name) => `${name}=./infra/bundle-stubs/mjml-minify.ts`);
+const MJML_MINIFIER = ['htmlnano', 'cssnano-preset-lite'];
+
+/**
+ * Modules the MJML toolchain requires at load time for features Pressroom never calls, ~1.7 MB of
+ * the rendering bundles: cheerio's URL, buffer and stream loaders (undici, encoding-sniffer and
+ * through it iconv-lite, whatwg-mimetype, parse5-parser-stream; mjml and juice only call
+ * `cheerio.load` on a string), mjml's `beautify` option (js-beautify) and `juice.juiceResources`
+ * (web-resource-inliner; mjml calls plain `juice()`). tests/infra/bundle-contents.test.ts renders
+ * from a bundle and compares it with node_modules' render.
+ */
+const UNUSED_AT_RUN_TIME = ['undici', 'encoding-sniffer', 'whatwg-mimetype', 'parse5-parser-stream', 'js-beautify', 'web-resource-inliner'];
+
+/** esbuild resolves an alias's target from its working directory, the project root here. */
+const BUNDLE_STUBS = [
+  ...MJML_MINIFIER.map((name) => `${name}=./infra/bundle-stubs/mjml-minify.ts`),
+  ...UNUSED_AT_RUN_TIME.map((name) => `${name}=./infra/bundle-stubs/unused.ts`),
+];
 
 /**
  * How every handler is bundled: the local esbuild, one ESM file. Exported so the bundle-contents test
  * and the cold-start benchmark build exactly what the stack builds.
  *
  * mjml bundles and renders correctly from the single file. One caveat if the renderer ever passes
- * `minify: true`: its minifier is stubbed out (see `MJML_MINIFY_STUBS`), so the render would throw;
+ * `minify: true`: its minifier is stubbed out (see `MJML_MINIFIER`), so the render would throw;
  * shipping mjml via `nodeModules` instead would work, but runs `npm ci` on every synth.
  */
 export function bundlingFor(handlerName: string): BundlingOptions {
@@ -73,7 +88,7 @@ export function bundlingFor(handlerName: string): BundlingOptions {
     // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
     // the exact versions package-lock.json pins and the tests exercise.
     externalModules: [],
-    esbuildArgs: { '--alias': MJML_MINIFY_STUBS },
+    esbuildArgs: { '--alias': BUNDLE_STUBS },
     logLevel: LogLevel.WARNING,
     // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
     banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",

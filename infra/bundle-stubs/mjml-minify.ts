@@ -1,5 +1,5 @@
 /**
- * Stands in for htmlnano and cssnano-preset-lite in Lambda bundles (see `MJML_MINIFY_STUBS` in
+ * Stands in for htmlnano and cssnano-preset-lite in Lambda bundles (see `MJML_MINIFIER` in
  * infra/functions.ts). mjml-core requires both at load time but calls them only for `minify: true`,
  * which Pressroom never passes (functions/adapters/render/mjml-compile.ts). Bundled for real, they
  * drag in cosmiconfig and through it the whole TypeScript compiler (3.5 MB), for a code path that

@@ -8,7 +8,7 @@ import { projectRoot, RENDERS_MJML } from '../../infra/functions';
 import { esbuildOptionsFor } from '../../infra/esbuild-options';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
-import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
+import { newRelease, parseReleaseInput, ReleaseKind, type Release } from '../../functions/domain/release/release';
 import { doesNotRender, RenderingNotWiredError } from '../../functions/runtime/deps';
 import { sampleRelease } from '../helpers/releases';
 
@@ -54,19 +54,27 @@ describe('what each Lambda bundle carries', () => {
     await expect(renderer.render({} as never)).rejects.toBeInstanceOf(RenderingNotWiredError);
   });
 
-  it('renders the sample release from a bundle exactly as from node_modules (the stubbed minifier never runs)', async () => {
+  it('renders the sample release and a digest from a bundle exactly as from node_modules (stubbed modules never run)', async () => {
     const brand = { organisationName: "America's Voice", postalAddress: '1 Main St', accentColour: '#b3261e' };
     const release = newRelease({ publishedAt: '2026-03-20T15:00:00Z', ...parseReleaseInput(sampleRelease(), new Set(['blog', 'press-releases'])) }, new Date('2026-03-21T08:00:00Z'));
+    const digest: Release = {
+      ...release,
+      id: 'digest-2026-12',
+      kind: ReleaseKind.Digest,
+      digest: { from: '2026-03-16T00:00:00Z', to: '2026-03-23T00:00:00Z', items: [{ id: release.id, title: release.title, url: release.url, summary: 'A summary & more', publishedAt: release.publishedAt }] },
+    };
     const options = { templatesDir: join(projectRoot, 'templates'), brand, publicUrl: 'https://news.example.org' };
     const entry = join(outdir, 'render-entry.ts');
     const bundleDir = join(outdir, 'render');
     const source = `import { MjmlRenderer } from ${JSON.stringify(join(projectRoot, 'functions/adapters/render/mjml-renderer'))};
-const email = await new MjmlRenderer(${JSON.stringify(options)}).render(${JSON.stringify(release)});
-process.stdout.write(JSON.stringify(email));`;
+const renderer = new MjmlRenderer(${JSON.stringify(options)});
+const emails = [await renderer.render(${JSON.stringify(release)}), await renderer.render(${JSON.stringify(digest)})];
+process.stdout.write(JSON.stringify(emails));`;
     writeFileSync(entry, source);
     await build(esbuildOptionsFor('fan-out', bundleDir, entry));
     const run = spawnSync(process.execPath, [join(bundleDir, 'index.mjs')], { encoding: 'utf8', cwd: bundleDir });
     expect(run.stderr).not.toMatch(/Error/);
-    expect(JSON.parse(run.stdout)).toEqual(await new MjmlRenderer(options).render(release));
+    const renderer = new MjmlRenderer(options);
+    expect(JSON.parse(run.stdout)).toEqual([await renderer.render(release), await renderer.render(digest)]);
   }, 60_000);
 });
