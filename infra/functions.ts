@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { FunctionParts } from '../functions/runtime/deps';
 
 /** The repository root: entries, the lockfile and `templates/` are found from here. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -38,13 +39,31 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * Handlers that render a release or digest with MJML (fan-out renders on send, publish-release checks
- * the render on publish, weekly-digest renders the digest, admin-releases previews and test-sends,
- * release-page falls back to rendering the web version). Their entry files hand the MJML renderer to
- * the wiring; every other function's bundle carries no MJML toolchain at all (tests/infra/bundle-
- * contents.test.ts checks both). A per-function fact kept here until functions declare themselves.
+ * The heavy parts of the wiring each function uses (functions/runtime/deps.ts FunctionParts), as its
+ * entry file passes them to awsDeps: the MJML `renderer` (fan-out renders on send, publish-release
+ * checks the render on publish, weekly-digest renders the digest, admin-releases previews and
+ * test-sends, release-page falls back to rendering the web version), `systemEmails` (confirmation
+ * emails) and social `channels`. Functions not listed use none. tests/infra/bundle-contents.test.ts
+ * checks each bundle carries exactly these. A per-function fact kept here until functions declare
+ * themselves.
  */
-export const RENDERS_MJML: ReadonlySet<string> = new Set(['fan-out', 'publish-release', 'weekly-digest', 'admin-releases', 'release-page']);
+export const FUNCTION_PARTS: Readonly<Record<string, readonly (keyof FunctionParts)[]>> = {
+  'fan-out': ['renderer'],
+  'weekly-digest': ['renderer'],
+  'admin-releases': ['renderer'],
+  'release-page': ['renderer'],
+  'publish-release': ['renderer', 'channels'],
+  'post-social': ['channels'],
+  subscribe: ['systemEmails'],
+  'admin-import': ['systemEmails'],
+};
+
+/** Handlers that render a release or digest with MJML: the only bundles that may carry mjml. */
+export const RENDERS_MJML: ReadonlySet<string> = new Set(
+  Object.entries(FUNCTION_PARTS)
+    .filter(([, parts]) => parts.includes('renderer'))
+    .map(([name]) => name),
+);
 
 /**
  * Modules mjml-core requires at load time but uses only for `minify: true`, which Pressroom never

@@ -26,5 +26,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return json(200, { subject: rendered.subject, html: rendered.html, text: rendered.text, findings });
   });
 
-// Renders releases: the one kind of function that loads MJML (infra/functions.ts RENDERS_MJML).
+// Renders releases with MJML (infra/functions.ts FUNCTION_PARTS).
 export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

@@ -3,6 +3,7 @@ import { activeListIds } from '../domain/lists/mailing-list';
 import { verifyWebhook } from '../domain/security/standard-webhooks';
 import { awsDeps } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
+import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type DepsProvider } from '../runtime/http';
 
 /** POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often retried. */
@@ -23,5 +24,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });
 
-// Renders releases: the one kind of function that loads MJML (infra/functions.ts RENDERS_MJML).
-export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
+// Renders the release to check it, and schedules its social posts (infra/functions.ts FUNCTION_PARTS).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer, channels: socialChannels }));

@@ -28,5 +28,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     }
   });
 
-// Renders releases: the one kind of function that loads MJML (infra/functions.ts RENDERS_MJML).
+// Renders releases with MJML (infra/functions.ts FUNCTION_PARTS).
 export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

@@ -7,7 +7,7 @@ import { SqsQueue } from '../adapters/sqs/sqs-queue';
 import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
-import { buildDeps, doesNotRender, type AppDeps, type RendererFactory } from './deps';
+import { buildDeps, NO_PARTS, type AppDeps, type FunctionParts } from './deps';
 import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
 /**
@@ -57,20 +57,15 @@ function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
   return channels;
 }
 
-/** What a function's entry file adds to the shared wiring. */
-export interface FunctionParts {
-  /** Only functions that render releases pass one (`mjmlRenderer`); the rest refuse to render. */
-  renderer?: RendererFactory;
-}
-
 /**
  * The dependencies of a Lambda function, built once per container and rebuilt when the secret changes.
+ * `parts` are those of {@link FunctionParts} the function uses; the others refuse when used.
  *
  * @example
- * export const handler = makeHandler(awsDeps); // renders nothing
+ * export const handler = makeHandler(awsDeps); // no renderer, system emails or channels
  * export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
  */
-export async function awsDeps(parts: FunctionParts = {}): Promise<AppDeps> {
+export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDeps> {
   const env = process.env;
   clients ??= {
     dynamo: new DynamoDBClient({}),
@@ -96,7 +91,7 @@ export async function awsDeps(parts: FunctionParts = {}): Promise<AppDeps> {
     // Functions that render get templates/ copied next to their bundle (infra/functions.ts): every
     // file read at run time stays inside the function's own folder.
     templatesDir: new URL('./templates', import.meta.url).pathname,
-    renderer: parts.renderer ?? doesNotRender,
+    parts: { ...NO_PARTS, ...parts },
   });
   // Keep MIME templates across secret refreshes: they do not depend on secrets.
   if (cached) deps.templates = cached.deps.templates;

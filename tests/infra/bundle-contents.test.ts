@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, RENDERS_MJML } from '../../infra/functions';
+import { FUNCTION_PARTS, projectRoot, RENDERS_MJML } from '../../infra/functions';
 import { esbuildOptionsFor } from '../../infra/esbuild-options';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
 import { newRelease, parseReleaseInput, ReleaseKind, type Release } from '../../functions/domain/release/release';
-import { doesNotRender, RenderingNotWiredError } from '../../functions/runtime/deps';
 import { sampleRelease } from '../helpers/releases';
 
 /**
  * What each Lambda bundle carries, from esbuild's metafile of every handler built with the stack's
- * bundling options (infra/esbuild-options.ts): the MJML toolchain only where RENDERS_MJML says the
- * function renders, and the TypeScript compiler nowhere. A handler that starts rendering must say so
- * in RENDERS_MJML and pass mjmlRenderer to its wiring; one that stops must be taken off the list.
+ * bundling options (infra/esbuild-options.ts): the TypeScript compiler nowhere, and each heavy part
+ * of the wiring exactly where FUNCTION_PARTS says the function uses it — the MJML toolchain with the
+ * renderer, html-to-text with the renderer or system emails, twitter-text with the social channels.
+ * So a listed part that the entry file does not pass fails here, as does a part passed but not listed.
  */
 const handlers = [...new Set([...routes, ...queueConsumers, ...schedules].map((entry) => entry.handler))].sort();
 const MJML_TOOLCHAIN = /node_modules\/(mjml[^/]*|juice|cheerio|html-minifier[^/]*|htmlnano|web-resource-inliner)\//;
@@ -38,20 +38,19 @@ describe('what each Lambda bundle carries', () => {
     );
   }, 120_000);
 
-  it('lists only real handlers as rendering', () => {
-    expect([...RENDERS_MJML].filter((name) => !handlers.includes(name))).toEqual([]);
+  it('lists parts only for real handlers', () => {
+    expect(Object.keys(FUNCTION_PARTS).filter((name) => !handlers.includes(name))).toEqual([]);
   });
 
-  it.each(handlers)('%s: no TypeScript compiler, and MJML only if it renders', (name) => {
+  it.each(handlers)('%s: no TypeScript compiler, and exactly the parts it lists', (name) => {
     const metafile = metafiles.get(name)!;
+    const parts = FUNCTION_PARTS[name] ?? [];
     expect(packagesIn(metafile, COMPILER)).toEqual([]);
     if (RENDERS_MJML.has(name)) expect(packagesIn(metafile, MJML_TOOLCHAIN)).toContain('mjml-core');
     else expect(packagesIn(metafile, MJML_TOOLCHAIN)).toEqual([]);
-  });
-
-  it('a function without a renderer refuses to render with a typed error', async () => {
-    const renderer = doesNotRender({ templatesDir: '', brand: { organisationName: 'x', postalAddress: 'y', accentColour: '#000' }, publicUrl: '' });
-    await expect(renderer.render({} as never)).rejects.toBeInstanceOf(RenderingNotWiredError);
+    const makesText = parts.includes('renderer') || parts.includes('systemEmails');
+    expect(packagesIn(metafile, /node_modules\/(html-to-text)\//).length > 0, 'html-to-text').toBe(makesText);
+    expect(packagesIn(metafile, /node_modules\/(twitter-text)\//).length > 0, 'twitter-text').toBe(parts.includes('channels'));
   });
 
   it('renders the sample release and a digest from a bundle exactly as from node_modules (stubbed modules never run)', async () => {
