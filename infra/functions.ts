@@ -72,14 +72,25 @@ export const RENDERS_MJML: ReadonlySet<string> = new Set(
 const MJML_MINIFIER = ['htmlnano', 'cssnano-preset-lite'];
 
 /**
- * Modules the MJML toolchain requires at load time for features Pressroom never calls, ~1.7 MB of
+ * Modules the MJML toolchain requires at load time for features Pressroom never calls, ~1.9 MB of
  * the rendering bundles: cheerio's URL, buffer and stream loaders (undici, encoding-sniffer and
  * through it iconv-lite, whatwg-mimetype, parse5-parser-stream; mjml and juice only call
- * `cheerio.load` on a string), mjml's `beautify` option (js-beautify) and `juice.juiceResources`
- * (web-resource-inliner; mjml calls plain `juice()`). tests/infra/bundle-contents.test.ts renders
- * from a bundle and compares it with node_modules' render.
+ * `cheerio.load` on a string) and its parse5 HTML parser (both load with `xmlMode`/`xml` options,
+ * which select htmlparser2), mjml's `beautify` option (js-beautify) and `juice.juiceResources`
+ * (web-resource-inliner; mjml calls plain `juice()`). Both cheerio copies are covered, since juice
+ * nests its own. tests/infra/bundle-contents.test.ts renders a release and a digest from a bundle
+ * and compares them with node_modules' render.
  */
-const UNUSED_AT_RUN_TIME = ['undici', 'encoding-sniffer', 'whatwg-mimetype', 'parse5-parser-stream', 'js-beautify', 'web-resource-inliner'];
+const UNUSED_AT_RUN_TIME = [
+  'undici',
+  'encoding-sniffer',
+  'whatwg-mimetype',
+  'parse5-parser-stream',
+  'parse5',
+  'parse5-htmlparser2-tree-adapter',
+  'js-beautify',
+  'web-resource-inliner',
+];
 
 /** esbuild resolves an alias's target from its working directory, the project root here. */
 const BUNDLE_STUBS = [
