@@ -25,6 +25,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'fan-out-planning', figure: 3, title: 'Fan-out planning for 10,000 and 100,000: wall time, peak RSS', load: () => import('./fan-out-planning') },
   // After local-send: it prices that run's counts rather than sending again.
   { name: 'cost-model', figure: 4, title: 'Cost model: $ per 1,000 emails beside SES', load: () => import('./cost-model') },
+  { name: 'cold-start', figure: 5, title: 'Cold start: bundle size and import time per function', load: () => import('./cold-start') },
 ];
 
 /** `--only a` or `--only a,b`: those benchmarks, in the usual order (cost-model after local-send prices its run). */

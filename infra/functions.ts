@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { memoryMbOf, timeoutSecondsOf } from '../functions/runtime/function-specs';
+import { functionNames, memoryMbOf, partsOf, timeoutSecondsOf } from '../functions/runtime/function-specs';
+import type { FunctionParts } from '../functions/runtime/deps';
 
 /** The repository root: entries, the lockfile and `templates/` are found from here. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -30,13 +31,93 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * One Lambda function for the handler module `functions/handlers/<handlerName>.ts`, bundled by
- * the local esbuild as a single ESM file.
+ * The heavy parts of the wiring each function uses, from its declaration
+ * (functions/runtime/function-specs.ts `parts`); its entry file passes the same parts to awsDeps.
+ * tests/infra/bundle-contents.test.ts checks each bundle carries exactly these.
+ */
+export const FUNCTION_PARTS: Readonly<Record<string, readonly (keyof FunctionParts)[]>> = Object.fromEntries(
+  functionNames.map((name) => [name, partsOf(name)]),
+);
+
+/** Handlers that render a release or digest with MJML: the only bundles that may carry mjml. */
+export const RENDERS_MJML: ReadonlySet<string> = new Set(
+  Object.entries(FUNCTION_PARTS)
+    .filter(([, parts]) => parts.includes('renderer'))
+    .map(([name]) => name),
+);
+
+/**
+ * Modules mjml-core requires at load time but uses only for `minify: true`, which Pressroom never
+ * passes: bundled, htmlnano brings cosmiconfig and through it the whole TypeScript compiler.
+ */
+const MJML_MINIFIER = ['htmlnano', 'cssnano-preset-lite'];
+
+/**
+ * Modules the MJML toolchain requires at load time for features Pressroom never calls, ~1.9 MB of
+ * the rendering bundles: cheerio's URL, buffer and stream loaders (undici, encoding-sniffer and
+ * through it iconv-lite, whatwg-mimetype, parse5-parser-stream; mjml and juice only call
+ * `cheerio.load` on a string) and its parse5 HTML parser (both load with `xmlMode`/`xml` options,
+ * which select htmlparser2), mjml's `beautify` option (js-beautify) and `juice.juiceResources`
+ * (web-resource-inliner; mjml calls plain `juice()`). Both cheerio copies are covered, since juice
+ * nests its own. tests/infra/bundle-contents.test.ts renders a release and a digest from a bundle
+ * and compares them with node_modules' render.
+ */
+const UNUSED_AT_RUN_TIME = [
+  'undici',
+  'encoding-sniffer',
+  'whatwg-mimetype',
+  'parse5-parser-stream',
+  'parse5',
+  'parse5-htmlparser2-tree-adapter',
+  'js-beautify',
+  'web-resource-inliner',
+];
+
+/** esbuild resolves an alias's target from its working directory, the project root here. */
+const BUNDLE_STUBS = [
+  ...MJML_MINIFIER.map((name) => `${name}=./infra/bundle-stubs/mjml-minify.ts`),
+  ...UNUSED_AT_RUN_TIME.map((name) => `${name}=./infra/bundle-stubs/unused.ts`),
+];
+
+/**
+ * How every handler is bundled: the local esbuild, one ESM file. Exported so the bundle-contents test
+ * and the cold-start benchmark build exactly what the stack builds.
  *
  * mjml bundles and renders correctly from the single file. One caveat if the renderer ever passes
- * `minify: true`: htmlnano probes for `cssnano`/`postcss` with a dynamic `import(name)` that no
- * bundler follows, so CSS minification would be skipped with a console warning. Shipping mjml via
- * `nodeModules` avoids that, but runs `npm ci` against the registry on every synth.
+ * `minify: true`: its minifier is stubbed out (see `MJML_MINIFIER`), so the render would throw;
+ * shipping mjml via `nodeModules` instead would work, but runs `npm ci` on every synth.
+ */
+export function bundlingFor(handlerName: string): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    // Stack traces need the mappings only; embedding every dependency's source would triple the map.
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
+    // the exact versions package-lock.json pins and the tests exercise.
+    externalModules: [],
+    esbuildArgs: { '--alias': BUNDLE_STUBS },
+    logLevel: LogLevel.WARNING,
+    // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
+    banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+    // The MJML renderer reads its templates and partials from `templates/` beside the bundle
+    // (functions/runtime/aws.ts): ship them to the functions that render, and nowhere else. (The
+    // confirmation email is compiled into the code: functions/adapters/render/confirmation-email.ts.)
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        RENDERS_MJML.has(handlerName) ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`] : [],
+    },
+  };
+}
+
+/**
+ * One Lambda function for the handler module `functions/handlers/<handlerName>.ts`, bundled as
+ * {@link bundlingFor} says.
  *
  * @example
  * const fn = pressroomFunction(this, 'send-email', { environment });
@@ -62,30 +143,6 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
       POWERTOOLS_SERVICE_NAME: 'pressroom',
       NODE_OPTIONS: '--enable-source-maps',
     },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      // Stack traces need the mappings only; embedding every dependency's source would triple the map.
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      // Bundle the AWS SDK too rather than use the copy in the Lambda runtime: the functions then run
-      // the exact versions package-lock.json pins and the tests exercise.
-      externalModules: [],
-      logLevel: LogLevel.WARNING,
-      // CommonJS dependencies (mjml, middy's helpers) call `require`, which an ES module lacks.
-      banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-      // The renderer reads MJML templates and partials from disk: ship them next to the bundle, so
-      // `templates/` relative to the working directory (/var/task on Lambda, the repo root locally)
-      // resolves in both places.
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [
-          `if [ -d "${inputDir}/templates" ]; then cp -R "${inputDir}/templates" "${outputDir}/templates"; fi`,
-        ],
-      },
-    },
+    bundling: bundlingFor(handlerName),
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseMarkdownRelease } from '../domain/release/sanitise';
+import { parseMarkdownRelease } from '../domain/release/markdown-file';
 import { signWebhook } from '../domain/security/standard-webhooks';
 
 /**

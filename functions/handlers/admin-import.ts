@@ -3,6 +3,7 @@ import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
 import { csvSource, importCsv } from '../domain/subscriber/csv-import';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { awsDeps } from '../runtime/aws';
+import { precompiledSystemEmails } from '../runtime/system-emails';
 import { requireAdmin } from '../runtime/admin-auth';
 import { header, httpHandler, json, type DepsProvider, type HttpEvent } from '../runtime/http';
 
@@ -31,4 +32,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return json(200, report);
   });
 
-export const handler = makeHandler(awsDeps);
+// Sends confirmation emails for imports without consent (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ systemEmails: precompiledSystemEmails }));

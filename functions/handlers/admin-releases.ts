@@ -2,6 +2,7 @@ import { previewRelease } from '../domain/release/preview-release';
 import { sendTestEmail } from '../domain/release/send-test-email';
 import { activeListIds } from '../domain/lists/mailing-list';
 import { awsDeps } from '../runtime/aws';
+import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { requireAdmin } from '../runtime/admin-auth';
 import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
 
@@ -25,4 +26,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return json(200, { subject: rendered.subject, html: rendered.html, text: rendered.text, findings });
   });
 
-export const handler = makeHandler(awsDeps);
+// Renders releases with MJML (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

@@ -4,6 +4,7 @@ import { failSend } from '../domain/delivery/control-send';
 import { isLastReceive } from '../domain/delivery/dead-letters';
 import { PlanningConflictError } from '../domain/delivery/errors';
 import { awsDeps } from '../runtime/aws';
+import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { DepsProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { sqsHandler } from '../runtime/sqs';
@@ -38,4 +39,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     }
   });
 
-export const handler = makeHandler(awsDeps);
+// Renders releases with MJML (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

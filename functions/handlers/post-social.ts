@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
 import { awsDeps } from '../runtime/aws';
+import { socialChannels } from '../runtime/channels';
 import type { DepsProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 
@@ -14,4 +15,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+// Posts to the social channels (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ channels: socialChannels }));

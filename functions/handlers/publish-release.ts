@@ -2,6 +2,8 @@ import { publishRelease } from '../domain/release/publish-release';
 import { activeListIds } from '../domain/lists/mailing-list';
 import { verifyWebhook } from '../domain/security/standard-webhooks';
 import { awsDeps } from '../runtime/aws';
+import { mjmlRenderer } from '../runtime/mjml-rendering';
+import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type DepsProvider } from '../runtime/http';
 
 /** POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often retried. */
@@ -22,4 +24,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });
 
-export const handler = makeHandler(awsDeps);
+// Renders the release to check it, and schedules its social posts (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer, channels: socialChannels }));

@@ -2,6 +2,7 @@ import { webVersion } from '../domain/release/web-version';
 import { NotFoundError } from '../domain/errors';
 import { page } from '../adapters/http/pages';
 import { awsDeps } from '../runtime/aws';
+import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { html, httpHandler, type DepsProvider, type HttpResult } from '../runtime/http';
 
 /** GET /releases/{id}: the web version behind every email's "view in browser" link. */
@@ -27,4 +28,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     }
   });
 
-export const handler = makeHandler(awsDeps);
+// Renders releases with MJML (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

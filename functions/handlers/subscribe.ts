@@ -6,6 +6,7 @@ import { requestSubscription } from '../domain/subscriber/subscribe';
 import { isJsonRequest, requestFields } from '../adapters/http/form-body';
 import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../adapters/http/signup-pages';
 import { awsDeps } from '../runtime/aws';
+import { precompiledSystemEmails } from '../runtime/system-emails';
 import { html, httpHandler, json, type DepsProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
 
@@ -48,4 +49,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return asJson ? json(202, { status: 'check-your-inbox' }) : html(200, checkInboxPage(organisationName, strings));
   });
 
-export const handler = makeHandler(awsDeps);
+// Sends the confirmation email (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ systemEmails: precompiledSystemEmails }));

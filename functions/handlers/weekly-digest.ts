@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { sendWeeklyDigest, type WeeklyDigestResult } from '../domain/digest/weekly-digest';
 import { awsDeps } from '../runtime/aws';
+import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { DepsProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 
@@ -14,4 +15,5 @@ export const makeHandler = (getDeps: DepsProvider) =>
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+// Renders releases with MJML (its declaration's parts, runtime/function-specs.ts).
+export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));

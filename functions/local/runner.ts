@@ -10,6 +10,7 @@ import { LocalChannel } from '../adapters/social/local-channel';
 import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildDeps, type AppDeps } from '../runtime/deps';
+import { EVERY_PART } from '../runtime/every-part';
 import { queueConsumers, routes, schedules } from '../runtime/routes';
 import { compileRoutes, readBody, sendResult, toApiGatewayEvent } from './api-gateway';
 import { loadDevSecrets } from './dev-secrets';
@@ -203,6 +204,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
     deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),
+    // One process runs every handler, so it has every part a function may use.
+    parts: EVERY_PART,
     extraChannels: [social],
   });
 

@@ -7,7 +7,7 @@ import { SqsQueue } from '../adapters/sqs/sqs-queue';
 import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
-import { buildDeps, type AppDeps } from './deps';
+import { buildDeps, NO_PARTS, type AppDeps, type FunctionParts } from './deps';
 import { functionSpec } from './function-specs';
 import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
@@ -58,7 +58,15 @@ function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
   return channels;
 }
 
-export async function awsDeps(): Promise<AppDeps> {
+/**
+ * The dependencies of a Lambda function, built once per container and rebuilt when the secret changes.
+ * `parts` are those of {@link FunctionParts} the function uses; the others refuse when used.
+ *
+ * @example
+ * export const handler = makeHandler(awsDeps); // no renderer, system emails or channels
+ * export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
+ */
+export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDeps> {
   const env = process.env;
   clients ??= {
     dynamo: new DynamoDBClient({}),
@@ -81,8 +89,10 @@ export async function awsDeps(): Promise<AppDeps> {
     fanOutQueue: new SqsQueue(clients.sqs, env.PRESSROOM_FANOUT_QUEUE_URL ?? ''),
     sendQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SEND_QUEUE_URL ?? ''),
     deadLetterQueues: new SqsDeadLetterQueues(config.deadLetterQueues, clients.sqs),
-    // NodejsFunction copies templates/ next to the bundle (see infra/functions.ts).
-    templatesDir: env.PRESSROOM_TEMPLATES_DIR ?? new URL('./templates', import.meta.url).pathname,
+    // Functions that render get templates/ copied next to their bundle (infra/functions.ts): every
+    // file read at run time stays inside the function's own folder.
+    templatesDir: new URL('./templates', import.meta.url).pathname,
+    parts: { ...NO_PARTS, ...parts },
   });
   // Keep MIME templates across secret refreshes: they do not depend on secrets.
   if (cached) deps.templates = cached.deps.templates;

@@ -17,6 +17,7 @@ import {
   type ChannelSettings,
   type SocialChannelName,
 } from './config';
+import type { ChannelsFactory } from './deps';
 
 interface ChannelRecipe {
   /** Settings the channel cannot post without (those with a default are not listed). */
@@ -127,3 +128,7 @@ export function buildChannels(
   for (const name of known) channels.set(name, RECIPES[name].build(settings, secrets[CHANNEL_SECRETS[name].key]!, secrets));
   return channels;
 }
+
+/** The channels part (runtime/deps.ts FunctionParts), for functions that post or schedule posts. */
+export const socialChannels: ChannelsFactory = (config, secrets, extra) =>
+  buildChannels(config.socialChannels, config.channelSettings, secrets.channels, extra);

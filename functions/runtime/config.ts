@@ -1,4 +1,4 @@
-import type { Brand } from '../adapters/render/mjml-renderer';
+import type { Brand } from '../adapters/render/brand';
 import { DEFAULT_PAUSE_THRESHOLDS, type PauseThresholds } from '../domain/delivery/send-progress';
 import { MAX_RECEIVE_COUNT, queueConsumers } from './routes';
 import type { DigestSchedule } from '../domain/digest/weekly-digest';

@@ -21,10 +21,9 @@ import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-stor
 import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/ports';
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
-import { MjmlRenderer } from '../adapters/render/mjml-renderer';
-import { MjmlSystemEmailRenderer } from '../adapters/render/system-email-renderer';
+import type { Brand } from '../adapters/render/brand';
+import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
-import { buildChannels } from './channels';
 
 /** Everything the handlers need, built by one of the two wirings (aws.ts, local/runner.ts). */
 export interface AppDeps {
@@ -64,6 +63,62 @@ export interface AppDeps {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Builds the release and digest renderer. The MJML one (runtime/mjml-rendering.ts) costs ~300 ms of
+ * imports, so only the entry files of functions that render pass it.
+ */
+export type RendererFactory = (options: { templatesDir: string; brand: Brand; publicUrl: string }) => EmailRenderer;
+
+/** Builds the renderer of the service's own emails (runtime/system-emails.ts). */
+export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
+
+/** Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts). */
+export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => ReadonlyMap<string, SocialChannel>;
+
+/**
+ * The parts of the wiring that only some functions use, each heavy enough to matter to a cold
+ * start (MJML, html-to-text, the social adapters with twitter-text). A function's entry file passes
+ * those it uses (its declaration's parts in runtime/function-specs.ts list them); the others refuse with
+ * {@link PartNotWiredError}; the local runner, which runs every handler, passes them all.
+ */
+export interface FunctionParts {
+  renderer: RendererFactory;
+  systemEmails: SystemEmailsFactory;
+  channels: ChannelsFactory;
+}
+
+/** A function was asked for a part its entry file did not pass to the wiring. */
+export class PartNotWiredError extends PressroomError {
+  constructor(readonly part: keyof FunctionParts) {
+    super(`This function has no ${part}: pass it to awsDeps in the handler's entry file and list it in its declaration's parts (functions/runtime/function-specs.ts)`);
+    this.name = 'PartNotWiredError';
+  }
+}
+
+/** What a function that did not ask for a part gets: a stand-in that refuses, loudly, when used. */
+export const NO_PARTS: FunctionParts = {
+  renderer: () => ({ render: () => Promise.reject(new PartNotWiredError('renderer')) }),
+  systemEmails: () => ({ renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')) }),
+  channels: () => new NoChannels(),
+};
+
+/** Refuses every read, so that a function without channels cannot quietly schedule or post nothing. */
+class NoChannels implements ReadonlyMap<string, SocialChannel> {
+  private refuse(): never {
+    throw new PartNotWiredError('channels');
+  }
+  get size(): number {
+    return this.refuse();
+  }
+  get = (): SocialChannel | undefined => this.refuse();
+  has = (): boolean => this.refuse();
+  forEach = (): void => this.refuse();
+  keys = (): MapIterator<string> => this.refuse();
+  values = (): MapIterator<SocialChannel> => this.refuse();
+  entries = (): MapIterator<[string, SocialChannel]> => this.refuse();
+  [Symbol.iterator] = (): MapIterator<[string, SocialChannel]> => this.refuse();
+}
+
 export interface CoreDepsInput {
   config: PressroomConfig;
   secrets: PressroomSecrets;
@@ -72,7 +127,10 @@ export interface CoreDepsInput {
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   deadLetterQueues: DeadLetterQueues;
+  /** Folder with the MJML templates, for the renderer. */
   templatesDir: string;
+  /** The parts this function uses, and stand-ins for the rest ({@link NO_PARTS}). */
+  parts: FunctionParts;
   /** Channels a runtime provides itself (the local channel); the real ones are built from config. */
   extraChannels?: SocialChannel[];
   clock?: Clock;
@@ -98,14 +156,14 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     fanOutPlans: new DynamoFanOutPlanStore(table),
     deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
-    renderer: new MjmlRenderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
-    systemEmails: new MjmlSystemEmailRenderer({ templatesDir: input.templatesDir, brand: config.brand }),
+    renderer: input.parts.renderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
+    systemEmails: input.parts.systemEmails(config.brand),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     webhookSecrets: secrets.webhookSecrets,
     adminToken: secrets.adminToken,
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
-    channels: buildChannels(config.socialChannels, config.channelSettings, secrets.channels, input.extraChannels),
+    channels: input.parts.channels(config, secrets, input.extraChannels),
     templates: new Map(),
     pausedRecheckSeconds: config.pausedRecheckSeconds,
     claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,

@@ -24,6 +24,14 @@ export const MAX_RECEIVE_COUNT = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_MEMORY_MB = 512;
 
+/**
+ * The heavy parts of the wiring (runtime/deps.ts FunctionParts) that only some functions use: the
+ * MJML `renderer`, the confirmation `systemEmails`, the social `channels`. A function's entry file
+ * passes the parts it declares to the AWS wiring, so its bundle carries those and no others
+ * (tests/infra/bundle-contents.test.ts checks each bundle against this list).
+ */
+export type FunctionPart = 'renderer' | 'systemEmails' | 'channels';
+
 export interface FunctionSpec {
   /** HTTP routes it serves. */
   http?: readonly RouteKey[];
@@ -44,6 +52,8 @@ export interface FunctionSpec {
   readsSendQuota?: boolean;
   /** Reads the dead-letter queues' depth and moves their messages back (staff: /admin/queues). */
   redrivesDeadLetters?: boolean;
+  /** Heavy parts of the wiring it uses; none when absent. */
+  parts?: readonly FunctionPart[];
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -53,13 +63,15 @@ export interface FunctionSpec {
  * its JSON keys (README: "Secrets").
  */
 export const functionSpecs = {
-  'publish-release': { http: ['POST /webhooks/releases'], table: 'read-write', sendsTo: ['fan-out'] },
-  'release-page': { http: ['GET /releases/{id}'], table: 'read' },
+  // Renders the release to check it, and schedules a post per configured channel.
+  'publish-release': { http: ['POST /webhooks/releases'], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer', 'channels'] },
+  // Serves the stored web version, rendering it when none is stored.
+  'release-page': { http: ['GET /releases/{id}'], table: 'read', parts: ['renderer'] },
   // Syndication: RSS, Atom and JSON Feed of all releases and of each public list, and the archive page.
   feeds: { http: ['GET /feeds/{feed}'], table: 'read' },
   archive: { http: ['GET /archive'], table: 'read' },
   // Subscribers: double opt-in (the confirmation email) and the preference centre.
-  subscribe: { http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true },
+  subscribe: { http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
   confirm: { http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
   preferences: { http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
   unsubscribe: { http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
@@ -73,9 +85,9 @@ export const functionSpecs = {
     table: 'read-write',
   },
   'admin-export': { http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },
-  'admin-import': { http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true },
+  'admin-import': { http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
   // Preview and test send (a test send is a real email to staff).
-  'admin-releases': { http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true },
+  'admin-releases': { http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
   // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
   'admin-sends': {
     http: [
@@ -92,16 +104,16 @@ export const functionSpecs = {
   'admin-queues': { http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], table: 'read', redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation
   // when a long plan runs out of time: more time than a single send.
-  'fan-out': { queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], timeoutSeconds: 60 },
+  'fan-out': { queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], parts: ['renderer'], timeoutSeconds: 60 },
   // Paces by SES's quota; puts paused and throttled jobs back on its own queue with a delay.
   'send-email': { queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send'] },
   // SES bounce, complaint and delivery events, via the configuration set's SNS topic (raw delivery).
   'mail-events': { queue: 'mail-events', table: 'read-write' },
-  'post-social': { schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write' },
+  'post-social': { schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write', parts: ['channels'] },
   // Releases published under embargo start their email send once it ends.
   'release-embargoed': { schedules: [{ name: 'release-embargoed', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['fan-out'] },
   // Acts only in the hours after the configured digest day and hour; every other run returns at once.
-  'weekly-digest': { schedules: [{ name: 'weekly-digest', rate: 'rate(1 hour)' }], table: 'read-write', sendsTo: ['fan-out'] },
+  'weekly-digest': { schedules: [{ name: 'weekly-digest', rate: 'rate(1 hour)' }], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer'] },
   // Unconfirmed sign-ups are removed once their confirmation link has expired.
   'purge-pending': { schedules: [{ name: 'purge-pending', rate: 'rate(1 hour)' }], table: 'read-write' },
 } as const satisfies Record<string, FunctionSpec>;
@@ -118,4 +130,6 @@ export function functionSpec(name: string): FunctionSpec {
 }
 
 export const timeoutSecondsOf = (name: string): number => functionSpec(name).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+/** The heavy parts of the wiring a function uses (see {@link FunctionPart}). */
+export const partsOf = (name: string): readonly FunctionPart[] => functionSpec(name).parts ?? [];
 export const memoryMbOf = (name: string): number => functionSpec(name).memoryMb ?? DEFAULT_MEMORY_MB;

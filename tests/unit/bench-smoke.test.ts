@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkMessage, run } from '../../bench/per-recipient';
+import { importOnce, run as runColdStart } from '../../bench/cold-start';
 import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/release';
 import { parseKeyring, signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
@@ -54,5 +58,31 @@ describe('per-recipient benchmark', () => {
         'unsubscribe token names someone else',
       ]),
     );
+  });
+});
+
+describe('cold-start benchmark', () => {
+  it('builds one function and the yardstick as the stack does, sizes them and imports each', async () => {
+    const result = await runColdStart({ functions: ['subscribe'], runs: 1 });
+
+    expect(result.failures).toEqual([]);
+    for (const name of ['subscribe', 'dynamodb-client-only']) {
+      expect(result.values[`${name}.importMs`]).toBeGreaterThan(0);
+      expect(result.values[`${name}.zipBytes`]).toBeGreaterThan(0);
+      // The folder holds the bundle and its source map, and zips smaller than it is.
+      expect(result.values[`${name}.zipBytes`]).toBeLessThan(result.values[`${name}.folderBytes`]);
+    }
+  }, 180_000);
+
+  it('reports a bundle that fails to load or exports no handler', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pressroom-cold-'));
+    try {
+      writeFileSync(join(dir, 'index.mjs'), "throw new Error('boom');");
+      expect(importOnce(dir)).toEqual({ error: expect.stringContaining('boom') });
+      writeFileSync(join(dir, 'index.mjs'), 'export const notHandler = 1;');
+      expect(importOnce(dir)).toEqual({ error: expect.stringContaining('no handler') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

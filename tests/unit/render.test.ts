@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MjmlRenderer, type Brand } from '../../functions/adapters/render/mjml-renderer';
 import { TemplateError } from '../../functions/adapters/render/template';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, type Release, type RenderedEmail } from '../../functions/domain/release/release';
-import { parseMarkdownRelease } from '../../functions/domain/release/sanitise';
+import { parseMarkdownRelease } from '../../functions/domain/release/markdown-file';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templatesDir = join(root, 'templates');

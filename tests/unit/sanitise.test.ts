@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, parseMarkdownRelease, sanitiseReleaseHtml } from '../../functions/domain/release/sanitise';
+import { markdownToHtml, sanitiseReleaseHtml } from '../../functions/domain/release/sanitise';
+import { parseMarkdownRelease } from '../../functions/domain/release/markdown-file';
 
 const base = 'https://example.org/blog/a-post';
 const clean = (html: string) => sanitiseReleaseHtml(html, base);

@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PrecompiledSystemEmailRenderer } from '../../functions/adapters/render/confirmation-email';
 import { MjmlSystemEmailRenderer } from '../../functions/adapters/render/system-email-renderer';
 
-const renderer = new MjmlSystemEmailRenderer({
-  templatesDir: resolve(import.meta.dirname, '../../templates'),
-  brand: { organisationName: 'Example & Co', postalAddress: '1 Main St, Springfield', accentColour: '#b3261e' },
-});
+const brand = { organisationName: 'Example & Co', postalAddress: '1 Main St, Springfield', accentColour: '#b3261e' };
 const confirmUrl = 'https://news.example.org/confirm/k1.eyJwIjoiY29uZmlybSJ9.c2ln';
 
-describe('confirmation email (MJML, release brand)', () => {
+// The wiring sends the precompiled email; the MJML one is its definition (confirmation-email.test.ts).
+describe.each([
+  { name: 'precompiled', renderer: new PrecompiledSystemEmailRenderer({ brand }) },
+  { name: 'MJML at run time', renderer: new MjmlSystemEmailRenderer({ templatesDir: resolve(import.meta.dirname, '../../templates'), brand }) },
+])('confirmation email ($name, release brand)', ({ renderer }) => {
   it('has the button, the escaped list names, the expiry note, the ignore note and the postal address in both parts', async () => {
     const { subject, html, text } = await renderer.renderConfirmation({ lists: ['Blog', 'News <&> Views'], confirmUrl });
     expect(subject).toBe('Confirm your subscription to Example & Co');

@@ -1,5 +1,5 @@
 import type { ArchivePage } from '../../domain/feeds/archive';
-import { ALL_RELEASES_FEED } from '../../domain/feeds/feeds';
+import { ALL_RELEASES_FEED } from '../../domain/feeds/feed-names';
 import { escapeHtml, page } from './pages';
 
 const FEED_FORMATS = [

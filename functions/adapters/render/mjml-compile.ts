@@ -1,61 +1,13 @@
 /**
- * What every Pressroom email shares on its way from MJML to a message: compilation, the plain-text
- * part, and templates read from disk once.
+ * What every Pressroom email compiled from MJML at run time shares: compilation and templates read
+ * from disk once. Only the functions that render releases load this (mjml is ~300 ms to import);
+ * the plain-text part is in text-part.ts, which needs no MJML.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mjml2html from 'mjml';
-import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import { fillTemplate, TemplateError } from './template';
-import type { Brand } from './mjml-renderer';
-
-/**
- * Plain-text part options: 78-column lines, no images, no preheader. Links are numbered references
- * (`Read the report [1]`, listed under the text), which {@link textPart} sets up per message.
- */
-export const TEXT_PART: HtmlToTextOptions = {
-  wordwrap: 78,
-  selectors: [
-    // Images only add clutter ("[logo.png]") in plain text.
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', format: 'numberedLink' },
-    // The MJML preview text is a hidden div at the top of the body; it is not part of the message.
-    { selector: 'div[style*="display:none"]', format: 'skip' },
-  ],
-};
-
-/**
- * The plain-text alternative of a compiled email. Every link becomes a numbered reference, with the
- * list of URLs at the end under `linksHeading`: long URLs inline break sentences apart and wrap
- * badly at 78 columns. A link whose text is its own URL stays inline; a URL linked twice keeps its
- * first number.
- *
- * @example
- * textPart('<p>See <a href="https://example.org/r">the report</a>.</p>');
- * // 'See the report [1].\n\nLinks:\n[1] https://example.org/r'
- */
-export function textPart(html: string, options: HtmlToTextOptions = TEXT_PART, linksHeading = 'Links:'): string {
-  const links: string[] = [];
-  const numberedLink: FormatCallback = (elem, walk, builder) => {
-    const href = typeof elem.attribs?.href === 'string' ? elem.attribs.href.trim() : '';
-    walk(elem.children, builder);
-    if (!/^(https?|mailto):/i.test(href)) return;
-    const text = textOf(elem).trim();
-    if (text === href || `mailto:${text}` === href) return;
-    let number = links.indexOf(href) + 1;
-    if (number === 0) number = links.push(href);
-    builder.addInline(` [${number}]`, { noWordTransform: true });
-  };
-  const body = convert(html, { ...options, formatters: { ...options.formatters, numberedLink } }).trimEnd();
-  if (links.length === 0) return body;
-  return `${body}\n\n${linksHeading}\n${links.map((href, i) => `[${i + 1}] ${href}`).join('\n')}`;
-}
-
-type Node = { type?: string; data?: string; children?: Node[] };
-function textOf(node: Node): string {
-  if (node.type === 'text') return node.data ?? '';
-  return (node.children ?? []).map(textOf).join('');
-}
+import type { Brand } from './brand';
 
 /** 'strict' refuses a template with errors, so a broken template fails in tests, not in an inbox. */
 export async function compileMjml(mjml: string): Promise<string> {

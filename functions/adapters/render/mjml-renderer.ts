@@ -7,18 +7,14 @@ import type { EmailRenderer } from '../../domain/ports';
 import { RecipientPlaceholder, ReleaseKind, type DigestContent, type Release, type RenderedEmail } from '../../domain/release/release';
 import { releaseBodyHtml } from '../../domain/release/sanitise';
 import { ValidationError } from '../../domain/errors';
-import { escapeHtml, fillTemplate, rawHtml, TemplateError } from './template';
-import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
+import { escapeHtml, fillTemplate, rawHtml } from './template';
+import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
+import { TEXT_PART, textPart } from './text-part';
+import { assertPlainColour, type Brand } from './brand';
 import { releaseStringsFor } from './release-strings';
 import { shareLinks } from './share-links';
 
-export interface Brand {
-  organisationName: string;
-  postalAddress: string;
-  /** A CSS colour: `#rgb`, `#rrggbb` or a colour name. It goes into CSS, so nothing else is accepted. */
-  accentColour: string;
-  logoUrl?: string;
-}
+export type { Brand } from './brand';
 
 export interface MjmlRendererOptions {
   /** Folder holding `release.mjml` and `partials/`. */
@@ -30,7 +26,6 @@ export interface MjmlRendererOptions {
   timeZone?: string;
 }
 
-const CSS_COLOUR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20})$/i;
 const PREHEADER_MAX = 140;
 // Initialisms (U.S., J.F.K.) and a few titles that end in a dot without ending the sentence.
 const ABBREVIATION_AT_END = /(?:^|[\s(])(?:(?:\p{Lu}\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gov\.|Sen\.|Rep\.|Gen\.|Jr\.|Sr\.|vs\.|e\.g\.|i\.e\.)$/u;
@@ -68,9 +63,7 @@ export class MjmlRenderer implements EmailRenderer {
   private readonly timeZone: string;
 
   constructor(private readonly options: MjmlRendererOptions) {
-    if (!CSS_COLOUR.test(options.brand.accentColour)) {
-      throw new TemplateError(`brand accent colour "${options.brand.accentColour}" is not a plain CSS colour`);
-    }
+    assertPlainColour(options.brand.accentColour);
     this.publicUrl = options.publicUrl.replace(/\/+$/, '');
     this.timeZone = options.timeZone ?? 'UTC';
     this.files = new TemplateFiles(options.templatesDir, {

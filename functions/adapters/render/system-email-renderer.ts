@@ -1,26 +1,19 @@
 /**
- * Renders the service's own one-off emails (the double opt-in confirmation) with the release brand:
- * MJML template → responsive HTML, plus a plain-text part made from that HTML.
+ * The confirmation email compiled from MJML at run time: the definition of what the precompiled
+ * email (confirmation-email.ts, which the wiring uses) must produce. The build step and the
+ * equivalence test use it; a function that loads it loads mjml.
  */
-import type { HtmlToTextOptions } from 'html-to-text';
 import type { SystemEmailRenderer } from '../../domain/ports';
-import { stringsFor } from '../../domain/subscriber/strings';
-import type { Brand } from './mjml-renderer';
+import type { Brand } from './brand';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
-import { compileMjml, fillMasthead, TemplateFiles, TEXT_PART, textPart } from './mjml-compile';
-import { releaseStringsFor } from './release-strings';
+import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
+import { confirmationSlots, confirmationText, type ConfirmationInput } from './confirmation-email';
 
 export interface SystemEmailRendererOptions {
   /** Folder holding `confirm.mjml` and `partials/`. */
   templatesDir: string;
   brand: Brand;
 }
-
-// The confirmation heading is a sentence, not a title: keep its case in the text part.
-const CONFIRMATION_TEXT: HtmlToTextOptions = {
-  ...TEXT_PART,
-  selectors: [...(TEXT_PART.selectors ?? []), { selector: 'h1', options: { uppercase: false } }],
-};
 
 /**
  * @example
@@ -33,46 +26,30 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
   private readonly files: TemplateFiles<'confirm' | 'attributes' | 'mastheadLogo' | 'mastheadName'>;
 
   constructor(private readonly options: SystemEmailRendererOptions) {
-    this.files = new TemplateFiles(options.templatesDir, {
-      confirm: 'confirm.mjml',
-      attributes: 'partials/brand-attributes.mjml',
-      mastheadLogo: 'partials/masthead-logo.mjml',
-      mastheadName: 'partials/masthead-name.mjml',
-    });
+    this.files = confirmationTemplateFiles(options.templatesDir);
   }
 
-  async renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }) {
-    const templates = await this.loadTemplates();
+  async renderConfirmation(input: ConfirmationInput) {
+    const templates = await this.files.load();
     const { brand } = this.options;
-    const strings = stringsFor(input.language);
-    const organisation = brand.organisationName;
-    const subject = strings.email.subject(organisation);
-    const masthead = fillMasthead(brand, templates);
+    const { subject, language, values } = confirmationSlots(brand, input);
     const mjml = fillTemplate(templates.confirm, {
-      language: strings.language,
-      subject,
-      preview: strings.email.preview,
+      ...values,
       attributes: rawHtml(templates.attributes),
-      accentColour: brand.accentColour,
-      masthead: rawHtml(masthead),
-      heading: strings.email.heading,
-      intro: strings.email.intro(organisation),
+      masthead: rawHtml(fillMasthead(brand, templates)),
       lists: rawHtml(`<ul>${input.lists.map((name) => `<li>${escapeHtml(name)}</li>`).join('')}</ul>`),
-      confirmUrl: input.confirmUrl,
-      button: strings.email.button,
-      pasteLink: strings.email.pasteLink,
-      expiry: strings.email.expiry,
-      ignore: strings.email.ignore,
-      footer: strings.email.footer(organisation),
-      organisationName: organisation,
-      postalAddress: brand.postalAddress,
     });
     const html = await compileMjml(mjml);
-    return { subject, html, text: textPart(html, CONFIRMATION_TEXT, releaseStringsFor(strings.language).links) };
+    return { subject, html, text: confirmationText(html, language) };
   }
+}
 
-  private loadTemplates() {
-    return this.files.load();
-  }
-
+/** The confirmation template and the partials it includes. */
+export function confirmationTemplateFiles(templatesDir: string) {
+  return new TemplateFiles(templatesDir, {
+    confirm: 'confirm.mjml',
+    attributes: 'partials/brand-attributes.mjml',
+    mastheadLogo: 'partials/masthead-logo.mjml',
+    mastheadName: 'partials/masthead-name.mjml',
+  });
 }

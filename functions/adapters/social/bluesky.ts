@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SocialChannel } from '../../domain/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { BLUESKY_RULES, checkText, formatSummary } from '../../domain/social/format-summary';

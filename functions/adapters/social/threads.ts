@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SocialChannel } from '../../domain/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, THREADS_RULES, type ChannelTextRules } from '../../domain/social/format-summary';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SocialPostRejectedError } from '../../domain/social/errors';
 import type { SocialChannel } from '../../domain/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';

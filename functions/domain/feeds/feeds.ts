@@ -4,6 +4,7 @@ import type { MailingList } from '../lists/mailing-list';
 import { releaseBodyHtml } from '../release/sanitise';
 import type { Release } from '../release/release';
 import { collectListed, syndicatedListIds } from './listing';
+import { ALL_RELEASES_FEED } from './feed-names';
 
 /** The syndication formats each feed is offered in (the extension in `/feeds/{name}.{format}`). */
 export const FeedFormat = {
@@ -13,8 +14,8 @@ export const FeedFormat = {
 } as const;
 export type FeedFormat = (typeof FeedFormat)[keyof typeof FeedFormat];
 
-/** The feed of every syndicated release, `/feeds/all.*`; any other name is a list id. */
-export const ALL_RELEASES_FEED = 'all';
+/** The feed of every syndicated release (feed-names.ts). */
+export { ALL_RELEASES_FEED };
 
 /** Newest releases a feed carries: readers keep what they already fetched, so older ones are not lost. */
 export const FEED_MAX_ITEMS = 50;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
 import type { Finding } from './preflight';
 

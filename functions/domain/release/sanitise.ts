@@ -4,7 +4,6 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { Marked } from 'marked';
-import matter from 'gray-matter';
 
 const HEADING_LEVELS = ['h2', 'h3', 'h4'];
 
@@ -124,31 +123,6 @@ const markdown = new Marked({ gfm: true, breaks: false });
  */
 export function markdownToHtml(source: string): string {
   return markdown.parse(source, { async: false });
-}
-
-const refuse = (language: string) => () => {
-  throw new Error(`front matter in ${language} is not supported; use YAML`);
-};
-
-/**
- * Splits a Markdown release file into its YAML front matter and Markdown body.
- * YAML dates (`publishedAt: 2024-05-01T09:00:00Z` without quotes) come back as ISO strings, the shape
- * the publish API expects. Executable front matter (`---js`) is refused.
- *
- * @example
- * const { frontMatter, markdown } = parseMarkdownRelease(await readFile('post.md', 'utf8'));
- * parseReleaseInput({ ...frontMatter, markdown }, knownLists);
- */
-export function parseMarkdownRelease(fileText: string): { frontMatter: Record<string, unknown>; markdown: string } {
-  // Passing options also turns off gray-matter's module-level cache, which would share `data` objects.
-  const parsed = matter(fileText, { engines: { javascript: refuse('JavaScript'), coffee: refuse('CoffeeScript') } });
-  const frontMatter = Object.fromEntries(
-    Object.entries(parsed.data as Record<string, unknown>).map(([key, value]) => [
-      key,
-      value instanceof Date ? value.toISOString() : value,
-    ]),
-  );
-  return { frontMatter, markdown: parsed.content.replace(/^\s*\n/, '') };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AddressBlocklist, Clock, ListStore, MembershipChange, SubscriberStore } from '../ports';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../release/release';

@@ -1,0 +1,103 @@
+/**
+ * The double opt-in confirmation email, sent from HTML compiled at build time: MJML is compiled once
+ * by scripts/compile-system-emails.ts into generated/confirmation-email.ts, with a `{{slot}}` where
+ * each word, link and brand value goes. At run time this fills the slots (escaped, like every
+ * template here) and makes the text part, so sign-up and import never load mjml (~300 ms to import).
+ * tests/unit/confirmation-email.test.ts holds the output equal to compiling the MJML at run time
+ * ({@link MjmlSystemEmailRenderer}, the definition) and the generated file up to date.
+ */
+import type { HtmlToTextOptions } from 'html-to-text';
+import type { SystemEmailRenderer } from '../../domain/ports';
+import { stringsFor } from '../../domain/subscriber/strings';
+import { assertPlainColour, type Brand } from './brand';
+import { fillTemplate, rawHtml, type TemplateValues } from './template';
+import { TEXT_PART, textPart } from './text-part';
+import { releaseStringsFor } from './release-strings';
+import { CONFIRMATION_EMAIL } from './generated/confirmation-email';
+
+export interface ConfirmationInput {
+  /** Display names of the lists asked for. */
+  lists: string[];
+  /** The signed confirmation link. */
+  confirmUrl: string;
+  language?: string;
+}
+
+// The confirmation heading is a sentence, not a title: keep its case in the text part.
+export const CONFIRMATION_TEXT: HtmlToTextOptions = {
+  ...TEXT_PART,
+  selectors: [...(TEXT_PART.selectors ?? []), { selector: 'h1', options: { uppercase: false } }],
+};
+
+/**
+ * Every escaped slot of templates/confirm.mjml and its masthead partials, from the brand and the
+ * request: the one list of them that both the build step and the run-time fill use. The lists
+ * themselves, the brand attributes and the masthead's choice of partial are left to the caller.
+ */
+export function confirmationSlots(brand: Brand, input: ConfirmationInput): { subject: string; language: string; values: Record<string, string> } {
+  const strings = stringsFor(input.language);
+  const organisation = brand.organisationName;
+  const subject = strings.email.subject(organisation);
+  return {
+    subject,
+    language: strings.language,
+    values: {
+      language: strings.language,
+      subject,
+      preview: strings.email.preview,
+      accentColour: brand.accentColour,
+      heading: strings.email.heading,
+      intro: strings.email.intro(organisation),
+      confirmUrl: input.confirmUrl,
+      button: strings.email.button,
+      pasteLink: strings.email.pasteLink,
+      expiry: strings.email.expiry,
+      ignore: strings.email.ignore,
+      footer: strings.email.footer(organisation),
+      organisationName: organisation,
+      postalAddress: brand.postalAddress,
+      logoUrl: brand.logoUrl ?? '',
+    },
+  };
+}
+
+/**
+ * mjml writes a colour-typed attribute's `#rgb` as `#rrggbb` (mjml-core's types/color.js) but leaves
+ * CSS and other attributes as given, so the compiled email has a slot for each spelling.
+ */
+export function mjmlColourAttribute(colour: string): string {
+  return /^#\w{3}$/.test(colour) ? colour.replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3') : colour;
+}
+
+/** The text part of a confirmation email from its HTML. */
+export function confirmationText(html: string, language: string): string {
+  return textPart(html, CONFIRMATION_TEXT, releaseStringsFor(language).links);
+}
+
+/**
+ * @example
+ * const systemEmails = new PrecompiledSystemEmailRenderer({ brand });
+ * const { subject, html, text } = await systemEmails.renderConfirmation({
+ *   lists: ['Blog'], confirmUrl: 'https://news.example.org/confirm/k1.abc.def', language: 'es',
+ * });
+ */
+export class PrecompiledSystemEmailRenderer implements SystemEmailRenderer {
+  constructor(private readonly options: { brand: Brand }) {
+    // mjml's strict validation refused a bad colour at render time; without mjml, refuse it up front.
+    assertPlainColour(options.brand.accentColour);
+  }
+
+  async renderConfirmation(input: ConfirmationInput) {
+    const { brand } = this.options;
+    const { subject, language, values } = confirmationSlots(brand, input);
+    const compiled = brand.logoUrl ? CONFIRMATION_EMAIL.mastheadLogo : CONFIRMATION_EMAIL.mastheadName;
+    const listItems = input.lists.map((listName) => fillTemplate(CONFIRMATION_EMAIL.listItem, { listName })).join('');
+    const slots: TemplateValues = {
+      ...values,
+      accentColourAttribute: mjmlColourAttribute(brand.accentColour),
+      listItems: rawHtml(listItems),
+    };
+    const html = fillTemplate(compiled, slots);
+    return { subject, html, text: confirmationText(html, language) };
+  }
+}
