@@ -4,16 +4,18 @@ import { failSend } from '../domain/delivery/control-send';
 import { isLastReceive } from '../domain/delivery/dead-letters';
 import { PlanningConflictError } from '../domain/delivery/errors';
 import { awsDeps } from '../runtime/aws';
+import { timeoutSecondsOf } from '../runtime/function-specs';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { DepsProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { sqsHandler } from '../runtime/sqs';
 
 /**
- * Planning time per invocation: the function has 60 s (infra/functions.ts); stopping at 40 s leaves
- * room for the page in hand, and a continuation job picks up from the checkpoint at once.
+ * Planning time per invocation: the function's timeout (its declaration, runtime/function-specs.ts)
+ * less 20 s, which leaves room for the page in hand; a continuation job picks up from the
+ * checkpoint at once.
  */
-const PLANNING_BUDGET_MS = 40_000;
+const PLANNING_BUDGET_MS = (timeoutSecondsOf('fan-out') - 20) * 1000;
 
 /**
  * Fan-out queue consumer: renders the release once and enqueues a send job per recipient. A job

@@ -99,7 +99,8 @@ export function iamCallsOf(clientName: string, commandName: string, input: Input
     }
     case 'sqs': {
       const action = `sqs:${SQS_ACTIONS[operation] ?? operation}`;
-      if (operation === 'StartMessageMoveTask') return [{ action, resource: input.SourceArn }];
+      // The local endpoint's ARNs carry its own account and region: keep the queue name, rename the rest.
+      if (operation === 'StartMessageMoveTask') return [{ action, resource: arn('sqs', String(input.SourceArn).split(':').pop()!) }];
       if (operation === 'GetQueueUrl') return [{ action, resource: arn('sqs', input.QueueName) }];
       const url = new URL(input.QueueUrl);
       return [{ action, resource: arn('sqs', url.pathname.split('/').filter(Boolean).pop()!) }];

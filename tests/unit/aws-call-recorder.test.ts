@@ -39,7 +39,7 @@ describe('iamCallsOf: each SDK command as IAM authorises it', () => {
     expect(iamCallsOf('SQSClient', 'SendMessageBatchCommand', { QueueUrl: 'http://127.0.0.1:4566/000000000000/send' }, naming)).toEqual([
       { action: 'sqs:SendMessage', resource: arn('sqs', 'send') },
     ]);
-    expect(iamCallsOf('SQSClient', 'StartMessageMoveTaskCommand', { SourceArn: arn('sqs', 'send-dlq') }, naming)).toEqual([
+    expect(iamCallsOf('SQSClient', 'StartMessageMoveTaskCommand', { SourceArn: 'arn:aws:sqs:local:000000000000:send-dlq' }, naming)).toEqual([
       { action: 'sqs:StartMessageMoveTask', resource: arn('sqs', 'send-dlq') },
     ]);
   });
