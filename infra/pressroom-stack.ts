@@ -140,7 +140,7 @@ export class PressroomStack extends Stack {
     for (const handlerName of functionNames) {
       const spec = functionSpec(handlerName);
       const fn = pressroomFunction(this, handlerName, { environment });
-      storage.grant(fn, spec.table);
+      if (spec.table) storage.grant(fn, spec.table);
       secrets.grantReadValue(fn);
       for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);
       if (spec.sendsEmail) email.grantSendRawEmail(fn);

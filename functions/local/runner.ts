@@ -12,6 +12,7 @@ import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildDeps, type AppDeps } from '../runtime/deps';
 import { EVERY_PART } from '../runtime/every-part';
 import { queueConsumers, routes, schedules } from '../runtime/routes';
+import { memoryMbOf, timeoutSecondsOf } from '../runtime/function-specs';
 import { compileRoutes, readBody, sendResult, toApiGatewayEvent } from './api-gateway';
 import { loadDevSecrets } from './dev-secrets';
 import { LOCAL_CLIENT_CONFIG, startLocalDynamo } from './dynamo';
@@ -86,6 +87,9 @@ export interface LocalPressroom {
 }
 
 const TABLE_NAME = 'pressroom';
+
+/** An invocation's context with the deadline and memory its function declares (runtime/function-specs.ts). */
+const contextFor = (name: HandlerName): Context => fakeLambdaContext(name, { timeoutMs: timeoutSecondsOf(name) * 1000, memoryLimitInMB: memoryMbOf(name) });
 
 type QueueName = (typeof queueConsumers)[number]['queue'];
 
@@ -216,7 +220,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     scheduler.add({
       name: schedule.name,
       intervalMs: options.schedulerIntervalMs ?? 5_000,
-      handler: handlerFor<ScheduledLambdaHandler>(schedule.handler),
+      // The context of the function the schedule invokes, as Lambda gives it (not the schedule's).
+      handler: (event) => handlerFor<ScheduledLambdaHandler>(schedule.handler)(event, contextFor(schedule.handler)),
     });
   }
 
@@ -230,7 +235,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       const handler = handlerFor<(e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>>(
         found.route.handler as HandlerName,
       );
-      sendResult(res, await handler(toApiGatewayEvent(req, body, found), fakeLambdaContext(found.route.handler)));
+      sendResult(res, await handler(toApiGatewayEvent(req, body, found), contextFor(found.route.handler)));
       return;
     }
     await serveLocalRoute(method, path, res, { ses, social, queues, url });

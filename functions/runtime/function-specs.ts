@@ -40,10 +40,11 @@ export interface FunctionSpec {
   /** EventBridge Scheduler schedules that invoke it. */
   schedules?: readonly { name: string; rate: string }[];
   /**
-   * The table: `read` for functions that only look (pages, feeds, exports), `read-write` for the
-   * rest. A read-only function also skips seeding the configured lists at cold start.
+   * The table: `read` for functions that only look (pages, feeds, exports), `read-write` for those
+   * that change something; absent for a function that never touches it. Only a read-write function
+   * seeds the configured lists at cold start.
    */
-  table: 'read' | 'read-write';
+  table?: 'read' | 'read-write';
   /** Queues it sends jobs to. */
   sendsTo?: readonly QueueName[];
   /** Sends email through SES (ses:SendRawEmail from the configured sender and configuration set). */
@@ -101,7 +102,7 @@ export const functionSpecs = {
     sendsTo: ['fan-out'],
   },
   // Staff: dead-letter queue depths and redrive.
-  'admin-queues': { http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], table: 'read', redrivesDeadLetters: true },
+  'admin-queues': { http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation
   // when a long plan runs out of time: more time than a single send.
   'fan-out': { queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], parts: ['renderer'], timeoutSeconds: 60 },
