@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { JobQueue } from '../domain/ports';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { readBatchResponse, type BatchOutcome } from './batch-response';
 
 /** What the local stand-ins log through; Powertools' `Logger` fits, and so does a console wrapper. */
 export interface LocalLogger {
@@ -73,7 +74,6 @@ interface StoredMessage {
   deadLetteredAt?: number;
 }
 
-type BatchOutcome = { ok: true; failedIds: Set<string> } | { ok: false };
 
 /**
  * An in-process SQS queue with a Lambda event source polling it, for running the real SQS handlers
@@ -254,7 +254,7 @@ export class LocalQueue<T> implements JobQueue<T> {
     let outcome: BatchOutcome;
     try {
       const response = await this.#handler({ Records: records }, context);
-      outcome = this.#readResponse(records, response);
+      outcome = readBatchResponse(records, response, this.#logger);
     } catch (error) {
       this.#logger.error('handler failed; the whole batch returns after the visibility timeout', {
         messageIds: records.map((r) => r.messageId),
@@ -269,24 +269,6 @@ export class LocalQueue<T> implements JobQueue<T> {
     }
   }
 
-  /** Lambda treats a response naming an unknown or empty message id as a failure of the whole batch. */
-  #readResponse(records: SQSRecord[], response: SQSBatchResponse | void): BatchOutcome {
-    const failures = response?.batchItemFailures ?? [];
-    const ids = new Set(records.map((r) => r.messageId));
-    const invalid = failures.filter((f) => !f.itemIdentifier || !ids.has(f.itemIdentifier));
-    if (invalid.length > 0) {
-      this.#logger.error('batchItemFailures names messages not in the batch; treating the whole batch as failed', {
-        invalid: invalid.map((f) => f.itemIdentifier),
-      });
-      return { ok: false };
-    }
-    if (failures.length > 0) {
-      this.#logger.warn('partial batch failure; failed messages return after the visibility timeout', {
-        messageIds: failures.map((f) => f.itemIdentifier),
-      });
-    }
-    return { ok: true, failedIds: new Set(failures.map((f) => f.itemIdentifier)) };
-  }
 
   #delete(record: SQSRecord): void {
     const message = this.#messages.get(record.messageId);

@@ -1,8 +1,9 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger, type SqsLambdaHandler } from './local-queue';
 import { runAsFunction } from './aws-call-recorder';
+import { readBatchResponse, type BatchOutcome } from './batch-response';
 
 export interface SqsEventSourceOptions {
   client: SQSClient;
@@ -22,7 +23,6 @@ export interface SqsEventSourceOptions {
   logger?: LocalLogger;
 }
 
-type BatchOutcome = { ok: true; failedIds: Set<string> } | { ok: false };
 
 /**
  * Lambda's SQS event source on one machine: pollers that long-poll a queue through the real
@@ -120,7 +120,7 @@ export class SqsEventSource {
     let outcome: BatchOutcome;
     try {
       const response = await handler({ Records: records }, fakeLambdaContext(functionName, { timeoutMs: functionTimeoutMs }));
-      outcome = this.#readResponse(records, response);
+      outcome = readBatchResponse(records, response, this.#logger);
     } catch (error) {
       this.#logger.error('handler failed; the whole batch returns after the visibility timeout', {
         messageIds: records.map((r) => r.messageId),
@@ -142,24 +142,6 @@ export class SqsEventSource {
     }
   }
 
-  /** Lambda treats a response naming an unknown or empty message id as a failure of the whole batch. */
-  #readResponse(records: SQSRecord[], response: SQSBatchResponse | void): BatchOutcome {
-    const failures = response?.batchItemFailures ?? [];
-    const ids = new Set(records.map((r) => r.messageId));
-    const invalid = failures.filter((f) => !f.itemIdentifier || !ids.has(f.itemIdentifier));
-    if (invalid.length > 0) {
-      this.#logger.error('batchItemFailures names messages not in the batch; treating the whole batch as failed', {
-        invalid: invalid.map((f) => f.itemIdentifier),
-      });
-      return { ok: false };
-    }
-    if (failures.length > 0) {
-      this.#logger.warn('partial batch failure; failed messages return after the visibility timeout', {
-        messageIds: failures.map((f) => f.itemIdentifier),
-      });
-    }
-    return { ok: true, failedIds: new Set(failures.map((f) => f.itemIdentifier)) };
-  }
 
   #toRecord(message: Message): SQSRecord {
     const attributes = message.Attributes ?? {};
