@@ -1,28 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { JobQueue } from '../domain/ports';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
-import { readBatchResponse, type BatchOutcome } from './batch-response';
+import { consoleLogger, type LocalLogger } from './local-logger';
+import { readBatchResponse, type BatchOutcome, type SqsLambdaHandler } from './sqs-lambda';
 
-/** What the local stand-ins log through; Powertools' `Logger` fits, and so does a console wrapper. */
-export interface LocalLogger {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
+export type { LocalLogger } from './local-logger';
 
-/** Logs to the console with a `[prefix]` so the local runner's output shows which stand-in spoke. */
-export function consoleLogger(prefix: string): LocalLogger {
-  const line = (message: string, attributes?: Record<string, unknown>) =>
-    attributes ? `[${prefix}] ${message} ${JSON.stringify(attributes)}` : `[${prefix}] ${message}`;
-  return {
-    info: (message, attributes) => console.info(line(message, attributes)),
-    warn: (message, attributes) => console.warn(line(message, attributes)),
-    error: (message, attributes) => console.error(line(message, attributes)),
-  };
-}
-
-export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 /** A message that ran out of receives, as the dead-letter list keeps it. */
 export interface DeadLetter<T> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
-import { consoleLogger, type LocalLogger } from './local-queue';
+import { consoleLogger, type LocalLogger } from './local-logger';
 
 export type ScheduledLambdaHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 

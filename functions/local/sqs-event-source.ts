@@ -1,9 +1,10 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
-import { consoleLogger, type LocalLogger, type SqsLambdaHandler } from './local-queue';
+import { consoleLogger, type LocalLogger } from './local-logger';
+import type { SqsLambdaHandler } from './sqs-lambda';
 import { runAsFunction } from './aws-call-recorder';
-import { readBatchResponse, type BatchOutcome } from './batch-response';
+import { readBatchResponse, type BatchOutcome } from './sqs-lambda';
 
 export interface SqsEventSourceOptions {
   client: SQSClient;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { invalidParameter, queueDoesNotExist, SqsError } from './sqs-errors';
 import { StoredQueue, type StoredMessage } from './sqs-store';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
-import { consoleLogger, type LocalLogger } from './local-queue';
+import { consoleLogger, type LocalLogger } from './local-logger';
 
 /** One work queue; the endpoint creates it with a dead-letter queue named `<name>-dlq`. */
 export interface LocalSqsQueueDefinition {

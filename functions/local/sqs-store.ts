@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { invalidParameter, receiptHandleIsInvalid } from './sqs-errors';
 import { QueueJournal, type JournalEntry, type JournalMessage } from './sqs-journal';
-import type { LocalLogger } from './local-queue';
+import type { LocalLogger } from './local-logger';
 
 /** A message as the store keeps it: the journal's fields plus what only lives in memory. */
 export interface StoredMessage extends JournalMessage {

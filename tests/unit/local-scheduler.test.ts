@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LocalLogger } from '../../functions/local/local-queue';
+import type { LocalLogger } from '../../functions/local/local-logger';
 import { LocalScheduler } from '../../functions/local/local-scheduler';
 
 const schedulers: LocalScheduler[] = [];

@@ -4,7 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqsQueue } from '../../functions/adapters/sqs/sqs-queue';
 import { LOCAL_CLIENT_CONFIG } from '../../functions/local/dynamo';
-import type { LocalLogger } from '../../functions/local/local-queue';
+import type { LocalLogger } from '../../functions/local/local-logger';
 import { LocalSqsQueue } from '../../functions/local/local-sqs-queue';
 import { SqsEventSource, type SqsEventSourceOptions } from '../../functions/local/sqs-event-source';
 import { startLocalSqs, type LocalSqs } from '../../functions/local/sqs-server';

@@ -1,5 +1,8 @@
-import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import type { LocalLogger } from './local-queue';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { LocalLogger } from './local-logger';
+
+/** An SQS consumer as Lambda calls it. */
+export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 /** What an SQS event source does with a batch once its handler answered: keep the failed ones, or all. */
 export type BatchOutcome = { ok: true; failedIds: Set<string> } | { ok: false };
