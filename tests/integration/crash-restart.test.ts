@@ -122,7 +122,7 @@ describe('the local runner killed mid-send', () => {
     );
     const counts = await mailCounts(second.url, 'Crash test');
     const duplicates = [...counts.values()].filter((n) => n > 1).length;
-    console.info(`crash test: ${mailedAtCrash} of ${RECIPIENTS} mailed when killed; ${duplicates} recipient(s) mailed twice`);
+    console.info(`crash test: ${mailedAtCrash} of ${RECIPIENTS} mailed when killed; ${duplicates} recipient(s) mailed twice; send ${JSON.stringify(status)}`);
 
     expect(status).toMatchObject({ status: 'sent' });
     expect([...counts.keys()].sort()).toEqual(emails);

@@ -105,6 +105,14 @@ describe('feeds and archive (domain, in-memory stores)', () => {
       expect(item.contentHtml).toBe('<p>Hello <em>there</em> <a href="https://example.org/">home</a></p>\n');
     });
 
+    it('shows the body kept at publish as it is, and sanitises only a release stored before bodies were kept', async () => {
+      // The kept body is the canonical one: no reader sanitises it again.
+      await releases.create(release({ id: 'kept', publishedAt: day(4) }, { body: '<p>kept at publish</p>', html: undefined }));
+      await releases.create(release({ id: 'legacy', publishedAt: day(3), html: '<p onclick="x()">old <script>y()</script></p>' }));
+      const items = (await buildFeed(parseFeedName('all.json'), deps)).items;
+      expect(items.map((i) => i.contentHtml)).toEqual(['<p>kept at publish</p>', '<p>old </p>']);
+    });
+
     it('leaves an embargoed release out until its embargo has passed, then dates the feed by the embargo end', async () => {
       await releases.create(release({ id: 'public', publishedAt: day(20) }));
       await releases.create(release({ id: 'embargoed', publishedAt: day(25) }, { embargoUntil: '2026-11-30T09:00:00.000Z' }));

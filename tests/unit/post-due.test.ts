@@ -26,7 +26,7 @@ describe('postDueSocial', () => {
     store = new MemorySocialPostStore();
     channel = new FakeChannel();
     const release = newRelease(parseReleaseInput(releaseBody(), new Set(['blog'])), clock.now(), ['fake']);
-    await store.schedule(scheduledPostsFor(release, clock.now()));
+    await store.schedule(await scheduledPostsFor(release, clock.now()));
   });
 
   it('posts a due summary once and records the remote id', async () => {
@@ -106,7 +106,7 @@ describe('postDueSocial', () => {
     expect(channel.posts).toHaveLength(0);
 
     const release = newRelease(parseReleaseInput(releaseBody({ id: 'second' }), new Set(['blog'])), clock.now(), ['fake']);
-    await store.schedule(scheduledPostsFor(release, clock.now()));
+    await store.schedule(await scheduledPostsFor(release, clock.now()));
     channel = new FakeChannel('fake', true);
     channel.failures = [timeout()];
     expect(await postDueSocial(deps())).toMatchObject({ retrying: 1 });
@@ -120,7 +120,7 @@ describe('postDueSocial', () => {
       clock.now(),
       ['fake'],
     );
-    await store.schedule(scheduledPostsFor(release, clock.now()));
+    await store.schedule(await scheduledPostsFor(release, clock.now()));
     await postDueSocial(deps());
     expect(channel.posts).toContainEqual({ text: 'Our own words https://example.org/x', key: 'own-words:fake' });
   });
@@ -131,7 +131,7 @@ describe('postDueSocial', () => {
       parseReleaseInput(releaseBody({ id: 'embargoed', embargoUntil, social: { staggerMinutes: 10, channels: ['fake', 'other'] } }), new Set(['blog'])),
       clock.now(),
     );
-    const posts = scheduledPostsFor(release, clock.now());
+    const posts = await scheduledPostsFor(release, clock.now());
     expect(posts.map((p) => [p.channel, p.dueAt])).toEqual([
       ['fake', embargoUntil],
       ['other', new Date(Date.parse(embargoUntil) + 600_000).toISOString()],

@@ -35,6 +35,32 @@ describe('publishRelease', () => {
     expect([...deps.socialPosts.posts.values()].map((p) => p.channel)).toEqual(['local', 'mastodon']);
   });
 
+  it('given an HTML or Markdown body, then it is sanitised once at publish and stored as the canonical body instead of the raw form', async () => {
+    const rendered: (string | undefined)[] = [];
+    const renderer = deps.renderer;
+    deps.renderer = { render: (release) => (rendered.push(release.body), renderer.render(release)) };
+    await publishRelease({ body: releaseBody({ id: 'from-html', html: '<p onclick="x()">Hi <a href="/about">there</a></p><script>bad()</script>' }) }, deps);
+    await publishRelease({ body: releaseBody({ id: 'from-markdown', html: undefined, markdown: 'Hi **there**' }) }, deps);
+
+    const fromHtml = deps.releases.releases.get('from-html')!;
+    expect(fromHtml.body).toBe('<p>Hi <a href="https://example.org/about">there</a></p>');
+    expect(fromHtml.html).toBeUndefined();
+    const fromMarkdown = deps.releases.releases.get('from-markdown')!;
+    expect(fromMarkdown.body).toBe('<p>Hi <strong>there</strong></p>\n');
+    expect(fromMarkdown.markdown).toBeUndefined();
+    // The renderer was handed the same body that was stored: one sanitising, not one per reader.
+    expect(rendered).toEqual([fromHtml.body, fromMarkdown.body]);
+  });
+
+  it('given a body too large to store once sanitised, then it is refused naming the field, and nothing is stored', async () => {
+    // 270 KB of Markdown (within the input limit) that becomes ~800 KB of paragraphs.
+    const markdown = 'x\n\n'.repeat(90_000);
+    const error = await publishRelease({ body: releaseBody({ html: undefined, markdown }) }, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([{ field: 'markdown', message: expect.stringMatching(/^the body is \d+ KB once sanitised; at most 350 KB$/) }]);
+    expect(deps.releases.releases.size).toBe(0);
+  });
+
   it('given the same webhook id again, then nothing new is stored even if the body differs', async () => {
     await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
     const again = await publishRelease({ body: releaseBody({ title: 'Edited' }), webhookId: 'msg_1' }, deps);

@@ -5,7 +5,7 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/ports';
 import { RecipientPlaceholder, ReleaseKind, type DigestContent, type Release, type RenderedEmail } from '../../domain/release/release';
-import { releaseBodyHtml } from '../../domain/release/sanitise';
+import { releaseBody } from '../../domain/release/release-body';
 import { ValidationError } from '../../domain/errors';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
@@ -78,10 +78,10 @@ export class MjmlRenderer implements EmailRenderer {
     if (release.kind === ReleaseKind.Digest) return this.renderDigest(release);
     const templates = await this.loadTemplates();
     const { brand } = this.options;
-    if (release.html === undefined && release.markdown === undefined) {
+    if (release.body === undefined && release.html === undefined && release.markdown === undefined) {
       throw new ValidationError([{ field: 'html', message: 'give either html or markdown' }], 'Release has no body');
     }
-    const body = releaseBodyHtml(release);
+    const body = await releaseBody(release);
     const strings = releaseStringsFor(release.language);
     const share = shareLinks(release.url, release.title);
 

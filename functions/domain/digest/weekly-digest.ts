@@ -3,6 +3,7 @@ import { PreflightError } from '../release/errors';
 import { hasBlocking } from '../release/preflight';
 import { renderAndCheck } from '../release/preview-release';
 import { ReleaseKind, SendStatus, type DigestItem, type Release } from '../release/release';
+import { releaseBody } from '../release/release-body';
 import { releaseSummary } from '../release/release-summary';
 import { syndicatedListIds } from '../feeds/listing';
 
@@ -106,20 +107,20 @@ async function releasesBetween(deps: WeeklyDigestDeps, from: Date, to: Date, now
     for (const release of page.releases) {
       const at = Date.parse(release.publishedAt);
       if (at >= to.getTime() || !release.lists.some((l) => syndicated.has(l))) continue;
-      if (at < from.getTime()) return found.reverse().map(itemOf);
+      if (at < from.getTime()) return Promise.all(found.reverse().map(itemOf));
       found.push(release);
     }
-    if (!page.next) return found.reverse().map(itemOf);
+    if (!page.next) return Promise.all(found.reverse().map(itemOf));
     before = page.next;
   }
 }
 
-function itemOf(release: Release): DigestItem {
+async function itemOf(release: Release): Promise<DigestItem> {
   return {
     id: release.id,
     title: release.title,
     url: release.url,
-    summary: releaseSummary(release),
+    summary: releaseSummary(release, await releaseBody(release)),
     publishedAt: release.publishedAt,
   };
 }

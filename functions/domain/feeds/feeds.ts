@@ -1,7 +1,7 @@
 import type { Clock, ListStore, ReleaseStore } from '../ports';
 import { NotFoundError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
-import { releaseBodyHtml } from '../release/sanitise';
+import { releaseBody } from '../release/release-body';
 import type { Release } from '../release/release';
 import { collectListed, syndicatedListIds } from './listing';
 import { ALL_RELEASES_FEED } from './feed-names';
@@ -112,7 +112,7 @@ export async function buildFeed(request: FeedRequest, deps: FeedDeps): Promise<F
   const wanted = list ? (r: Release) => r.lists.includes(list.id) : (r: Release) => r.lists.some((id) => syndicated.has(id));
   const { releases } = await collectListed(deps.releases, { limit: FEED_MAX_ITEMS, now, wanted, maxReads: FEED_MAX_READS });
   const base = deps.publicUrl.replace(/\/+$/, '');
-  const items = withinBudget(releases.map((release) => feedItem(release, base)));
+  const items = withinBudget(await Promise.all(releases.map((release) => feedItem(release, base))));
 
   const name = list?.id ?? ALL_RELEASES_FEED;
   const org = deps.organisationName;
@@ -133,7 +133,7 @@ export async function buildFeed(request: FeedRequest, deps: FeedDeps): Promise<F
   };
 }
 
-function feedItem(release: Release, base: string): FeedItem {
+async function feedItem(release: Release, base: string): Promise<FeedItem> {
   const published = new Date(release.publishedAt);
   const webVersionUrl = `${base}/releases/${encodeURIComponent(release.id)}`;
   return {
@@ -145,7 +145,7 @@ function feedItem(release: Release, base: string): FeedItem {
     updated: published,
     author: release.author || undefined,
     categories: release.tags,
-    contentHtml: releaseBodyHtml(release),
+    contentHtml: await releaseBody(release),
     summary: release.summary || undefined,
     language: release.language,
   };

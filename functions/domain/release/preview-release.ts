@@ -1,7 +1,7 @@
 import type { EmailRenderer } from '../ports';
 import { newRelease, parseReleaseInput, type Release, type RenderedEmail } from './release';
 import { preflight, type Finding } from './preflight';
-import { releaseBodyHtml } from './sanitise';
+import { withBody } from './sanitise';
 
 export interface RenderedRelease {
   release: Release;
@@ -9,10 +9,14 @@ export interface RenderedRelease {
   findings: Finding[];
 }
 
-/** Renders a release and lints the result; shared by the preview endpoint and publishing. */
-export async function renderAndCheck(release: Release, renderer: EmailRenderer): Promise<RenderedRelease> {
+/**
+ * Renders a release and lints the result; shared by the preview endpoint, publishing and the
+ * digest. The body is sanitised once, here, and the release comes back carrying it.
+ */
+export async function renderAndCheck(input: Release, renderer: EmailRenderer): Promise<RenderedRelease> {
+  const release = withBody(input);
   const rendered = await renderer.render(release);
-  return { release, rendered, findings: preflight(release, rendered, releaseBodyHtml(release)) };
+  return { release, rendered, findings: preflight(release, rendered, release.body) };
 }
 
 /**

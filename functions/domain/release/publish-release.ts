@@ -1,6 +1,7 @@
 import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialChannel, SocialPostStore } from '../ports';
 import { hasBlocking, type Finding } from './preflight';
 import { PreflightError } from './errors';
+import { ValidationError } from '../errors';
 import { renderAndCheck } from './preview-release';
 import { isPublic, newRelease, parseReleaseInput, SendStatus, type Release } from './release';
 import { scheduledPostsFor } from '../social/schedule-posts';
@@ -58,7 +59,7 @@ export async function publishRelease(
       // half-exists. The rendering is kept, so every recipient later gets exactly this email.
       const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now, [...deps.channels.keys()]), deps.renderer);
       if (hasBlocking(findings)) throw new PreflightError(findings);
-      const stored = await deps.releases.create({ ...fresh, warnings: findings });
+      const stored = await deps.releases.create({ ...storedForm(fresh), warnings: findings });
       release = stored.release;
       created = stored.created;
       if (created) await deps.releases.saveRendered(release.id, rendered);
@@ -67,8 +68,30 @@ export async function publishRelease(
     if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
   }
   if (release.sendStatus === SendStatus.Queued) {
-    await deps.socialPosts.schedule(scheduledPostsFor(release, now, [...deps.channels.keys()]));
+    await deps.socialPosts.schedule(await scheduledPostsFor(release, now, [...deps.channels.keys()]));
     if (isPublic(release, now)) await deps.fanOutQueue.send([{ releaseId: release.id }]);
   }
   return { releaseId: release.id, created, status: release.sendStatus, warnings: release.warnings ?? [] };
+}
+
+/**
+ * DynamoDB refuses items over 400 KB; the body as kept must leave room for the rest of the release
+ * (a Markdown body grows when it becomes HTML, so the input limits alone do not bound it).
+ */
+export const MAX_BODY_BYTES = 350_000;
+
+/**
+ * What is stored of a new release: the canonical body instead of the form it arrived in, which no
+ * reader needs once the body is kept (and which would double the item's size).
+ *
+ * @throws ValidationError when the body is too large to store.
+ */
+function storedForm(release: Release): Release {
+  const { html, markdown, ...kept } = release;
+  const bytes = Buffer.byteLength(kept.body ?? '');
+  if (bytes > MAX_BODY_BYTES) {
+    const field = html !== undefined ? 'html' : 'markdown';
+    throw new ValidationError([{ field, message: `the body is ${Math.ceil(bytes / 1000)} KB once sanitised; at most ${MAX_BODY_BYTES / 1000} KB` }]);
+  }
+  return kept;
 }

@@ -1,6 +1,5 @@
 import { firstSentence } from '../social/first-sentence';
 import type { Release } from './release';
-import { releaseBodyHtml } from './sanitise';
 
 const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
@@ -20,12 +19,14 @@ export function plainTextOf(html: string): string {
  * What a release says in brief: its own summary, else the first sentence of its body (a heading
  * that only repeats the title is skipped). Cut at a word boundary with `…` past `max` characters.
  *
+ * `body` is the release's canonical body (release-body.ts).
+ *
  * @example
- * releaseSummary({ ...release, summary: undefined, html: '<p>Dr. Smith ships it. More.</p>' }); // 'Dr. Smith ships it.'
+ * releaseSummary({ ...release, summary: undefined }, '<p>Dr. Smith ships it. More.</p>'); // 'Dr. Smith ships it.'
  */
-export function releaseSummary(release: Pick<Release, 'summary' | 'html' | 'markdown' | 'url' | 'title' | 'language'>, max = 280): string {
+export function releaseSummary(release: Pick<Release, 'summary' | 'title' | 'language'>, canonicalBody: string, max = 280): string {
   const own = release.summary?.trim();
-  const body = plainTextOf(releaseBodyHtml(release));
+  const body = plainTextOf(canonicalBody);
   const withoutTitle = body.startsWith(release.title) ? body.slice(release.title.length).trim() : body;
   const text = own || firstSentence(withoutTitle, release.language) || '';
   if ([...text].length <= max) return text;
@@ -34,8 +35,8 @@ export function releaseSummary(release: Pick<Release, 'summary' | 'html' | 'mark
   return `${(space > 0 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/u, '')}…`;
 }
 
-/** The first https image of the release body, for link cards; undefined when it has none. */
-export function releaseImageUrl(release: Pick<Release, 'html' | 'markdown' | 'url'>): string | undefined {
-  const src = /<img\b[^>]*\ssrc="(https:\/\/[^"]+)"/i.exec(releaseBodyHtml(release))?.[1];
+/** The first https image of a release's canonical body, for link cards; undefined when it has none. */
+export function releaseImageUrl(canonicalBody: string): string | undefined {
+  const src = /<img\b[^>]*\ssrc="(https:\/\/[^"]+)"/i.exec(canonicalBody)?.[1];
   return src?.replace(/&amp;/g, '&');
 }

@@ -78,8 +78,15 @@ export interface Release {
   digest?: DigestContent;
   title: string;
   url: string;
+  /** The body as it arrived (HTML from a CMS or Markdown); not stored once `body` is. */
   html?: string;
   markdown?: string;
+  /**
+   * The canonical body: `html` or `markdown` sanitised once at publish (sanitise.ts), which the
+   * email, the web version, the feeds and the social summaries all show. Absent on releases stored
+   * before publishing kept it (release-body.ts sanitises those when read).
+   */
+  body?: string;
   lists: string[];
   tags: string[];
   summary?: string;

@@ -138,3 +138,11 @@ export function releaseBodyHtml(release: { html?: string; markdown?: string; url
   const source = release.html ?? (release.markdown !== undefined ? markdownToHtml(release.markdown) : '');
   return sanitiseReleaseHtml(source, release.url);
 }
+
+/**
+ * The release with its canonical body: sanitised here once (at publish or preview) and carried, so
+ * that no reader sanitises it again. A release that already has one keeps it.
+ */
+export function withBody<R extends { html?: string; markdown?: string; body?: string; url: string }>(release: R): R & { body: string } {
+  return { ...release, body: release.body ?? releaseBodyHtml(release) };
+}

@@ -1,4 +1,5 @@
 import type { Release } from '../release/release';
+import { releaseBody } from '../release/release-body';
 import { releaseImageUrl, releaseSummary } from '../release/release-summary';
 import { SocialPostStatus, type SocialPost, type SocialSummary } from './social-post';
 
@@ -6,9 +7,10 @@ import { SocialPostStatus, type SocialPost, type SocialSummary } from './social-
  * The summary every channel formats in its own way: the release's own summary or its first
  * sentence, and its first image for link cards.
  */
-export function summaryOf(release: Release): SocialSummary {
-  const summary = releaseSummary(release, 1000);
-  const imageUrl = releaseImageUrl(release);
+export async function summaryOf(release: Release): Promise<SocialSummary> {
+  const body = await releaseBody(release);
+  const summary = releaseSummary(release, body, 1000);
+  const imageUrl = releaseImageUrl(body);
   return {
     title: release.title,
     ...(summary ? { summary } : {}),
@@ -23,7 +25,8 @@ export function summaryOf(release: Release): SocialSummary {
  * One post per channel of the release's social plan (or, for a release stored without one, per
  * configured channel), each due at its planned time and never before the embargo ends.
  */
-export function scheduledPostsFor(release: Release, now: Date, configured: readonly string[] = []): SocialPost[] {
+export async function scheduledPostsFor(release: Release, now: Date, configured: readonly string[] = []): Promise<SocialPost[]> {
+  const summary = await summaryOf(release);
   const plan = release.social ?? configured.map((channel) => ({ channel, at: undefined, text: undefined }));
   const publicAt = Math.max(now.getTime(), release.embargoUntil ? Date.parse(release.embargoUntil) : 0);
   return plan.map((entry) => ({
@@ -32,7 +35,7 @@ export function scheduledPostsFor(release: Release, now: Date, configured: reado
     status: SocialPostStatus.Scheduled,
     dueAt: new Date(Math.max(publicAt, entry.at ? Date.parse(entry.at) : 0)).toISOString(),
     attempts: 0,
-    summary: summaryOf(release),
+    summary,
     ...(entry.text !== undefined ? { overrideText: entry.text } : {}),
   }));
 }
