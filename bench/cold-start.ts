@@ -131,6 +131,15 @@ export async function run(options: Partial<ColdStartOptions> = {}): Promise<Benc
 
     const median = (name: string) => (samples.get(name)!.length ? summarise(samples.get(name)!).median : Number.NaN);
     const baselineMs = median(BASELINE);
+    // The yardstick's own median drifts with the machine (42–58 ms here over an afternoon); a bundle
+    // against the yardstick imported in the same round cancels most of that drift. The 2× verdict
+    // reads the median of these per-round ratios.
+    const ratio = (name: string) => {
+      const own = samples.get(name)!;
+      const yardstick = samples.get(BASELINE)!;
+      const perRound = own.map((ms, i) => ms / yardstick[i]).filter(Number.isFinite);
+      return perRound.length ? summarise(perRound).median : Number.NaN;
+    };
     for (const bundle of bundles) {
       const renders = RENDERS_MJML.has(bundle.name);
       const isBaseline = bundle.name === BASELINE;
@@ -140,21 +149,26 @@ export async function run(options: Partial<ColdStartOptions> = {}): Promise<Benc
       const ms = median(bundle.name);
       Object.assign(values, { [`${bundle.name}.bundleBytes`]: bundleBytes, [`${bundle.name}.folderBytes`]: folderBytes(bundle.dir), [`${bundle.name}.zipBytes`]: zipBytes, [`${bundle.name}.importMs`]: ms });
       const limit = isBaseline ? undefined : renders ? MJML_TARGET_MS : NON_MJML_FACTOR * baselineMs;
-      const verdict = limit === undefined ? '' : ms <= limit ? 'ok' : 'OVER';
+      const within = renders ? ms <= MJML_TARGET_MS : ratio(bundle.name) <= NON_MJML_FACTOR;
+      const verdict = limit === undefined ? '' : within ? 'ok' : 'OVER';
+      values[`${bundle.name}.ratio`] = ratio(bundle.name);
       rows.push({
         metric: `${bundle.name}${renders ? ' (MJML)' : ''}`,
         value: `${mb(bundleBytes)} min · ${mb(zipBytes)} zip · import ${ms.toFixed(0)} ms`,
-        target: isBaseline ? 'yardstick' : `≤ ${limit!.toFixed(0)} ms${renders ? '' : ` (${NON_MJML_FACTOR}× yardstick)`}: ${verdict}, ${(ms / baselineMs).toFixed(1)}× yardstick`,
+        target: isBaseline
+          ? 'yardstick'
+          : renders
+            ? `≤ ${MJML_TARGET_MS} ms: ${verdict}, ${ratio(bundle.name).toFixed(1)}× yardstick`
+            : `≤ ${NON_MJML_FACTOR}× yardstick: ${verdict}, ${ratio(bundle.name).toFixed(2)}× (median of per-round ratios)`,
       });
     }
     const nonMjml = functions.filter((name) => !RENDERS_MJML.has(name));
     const mjml = functions.filter((name) => RENDERS_MJML.has(name));
-    const within = (names: string[], limit: number) => names.filter((name) => median(name) <= limit).length;
     values.baselineMs = baselineMs;
-    values.nonMjmlWithin = within(nonMjml, NON_MJML_FACTOR * baselineMs);
-    values.mjmlWithin = within(mjml, MJML_TARGET_MS);
+    values.nonMjmlWithin = nonMjml.filter((name) => ratio(name) <= NON_MJML_FACTOR).length;
+    values.mjmlWithin = mjml.filter((name) => median(name) <= MJML_TARGET_MS).length;
     rows.push(
-      { metric: 'non-MJML functions within target', value: `${values.nonMjmlWithin} of ${nonMjml.length}`, target: `≤ ${NON_MJML_FACTOR}× yardstick (${(NON_MJML_FACTOR * baselineMs).toFixed(0)} ms)` },
+      { metric: 'non-MJML functions within target', value: `${values.nonMjmlWithin} of ${nonMjml.length}`, target: `≤ ${NON_MJML_FACTOR}× the yardstick of the same round (its median: ${baselineMs.toFixed(0)} ms)` },
       { metric: 'MJML functions within target', value: `${values.mjmlWithin} of ${mjml.length}`, target: `≤ ${MJML_TARGET_MS} ms` },
       { metric: 'machine load (1/5/15 min)', value: `${loadBefore} before imports, ${loadAfter} after` },
     );
