@@ -200,7 +200,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     const sink = fileSink(options.awsCallLog);
     for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, sink);
   }
-  const deps: AppDeps = buildDeps({
+  const deps: AppDeps = await buildDeps({
     config,
     secrets,
     dynamo: dynamo.client,

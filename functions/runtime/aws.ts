@@ -81,7 +81,7 @@ export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDe
   if (typeof secretJson !== 'string') throw new ConfigError('The Pressroom secret must be a JSON string');
   if (cached?.secretJson === secretJson) return cached.deps;
   const config = readConfig(env);
-  const deps = buildDeps({
+  const deps = await buildDeps({
     config,
     secrets: parseSecrets(secretJson),
     dynamo: clients.dynamo,

@@ -1,11 +1,4 @@
 import type { SocialChannel } from '../domain/ports';
-import { MastodonChannel } from '../adapters/social/mastodon';
-import { BlueskyChannel } from '../adapters/social/bluesky';
-import { XChannel } from '../adapters/social/x';
-import { LinkedInChannel } from '../adapters/social/linkedin';
-import { ThreadsChannel } from '../adapters/social/threads';
-import { SlackChannel } from '../adapters/social/slack';
-import { DiscordChannel } from '../adapters/social/discord';
 import {
   CHANNEL_SECRETS,
   CHANNEL_SETTING_VARIABLES,
@@ -19,42 +12,92 @@ import {
 } from './config';
 import type { ChannelsFactory } from './deps';
 
+/** Builds one channel once its settings and secrets are known to be complete. */
+type ChannelBuilder = (settings: ChannelSettings, secret: string, secrets: ChannelSecrets) => SocialChannel;
+
 interface ChannelRecipe {
   /** Settings the channel cannot post without (those with a default are not listed). */
   settings: Array<keyof ChannelSettings>;
   /** The secret is a webhook URL, so it must be one (and never cross the network in the clear). */
   secretIsUrl?: boolean;
-  /** `secrets` holds the channel's extra keys too when they are in use (all present, checked). */
-  build(settings: ChannelSettings, secret: string, secrets: ChannelSecrets): SocialChannel;
+  /**
+   * Imports the channel's adapter and answers its builder. Only configured channels are loaded, so a
+   * function evaluates the adapters (and their formatting rules) of the channels in use, not all
+   * seven. `secrets` holds the channel's extra keys too when they are in use (all present, checked).
+   */
+  load(): Promise<ChannelBuilder>;
 }
 
-// `!`: build runs only once every setting listed beside it, and every secret key in use, is known to be present.
+// `!`: a builder runs only once every setting listed beside it, and every secret key in use, is known to be present.
 const RECIPES: Record<SocialChannelName, ChannelRecipe> = {
   mastodon: {
     settings: ['mastodonUrl'],
-    build: (s, accessToken) => new MastodonChannel({ instanceUrl: s.mastodonUrl!, accessToken }),
+    load: async () => {
+      const { MastodonChannel } = await import('../adapters/social/mastodon');
+      return (s, accessToken) => new MastodonChannel({ instanceUrl: s.mastodonUrl!, accessToken });
+    },
   },
   bluesky: {
     settings: ['blueskyIdentifier'],
-    build: (s, appPassword) => new BlueskyChannel({ service: s.blueskyService, identifier: s.blueskyIdentifier!, appPassword }),
+    load: async () => {
+      const { BlueskyChannel } = await import('../adapters/social/bluesky');
+      return (s, appPassword) => new BlueskyChannel({ service: s.blueskyService, identifier: s.blueskyIdentifier!, appPassword });
+    },
   },
   x: {
     settings: [],
-    build: (_, accessToken, s) =>
-      usesExtraKeys('x', s)
-        ? new XChannel({
-            oauth1: { consumerKey: s.xApiKey!, consumerSecret: s.xApiKeySecret!, accessToken, accessTokenSecret: s.xAccessTokenSecret! },
-          })
-        : new XChannel({ accessToken }),
+    load: async () => {
+      const { XChannel } = await import('../adapters/social/x');
+      return (_, accessToken, s) =>
+        usesExtraKeys('x', s)
+          ? new XChannel({
+              oauth1: { consumerKey: s.xApiKey!, consumerSecret: s.xApiKeySecret!, accessToken, accessTokenSecret: s.xAccessTokenSecret! },
+            })
+          : new XChannel({ accessToken });
+    },
   },
   linkedin: {
     settings: ['linkedinAuthor'],
-    build: (s, accessToken) => new LinkedInChannel({ accessToken, author: s.linkedinAuthor!, apiVersion: s.linkedinApiVersion }),
+    load: async () => {
+      const { LinkedInChannel } = await import('../adapters/social/linkedin');
+      return (s, accessToken) => new LinkedInChannel({ accessToken, author: s.linkedinAuthor!, apiVersion: s.linkedinApiVersion });
+    },
   },
-  threads: { settings: [], build: (s, accessToken) => new ThreadsChannel({ accessToken, userId: s.threadsUserId }) },
-  slack: { settings: [], secretIsUrl: true, build: (_, webhookUrl) => new SlackChannel({ webhookUrl }) },
-  discord: { settings: [], secretIsUrl: true, build: (_, webhookUrl) => new DiscordChannel({ webhookUrl }) },
+  threads: {
+    settings: [],
+    load: async () => {
+      const { ThreadsChannel } = await import('../adapters/social/threads');
+      return (s, accessToken) => new ThreadsChannel({ accessToken, userId: s.threadsUserId });
+    },
+  },
+  slack: {
+    settings: [],
+    secretIsUrl: true,
+    load: async () => {
+      const { SlackChannel } = await import('../adapters/social/slack');
+      return (_, webhookUrl) => new SlackChannel({ webhookUrl });
+    },
+  },
+  discord: {
+    settings: [],
+    secretIsUrl: true,
+    load: async () => {
+      const { DiscordChannel } = await import('../adapters/social/discord');
+      return (_, webhookUrl) => new DiscordChannel({ webhookUrl });
+    },
+  },
 };
+
+const builders = new Map<SocialChannelName, ChannelBuilder>();
+
+/**
+ * Loads the adapters of the named channels that {@link buildChannels} will build; unknown names are
+ * left for it to report. Each adapter is imported once per process.
+ */
+export async function loadChannelAdapters(names: readonly string[]): Promise<void> {
+  const wanted = [...new Set(names)].filter(isKnown).filter((name) => !builders.has(name));
+  await Promise.all(wanted.map(async (name) => builders.set(name, await RECIPES[name].load())));
+}
 
 /** The channel names {@link buildChannels} knows, in the order the docs list them. */
 export const KNOWN_CHANNELS = Object.keys(RECIPES) as SocialChannelName[];
@@ -96,8 +139,8 @@ function problemsOf(name: SocialChannelName, settings: ChannelSettings, secrets:
 }
 
 /**
- * Builds the social channels named in `socialChannels`. Names already among `extra` (the local
- * runner's `local` channel) are taken from there. Everything wrong is reported at once, in one
+ * Builds the social channels named in `socialChannels`, whose adapters {@link loadChannelAdapters}
+ * has loaded. Names already among `extra` (the local runner's `local` channel) are taken from there. Everything wrong is reported at once, in one
  * {@link ConfigError}, so a deploy needs one round of fixes rather than one per channel.
  *
  * @throws ConfigError for an unknown name (listing the known ones), a missing setting or secret, part
@@ -125,10 +168,16 @@ export function buildChannels(
   const known = wanted as SocialChannelName[];
   const problems = known.flatMap((name) => problemsOf(name, settings, secrets));
   if (problems.length) throw new ConfigError(`Social channels are not fully configured: ${problems.join('; ')}`);
-  for (const name of known) channels.set(name, RECIPES[name].build(settings, secrets[CHANNEL_SECRETS[name].key]!, secrets));
+  for (const name of known) {
+    const build = builders.get(name);
+    if (!build) throw new Error(`The ${name} adapter is not loaded: await loadChannelAdapters() before buildChannels()`);
+    channels.set(name, build(settings, secrets[CHANNEL_SECRETS[name].key]!, secrets));
+  }
   return channels;
 }
 
 /** The channels part (runtime/deps.ts FunctionParts), for functions that post or schedule posts. */
-export const socialChannels: ChannelsFactory = (config, secrets, extra) =>
-  buildChannels(config.socialChannels, config.channelSettings, secrets.channels, extra);
+export const socialChannels: ChannelsFactory = async (config, secrets, extra) => {
+  await loadChannelAdapters(config.socialChannels);
+  return buildChannels(config.socialChannels, config.channelSettings, secrets.channels, extra);
+};

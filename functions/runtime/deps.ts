@@ -73,7 +73,7 @@ export type RendererFactory = (options: { templatesDir: string; brand: Brand; pu
 export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
 
 /** Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts). */
-export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => ReadonlyMap<string, SocialChannel>;
+export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => ReadonlyMap<string, SocialChannel> | Promise<ReadonlyMap<string, SocialChannel>>;
 
 /**
  * The parts of the wiring that only some functions use, each heavy enough to matter to a cold
@@ -137,7 +137,7 @@ export interface CoreDepsInput {
 }
 
 /** The part of the wiring both runtimes share: adapters over the given clients and queues. */
-export function buildDeps(input: CoreDepsInput): AppDeps {
+export async function buildDeps(input: CoreDepsInput): Promise<AppDeps> {
   const { config, secrets } = input;
   const table = tableRef(input.dynamo, config.tableName);
   return {
@@ -163,7 +163,7 @@ export function buildDeps(input: CoreDepsInput): AppDeps {
     webhookSecrets: secrets.webhookSecrets,
     adminToken: secrets.adminToken,
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
-    channels: input.parts.channels(config, secrets, input.extraChannels),
+    channels: await input.parts.channels(config, secrets, input.extraChannels),
     templates: new Map(),
     pausedRecheckSeconds: config.pausedRecheckSeconds,
     claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,

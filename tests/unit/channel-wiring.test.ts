@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { buildChannels, KNOWN_CHANNELS } from '../../functions/runtime/channels';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildChannels, KNOWN_CHANNELS, loadChannelAdapters } from '../../functions/runtime/channels';
 import {
   CHANNEL_SECRET_LOCATIONS,
   CHANNEL_SECRETS,
@@ -60,6 +60,8 @@ const configError = (build: () => unknown): ConfigError => {
 };
 
 describe('buildChannels', () => {
+  beforeAll(() => loadChannelAdapters(KNOWN_CHANNELS));
+
   afterEach(() => {
     vi.unstubAllGlobals();
   });

@@ -15,8 +15,8 @@ describe('parts a function did not ask for', () => {
     await expect(NO_PARTS.systemEmails(brand).renderConfirmation({ lists: [], confirmUrl: '' })).rejects.toMatchObject({ part: 'systemEmails' });
   });
 
-  it('refuse every read of the channels, rather than look like a service with none configured', () => {
-    const channels = NO_PARTS.channels({} as never, {} as never);
+  it('refuse every read of the channels, rather than look like a service with none configured', async () => {
+    const channels = await NO_PARTS.channels({} as never, {} as never);
     expect(() => [...channels.keys()]).toThrow(PartNotWiredError);
     expect(() => channels.get('mastodon')).toThrow(PartNotWiredError);
     expect(() => channels.size).toThrow(PartNotWiredError);

@@ -6,12 +6,10 @@
  * tests/unit/confirmation-email.test.ts holds the output equal to compiling the MJML at run time
  * ({@link MjmlSystemEmailRenderer}, the definition) and the generated file up to date.
  */
-import type { HtmlToTextOptions } from 'html-to-text';
 import type { SystemEmailRenderer } from '../../domain/ports';
 import { stringsFor } from '../../domain/subscriber/strings';
 import { assertPlainColour, type Brand } from './brand';
 import { fillTemplate, rawHtml, type TemplateValues } from './template';
-import { TEXT_PART, textPart } from './text-part';
 import { releaseStringsFor } from './release-strings';
 import { CONFIRMATION_EMAIL } from './generated/confirmation-email';
 
@@ -22,12 +20,6 @@ export interface ConfirmationInput {
   confirmUrl: string;
   language?: string;
 }
-
-// The confirmation heading is a sentence, not a title: keep its case in the text part.
-export const CONFIRMATION_TEXT: HtmlToTextOptions = {
-  ...TEXT_PART,
-  selectors: [...(TEXT_PART.selectors ?? []), { selector: 'h1', options: { uppercase: false } }],
-};
 
 /**
  * Every escaped slot of templates/confirm.mjml and its masthead partials, from the brand and the
@@ -69,9 +61,16 @@ export function mjmlColourAttribute(colour: string): string {
   return /^#\w{3}$/.test(colour) ? colour.replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3') : colour;
 }
 
-/** The text part of a confirmation email from its HTML. */
-export function confirmationText(html: string, language: string): string {
-  return textPart(html, CONFIRMATION_TEXT, releaseStringsFor(language).links);
+/**
+ * The text part of a confirmation email from its HTML. html-to-text is loaded with the first
+ * confirmation a function sends, not when it starts: the sign-up form (GET /subscribe) and imports
+ * with consent never need it.
+ */
+export async function confirmationText(html: string, language: string): Promise<string> {
+  const { textPart, TEXT_PART } = await import('./text-part');
+  // The confirmation heading is a sentence, not a title: keep its case in the text part.
+  const options = { ...TEXT_PART, selectors: [...(TEXT_PART.selectors ?? []), { selector: 'h1', options: { uppercase: false } }] };
+  return textPart(html, options, releaseStringsFor(language).links);
 }
 
 /**
@@ -98,6 +97,6 @@ export class PrecompiledSystemEmailRenderer implements SystemEmailRenderer {
       listItems: rawHtml(listItems),
     };
     const html = fillTemplate(compiled, slots);
-    return { subject, html, text: confirmationText(html, language) };
+    return { subject, html, text: await confirmationText(html, language) };
   }
 }

@@ -40,7 +40,7 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
       lists: rawHtml(`<ul>${input.lists.map((name) => `<li>${escapeHtml(name)}</li>`).join('')}</ul>`),
     });
     const html = await compileMjml(mjml);
-    return { subject, html, text: confirmationText(html, language) };
+    return { subject, html, text: await confirmationText(html, language) };
   }
 }
 
