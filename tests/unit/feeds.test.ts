@@ -1,3 +1,4 @@
+import { longDate } from '../../functions/adapters/http/archive-page';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseFeed } from '@rowanmanning/feed-parser';
 // Catches what the deliberately lenient feed parser forgives (a stray `&`, broken nesting or CDATA).
@@ -348,5 +349,14 @@ describe('feed writer', () => {
     ])('%j → %s', (request, expected) => {
       expect(notModified(etag, lastModified, request)).toBe(expected);
     });
+  });
+});
+
+describe('the archive page date', () => {
+  it('writes a long English date in UTC, as Intl does', () => {
+    const intl = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
+    for (const iso of ['2026-01-01T00:00:00.000Z', '2026-12-07T23:59:59.000Z', '2024-02-29T12:00:00+05:00', '1999-09-09T09:09:09Z']) {
+      expect(longDate(iso)).toBe(intl.format(new Date(iso)));
+    }
   });
 });
