@@ -41,6 +41,7 @@ import {
 } from '../tests/helpers/fakes';
 import { achievedRate, checkSend, readSesRecord, type SesRecord, type SesRecordSource } from './local-send';
 import { summarise, type BenchResult, type BenchRow } from './result';
+import { fixedListNames } from '../functions/domain/lists/list-names';
 
 export interface EngineSendOptions {
   subscribers: number;
@@ -426,7 +427,7 @@ export async function measure(options: Omit<EngineSendOptions, 'workers'> & { wo
       mailer: sesMailer,
       clock: systemClock,
       keyring: parseKeyring(`bench:${Buffer.alloc(32, 7).toString('base64')}`),
-      sender: { from: { name: 'Pressroom bench', address: 'news@example.org' }, publicUrl: PUBLIC_URL, listNames: new Map([[LIST, 'Blog']]) },
+      sender: { from: { name: 'Pressroom bench', address: 'news@example.org' }, publicUrl: PUBLIC_URL, listNames: fixedListNames(new Map([[LIST, 'Blog']])) },
       templates: new Map(),
       rateGate: gate,
       releaseStats,

@@ -15,7 +15,7 @@ export const makeHandler = (getDeps: DepsProvider) =>
   httpHandler(getDeps, async (event, deps) => {
     const organisationName = deps.config.brand.organisationName;
     const token = event.pathParameters?.token ?? '';
-    const listName = (listId: string) => deps.config.lists.get(listId) ?? listId;
+    const listName = (listId: string) => deps.sender.listNames.nameOf(listId);
     try {
       if (event.requestContext.http.method === 'POST') {
         if (formFields(event).get('scope') === 'all') {
@@ -23,10 +23,10 @@ export const makeHandler = (getDeps: DepsProvider) =>
           return html(200, unsubscribedPage({ organisationName, preferencesToken, language }));
         }
         const { listId, preferencesToken, language } = await unsubscribe(token, deps);
-        return html(200, unsubscribedPage({ organisationName, listName: listName(listId), preferencesToken, language }));
+        return html(200, unsubscribedPage({ organisationName, listName: await listName(listId), preferencesToken, language }));
       }
       const { listId, preferencesToken, language } = await readUnsubscribeToken(token, deps);
-      return html(200, unsubscribeConfirmPage({ organisationName, token, listName: listName(listId), preferencesToken, language }));
+      return html(200, unsubscribeConfirmPage({ organisationName, token, listName: await listName(listId), preferencesToken, language }));
     } catch (error) {
       // The same page for every bad link: it must not tell a forged token from a real one.
       if (error instanceof InvalidTokenError) return html(400, invalidLinkPage(organisationName));

@@ -24,6 +24,7 @@ import { SesMailer } from '../adapters/ses/ses-mailer';
 import type { Brand } from '../adapters/render/brand';
 import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
+import { StoredListNames } from '../domain/lists/list-names';
 
 /** Everything the handlers need, built by one of the two wirings (aws.ts, local/runner.ts). */
 export interface AppDeps {
@@ -140,13 +141,14 @@ export interface CoreDepsInput {
 export async function buildDeps(input: CoreDepsInput): Promise<AppDeps> {
   const { config, secrets } = input;
   const table = tableRef(input.dynamo, config.tableName);
+  const lists = new DynamoListStore(table);
   return {
     config,
     releases: new DynamoReleaseStore(table),
     subscribers: new DynamoSubscriberStore(table),
     deliveries: new DynamoDeliveryStore(table),
     socialPosts: new DynamoSocialPostStore(table),
-    lists: new DynamoListStore(table),
+    lists,
     blocklist: new DynamoAddressBlocklist(table, Buffer.from(secrets.addressHashKey, 'base64')),
     rateLimiter: new DynamoRateLimiter(table),
     rateGate: new DynamoSendRateGate(table, maxSendRate(input.ses, config.maxSendRate)),
@@ -162,7 +164,7 @@ export async function buildDeps(input: CoreDepsInput): Promise<AppDeps> {
     keyring: parseKeyring(secrets.signingKeys),
     webhookSecrets: secrets.webhookSecrets,
     adminToken: secrets.adminToken,
-    sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: config.lists },
+    sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },
     channels: await input.parts.channels(config, secrets, input.extraChannels),
     templates: new Map(),
     pausedRecheckSeconds: config.pausedRecheckSeconds,

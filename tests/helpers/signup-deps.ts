@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
 import type { RequestSubscriptionDeps } from '../../functions/domain/subscriber/subscribe';
 import type { ConfirmSubscriptionDeps } from '../../functions/domain/subscriber/confirm-subscription';
+import { fixedListNames } from '../../functions/domain/lists/list-names';
 import {
   FakeClock, FakeSystemEmails, MemoryBlocklist, MemoryListStore, MemoryRateLimiter, MemorySubscriberStore, RecordingMailer,
 } from './fakes';
@@ -26,7 +27,7 @@ export function signupDeps() {
     systemEmails: new FakeSystemEmails(),
     clock: new FakeClock(),
     keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
-    sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map() },
+    sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: fixedListNames(new Map()) },
   };
   return deps satisfies RequestSubscriptionDeps & ConfirmSubscriptionDeps;
 }

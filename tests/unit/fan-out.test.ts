@@ -11,6 +11,7 @@ import {
   RecordingMailer,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
+import { fixedListNames } from '../../functions/domain/lists/list-names';
 
 const LISTS = ['blog', 'press-releases', 'events'];
 const renderer = {
@@ -55,7 +56,7 @@ describe('fan-out planning (in-memory ports)', () => {
     const sendDeps = {
       releases, subscribers, deliveries: new MemoryDeliveryStore(), mailer, clock, releaseStats, sendQueue,
       keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
-      sender: { from: { address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map() },
+      sender: { from: { address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: fixedListNames(new Map()) },
       templates: new Map(),
     } as unknown as SendEmailDeps;
     for (const job of sendQueue.jobs) await sendEmail(job, sendDeps);

@@ -12,6 +12,7 @@ import type { ThrottleReading } from '../../functions/domain/delivery/send-rate'
 import { FakeClock, FakeTimers, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
+import { fixedListNames } from '../../functions/domain/lists/list-names';
 
 const lists = new Set(['blog', 'press-releases']);
 
@@ -36,7 +37,7 @@ describe('fan-out and send', () => {
     deps = {
       releases, subscribers, deliveries, mailer, clock,
       keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
-      sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map([['blog', 'Blog']]) },
+      sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: fixedListNames(new Map([['blog', 'Blog']])) },
       templates: new Map(),
       releaseStats: new MemoryReleaseStatsStore(),
       sendQueue,

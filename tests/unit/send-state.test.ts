@@ -10,6 +10,7 @@ import {
   FakeClock, FakeTimers, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
+import { fixedListNames } from '../../functions/domain/lists/list-names';
 
 /**
  * The send worker against the release's state machine, with fakes: given a release in some status
@@ -45,7 +46,7 @@ describe('sending under pause, cancel, crashes and redelivery (fakes)', () => {
       releases, subscribers, deliveries, mailer, clock, sendQueue,
       releaseStats: stats,
       keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
-      sender: { from: { address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: new Map() },
+      sender: { from: { address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: fixedListNames(new Map()) },
       templates: new Map(),
       pausedRecheckSeconds: 7,
       wait: async (ms) => clock.advance(ms),

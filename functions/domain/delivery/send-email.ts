@@ -10,14 +10,15 @@ import { signPreferencesToken } from '../subscriber/preferences';
 import { buildMessageTemplate, personaliseMessage, type MessageTemplate } from './mime';
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from './errors';
 import type { ThrottleReading } from './send-rate';
+import { memoizedListNames, type ListNames } from '../lists/list-names';
 
 export interface SenderIdentity {
   from: { name?: string; address: string };
   replyTo?: string;
   /** Base of every link in the email, e.g. `https://news.example.org`. */
   publicUrl: string;
-  /** List names by id, for the List-Id header. */
-  listNames: ReadonlyMap<string, string>;
+  /** The lists' current names, for the List-Id header (domain/lists/list-names.ts). */
+  listNames: ListNames;
 }
 
 /** The From address's domain: Message-IDs, List-Ids and Feedback-IDs live under it. */
@@ -270,7 +271,7 @@ async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps):
     signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId }, deps.keyring),
   );
   const domain = senderDomain(deps.sender);
-  const listName = deps.sender.listNames.get(listId) ?? listId;
+  const listName = await deps.sender.listNames.nameOf(listId);
   const raw = personaliseMessage(template, {
     to: subscriber.email,
     values: {
@@ -413,7 +414,9 @@ async function requeue(
  * const results = await sendBatch(jobs, deps);
  */
 export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Promise<PromiseSettledResult<SendOutcome>[]> {
-  const deps: BatchDeps = { ...workerDeps, tally: new EndingTally(), throttleReadings: new WeakMap() };
+  // One name read per list per batch, so a rename reaches the next batch.
+  const sender = { ...workerDeps.sender, listNames: memoizedListNames(workerDeps.sender.listNames) };
+  const deps: BatchDeps = { ...workerDeps, sender, tally: new EndingTally(), throttleReadings: new WeakMap() };
   const statuses = new ReleaseStatuses(deps);
   const deferred: SendJob[] = [];
   const prepared = await Promise.allSettled(
