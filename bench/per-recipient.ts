@@ -18,7 +18,7 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { MjmlRenderer, type Brand } from '../functions/adapters/render/mjml-renderer';
 import { buildMessageTemplate, personaliseMessage, type MessageTemplate } from '../functions/domain/delivery/mime';
-import { preferencesUrl, unsubscribeUrl } from '../functions/domain/delivery/send-email';
+import { preferencesUrl, unsubscribeUrl } from '../functions/domain/delivery/sender';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, type RenderedEmail } from '../functions/domain/release/release';
 import { parseKeyring, signToken, TokenPurpose, verifyToken, type SigningKeyring } from '../functions/domain/security/link-tokens';
 import { signPreferencesToken } from '../functions/domain/subscriber/preferences';

@@ -5,7 +5,7 @@ import type {
   SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../domain/ports';
 import type { MessageTemplate } from '../domain/delivery/mime';
-import type { SenderIdentity } from '../domain/delivery/send-email';
+import type { SenderIdentity } from '../domain/delivery/sender';
 import { parseKeyring, type SigningKeyring } from '../domain/security/link-tokens';
 import { tableRef } from '../adapters/dynamodb/table';
 import { DynamoReleaseStore } from '../adapters/dynamodb/release-store';

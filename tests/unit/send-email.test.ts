@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { feedbackId, sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { feedbackId } from '../../functions/domain/delivery/sender';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
 import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';

@@ -2,7 +2,7 @@ import type { Mailer, ReleaseStore } from '../ports';
 import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
 import { personaliseMessage } from '../delivery/mime';
-import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/send-email';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
 import { RecipientPlaceholder } from './release';
 
 const MAX_TEST_RECIPIENTS = 10;

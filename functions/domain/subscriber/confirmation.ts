@@ -1,6 +1,6 @@
 import type { Clock, ListStore, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
 import { personaliseMessage } from '../delivery/mime';
-import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/send-email';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import type { Subscriber } from './subscriber';
 

@@ -1,0 +1,102 @@
+/**
+ * Everything before the provider call for one delivery: is the subscriber still mailable, which
+ * list reaches them, the claim, and the personalised message with its links and headers.
+ */
+import type { SendJob } from '../ports';
+import { NotFoundError } from '../errors';
+import { RecipientPlaceholder, type Release } from '../release/release';
+import { signToken, TokenPurpose } from '../security/link-tokens';
+import { signPreferencesToken } from '../subscriber/preferences';
+import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
+import { countDuplicateJob, DEFAULT_CLAIM_LEASE_MS, skip } from './ending-tally';
+import { DeliveryBusyError } from './errors';
+import { personaliseMessage, type MessageTemplate } from './mime';
+import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
+import { feedbackId, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from './sender';
+
+/**
+ * Whether the fan-out certainly planned this subscriber through `listId` as well: they were on it
+ * before the release started sending, so that list's job exists and this one can stand down without
+ * even touching the claim. When in doubt (they joined later) both jobs go on and the claim decides.
+ */
+function plannedThrough(subscriber: Subscriber, listId: string, release: Release): boolean {
+  const membership = subscriber.memberships.find((m) => m.listId === listId);
+  // The fan-out's start, not the latest status change (a pause and resume move that later); without
+  // it (a send resumed from queued after planning) let the claim decide.
+  return !!release.sendStartedAt && !!membership && membership.changedAt <= release.sendStartedAt;
+}
+
+async function templateFor(release: Release, deps: SendEmailDeps): Promise<MessageTemplate> {
+  const cached = deps.templates.get(release.id);
+  if (cached) return cached;
+  const rendered = await deps.releases.getRendered(release.id);
+  if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered`);
+  const template = senderTemplate(deps.sender, rendered, [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl]);
+  // A worker sees few releases at a time; keep the newest handful rather than grow without bound.
+  if (deps.templates.size >= 8) deps.templates.delete(deps.templates.keys().next().value!);
+  deps.templates.set(release.id, template);
+  return template;
+}
+
+/** A delivery that passed its checks and holds its claim: the message is built, ready to go. */
+export interface PreparedDelivery {
+  job: SendJob;
+  release: Release;
+  subscriberId: string;
+  email: string;
+  listId: string;
+  raw: Buffer;
+}
+
+/**
+ * Everything before the provider call: check the subscriber can still be mailed (they may have left
+ * since the fan-out), claim the delivery, build the message. Returns an outcome when there is
+ * nothing to send.
+ */
+export async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps): Promise<PreparedDelivery | SendOutcome> {
+  const now = deps.clock.now();
+  const subscriber = await deps.subscribers.get(job.subscriberId);
+  // The first targeted list the subscriber is still on decides whose unsubscribe link they get, so a
+  // member of two lists is sent (and claimed) the same way whichever job arrives first.
+  const listId = subscriber && release.lists.find((list) => isDeliverable(subscriber, list));
+  if (!subscriber || !listId) return skip(job, 'not subscribed or suppressed at send time', deps);
+  // Only a job for a later list may stand down for an earlier one: the planner plans each member
+  // through their first list, so a job for a later list exists only if they left that one.
+  if (listId !== job.listId && release.lists.indexOf(listId) < release.lists.indexOf(job.listId) && plannedThrough(subscriber, listId, release)) {
+    await countDuplicateJob(job, deps, 'other-list');
+    return 'duplicate';
+  }
+
+  const claim = await deps.deliveries.claim(release.id, subscriber.id, listId, now, deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, job.listId);
+  if (claim === 'done') {
+    await countDuplicateJob(job, deps);
+    return 'duplicate';
+  }
+  if (claim === 'busy') throw new DeliveryBusyError(release.id, subscriber.id);
+
+  const template = await templateFor(release, deps);
+  const link = unsubscribeUrl(
+    deps.sender.publicUrl,
+    signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId }, deps.keyring),
+  );
+  const domain = senderDomain(deps.sender);
+  const listName = await deps.sender.listNames.nameOf(listId);
+  const raw = personaliseMessage(template, {
+    to: subscriber.email,
+    values: {
+      [RecipientPlaceholder.UnsubscribeUrl]: link,
+      [RecipientPlaceholder.PreferencesUrl]: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriber.id, deps.keyring)),
+    },
+    // Stable per delivery, so a rare duplicate after a crash threads as the same message.
+    messageId: `<${release.id}.${subscriber.id}@${domain}>`,
+    date: now,
+    headers: {
+      'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${listId}.${domain}>`,
+      'List-Unsubscribe': `<${link}>`,
+      // RFC 8058: tells mailbox providers a POST to the URL above unsubscribes without further steps.
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Feedback-ID': feedbackId(release.id, listId, domain),
+    },
+  });
+  return { job, release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };
+}

@@ -1,0 +1,51 @@
+/**
+ * Who a Pressroom email is from and the links and headers that name it: shared by the send worker,
+ * the confirmation email and test sends. Pure: values in, values out.
+ */
+import type { ListNames } from '../lists/list-names';
+import { buildMessageTemplate, type MessageTemplate } from './mime';
+
+export interface SenderIdentity {
+  from: { name?: string; address: string };
+  replyTo?: string;
+  /** Base of every link in the email, e.g. `https://news.example.org`. */
+  publicUrl: string;
+  /** The lists' current names, for the List-Id header (domain/lists/list-names.ts). */
+  listNames: ListNames;
+}
+
+/** The From address's domain: Message-IDs, List-Ids and Feedback-IDs live under it. */
+export function senderDomain(sender: Pick<SenderIdentity, 'from'>): string {
+  return sender.from.address.split('@')[1];
+}
+
+/** Encodes an email from this sender once (From, Reply-To, subject, both parts) for personalising. */
+export function senderTemplate(
+  sender: Pick<SenderIdentity, 'from' | 'replyTo'>,
+  email: { subject: string; html: string; text: string },
+  placeholders: string[],
+): MessageTemplate {
+  return buildMessageTemplate({ from: sender.from, replyTo: sender.replyTo, ...email, placeholders });
+}
+
+/** The URL behind every unsubscribe link and the List-Unsubscribe header. */
+export function unsubscribeUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/unsubscribe/${token}`;
+}
+
+/** The URL behind every "manage preferences" link. */
+export function preferencesUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/preferences/${token}`;
+}
+
+/**
+ * Gmail's Feedback Loop identifier: up to four colon-separated fields, the last naming the sender.
+ * Fields are cut to letters, digits, `.`, `_` and `-`, so an id can neither add a field nor break the header.
+ *
+ * @example
+ * feedbackId('spring-update', 'blog', 'example.org'); // 'spring-update:blog:pressroom:example.org'
+ */
+export function feedbackId(releaseId: string, listId: string, senderDomain: string): string {
+  const field = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '') || 'none';
+  return [field(releaseId), field(listId), 'pressroom', field(senderDomain)].join(':');
+}
