@@ -16,6 +16,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
+    // A missing golden file (toMatchFileSnapshot) fails the run instead of being written, on every
+    // machine and not only where CI=true; write new ones on purpose with \`npx vitest run -u\`.
+    update: 'none',
     hookTimeout: 60_000,
     // Handlers log through Powertools; keep test output to errors.
     env: { POWERTOOLS_LOG_LEVEL: 'ERROR', PRESSROOM_AWS_CALL_LOG: awsCallLog },
