@@ -1,4 +1,5 @@
-import type { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { SqsQueue } from '../../functions/adapters/sqs/sqs-queue';
 
@@ -25,5 +26,18 @@ describe('SqsQueue', () => {
     await queue.send([{ n: 1 }], { delaySeconds: 120 });
     await queue.send([{ n: 2 }], { delaySeconds: 5000 });
     expect(inputs.slice(2).map((i) => i.Entries![0].DelaySeconds)).toEqual([120, 900]);
+  });
+
+  it('throws when SQS takes only part of a batch, naming how many it refused and why, so the caller retries the lot', async () => {
+    // SQS answers a batch with per-entry failures that no local stand-in produces: injected here.
+    const client = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const sqs = mockClient(client);
+    sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [] }).resolves({
+      Successful: [{ Id: '0', MessageId: 'm0', MD5OfMessageBody: '' }],
+      Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false, Message: 'try again' }],
+    });
+    const queue = new SqsQueue<{ n: number }>(client, 'https://sqs.example/send');
+    await queue.send(Array.from({ length: 10 }, (_, n) => ({ n })));
+    await expect(queue.send([{ n: 10 }, { n: 11 }])).rejects.toThrow('SQS rejected 1 of 2 messages: try again');
   });
 });
