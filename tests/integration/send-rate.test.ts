@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody } from '../helpers/releases';
-import { busiestWindow } from '../../functions/local/ses-server';
 import { LOCAL_CLIENT_CONFIG } from '../../functions/local/dynamo';
 import { sesRetryStrategy } from '../../functions/adapters/ses/retry-strategy';
 
@@ -12,7 +11,7 @@ import { sesRetryStrategy } from '../../functions/adapters/ses/retry-strategy';
  * The send rate end to end: the local SES enforces a maximum rate in a sliding one-second window
  * (as SES does) and records when it accepted each message; the engine paces itself under the rate
  * it reads from GetSendQuota and backs off when throttled. Nothing here measures time: every check
- * is a count, a set, or the busiest one-second window computed from the SES's acceptance times.
+ * is a count, a set, or the spacing of the SES's acceptance times.
  */
 type Pressroom = Awaited<ReturnType<typeof startTestPressroom>>;
 /** Each send takes ~5–10 s on a quiet 2-core machine; the margin is for a machine shared with other suites. */
@@ -63,13 +62,18 @@ async function pacerState(p: Pressroom): Promise<{ factor: number; tat: number }
 }
 
 describe('sending at the SES rate (local SES enforcing a sliding one-second window)', () => {
-  it('given SES allows 20/s and 80 subscribers, each gets exactly one email and no second holds more than 20', async () => {
+  it('given SES allows 20/s and 80 subscribers, each gets exactly one email, sent at evenly spaced slots', async () => {
     pressroom = await startTestPressroom({ sesMaxSendRate: 20 });
 
     const emails = await publishTo(pressroom, 80, 'paced-send');
 
     expectEachExactlyOnce(pressroom, emails);
-    expect(busiestWindow(acceptanceTimes(pressroom))).toBeLessThanOrEqual(20);
+    // What the engine controls is the spacing of its sends (the local SES refuses past 20 in any
+    // second, so counting its acceptances per window would hold whatever the engine did): evenly
+    // spaced slots at 97% of 20/s put ~52 ms between sends; a burst would put ~0 ms.
+    const times = acceptanceTimes(pressroom).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(40);
     // The engine paces at 97% of the quota with evenly spaced slots, so SES has no reason to refuse.
     // The margin is ~31 ms per 20 sends: a message made that much later than the one 20 slots after it
     // (a long GC pause, a starved CPU) can still meet a full window. Each such answer only returns
@@ -102,7 +106,6 @@ describe('sending at the SES rate (local SES enforcing a sliding one-second wind
     // Every throttled message came back through the queue and went out once.
     expectEachExactlyOnce(pressroom, emails);
     expect(accepted).toBe(30);
-    expect(busiestWindow(acceptanceTimes(pressroom))).toBeLessThanOrEqual(5);
     // Multiplicative decrease: the shared rate is below the full quota when the send ends (recovery is
     // +1% per slot, too little to climb back from 40/s to the 5/s that fits within 30 messages).
     const state = await pacerState(pressroom);
