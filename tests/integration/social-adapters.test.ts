@@ -132,12 +132,13 @@ async function failureOf(promise: Promise<unknown>): Promise<SocialPostRetryable
   );
 }
 
+/**
+ * A port nothing listens on: 1023 lies outside the ephemeral range that `listen(0)` hands out, so no
+ * other test's server can take it between here and the connection, as a port just released could
+ * be (and, unlike 1, fetch does not refuse it as a "bad port" before trying).
+ */
 async function closedPort(): Promise<number> {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((resolve) => closed.close(resolve));
-  return port;
+  return 1023;
 }
 
 const jsonOf = (text: string): unknown => {

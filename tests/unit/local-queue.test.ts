@@ -33,7 +33,9 @@ function givenQueue(
   const { logger, lines } = recordingLogger();
   const queue = new LocalQueue<Job>({
     name: 'send',
-    visibilityTimeoutMs: 20,
+    // Long enough that a stalled handler (GC, a loaded machine) is not redelivered behind a test's
+    // back; tests of redelivery while a handler still runs set their own.
+    visibilityTimeoutMs: 200,
     maxReceiveCount: 3,
     pollIntervalMs: 5,
     logger,
