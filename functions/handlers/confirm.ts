@@ -1,6 +1,6 @@
 import { InvalidTokenError } from '../domain/errors';
 import { confirmSubscription, readConfirmation } from '../domain/subscriber/confirm-subscription';
-import { stringsFor } from '../domain/subscriber/strings';
+import { stringsFor } from '../adapters/strings/ui-strings';
 import { confirmedPage, confirmPage, invalidConfirmationPage } from '../adapters/http/signup-pages';
 import { awsDeps } from '../runtime/aws';
 import { html, httpHandler, type DepsProvider } from '../runtime/http';

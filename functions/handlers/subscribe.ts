@@ -1,7 +1,7 @@
 import { ValidationError } from '../domain/errors';
 import { publicLists } from '../domain/lists/mailing-list';
 import { RateLimitedError } from '../domain/subscriber/errors';
-import { stringsFor } from '../domain/subscriber/strings';
+import { stringsFor } from '../adapters/strings/ui-strings';
 import { requestSubscription } from '../domain/subscriber/subscribe';
 import { isJsonRequest, requestFields } from '../adapters/http/form-body';
 import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../adapters/http/signup-pages';

@@ -1,12 +1,12 @@
 /**
  * The unsubscribe and preference-centre pages. Every word comes from the strings table of the
- * page's language (`preferenceStringsFor` in functions/domain/subscriber/strings.ts).
+ * page's language (`preferenceStringsFor` in functions/adapters/strings/ui-strings.ts).
  *
  * The pages keep to `page()`'s rules (no scripts, nothing third-party); the few extra styles are
  * inline attributes, which the Content-Security-Policy's `style-src 'unsafe-inline'` allows.
  */
 import { PreferencesAction, type PreferencesUpdate, type PreferencesView } from '../../domain/subscriber/preferences';
-import { preferenceStringsFor } from '../../domain/subscriber/strings';
+import { preferenceStringsFor } from '../strings/ui-strings';
 import { escapeHtml, page } from './pages';
 
 const NOTICE = 'style="background:#ecfdf5;color:#065f46;border-left:4px solid #047857;padding:.75rem 1rem;margin:0 0 1rem"';

@@ -1,9 +1,9 @@
 /**
  * The sign-up and confirmation pages. Plain HTML forms that work without JavaScript; every word
- * comes from the strings table of the page's language (functions/domain/subscriber/strings.ts).
+ * comes from the strings table of the page's language (functions/adapters/strings/ui-strings.ts).
  */
 import type { FieldIssue } from '../../domain/errors';
-import { SUPPORTED_LANGUAGES, stringsFor, type SignupStrings, type SupportedLanguage } from '../../domain/subscriber/strings';
+import { SUPPORTED_LANGUAGES, stringsFor, type SignupStrings, type SupportedLanguage } from '../strings/ui-strings';
 import { escapeHtml, page } from './pages';
 
 type Strings = SignupStrings & { language: SupportedLanguage };

@@ -7,10 +7,10 @@
  * ({@link MjmlSystemEmailRenderer}, the definition) and the generated file up to date.
  */
 import type { SystemEmailRenderer } from '../../domain/ports';
-import { stringsFor } from '../../domain/subscriber/strings';
+import { stringsFor } from '../strings/ui-strings';
 import { assertPlainColour, type Brand } from './brand';
 import { fillTemplate, rawHtml, type TemplateValues } from './template';
-import { releaseStringsFor } from './release-strings';
+import { releaseStringsFor } from '../strings/release-strings';
 import { CONFIRMATION_EMAIL } from './generated/confirmation-email';
 
 export interface ConfirmationInput {

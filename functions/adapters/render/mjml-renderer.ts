@@ -11,7 +11,7 @@ import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
 import { TEXT_PART, textPart } from './text-part';
 import { assertPlainColour, type Brand } from './brand';
-import { releaseStringsFor } from './release-strings';
+import { releaseStringsFor } from '../strings/release-strings';
 import { shareLinks } from './share-links';
 
 export type { Brand } from './brand';

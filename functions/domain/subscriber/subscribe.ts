@@ -3,7 +3,7 @@ import { ValidationError, type FieldIssue } from '../errors';
 import { publicLists } from '../lists/mailing-list';
 import { sendConfirmationEmail, type ConfirmationDeps } from './confirmation';
 import { RateLimitedError } from './errors';
-import { isSupportedLanguage } from './strings';
+import { isSupportedLanguage } from './language';
 import { MembershipStatus, normaliseEmail } from './subscriber';
 
 /** A sign-up as it arrived (form or JSON), not yet validated. */

@@ -2,7 +2,7 @@
  * Every fixed word of the release email (links, button, footer, share line), one table per
  * language, chosen like the sign-up pages: by the release's primary language subtag, else English.
  */
-import { stringsFor, type SupportedLanguage } from '../../domain/subscriber/strings';
+import { stringsFor, type SupportedLanguage } from './ui-strings';
 
 export interface ReleaseEmailStrings {
   viewInBrowser: string;

@@ -1,9 +1,11 @@
 /**
  * Every word a subscriber reads on the sign-up and confirmation pages and in the confirmation email,
  * one table per language, so a translation is one object and no template holds prose of its own.
+ * Pages (adapters/http) and emails (adapters/render) share this one place.
  */
-export const SUPPORTED_LANGUAGES = ['en', 'es'] as const;
-export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
+import { isSupportedLanguage, SUPPORTED_LANGUAGES, type SupportedLanguage } from '../../domain/subscriber/language';
+
+export { isSupportedLanguage, SUPPORTED_LANGUAGES, type SupportedLanguage };
 
 export interface SignupStrings {
   /** The language's own name, for the language picker. */
@@ -154,10 +156,6 @@ const es: SignupStrings = {
 };
 
 const TABLES: Record<SupportedLanguage, SignupStrings> = { en, es };
-
-export function isSupportedLanguage(value: unknown): value is SupportedLanguage {
-  return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
-}
 
 /**
  * The strings for a BCP 47 tag, matched on its primary subtag (`es-MX` → `es`); English otherwise.
