@@ -1,5 +1,5 @@
 import { PressroomError } from '../errors';
-import type { Finding } from './preflight';
+import type { Finding } from './finding';
 
 /** The rendered release has blocking preflight findings: it must not be sent as it is. */
 export class PreflightError extends PressroomError {

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { FindingSeverity, type Finding } from './finding';
 import { RecipientPlaceholder, type Release, type RenderedEmail } from './release';
 
 /**
@@ -7,14 +8,7 @@ import { RecipientPlaceholder, type Release, type RenderedEmail } from './releas
  * Blocking findings stop a publish (the email would be broken or unlawful); warnings are stored with
  * the release and shown in the preview so staff can decide.
  */
-export const FindingSeverity = { Blocking: 'blocking', Warning: 'warning' } as const;
-export type FindingSeverity = (typeof FindingSeverity)[keyof typeof FindingSeverity];
-
-export interface Finding {
-  code: string;
-  severity: FindingSeverity;
-  message: string;
-}
+export { FindingSeverity, type Finding } from './finding';
 
 /** Gmail clips an HTML part above 102 KB; the clipped part holds the footer and its unsubscribe link. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;

@@ -2,7 +2,7 @@ import type { ReleaseStatsStore, ReleaseStore, SocialPostStore } from '../ports'
 import { NotFoundError } from '../errors';
 import { buildSendProgress, type SendProgress } from '../delivery/send-progress';
 import { isPublic } from './release';
-import type { Finding } from './preflight';
+import type { Finding } from './finding';
 import type { SocialPostStatus } from '../social/social-post';
 
 /** One channel's post as staff see it. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
-import type { Finding } from './preflight';
+import type { Finding } from './finding';
 
 /**
  * A release's email send:
