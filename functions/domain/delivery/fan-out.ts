@@ -6,9 +6,15 @@ import { FINAL_SEND_STATUSES, isPublic, SendStatus, type Release } from '../rele
 import { PlanningConflictError } from './errors';
 import { completeSendIfDone } from './control-send';
 
+/**
+ * The part of the subscriber store the planner reads: a page of a list's confirmed members, and
+ * which of them were already on an earlier targeted list.
+ */
+export type FanOutSubscribers = Pick<SubscriberStore, 'pageConfirmedMembers' | 'confirmedOn'>;
+
 export interface FanOutDeps {
   releases: ReleaseStore;
-  subscribers: SubscriberStore;
+  subscribers: FanOutSubscribers;
   renderer: EmailRenderer;
   sendQueue: JobQueue<SendJob>;
   /** Checkpoints of the planner's cursor. */
@@ -64,7 +70,7 @@ const DEFAULT_LEASE_MS = 120_000;
  * job exists; one that changed since is not trusted, and both jobs go out (the delivery claim makes
  * that one email). Erring this way can count a recipient twice in `targeted`, never lose one.
  */
-async function notPlannedEarlier(subscriberIds: string[], earlierLists: string[], plan: FanOutPlan, subscribers: SubscriberStore) {
+async function notPlannedEarlier(subscriberIds: string[], earlierLists: string[], plan: FanOutPlan, subscribers: FanOutSubscribers) {
   if (subscriberIds.length === 0 || earlierLists.length === 0) return subscriberIds;
   const memberships = await subscribers.confirmedOn(subscriberIds, earlierLists);
   const planned = new Set(memberships.filter((m) => m.changedAt <= plan.startedAt).map((m) => m.subscriberId));

@@ -9,7 +9,8 @@ import type { SenderIdentity } from './sender';
 
 export interface SendEmailDeps {
   releases: ReleaseStore;
-  subscribers: SubscriberStore;
+  /** The worker only looks a recipient up (are they still on the list?). */
+  subscribers: Pick<SubscriberStore, 'get'>;
   deliveries: DeliveryStore;
   mailer: Mailer;
   clock: Clock;

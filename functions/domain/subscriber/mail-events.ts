@@ -71,8 +71,14 @@ export class MalformedMailEventError extends ValidationError {
   }
 }
 
+/** What acting on a mail event needs of the subscriber store: find the recipient, then suppress, unsubscribe or count a bounce. */
+export type MailEventSubscribers = Pick<
+  SubscriberStore,
+  'get' | 'findByEmail' | 'suppress' | 'setMemberships' | 'resetTransientBounces' | 'recordTransientBounce'
+>;
+
 export interface MailEventDeps {
-  subscribers: SubscriberStore;
+  subscribers: MailEventSubscribers;
   releaseStats: ReleaseStatsStore;
   clock: Clock;
   /** Transient bounces in a row (no delivery in between) that suppress an address. */
@@ -106,7 +112,7 @@ export function assertMailEvent(event: MailEvent): void {
 }
 
 /** The subscriber the message went to: the tagged one if the address still matches, else by address. */
-async function findRecipient(event: MailEvent, recipient: string, subscribers: SubscriberStore): Promise<Subscriber | undefined> {
+async function findRecipient(event: MailEvent, recipient: string, subscribers: MailEventSubscribers): Promise<Subscriber | undefined> {
   if (event.subscriberId) {
     const tagged = await subscribers.get(event.subscriberId);
     if (tagged && tagged.email.toLowerCase() === recipient.toLowerCase()) return tagged;
