@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import type { JobQueue } from '../domain/ports';
-import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger } from './local-logger';
-import { readBatchResponse, type BatchOutcome, type SqsLambdaHandler } from './sqs-lambda';
+import { invokeBatch, type SqsLambdaHandler } from './sqs-lambda';
 
 export type { LocalLogger } from './local-logger';
 
@@ -234,18 +234,7 @@ export class LocalQueue<T> implements JobQueue<T> {
   }
 
   async #invoke(records: SQSRecord[]): Promise<void> {
-    const context = fakeLambdaContext(this.name, { timeoutMs: this.#visibilityTimeoutMs });
-    let outcome: BatchOutcome;
-    try {
-      const response = await this.#handler({ Records: records }, context);
-      outcome = readBatchResponse(records, response, this.#logger);
-    } catch (error) {
-      this.#logger.error('handler failed; the whole batch returns after the visibility timeout', {
-        messageIds: records.map((r) => r.messageId),
-        error: error instanceof Error ? error.message : String(error),
-      });
-      outcome = { ok: false };
-    }
+    const outcome = await invokeBatch(this.#handler, records, { functionName: this.name, timeoutMs: this.#visibilityTimeoutMs }, this.#logger);
     if (!outcome.ok) return;
     for (const record of records) {
       if (outcome.failedIds.has(record.messageId)) continue;

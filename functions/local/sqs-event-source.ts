@@ -1,10 +1,10 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { fakeLambdaContext, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger } from './local-logger';
 import type { SqsLambdaHandler } from './sqs-lambda';
 import { runAsFunction } from './aws-call-recorder';
-import { readBatchResponse, type BatchOutcome } from './sqs-lambda';
+import { invokeBatch } from './sqs-lambda';
 
 export interface SqsEventSourceOptions {
   client: SQSClient;
@@ -118,17 +118,7 @@ export class SqsEventSource {
 
   async #invoke(records: SQSRecord[]): Promise<void> {
     const { functionName, functionTimeoutMs, handler, client, queueUrl } = this.#options;
-    let outcome: BatchOutcome;
-    try {
-      const response = await handler({ Records: records }, fakeLambdaContext(functionName, { timeoutMs: functionTimeoutMs }));
-      outcome = readBatchResponse(records, response, this.#logger);
-    } catch (error) {
-      this.#logger.error('handler failed; the whole batch returns after the visibility timeout', {
-        messageIds: records.map((r) => r.messageId),
-        error: error instanceof Error ? error.message : String(error),
-      });
-      outcome = { ok: false };
-    }
+    const outcome = await invokeBatch(handler, records, { functionName, timeoutMs: functionTimeoutMs }, this.#logger);
     if (!outcome.ok) return;
     const done = records.filter((r) => !outcome.failedIds.has(r.messageId));
     if (done.length === 0) return;

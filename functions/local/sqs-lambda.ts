@@ -1,4 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { fakeLambdaContext } from './lambda-context';
 import type { LocalLogger } from './local-logger';
 
 /** An SQS consumer as Lambda calls it. */
@@ -30,3 +31,26 @@ export function readBatchResponse(records: SQSRecord[], response: SQSBatchRespon
   }
   return { ok: true, failedIds: new Set(failures.map((f) => f.itemIdentifier)) };
 }
+
+/**
+ * Invokes an SQS handler with a batch as the event source mapping does and reads its answer: a
+ * handler that throws fails the whole batch, which returns after the visibility timeout.
+ */
+export async function invokeBatch(
+  handler: SqsLambdaHandler,
+  records: SQSRecord[],
+  lambda: { functionName: string; timeoutMs: number },
+  logger: LocalLogger,
+): Promise<BatchOutcome> {
+  try {
+    const response = await handler({ Records: records }, fakeLambdaContext(lambda.functionName, { timeoutMs: lambda.timeoutMs }));
+    return readBatchResponse(records, response, logger);
+  } catch (error) {
+    logger.error('handler failed; the whole batch returns after the visibility timeout', {
+      messageIds: records.map((r) => r.messageId),
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { ok: false };
+  }
+}
+
