@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
-import { tableRef } from '../../functions/adapters/dynamodb/table';
+import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
+import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
+import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore, ListStore, RateLimiter } from '../../functions/domain/ports';
+import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore } from '../../functions/domain/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
-import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter } from '../helpers/fakes';
+import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore } from '../helpers/fakes';
+import { releaseBody } from '../helpers/releases';
 
 /**
  * One set of cases for each store, run against the in-memory fake the unit tests use and against
@@ -116,5 +120,73 @@ describe.each([
     expect((await store.all()).find((l) => l.id === id)?.name).toBe('Campaign news');
     expect(await store.update('no-such-list', { name: 'x' }, t(6))).toBeUndefined();
     expect(await store.get('no-such-list')).toBeUndefined();
+  });
+});
+
+/** A table of its own (the release listings are global to a table): created on the shared dynalite. */
+let tables = 0;
+async function freshTable(): Promise<ReturnType<typeof tableRef>> {
+  const name = `pressroom-contract-${tables++}`;
+  await dynamo.client.send(new CreateTableCommand(tableDefinition(name)));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return tableRef(dynamo.client, name);
+}
+
+const release = (id: string, publishedAt: string, extra: Partial<Release> = {}): Release => ({
+  ...newRelease(parseReleaseInput(releaseBody({ id, publishedAt }), new Set(['blog'])), t(0)),
+  ...extra,
+});
+
+describe.each([
+  ['in memory', async (): Promise<ReleaseStore> => new MemoryReleaseStore()],
+  ['DynamoDB', async (): Promise<ReleaseStore> => new DynamoReleaseStore(await freshTable())],
+])('ReleaseStore contract: %s', (_, make) => {
+  it('stores a release once (the first stands), its rendering once, and which release a webhook carried', async () => {
+    const store = await make();
+    expect((await store.create(release('a', '2026-11-01T09:00:00.000Z'))).created).toBe(true);
+    const again = await store.create(release('a', '2026-11-01T09:00:00.000Z', { title: 'Edited' }));
+    expect(again.created).toBe(false);
+    expect(again.release.title).toBe('Spring update');
+    const rendered = { subject: 'First', html: '<p>1</p>', text: '1' };
+    expect(await store.saveRendered('a', rendered)).toEqual(rendered);
+    expect(await store.saveRendered('a', { subject: 'Second', html: '<p>2</p>', text: '2' })).toEqual(rendered);
+    await store.rememberWebhook('msg_1', 'a', t(1));
+    await store.rememberWebhook('msg_1', 'b', t(2));
+    expect(await store.getWebhookRelease('msg_1')).toBe('a');
+    expect(await store.getWebhookRelease('msg_unknown')).toBeUndefined();
+    expect(await store.get('missing')).toBeUndefined();
+  });
+
+  it('moves the send status only from the statuses given, and finishes planning once', async () => {
+    const store = await make();
+    await store.create(release('s', '2026-11-01T09:00:00.000Z'));
+    expect(await store.transition('s', [SendStatus.Sending], SendStatus.Sent, t(1))).toBe(false);
+    expect(await store.transition('s', [SendStatus.Queued], SendStatus.Sending, t(1))).toBe(true);
+    expect(await store.get('s')).toMatchObject({ sendStatus: SendStatus.Sending, statusChangedAt: t(1).toISOString() });
+    expect(await store.markPlanningFinished('s', 12, t(2))).toBe(true);
+    expect(await store.markPlanningFinished('s', 99, t(3))).toBe(false);
+    expect(await store.get('s')).toMatchObject({ targeted: 12, planningFinishedAt: t(2).toISOString() });
+  });
+
+  it('lists published releases newest first, in pages, leaving out an embargo until it ends', async () => {
+    const store = await make();
+    for (const [id, day] of [['one', 1], ['two', 2], ['three', 3]] as const) await store.create(release(id, `2026-11-0${day}T09:00:00.000Z`));
+    await store.create(release('later', '2026-11-04T09:00:00.000Z', { embargoUntil: '2026-12-10T00:00:00.000Z' }));
+    const now = new Date('2026-12-07T00:00:00.000Z');
+    const first = await store.listPublished({ limit: 2, now });
+    expect(first.releases.map((r) => r.id)).toEqual(['three', 'two']);
+    const second = await store.listPublished({ before: first.next, limit: 2, now });
+    expect(second.releases.map((r) => r.id)).toEqual(['one']);
+    expect(second.next).toBeUndefined();
+    expect((await store.listEmbargoEnded(now, 10)).map((r) => r.id)).toEqual([]);
+    const after = new Date('2026-12-11T00:00:00.000Z');
+    expect((await store.listEmbargoEnded(after, 10)).map((r) => r.id)).toEqual(['later']);
+    await store.embargoEnded('later');
+    expect(await store.listEmbargoEnded(after, 10)).toEqual([]);
+    expect((await store.listPublished({ limit: 10, now: after })).releases.map((r) => r.id)).toEqual(['later', 'three', 'two', 'one']);
   });
 });
