@@ -8,12 +8,13 @@ import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore } from '../../functions/domain/ports';
+import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SubscriberStore } from '../../functions/domain/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
-import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore } from '../helpers/fakes';
+import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySubscriberStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 /**
@@ -188,5 +189,74 @@ describe.each([
     await store.embargoEnded('later');
     expect(await store.listEmbargoEnded(after, 10)).toEqual([]);
     expect((await store.listPublished({ limit: 10, now: after })).releases.map((r) => r.id)).toEqual(['later', 'three', 'two', 'one']);
+  });
+});
+
+describe.each([
+  ['in memory', async (): Promise<SubscriberStore> => new MemorySubscriberStore()],
+  ['DynamoDB', async (): Promise<SubscriberStore> => new DynamoSubscriberStore(await freshTable())],
+])('SubscriberStore contract: %s', (_, make) => {
+  it('adds an address once, keeps the language it was created with, and finds it by id and address', async () => {
+    const store = await make();
+    const first = await store.addConfirmed('ada@example.org', ['blog'], t(0), 'es');
+    expect(first.created).toBe(true);
+    const again = await store.addConfirmed('ada@example.org', ['press'], t(1), 'en');
+    expect(again.created).toBe(false);
+    expect(again.subscriber.id).toBe(first.subscriber.id);
+    const found = await store.findByEmail('ada@example.org');
+    expect(found).toMatchObject({ id: first.subscriber.id, language: 'es' });
+    expect(found?.memberships.map((m) => [m.listId, m.status]).sort()).toEqual([['blog', 'confirmed'], ['press', 'confirmed']]);
+    expect((await store.get(first.subscriber.id))?.email).toBe('ada@example.org');
+    expect(await store.findByEmail('nobody@example.org')).toBeUndefined();
+  });
+
+  it('marks new lists pending and leaves confirmed ones confirmed', async () => {
+    const store = await make();
+    const { subscriber } = await store.addConfirmed('bo@example.org', ['blog'], t(0));
+    await store.addPending('bo@example.org', ['blog', 'press'], undefined, t(1));
+    const memberships = (await store.get(subscriber.id))!.memberships;
+    expect(memberships.map((m) => [m.listId, m.status]).sort()).toEqual([['blog', 'confirmed'], ['press', 'pending']]);
+  });
+
+  it('pages every confirmed, mailable member once, and leaves out the suppressed, the pending and those who left', async () => {
+    const store = await make();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await store.addConfirmed(`m${i}@example.org`, ['blog'], t(i))).subscriber.id);
+    await store.addPending('pending@example.org', ['blog'], undefined, t(8));
+    await store.suppress(ids[1], 'complaint', t(9));
+    await store.setMemberships(ids[2], [{ listId: 'blog', status: 'unsubscribed' }], t(9));
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.pageConfirmedMembers('blog', cursor, 2);
+      paged.push(...page.subscriberIds);
+      cursor = page.cursor;
+    } while (cursor);
+    const expected = ids.filter((_, i) => i !== 1 && i !== 2);
+    expect([...paged].sort()).toEqual([...expected].sort());
+    expect(new Set(paged).size).toBe(paged.length);
+    expect((await store.confirmedOn(ids, ['blog'])).map((m) => m.subscriberId).sort()).toEqual([...expected].sort());
+
+    await store.unsuppress(ids[1], t(10));
+    expect((await store.confirmedOn([ids[1]], ['blog'])).map((m) => m.subscriberId)).toEqual([ids[1]]);
+  });
+
+  it('counts transient bounces in a row, rations confirmation emails, and erases everything on request', async () => {
+    const store = await make();
+    const { subscriber } = await store.addPending('cy@example.org', ['blog'], 'en', t(0));
+    expect(await store.recordTransientBounce(subscriber.id, t(1))).toBe(1);
+    expect(await store.recordTransientBounce(subscriber.id, t(2))).toBe(2);
+    await store.resetTransientBounces(subscriber.id);
+    expect(await store.recordTransientBounce(subscriber.id, t(3))).toBe(1);
+
+    expect(await store.claimConfirmationEmail(subscriber.id, t(0), 60_000)).toBe(true);
+    expect(await store.claimConfirmationEmail(subscriber.id, t(30), 60_000)).toBe(false);
+    expect(await store.claimConfirmationEmail(subscriber.id, new Date(t(0).getTime() + 61_000), 60_000)).toBe(true);
+
+    await store.removeMembership(subscriber.id, 'blog');
+    expect((await store.get(subscriber.id))?.memberships).toEqual([]);
+    await store.erase(subscriber.id);
+    expect(await store.get(subscriber.id)).toBeUndefined();
+    expect(await store.findByEmail('cy@example.org')).toBeUndefined();
   });
 });
