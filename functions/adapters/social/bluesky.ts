@@ -5,6 +5,7 @@ import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domai
 import { BLUESKY_RULES, checkText, formatSummary } from '../../domain/social/format-summary';
 import { blueskyFacets } from '../../domain/social/bluesky-facets';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';
+import { fetchErrorMessage } from './provider-http';
 
 export interface BlueskyChannelOptions {
   /** The account's PDS (or the bsky.social entryway), e.g. `https://bsky.social`. */
@@ -258,7 +259,7 @@ export class BlueskyChannel implements SocialChannel {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new XrpcFailure(nsid, `Could not reach ${url.origin} for ${nsid}: ${messageOf(error)}`, { cause: error });
+      throw new XrpcFailure(nsid, `Could not reach ${url.origin} for ${nsid}: ${fetchErrorMessage(error)}`, { cause: error });
     }
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
@@ -391,10 +392,4 @@ function retryAfter(response: Response, now: Date): Date | undefined {
   if (!after) return undefined;
   const at = /^\d+$/.test(after) ? new Date(now.getTime() + Number(after) * 1000) : new Date(after);
   return Number.isNaN(at.getTime()) ? undefined : at;
-}
-
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports `fetch failed` and keeps the useful part (ECONNREFUSED, ENOTFOUND) in `cause`.
-  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }

@@ -3,6 +3,7 @@ import type { SocialChannel } from '../../domain/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, MASTODON_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';
+import { fetchErrorMessage } from './provider-http';
 
 export interface MastodonChannelOptions {
   /** Base URL of the instance, e.g. `https://mastodon.social`. */
@@ -81,7 +82,7 @@ export class MastodonChannel implements SocialChannel {
       });
     } catch (error) {
       // A timeout may strike after the instance created the status; the Idempotency-Key makes a retry safe.
-      throw new SocialPostRetryableError(this.name, `Could not reach ${this.statusesUrl}: ${messageOf(error)}`, {
+      throw new SocialPostRetryableError(this.name, `Could not reach ${this.statusesUrl}: ${fetchErrorMessage(error)}`, {
         cause: error,
         mayHavePosted: true,
       });
@@ -130,10 +131,4 @@ export class MastodonChannel implements SocialChannel {
     }
     return undefined;
   }
-}
-
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports `fetch failed` and keeps the useful part (ECONNREFUSED, ENOTFOUND) in `cause`.
-  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }

@@ -45,7 +45,7 @@ export async function send(url: string, init: RequestInit, options: SendOptions)
     const text = await response.text();
     return { status: response.status, ok: response.ok, headers: response.headers, text };
   } catch (error) {
-    throw new SocialPostRetryableError(options.channel, `Could not reach ${options.provider}: ${messageOf(error)}`, {
+    throw new SocialPostRetryableError(options.channel, `Could not reach ${options.provider}: ${fetchErrorMessage(error)}`, {
       cause: error,
       mayHavePosted: options.publishes && !neverConnected(error),
     });
@@ -112,7 +112,8 @@ function neverConnected(error: unknown): boolean {
   return NOT_CONNECTED.has(code) || /CERT|ERR_TLS|ERR_SSL/.test(code);
 }
 
-function messageOf(error: unknown): string {
+/** Why a request never got an answer, in words: the timeout, or the network error undici wraps. */
+export function fetchErrorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.name === 'TimeoutError') return 'no answer before the timeout';
   // undici reports `fetch failed` and keeps the useful part (ECONNREFUSED, ENOTFOUND) in `cause`.
