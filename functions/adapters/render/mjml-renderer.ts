@@ -14,7 +14,6 @@ import { assertPlainColour, type Brand } from './brand';
 import { releaseStringsFor } from '../strings/release-strings';
 import { shareLinks } from './share-links';
 
-export type { Brand } from './brand';
 
 export interface MjmlRendererOptions {
   /** Folder holding `release.mjml` and `partials/`. */

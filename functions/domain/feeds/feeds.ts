@@ -14,9 +14,6 @@ export const FeedFormat = {
 } as const;
 export type FeedFormat = (typeof FeedFormat)[keyof typeof FeedFormat];
 
-/** The feed of every syndicated release (feed-names.ts). */
-export { ALL_RELEASES_FEED };
-
 /** Newest releases a feed carries: readers keep what they already fetched, so older ones are not lost. */
 export const FEED_MAX_ITEMS = 50;
 

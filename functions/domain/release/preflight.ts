@@ -1,14 +1,12 @@
-import { Parser } from 'htmlparser2';
-import { FindingSeverity, type Finding } from './finding';
-import { RecipientPlaceholder, type Release, type RenderedEmail } from './release';
-
 /**
  * Checks a rendered release before anyone receives it. Pure: values in, findings out.
  *
  * Blocking findings stop a publish (the email would be broken or unlawful); warnings are stored with
  * the release and shown in the preview so staff can decide.
  */
-export { FindingSeverity, type Finding } from './finding';
+import { Parser } from 'htmlparser2';
+import { FindingSeverity, type Finding } from './finding';
+import { RecipientPlaceholder, type Release, type RenderedEmail } from './release';
 
 /** Gmail clips an HTML part above 102 KB; the clipped part holds the footer and its unsubscribe link. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;

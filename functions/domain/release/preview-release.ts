@@ -1,6 +1,7 @@
 import type { EmailRenderer } from '../ports';
 import { newRelease, parseReleaseInput, type Release, type RenderedEmail } from './release';
-import { preflight, type Finding } from './preflight';
+import type { Finding } from './finding';
+import { preflight } from './preflight';
 import { withBody } from './sanitise';
 
 export interface RenderedRelease {

@@ -1,5 +1,6 @@
 import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialChannel, SocialPostStore } from '../ports';
-import { hasBlocking, type Finding } from './preflight';
+import type { Finding } from './finding';
+import { hasBlocking } from './preflight';
 import { PreflightError } from './errors';
 import { ValidationError } from '../errors';
 import { renderAndCheck } from './preview-release';
