@@ -1,9 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import type { JobQueue } from '../domain/ports';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger } from './local-logger';
 import { invokeBatch, type SqsLambdaHandler } from './sqs-lambda';
+import { md5Hex } from './sqs-store';
 
 export type { LocalLogger } from './local-logger';
 
@@ -122,7 +123,7 @@ export class LocalQueue<T> implements JobQueue<T> {
       this.#messages.set(messageId, {
         messageId,
         body,
-        md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
+        md5OfBody: md5Hex(body),
         sentAt: now,
         receiveCount: 0,
         visibleAt,

@@ -34,6 +34,7 @@ export interface QueueCounts {
 
 export type DeleteOutcome = 'deleted' | 'stale' | 'gone';
 
+/** SQS's MD5OfMessageBody: the hex MD5 of the body's UTF-8 bytes, which the SDK checks on every send and receive. */
 export const md5Hex = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
