@@ -6,7 +6,6 @@ import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aw
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionNames, memoryMbOf, partsOf, timeoutSecondsOf } from '../functions/runtime/function-specs';
-import type { FunctionParts } from '../functions/runtime/deps';
 
 /** The repository root: entries, the lockfile and `templates/` are found from here. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -31,20 +30,10 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * The heavy parts of the wiring each function uses, from its declaration
- * (functions/runtime/function-specs.ts `parts`); its entry file passes the same parts to awsDeps.
- * tests/infra/bundle-contents.test.ts checks each bundle carries exactly these.
+ * Handlers that render a release or digest with MJML (the `renderer` part of their declaration in
+ * functions/runtime/function-specs.ts): the only bundles that may carry mjml and get templates/.
  */
-export const FUNCTION_PARTS: Readonly<Record<string, readonly (keyof FunctionParts)[]>> = Object.fromEntries(
-  functionNames.map((name) => [name, partsOf(name)]),
-);
-
-/** Handlers that render a release or digest with MJML: the only bundles that may carry mjml. */
-export const RENDERS_MJML: ReadonlySet<string> = new Set(
-  Object.entries(FUNCTION_PARTS)
-    .filter(([, parts]) => parts.includes('renderer'))
-    .map(([name]) => name),
-);
+export const RENDERS_MJML: ReadonlySet<string> = new Set(functionNames.filter((name) => partsOf(name).includes('renderer')));
 
 /**
  * Modules mjml-core requires at load time but uses only for `minify: true`, which Pressroom never

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../functions/adapters/dynamodb/table';
+import type { FunctionSpec } from '../functions/runtime/function-specs';
 
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -46,7 +47,7 @@ export class Storage extends Construct {
    * indexes. CDK's grantReadWriteData would add scans, batch writes, transactions and stream reads
    * that no code makes; the IAM conformance test (tests/iam/) shows which of these each function uses.
    */
-  grant(grantee: IGrantable, access: 'read' | 'read-write'): void {
+  grant(grantee: IGrantable, access: NonNullable<FunctionSpec['table']>): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],

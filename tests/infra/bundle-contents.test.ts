@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_PARTS, projectRoot, RENDERS_MJML } from '../../infra/functions';
+import { projectRoot, RENDERS_MJML } from '../../infra/functions';
 import { esbuildOptionsFor } from '../../infra/esbuild-options';
-import { functionNames } from '../../functions/runtime/function-specs';
+import { functionNames, partsOf } from '../../functions/runtime/function-specs';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
 import { newRelease, parseReleaseInput, ReleaseKind, type Release } from '../../functions/domain/release/release';
 import { sampleRelease } from '../helpers/releases';
@@ -14,7 +14,7 @@ import { sampleRelease } from '../helpers/releases';
 /**
  * What each Lambda bundle carries, from esbuild's metafile of every handler built with the stack's
  * bundling options (infra/esbuild-options.ts): the TypeScript compiler nowhere, and each heavy part
- * of the wiring exactly where FUNCTION_PARTS says the function uses it — the MJML toolchain with the
+ * of the wiring exactly where its declaration's `parts` says the function uses it — the MJML toolchain with the
  * renderer, html-to-text with the renderer or system emails, twitter-text with the social channels.
  * So a listed part that the entry file does not pass fails here, as does a part passed but not listed.
  */
@@ -40,7 +40,7 @@ describe('what each Lambda bundle carries', () => {
 
   it.each(handlers)('%s: no TypeScript compiler, and exactly the parts it lists', (name) => {
     const metafile = metafiles.get(name)!;
-    const parts = FUNCTION_PARTS[name] ?? [];
+    const parts = partsOf(name);
     expect(packagesIn(metafile, COMPILER)).toEqual([]);
     if (RENDERS_MJML.has(name)) expect(packagesIn(metafile, MJML_TOOLCHAIN)).toContain('mjml-core');
     else expect(packagesIn(metafile, MJML_TOOLCHAIN)).toEqual([]);
