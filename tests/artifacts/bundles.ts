@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../functions/local/lambda-context';
 import { functionNames, timeoutSecondsOf } from '../../functions/runtime/function-specs';
-import type { Messaging } from '../../infra/messaging';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
-import { resolveIntrinsics } from '../helpers/template';
+import { cdkContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
 
 /**
  * Every function as `cdk synth` builds it: the bundle folder NodejsFunction produced (what Lambda
@@ -38,17 +37,15 @@ export interface LocalResources {
 
 /** Synthesizes the whole stack with bundling (every function, as `npm run synth` does) into `outdir`. */
 export function synthArtifacts(outdir: string): SynthesizedArtifacts {
-  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ outdir, context: cdkJson.context });
+  const app = new App({ outdir, context: cdkContext() });
   const stack = new PressroomStack(app, 'PressroomArtifacts', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
-  const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnResource);
 
   const functions = new Map<string, FunctionArtifact>();
   for (const name of functionNames) {
     const fn = stack.functions.get(name)!;
-    const properties = template.Resources[logicalId(fn)].Properties;
+    const properties = template.Resources[logicalIdOf(stack, fn)].Properties;
     // NodejsFunction stages each bundle as `asset.<hash>`; the template names it by the same hash.
     const hash = String(properties.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = join(outdir, `asset.${hash}`);
@@ -63,10 +60,7 @@ export function synthArtifacts(outdir: string): SynthesizedArtifacts {
   }
   if ([...functions.values()].some((f) => f.timeoutSeconds !== timeoutSecondsOf(f.name))) throw new Error('template timeouts differ from function-specs.ts');
 
-  const messaging = stack.node.findChild('Messaging') as Messaging;
-  const queueNames = new Map<string, string>();
-  for (const [name, queue] of messaging.queues) queueNames.set(logicalId(queue), name);
-  for (const [name, queue] of messaging.deadLetterQueues) queueNames.set(logicalId(queue), `${name}-dlq`);
+  const queueNames = queueNamesOf(stack);
 
   const resolve = (value: unknown, local: LocalResources) =>
     resolveIntrinsics(value, {

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import type { CfnResource, Stack } from 'aws-cdk-lib';
+import type { Messaging } from '../../infra/messaging';
+
 /**
  * Resolves the CloudFormation intrinsics a synthesized Pressroom template uses (Ref, Fn::GetAtt,
  * Fn::Join, Fn::Select, Fn::Split, Fn::Sub and the pseudo parameters) to concrete values, given
@@ -47,4 +51,25 @@ export function resolveIntrinsics(value: unknown, values: IntrinsicValues): any 
     return Object.fromEntries(keys.map((k) => [k, resolve(v[k])]));
   };
   return resolve(value);
+}
+
+/** The CDK context cdk.json gives the app (the defaults a deploy starts from). */
+export function cdkContext(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
+/** The template's logical id of a construct's resource. */
+export const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnResource);
+
+/**
+ * Each SQS queue of the stack, by logical id, named as the local SQS endpoint names it: the work
+ * queue by its name in function-specs.ts (`send`), its dead-letter queue with `-dlq` (`send-dlq`).
+ */
+export function queueNamesOf(stack: Stack): Map<string, string> {
+  const messaging = stack.node.findChild('Messaging') as Messaging;
+  const names = new Map<string, string>();
+  for (const [name, queue] of messaging.queues) names.set(logicalIdOf(stack, queue), name);
+  for (const [name, queue] of messaging.deadLetterQueues) names.set(logicalIdOf(stack, queue), `${name}-dlq`);
+  return names;
 }

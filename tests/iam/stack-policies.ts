@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack, type CfnResource } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RECORDED_ARN_NAMING } from '../../functions/local/aws-call-recorder';
 import { functionNames } from '../../functions/runtime/function-specs';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
-import type { Messaging } from '../../infra/messaging';
-import { resolveIntrinsics } from '../helpers/template';
+import { cdkContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
 
 /**
  * The IAM policies of every function as the synthesized template grants them, with every intrinsic
@@ -38,10 +37,9 @@ const arn = (service: string, resource: string) => `arn:${partition}:${service}:
 
 /** Synthesizes the stack with cdk.json's context (no bundling) and reads every function's policies. */
 export function synthStackPolicies(context: Record<string, unknown> = {}): StackPolicies {
-  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
   const outdir = mkdtempSync(join(tmpdir(), 'pressroom-iam-'));
   try {
-    const app = new App({ outdir, context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ outdir, context: { ...cdkContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
     const stack = new PressroomStack(app, 'PressroomIam', { env: { region, account }, config: configFromContext(app.node) });
     const template = Template.fromStack(stack).toJSON() as Record<string, any>;
     return { ...policiesOf(stack, template), template, stack };
@@ -50,15 +48,10 @@ export function synthStackPolicies(context: Record<string, unknown> = {}): Stack
   }
 }
 
-const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
-
 /** Reads every function's policies from `template` (which may be a modified copy of the stack's own). */
 export function policiesOf(stack: PressroomStack, template: Record<string, any>): Omit<StackPolicies, 'template' | 'stack'> {
   const resources = template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
-  const messaging = stack.node.findChild('Messaging') as Messaging;
-  const queueNames = new Map<string, string>();
-  for (const [name, queue] of messaging.queues) queueNames.set(logicalId(stack, queue), name);
-  for (const [name, queue] of messaging.deadLetterQueues) queueNames.set(logicalId(stack, queue), `${name}-dlq`);
+  const queueNames = queueNamesOf(stack);
 
   const refOf = (id: string): string => {
     const resource = resources[id];
@@ -95,7 +88,7 @@ export function policiesOf(stack: PressroomStack, template: Record<string, any>)
   for (const name of functionNames) {
     const fn = stack.functions.get(name);
     if (!fn) throw new Error(`The stack built no function for "${name}"`);
-    const roleId = logicalId(stack, fn.role as unknown as { node: { defaultChild?: unknown } });
+    const roleId = logicalIdOf(stack, fn.role as unknown as { node: { defaultChild?: unknown } });
     const documents = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as any[]).some((role) => role?.Ref === roleId))
       .map((r) => resolve(r.Properties.PolicyDocument) as PolicyDocument);
