@@ -73,8 +73,11 @@ export type RendererFactory = (options: { templatesDir: string; brand: Brand; pu
 /** Builds the renderer of the service's own emails (runtime/system-emails.ts). */
 export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
 
-/** Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts). */
-export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => ReadonlyMap<string, SocialChannel> | Promise<ReadonlyMap<string, SocialChannel>>;
+/**
+ * Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts).
+ * Asynchronous because only the configured channels' adapters are imported.
+ */
+export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => Promise<ReadonlyMap<string, SocialChannel>>;
 
 /**
  * The parts of the wiring that only some functions use, each heavy enough to matter to a cold
@@ -100,7 +103,7 @@ export class PartNotWiredError extends PressroomError {
 export const NO_PARTS: FunctionParts = {
   renderer: () => ({ render: () => Promise.reject(new PartNotWiredError('renderer')) }),
   systemEmails: () => ({ renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')) }),
-  channels: () => new NoChannels(),
+  channels: async () => new NoChannels(),
 };
 
 /** Refuses every read, so that a function without channels cannot quietly schedule or post nothing. */
