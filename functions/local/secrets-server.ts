@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PressroomSecrets } from '../runtime/config';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { readBody } from './api-gateway';
 
 export interface LocalSecretsManagerOptions {
   /** The one secret served, as `parseSecrets` in runtime/aws.ts reads it back. */
@@ -58,11 +59,10 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
       res.end(JSON.stringify(body));
     };
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = await readBody(req);
     let input: { SecretId?: unknown };
     try {
-      input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      input = JSON.parse(body.toString('utf8') || '{}');
     } catch {
       return reply(400, { __type: 'InvalidRequestException', message: 'The request body is not JSON.' });
     }

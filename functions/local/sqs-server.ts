@@ -6,6 +6,7 @@ import { invalidParameter, queueDoesNotExist, SqsError } from './sqs-errors';
 import { StoredQueue, type StoredMessage } from './sqs-store';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { consoleLogger, type LocalLogger } from './local-logger';
+import { readBody } from './api-gateway';
 
 /** One work queue; the endpoint creates it with a dead-letter queue named `<name>-dlq`. */
 export interface LocalSqsQueueDefinition {
@@ -216,14 +217,13 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       res.end(JSON.stringify(body));
     };
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = await readBody(req);
       const target = String(req.headers['x-amz-target'] ?? '');
       const action = target.startsWith('AmazonSQS.') ? actions[target.slice('AmazonSQS.'.length)] : undefined;
       if (req.method !== 'POST' || !action) throw new SqsError('UnsupportedOperation', `Unsupported operation: ${req.method} ${target || '(no X-Amz-Target)'}`);
       let input: Input;
       try {
-        input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Input;
+        input = JSON.parse(body.toString('utf8') || '{}') as Input;
       } catch {
         throw new SqsError('InvalidParameterValue', 'The request body is not JSON.');
       }
