@@ -169,15 +169,11 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     logger: log,
   });
   const sqsClient = new SQSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: sqs.endpoint });
-  const consumer = (handlerName: HandlerName) => {
-    const handler = handlerFor<SqsLambdaHandler>(handlerName);
-    return (event: Parameters<SqsLambdaHandler>[0], context: Context) => handler(event, context);
-  };
   // In routes.ts order, which is also the order work flows: fan-out → send → mail events.
   const byName = new Map<QueueName, LocalSqsQueue<unknown>>(
     queueConsumers.map(({ queue, handler }) => {
       const { url, arn } = sqs.queue(queue);
-      const source = new SqsEventSource({ client: sqsClient, queueUrl: url, queueArn: arn, functionName: handler, handler: consumer(handler), functionTimeoutMs: visibilityTimeoutMs, logger: log });
+      const source = new SqsEventSource({ client: sqsClient, queueUrl: url, queueArn: arn, functionName: handler, handler: handlerFor<SqsLambdaHandler>(handler), functionTimeoutMs: visibilityTimeoutMs, logger: log });
       const parts = { name: queue, sender: new SqsQueue<unknown>(sqsClient, url), source, stored: sqs.stored(queue), deadLetterQueue: sqs.stored(`${queue}-dlq`) };
       return [queue, new LocalSqsQueue<unknown>(parts)];
     }),
