@@ -35,7 +35,7 @@ import { maxSendRate } from '../functions/adapters/ses/send-quota';
 import { LocalQueue } from '../functions/local/local-queue';
 import { LOCAL_CLIENT_CONFIG } from '../functions/local/dynamo';
 import { startLocalSes, type LocalSesOptions, type LocalSesStats } from '../functions/local/ses-server';
-import { systemClock } from '../functions/runtime/deps';
+import { systemClock } from '../functions/runtime/adapters';
 import {
   MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore,
 } from '../tests/helpers/fakes';

@@ -17,7 +17,6 @@ import type { FanOutJob, JobQueue, SendJob } from '../functions/domain/ports';
 import { newRelease, parseReleaseInput } from '../functions/domain/release/release';
 import { handlerModules } from '../functions/local/handler-registry';
 import { fakeLambdaContext } from '../functions/local/lambda-context';
-import type { AppDeps } from '../functions/runtime/deps';
 import { mib, sampleMemory, startBenchPressroom } from './local-stack';
 import { checkSeeded, seedSubscribers } from './seed';
 import type { BenchResult, BenchRow } from './result';
@@ -62,7 +61,7 @@ export async function run(options: Partial<FanOutPlanningOptions> = {}): Promise
       let started = performance.now();
       const seeded = await seedSubscribers(pressroom.table, { listId, count: size, membershipsOnly: true, concurrency: 4 });
       const seedMs = performance.now() - started;
-      failures.push(...(await checkSeeded(pressroom.deps.subscribers, seeded, listId, false)));
+      failures.push(...(await checkSeeded(pressroom.adapters.subscribers, seeded, listId, false)));
       seeded.length = 0;
 
       // A release rendered beforehand, so the figure is planning alone (rendering is once per release).
@@ -70,15 +69,15 @@ export async function run(options: Partial<FanOutPlanningOptions> = {}): Promise
         parseReleaseInput({ id: `planning-${size}`, title: 'Planning', url: 'https://example.org/p', html: '<p>Hello</p>', lists: [listId] }, new Set(lists)),
         new Date(),
       );
-      await pressroom.deps.releases.create(release);
-      await pressroom.deps.releases.saveRendered(release.id, await pressroom.deps.renderer.render(release));
+      await pressroom.adapters.releases.create(release);
+      await pressroom.adapters.releases.saveRendered(release.id, await pressroom.adapters.renderer.render(release));
 
       let planned = 0;
       const pending: FanOutJob[] = [{ releaseId: release.id }];
       const sendQueue: JobQueue<SendJob> = { send: async (jobs) => void (planned += jobs.length) };
       const fanOutQueue: JobQueue<FanOutJob> = { send: async (jobs) => void pending.push(...jobs) };
-      const deps: AppDeps = { ...pressroom.deps, sendQueue, fanOutQueue };
-      const handler = handlerModules['fan-out'].makeHandler(async () => deps);
+      const services = pressroom.servicesFor('fan-out', { sendQueue, fanOutQueue });
+      const handler = handlerModules['fan-out'].makeHandler(async () => services);
 
       // With --expose-gc (npm run bench), start from a collected heap so growth means retained memory.
       gc?.();
@@ -89,7 +88,7 @@ export async function run(options: Partial<FanOutPlanningOptions> = {}): Promise
       let invocations = 0;
       for (; pending.length && invocations < MAX_INVOCATIONS; invocations++) {
         const job = pending.shift()!;
-        const event = { Records: [{ messageId: `m${invocations}`, body: JSON.stringify(job) }] } as unknown as SQSEvent;
+        const event = { Records: [{ messageId: `m${invocations}`, body: JSON.stringify(job), attributes: { ApproximateReceiveCount: '1' } }] } as unknown as SQSEvent;
         const response = await handler(event, fakeLambdaContext('fan-out', { timeoutMs: 60_000 }));
         if (response?.batchItemFailures?.length) failures.push(`${size}: fan-out job failed on invocation ${invocations + 1}`);
       }

@@ -87,7 +87,7 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
   });
   try {
     const seeded = await seedSubscribers(pressroom.table, { listId: 'blog', count: opts.subscribers, concurrency: 4 });
-    const problems = await checkSeeded(pressroom.deps.subscribers, seeded, 'blog', true);
+    const problems = await checkSeeded(pressroom.adapters.subscribers, seeded, 'blog', true);
     if (problems.length) throw new Error(`seeding: ${problems.join('; ')}`);
 
     const requests: RequestCounts = new Map();

@@ -136,6 +136,9 @@ export interface ListStore {
   update(id: string, changes: ListChanges, now: Date): Promise<MailingList | undefined>;
 }
 
+/** The read side of {@link ListStore}: what features that only look at lists depend on. */
+export type ListReader = Pick<ListStore, 'get' | 'all'>;
+
 /** Addresses that stay suppressed after their subscriber was erased, kept as keyed hashes only. */
 export interface AddressBlocklist {
   isBlocked(email: string): Promise<boolean>;

@@ -1,19 +1,18 @@
-import { exportListCsv } from '../domain/subscriber/csv-export';
-import { awsDeps } from '../runtime/aws';
-import { requireAdmin } from '../runtime/admin-auth';
-import { httpHandler, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, type ServicesProvider } from '../runtime/http';
+import { subscribersService } from '../services/subscribers';
 
 /**
  * GET /admin/lists/{listId}/export.csv: the list's members as CSV. The domain reads a page at a time;
  * a Lambda answer is one string, though, and API Gateway caps it (10 MB, and 6 MB for a synchronous
  * Lambda payload): roughly 60,000 members. Larger lists need an export to S3 with a presigned link.
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps) => {
-    requireAdmin(event, deps.adminToken);
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    app.staff.requireAdmin(header(event, 'authorization'));
     const listId = event.pathParameters!.listId!;
     let body = '';
-    for await (const chunk of await exportListCsv(listId, deps)) body += chunk;
+    for await (const chunk of await app.subscribers.exportCsv(listId)) body += chunk;
     return {
       statusCode: 200,
       headers: {
@@ -26,4 +25,4 @@ export const makeHandler = (getDeps: DepsProvider) =>
     };
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }));

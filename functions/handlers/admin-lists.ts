@@ -1,19 +1,15 @@
-import { createList, describeList, listLists, updateList } from '../domain/lists/manage-lists';
-import { awsDeps } from '../runtime/aws';
-import { requireAdmin } from '../runtime/admin-auth';
-import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
+import { listsService } from '../services/lists';
 
 /** GET/POST /admin/lists and GET/PATCH /admin/lists/{listId}: staff manage lists; answers carry member counts. */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(
-    getDeps,
-    async (event, deps) => {
-      requireAdmin(event, deps.adminToken);
-      const listId = event.pathParameters?.listId;
-      const method = event.requestContext.http.method;
-      if (!listId) return method === 'POST' ? json(201, await createList(jsonBody(event), deps)) : json(200, { lists: await listLists(deps) });
-      return method === 'PATCH' ? json(200, await updateList(listId, jsonBody(event), deps)) : json(200, await describeList(listId, deps));
-    },
-  );
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    app.staff.requireAdmin(header(event, 'authorization'));
+    const listId = event.pathParameters?.listId;
+    const method = event.requestContext.http.method;
+    if (!listId) return method === 'POST' ? json(201, await app.lists.create(jsonBody(event))) : json(200, { lists: await app.lists.all() });
+    return method === 'PATCH' ? json(200, await app.lists.update(listId, jsonBody(event))) : json(200, await app.lists.describe(listId));
+  });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ lists: listsService }));

@@ -1,19 +1,18 @@
-import { deadLetterDepths, redriveDeadLetters } from '../domain/delivery/dead-letters';
-import { awsDeps } from '../runtime/aws';
-import { requireAdmin } from '../runtime/admin-auth';
-import { httpHandler, json, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, json, type ServicesProvider } from '../runtime/http';
+import { deliveryService } from '../services/delivery';
 
 /**
  * GET /admin/queues: each work queue's dead-letter depth. POST /admin/queues/{queue}/redrive: sends
  * that DLQ's messages back to its queue (202: on AWS the move runs on after the answer). An unknown
  * queue is a 404.
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps) => {
-    requireAdmin(event, deps.adminToken);
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    app.staff.requireAdmin(header(event, 'authorization'));
     const queue = event.pathParameters?.queue;
-    if (!queue) return json(200, { queues: await deadLetterDepths(deps) });
-    return json(202, await redriveDeadLetters(decodeURIComponent(queue), deps));
+    if (!queue) return json(200, { queues: await app.delivery.deadLetterDepths() });
+    return json(202, await app.delivery.redrive(decodeURIComponent(queue)));
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ delivery: deliveryService }));

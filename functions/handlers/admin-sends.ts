@@ -1,8 +1,7 @@
-import { cancelSend, getSendProgress, pauseSend, resumeSend } from '../domain/delivery/control-send';
-import { getReleaseStatus } from '../domain/release/release-status';
-import { awsDeps } from '../runtime/aws';
-import { requireAdmin } from '../runtime/admin-auth';
-import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
+import { releasesService } from '../services/releases';
+import { deliveryService } from '../services/delivery';
 
 /** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
 function pauseReason(body: unknown): string | undefined {
@@ -18,21 +17,18 @@ function pauseReason(body: unknown): string | undefined {
  * when its status does not allow the move. A resume may enqueue a fan-out job (planning not yet
  * finished), so this function sends to the fan-out queue.
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(
-    getDeps,
-    async (event, deps) => {
-      requireAdmin(event, deps.adminToken);
-      const id = event.pathParameters?.id ?? '';
-      // The route, e.g. `POST /admin/releases/{id}/pause`, names the command.
-      const command = event.routeKey.split('/').pop();
-      if (command === '{id}') return json(200, await getReleaseStatus(id, deps));
-      if (command === 'send') return json(200, await getSendProgress(id, deps));
-      if (command === 'pause') return json(200, await pauseSend(id, deps, { reason: pauseReason(event.body ? jsonBody(event) : undefined) }));
-      if (command === 'resume') return json(200, await resumeSend(id, deps));
-      if (command === 'cancel') return json(200, await cancelSend(id, deps));
-      return json(404, { error: 'NotFound', message: `No route ${event.routeKey}` });
-    },
-  );
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    app.staff.requireAdmin(header(event, 'authorization'));
+    const id = event.pathParameters?.id ?? '';
+    // The route, e.g. `POST /admin/releases/{id}/pause`, names the command.
+    const command = event.routeKey.split('/').pop();
+    if (command === '{id}') return json(200, await app.releases.status(id));
+    if (command === 'send') return json(200, await app.delivery.progress(id));
+    if (command === 'pause') return json(200, await app.delivery.pause(id, pauseReason(event.body ? jsonBody(event) : undefined)));
+    if (command === 'resume') return json(200, await app.delivery.resume(id));
+    if (command === 'cancel') return json(200, await app.delivery.cancel(id));
+    return json(404, { error: 'NotFound', message: `No route ${event.routeKey}` });
+  });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ releases: releasesService, delivery: deliveryService }));

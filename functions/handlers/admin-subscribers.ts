@@ -1,9 +1,6 @@
-import { importSubscribers } from '../domain/subscriber/import-subscribers';
-import { changeSubscriberLists, eraseSubscriber, lookupSubscriber } from '../domain/subscriber/manage-subscribers';
-import { activeListIds } from '../domain/lists/mailing-list';
-import { awsDeps } from '../runtime/aws';
-import { requireAdmin } from '../runtime/admin-auth';
-import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
+import { subscribersService } from '../services/subscribers';
 
 /**
  * Staff and subscribers:
@@ -12,28 +9,19 @@ import { httpHandler, json, jsonBody, type DepsProvider } from '../runtime/http'
  * - PATCH /admin/subscribers/{id}: `{ lists: { add?, remove? } }`;
  * - DELETE /admin/subscribers/{id}: erase personal data (answers 200 with what was kept: a 204 could not say).
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(
-    getDeps,
-    async (event, deps) => {
-      requireAdmin(event, deps.adminToken);
-      const id = event.pathParameters?.subscriberId;
-      switch (event.requestContext.http.method) {
-        case 'GET':
-          return json(200, await lookupSubscriber(event.queryStringParameters?.email, deps));
-        case 'PATCH':
-          return json(200, await changeSubscriberLists(id!, jsonBody(event), deps));
-        case 'DELETE':
-          return json(200, await eraseSubscriber(id!, deps));
-      }
-      const imported = await importSubscribers(jsonBody(event), { ...deps, lists: activeListIds(await deps.lists.all()) });
-      return json(200, {
-        added: imported.filter((s) => s.created).length,
-        updated: imported.filter((s) => !s.created && !s.skipped).length,
-        skippedSuppressed: imported.filter((s) => s.skipped).length,
-        subscribers: imported,
-      });
-    },
-  );
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    app.staff.requireAdmin(header(event, 'authorization'));
+    const id = event.pathParameters?.subscriberId;
+    switch (event.requestContext.http.method) {
+      case 'GET':
+        return json(200, await app.subscribers.lookup(event.queryStringParameters?.email));
+      case 'PATCH':
+        return json(200, await app.subscribers.changeLists(id!, jsonBody(event)));
+      case 'DELETE':
+        return json(200, await app.subscribers.erase(id!));
+    }
+    return json(200, await app.subscribers.importConfirmed(jsonBody(event)));
+  });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }));

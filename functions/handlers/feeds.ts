@@ -1,21 +1,18 @@
-import { buildFeed, parseFeedName } from '../domain/feeds/feeds';
+import { parseFeedName } from '../domain/feeds/feeds';
 import { feedResponse } from '../adapters/http/feed-writer';
-import { awsDeps } from '../runtime/aws';
-import { header, httpHandler, type DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import { header, httpHandler, type ServicesProvider } from '../runtime/http';
+import { publicSite } from '../services/site';
 
 /** GET /feeds/{feed}: `all.rss|atom|json` and `{listId}.rss|atom|json`, answering conditional requests. */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps) => {
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
     const request = parseFeedName(event.pathParameters?.feed ?? '');
-    const feed = await buildFeed(request, {
-      ...deps,
-      publicUrl: deps.config.publicUrl,
-      organisationName: deps.config.brand.organisationName,
-    });
+    const feed = await app.site.feed(request);
     return feedResponse(feed, request.format, {
       ifNoneMatch: header(event, 'if-none-match'),
       ifModifiedSince: header(event, 'if-modified-since'),
     });
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ site: publicSite }));

@@ -1,30 +1,23 @@
 import { parseSesEvent } from '../adapters/ses/ses-events';
-import { handleMailEvent } from '../domain/subscriber/mail-events';
-import { awsDeps } from '../runtime/aws';
-import type { DepsProvider } from '../runtime/http';
+import { awsServices } from '../runtime/aws';
+import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { sqsHandler } from '../runtime/sqs';
+import { deliveryService } from '../services/delivery';
 
 /**
  * Mail-events queue consumer: SES bounce, complaint, delivery and reject events, delivered by the
  * configuration set's SNS topic (raw delivery, so each body is the SES JSON). A malformed event
  * fails alone and ends in the DLQ, where its alarm asks for a look instead of losing a suppression.
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  sqsHandler<unknown>(getDeps, async (body, deps) => {
+export const makeHandler = (getServices: ServicesProvider) =>
+  sqsHandler<unknown>(getServices, async (body, app) => {
     const event = parseSesEvent(body);
     if (!event) return [];
-    const outcomes = await handleMailEvent(event, {
-      subscribers: deps.subscribers,
-      releaseStats: deps.releaseStats,
-      clock: deps.clock,
-      transientBounceLimit: deps.config.transientBounceLimit,
-      releases: deps.releases,
-      pauseThresholds: deps.config.pauseThresholds,
-    });
+    const outcomes = await app.delivery.recordMailEvent(event);
     // Subscriber ids only: addresses stay out of the logs.
     logger.info('Mail event handled', { type: event.type, messageId: event.messageId, releaseId: event.releaseId, outcomes });
     return outcomes;
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ delivery: deliveryService }));

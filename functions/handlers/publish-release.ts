@@ -1,28 +1,21 @@
-import { publishRelease } from '../domain/release/publish-release';
-import { activeListIds } from '../domain/lists/mailing-list';
-import { verifyWebhook } from '../domain/security/standard-webhooks';
-import { awsDeps } from '../runtime/aws';
+import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { socialChannels } from '../runtime/channels';
-import { bodyText, header, httpHandler, json, parseJson, type DepsProvider } from '../runtime/http';
+import { bodyText, header, httpHandler, json, parseJson, type ServicesProvider } from '../runtime/http';
+import { releasesService } from '../services/releases';
 
 /** POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often retried. */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps) => {
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
     const body = bodyText(event);
     // Verify the raw bytes before parsing anything: the signature covers the body as sent.
-    const webhookId = verifyWebhook(
+    const webhookId = app.staff.verifyWebhook(
       { id: header(event, 'webhook-id'), timestamp: header(event, 'webhook-timestamp'), signature: header(event, 'webhook-signature') },
       body,
-      deps.webhookSecrets,
-      deps.clock.now(),
     );
-    const result = await publishRelease(
-      { body: parseJson(body), webhookId },
-      { ...deps, lists: activeListIds(await deps.lists.all()) },
-    );
+    const result = await app.releases.publish(parseJson(body), webhookId);
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });
 
 // Renders the release to check it, and schedules its social posts (its declaration's parts, runtime/function-specs.ts).
-export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer, channels: socialChannels }));
+export const handler = makeHandler(() => awsServices({ releases: releasesService }, { renderer: mjmlRenderer, channels: socialChannels }));

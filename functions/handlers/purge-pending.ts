@@ -1,17 +1,17 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { purgePendingSignups, type PurgePendingResult } from '../domain/subscriber/purge-pending';
-import { awsDeps } from '../runtime/aws';
-import type { DepsProvider } from '../runtime/http';
+import type { PurgePendingResult } from '../domain/subscriber/purge-pending';
+import { awsServices } from '../runtime/aws';
+import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { subscribersService } from '../services/subscribers';
 
 /** Scheduled hourly: removes sign-ups whose confirmation link expired unused. Overlapping runs are safe. */
-export const makeHandler = (getDeps: DepsProvider) =>
+export const makeHandler = (getServices: ServicesProvider) =>
   middy<ScheduledEvent, PurgePendingResult>().handler(async () => {
-    const deps = await getDeps();
-    const result = await purgePendingSignups({ subscribers: deps.subscribers, clock: deps.clock });
+    const result = await (await getServices()).subscribers.purgePending();
     if (result.removed > 0) logger.info('Unconfirmed sign-ups purged', { ...result });
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }));

@@ -1,17 +1,17 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { startEmbargoedReleases, type StartEmbargoedResult } from '../domain/release/embargo';
-import { awsDeps } from '../runtime/aws';
-import type { DepsProvider } from '../runtime/http';
+import type { StartEmbargoedResult } from '../domain/release/embargo';
+import { awsServices } from '../runtime/aws';
+import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { releasesService } from '../services/releases';
 
 /** Scheduled every minute: starts the email send of releases whose embargo has ended. Overlapping runs are safe. */
-export const makeHandler = (getDeps: DepsProvider) =>
+export const makeHandler = (getServices: ServicesProvider) =>
   middy<ScheduledEvent, StartEmbargoedResult>().handler(async () => {
-    const deps = await getDeps();
-    const result = await startEmbargoedReleases({ releases: deps.releases, fanOutQueue: deps.fanOutQueue, clock: deps.clock });
+    const result = await (await getServices()).releases.startEmbargoed();
     if (result.started.length + result.released.length > 0) logger.info('Embargoes ended', { ...result });
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ releases: releasesService }));

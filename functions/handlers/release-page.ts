@@ -1,15 +1,15 @@
-import { webVersion } from '../domain/release/web-version';
 import { NotFoundError } from '../domain/errors';
 import { page } from '../adapters/http/pages';
-import { awsDeps } from '../runtime/aws';
+import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
-import { html, httpHandler, type DepsProvider, type HttpResult } from '../runtime/http';
+import { html, httpHandler, type ServicesProvider, type HttpResult } from '../runtime/http';
+import { publicSite } from '../services/site';
 
 /** GET /releases/{id}: the web version behind every email's "view in browser" link. */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps): Promise<HttpResult> => {
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app): Promise<HttpResult> => {
     try {
-      const body = await webVersion(event.pathParameters?.id ?? '', { ...deps, publicUrl: deps.config.publicUrl });
+      const body = await app.site.webVersion(event.pathParameters?.id ?? '');
       return {
         statusCode: 200,
         headers: {
@@ -23,10 +23,10 @@ export const makeHandler = (getDeps: DepsProvider) =>
       };
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
-      const organisationName = deps.config.brand.organisationName;
+      const { organisationName } = app.brand;
       return html(404, page({ title: 'Release not found', organisationName, body: '<p>There is no release at this address.</p>' }));
     }
   });
 
 // Renders releases with MJML (its declaration's parts, runtime/function-specs.ts).
-export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
+export const handler = makeHandler(() => awsServices({ site: publicSite }, { renderer: mjmlRenderer }));

@@ -1,12 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { SendJob } from '../domain/ports';
-import { sendBatch } from '../domain/delivery/send-email';
-import { countDeadLetters, isLastReceive } from '../domain/delivery/dead-letters';
 import { MalformedJobError } from '../domain/delivery/errors';
-import { awsDeps } from '../runtime/aws';
-import type { DepsProvider } from '../runtime/http';
-import { logger } from '../runtime/logger';
+import { awsServices } from '../runtime/aws';
+import type { ServicesProvider } from '../runtime/http';
 import { sqsBatchHandler } from '../runtime/sqs';
+import { deliveryService } from '../services/delivery';
 
 const isSendJob = (value: unknown): value is SendJob =>
   typeof value === 'object' && value !== null && ['releaseId', 'subscriberId', 'listId'].every((k) => typeof (value as Record<string, unknown>)[k] === 'string');
@@ -19,30 +17,15 @@ function checkJob(parsed: PromiseSettledResult<SendJob>, record: SQSRecord): Pro
 
 /**
  * Send queue consumer: the batch reserves its send slots together, then each message goes out at
- * its slot; throttled, busy or malformed jobs fail alone and SQS retries them. A job failing on its
- * last allowed receive is counted as `deadLettered` against its release first, so the send's status
- * shows what the DLQ holds.
+ * its slot; throttled, busy or malformed jobs fail alone and SQS retries them (see
+ * `DeliveryService.sendBatch`).
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  sqsBatchHandler<SendJob>(getDeps, async (parsed, deps, records) => {
-    const jobs = parsed.map((job, i) => checkJob(job, records[i]));
-    const valid = jobs.flatMap((job, i) => (job.status === 'fulfilled' ? [{ i, job: job.value }] : []));
-    const sent = await sendBatch(valid.map((v) => v.job), deps);
-    const results: PromiseSettledResult<unknown>[] = [...jobs];
-    valid.forEach(({ i }, n) => (results[i] = sent[n]));
+export const makeHandler = (getServices: ServicesProvider) =>
+  sqsBatchHandler<SendJob>(getServices, (parsed, app, records) =>
+    app.delivery.sendBatch(
+      parsed.map((job, i) => checkJob(job, records[i])),
+      records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+    ),
+  );
 
-    const dying = results.flatMap((result, i) =>
-      result.status === 'rejected' && isLastReceive(Number(records[i].attributes.ApproximateReceiveCount), deps.config.maxReceiveCount)
-        ? [jobs[i].status === 'fulfilled' ? (jobs[i] as PromiseFulfilledResult<SendJob>).value.releaseId : undefined]
-        : [],
-    );
-    try {
-      await countDeadLetters(dying, deps);
-    } catch (error) {
-      // Counting is for staff's view only; failing the batch over it would resend the others.
-      logger.warn('Could not count dead-lettered send jobs', { error: error as Error });
-    }
-    return results;
-  });
-
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(() => awsServices({ delivery: deliveryService }));

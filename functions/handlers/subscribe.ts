@@ -1,14 +1,13 @@
 import { ValidationError } from '../domain/errors';
-import { publicLists } from '../domain/lists/mailing-list';
 import { RateLimitedError } from '../domain/subscriber/errors';
 import { stringsFor } from '../adapters/strings/ui-strings';
-import { requestSubscription } from '../domain/subscriber/subscribe';
 import { isJsonRequest, requestFields } from '../adapters/http/form-body';
 import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../adapters/http/signup-pages';
-import { awsDeps } from '../runtime/aws';
+import { awsServices } from '../runtime/aws';
 import { precompiledSystemEmails } from '../runtime/system-emails';
-import { html, httpHandler, json, type DepsProvider, type HttpResult } from '../runtime/http';
+import { html, httpHandler, json, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { subscribersService } from '../services/subscribers';
 
 const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });
 
@@ -18,10 +17,10 @@ const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...re
  * (202 JSON or the check-your-inbox page), so the form cannot be used to learn who is subscribed.
  * A filled-in honeypot (`website`, in the form or JSON) gets that same answer and nothing else.
  */
-export const makeHandler = (getDeps: DepsProvider) =>
-  httpHandler(getDeps, async (event, deps) => {
-    const organisationName = deps.config.brand.organisationName;
-    const lists = publicLists(await deps.lists.all());
+export const makeHandler = (getServices: ServicesProvider) =>
+  httpHandler(getServices, async (event, app) => {
+    const { organisationName } = app.brand;
+    const lists = await app.subscribers.publicLists();
     if (event.requestContext.http.method === 'GET') {
       return html(200, signupFormPage({ organisationName, lists, strings: stringsFor(event.queryStringParameters?.lang) }));
     }
@@ -29,10 +28,13 @@ export const makeHandler = (getDeps: DepsProvider) =>
     const fields = requestFields(event, ['lists']);
     const strings = stringsFor(typeof fields.language === 'string' ? fields.language : undefined);
     try {
-      const outcome = await requestSubscription(
-        { email: fields.email, lists: fields.lists, language: fields.language, clientIp: event.requestContext.http.sourceIp, trap: fields[TRAP_FIELD] },
-        deps,
-      );
+      const outcome = await app.subscribers.requestSubscription({
+        email: fields.email,
+        lists: fields.lists,
+        language: fields.language,
+        clientIp: event.requestContext.http.sourceIp,
+        trap: fields[TRAP_FIELD],
+      });
       // No address in the log: it is most likely a stranger's.
       if (outcome === 'trapped') logger.info('Sign-up honeypot filled: nothing stored or sent', { json: asJson });
     } catch (error) {
@@ -50,4 +52,4 @@ export const makeHandler = (getDeps: DepsProvider) =>
   });
 
 // Sends the confirmation email (its declaration's parts, runtime/function-specs.ts).
-export const handler = makeHandler(() => awsDeps({ systemEmails: precompiledSystemEmails }));
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }, { systemEmails: precompiledSystemEmails }));

@@ -5,14 +5,15 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { FanOutJob, SendJob } from '../domain/ports';
+import type { Clock, FanOutJob, SendJob } from '../domain/ports';
 import { LocalChannel } from '../adapters/social/local-channel';
 import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
-import { buildDeps, type AppDeps } from '../runtime/deps';
-import { EVERY_PART } from '../runtime/every-part';
+import { buildAdapters, type Adapters } from '../runtime/adapters';
+import { composeServices, type ServiceFactories, type Services } from '../runtime/compose';
+import { EVERY_PART, EVERY_SERVICE } from '../runtime/every-part';
 import { queueConsumers, routes, schedules } from '../runtime/routes';
-import { memoryMbOf, timeoutSecondsOf } from '../runtime/function-specs';
+import { memoryMbOf, servicesOf, timeoutSecondsOf } from '../runtime/function-specs';
 import { compileRoutes, readBody, sendResult, toApiGatewayEvent } from './api-gateway';
 import { loadDevSecrets } from './dev-secrets';
 import { LOCAL_CLIENT_CONFIG, startLocalDynamo } from './dynamo';
@@ -52,6 +53,8 @@ export interface LocalOptions {
   /** The MaxSendRate the local SES reports, when it should differ from what it enforces (tests of a mismatch). */
   sesReportedMaxSendRate?: number;
   logger?: LocalLogger;
+  /** What the handlers take as now; the system clock when absent (tests move it past an embargo). */
+  clock?: Clock;
   /**
    * When set, every AWS call a handler makes is appended to this folder as IAM would see it
    * (function, action, resource), for the IAM conformance test (functions/local/aws-call-recorder.ts).
@@ -63,7 +66,13 @@ export interface LocalPressroom {
   url: string;
   mailboxUrl: string;
   secrets: PressroomSecrets;
-  deps: AppDeps;
+  /** The stores, queues and other adapters every function's services are composed over (tests read the stores). */
+  adapters: Adapters;
+  /**
+   * The services a function's declaration lists, composed as the runner composes them for its
+   * handler; `replace` swaps adapters (a benchmark's counting queue, say) for this composition only.
+   */
+  servicesFor(name: HandlerName, replace?: Partial<Adapters>): Services;
   /**
    * One queue on the local SQS endpoint per `queueConsumers` entry, with its event source; `byName`
    * has them all under their routes.ts names. The handlers use `SqsQueue` adapters, not these.
@@ -153,11 +162,18 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     ...(options.maxReceiveCount ? { PRESSROOM_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) } : {}),
   });
   const invokers = new Map<string, unknown>();
-  const getDeps = async () => deps;
+  // Each function gets the services its declaration lists and no others, composed as its entry file
+  // does on AWS (over adapters all functions share here), so calling an undeclared service fails here too.
+  const servicesFor = (name: HandlerName, replace: Partial<Adapters> = {}): Services => {
+    const factories = Object.fromEntries(servicesOf(name).map((service) => [service, EVERY_SERVICE[service]])) as Partial<ServiceFactories>;
+    return composeServices(factories, { ...adapters, ...replace }, { config, secrets });
+  };
   // Each invocation runs as its function, so the AWS calls it makes are recorded as that function's.
   const handlerFor = <H>(name: HandlerName): H => {
     if (!invokers.has(name)) {
-      const handler = handlerModules[name].makeHandler(getDeps) as (...args: unknown[]) => unknown;
+      // Composed on the first invocation: the event sources are wired before the adapters exist.
+      let services: Services | undefined;
+      const handler = handlerModules[name].makeHandler(async () => (services ??= servicesFor(name))) as (...args: unknown[]) => unknown;
       invokers.set(name, (...args: unknown[]) => runAsFunction(name, () => handler(...args)));
     }
     return invokers.get(name) as H;
@@ -196,7 +212,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     const sink = fileSink(options.awsCallLog);
     for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, sink);
   }
-  const deps: AppDeps = await buildDeps({
+  const adapters: Adapters = await buildAdapters({
     config,
     secrets,
     dynamo: dynamo.client,
@@ -208,9 +224,10 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     // One process runs every handler, so it has every part a function may use.
     parts: EVERY_PART,
     extraChannels: [social],
+    clock: options.clock,
   });
 
-  await seedLists(config.lists, deps.lists, deps.clock.now());
+  await seedLists(config.lists, adapters.lists, adapters.clock.now());
 
   const scheduler = new LocalScheduler({ logger: log });
   for (const schedule of schedules) {
@@ -245,7 +262,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     url,
     mailboxUrl: `${url}/local/mailbox`,
     secrets,
-    deps,
+    adapters,
+    servicesFor,
     queues,
     scheduler,
     social,

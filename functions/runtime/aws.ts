@@ -7,8 +7,9 @@ import { SqsQueue } from '../adapters/sqs/sqs-queue';
 import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
-import { buildDeps, NO_PARTS, type AppDeps, type FunctionParts } from './deps';
-import { functionSpec } from './function-specs';
+import { buildAdapters, NO_PARTS, type FunctionParts } from './adapters';
+import { composeServices, type ServiceFactories, type Services } from './compose';
+import { checkComposedServices, functionSpec } from './function-specs';
 import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
 
 /**
@@ -19,7 +20,7 @@ import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type
 const SECRET_MAX_AGE_SECONDS = 300;
 
 let clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient; secrets: SecretsProvider } | undefined;
-let cached: { deps: AppDeps; secretJson: string } | undefined;
+let cached: { services: Services; secretJson: string } | undefined;
 
 /**
  * Reads the secret's JSON. Channel keys are optional: an absent or empty one is left out, and
@@ -59,15 +60,18 @@ function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
 }
 
 /**
- * The dependencies of a Lambda function, built once per container and rebuilt when the secret changes.
- * `parts` are those of {@link FunctionParts} the function uses; the others refuse when used.
+ * The services of a Lambda function, composed once per container and again when the secret changes.
+ * `services` are the feature services the function declares (runtime/function-specs.ts), `parts`
+ * the heavy parts of the wiring it uses; the others refuse when used.
  *
  * @example
- * export const handler = makeHandler(awsDeps); // no renderer, system emails or channels
- * export const handler = makeHandler(() => awsDeps({ renderer: mjmlRenderer }));
+ * export const handler = makeHandler(() => awsServices({ lists: listsService }));
+ * export const handler = makeHandler(() => awsServices({ site: publicSite }, { renderer: mjmlRenderer }));
  */
-export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDeps> {
+export async function awsServices(services: Partial<ServiceFactories>, parts: Partial<FunctionParts> = {}): Promise<Services> {
   const env = process.env;
+  const name = env.PRESSROOM_FUNCTION ?? '';
+  checkComposedServices(name, services);
   clients ??= {
     dynamo: new DynamoDBClient({}),
     // Throttling must reach the send pacer rather than be retried inside the SDK (see the strategy).
@@ -79,11 +83,12 @@ export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDe
   if (!arn) throw new ConfigError('PRESSROOM_SECRET_ARN is not set');
   const secretJson = await clients.secrets.get(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof secretJson !== 'string') throw new ConfigError('The Pressroom secret must be a JSON string');
-  if (cached?.secretJson === secretJson) return cached.deps;
+  if (cached?.secretJson === secretJson) return cached.services;
   const config = readConfig(env);
-  const deps = await buildDeps({
+  const secrets = parseSecrets(secretJson);
+  const adapters = await buildAdapters({
     config,
-    secrets: parseSecrets(secretJson),
+    secrets,
     dynamo: clients.dynamo,
     ses: clients.ses,
     fanOutQueue: new SqsQueue(clients.sqs, env.PRESSROOM_FANOUT_QUEUE_URL ?? ''),
@@ -94,10 +99,9 @@ export async function awsDeps(parts: Partial<FunctionParts> = {}): Promise<AppDe
     templatesDir: new URL('./templates', import.meta.url).pathname,
     parts: { ...NO_PARTS, ...parts },
   });
-  // Keep MIME templates across secret refreshes: they do not depend on secrets.
-  if (cached) deps.templates = cached.deps.templates;
-  // A read-only function may not write the lists (its policy says so); any other function seeds them.
-  else if (functionSpec(env.PRESSROOM_FUNCTION ?? '').table === 'read-write') await seedLists(config.lists, deps.lists, deps.clock.now());
-  cached = { deps, secretJson };
-  return deps;
+  // A read-only function may not write the lists (its policy says so); any other function seeds
+  // them, once per container (a secret rotation does not change the configured lists).
+  if (!cached && functionSpec(name).table === 'read-write') await seedLists(config.lists, adapters.lists, adapters.clock.now());
+  cached = { services: composeServices(services, adapters, { config, secrets }), secretJson };
+  return cached.services;
 }

@@ -10,7 +10,7 @@ import {
   type ChannelSettings,
   type SocialChannelName,
 } from './config';
-import type { ChannelsFactory } from './deps';
+import type { ChannelsFactory } from './adapters';
 
 /** Builds one channel once its settings and secrets are known to be complete. */
 type ChannelBuilder = (settings: ChannelSettings, secret: string, secrets: ChannelSecrets) => SocialChannel;
@@ -176,7 +176,7 @@ export function buildChannels(
   return channels;
 }
 
-/** The channels part (runtime/deps.ts FunctionParts), for functions that post or schedule posts. */
+/** The channels part (runtime/adapters.ts FunctionParts), for functions that post or schedule posts. */
 export const socialChannels: ChannelsFactory = async (config, secrets, extra) => {
   await loadChannelAdapters(config.socialChannels);
   return buildChannels(config.socialChannels, config.channelSettings, secrets.channels, extra);

@@ -1,10 +1,27 @@
 /**
- * Every part of runtime/deps.ts FunctionParts, for the local runner, which runs every handler in one
- * process. (On AWS each function's entry file passes only the parts it uses.)
+ * Every part of runtime/adapters.ts FunctionParts and every feature service, for the local runner,
+ * which runs every handler in one process. (On AWS each function's entry file passes only the parts
+ * and services it uses.)
  */
-import type { FunctionParts } from './deps';
+import type { FunctionParts } from './adapters';
+import type { ServiceFactories } from './compose';
 import { mjmlRenderer } from './mjml-rendering';
 import { precompiledSystemEmails } from './system-emails';
 import { socialChannels } from './channels';
+import { releasesService } from '../services/releases';
+import { deliveryService } from '../services/delivery';
+import { subscribersService } from '../services/subscribers';
+import { listsService } from '../services/lists';
+import { socialService } from '../services/social';
+import { publicSite } from '../services/site';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels };
+
+export const EVERY_SERVICE: ServiceFactories = {
+  releases: releasesService,
+  delivery: deliveryService,
+  subscribers: subscribersService,
+  lists: listsService,
+  social: socialService,
+  site: publicSite,
+};

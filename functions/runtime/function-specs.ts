@@ -1,3 +1,4 @@
+import type { ServiceFactories, ServiceName } from './compose';
 /**
  * Every Lambda function of Pressroom, declared once: what invokes it, what it may touch, and its
  * limits. The CDK stack builds each function, its triggers and its IAM policy from this table; the
@@ -32,6 +33,9 @@ export const DEFAULT_MEMORY_MB = 512;
  */
 export type FunctionPart = 'renderer' | 'systemEmails' | 'channels';
 
+/** The feature services (runtime/compose.ts) a handler may call. */
+export type FunctionService = ServiceName;
+
 export interface FunctionSpec {
   /** HTTP routes it serves. */
   http?: readonly RouteKey[];
@@ -53,6 +57,13 @@ export interface FunctionSpec {
   readsSendQuota?: boolean;
   /** Reads the dead-letter queues' depth and moves their messages back (staff: /admin/queues). */
   redrivesDeadLetters?: boolean;
+  /**
+   * The feature services its handler calls. Its entry file passes these (and no others) to the AWS
+   * wiring, which refuses a function whose entry file passes a different set; the local runner
+   * composes each function from this list too, so a handler that calls an undeclared service fails
+   * every test that reaches it.
+   */
+  services: readonly FunctionService[];
   /** Heavy parts of the wiring it uses; none when absent. */
   parts?: readonly FunctionPart[];
   timeoutSeconds?: number;
@@ -65,32 +76,35 @@ export interface FunctionSpec {
  */
 export const functionSpecs = {
   // Renders the release to check it, and schedules a post per configured channel.
-  'publish-release': { http: ['POST /webhooks/releases'], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer', 'channels'] },
+  'publish-release': { services: ['releases'], http: ['POST /webhooks/releases'], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer', 'channels'] },
   // Serves the stored web version, rendering it when none is stored.
-  'release-page': { http: ['GET /releases/{id}'], table: 'read', parts: ['renderer'] },
+  'release-page': { services: ['site'], http: ['GET /releases/{id}'], table: 'read', parts: ['renderer'] },
   // Syndication: RSS, Atom and JSON Feed of all releases and of each public list, and the archive page.
-  feeds: { http: ['GET /feeds/{feed}'], table: 'read' },
-  archive: { http: ['GET /archive'], table: 'read' },
+  feeds: { services: ['site'], http: ['GET /feeds/{feed}'], table: 'read' },
+  archive: { services: ['site'], http: ['GET /archive'], table: 'read' },
   // Subscribers: double opt-in (the confirmation email) and the preference centre.
-  subscribe: { http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
-  confirm: { http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
-  preferences: { http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
-  unsubscribe: { http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
+  subscribe: { services: ['subscribers'], http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
+  confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
+  preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
+  unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
   // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
   'admin-subscribers': {
+    services: ['subscribers'],
     http: ['POST /admin/subscribers', 'GET /admin/subscribers', 'PATCH /admin/subscribers/{subscriberId}', 'DELETE /admin/subscribers/{subscriberId}'],
     table: 'read-write',
   },
   'admin-lists': {
+    services: ['lists'],
     http: ['GET /admin/lists', 'POST /admin/lists', 'GET /admin/lists/{listId}', 'PATCH /admin/lists/{listId}'],
     table: 'read-write',
   },
-  'admin-export': { http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },
-  'admin-import': { http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
+  'admin-export': { services: ['subscribers'], http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },
+  'admin-import': { services: ['subscribers'], http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
   // Preview and test send (a test send is a real email to staff).
-  'admin-releases': { http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
+  'admin-releases': { services: ['releases', 'delivery'], http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
   // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
   'admin-sends': {
+    services: ['releases', 'delivery'],
     http: [
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
@@ -102,21 +116,21 @@ export const functionSpecs = {
     sendsTo: ['fan-out'],
   },
   // Staff: dead-letter queue depths and redrive.
-  'admin-queues': { http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
+  'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation
   // when a long plan runs out of time: more time than a single send.
-  'fan-out': { queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], parts: ['renderer'], timeoutSeconds: 60 },
+  'fan-out': { services: ['delivery'], queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], parts: ['renderer'], timeoutSeconds: 60 },
   // Paces by SES's quota; puts paused and throttled jobs back on its own queue with a delay.
-  'send-email': { queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send'] },
+  'send-email': { services: ['delivery'], queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send'] },
   // SES bounce, complaint and delivery events, via the configuration set's SNS topic (raw delivery).
-  'mail-events': { queue: 'mail-events', table: 'read-write' },
-  'post-social': { schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write', parts: ['channels'] },
+  'mail-events': { services: ['delivery'], queue: 'mail-events', table: 'read-write' },
+  'post-social': { services: ['social'], schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write', parts: ['channels'] },
   // Releases published under embargo start their email send once it ends.
-  'release-embargoed': { schedules: [{ name: 'release-embargoed', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['fan-out'] },
+  'release-embargoed': { services: ['releases'], schedules: [{ name: 'release-embargoed', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['fan-out'] },
   // Acts only in the hours after the configured digest day and hour; every other run returns at once.
-  'weekly-digest': { schedules: [{ name: 'weekly-digest', rate: 'rate(1 hour)' }], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer'] },
+  'weekly-digest': { services: ['releases'], schedules: [{ name: 'weekly-digest', rate: 'rate(1 hour)' }], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer'] },
   // Unconfirmed sign-ups are removed once their confirmation link has expired.
-  'purge-pending': { schedules: [{ name: 'purge-pending', rate: 'rate(1 hour)' }], table: 'read-write' },
+  'purge-pending': { services: ['subscribers'], schedules: [{ name: 'purge-pending', rate: 'rate(1 hour)' }], table: 'read-write' },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;
@@ -134,3 +148,19 @@ export const timeoutSecondsOf = (name: string): number => functionSpec(name).tim
 /** The heavy parts of the wiring a function uses (see {@link FunctionPart}). */
 export const partsOf = (name: string): readonly FunctionPart[] => functionSpec(name).parts ?? [];
 export const memoryMbOf = (name: string): number => functionSpec(name).memoryMb ?? DEFAULT_MEMORY_MB;
+/** The feature services a function's handler calls (see {@link FunctionSpec.services}). */
+export const servicesOf = (name: string): readonly FunctionService[] => functionSpec(name).services;
+
+/**
+ * Refuses an entry file that passes other services than its function declares: the declaration is
+ * what the local runner composes, so the two must agree for local tests to speak for AWS.
+ *
+ * @throws Error naming the function and both lists.
+ */
+export function checkComposedServices(name: string, passed: Partial<ServiceFactories>): void {
+  const declared = [...servicesOf(name)].sort();
+  const given = Object.keys(passed).sort();
+  if (declared.join() !== given.join()) {
+    throw new Error(`Function "${name}" declares services [${declared.join(', ')}] but its entry file passes [${given.join(', ')}]`);
+  }
+}

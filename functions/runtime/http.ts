@@ -2,12 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AuthenticationError, ConflictError, InvalidTokenError, NotFoundError, ValidationError } from '../domain/errors';
 import { PreflightError } from '../domain/release/errors';
-import type { AppDeps } from './deps';
+import type { Services } from './compose';
 import { logger } from './logger';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-export type DepsProvider = () => Promise<AppDeps>;
+/** How a handler gets its services: the AWS wiring (`awsServices`) or the local runner's. */
+export type ServicesProvider = () => Promise<Services>;
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -70,18 +71,19 @@ export function errorResponse(error: unknown): HttpResult {
 }
 
 /**
- * Wraps an HTTP route: resolves the dependencies, runs the route, and maps errors at the edge.
+ * Wraps an HTTP route: resolves the services, runs the route, and maps errors at the edge.
  *
  * @example
- * export const makeHandler = (deps: DepsProvider) => httpHandler(deps, async (event, d) => json(200, { ok: true }));
+ * export const makeHandler = (getServices: ServicesProvider) =>
+ *   httpHandler(getServices, async (event, app) => json(200, await app.lists.all()));
  */
 export function httpHandler(
-  getDeps: DepsProvider,
-  route: (event: HttpEvent, deps: AppDeps, context: Context) => Promise<HttpResult>,
+  getServices: ServicesProvider,
+  route: (event: HttpEvent, app: Services, context: Context) => Promise<HttpResult>,
 ) {
   return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
     try {
-      return await route(event, await getDeps(), context);
+      return await route(event, await getServices(), context);
     } catch (error) {
       return errorResponse(error);
     }

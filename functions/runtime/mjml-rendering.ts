@@ -1,5 +1,5 @@
 /**
- * The MJML release renderer part (runtime/deps.ts FunctionParts), for the entry files of functions
+ * The MJML release renderer part (runtime/adapters.ts FunctionParts), for the entry files of functions
  * that render (its declaration's parts, runtime/function-specs.ts) and for the local runner.
  *
  * mjml, juice and cheerio are loaded on the first render, not when the function starts: evaluating
@@ -11,7 +11,7 @@
  */
 import type { EmailRenderer } from '../domain/ports';
 import { assertPlainColour } from '../adapters/render/brand';
-import type { RendererFactory } from './deps';
+import type { RendererFactory } from './adapters';
 
 export const mjmlRenderer: RendererFactory = (options) => {
   assertPlainColour(options.brand.accentColour);

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AppDeps } from './deps';
-import type { DepsProvider } from './http';
+import type { Services } from './compose';
+import type { ServicesProvider } from './http';
 import { logger } from './logger';
 
-type BatchProcessor<T> = (jobs: PromiseSettledResult<T>[], deps: AppDeps, records: SQSRecord[]) => Promise<PromiseSettledResult<unknown>[]>;
+type BatchProcessor<T> = (jobs: PromiseSettledResult<T>[], app: Services, records: SQSRecord[]) => Promise<PromiseSettledResult<unknown>[]>;
 
 /** Parses each body on its own: one malformed message fails alone (and dead-letters), not its batch. */
 function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
@@ -23,7 +23,7 @@ function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
  * returns one settled result per record; rejected ones become `batchItemFailures`, so only they are
  * retried (and, past maxReceiveCount, dead-lettered).
  */
-export function sqsBatchHandler<T>(getDeps: DepsProvider, processBatch: BatchProcessor<T>) {
+export function sqsBatchHandler<T>(getServices: ServicesProvider, processBatch: BatchProcessor<T>) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(
       sqsPartialBatchFailure({
@@ -31,12 +31,12 @@ export function sqsBatchHandler<T>(getDeps: DepsProvider, processBatch: BatchPro
           logger.warn('Job failed; it will be retried', { messageId: record.messageId, error: reason as Error }),
       }),
     )
-    .handler((async (event: SQSEvent) => processBatch(parseBodies<T>(event.Records), await getDeps(), event.Records)) as never);
+    .handler((async (event: SQSEvent) => processBatch(parseBodies<T>(event.Records), await getServices(), event.Records)) as never);
 }
 
 /** Wraps an SQS consumer that handles each record on its own. */
-export function sqsHandler<T>(getDeps: DepsProvider, processJob: (job: T, deps: AppDeps, record: SQSRecord) => Promise<unknown>) {
-  return sqsBatchHandler<T>(getDeps, (jobs, deps, records) =>
-    Promise.allSettled(jobs.map((job, i) => (job.status === 'rejected' ? Promise.reject(job.reason) : processJob(job.value, deps, records[i])))),
+export function sqsHandler<T>(getServices: ServicesProvider, processJob: (job: T, app: Services, record: SQSRecord) => Promise<unknown>) {
+  return sqsBatchHandler<T>(getServices, (jobs, app, records) =>
+    Promise.allSettled(jobs.map((job, i) => (job.status === 'rejected' ? Promise.reject(job.reason) : processJob(job.value, app, records[i])))),
   );
 }

@@ -108,7 +108,7 @@ function environmentOf(artifact: FunctionArtifact): Record<string, string> {
 }
 
 async function inProcess(name: FunctionName, event: unknown): Promise<any> {
-  const handler = handlerModules[name].makeHandler(async () => fixture.pressroom.deps) as unknown as (e: unknown, c: Context) => Promise<unknown>;
+  const handler = handlerModules[name].makeHandler(async () => fixture.pressroom.servicesFor(name)) as unknown as (e: unknown, c: Context) => Promise<unknown>;
   return handler(event, fakeLambdaContext(name));
 }
 

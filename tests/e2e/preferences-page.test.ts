@@ -23,7 +23,7 @@ describe('preference centre in Chromium', () => {
     return opened;
   };
   const statuses = async (email: string) =>
-    Object.fromEntries((await pressroom.deps.subscribers.findByEmail(email))!.memberships.map((m) => [m.listId, m.status]));
+    Object.fromEntries((await pressroom.adapters.subscribers.findByEmail(email))!.memberships.map((m) => [m.listId, m.status]));
 
   beforeAll(async () => {
     // Chromium starts while the stack does; afterAll closes it even if the stack failed to start.

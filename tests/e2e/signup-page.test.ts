@@ -79,7 +79,7 @@ describe('sign-up and confirmation pages in Chromium', () => {
     await Promise.all([page.waitForURL(`${pressroom.url}/subscribe`), page.getByRole('button', { name: 'Subscribe' }).click()]);
     await page.waitForLoadState();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox');
-    expect((await pressroom.deps.subscribers.findByEmail(person))?.memberships).toEqual([expect.objectContaining({ listId: firstList!.replace(/^list-/, ''), status: 'pending' })]);
+    expect((await pressroom.adapters.subscribers.findByEmail(person))?.memberships).toEqual([expect.objectContaining({ listId: firstList!.replace(/^list-/, ''), status: 'pending' })]);
     expect((await pressroom.client.mail()).filter((m) => m.to.includes(person))).toHaveLength(1);
   });
 
@@ -114,7 +114,7 @@ describe('sign-up and confirmation pages in Chromium', () => {
     await expectAccessible('confirm-done-375');
     expect(blockedRequests).toEqual([]);
 
-    const subscriber = await pressroom.deps.subscribers.findByEmail(email);
+    const subscriber = await pressroom.adapters.subscribers.findByEmail(email);
     expect(subscriber!.memberships).toEqual([expect.objectContaining({ listId: 'blog', status: 'confirmed' })]);
   });
 

@@ -54,7 +54,7 @@ describe('unsubscribe page in Chromium', () => {
     }
     expect(blockedRequests).toEqual([]);
     // Showing the page changes nothing: mail scanners fetch links.
-    const subscriber = await pressroom.deps.subscribers.findByEmail(email);
+    const subscriber = await pressroom.adapters.subscribers.findByEmail(email);
     expect(subscriber!.memberships).toEqual([expect.objectContaining({ listId: 'blog', status: 'confirmed' })]);
   });
 
@@ -73,7 +73,7 @@ describe('unsubscribe page in Chromium', () => {
     await screenshot(page, 'unsubscribe-done-375');
     expect(blockedRequests).toEqual([]);
 
-    const subscriber = await pressroom.deps.subscribers.findByEmail(email);
+    const subscriber = await pressroom.adapters.subscribers.findByEmail(email);
     expect(subscriber!.memberships).toEqual([expect.objectContaining({ listId: 'blog', status: 'unsubscribed' })]);
   });
 

@@ -60,7 +60,7 @@ describe('staff API (local stand-ins)', () => {
   it('counts confirmed, pending, unsubscribed and suppressed members', async () => {
     await admin('POST', '/admin/lists', { id: 'counted', name: 'Counted' });
     await pressroom.client.addSubscribers(['c1', 'c2', 'c3', 'c4'].map((n) => ({ email: `${n}@example.org`, lists: ['counted'] })));
-    const { subscribers } = pressroom.deps;
+    const { subscribers } = pressroom.adapters;
     const now = new Date();
     await subscribers.addPending('c5@example.org', ['counted'], undefined, now);
     await subscribers.unsubscribe((await subscribers.findByEmail('c3@example.org'))!.id, 'counted', now);
@@ -95,7 +95,7 @@ describe('staff API (local stand-ins)', () => {
     const unknown = await admin('PATCH', `/admin/subscribers/${id}`, { lists: { add: ['gardening'] } });
     expect(unknown).toMatchObject({ status: 400, body: { issues: [{ field: 'lists.add.0', message: 'unknown list "gardening"' }] } });
 
-    await pressroom.deps.subscribers.suppress(id, 'permanent-bounce', new Date());
+    await pressroom.adapters.subscribers.suppress(id, 'permanent-bounce', new Date());
     const refused = await admin('PATCH', `/admin/subscribers/${id}`, { lists: { add: ['blog'] } });
     expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/suppressed/) } });
 
@@ -103,7 +103,7 @@ describe('staff API (local stand-ins)', () => {
     expect(erased).toMatchObject({
       status: 200, body: { erased: true, suppressionKept: true, message: 'Personal data erased; suppression kept as a keyed hash of the address' },
     });
-    expect(await pressroom.deps.subscribers.findByEmail('sam@example.org')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('sam@example.org')).toBeUndefined();
     expect((await admin('GET', '/admin/subscribers?email=sam@example.org')).body.message).toMatch(/erased and stays suppressed/);
     expect((await admin('DELETE', `/admin/subscribers/${id}`)).status).toBe(404);
 
@@ -112,7 +112,7 @@ describe('staff API (local stand-ins)', () => {
     expect(csv.body.rows).toEqual([{ line: 2, email: 'sam@example.org', outcome: 'skipped-suppressed', reason: 'address was erased while suppressed' }]);
     const json = await pressroom.client.addSubscribers({ email: 'sam@example.org', lists: ['blog'] });
     expect(json.body).toMatchObject({ added: 0, skippedSuppressed: 1 });
-    expect(await pressroom.deps.subscribers.findByEmail('sam@example.org')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('sam@example.org')).toBeUndefined();
   });
 
   const FILE = [
@@ -129,7 +129,7 @@ describe('staff API (local stand-ins)', () => {
   it('a CSV import with bad rows reports each with its reason and imports the rest; a dry run writes nothing', async () => {
     const dry = await admin('POST', '/admin/imports?dryRun=true&consent=true', FILE);
     expect(dry.body.summary).toEqual({ added: 2, updated: 0, unchanged: 0, skippedSuppressed: 0, invalid: 4, pendingConfirmation: 0 });
-    expect(await pressroom.deps.subscribers.findByEmail('ada@example.org')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('ada@example.org')).toBeUndefined();
 
     const real = await admin('POST', '/admin/imports?dryRun=false&consent=true', FILE);
     expect(real.status).toBe(200);
@@ -142,7 +142,7 @@ describe('staff API (local stand-ins)', () => {
       [6, 'invalid', '"ada@example.org, bob@example.org" is not a valid email address'],
       [7, 'added', undefined],
     ]);
-    expect(await pressroom.deps.subscribers.findByEmail('=cmd@example.org')).toMatchObject({ language: 'de' });
+    expect(await pressroom.adapters.subscribers.findByEmail('=cmd@example.org')).toMatchObject({ language: 'de' });
 
     const again = await admin('POST', '/admin/imports?consent=true', FILE);
     expect(again.body.summary).toMatchObject({ added: 0, updated: 0, unchanged: 2, invalid: 4 });
@@ -151,7 +151,7 @@ describe('staff API (local stand-ins)', () => {
   it('without consent, imports as pending and the address gets a confirmation email', async () => {
     const answer = await admin('POST', '/admin/imports?consent=false', 'email,lists\nnew@example.org,blog\n');
     expect(answer.body.rows).toEqual([{ line: 2, email: 'new@example.org', outcome: 'pending-confirmation', lists: ['blog'] }]);
-    expect(await pressroom.deps.subscribers.findByEmail('new@example.org')).toMatchObject({ memberships: [{ listId: 'blog', status: 'pending' }] });
+    expect(await pressroom.adapters.subscribers.findByEmail('new@example.org')).toMatchObject({ memberships: [{ listId: 'blog', status: 'pending' }] });
     expect((await pressroom.client.mail()).filter((m) => m.to.includes('new@example.org'))).toHaveLength(1);
   });
 
@@ -164,7 +164,7 @@ describe('staff API (local stand-ins)', () => {
   });
 
   it('exports a list as CSV that parses back with the right statuses, formula cells neutralised', async () => {
-    const { subscribers } = pressroom.deps;
+    const { subscribers } = pressroom.adapters;
     await subscribers.unsubscribe((await subscribers.findByEmail('ada@example.org'))!.id, 'press-releases', new Date());
     const answer = await admin('GET', '/admin/lists/press-releases/export.csv');
     expect(answer.status).toBe(200);

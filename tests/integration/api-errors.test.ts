@@ -19,7 +19,7 @@ describe('API edge: signatures, validation, admin auth', () => {
     const stale = await pressroom.client.publish(releaseBody(), { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     const unsigned = await fetch(`${pressroom.url}/webhooks/releases`, { method: 'POST', body: JSON.stringify(releaseBody()) });
     expect([wrong.status, stale.status, unsigned.status]).toEqual([401, 401, 401]);
-    expect(await pressroom.deps.releases.get('spring-update')).toBeUndefined();
+    expect(await pressroom.adapters.releases.get('spring-update')).toBeUndefined();
   });
 
   it('answers malformed JSON with 400 saying so', async () => {
@@ -57,7 +57,7 @@ describe('API edge: signatures, validation, admin auth', () => {
       { field: 'subscribers.1.email', message: '"not an address" is not a valid email address' },
       { field: 'subscribers.2.lists.0', message: 'unknown list "gardening"' },
     ]);
-    expect(await pressroom.deps.subscribers.findByEmail('good@example.com')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('good@example.com')).toBeUndefined();
   });
 
   it('imports the same address twice as one subscriber, lower-casing the domain only', async () => {
@@ -65,7 +65,7 @@ describe('API edge: signatures, validation, admin auth', () => {
     const again = await pressroom.client.addSubscribers({ email: 'reader@example.com', lists: ['press-releases'] });
     expect(first.body).toMatchObject({ added: 1, subscribers: [{ email: 'Reader@example.com' }] });
     expect(again.body).toMatchObject({ added: 0, updated: 1 });
-    const subscriber = await pressroom.deps.subscribers.findByEmail('READER@example.com');
+    const subscriber = await pressroom.adapters.subscribers.findByEmail('READER@example.com');
     expect(subscriber!.memberships.map((m) => m.listId).sort()).toEqual(['blog', 'press-releases']);
   });
 

@@ -14,7 +14,7 @@ describe('bounces and complaints (local stand-ins)', () => {
       .filter((m) => m.subject === subject)
       .flatMap((m) => m.to)
       .sort();
-  const subscriber = async (email: string) => (await pressroom.deps.subscribers.findByEmail(email))!;
+  const subscriber = async (email: string) => (await pressroom.adapters.subscribers.findByEmail(email))!;
 
   beforeAll(async () => {
     pressroom = await startTestPressroom({ env: { PRESSROOM_TRANSIENT_BOUNCE_LIMIT: '2' } });
@@ -55,7 +55,7 @@ describe('bounces and complaints (local stand-ins)', () => {
     expect(transient.suppressedAt).toBeUndefined();
     expect((await subscriber('reader@example.com')).suppressedAt).toBeUndefined();
 
-    const counts = await pressroom.deps.releaseStats.get('first-release');
+    const counts = await pressroom.adapters.releaseStats.get('first-release');
     // Two bounces (permanent, transient), one complaint; the reader and the complainer were delivered to.
     expect(counts).toMatchObject({ bounced: 2, complained: 1, delivered: 2 });
     expect(pressroom.queues.mailEvents.deadLetters()).toEqual([]);
@@ -67,7 +67,7 @@ describe('bounces and complaints (local stand-ins)', () => {
 
     expect(await recipientsOf('Second release')).toEqual(['full@transient.pressroom.test', 'reader@example.com']);
     expect(await subscriber('full@transient.pressroom.test')).toMatchObject({ suppressionReason: 'transient-bounces', transientBounces: 2 });
-    expect(await pressroom.deps.releaseStats.get('second-release')).toMatchObject({ bounced: 1, complained: 0, delivered: 1 });
+    expect(await pressroom.adapters.releaseStats.get('second-release')).toMatchObject({ bounced: 1, complained: 0, delivered: 1 });
 
     await pressroom.client.publish(releaseBody({ id: 'third-release', title: 'Third release' }));
     await pressroom.settle();
@@ -102,7 +102,7 @@ describe('bounces and complaints (local stand-ins)', () => {
 
     expect(await recipientsOf('Queued release')).toEqual(['happy@example.com']);
     const annoyed = await subscriber('annoyed@example.com');
-    expect(await pressroom.deps.deliveries.get('queued-release', annoyed.id)).toMatchObject({ status: 'skipped' });
+    expect(await pressroom.adapters.deliveries.get('queued-release', annoyed.id)).toMatchObject({ status: 'skipped' });
   });
 
   it('a redelivered SES event is counted once', async () => {
@@ -112,9 +112,9 @@ describe('bounces and complaints (local stand-ins)', () => {
       mail: { messageId: 'redelivered-1', destination: ['reader@example.com'], tags: { release: ['third-release'], subscriber: [reader.id] } },
       delivery: { recipients: ['reader@example.com'], timestamp: new Date().toISOString() },
     };
-    const before = await pressroom.deps.releaseStats.get('third-release');
+    const before = await pressroom.adapters.releaseStats.get('third-release');
     await pressroom.queues.mailEvents.send([delivery, delivery]);
     await pressroom.settle();
-    expect(await pressroom.deps.releaseStats.get('third-release')).toMatchObject({ delivered: before.delivered + 1 });
+    expect(await pressroom.adapters.releaseStats.get('third-release')).toMatchObject({ delivered: before.delivered + 1 });
   });
 });

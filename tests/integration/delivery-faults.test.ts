@@ -65,7 +65,7 @@ describe('fan-out planning under faults', () => {
         if (++sends === 2) throw new Error('simulated crash after enqueueing page 2');
       },
     };
-    const deps = pressroom.deps;
+    const deps = pressroom.adapters;
     await expect(
       fanOutRelease({ releaseId: 'crash-test' }, { ...deps, plans: deps.fanOutPlans, sendQueue: crashing, pageSize: 2 }),
     ).rejects.toThrow('simulated crash');
@@ -102,8 +102,8 @@ describe('fan-out planning under faults', () => {
     expect(await recipientsOf(pressroom, title)).toEqual(everyone);
     // The copy that found the plan leased backed off before enqueueing anything.
     expect(send.stats().delivered - jobsBefore).toBe(everyone.length);
-    expect(await pressroom.deps.releases.get('dup-fan-out')).toMatchObject({ targeted: everyone.length });
-    expect((await pressroom.deps.releaseStats.get('dup-fan-out')).targeted).toBe(everyone.length);
+    expect(await pressroom.adapters.releases.get('dup-fan-out')).toMatchObject({ targeted: everyone.length });
+    expect((await pressroom.adapters.releaseStats.get('dup-fan-out')).targeted).toBe(everyone.length);
   });
 
   it('a subscriber on three targeted lists gets one email and is counted once in targeted', async () => {
@@ -113,8 +113,8 @@ describe('fan-out planning under faults', () => {
     const received = await recipientsOf(pressroom, title);
     expect(received.filter((to) => to === everywhere)).toHaveLength(1);
     expect(received).toEqual(everyone);
-    expect(await pressroom.deps.releases.get('three-lists')).toMatchObject({ targeted: everyone.length });
-    expect((await pressroom.deps.releaseStats.get('three-lists')).targeted).toBe(everyone.length);
+    expect(await pressroom.adapters.releases.get('three-lists')).toMatchObject({ targeted: everyone.length });
+    expect((await pressroom.adapters.releaseStats.get('three-lists')).targeted).toBe(everyone.length);
   });
 });
 
@@ -132,7 +132,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
   });
 
   it('given a send job for a release that does not exist yet and a malformed body, both end in the DLQ, show in GET /admin/queues and (the one with a release) in its deadLettered count; after the fix a redrive delivers it once', async () => {
-    const subscriber = await pressroom.deps.subscribers.findByEmail('poisoned@example.com');
+    const subscriber = await pressroom.adapters.subscribers.findByEmail('poisoned@example.com');
     const { send } = pressroom.queues;
     await send.send([{ releaseId: 'late-release', subscriberId: subscriber!.id, listId: 'blog' }]);
     await (send as unknown as JobQueue<unknown>).send(['not a send job']);
@@ -148,15 +148,15 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
         { queue: 'mail-events', deadLetters: 0 },
       ],
     });
-    expect((await pressroom.deps.releaseStats.get('late-release')).deadLettered).toBe(1);
+    expect((await pressroom.adapters.releaseStats.get('late-release')).deadLettered).toBe(1);
     expect(await recipientsOf(pressroom, 'Late release')).toEqual([]);
 
     // Fix the cause: the release now exists, rendered and sending.
-    const now = pressroom.deps.clock.now();
+    const now = pressroom.adapters.clock.now();
     const release = newRelease(parseReleaseInput(releaseBody({ id: 'late-release', title: 'Late release' }), knownLists), now);
-    await pressroom.deps.releases.create(release);
-    await pressroom.deps.releases.saveRendered(release.id, await pressroom.deps.renderer.render(release));
-    await pressroom.deps.releases.transition(release.id, [SendStatus.Queued], SendStatus.Sending, now);
+    await pressroom.adapters.releases.create(release);
+    await pressroom.adapters.releases.saveRendered(release.id, await pressroom.adapters.renderer.render(release));
+    await pressroom.adapters.releases.transition(release.id, [SendStatus.Queued], SendStatus.Sending, now);
 
     const redriven = await admin(pressroom, '/admin/queues/send/redrive', { method: 'POST' });
     expect(redriven.status).toBe(202);
@@ -167,7 +167,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
     expect(await recipientsOf(pressroom, 'Late release')).toEqual(['poisoned@example.com']);
     // The malformed body cannot be fixed: it is back in the DLQ, counted against no release.
     expect(send.deadLetters().map((d) => d.body)).toEqual(['not a send job']);
-    expect((await pressroom.deps.releaseStats.get('late-release')).deadLettered).toBe(1);
+    expect((await pressroom.adapters.releaseStats.get('late-release')).deadLettered).toBe(1);
 
     // A second redrive resends nothing that was delivered.
     await admin(pressroom, '/admin/queues/send/redrive', { method: 'POST' });
@@ -176,7 +176,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
   });
 
   it('a fan-out job that keeps failing is dead-lettered and fails its send with the reason, instead of leaving it sending', async () => {
-    const subscribers = pressroom.deps.subscribers;
+    const subscribers = pressroom.adapters.subscribers;
     const pageConfirmedMembers = subscribers.pageConfirmedMembers.bind(subscribers);
     subscribers.pageConfirmedMembers = async () => {
       throw new Error('ProvisionedThroughputExceeded on the members index');

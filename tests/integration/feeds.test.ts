@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody, sampleRelease } from '../helpers/releases';
 import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
-import type { Clock } from '../../functions/domain/ports';
 
 /**
  * Feeds and the archive through the local HTTP server, dynalite and the real SDK: releases published
@@ -43,16 +42,16 @@ const HOSTILE = '<p onclick="steal()">Read <a href="/about">about us</a> and <a 
 
 describe('feeds and the archive over HTTP (local stand-ins)', () => {
   let pressroom: Awaited<ReturnType<typeof startTestPressroom>>;
-  let realClock: Clock;
+  // The handlers read time from this clock (the runner's `clock` option): tests move it past an embargo.
+  const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${pressroom.url}${path}`, { headers });
   const webVersion = (id: string) => `${pressroom.url}/releases/${id}`;
   const embargoEnds = new Date(Date.now() + 3_600_000);
 
   beforeAll(async () => {
-    pressroom = await startTestPressroom({ env: { PRESSROOM_LISTS: 'blog=Blog,press-releases=Press Releases', PRESSROOM_ORG_NAME: 'Example Org' } });
-    realClock = pressroom.deps.clock;
+    pressroom = await startTestPressroom({ env: { PRESSROOM_LISTS: 'blog=Blog,press-releases=Press Releases', PRESSROOM_ORG_NAME: 'Example Org' }, clock });
     const at = new Date().toISOString();
-    await pressroom.deps.lists.create({ id: 'partners', name: 'Partners', public: false, archived: false, createdAt: at, updatedAt: at });
+    await pressroom.adapters.lists.create({ id: 'partners', name: 'Partners', public: false, archived: false, createdAt: at, updatedAt: at });
 
     const published = [
       await pressroom.client.publish(
@@ -78,7 +77,7 @@ describe('feeds and the archive over HTTP (local stand-ins)', () => {
    * depends on changed later, as the lists seeded when this test started did.
    */
   async function feedChangedAt(): Promise<Date> {
-    const lists = await pressroom.deps.lists.all();
+    const lists = await pressroom.adapters.lists.all();
     return new Date(Math.max(Date.parse('2026-10-03T10:00:00Z'), ...lists.map((l) => Date.parse(l.updatedAt))));
   }
 
@@ -180,8 +179,7 @@ describe('feeds and the archive over HTTP (local stand-ins)', () => {
     expect(await (await get('/archive')).text()).not.toContain('embargoed');
     const before = await get('/feeds/all.atom');
 
-    // The handlers read time from the wiring's clock: move it past the embargo.
-    pressroom.deps.clock = { now: () => new Date(Date.now() + 3_660_000) };
+    clock.aheadMs = 3_660_000;
     try {
       const { feed } = await xmlFeed('/feeds/all.atom');
       expect(feed.items[0].id).toBe(webVersion('embargoed'));
@@ -194,7 +192,7 @@ describe('feeds and the archive over HTTP (local stand-ins)', () => {
       expect((await get('/releases/embargoed')).status).toBe(200);
       expect(await (await get('/archive')).text()).toContain(`href="${webVersion('embargoed')}"`);
     } finally {
-      pressroom.deps.clock = realClock;
+      clock.aheadMs = 0;
     }
   });
 
@@ -223,7 +221,7 @@ describe('feeds and the archive over HTTP (local stand-ins)', () => {
     const lists = new Set(['blog']);
     for (let i = 0; i < 30; i++) {
       const body = releaseBody({ id: `old-${String(i).padStart(2, '0')}`, publishedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() });
-      await pressroom.deps.releases.create(newRelease(parseReleaseInput(body, lists), new Date()));
+      await pressroom.adapters.releases.create(newRelease(parseReleaseInput(body, lists), new Date()));
     }
     const ids = (html: string) => [...html.matchAll(/<a href="[^"]+\/releases\/([^"]+)">/g)].map((m) => m[1]);
     const firstPage = await (await get('/archive')).text();

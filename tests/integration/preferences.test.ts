@@ -16,7 +16,7 @@ describe('preference centre end to end (local stand-ins)', () => {
     (await pressroom.client.mail()).filter((m) => m.subject === subject).flatMap((m) => m.to).sort();
   const mailTo = async (address: string) => (await pressroom.client.mail()).find((m) => m.to.includes(address))!;
   const statuses = async (email: string) =>
-    Object.fromEntries((await pressroom.deps.subscribers.findByEmail(email))!.memberships.map((m) => [m.listId, m.status]));
+    Object.fromEntries((await pressroom.adapters.subscribers.findByEmail(email))!.memberships.map((m) => [m.listId, m.status]));
   const post = (url: string, form: URLSearchParams) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
   const publish = async (id: string, lists: string[]) => {
@@ -26,7 +26,7 @@ describe('preference centre end to end (local stand-ins)', () => {
   beforeAll(async () => {
     pressroom = await startTestPressroom({ env: { PRESSROOM_LISTS: 'blog=Blog,press-releases=Press Releases,events=Events' } });
     const at = new Date().toISOString();
-    await pressroom.deps.lists.create({ id: 'insiders', name: 'Insiders', public: false, archived: false, createdAt: at, updatedAt: at });
+    await pressroom.adapters.lists.create({ id: 'insiders', name: 'Insiders', public: false, archived: false, createdAt: at, updatedAt: at });
     const imported = await pressroom.client.addSubscribers([
       { email: 'ada@example.com', lists: ['blog'] },
       { email: 'bob@example.com', lists: ['blog', 'press-releases', 'insiders'] },
@@ -85,8 +85,8 @@ describe('preference centre end to end (local stand-ins)', () => {
   });
 
   it('a suppressed address is told to sign up again, and its form cannot join a list', async () => {
-    const dee = (await pressroom.deps.subscribers.findByEmail('dee@example.com'))!;
-    await pressroom.deps.subscribers.suppress(dee.id, 'permanent-bounce', new Date());
+    const dee = (await pressroom.adapters.subscribers.findByEmail('dee@example.com'))!;
+    await pressroom.adapters.subscribers.suppress(dee.id, 'permanent-bounce', new Date());
     const url = preferencesLink(await mailTo('dee@example.com'))!;
     const html = await (await fetch(url)).text();
     expect(html).toContain('href="../subscribe"');
@@ -94,7 +94,7 @@ describe('preference centre end to end (local stand-ins)', () => {
     const response = await post(url, preferencesForm('save', ['blog', 'events']));
     expect(await response.text()).toContain('We could not add you to the lists you ticked.');
     expect(await statuses('dee@example.com')).toEqual({ blog: 'confirmed' });
-    await pressroom.deps.subscribers.unsuppress(dee.id, new Date());
+    await pressroom.adapters.subscribers.unsuppress(dee.id, new Date());
   });
 
   it('"Unsubscribe from all lists" on the unsubscribe page stops everything, and the page links to the preference centre', async () => {
@@ -128,18 +128,18 @@ describe('preference centre end to end (local stand-ins)', () => {
     }
     await pressroom.settle();
     expect(await recipientsOf('queued')).toEqual(['dee@example.com']);
-    const cy = (await pressroom.deps.subscribers.findByEmail('cy@example.com'))!;
-    expect(await pressroom.deps.deliveries.get('queued', cy.id)).toMatchObject({ status: 'skipped' });
+    const cy = (await pressroom.adapters.subscribers.findByEmail('cy@example.com'))!;
+    expect(await pressroom.adapters.deliveries.get('queued', cy.id)).toMatchObject({ status: 'skipped' });
   });
 
   it('tampered, cross-purpose and erased-subscriber links all get the same 400 page, and change nothing', async () => {
-    const ada = (await pressroom.deps.subscribers.findByEmail('ada@example.com'))!;
+    const ada = (await pressroom.adapters.subscribers.findByEmail('ada@example.com'))!;
     const url = preferencesLink(await mailTo('ada@example.com'))!;
     const at = url.lastIndexOf('.') + 1;
     const tampered = url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
-    const { keyring } = pressroom.deps;
-    const erased = (await pressroom.deps.subscribers.addConfirmed('gone@example.com', ['blog'], new Date())).subscriber.id;
-    await pressroom.deps.subscribers.erase(erased);
+    const { keyring } = pressroom.adapters;
+    const erased = (await pressroom.adapters.subscribers.addConfirmed('gone@example.com', ['blog'], new Date())).subscriber.id;
+    await pressroom.adapters.subscribers.erase(erased);
     const tokens = [
       signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: ada.id, listId: 'events' }, keyring),
       signToken({ purpose: TokenPurpose.Confirm, subscriberId: ada.id, lists: ['blog'] }, keyring),
@@ -159,7 +159,7 @@ describe('preference centre end to end (local stand-ins)', () => {
   });
 
   it("the unsubscribe pages speak the subscriber's language", async () => {
-    await pressroom.deps.subscribers.addConfirmed('lucia@example.com', ['events'], new Date(), 'es');
+    await pressroom.adapters.subscribers.addConfirmed('lucia@example.com', ['events'], new Date(), 'es');
     await publish('for-lucia', ['events']);
     await pressroom.settle();
     const url = listUnsubscribeUrl(await mailTo('lucia@example.com'))!;

@@ -64,7 +64,7 @@ describe('publishing a release end to end (local stand-ins)', () => {
     const html = await page.text();
     expect(html).toContain('<form method="post"');
     expect(html).toContain('Blog');
-    const subscriber = await pressroom.deps.subscribers.findByEmail('blog@example.com');
+    const subscriber = await pressroom.adapters.subscribers.findByEmail('blog@example.com');
     expect(subscriber!.memberships).toEqual([expect.objectContaining({ listId: 'blog', status: 'confirmed' })]);
   });
 
@@ -96,7 +96,7 @@ describe('publishing a release end to end (local stand-ins)', () => {
     expect(pages.map((p) => p.status)).toEqual([400, 400, 400, 400]);
     expect(new Set(bodies).size).toBe(1);
     expect(bodies[0]).not.toMatch(/both@example\.com|Blog|Press Releases/);
-    const both = await pressroom.deps.subscribers.findByEmail('both@example.com');
+    const both = await pressroom.adapters.subscribers.findByEmail('both@example.com');
     expect(both!.memberships.every((m) => m.status === 'confirmed')).toBe(true);
   });
 
@@ -111,7 +111,7 @@ describe('publishing a release end to end (local stand-ins)', () => {
     const sample = posts.find((p) => p.releaseId === 'ice-retaliation-and-intimidation')!;
     expect(sample.url).toBe('https://example.org/blog/ice-retaliation-and-intimidation');
     expect(sample.text).toContain('#PressReleases');
-    const stored = await pressroom.deps.socialPosts.listForRelease('second-release');
+    const stored = await pressroom.adapters.socialPosts.listForRelease('second-release');
     expect(stored).toEqual([expect.objectContaining({ status: 'posted', remoteUrl: expect.stringMatching(/^local:/) })]);
   });
 });

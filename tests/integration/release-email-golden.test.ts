@@ -33,8 +33,8 @@ describe('release emails as received (golden)', () => {
         PRESSROOM_POSTAL_ADDRESS: '1201 Example Ave NW, Washington, DC 20005',
       },
     });
-    await pressroom.deps.subscribers.addConfirmed('reader-en@example.com', ['press-releases'], new Date(), 'en');
-    await pressroom.deps.subscribers.addConfirmed('lectora@example.com', ['blog'], new Date(), 'es');
+    await pressroom.adapters.subscribers.addConfirmed('reader-en@example.com', ['press-releases'], new Date(), 'en');
+    await pressroom.adapters.subscribers.addConfirmed('lectora@example.com', ['blog'], new Date(), 'es');
     for (const { name, file } of fixtures) {
       const body = { publishedAt: '2026-03-20T15:00:00Z', ...JSON.parse(await readFile(file, 'utf8')) };
       bodies.set(name, body);

@@ -28,7 +28,7 @@ describe('release preview, test send and web version', () => {
     expect(preview.html).toContain('Hi');
     expect(preview.html).not.toContain('<script>x()');
     expect(preview.findings.map((f) => f.code).sort()).toEqual(['links-not-https', 'markup-stripped']);
-    expect(await pressroom.deps.releases.get('draft')).toBeUndefined();
+    expect(await pressroom.adapters.releases.get('draft')).toBeUndefined();
     expect((await admin('/admin/releases/preview', releaseBody({ lists: ['nope'] }))).status).toBe(400);
   });
 
@@ -60,7 +60,7 @@ describe('release preview, test send and web version', () => {
     expect(mail).toHaveLength(before + 1);
     const sent = mail.find((m) => m.to.includes('editor@example.org'))!;
     expect(sent.subject).toBe(`[TEST] ${sampleRelease().title}`);
-    expect(await pressroom.deps.deliveries.get('ice-retaliation-and-intimidation', 'editor@example.org')).toBeUndefined();
+    expect(await pressroom.adapters.deliveries.get('ice-retaliation-and-intimidation', 'editor@example.org')).toBeUndefined();
     expect((await admin('/admin/releases/ice-retaliation-and-intimidation/test', { to: ['not an address'] })).status).toBe(400);
     expect((await admin('/admin/releases/nope/test', { to: ['editor@example.org'] })).status).toBe(404);
   });
@@ -70,6 +70,6 @@ describe('release preview, test send and web version', () => {
     const answer = await pressroom.client.publish(releaseBody({ id: 'too-big', html: huge }));
     expect(answer.status).toBe(422);
     expect((answer.body.findings as { code: string }[]).map((f) => f.code)).toContain('html-too-large');
-    expect(await pressroom.deps.releases.get('too-big')).toBeUndefined();
+    expect(await pressroom.adapters.releases.get('too-big')).toBeUndefined();
   });
 });

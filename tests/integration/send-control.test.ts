@@ -99,8 +99,8 @@ describe('send state machine under faults (local stand-ins)', () => {
     expect(got.length).toBeLessThan(20);
     expect(new Set(got).size).toBe(got.length);
     for (const email of everyone) {
-      const subscriber = (await pressroom.deps.subscribers.findByEmail(email))!;
-      const delivery = await pressroom.deps.deliveries.get('cancel-me', subscriber.id);
+      const subscriber = (await pressroom.adapters.subscribers.findByEmail(email))!;
+      const delivery = await pressroom.adapters.deliveries.get('cancel-me', subscriber.id);
       // Exactly the mailed ones are recorded sent; every other one ended skipped as cancelled.
       expect(delivery).toMatchObject(got.includes(email) ? { status: 'sent' } : { status: 'skipped', reason: 'cancelled' });
     }
@@ -144,7 +144,7 @@ describe('send state machine under faults (local stand-ins)', () => {
 
   it('the same send job delivered several times at once sends one email', async () => {
     await subscribe(['once@example.com'], 'dup');
-    const subscriber = (await pressroom.deps.subscribers.findByEmail('once@example.com'))!;
+    const subscriber = (await pressroom.adapters.subscribers.findByEmail('once@example.com'))!;
     await pressroom.queues.send.stop();
     try {
       await pressroom.client.publish(releaseBody({ id: 'dup-release', title: 'Dup release', lists: ['dup'] }));
@@ -169,8 +169,8 @@ describe('send state machine under faults (local stand-ins)', () => {
     try {
       await pressroom.client.publish(releaseBody({ id: 'supp-release', title: 'Supp release', lists: ['supp'] }));
       await pressroom.queues.fanOut.drain();
-      const gone = (await pressroom.deps.subscribers.findByEmail(everyone[1]))!;
-      await pressroom.deps.subscribers.suppress(gone.id, 'complaint', new Date());
+      const gone = (await pressroom.adapters.subscribers.findByEmail(everyone[1]))!;
+      await pressroom.adapters.subscribers.suppress(gone.id, 'complaint', new Date());
     } finally {
       pressroom.queues.send.start();
     }

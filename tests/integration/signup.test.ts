@@ -27,7 +27,7 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
     text: /(https?:\/\/\S+\/confirm\/[^\s\]]+)/.exec(mail.text ?? '')?.[1],
   });
   const memberships = async (email: string) =>
-    (await pressroom.deps.subscribers.findByEmail(email))?.memberships.map((m) => [m.listId, m.status]).sort();
+    (await pressroom.adapters.subscribers.findByEmail(email))?.memberships.map((m) => [m.listId, m.status]).sort();
 
   beforeAll(async () => {
     pressroom = await startTestPressroom();
@@ -111,9 +111,9 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
   });
 
   it('tampered, cross-purpose, expired and erased-subscriber links all get the same 400 page, which reveals nothing', async () => {
-    const reader = (await pressroom.deps.subscribers.findByEmail('Reader@example.com'))!;
-    const unconfirmed = (await pressroom.deps.subscribers.findByEmail('unconfirmed@example.com'))!;
-    const keyring = pressroom.deps.keyring;
+    const reader = (await pressroom.adapters.subscribers.findByEmail('Reader@example.com'))!;
+    const unconfirmed = (await pressroom.adapters.subscribers.findByEmail('unconfirmed@example.com'))!;
+    const keyring = pressroom.adapters.keyring;
     const at = confirmLink.lastIndexOf('.') + 1;
     const tampered = confirmLink.slice(0, at) + (confirmLink[at] === 'A' ? 'B' : 'A') + confirmLink.slice(at + 1);
     const [releaseMail] = (await pressroom.client.mail()).filter((m) => m.subject === 'After sign-up');
@@ -170,10 +170,10 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
 
   it('the purge removes sign-ups whose link expired and erases people left with nothing, through the DynamoDB index', async () => {
     const later = { now: () => new Date(Date.now() + 8 * 24 * 3600 * 1000) };
-    const result = await purgePendingSignups({ subscribers: pressroom.deps.subscribers, clock: later });
+    const result = await purgePendingSignups({ subscribers: pressroom.adapters.subscribers, clock: later });
     // unconfirmed@, json@, brand-new@ (two lists), also-new@: Reader@ confirmed everything.
     expect(result).toEqual({ removed: 5, erased: 4 });
-    expect(await pressroom.deps.subscribers.findByEmail('unconfirmed@example.com')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('unconfirmed@example.com')).toBeUndefined();
     expect(await memberships('Reader@example.com')).toEqual([['blog', 'confirmed'], ['press-releases', 'confirmed']]);
     // The scheduled handler runs the same purge (nothing left to do now).
     await pressroom.scheduler.runNow('purge-pending');
@@ -191,7 +191,7 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
       expect(await form.text()).toContain('Check your inbox');
       expect(json.status).toBe(202);
       expect(await json.json()).toEqual({ status: 'check-your-inbox' });
-      expect(await pressroom.deps.subscribers.findByEmail(trapped)).toBeUndefined();
+      expect(await pressroom.adapters.subscribers.findByEmail(trapped)).toBeUndefined();
       expect(await pressroom.client.mail()).toHaveLength(mailBefore);
 
       const logged = info.mock.calls.filter(([message]) => String(message).includes('honeypot'));
@@ -209,6 +209,6 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
     expect(await person.text()).toBe(await bot.text());
     expect((await mailTo(trapped)).map((m) => m.subject)).toEqual(['Confirm your subscription to Pressroom']);
     expect(await memberships(trapped)).toEqual([['blog', 'pending']]);
-    expect(await pressroom.deps.subscribers.findByEmail('another-victim@example.com')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('another-victim@example.com')).toBeUndefined();
   });
 });

@@ -74,7 +74,7 @@ describe('weekly digest (local stand-ins)', () => {
     // One click leaves the digest list, like any release email.
     const leave = await fetch(listUnsubscribeUrl(digest)!, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
     expect(leave.status).toBe(200);
-    const subscriber = await pressroom.deps.subscribers.findByEmail('digest@example.com');
+    const subscriber = await pressroom.adapters.subscribers.findByEmail('digest@example.com');
     expect(subscriber!.memberships).toEqual([expect.objectContaining({ listId: 'weekly-digest', status: 'unsubscribed' })]);
   });
 

@@ -31,7 +31,7 @@ describe('CSV import', () => {
     blocklist = new MemoryBlocklist();
     confirmations = [];
     deps = {
-      subscribers, blocklist, clock: new FakeClock(), lists: new Set(['blog', 'events']),
+      subscribers, blocklist, clock: new FakeClock(), listIds: new Set(['blog', 'events']),
       requestConfirmation: async (subscriber: Subscriber, lists: string[]) => {
         confirmations.push({ email: subscriber.email, lists });
         return 'sent';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_PARTS, PartNotWiredError } from '../../functions/runtime/deps';
+import { NO_PARTS, PartNotWiredError } from '../../functions/runtime/adapters';
 
 // A function whose entry file did not pass a part gets these stand-ins (functions/runtime/aws.ts).
 describe('parts a function did not ask for', () => {

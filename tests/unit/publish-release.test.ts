@@ -16,7 +16,7 @@ describe('publishRelease', () => {
       socialPosts: new MemorySocialPostStore(),
       fanOutQueue: new MemoryQueue<FanOutJob>(),
       clock: new FakeClock(),
-      lists: new Set(['blog', 'press-releases']),
+      listIds: new Set(['blog', 'press-releases']),
       channels: new Map([['local', new FakeChannel('local')], ['mastodon', new FakeChannel('mastodon', true, 20)]]),
       renderer: {
         async render(release) {

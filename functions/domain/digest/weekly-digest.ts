@@ -1,4 +1,4 @@
-import type { Clock, EmailRenderer, FanOutJob, JobQueue, ListStore, ReleaseStore } from '../ports';
+import type { Clock, EmailRenderer, FanOutJob, JobQueue, ListReader, ReleaseStore } from '../ports';
 import { PreflightError } from '../release/errors';
 import { hasBlocking } from '../release/preflight';
 import { renderAndCheck } from '../release/preview-release';
@@ -23,7 +23,7 @@ export interface DigestSchedule {
 
 export interface WeeklyDigestDeps {
   releases: ReleaseStore;
-  lists: ListStore;
+  lists: ListReader;
   renderer: EmailRenderer;
   fanOutQueue: JobQueue<FanOutJob>;
   clock: Clock;

@@ -1,4 +1,4 @@
-import type { Clock, ListStore, ReleaseStore } from '../ports';
+import type { Clock, ListReader, ReleaseStore } from '../ports';
 import { publicLists, type MailingList } from '../lists/mailing-list';
 import type { Release } from '../release/release';
 import { collectListed, cursorPosition, syndicatedListIds } from './listing';
@@ -28,7 +28,7 @@ export interface ArchivePage {
  */
 export async function archivePage(
   input: { before?: string },
-  deps: { releases: ReleaseStore; lists: ListStore; clock: Clock },
+  deps: { releases: ReleaseStore; lists: ListReader; clock: Clock },
 ): Promise<ArchivePage> {
   // Checked before any read, so a mangled link gets a clear answer whatever the store does.
   if (input.before !== undefined) cursorPosition(input.before);

@@ -1,4 +1,4 @@
-import type { Clock, ListStore, ReleaseStore } from '../ports';
+import type { Clock, ListReader, ReleaseStore } from '../ports';
 import { NotFoundError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
 import { releaseBody } from '../release/release-body';
@@ -71,7 +71,7 @@ export interface FeedModel {
 
 export interface FeedDeps {
   releases: ReleaseStore;
-  lists: ListStore;
+  lists: ListReader;
   clock: Clock;
   /** Base URL of this service. */
   publicUrl: string;

@@ -26,7 +26,8 @@ export type ListWithCounts = MailingList & { counts: ListCounts };
 
 export interface ManageListsDeps {
   lists: ListStore;
-  subscribers: SubscriberStore;
+  /** Only to count members. */
+  subscribers: Pick<SubscriberStore, 'pageMembers'>;
   clock: Clock;
 }
 
@@ -39,7 +40,7 @@ const PAGE_SIZE = 500;
  * @example
  * const { confirmed } = await countMembers('blog', subscribers);
  */
-export async function countMembers(listId: string, subscribers: SubscriberStore): Promise<ListCounts> {
+export async function countMembers(listId: string, subscribers: Pick<SubscriberStore, 'pageMembers'>): Promise<ListCounts> {
   const counts: ListCounts = { confirmed: 0, pending: 0, unsubscribed: 0, suppressed: 0 };
   let cursor: string | undefined;
   do {

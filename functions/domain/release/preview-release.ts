@@ -25,11 +25,11 @@ export async function renderAndCheck(input: Release, renderer: EmailRenderer): P
  *
  * @throws ValidationError naming each bad field.
  * @example
- * const { rendered, findings } = await previewRelease(body, { renderer, lists, now: new Date() });
+ * const { rendered, findings } = await previewRelease(body, { renderer, listIds, now: new Date() });
  */
 export async function previewRelease(
   body: unknown,
-  deps: { renderer: EmailRenderer; lists: ReadonlySet<string>; now: Date },
+  deps: { renderer: EmailRenderer; listIds: ReadonlySet<string>; now: Date },
 ): Promise<RenderedRelease> {
-  return renderAndCheck(newRelease(parseReleaseInput(body, deps.lists), deps.now), deps.renderer);
+  return renderAndCheck(newRelease(parseReleaseInput(body, deps.listIds), deps.now), deps.renderer);
 }

@@ -13,8 +13,8 @@ export interface PublishReleaseDeps {
   fanOutQueue: JobQueue<FanOutJob>;
   renderer: EmailRenderer;
   clock: Clock;
-  /** Ids of the lists that exist. */
-  lists: ReadonlySet<string>;
+  /** Ids of the lists a release may target (not archived). */
+  listIds: ReadonlySet<string>;
   /** The configured social channels: a release's plan defaults to all of them and is checked against them. */
   channels: ReadonlyMap<string, Pick<SocialChannel, 'check'>>;
 }
@@ -41,7 +41,7 @@ export interface PublishReleaseResult {
  *
  * @throws ValidationError naming each bad field.
  * @example
- * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, renderer, clock, lists, channels });
+ * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, renderer, clock, listIds, channels });
  */
 export async function publishRelease(
   input: { body: unknown; webhookId?: string },
@@ -52,7 +52,7 @@ export async function publishRelease(
   let release: Release | undefined = seenFor ? await deps.releases.get(seenFor) : undefined;
   let created = false;
   if (!release) {
-    const parsed = parseReleaseInput(input.body, { lists: deps.lists, channels: deps.channels });
+    const parsed = parseReleaseInput(input.body, { listIds: deps.listIds, channels: deps.channels });
     const existing = await deps.releases.get(parsed.id);
     if (existing) release = existing;
     else {

@@ -238,7 +238,8 @@ export type ReleaseInput = z.infer<typeof releaseInput>;
 
 /** How parsing checks a release against what exists: its lists and the configured social channels. */
 export interface ReleaseContext {
-  lists: ReadonlySet<string>;
+  /** Ids of the lists a release may target. */
+  listIds: ReadonlySet<string>;
   /** Configured social channels by name; `check` says why staff's text would not fit. */
   channels?: ReadonlyMap<string, { check(text: string): string | undefined }>;
 }
@@ -256,10 +257,10 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
  *
  * @throws ValidationError naming every bad field.
  * @example
- * const input = parseReleaseInput(JSON.parse(body), { lists: new Set(['blog']), channels });
+ * const input = parseReleaseInput(JSON.parse(body), { listIds: new Set(['blog']), channels });
  */
 export function parseReleaseInput(body: unknown, context: ReleaseContext | ReadonlySet<string>): ReleaseInput {
-  const { lists: knownLists, channels } = context instanceof Set ? { lists: context, channels: undefined } : (context as ReleaseContext);
+  const { listIds: knownLists, channels } = context instanceof Set ? { listIds: context, channels: undefined } : (context as ReleaseContext);
   const parsed = releaseInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
   const issues: FieldIssue[] = parsed.data.lists

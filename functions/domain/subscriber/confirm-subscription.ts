@@ -1,4 +1,4 @@
-import type { AddressBlocklist, Clock, ListStore, SubscriberStore } from '../ports';
+import type { AddressBlocklist, Clock, ListReader, SubscriberStore } from '../ports';
 import { InvalidTokenError } from '../errors';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
@@ -6,7 +6,7 @@ import { MembershipStatus, type Subscriber } from './subscriber';
 export interface ConfirmSubscriptionDeps {
   subscribers: SubscriberStore;
   blocklist: AddressBlocklist;
-  lists: ListStore;
+  lists: ListReader;
   clock: Clock;
   keyring: SigningKeyring;
 }

@@ -1,4 +1,4 @@
-import type { Clock, ListStore, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
+import type { Clock, ListReader, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
 import { personaliseMessage } from '../delivery/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
@@ -12,7 +12,7 @@ export const CONFIRMATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Named as in AppDeps, so callers (sign-up, CSV import without consent) can pass the whole deps object. */
+/** What sending a confirmation email needs (sign-up, and CSV import without consent). */
 export interface ConfirmationDeps {
   subscribers: SubscriberStore;
   mailer: Mailer;
@@ -20,7 +20,7 @@ export interface ConfirmationDeps {
   keyring: SigningKeyring;
   sender: SenderIdentity;
   systemEmails: SystemEmailRenderer;
-  lists: ListStore;
+  lists: ListReader;
 }
 
 /** The page behind the confirmation link. */

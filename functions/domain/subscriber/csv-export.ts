@@ -1,12 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ListStore, SubscriberStore } from '../ports';
+import type { ListReader, SubscriberStore } from '../ports';
 import { NotFoundError } from '../errors';
 
 export const EXPORT_COLUMNS = ['email', 'status', 'suppressed', 'language', 'joined_at', 'changed_at'] as const;
 
 export interface CsvExportDeps {
   subscribers: SubscriberStore;
-  lists: ListStore;
+  lists: ListReader;
 }
 
 // One page of memberships, and the profiles they point at, is all the export holds at a time.

@@ -61,7 +61,7 @@ export interface CsvImportDeps {
   blocklist: AddressBlocklist;
   clock: Clock;
   /** Lists an import may target (existing and not archived). */
-  lists: ReadonlySet<string>;
+  listIds: ReadonlySet<string>;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
   requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited'>;
 }
@@ -276,7 +276,7 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
     reasons.push(raw ? error.issues[0].message : 'no email address');
   }
   const lists = [...new Set((row.fields[columns.lists] ?? '').split(/[;|]/).map((l) => l.trim()).filter(Boolean))];
-  const unknown = lists.filter((l) => !deps.lists.has(l));
+  const unknown = lists.filter((l) => !deps.listIds.has(l));
   if (!lists.length) reasons.push('no lists given');
   else if (unknown.length) reasons.push(`unknown or archived list${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')}`);
   const language = columns.language === undefined ? '' : (row.fields[columns.language] ?? '').trim();

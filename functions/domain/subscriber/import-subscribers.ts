@@ -6,7 +6,7 @@ export interface ImportSubscribersDeps {
   subscribers: SubscriberStore;
   blocklist: AddressBlocklist;
   clock: Clock;
-  lists: ReadonlySet<string>;
+  listIds: ReadonlySet<string>;
 }
 
 export interface ImportedSubscriber {
@@ -38,7 +38,7 @@ function entriesOf(body: unknown): { entries: unknown[]; prefix: (i: number) => 
  *
  * @throws ValidationError naming every invalid address and unknown list.
  * @example
- * await importSubscribers({ email: 'a@example.org', lists: ['blog'] }, { subscribers, blocklist, clock, lists });
+ * await importSubscribers({ email: 'a@example.org', lists: ['blog'] }, { subscribers, blocklist, clock, listIds });
  */
 export async function importSubscribers(body: unknown, deps: ImportSubscribersDeps): Promise<ImportedSubscriber[]> {
   const { entries, prefix } = entriesOf(body);
@@ -66,7 +66,7 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
       return undefined;
     }
     lists.forEach((list: string, j) => {
-      if (!deps.lists.has(list)) issues.push({ field: `${at}lists.${j}`, message: `unknown list "${list}"` });
+      if (!deps.listIds.has(list)) issues.push({ field: `${at}lists.${j}`, message: `unknown list "${list}"` });
     });
     return address ? { email: address, lists: [...new Set(lists as string[])] } : undefined;
   });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { AddressBlocklist, Clock, ListStore, MembershipChange, SubscriberStore } from '../ports';
+import type { AddressBlocklist, Clock, ListReader, MembershipChange, SubscriberStore } from '../ports';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../release/release';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
@@ -27,7 +27,7 @@ export interface SubscriberView {
 
 export interface ManageSubscribersDeps {
   subscribers: SubscriberStore;
-  lists: ListStore;
+  lists: ListReader;
   blocklist: AddressBlocklist;
   clock: Clock;
 }

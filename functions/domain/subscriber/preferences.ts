@@ -1,4 +1,4 @@
-import type { Clock, ListStore, MembershipChange, SubscriberStore } from '../ports';
+import type { Clock, ListReader, MembershipChange, SubscriberStore } from '../ports';
 import { InvalidTokenError, ValidationError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
 import { signToken, verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
@@ -10,7 +10,7 @@ import { MembershipStatus, type Subscriber } from './subscriber';
  */
 export interface PreferencesDeps {
   subscribers: SubscriberStore;
-  lists: ListStore;
+  lists: ListReader;
   clock: Clock;
   keyring: SigningKeyring;
 }

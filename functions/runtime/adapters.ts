@@ -4,7 +4,6 @@ import type {
   AddressBlocklist, Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, ListStore, Mailer, RateLimiter, ReleaseStore, SendRateGate,
   SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../domain/ports';
-import type { MessageTemplate } from '../domain/delivery/mime';
 import type { SenderIdentity } from '../domain/delivery/sender';
 import { parseKeyring, type SigningKeyring } from '../domain/security/link-tokens';
 import { tableRef } from '../adapters/dynamodb/table';
@@ -26,9 +25,12 @@ import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { StoredListNames } from '../domain/lists/list-names';
 
-/** Everything the handlers need, built by one of the two wirings (aws.ts, local/runner.ts). */
-export interface AppDeps {
-  config: PressroomConfig;
+/**
+ * The adapters both runtimes build over their clients and queues: stores, queues, the mailer, the
+ * heavy parts a function asked for, and the identity it sends as. Only the composition root
+ * (runtime/compose.ts) reads this bag; each service takes the few ports it uses from it.
+ */
+export interface Adapters {
   releases: ReleaseStore;
   subscribers: SubscriberStore;
   deliveries: DeliveryStore;
@@ -51,15 +53,8 @@ export interface AppDeps {
   systemEmails: SystemEmailRenderer;
   clock: Clock;
   keyring: SigningKeyring;
-  webhookSecrets: string[];
-  adminToken: string;
   sender: SenderIdentity;
   channels: ReadonlyMap<string, SocialChannel>;
-  templates: Map<string, MessageTemplate>;
-  /** Seconds a send job of a paused release waits before it looks again (from config). */
-  pausedRecheckSeconds: number;
-  /** How long a send claim is trusted (from config; the send engine's default when absent). */
-  claimLeaseMs?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -94,7 +89,7 @@ export interface FunctionParts {
 /** A function was asked for a part its entry file did not pass to the wiring. */
 export class PartNotWiredError extends PressroomError {
   constructor(readonly part: keyof FunctionParts) {
-    super(`This function has no ${part}: pass it to awsDeps in the handler's entry file and list it in its declaration's parts (functions/runtime/function-specs.ts)`);
+    super(`This function has no ${part}: pass it to awsServices in the handler's entry file and list it in its declaration's parts (functions/runtime/function-specs.ts)`);
     this.name = 'PartNotWiredError';
   }
 }
@@ -123,7 +118,7 @@ class NoChannels implements ReadonlyMap<string, SocialChannel> {
   [Symbol.iterator] = (): MapIterator<[string, SocialChannel]> => this.refuse();
 }
 
-export interface CoreDepsInput {
+export interface AdaptersInput {
   config: PressroomConfig;
   secrets: PressroomSecrets;
   dynamo: DynamoDBClient;
@@ -141,12 +136,11 @@ export interface CoreDepsInput {
 }
 
 /** The part of the wiring both runtimes share: adapters over the given clients and queues. */
-export async function buildDeps(input: CoreDepsInput): Promise<AppDeps> {
+export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
   const { config, secrets } = input;
   const table = tableRef(input.dynamo, config.tableName);
   const lists = new DynamoListStore(table);
   return {
-    config,
     releases: new DynamoReleaseStore(table),
     subscribers: new DynamoSubscriberStore(table),
     deliveries: new DynamoDeliveryStore(table),
@@ -165,12 +159,7 @@ export async function buildDeps(input: CoreDepsInput): Promise<AppDeps> {
     systemEmails: input.parts.systemEmails(config.brand),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
-    webhookSecrets: secrets.webhookSecrets,
-    adminToken: secrets.adminToken,
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },
     channels: await input.parts.channels(config, secrets, input.extraChannels),
-    templates: new Map(),
-    pausedRecheckSeconds: config.pausedRecheckSeconds,
-    claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
   };
 }

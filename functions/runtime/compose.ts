@@ -1,0 +1,80 @@
+import type { ReleasesService } from '../services/releases';
+import type { DeliveryService } from '../services/delivery';
+import type { SubscribersService } from '../services/subscribers';
+import type { ListsService } from '../services/lists';
+import type { SocialService } from '../services/social';
+import type { PublicSite } from '../services/site';
+import { StaffAccess } from '../services/staff';
+import { PressroomError } from '../domain/errors';
+import type { Adapters } from './adapters';
+import type { PressroomConfig, PressroomSecrets } from './config';
+
+/**
+ * What a handler receives: the feature services its function declares, plus the two things every
+ * edge needs (who may call it, and the organisation's name and address for pages). A handler
+ * parses its event, calls one service method and shapes the answer.
+ */
+export interface Services {
+  releases: ReleasesService;
+  delivery: DeliveryService;
+  subscribers: SubscribersService;
+  lists: ListsService;
+  social: SocialService;
+  site: PublicSite;
+  staff: StaffAccess;
+  brand: { organisationName: string; publicUrl: string };
+}
+
+/** The feature services a function may declare (runtime/function-specs.ts `services`). */
+export type ServiceName = Exclude<keyof Services, 'staff' | 'brand'>;
+
+/** Configuration and the secrets services read (the channels' secrets are the adapters' business). */
+export interface ServiceSettings {
+  config: PressroomConfig;
+  secrets: Pick<PressroomSecrets, 'adminToken' | 'webhookSecrets'>;
+}
+
+/**
+ * Builds one service from the adapters, handing it just the ports it uses (Ghost's
+ * `EmailServiceWrapper` shape). Each service module exports its own, so a function's bundle carries
+ * only the services (and the libraries behind them) its entry file passes.
+ */
+export type ServiceFactory<K extends ServiceName> = (adapters: Adapters, settings: ServiceSettings) => Services[K];
+export type ServiceFactories = { [K in ServiceName]: ServiceFactory<K> };
+
+/** A handler used a service its entry file did not pass (and its declaration does not list). */
+export class ServiceNotComposedError extends PressroomError {
+  constructor(readonly service: ServiceName) {
+    super(`This function has no ${service} service: pass it to awsServices in the handler's entry file and list it in its declaration's services (functions/runtime/function-specs.ts)`);
+    this.name = 'ServiceNotComposedError';
+  }
+}
+
+/**
+ * The composition root both runtimes share: builds the given services over the adapters, each on
+ * first use and once; a service not given refuses loudly when used.
+ *
+ * @example
+ * const services = composeServices({ releases: releasesService }, adapters, { config, secrets });
+ * await services.releases.publish(body, webhookId);
+ */
+export function composeServices(factories: Partial<ServiceFactories>, adapters: Adapters, settings: ServiceSettings): Services {
+  const { config, secrets } = settings;
+  const built = new Map<ServiceName, unknown>();
+  const services = {
+    staff: new StaffAccess({ adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock }),
+    brand: { organisationName: config.brand.organisationName, publicUrl: config.publicUrl },
+  } as Services;
+  for (const name of ['releases', 'delivery', 'subscribers', 'lists', 'social', 'site'] as const satisfies readonly ServiceName[]) {
+    Object.defineProperty(services, name, {
+      enumerable: true,
+      get() {
+        const factory = factories[name] as ServiceFactory<typeof name> | undefined;
+        if (!factory) throw new ServiceNotComposedError(name);
+        if (!built.has(name)) built.set(name, factory(adapters, settings));
+        return built.get(name);
+      },
+    });
+  }
+  return services;
+}

@@ -1,0 +1,204 @@
+import type {
+  Clock, DeadLetterQueues, DeliveryStore, EmailRenderer, FanOutJob, FanOutPlanStore, JobQueue, Mailer, ReleaseStatsStore, ReleaseStore, SendJob,
+  SendRateGate, SubscriberStore,
+} from '../domain/ports';
+import type { SigningKeyring } from '../domain/security/link-tokens';
+import type { SenderIdentity } from '../domain/delivery/sender';
+import type { MessageTemplate } from '../domain/delivery/mime';
+import type { PauseThresholds } from '../domain/delivery/send-progress';
+import { fanOutRelease, type FanOutResult, type FanOutSubscribers } from '../domain/delivery/fan-out';
+import { sendBatch, type SendOutcome } from '../domain/delivery/send-email';
+import { cancelSend, failSend, getSendProgress, pauseSend, resumeSend } from '../domain/delivery/control-send';
+import type { SendProgress } from '../domain/delivery/send-progress';
+import { countDeadLetters, deadLetterDepths, isLastReceive, redriveDeadLetters, type DeadLetterDepth } from '../domain/delivery/dead-letters';
+import { PlanningConflictError } from '../domain/delivery/errors';
+import { sendTestEmail } from '../domain/release/send-test-email';
+import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/subscriber/mail-events';
+import type { ServiceFactory } from '../runtime/compose';
+import { timeoutSecondsOf } from '../runtime/function-specs';
+import { logger } from '../runtime/logger';
+
+/** Where the delivery feature reports what staff and on-call should see but no caller can act on. */
+export interface DeliveryLog {
+  warn(message: string, details: Record<string, unknown>): void;
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+/** What the delivery feature reads and writes. */
+export interface DeliveryPorts {
+  releases: ReleaseStore;
+  /** The planner pages through members; the worker looks a recipient up; mail events suppress. */
+  subscribers: FanOutSubscribers & MailEventSubscribers & Pick<SubscriberStore, 'get'>;
+  deliveries: DeliveryStore;
+  plans: FanOutPlanStore;
+  releaseStats: ReleaseStatsStore;
+  fanOutQueue: JobQueue<FanOutJob>;
+  sendQueue: JobQueue<SendJob>;
+  deadLetterQueues: DeadLetterQueues;
+  renderer: EmailRenderer;
+  mailer: Mailer;
+  rateGate: SendRateGate;
+  clock: Clock;
+  keyring: SigningKeyring;
+  sender: SenderIdentity;
+  log: DeliveryLog;
+}
+
+export interface DeliverySettings {
+  /** Receives of a message before its queue dead-letters it. */
+  maxReceiveCount: number;
+  /** How long one fan-out run may plan before it hands over to a continuation job. */
+  planningBudgetMs: number;
+  /** Seconds a send job of a paused release waits before it looks again. */
+  pausedRecheckSeconds: number;
+  /** How long a send claim is trusted; the engine's default when absent. */
+  claimLeaseMs?: number;
+  transientBounceLimit: number;
+  pauseThresholds: PauseThresholds;
+}
+
+/**
+ * Delivery: planning a release's send, sending it at the shared rate with each recipient once,
+ * staff's controls over a send, test sends, what SES reports back, and the dead-letter queues.
+ *
+ * One instance lives for a worker's life: it keeps each release's encoded MIME template, so a
+ * release is encoded once per worker rather than once per batch.
+ *
+ * @example
+ * const results = await delivery.sendBatch(jobs, receiveCounts);
+ */
+export class DeliveryService {
+  private readonly templates = new Map<string, MessageTemplate>();
+
+  constructor(
+    private readonly ports: DeliveryPorts,
+    private readonly settings: DeliverySettings,
+  ) {}
+
+  /**
+   * Plans (part of) a release's send. A job failing on its last allowed receive (it is about to be
+   * dead-lettered) fails the send with the error, so staff see `failed` and why instead of a send
+   * that stays `sending`; a lost race with another planner is not such a failure.
+   */
+  async planFanOut(job: FanOutJob, receiveCount: number): Promise<FanOutResult> {
+    try {
+      return await fanOutRelease(job, { ...this.ports, timeBudgetMs: this.settings.planningBudgetMs });
+    } catch (error) {
+      const { maxReceiveCount } = this.settings;
+      if (isLastReceive(receiveCount, maxReceiveCount) && !(error instanceof PlanningConflictError) && typeof job?.releaseId === 'string') {
+        const message = error instanceof Error ? error.message : String(error);
+        if (await failSend(job.releaseId, `Planning the send failed ${maxReceiveCount} times: ${message}`, this.ports).catch(() => false)) {
+          this.ports.log.error('Send failed: fan-out gave up', { releaseId: job.releaseId, error });
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends one queue batch: the jobs that parsed are sent together at the shared rate (see
+   * `sendBatch`); the others keep their parse failure. A job failing on its last allowed receive is
+   * counted as `deadLettered` against its release, so the send's status shows what the DLQ holds.
+   *
+   * @returns one settled result per job, in order.
+   */
+  async sendBatch(jobs: PromiseSettledResult<SendJob>[], receiveCounts: number[]): Promise<PromiseSettledResult<unknown>[]> {
+    const valid = jobs.flatMap((job, i) => (job.status === 'fulfilled' ? [{ i, job: job.value }] : []));
+    const sent = await sendBatch(
+      valid.map((v) => v.job),
+      { ...this.ports, templates: this.templates, claimLeaseMs: this.settings.claimLeaseMs, pausedRecheckSeconds: this.settings.pausedRecheckSeconds },
+    );
+    const results: PromiseSettledResult<SendOutcome | unknown>[] = [...jobs];
+    valid.forEach(({ i }, n) => (results[i] = sent[n]));
+
+    const dying = results.flatMap((result, i) =>
+      result.status === 'rejected' && isLastReceive(receiveCounts[i], this.settings.maxReceiveCount)
+        ? [jobs[i].status === 'fulfilled' ? (jobs[i] as PromiseFulfilledResult<SendJob>).value.releaseId : undefined]
+        : [],
+    );
+    try {
+      await countDeadLetters(dying, this.ports);
+    } catch (error) {
+      // Counting is for staff's view only; failing the batch over it would resend the others.
+      this.ports.log.warn('Could not count dead-lettered send jobs', { error });
+    }
+    return results;
+  }
+
+  /** Applies one SES event (bounce, complaint, delivery, reject) once, however often it arrives. */
+  recordMailEvent(event: MailEvent): Promise<MailEventOutcome[]> {
+    const { transientBounceLimit, pauseThresholds } = this.settings;
+    return handleMailEvent(event, { ...this.ports, transientBounceLimit, pauseThresholds });
+  }
+
+  /** A send's status, counters and rates. @throws NotFoundError */
+  progress(releaseId: string): Promise<SendProgress> {
+    return getSendProgress(releaseId, this.ports);
+  }
+
+  /** @throws NotFoundError; SendTransitionError when the send's status does not allow it. */
+  pause(releaseId: string, reason?: string): Promise<SendProgress> {
+    return pauseSend(releaseId, this.ports, { reason });
+  }
+
+  /** @throws NotFoundError; SendTransitionError when the send's status does not allow it. */
+  resume(releaseId: string): Promise<SendProgress> {
+    return resumeSend(releaseId, this.ports);
+  }
+
+  /** @throws NotFoundError; SendTransitionError when the send's status does not allow it. */
+  cancel(releaseId: string): Promise<SendProgress> {
+    return cancelSend(releaseId, this.ports);
+  }
+
+  /** Sends a stored release to staff addresses only, marked as a test. @throws NotFoundError, ValidationError */
+  sendTest(releaseId: string, to: unknown): Promise<{ sent: string[] }> {
+    return sendTestEmail(releaseId, to, { ...this.ports, now: this.ports.clock.now() });
+  }
+
+  /** How many messages each work queue's dead-letter queue holds. */
+  deadLetterDepths(): Promise<DeadLetterDepth[]> {
+    return deadLetterDepths(this.ports);
+  }
+
+  /** Sends a dead-letter queue's messages back to their work queue. @throws UnknownQueueError */
+  redrive(queue: string): Promise<{ queue: string; moved?: number; taskHandle?: string }> {
+    return redriveDeadLetters(queue, this.ports);
+  }
+}
+
+/**
+ * Planning time per fan-out run: the fan-out function's timeout (its declaration,
+ * runtime/function-specs.ts) less 20 s, which leaves room for the page in hand; a continuation job
+ * picks up from the checkpoint at once.
+ */
+const PLANNING_BUDGET_MS = (timeoutSecondsOf('fan-out') - 20) * 1000;
+
+export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }) =>
+  new DeliveryService(
+    {
+      releases: adapters.releases,
+      subscribers: adapters.subscribers,
+      deliveries: adapters.deliveries,
+      plans: adapters.fanOutPlans,
+      releaseStats: adapters.releaseStats,
+      fanOutQueue: adapters.fanOutQueue,
+      sendQueue: adapters.sendQueue,
+      deadLetterQueues: adapters.deadLetterQueues,
+      renderer: adapters.renderer,
+      mailer: adapters.mailer,
+      rateGate: adapters.rateGate,
+      clock: adapters.clock,
+      keyring: adapters.keyring,
+      sender: adapters.sender,
+      log: { warn: (message, details) => logger.warn(message, details), error: (message, details) => logger.error(message, details) },
+    },
+    {
+      maxReceiveCount: config.maxReceiveCount,
+      planningBudgetMs: PLANNING_BUDGET_MS,
+      pausedRecheckSeconds: config.pausedRecheckSeconds,
+      claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
+      transientBounceLimit: config.transientBounceLimit,
+      pauseThresholds: config.pauseThresholds,
+    },
+  );

@@ -1,0 +1,79 @@
+import type { Clock, ListStore, SubscriberStore } from '../domain/ports';
+import { activeListIds, publicLists, type MailingList } from '../domain/lists/mailing-list';
+import { createList, describeList, listLists, updateList, type ListWithCounts } from '../domain/lists/manage-lists';
+import { StoredListNames, type ListNames } from '../domain/lists/list-names';
+import type { Adapters } from '../runtime/adapters';
+
+/** What the lists feature reads and writes. */
+export interface ListsPorts {
+  lists: ListStore;
+  /** Only to count each list's members. */
+  subscribers: Pick<SubscriberStore, 'pageMembers'>;
+  clock: Clock;
+}
+
+/**
+ * What other features ask about lists: which exist, which anyone may join, what each is called.
+ * Always answered from the list store, which staff change through /admin/lists: the start-up
+ * configuration only seeds it, so a list created or renamed later is what every feature sees.
+ * Consumers depend on the methods they call (`Pick<ListDirectory, 'activeIds'>`).
+ */
+export interface ListDirectory extends ListNames {
+  /** Ids of the lists a release or an import may target: every list that is not archived. */
+  activeIds(): Promise<ReadonlySet<string>>;
+  /** The lists a subscriber may join by themselves (sign-up form, preference centre). */
+  publicLists(): Promise<MailingList[]>;
+}
+
+/**
+ * The lists feature: staff's list management (with member counts) and the {@link ListDirectory}
+ * every other feature reads.
+ *
+ * @example
+ * const lists = new ListsService({ lists: listStore, subscribers, clock });
+ * await lists.create({ id: 'events', name: 'Events', public: true });
+ * (await lists.activeIds()).has('events'); // true
+ */
+export class ListsService implements ListDirectory {
+  private readonly names: ListNames;
+
+  constructor(private readonly ports: ListsPorts) {
+    this.names = new StoredListNames(ports.lists);
+  }
+
+  async activeIds(): Promise<ReadonlySet<string>> {
+    return activeListIds(await this.ports.lists.all());
+  }
+
+  async publicLists(): Promise<MailingList[]> {
+    return publicLists(await this.ports.lists.all());
+  }
+
+  nameOf(listId: string): Promise<string> {
+    return this.names.nameOf(listId);
+  }
+
+  /** Every list with its member counts (staff). */
+  all(): Promise<ListWithCounts[]> {
+    return listLists(this.ports);
+  }
+
+  /** @throws NotFoundError for an unknown list. */
+  describe(listId: string): Promise<ListWithCounts> {
+    return describeList(listId, this.ports);
+  }
+
+  /** @throws ValidationError for a bad body; ConflictError when the id is taken. */
+  create(body: unknown): Promise<MailingList> {
+    return createList(body, this.ports);
+  }
+
+  /** @throws ValidationError for a bad body; NotFoundError for an unknown list. */
+  update(listId: string, body: unknown): Promise<ListWithCounts> {
+    return updateList(listId, body, this.ports);
+  }
+}
+
+/** The lists service over the adapters: also every other service's {@link ListDirectory}. */
+export const listsService = (adapters: Pick<Adapters, 'lists' | 'subscribers' | 'clock'>): ListsService =>
+  new ListsService({ lists: adapters.lists, subscribers: adapters.subscribers, clock: adapters.clock });

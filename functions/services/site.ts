@@ -1,0 +1,54 @@
+import type { Clock, EmailRenderer, ListReader, ReleaseStore } from '../domain/ports';
+import { archivePage, type ArchivePage } from '../domain/feeds/archive';
+import { buildFeed, type FeedModel, type FeedRequest } from '../domain/feeds/feeds';
+import { webVersion } from '../domain/release/web-version';
+import type { ServiceFactory } from '../runtime/compose';
+
+/** What the public site reads. */
+export interface SitePorts {
+  releases: ReleaseStore;
+  lists: ListReader;
+  /** Only for an older release whose web version was not rendered at publish. */
+  renderer: EmailRenderer;
+  clock: Clock;
+}
+
+export interface SiteSettings {
+  publicUrl: string;
+  organisationName: string;
+}
+
+/**
+ * The public site: each release's web version, the archive and the feeds. Everything here is
+ * public and the same for everyone; a release under embargo is not there yet.
+ *
+ * @example
+ * const { releases, next } = await site.archive(query.before);
+ */
+export class PublicSite {
+  constructor(
+    private readonly ports: SitePorts,
+    private readonly settings: SiteSettings,
+  ) {}
+
+  /** One page of past releases. @throws ValidationError for a `before` this archive did not make. */
+  archive(before?: string): Promise<ArchivePage> {
+    return archivePage({ before }, this.ports);
+  }
+
+  /** The feed of all releases or of one public list. @throws NotFoundError for an unknown or private list. */
+  feed(request: FeedRequest): Promise<FeedModel> {
+    return buildFeed(request, { ...this.ports, ...this.settings });
+  }
+
+  /** The web version behind every email's "view in browser" link. @throws NotFoundError */
+  webVersion(releaseId: string): Promise<string> {
+    return webVersion(releaseId, { ...this.ports, publicUrl: this.settings.publicUrl });
+  }
+}
+
+export const publicSite: ServiceFactory<'site'> = (adapters, { config }) =>
+  new PublicSite(
+    { releases: adapters.releases, lists: adapters.lists, renderer: adapters.renderer, clock: adapters.clock },
+    { publicUrl: config.publicUrl, organisationName: config.brand.organisationName },
+  );

@@ -1,0 +1,30 @@
+import type { Clock, SocialChannel, SocialPostStore } from '../domain/ports';
+import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
+import type { ServiceFactory } from '../runtime/compose';
+
+/** What the social feature reads and writes. */
+export interface SocialPorts {
+  socialPosts: SocialPostStore;
+  /** The configured channels, by name. */
+  channels: ReadonlyMap<string, SocialChannel>;
+  clock: Clock;
+}
+
+/**
+ * Social: posting each release's summaries when they fall due, within each channel's rules, with
+ * retries. Posts are scheduled when a release is published (the releases feature).
+ *
+ * @example
+ * const { posted, failed } = await social.postDue();
+ */
+export class SocialService {
+  constructor(private readonly ports: SocialPorts) {}
+
+  /** Posts what is due; overlapping runs are safe (each post is claimed first). */
+  postDue(): Promise<PostDueResult> {
+    return postDueSocial(this.ports);
+  }
+}
+
+export const socialService: ServiceFactory<'social'> = (adapters) =>
+  new SocialService({ socialPosts: adapters.socialPosts, channels: adapters.channels, clock: adapters.clock });

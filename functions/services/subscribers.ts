@@ -1,0 +1,171 @@
+import type { Readable } from 'node:stream';
+import type { AddressBlocklist, Clock, ListReader, Mailer, RateLimiter, SubscriberStore, SystemEmailRenderer } from '../domain/ports';
+import type { SigningKeyring } from '../domain/security/link-tokens';
+import type { SenderIdentity } from '../domain/delivery/sender';
+import { requestSubscription, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';
+import { confirmSubscription, readConfirmation, type ConfirmationView } from '../domain/subscriber/confirm-subscription';
+import { readUnsubscribeToken, unsubscribe, unsubscribeAll, type UnsubscribeLink } from '../domain/subscriber/unsubscribe';
+import { readPreferences, updatePreferences, type PreferencesForm, type PreferencesUpdate, type PreferencesView } from '../domain/subscriber/preferences';
+import { importCsv, type CsvImportOptions, type CsvImportReport } from '../domain/subscriber/csv-import';
+import { importSubscribers, type ImportedSubscriber } from '../domain/subscriber/import-subscribers';
+import { changeSubscriberLists, eraseSubscriber, lookupSubscriber, type EraseResult, type SubscriberView } from '../domain/subscriber/manage-subscribers';
+import { exportListCsv } from '../domain/subscriber/csv-export';
+import { purgePendingSignups, type PurgePendingResult } from '../domain/subscriber/purge-pending';
+import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
+import type { ListDirectory } from './lists';
+import type { MailingList } from '../domain/lists/mailing-list';
+import { listsService } from './lists';
+import type { ServiceFactory } from '../runtime/compose';
+
+/** What the subscribers feature reads and writes. */
+export interface SubscribersPorts {
+  subscribers: SubscriberStore;
+  blocklist: AddressBlocklist;
+  /** Lists are read here, never changed: the lists feature owns them. */
+  lists: ListReader;
+  /** Which lists an import may target, and what a list is called on the unsubscribe page. */
+  directory: Pick<ListDirectory, 'activeIds' | 'nameOf' | 'publicLists'>;
+  rateLimiter: RateLimiter;
+  /** The confirmation email (double opt-in). */
+  mailer: Mailer;
+  systemEmails: SystemEmailRenderer;
+  sender: SenderIdentity;
+  clock: Clock;
+  keyring: SigningKeyring;
+}
+
+/** An unsubscribe link, with the name of the list it leaves for the page. */
+export interface NamedUnsubscribeLink extends UnsubscribeLink {
+  listName: string;
+}
+
+/** What a JSON import of confirmed subscribers did. */
+export interface ImportSummary {
+  added: number;
+  updated: number;
+  skippedSuppressed: number;
+  subscribers: ImportedSubscriber[];
+}
+
+/**
+ * Subscribers: double opt-in, the links in every email (unsubscribe, preferences), staff's imports,
+ * exports, look-ups and erasure, and the purge of sign-ups never confirmed.
+ *
+ * @example
+ * await subscribers.requestSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp });
+ */
+export class SubscribersService {
+  constructor(private readonly ports: SubscribersPorts) {}
+
+  /** The lists the sign-up form offers. */
+  publicLists(): Promise<MailingList[]> {
+    return this.ports.directory.publicLists();
+  }
+
+  /** A sign-up: stores it pending and sends the confirmation email. @throws ValidationError, RateLimitedError */
+  requestSubscription(input: SubscriptionRequest): Promise<SubscriptionOutcome> {
+    return requestSubscription(input, this.ports);
+  }
+
+  /** What a confirmation link would confirm, changing nothing. @throws InvalidTokenError */
+  readConfirmation(token: string): Promise<ConfirmationView> {
+    return readConfirmation(token, this.ports);
+  }
+
+  /** Confirms the link's lists. @throws InvalidTokenError */
+  confirm(token: string): Promise<ConfirmationView> {
+    return confirmSubscription(token, this.ports);
+  }
+
+  /** What an unsubscribe link would leave, changing nothing. @throws InvalidTokenError */
+  async readUnsubscribe(token: string): Promise<NamedUnsubscribeLink> {
+    return this.named(await readUnsubscribeToken(token, this.ports));
+  }
+
+  /** Leaves the link's list (also RFC 8058 one-click). @throws InvalidTokenError */
+  async unsubscribe(token: string): Promise<NamedUnsubscribeLink> {
+    return this.named(await unsubscribe(token, this.ports));
+  }
+
+  /** Leaves every list. @throws InvalidTokenError */
+  unsubscribeAll(token: string): Promise<UnsubscribeLink & { left: string[] }> {
+    return unsubscribeAll(token, this.ports);
+  }
+
+  /** @throws InvalidTokenError */
+  readPreferences(token: string): Promise<PreferencesView> {
+    return readPreferences(token, this.ports);
+  }
+
+  /** @throws InvalidTokenError */
+  updatePreferences(token: string, form: PreferencesForm): Promise<PreferencesUpdate> {
+    return updatePreferences(token, form, this.ports);
+  }
+
+  /**
+   * Imports a CSV row by row; without consent each new or pending row gets the confirmation email.
+   *
+   * @throws ValidationError for a file that cannot be read as an import (header, size).
+   */
+  async importCsv(source: Readable, options: CsvImportOptions): Promise<CsvImportReport> {
+    return importCsv(source, options, {
+      ...this.ports,
+      listIds: await this.ports.directory.activeIds(),
+      requestConfirmation: (subscriber, lists) => sendConfirmationEmail(subscriber, lists, this.ports),
+    });
+  }
+
+  /** Adds confirmed subscribers `{ email, lists }` (one or many). @throws ValidationError */
+  async importConfirmed(body: unknown): Promise<ImportSummary> {
+    const imported = await importSubscribers(body, { ...this.ports, listIds: await this.ports.directory.activeIds() });
+    return {
+      added: imported.filter((s) => s.created).length,
+      updated: imported.filter((s) => !s.created && !s.skipped).length,
+      skippedSuppressed: imported.filter((s) => s.skipped).length,
+      subscribers: imported,
+    };
+  }
+
+  /** @throws ValidationError for a bad address; NotFoundError when nobody has it. */
+  lookup(email: unknown): Promise<SubscriberView> {
+    return lookupSubscriber(email, this.ports);
+  }
+
+  /** `{ lists: { add?, remove? } }`. @throws ValidationError, NotFoundError */
+  changeLists(subscriberId: string, body: unknown): Promise<SubscriberView> {
+    return changeSubscriberLists(subscriberId, body, this.ports);
+  }
+
+  /** Erases a subscriber's personal data, keeping a keyed hash when they were suppressed. @throws NotFoundError */
+  erase(subscriberId: string): Promise<EraseResult> {
+    return eraseSubscriber(subscriberId, this.ports);
+  }
+
+  /** A list's members as CSV chunks. @throws NotFoundError */
+  exportCsv(listId: string): Promise<AsyncGenerator<string>> {
+    return exportListCsv(listId, this.ports);
+  }
+
+  /** Removes sign-ups whose confirmation link expired unused (hourly). */
+  purgePending(): Promise<PurgePendingResult> {
+    return purgePendingSignups(this.ports);
+  }
+
+  private async named(link: UnsubscribeLink): Promise<NamedUnsubscribeLink> {
+    return { ...link, listName: await this.ports.directory.nameOf(link.listId) };
+  }
+}
+
+export const subscribersService: ServiceFactory<'subscribers'> = (adapters) =>
+  new SubscribersService({
+    subscribers: adapters.subscribers,
+    blocklist: adapters.blocklist,
+    lists: adapters.lists,
+    directory: listsService(adapters),
+    rateLimiter: adapters.rateLimiter,
+    mailer: adapters.mailer,
+    systemEmails: adapters.systemEmails,
+    sender: adapters.sender,
+    clock: adapters.clock,
+    keyring: adapters.keyring,
+  });
