@@ -25,7 +25,9 @@ import { sendBatch, type SendEmailDeps } from '../functions/domain/delivery/send
 import { MailerThrottledError } from '../functions/domain/delivery/errors';
 import { afterThrottle, initialRateState, reserveSlots, throttleReading, throttleVerdict, type RateState, type ThrottleReading } from '../functions/domain/delivery/send-rate';
 import { sumCounts, type ReleaseCounts } from '../functions/domain/delivery/release-stats';
-import { newRelease, parseReleaseInput, SendStatus } from '../functions/domain/release/release';
+import { newRelease } from '../functions/domain/release/release';
+import { parseReleaseInput } from '../functions/domain/release/release-input';
+import { SendStatus } from '../functions/domain/release/send-status';
 import { MembershipStatus } from '../functions/domain/subscriber/subscriber';
 import { parseKeyring } from '../functions/domain/security/link-tokens';
 import { MjmlRenderer } from '../functions/adapters/render/mjml-renderer';

@@ -14,7 +14,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import type { FanOutJob, JobQueue, SendJob } from '../functions/domain/ports';
-import { newRelease, parseReleaseInput } from '../functions/domain/release/release';
+import { newRelease } from '../functions/domain/release/release';
+import { parseReleaseInput } from '../functions/domain/release/release-input';
 import { handlerModules } from '../functions/local/handler-registry';
 import { fakeLambdaContext } from '../functions/local/lambda-context';
 import { mib, sampleMemory, startBenchPressroom } from './local-stack';

@@ -2,7 +2,9 @@
  * The ports the domain owns. Adapters (DynamoDB, SES, SQS, social APIs, local stand-ins) implement them;
  * the domain only ever sees these interfaces, handed in as arguments.
  */
-import type { Release, RenderedEmail, SendStatus, SendStatusChanges } from './release/release';
+import type { Release } from './release/release';
+import type { RenderedEmail } from './release/rendered-email';
+import type { SendStatus, SendStatusChanges } from './release/send-status';
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber/subscriber';
 import type { ListChanges, MailingList } from './lists/mailing-list';
 import type { DeliveryRecord } from './delivery/delivery';

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
-import { newRelease, parseReleaseInput, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { launchBrowser, newPage, screenshot } from '../helpers/browser';
 
 /**

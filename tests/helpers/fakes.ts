@@ -7,7 +7,9 @@ import type {
   OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
 } from '../../functions/domain/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
-import { SendStatus, type Release, type RenderedEmail, type SendStatusChanges } from '../../functions/domain/release/release';
+import { SendStatus, type SendStatusChanges } from '../../functions/domain/release/send-status';
+import type { Release } from '../../functions/domain/release/release';
+import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';

@@ -8,7 +8,8 @@ import { projectRoot, RENDERS_MJML } from '../../infra/functions';
 import { esbuildOptionsFor } from '../../infra/esbuild-options';
 import { functionNames, partsOf } from '../../functions/runtime/function-specs';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
-import { newRelease, parseReleaseInput, ReleaseKind, type Release } from '../../functions/domain/release/release';
+import { newRelease, ReleaseKind, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { sampleRelease } from '../helpers/releases';
 
 /**

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobQueue, SendJob } from '../../functions/domain/ports';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
-import { newRelease, parseReleaseInput, SendStatus } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody } from '../helpers/releases';
 

@@ -6,7 +6,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody, sampleRelease } from '../helpers/releases';
-import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
 
 /**
  * Feeds and the archive through the local HTTP server, dynalite and the real SDK: releases published

@@ -19,7 +19,7 @@ import { extractHtmlPart, renderMailboxPage } from '../../functions/local/mailbo
 import { SesMailer, translateSesError } from '../../functions/adapters/ses/ses-mailer';
 import { MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
-import { RecipientPlaceholder } from '../../functions/domain/release/release';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 
 const UNSUB = RecipientPlaceholder.UnsubscribeUrl;
 

@@ -6,7 +6,9 @@ import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo
 import { tableRef } from '../../functions/adapters/dynamodb/table';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
-import { newRelease, parseReleaseInput, PausedBy, SendStatus } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { PausedBy, SendStatus } from '../../functions/domain/release/send-status';
 import { releaseBody } from '../helpers/releases';
 
 /** The conditional writes behind the send state machine and counting-once, against dynalite. */

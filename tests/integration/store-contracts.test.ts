@@ -10,7 +10,9 @@ import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limite
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
-import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SubscriberStore } from '../../functions/domain/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BounceType, handleMailEvent, MailEventType, type MailEvent, type MailEventDeps } from '../../functions/domain/subscriber/mail-events';
-import { newRelease, parseReleaseInput, SendStatus } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { FakeClock, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkMessage, run } from '../../bench/per-recipient';
 import { importOnce, run as runColdStart } from '../../bench/cold-start';
 import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
-import { RecipientPlaceholder } from '../../functions/domain/release/release';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { parseKeyring, signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 
 // Only correctness: the benchmark's timings are printed by `npm run bench`, never asserted.

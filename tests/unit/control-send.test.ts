@@ -5,7 +5,9 @@ import {
 import { SendTransitionError } from '../../functions/domain/delivery/errors';
 import { DEFAULT_PAUSE_THRESHOLDS } from '../../functions/domain/delivery/send-progress';
 import { NotFoundError } from '../../functions/domain/errors';
-import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import type { FanOutJob } from '../../functions/domain/ports';
 import { FakeClock, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

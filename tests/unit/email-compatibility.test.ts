@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { caniemail, type CanIEmailOptions, type CanIEmailResult } from 'caniemail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
-import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
 
 /**
  * Checks the rendered release email against the caniemail.com data set (the `caniemail` package,

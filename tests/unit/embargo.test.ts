@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startEmbargoedReleases } from '../../functions/domain/release/embargo';
-import { newRelease, parseReleaseInput, SendStatus } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import type { FanOutJob } from '../../functions/domain/ports';
 import { FakeClock, MemoryQueue, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

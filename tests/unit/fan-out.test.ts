@@ -4,7 +4,9 @@ import type { JobQueue, SendJob, SubscriberStore } from '../../functions/domain/
 import { fanOutRelease, PlanningOutcome, type FanOutDeps } from '../../functions/domain/delivery/fan-out';
 import { sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { PlanningConflictError } from '../../functions/domain/delivery/errors';
-import { newRelease, parseReleaseInput, RecipientPlaceholder } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
 import {
   FakeClock, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore,

@@ -9,7 +9,9 @@ import { archivePage, ARCHIVE_PAGE_SIZE } from '../../functions/domain/feeds/arc
 import { cursorPosition, releaseCursor } from '../../functions/domain/feeds/listing';
 import { feedResponse, notModified, writeFeed } from '../../functions/adapters/http/feed-writer';
 import { webVersion } from '../../functions/domain/release/web-version';
-import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { FakeClock, MemoryListStore, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

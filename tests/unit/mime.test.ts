@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { buildMessageTemplate, encodeHeaderValue, personaliseMessage, type MessageTemplateInput } from '../../functions/domain/delivery/mime';
-import { RecipientPlaceholder } from '../../functions/domain/release/release';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 
 const UNSUB = RecipientPlaceholder.UnsubscribeUrl;
 const recipientUrl = 'https://news.example.com/u/abc?t=x1&l=blog';

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { postDueSocial } from '../../functions/domain/social/post-due';
 import { scheduledPostsFor } from '../../functions/domain/social/schedule-posts';
-import { newRelease, parseReleaseInput } from '../../functions/domain/release/release';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../functions/domain/social/errors';
 import { SocialPostStatus } from '../../functions/domain/social/social-post';
 import { FakeChannel, FakeClock, MemorySocialPostStore } from '../helpers/fakes';

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preflight, hasBlocking, GMAIL_CLIP_BYTES } from '../../functions/domain/release/preflight';
-import { newRelease, parseReleaseInput, RecipientPlaceholder, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { markdownToHtml, sanitiseReleaseHtml } from '../../functions/domain/release/sanitise';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
 import { releaseBody, sampleRelease } from '../helpers/releases';

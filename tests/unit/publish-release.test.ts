@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { publishRelease, type PublishReleaseDeps } from '../../functions/domain/release/publish-release';
-import { RecipientPlaceholder, SendStatus } from '../../functions/domain/release/release';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { PreflightError } from '../../functions/domain/release/errors';
 import { ValidationError } from '../../functions/domain/errors';
 import type { FanOutJob } from '../../functions/domain/ports';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseReleaseInput, newRelease, SendStatus } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { newRelease } from '../../functions/domain/release/release';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { ValidationError } from '../../functions/domain/errors';
 import { releaseBody, sampleRelease } from '../helpers/releases';
 

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Brand } from '../../functions/adapters/render/brand';
 import { MjmlRenderer } from '../../functions/adapters/render/mjml-renderer';
 import { TemplateError } from '../../functions/adapters/render/template';
-import { newRelease, parseReleaseInput, RecipientPlaceholder, type Release, type RenderedEmail } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { RecipientPlaceholder, type RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { parseMarkdownRelease } from '../../functions/domain/release/markdown-file';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,7 +4,9 @@ import {
   thresholdBreach, thresholdsApply,
 } from '../../functions/domain/delivery/send-progress';
 import { emptyCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
-import { newRelease, parseReleaseInput, PausedBy, SendStatus, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { PausedBy, SendStatus } from '../../functions/domain/release/send-status';
 import { releaseBody } from '../helpers/releases';
 
 const counts = (values: Partial<ReleaseCounts>): ReleaseCounts => ({ ...emptyCounts(), ...values });

@@ -3,7 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sendBatch, sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import { newRelease, parseReleaseInput, RecipientPlaceholder, SendStatus, type Release } from '../../functions/domain/release/release';
+import { newRelease, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
+import { SendStatus } from '../../functions/domain/release/send-status';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
 import type { SendJob } from '../../functions/domain/ports';
 import {

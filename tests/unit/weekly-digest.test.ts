@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DigestOutcome, latestDigestTime, sendWeeklyDigest, type WeeklyDigestDeps } from '../../functions/domain/digest/weekly-digest';
-import { newRelease, parseReleaseInput, RecipientPlaceholder, ReleaseKind, type Release } from '../../functions/domain/release/release';
+import { newRelease, ReleaseKind, type Release } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import type { FanOutJob } from '../../functions/domain/ports';
 import { FakeClock, MemoryListStore, MemoryQueue, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

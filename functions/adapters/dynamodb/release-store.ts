@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/ports';
-import { SendStatus, type Release, type RenderedEmail, type SendStatusChanges } from '../../domain/release/release';
+import { SendStatus, type SendStatusChanges } from '../../domain/release/send-status';
+import type { Release } from '../../domain/release/release';
+import type { RenderedEmail } from '../../domain/release/rendered-email';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
 import { GSI1, GSI2, isConditionFailure, withoutKeys, type TableRef } from './table';
 

@@ -4,7 +4,9 @@
  */
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/ports';
-import { RecipientPlaceholder, ReleaseKind, type DigestContent, type Release, type RenderedEmail } from '../../domain/release/release';
+import { RecipientPlaceholder, type RenderedEmail } from '../../domain/release/rendered-email';
+import { ReleaseKind, type Release } from '../../domain/release/release';
+import type { DigestContent } from '../../domain/digest/digest-content';
 import { releaseBody } from '../../domain/release/release-body';
 import { ValidationError } from '../../domain/errors';
 import { escapeHtml, fillTemplate, rawHtml } from './template';

@@ -5,7 +5,8 @@
  */
 import type { Clock, FanOutJob, JobQueue, ReleaseStatsStore, ReleaseStore } from '../ports';
 import { NotFoundError } from '../errors';
-import { PausedBy, SendStatus, type Release } from '../release/release';
+import { PausedBy, SendStatus } from '../release/send-status';
+import type { Release } from '../release/release';
 import { SendTransitionError } from './errors';
 import {
   buildSendProgress, isAllowed, isSendComplete, resumeTarget, SendCommand, thresholdBreach, thresholdsApply,

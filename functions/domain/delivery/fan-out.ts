@@ -2,7 +2,8 @@ import type {
   Clock, EmailRenderer, FanOutJob, FanOutPlan, FanOutPlanStore, JobQueue, ReleaseStatsStore, ReleaseStore, SendJob, SubscriberStore,
 } from '../ports';
 import { NotFoundError } from '../errors';
-import { FINAL_SEND_STATUSES, isPublic, SendStatus, type Release } from '../release/release';
+import { FINAL_SEND_STATUSES, SendStatus } from '../release/send-status';
+import { isPublic, type Release } from '../release/release';
 import { PlanningConflictError } from './errors';
 import { completeSendIfDone } from './control-send';
 

@@ -4,7 +4,8 @@
  */
 import type { SendJob } from '../ports';
 import { NotFoundError } from '../errors';
-import { RecipientPlaceholder, type Release } from '../release/release';
+import { RecipientPlaceholder } from '../release/rendered-email';
+import type { Release } from '../release/release';
 import { signToken, TokenPurpose } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';

@@ -1,6 +1,7 @@
 import type { SendJob } from '../ports';
 import { NotFoundError } from '../errors';
-import { SendStatus, type Release } from '../release/release';
+import { SendStatus } from '../release/send-status';
+import type { Release } from '../release/release';
 import { completeSendIfDone } from './control-send';
 import { EndingTally, skip } from './ending-tally';
 import { MailerRejectedError, MailerThrottledError } from './errors';

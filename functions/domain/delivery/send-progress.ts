@@ -3,7 +3,8 @@
  * complete, its bounce and complaint rates, and the progress staff see. No I/O here (like Ghost's
  * `buildSendingStatus`): callers read the release and its counters and hand them in.
  */
-import { FINAL_SEND_STATUSES, PausedBy, SendStatus, type Release } from '../release/release';
+import { FINAL_SEND_STATUSES, PausedBy, SendStatus } from '../release/send-status';
+import type { Release } from '../release/release';
 import { emptyCounts, SES_REVIEW_BOUNCE_RATE, SES_REVIEW_COMPLAINT_RATE, type ReleaseCounts } from './release-stats';
 
 /** What staff (or the thresholds) can ask of a send. */

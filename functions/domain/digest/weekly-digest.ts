@@ -2,7 +2,9 @@ import type { Clock, EmailRenderer, FanOutJob, JobQueue, ListReader, ReleaseStor
 import { PreflightError } from '../release/errors';
 import { hasBlocking } from '../release/preflight';
 import { renderAndCheck } from '../release/preview-release';
-import { ReleaseKind, SendStatus, type DigestItem, type Release } from '../release/release';
+import { ReleaseKind, type Release } from '../release/release';
+import { SendStatus } from '../release/send-status';
+import type { DigestItem } from './digest-content';
 import { releaseBody } from '../release/release-body';
 import { releaseSummary } from '../release/release-summary';
 import { syndicatedListIds } from '../feeds/listing';

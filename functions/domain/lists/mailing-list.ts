@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors';
-import { toFieldIssues } from '../release/release';
+import { toFieldIssues } from '../field-issues';
 
 /**
  * A list subscribers join and releases target. Public lists are offered on the sign-up form and in

@@ -1,5 +1,5 @@
 import type { Clock, FanOutJob, JobQueue, ReleaseStore } from '../ports';
-import { SendStatus } from './release';
+import { SendStatus } from './send-status';
 
 export interface StartEmbargoedDeps {
   releases: ReleaseStore;

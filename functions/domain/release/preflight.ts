@@ -6,7 +6,8 @@
  */
 import { Parser } from 'htmlparser2';
 import { FindingSeverity, type Finding } from './finding';
-import { RecipientPlaceholder, type Release, type RenderedEmail } from './release';
+import { RecipientPlaceholder, type RenderedEmail } from './rendered-email';
+import type { Release } from './release';
 
 /** Gmail clips an HTML part above 102 KB; the clipped part holds the footer and its unsubscribe link. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;

@@ -1,5 +1,7 @@
 import type { EmailRenderer } from '../ports';
-import { newRelease, parseReleaseInput, type Release, type RenderedEmail } from './release';
+import { newRelease, type Release } from './release';
+import { parseReleaseInput } from './release-input';
+import type { RenderedEmail } from './rendered-email';
 import type { Finding } from './finding';
 import { preflight } from './preflight';
 import { withBody } from './sanitise';

@@ -4,7 +4,9 @@ import { hasBlocking } from './preflight';
 import { PreflightError } from './errors';
 import { ValidationError } from '../errors';
 import { renderAndCheck } from './preview-release';
-import { isPublic, newRelease, parseReleaseInput, SendStatus, type Release } from './release';
+import { isPublic, newRelease, type Release } from './release';
+import { parseReleaseInput } from './release-input';
+import { SendStatus } from './send-status';
 import { scheduledPostsFor } from '../social/schedule-posts';
 
 export interface PublishReleaseDeps {

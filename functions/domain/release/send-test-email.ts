@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
 import { personaliseMessage } from '../delivery/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
-import { RecipientPlaceholder } from './release';
+import { RecipientPlaceholder } from './rendered-email';
 
 const MAX_TEST_RECIPIENTS = 10;
 

@@ -1,6 +1,7 @@
 import type { Clock, EmailRenderer, ReleaseStore } from '../ports';
 import { NotFoundError } from '../errors';
-import { isPublic, RecipientPlaceholder } from './release';
+import { isPublic } from './release';
+import { RecipientPlaceholder } from './rendered-email';
 
 /**
  * The "view in browser" page of a release: the email's own HTML, with every recipient link replaced

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { AddressBlocklist, Clock, ListReader, MembershipChange, SubscriberStore } from '../ports';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import { toFieldIssues } from '../release/release';
+import { toFieldIssues } from '../field-issues';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
 
 /** Staff tried to add lists to a suppressed subscriber (409 at the edge). */

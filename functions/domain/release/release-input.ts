@@ -1,0 +1,125 @@
+import * as z from 'zod';
+import { ValidationError, type FieldIssue } from '../errors';
+import { toFieldIssues } from '../field-issues';
+
+const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
+
+const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' });
+
+const channelName = z.string().min(1).max(64);
+const socialEntryInput = z
+  .object({
+    channel: channelName,
+    at: isoDateTime.optional(),
+    delayMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
+    text: z.string().trim().min(1, 'must not be empty').max(10_000).optional(),
+  })
+  .strict();
+
+/**
+ * `social` in a publish request. `channels` lists channel names or per-channel entries; absent, every
+ * configured channel. `at` moves the first post; `staggerMinutes` spaces the channels out in order.
+ *
+ * @example
+ * { "at": "2026-12-01T09:00:00Z", "staggerMinutes": 15, "channels": ["mastodon", { "channel": "x", "text": "Our own words" }] }
+ */
+const socialInput = z
+  .object({
+    channels: z.array(z.union([channelName, socialEntryInput])).max(20).optional(),
+    at: isoDateTime.optional(),
+    staggerMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  })
+  .strict();
+
+// Release ids become URL path segments, DynamoDB keys and Message-ID parts: keep them boring.
+const releaseInput = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, underscore and hyphen only'),
+    title: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(300)
+      // A CR or LF in a title would become header injection in the Subject line.
+      .refine(noLineBreaks, 'must not contain line breaks'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+    html: z.string().min(1).max(300_000).optional(),
+    markdown: z.string().min(1).max(300_000).optional(),
+    lists: z
+      .array(z.string().min(1).max(64))
+      .min(1, 'name at least one list')
+      .max(50),
+    tags: z.array(z.string().trim().min(1).max(64).refine(noLineBreaks, 'must not contain line breaks')).max(30).optional(),
+    summary: z.string().trim().max(1000).optional(),
+    author: z.string().trim().max(200).refine(noLineBreaks, 'must not contain line breaks').optional(),
+    publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+    language: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or es-MX')
+      .optional(),
+    embargoUntil: isoDateTime.optional(),
+    social: socialInput.optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.html === undefined && r.markdown === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['html'], message: 'give either html or markdown' });
+    }
+    if (r.html !== undefined && r.markdown !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['markdown'], message: 'give html or markdown, not both' });
+    }
+  });
+
+export type ReleaseInput = z.infer<typeof releaseInput>;
+
+/** How parsing checks a release against what exists: its lists and the configured social channels. */
+export interface ReleaseContext {
+  /** Ids of the lists a release may target. */
+  listIds: ReadonlySet<string>;
+  /** Configured social channels by name; `check` says why staff's text would not fit. */
+  channels?: ReadonlyMap<string, { check(text: string): string | undefined }>;
+}
+
+/**
+ * Validates a publish request body and checks its lists against the lists that exist.
+ *
+ * @throws ValidationError naming every bad field.
+ * @example
+ * const input = parseReleaseInput(JSON.parse(body), { listIds: new Set(['blog']), channels });
+ */
+export function parseReleaseInput(body: unknown, context: ReleaseContext | ReadonlySet<string>): ReleaseInput {
+  const { listIds: knownLists, channels } = context instanceof Set ? { listIds: context, channels: undefined } : (context as ReleaseContext);
+  const parsed = releaseInput.safeParse(body);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
+  const issues: FieldIssue[] = parsed.data.lists
+    .map((list, i) => ({ list, i }))
+    .filter(({ list }) => !knownLists.has(list))
+    .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` }));
+  if (channels) issues.push(...socialIssues(parsed.data.social, channels));
+  if (issues.length) throw new ValidationError(issues, 'Invalid release');
+  return { ...parsed.data, lists: [...new Set(parsed.data.lists)] };
+}
+
+function socialIssues(social: ReleaseInput['social'], channels: NonNullable<ReleaseContext['channels']>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const [i, entry] of (social?.channels ?? []).entries()) {
+    const { channel, text } = typeof entry === 'string' ? { channel: entry, text: undefined } : entry;
+    const field = `social.channels.${i}`;
+    const configured = channels.get(channel);
+    if (!configured) {
+      const known = [...channels.keys()];
+      issues.push({ field, message: `unknown channel "${channel}"${known.length ? ` (configured: ${known.join(', ')})` : ' (none configured)'}` });
+    } else if (text !== undefined) {
+      const problem = configured.check(text);
+      if (problem) issues.push({ field: `${field}.text`, message: `${channel} would refuse this text: ${problem}` });
+    }
+    if (seen.has(channel)) issues.push({ field, message: `channel "${channel}" is listed twice` });
+    seen.add(channel);
+  }
+  return issues;
+}

@@ -1,0 +1,40 @@
+import type { Release } from './release';
+
+/**
+ * A release's email send:
+ *
+ * ```
+ * queued ──fan-out starts──▶ sending ──every planned delivery ended──▶ sent
+ *    │                         │
+ *    └──pause──▶ paused ◀──pause┘      paused ──resume──▶ the status it was paused from
+ *                                      (sending once planning finished)
+ * queued | sending | paused ──cancel──▶ cancelled        any unfinished ──error──▶ failed
+ * ```
+ *
+ * `sent`, `cancelled` and `failed` are final. Every move is a conditional write in the release
+ * store; the moves themselves live in `delivery/control-send.ts` (and the fan-out's start).
+ */
+export const SendStatus = {
+  Queued: 'queued',
+  Sending: 'sending',
+  Sent: 'sent',
+  Paused: 'paused',
+  Cancelled: 'cancelled',
+  Failed: 'failed',
+} as const;
+export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
+
+/** Who paused a send. */
+export const PausedBy = {
+  Staff: 'staff',
+  Threshold: 'threshold',
+} as const;
+export type PausedBy = (typeof PausedBy)[keyof typeof PausedBy];
+
+/** Statuses a send never leaves. */
+export const FINAL_SEND_STATUSES: readonly SendStatus[] = [SendStatus.Sent, SendStatus.Cancelled, SendStatus.Failed];
+
+/** Release fields a status move may write with the status; `null` removes the field. */
+export type SendStatusChanges = {
+  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
+};
