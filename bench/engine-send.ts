@@ -19,7 +19,9 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'n
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { SQSEvent } from 'aws-lambda';
-import type { JobQueue, Mailer, MemberSummary, SendJob, SendRateGate } from '../functions/domain/ports';
+import type { JobQueue } from '../functions/domain/ports';
+import type { Mailer, SendJob, SendRateGate } from '../functions/domain/delivery/ports';
+import type { MemberSummary } from '../functions/domain/subscriber/ports';
 import { fanOutRelease } from '../functions/domain/delivery/fan-out';
 import { sendBatch, type SendEmailDeps } from '../functions/domain/delivery/send-email';
 import { MailerThrottledError } from '../functions/domain/delivery/errors';

@@ -13,7 +13,8 @@
  * iterator cache in this process. That is dynalite's, not the planner's (docs/benchmarks.md, Figure 3).
  */
 import type { SQSEvent } from 'aws-lambda';
-import type { FanOutJob, JobQueue, SendJob } from '../functions/domain/ports';
+import type { FanOutJob, SendJob } from '../functions/domain/delivery/ports';
+import type { JobQueue } from '../functions/domain/ports';
 import { newRelease } from '../functions/domain/release/release';
 import { parseReleaseInput } from '../functions/domain/release/release-input';
 import { handlerModules } from '../functions/local/handler-registry';

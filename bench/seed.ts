@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubscriberStore } from '../functions/domain/ports';
+import type { SubscriberStore } from '../functions/domain/subscriber/ports';
 import type { TableRef } from '../functions/adapters/dynamodb/table';
 
 export interface SeededSubscriber {

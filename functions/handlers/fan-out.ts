@@ -1,4 +1,4 @@
-import type { FanOutJob } from '../domain/ports';
+import type { FanOutJob } from '../domain/delivery/ports';
 import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { ServicesProvider } from '../runtime/http';

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { SendJob } from '../domain/ports';
+import type { SendJob } from '../domain/delivery/ports';
 import { MalformedJobError } from '../domain/delivery/errors';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';

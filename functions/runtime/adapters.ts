@@ -1,9 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type {
-  AddressBlocklist, Clock, DeliveryStore, EmailRenderer, FanOutJob, JobQueue, ListStore, Mailer, RateLimiter, ReleaseStore, SendRateGate,
-  SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
-} from '../domain/ports';
+import type { AddressBlocklist, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
+import type { DeliveryStore, FanOutJob, Mailer, SendRateGate, SendJob } from '../domain/delivery/ports';
+import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
+import type { ListStore } from '../domain/lists/ports';
+import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import type { SenderIdentity } from '../domain/delivery/sender';
 import { parseKeyring, type SigningKeyring } from '../domain/security/link-tokens';
 import { tableRef } from '../adapters/dynamodb/table';
@@ -17,7 +19,7 @@ import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
 import { DynamoSendRateGate } from '../adapters/dynamodb/send-rate-gate';
 import { maxSendRate } from '../adapters/ses/send-quota';
 import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-store';
-import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/ports';
+import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/delivery/ports';
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import type { Brand } from '../adapters/render/brand';

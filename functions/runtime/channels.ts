@@ -1,4 +1,4 @@
-import type { SocialChannel } from '../domain/ports';
+import type { SocialChannel } from '../domain/social/ports';
 import {
   CHANNEL_SECRETS,
   CHANNEL_SETTING_VARIABLES,

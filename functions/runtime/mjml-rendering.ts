@@ -9,7 +9,7 @@
  * dynamic import) but is only evaluated when called. The brand colour is checked at once, as the
  * renderer's constructor would.
  */
-import type { EmailRenderer } from '../domain/ports';
+import type { EmailRenderer } from '../domain/release/ports';
 import { assertPlainColour } from '../adapters/render/brand';
 import type { RendererFactory } from './adapters';
 

@@ -1,7 +1,7 @@
-import type {
-  Clock, DeadLetterQueues, DeliveryStore, EmailRenderer, FanOutJob, FanOutPlanStore, JobQueue, Mailer, ReleaseStatsStore, ReleaseStore, SendJob,
-  SendRateGate, SubscriberStore,
-} from '../domain/ports';
+import type { Clock, JobQueue } from '../domain/ports';
+import type { DeadLetterQueues, DeliveryStore, FanOutJob, FanOutPlanStore, Mailer, ReleaseStatsStore, SendJob, SendRateGate } from '../domain/delivery/ports';
+import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
+import type { SubscriberStore } from '../domain/subscriber/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/delivery/sender';
 import type { MessageTemplate } from '../domain/delivery/mime';

@@ -1,4 +1,6 @@
-import type { Clock, ListStore, SubscriberStore } from '../domain/ports';
+import type { Clock } from '../domain/ports';
+import type { ListStore } from '../domain/lists/ports';
+import type { SubscriberStore } from '../domain/subscriber/ports';
 import { activeListIds, publicLists, type MailingList } from '../domain/lists/mailing-list';
 import { createList, describeList, listLists, updateList, type ListWithCounts } from '../domain/lists/manage-lists';
 import { StoredListNames, type ListNames } from '../domain/lists/list-names';

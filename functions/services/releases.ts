@@ -1,6 +1,8 @@
-import type {
-  Clock, EmailRenderer, FanOutJob, JobQueue, ListStore, ReleaseStatsStore, ReleaseStore, SocialChannel, SocialPostStore,
-} from '../domain/ports';
+import type { Clock, JobQueue } from '../domain/ports';
+import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
+import type { FanOutJob, ReleaseStatsStore } from '../domain/delivery/ports';
+import type { ListStore } from '../domain/lists/ports';
+import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import { publishRelease, type PublishReleaseResult } from '../domain/release/publish-release';
 import { previewRelease, type RenderedRelease } from '../domain/release/preview-release';
 import { getReleaseStatus, type ReleaseStatus } from '../domain/release/release-status';

@@ -1,4 +1,6 @@
-import type { Clock, EmailRenderer, ListReader, ReleaseStore } from '../domain/ports';
+import type { Clock } from '../domain/ports';
+import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
+import type { ListReader } from '../domain/lists/ports';
 import { archivePage, type ArchivePage } from '../domain/feeds/archive';
 import { buildFeed, type FeedModel, type FeedRequest } from '../domain/feeds/feeds';
 import { webVersion } from '../domain/release/web-version';

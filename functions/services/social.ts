@@ -1,4 +1,5 @@
-import type { Clock, SocialChannel, SocialPostStore } from '../domain/ports';
+import type { Clock } from '../domain/ports';
+import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
 import type { ServiceFactory } from '../runtime/compose';
 

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { AddressBlocklist, Clock, ListReader, Mailer, RateLimiter, SubscriberStore, SystemEmailRenderer } from '../domain/ports';
+import type { AddressBlocklist, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { Clock, RateLimiter } from '../domain/ports';
+import type { ListReader } from '../domain/lists/ports';
+import type { Mailer } from '../domain/delivery/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/delivery/sender';
 import { requestSubscription, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';

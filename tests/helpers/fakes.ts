@@ -2,17 +2,19 @@
  * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
  * adapters against the local emulators instead.
  */
-import type {
-  AddressBlocklist, ClaimOutcome, Clock, DeliveryStore, FanOutJob, JobQueue, ListStore, Mailer, MemberSummary, MembershipChange,
-  OutgoingEmail, RateLimiter, ReleaseStore, SendJob, SocialChannel, SocialPostStore, SubscriberStore, SystemEmailRenderer,
-} from '../../functions/domain/ports';
+import type { AddressBlocklist, MemberSummary, MembershipChange, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import type { ClaimOutcome, DeliveryStore, FanOutJob, Mailer, OutgoingEmail, SendJob } from '../../functions/domain/delivery/ports';
+import type { Clock, JobQueue, RateLimiter } from '../../functions/domain/ports';
+import type { ListStore } from '../../functions/domain/lists/ports';
+import type { ReleaseStore } from '../../functions/domain/release/ports';
+import type { SocialChannel, SocialPostStore } from '../../functions/domain/social/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
 import { SendStatus, type SendStatusChanges } from '../../functions/domain/release/send-status';
 import type { Release } from '../../functions/domain/release/release';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
-import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/ports';
+import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobQueue, SendJob } from '../../functions/domain/ports';
+import type { JobQueue } from '../../functions/domain/ports';
+import type { SendJob } from '../../functions/domain/delivery/ports';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';

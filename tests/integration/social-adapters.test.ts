@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { SocialChannel } from '../../functions/domain/ports';
+import type { SocialChannel } from '../../functions/domain/social/ports';
 import type { SocialSummary } from '../../functions/domain/social/social-post';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../functions/domain/social/errors';
 import { DiscordChannel } from '../../functions/adapters/social/discord';

@@ -14,7 +14,11 @@ import { newRelease, type Release } from '../../functions/domain/release/release
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SubscriberStore } from '../../functions/domain/ports';
+import type { DeliveryStore } from '../../functions/domain/delivery/ports';
+import type { ListStore } from '../../functions/domain/lists/ports';
+import type { RateLimiter } from '../../functions/domain/ports';
+import type { ReleaseStore } from '../../functions/domain/release/ports';
+import type { SubscriberStore } from '../../functions/domain/subscriber/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySubscriberStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../functions/domain/errors';
 import { newRelease, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
-import type { FanOutJob } from '../../functions/domain/ports';
+import type { FanOutJob } from '../../functions/domain/delivery/ports';
 import { FakeClock, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { csvSource, importCsv, type CsvImportDeps } from '../../functions/domain/subscriber/csv-import';
 import { ValidationError } from '../../functions/domain/errors';
 import type { Subscriber } from '../../functions/domain/subscriber/subscriber';
-import type { SubscriberStore } from '../../functions/domain/ports';
+import type { SubscriberStore } from '../../functions/domain/subscriber/ports';
 import { FakeClock, MemoryBlocklist, MemorySubscriberStore } from '../helpers/fakes';
 
 const FILE = [

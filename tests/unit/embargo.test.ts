@@ -3,7 +3,7 @@ import { startEmbargoedReleases } from '../../functions/domain/release/embargo';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
-import type { FanOutJob } from '../../functions/domain/ports';
+import type { FanOutJob } from '../../functions/domain/delivery/ports';
 import { FakeClock, MemoryQueue, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 

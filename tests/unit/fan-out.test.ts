@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { JobQueue, SendJob, SubscriberStore } from '../../functions/domain/ports';
+import type { JobQueue } from '../../functions/domain/ports';
+import type { SendJob } from '../../functions/domain/delivery/ports';
+import type { SubscriberStore } from '../../functions/domain/subscriber/ports';
 import { fanOutRelease, PlanningOutcome, type FanOutDeps } from '../../functions/domain/delivery/fan-out';
 import { sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { PlanningConflictError } from '../../functions/domain/delivery/errors';

@@ -4,7 +4,7 @@ import { RecipientPlaceholder } from '../../functions/domain/release/rendered-em
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { PreflightError } from '../../functions/domain/release/errors';
 import { ValidationError } from '../../functions/domain/errors';
-import type { FanOutJob } from '../../functions/domain/ports';
+import type { FanOutJob } from '../../functions/domain/delivery/ports';
 import { FakeChannel, FakeClock, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 

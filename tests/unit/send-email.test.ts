@@ -11,7 +11,7 @@ import { SendStatus } from '../../functions/domain/release/send-status';
 import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { SendJob } from '../../functions/domain/ports';
+import type { SendJob } from '../../functions/domain/delivery/ports';
 import type { ThrottleReading } from '../../functions/domain/delivery/send-rate';
 import { FakeClock, FakeTimers, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';

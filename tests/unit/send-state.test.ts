@@ -8,7 +8,7 @@ import { parseReleaseInput } from '../../functions/domain/release/release-input'
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
-import type { SendJob } from '../../functions/domain/ports';
+import type { SendJob } from '../../functions/domain/delivery/ports';
 import {
   FakeClock, FakeTimers, MemoryDeliveryStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer,
 } from '../helpers/fakes';

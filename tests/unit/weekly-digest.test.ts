@@ -3,7 +3,7 @@ import { DigestOutcome, latestDigestTime, sendWeeklyDigest, type WeeklyDigestDep
 import { newRelease, ReleaseKind, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
-import type { FanOutJob } from '../../functions/domain/ports';
+import type { FanOutJob } from '../../functions/domain/delivery/ports';
 import { FakeClock, MemoryListStore, MemoryQueue, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 

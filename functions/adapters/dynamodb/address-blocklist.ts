@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AddressBlocklist } from '../../domain/ports';
+import type { AddressBlocklist } from '../../domain/subscriber/ports';
 import type { SuppressionReason } from '../../domain/subscriber/subscriber';
 import type { TableRef } from './table';
 

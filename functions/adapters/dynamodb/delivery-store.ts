@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimOutcome, DeliveryStore } from '../../domain/ports';
+import type { ClaimOutcome, DeliveryStore } from '../../domain/delivery/ports';
 import { DeliveryStatus, type DeliveryRecord } from '../../domain/delivery/delivery';
 import { isConditionFailure, withoutKeys, type TableRef } from './table';
 

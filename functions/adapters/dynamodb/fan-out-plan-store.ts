@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FanOutPlan, FanOutPlanStore } from '../../domain/ports';
+import type { FanOutPlan, FanOutPlanStore } from '../../domain/delivery/ports';
 import { isConditionFailure, withoutKeys, type TableRef } from './table';
 
 /** The plan item sits beside its release: `pk=RELEASE#<id>`, `sk=PLAN` (see table.ts). */

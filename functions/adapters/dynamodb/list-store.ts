@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ListStore } from '../../domain/ports';
+import type { ListStore } from '../../domain/lists/ports';
 import type { ListChanges, MailingList } from '../../domain/lists/mailing-list';
 import { isConditionFailure, withoutKeys, type TableRef } from './table';
 

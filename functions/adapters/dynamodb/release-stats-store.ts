@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailEventReceipt, ReleaseStatsStore } from '../../domain/ports';
+import type { MailEventReceipt, ReleaseStatsStore } from '../../domain/delivery/ports';
 import { RELEASE_COUNTERS, sumCounts, type ReleaseCounts } from '../../domain/delivery/release-stats';
 import { isConditionFailure, type TableRef } from './table';
 

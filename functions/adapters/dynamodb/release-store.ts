@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/ports';
+import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/release/ports';
 import { SendStatus, type SendStatusChanges } from '../../domain/release/send-status';
 import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';

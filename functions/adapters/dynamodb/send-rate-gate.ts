@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SendRateGate } from '../../domain/ports';
+import type { SendRateGate } from '../../domain/delivery/ports';
 import { afterThrottle, initialRateState, reserveSlots, throttleReading, type RateState, type ThrottleReading } from '../../domain/delivery/send-rate';
 import { isConditionFailure, type TableRef } from './table';
 

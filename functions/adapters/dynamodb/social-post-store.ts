@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SocialPostStore } from '../../domain/ports';
+import type { SocialPostStore } from '../../domain/social/ports';
 import { SocialPostStatus, type SocialPost, type SocialPostResult } from '../../domain/social/social-post';
 import { GSI1, isConditionFailure, withoutKeys, type TableRef } from './table';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/ports';
+import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
 import { MembershipStatus, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { decodeCursor, encodeCursor, GSI1, GSI2, isConditionFailure, type TableRef } from './table';
 

@@ -6,7 +6,7 @@
  * tests/unit/confirmation-email.test.ts holds the output equal to compiling the MJML at run time
  * ({@link MjmlSystemEmailRenderer}, the definition) and the generated file up to date.
  */
-import type { SystemEmailRenderer } from '../../domain/ports';
+import type { SystemEmailRenderer } from '../../domain/subscriber/ports';
 import { stringsFor } from '../strings/ui-strings';
 import { assertPlainColour, type Brand } from './brand';
 import { fillTemplate, rawHtml, type TemplateValues } from './template';

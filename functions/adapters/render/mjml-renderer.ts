@@ -3,7 +3,7 @@
  * plain-text part made from that HTML. Recipient placeholders are left in for the sender to fill.
  */
 import { convert, type HtmlToTextOptions } from 'html-to-text';
-import type { EmailRenderer } from '../../domain/ports';
+import type { EmailRenderer } from '../../domain/release/ports';
 import { RecipientPlaceholder, type RenderedEmail } from '../../domain/release/rendered-email';
 import { ReleaseKind, type Release } from '../../domain/release/release';
 import type { DigestContent } from '../../domain/digest/digest-content';

@@ -3,7 +3,7 @@
  * email (confirmation-email.ts, which the wiring uses) must produce. The build step and the
  * equivalence test use it; a function that loads it loads mjml.
  */
-import type { SystemEmailRenderer } from '../../domain/ports';
+import type { SystemEmailRenderer } from '../../domain/subscriber/ports';
 import type { Brand } from './brand';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';

@@ -1,5 +1,5 @@
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import type { Mailer, OutgoingEmail } from '../../domain/ports';
+import type { Mailer, OutgoingEmail } from '../../domain/delivery/ports';
 import { MailerRejectedError, MailerThrottledError } from '../../domain/delivery/errors';
 
 export interface SesMailerOptions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { BLUESKY_RULES, checkText, formatSummary } from '../../domain/social/format-summary';
 import { blueskyFacets } from '../../domain/social/bluesky-facets';

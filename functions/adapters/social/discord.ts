@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { formatSummary } from '../../domain/social/format-summary';
 import { checkDiscordText, discordMessage, DISCORD_TEXT_RULES } from '../../domain/social/rich-summary';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, LINKEDIN_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import { answerError, jsonOf, retryAfterHeader, send, tokenOf, unreadableAnswer, type AccessToken } from './provider-http';

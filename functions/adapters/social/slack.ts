@@ -1,4 +1,4 @@
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { formatSummary } from '../../domain/social/format-summary';
 import { checkSlackText, slackMessage, SLACK_TEXT_RULES } from '../../domain/social/rich-summary';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, THREADS_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import * as z from 'zod';
 import { SocialPostRejectedError } from '../../domain/social/errors';
-import type { SocialChannel } from '../../domain/ports';
+import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, X_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import {

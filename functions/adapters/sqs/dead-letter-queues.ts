@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import type { DeadLetterQueues } from '../../domain/ports';
+import type { DeadLetterQueues } from '../../domain/delivery/ports';
 import { UnknownQueueError } from '../../domain/delivery/errors';
 
 /** Where one work queue's DLQ is, and the queue its messages go back to. */

@@ -3,7 +3,9 @@
  * bounce/complaint thresholds) and completion. Each is a conditional write from the status just
  * read; when a concurrent move wins, the status is read again and the move re-judged.
  */
-import type { Clock, FanOutJob, JobQueue, ReleaseStatsStore, ReleaseStore } from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { FanOutJob, ReleaseStatsStore } from './ports';
+import type { ReleaseStore } from '../release/ports';
 import { NotFoundError } from '../errors';
 import { PausedBy, SendStatus } from '../release/send-status';
 import type { Release } from '../release/release';

@@ -1,4 +1,4 @@
-import type { DeadLetterQueues, ReleaseStatsStore } from '../ports';
+import type { DeadLetterQueues, ReleaseStatsStore } from './ports';
 import { UnknownQueueError } from './errors';
 
 export interface DeadLetterDepth {

@@ -2,7 +2,8 @@
  * Counting the deliveries a send ended: each ending once in the release's counters (at least once
  * across a crash), and a job that found its delivery ended by another job as a duplicate.
  */
-import type { Clock, DeliveryStore, ReleaseStatsStore, SendJob } from '../ports';
+import type { Clock } from '../ports';
+import type { DeliveryStore, ReleaseStatsStore, SendJob } from './ports';
 import { DeliveryStatus, type DeliveryRecord } from './delivery';
 import { DeliveryBusyError } from './errors';
 import type { ReleaseCounts } from './release-stats';

@@ -1,6 +1,7 @@
-import type {
-  Clock, EmailRenderer, FanOutJob, FanOutPlan, FanOutPlanStore, JobQueue, ReleaseStatsStore, ReleaseStore, SendJob, SubscriberStore,
-} from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { EmailRenderer, ReleaseStore } from '../release/ports';
+import type { FanOutJob, FanOutPlan, FanOutPlanStore, ReleaseStatsStore, SendJob } from './ports';
+import type { SubscriberStore } from '../subscriber/ports';
 import { NotFoundError } from '../errors';
 import { FINAL_SEND_STATUSES, SendStatus } from '../release/send-status';
 import { isPublic, type Release } from '../release/release';

@@ -2,7 +2,7 @@
  * Everything before the provider call for one delivery: is the subscriber still mailable, which
  * list reaches them, the claim, and the personalised message with its links and headers.
  */
-import type { SendJob } from '../ports';
+import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder } from '../release/rendered-email';
 import type { Release } from '../release/release';

@@ -1,5 +1,8 @@
 /** The ports the send worker uses, and what one batch adds to them. */
-import type { Clock, DeliveryStore, JobQueue, Mailer, ReleaseStatsStore, ReleaseStore, SendJob, SendRateGate, SubscriberStore } from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { DeliveryStore, Mailer, ReleaseStatsStore, SendJob, SendRateGate } from './ports';
+import type { ReleaseStore } from '../release/ports';
+import type { SubscriberStore } from '../subscriber/ports';
 import type { SigningKeyring } from '../security/link-tokens';
 import type { EndingTally } from './ending-tally';
 import type { MailerThrottledError } from './errors';

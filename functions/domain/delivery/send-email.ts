@@ -1,4 +1,4 @@
-import type { SendJob } from '../ports';
+import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { SendStatus } from '../release/send-status';
 import type { Release } from '../release/release';

@@ -1,4 +1,7 @@
-import type { Clock, EmailRenderer, FanOutJob, JobQueue, ListReader, ReleaseStore } from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { EmailRenderer, ReleaseStore } from '../release/ports';
+import type { FanOutJob } from '../delivery/ports';
+import type { ListReader } from '../lists/ports';
 import { PreflightError } from '../release/errors';
 import { hasBlocking } from '../release/preflight';
 import { renderAndCheck } from '../release/preview-release';

@@ -1,4 +1,6 @@
-import type { Clock, ListReader, ReleaseStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
+import type { ReleaseStore } from '../release/ports';
 import { publicLists, type MailingList } from '../lists/mailing-list';
 import type { Release } from '../release/release';
 import { collectListed, cursorPosition, syndicatedListIds } from './listing';

@@ -1,4 +1,6 @@
-import type { Clock, ListReader, ReleaseStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
+import type { ReleaseStore } from '../release/ports';
 import { NotFoundError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
 import { releaseBody } from '../release/release-body';

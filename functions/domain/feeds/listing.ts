@@ -1,5 +1,5 @@
 import type { MailingList } from '../lists/mailing-list';
-import type { ReleaseStore } from '../ports';
+import type { ReleaseStore } from '../release/ports';
 import { ValidationError } from '../errors';
 import { isPublic, ReleaseKind, type Release } from '../release/release';
 

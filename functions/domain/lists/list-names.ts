@@ -1,4 +1,4 @@
-import type { ListStore } from '../ports';
+import type { ListStore } from './ports';
 
 /**
  * What a list is called, answered from one place: the list store, which staff change through

@@ -1,4 +1,6 @@
-import type { Clock, ListStore, SubscriberStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ListStore } from './ports';
+import type { SubscriberStore } from '../subscriber/ports';
 import { ConflictError, NotFoundError } from '../errors';
 import { MembershipStatus } from '../subscriber/subscriber';
 import { parseListChanges, parseListInput, type MailingList } from './mailing-list';

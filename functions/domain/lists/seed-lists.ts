@@ -1,4 +1,4 @@
-import type { ListStore } from '../ports';
+import type { ListStore } from './ports';
 
 /**
  * Creates the lists named in configuration when they do not exist yet. Existing lists are left as

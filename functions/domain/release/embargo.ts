@@ -1,4 +1,6 @@
-import type { Clock, FanOutJob, JobQueue, ReleaseStore } from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { FanOutJob } from '../delivery/ports';
+import type { ReleaseStore } from './ports';
 import { SendStatus } from './send-status';
 
 export interface StartEmbargoedDeps {

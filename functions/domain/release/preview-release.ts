@@ -1,4 +1,4 @@
-import type { EmailRenderer } from '../ports';
+import type { EmailRenderer } from './ports';
 import { newRelease, type Release } from './release';
 import { parseReleaseInput } from './release-input';
 import type { RenderedEmail } from './rendered-email';

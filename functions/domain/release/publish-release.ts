@@ -1,4 +1,7 @@
-import type { Clock, EmailRenderer, FanOutJob, JobQueue, ReleaseStore, SocialChannel, SocialPostStore } from '../ports';
+import type { Clock, JobQueue } from '../ports';
+import type { EmailRenderer, ReleaseStore } from './ports';
+import type { FanOutJob } from '../delivery/ports';
+import type { SocialChannel, SocialPostStore } from '../social/ports';
 import type { Finding } from './finding';
 import { hasBlocking } from './preflight';
 import { PreflightError } from './errors';

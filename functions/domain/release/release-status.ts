@@ -1,4 +1,6 @@
-import type { ReleaseStatsStore, ReleaseStore, SocialPostStore } from '../ports';
+import type { ReleaseStatsStore } from '../delivery/ports';
+import type { ReleaseStore } from './ports';
+import type { SocialPostStore } from '../social/ports';
 import { NotFoundError } from '../errors';
 import { buildSendProgress, type SendProgress } from '../delivery/send-progress';
 import { isPublic } from './release';

@@ -1,4 +1,5 @@
-import type { Mailer, ReleaseStore } from '../ports';
+import type { Mailer } from '../delivery/ports';
+import type { ReleaseStore } from './ports';
 import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
 import { personaliseMessage } from '../delivery/mime';

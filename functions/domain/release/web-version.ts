@@ -1,4 +1,5 @@
-import type { Clock, EmailRenderer, ReleaseStore } from '../ports';
+import type { Clock } from '../ports';
+import type { EmailRenderer, ReleaseStore } from './ports';
 import { NotFoundError } from '../errors';
 import { isPublic } from './release';
 import { RecipientPlaceholder } from './rendered-email';

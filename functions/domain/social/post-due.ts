@@ -1,4 +1,5 @@
-import type { Clock, SocialChannel, SocialPostStore } from '../ports';
+import type { Clock } from '../ports';
+import type { SocialChannel, SocialPostStore } from './ports';
 import { SocialPostRejectedError, SocialPostRetryableError } from './errors';
 import { postIdempotencyKey } from './schedule-posts';
 import { SocialPostStatus, type SocialPost, type SocialPostResult } from './social-post';

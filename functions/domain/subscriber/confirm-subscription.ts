@@ -1,4 +1,6 @@
-import type { AddressBlocklist, Clock, ListReader, SubscriberStore } from '../ports';
+import type { AddressBlocklist, SubscriberStore } from './ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
 import { InvalidTokenError } from '../errors';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';

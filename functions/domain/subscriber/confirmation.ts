@@ -1,4 +1,7 @@
-import type { Clock, ListReader, Mailer, SubscriberStore, SystemEmailRenderer } from '../ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
+import type { Mailer } from '../delivery/ports';
+import type { SubscriberStore, SystemEmailRenderer } from './ports';
 import { personaliseMessage } from '../delivery/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ListReader, SubscriberStore } from '../ports';
+import type { ListReader } from '../lists/ports';
+import type { SubscriberStore } from './ports';
 import { NotFoundError } from '../errors';
 
 export const EXPORT_COLUMNS = ['email', 'status', 'suppressed', 'language', 'joined_at', 'changed_at'] as const;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import type { AddressBlocklist, Clock, SubscriberStore } from '../ports';
+import type { AddressBlocklist, SubscriberStore } from './ports';
+import type { Clock } from '../ports';
 import { ValidationError } from '../errors';
 import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
 

@@ -1,4 +1,5 @@
-import type { AddressBlocklist, Clock, SubscriberStore } from '../ports';
+import type { AddressBlocklist, SubscriberStore } from './ports';
+import type { Clock } from '../ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { normaliseEmail } from './subscriber';
 

@@ -1,4 +1,7 @@
-import type { Clock, ReleaseStatsStore, ReleaseStore, SubscriberStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ReleaseStatsStore } from '../delivery/ports';
+import type { ReleaseStore } from '../release/ports';
+import type { SubscriberStore } from './ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { ReleaseCounter, type ReleaseCounts } from '../delivery/release-stats';
 import { pauseOnThresholds } from '../delivery/control-send';

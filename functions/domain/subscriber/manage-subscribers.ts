@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import type { AddressBlocklist, Clock, ListReader, MembershipChange, SubscriberStore } from '../ports';
+import type { AddressBlocklist, MembershipChange, SubscriberStore } from './ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';

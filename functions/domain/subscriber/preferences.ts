@@ -1,4 +1,6 @@
-import type { Clock, ListReader, MembershipChange, SubscriberStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ListReader } from '../lists/ports';
+import type { MembershipChange, SubscriberStore } from './ports';
 import { InvalidTokenError, ValidationError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
 import { signToken, verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';

@@ -1,4 +1,5 @@
-import type { Clock, SubscriberStore } from '../ports';
+import type { Clock } from '../ports';
+import type { SubscriberStore } from './ports';
 import { CONFIRMATION_VALID_MS } from './confirmation';
 import { MembershipStatus } from './subscriber';
 

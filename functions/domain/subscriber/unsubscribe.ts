@@ -1,4 +1,5 @@
-import type { Clock, SubscriberStore } from '../ports';
+import type { Clock } from '../ports';
+import type { SubscriberStore } from './ports';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { leaveAllChanges, signPreferencesToken } from './preferences';
 

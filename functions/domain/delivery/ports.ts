@@ -1,0 +1,138 @@
+/** What delivery works through: the send queue and plans, claims, counters, the mailer and the rate gate. */
+import type { DeliveryRecord } from './delivery';
+import type { ReleaseCounts } from './release-stats';
+import type { ThrottleReading } from './send-rate';
+
+/** Keeps all workers together under the provider's maximum send rate. */
+export interface SendRateGate {
+  /** Reserves `count` send slots; each send waits until its slot. */
+  reserve(count: number, now: Date): Promise<Date[]>;
+  /**
+   * The provider answered "too fast": slow everyone down. Says how the pacer read it (see
+   * `ThrottleReading` in delivery/send-rate.ts); a gate that cannot tell returns nothing, which
+   * counts as "too fast".
+   */
+  slowDown(now: Date): Promise<ThrottleReading | void>;
+}
+
+export type ClaimOutcome = 'claimed' | 'done' | 'busy';
+
+export interface DeliveryStore {
+  /**
+   * Claims the (release, subscriber) delivery before the email is sent: `claimed` when this caller
+   * now holds it, `done` when the delivery already ended (sent, failed or skipped), `busy` when
+   * another worker holds a live claim. `jobListId` is the list of the job claiming (defaults to
+   * `listId`), kept on the record.
+   */
+  claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId?: string): Promise<ClaimOutcome>;
+  /**
+   * Ends a claimed delivery as sent. Returns true when this call ended it, false when it had
+   * already ended (another worker, after a lease ran out): count the delivery only on true.
+   */
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean>;
+  /** Ends a claimed delivery as failed (the provider rejected it); true when this call ended it. */
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
+  /**
+   * Records that the delivery was not attempted: when no record exists, or over a claim whose lease
+   * ran out. Leaves an ended delivery or a live claim as it is. True when this call ended it.
+   */
+  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean>;
+  /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
+  releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
+  /**
+   * Clears the `uncounted` mark every ending sets, once the ending is in the release's counters.
+   * True when this call cleared it (the caller that clears a lost count counts it).
+   */
+  markCounted(releaseId: string, subscriberId: string): Promise<boolean>;
+  get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+}
+
+/** Identifies one provider event about one recipient, for handling it once under redelivery. */
+export interface MailEventReceipt {
+  messageId: string;
+  eventType: string;
+  recipient: string;
+}
+
+/** Per-release delivery counters, sharded by the store so a whole send's writes spread out. */
+export interface ReleaseStatsStore {
+  /** Adds the given amounts (atomically per counter; zero and missing counters are left alone). */
+  increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<void>;
+  /** The summed counters; all zero for a release nothing was counted for. */
+  get(releaseId: string): Promise<ReleaseCounts>;
+  /** Records that an event was handled: true the first time, false for a redelivery of the same event. */
+  recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean>;
+}
+
+/** A message for the send queue: one recipient of one release. */
+export interface SendJob {
+  releaseId: string;
+  subscriberId: string;
+  /** The list this recipient is reached through; its unsubscribe link leaves this list. */
+  listId: string;
+}
+
+export interface FanOutJob {
+  releaseId: string;
+}
+
+/**
+ * Where a release's fan-out planning stands: the next page to plan is `cursor` within
+ * `lists[listIndex]` (the release's targeted lists, in order); `listIndex === lists.length` means
+ * every page was planned.
+ */
+export interface FanOutPlan {
+  releaseId: string;
+  /** Bumped by every checkpoint; a checkpoint only lands on the sequence number it read. */
+  seq: number;
+  listIndex: number;
+  cursor?: string;
+  /** Send jobs enqueued by the checkpointed pages: each recipient once. */
+  targeted: number;
+  /** When planning began; memberships that changed later are not trusted for de-duplication. */
+  startedAt: string;
+}
+
+/** The fan-out planner's checkpoints, so a redelivered fan-out job resumes instead of starting over. */
+export interface FanOutPlanStore {
+  get(releaseId: string): Promise<FanOutPlan | undefined>;
+  /**
+   * Takes the right to plan the release for `leaseMs`, creating the plan at its start if there is
+   * none; undefined while another planner holds a live lease. Taking over an expired lease bumps
+   * `seq`, so the planner that held it can no longer checkpoint.
+   */
+  claim(releaseId: string, now: Date, leaseMs: number): Promise<FanOutPlan | undefined>;
+  /**
+   * Moves the plan on from `from` (the plan as read) to `to`; false when another planner moved it
+   * first (its `seq` no longer matches), in which case nothing was written.
+   */
+  checkpoint(from: FanOutPlan, to: Omit<FanOutPlan, 'releaseId' | 'seq' | 'startedAt'>): Promise<boolean>;
+  /** Gives the lease back (the plan as last checkpointed); a no-op when another planner took over. */
+  release(plan: FanOutPlan): Promise<void>;
+}
+
+/** The dead-letter queue of each work queue: how full it is, and a way to send its messages back. */
+export interface DeadLetterQueues {
+  /** The work queues that have a dead-letter queue here (routes.ts names: `fan-out`, `send`, …). */
+  names(): readonly string[];
+  /** Messages waiting in the queue's DLQ (approximate on AWS). */
+  depth(queue: string): Promise<number>;
+  /**
+   * Moves the DLQ's messages back to the queue they came from. Locally that happens at once
+   * (`moved`); on AWS it starts an asynchronous move task (`taskHandle`).
+   */
+  redrive(queue: string): Promise<{ moved?: number; taskHandle?: string }>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  raw: Uint8Array;
+  /** Provider message tags (SES): they come back on bounce, complaint and delivery events. */
+  tags?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Sends a complete MIME message; returns the provider's message id. */
+  sendRaw(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

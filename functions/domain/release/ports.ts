@@ -1,0 +1,58 @@
+/** What the release feature stores and renders through; adapters implement these. */
+import type { Release } from './release';
+import type { RenderedEmail } from './rendered-email';
+import type { SendStatus, SendStatusChanges } from './send-status';
+
+/** Result of storing a release: `created` is false when the id was already known. */
+export interface StoreReleaseResult {
+  created: boolean;
+  release: Release;
+}
+
+export interface ReleaseStore {
+  /** Stores a release unless one with the same id exists; never overwrites. */
+  create(release: Release): Promise<StoreReleaseResult>;
+  get(id: string): Promise<Release | undefined>;
+  /** Stores the rendered email once; a second call keeps and returns the first rendering. */
+  saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail>;
+  getRendered(id: string): Promise<RenderedEmail | undefined>;
+  /**
+   * Conditional status move; returns false when the release was not in `from`. `changes` are
+   * written in the same conditional write (`null` removes a field). Moving `queued → sending` (the
+   * fan-out) also sets `sendStartedAt` the first time.
+   */
+  transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes?: SendStatusChanges): Promise<boolean>;
+  /**
+   * Records that the fan-out enqueued its last send job: sets `planningFinishedAt` and `targeted`
+   * (the number of distinct deliveries planned, the figure completion compares ended deliveries
+   * with). First call wins; returns false when planning was already recorded as finished.
+   */
+  markPlanningFinished(id: string, targeted: number, now: Date): Promise<boolean>;
+  /** Embargoed releases whose embargo has ended by `now` and whose send was not yet started, oldest first. */
+  listEmbargoEnded(now: Date, limit: number): Promise<Release[]>;
+  /** Takes a release off the embargoed list, once its send has been started. */
+  embargoEnded(id: string): Promise<void>;
+  /** Remembers which release a webhook delivery carried (first record wins). */
+  rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void>;
+  /** The release a webhook id carried, if that delivery was seen before. */
+  getWebhookRelease(webhookId: string): Promise<string | undefined>;
+  /**
+   * One page of the releases listed at `now` (`isListed` in domain/feeds/listing.ts: embargo passed,
+   * no digests), newest `publishedAt` first, strictly older than the `before` cursor. `next` is the
+   * cursor of the page's last release, absent when nothing older is listed.
+   *
+   * @throws ValidationError for a cursor that `releaseCursor` did not make.
+   */
+  listPublished(options: { before?: string; limit: number; now: Date }): Promise<PublishedReleasesPage>;
+}
+
+/** A page of {@link ReleaseStore.listPublished}. */
+export interface PublishedReleasesPage {
+  releases: Release[];
+  next?: string;
+}
+
+/** Turns a release into the email every recipient gets, with recipient placeholders left in. */
+export interface EmailRenderer {
+  render(release: Release): Promise<RenderedEmail>;
+}

@@ -1,0 +1,84 @@
+/**
+ * What the subscriber feature stores and sends through. Consumers that need a few methods declare
+ * their own narrow pick beside themselves (the fan-out's FanOutSubscribers, say).
+ */
+import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber';
+
+export interface MembershipChange {
+  listId: string;
+  status: MembershipStatus;
+}
+
+export interface MemberSummary {
+  subscriberId: string;
+  listId: string;
+  status: MembershipStatus;
+  changedAt: string;
+  /** The subscriber is suppressed (kept on each membership so counts need no profile reads). */
+  suppressed?: boolean;
+}
+
+/** A confirmed, not suppressed membership, as the fan-out's de-duplication reads it. */
+export interface MailableMembership {
+  subscriberId: string;
+  listId: string;
+  changedAt: string;
+}
+
+export interface SubscriberStore {
+  /**
+   * Adds or finds the subscriber for a normalised address and confirms them on the given lists.
+   * `language` is stored only when the subscriber is created.
+   */
+  addConfirmed(email: string, lists: string[], now: Date, language?: string): Promise<{ subscriber: Subscriber; created: boolean }>;
+  /**
+   * Adds or finds the subscriber and marks the given lists pending (double opt-in), leaving lists
+   * they are already confirmed on as they are.
+   */
+  addPending(email: string, lists: string[], language: string | undefined, now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
+  get(subscriberId: string): Promise<Subscriber | undefined>;
+  findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** One page of confirmed, mailable members of a list, in a stable order; pass the cursor to continue. */
+  pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ subscriberIds: string[]; cursor?: string }>;
+  /**
+   * Which of these subscribers are confirmed, mailable members of any of these lists right now, with
+   * when each membership last changed (the fan-out's cross-list de-duplication; one batch read).
+   */
+  confirmedOn(subscriberIds: string[], listIds: string[]): Promise<MailableMembership[]>;
+  /** One page of every member of a list whatever their status (exports, counts). */
+  pageMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
+  /** Pending memberships that started before `before` (unconfirmed sign-ups to purge). */
+  pagePendingBefore(before: Date, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
+  unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void>;
+  /** Sets several memberships at once; a membership that does not exist is created. */
+  setMemberships(subscriberId: string, changes: MembershipChange[], now: Date): Promise<void>;
+  /** Removes a membership record entirely (purging an unconfirmed sign-up). */
+  removeMembership(subscriberId: string, listId: string): Promise<void>;
+  /** Stops all mail to the subscriber; fan-outs skip them at once. */
+  suppress(subscriberId: string, reason: SuppressionReason, now: Date): Promise<void>;
+  /** Lifts suppression after a fresh double opt-in; confirmed memberships become mailable again. */
+  unsuppress(subscriberId: string, now: Date): Promise<void>;
+  /** Counts one more transient bounce in a row and returns the new count. */
+  recordTransientBounce(subscriberId: string, now: Date): Promise<number>;
+  resetTransientBounces(subscriberId: string): Promise<void>;
+  /**
+   * Takes the right to send a confirmation email: true at most once per `minIntervalMs` per subscriber.
+   */
+  claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean>;
+  /** Deletes the subscriber's personal data: profile, memberships and the address lookup. */
+  erase(subscriberId: string): Promise<void>;
+}
+
+/** Addresses that stay suppressed after their subscriber was erased, kept as keyed hashes only. */
+export interface AddressBlocklist {
+  isBlocked(email: string): Promise<boolean>;
+  block(email: string, reason: SuppressionReason, now: Date): Promise<void>;
+  /** Forgets a blocked address after its owner opted in again (double opt-in); a no-op when absent. */
+  unblock(email: string): Promise<void>;
+}
+
+/** One-off emails the service sends on its own behalf (not releases), in the subscriber's language. */
+export interface SystemEmailRenderer {
+  /** The double opt-in email: `lists` are display names, `confirmUrl` the signed confirmation link. */
+  renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }): Promise<{ subject: string; html: string; text: string }>;
+}
