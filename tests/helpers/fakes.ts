@@ -42,10 +42,13 @@ export class FakeTimers {
   private seq = 0;
   constructor(private readonly clock: FakeClock) {}
 
-  wait = (ms: number): Promise<void> =>
+  /** Parks until the clock reaches `ms` from now, or until `signal` aborts (as the real wait does). */
+  wait = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise<void>((resolve) => {
       this.waits.push(ms);
-      this.parked.push({ at: this.clock.now().getTime() + ms, seq: this.seq++, resolve });
+      const timer = { at: this.clock.now().getTime() + ms, seq: this.seq++, resolve };
+      this.parked.push(timer);
+      signal?.addEventListener('abort', () => ((this.parked = this.parked.filter((t) => t !== timer)), resolve()), { once: true });
     });
 
   async run<T>(task: Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ export interface SendEmailDeps {
   claimLeaseMs?: number;
   /** Shared pacing under the provider's rate; without it, sends go as fast as they come. */
   rateGate?: SendRateGate;
-  /** Waits until a rate slot (tests pass a fake). */
+  /** Waits until a rate slot (tests pass a fake); must return early when `signal` aborts (the batch gives its slots back). */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts each delivery once when it ends, and completes the send. */
   releaseStats: ReleaseStatsStore;

@@ -156,14 +156,11 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // Throttled jobs go back on the queue instead of failing their message: a throttle is no fault of
   // the job, and failing would walk it towards the dead-letter queue.
   const throttledJobs: SendJob[] = [];
-  // Set, and `stopped` settled, when a throttle says the rate itself is too high: the messages still
-  // waiting stop waiting and go back too (their slots assumed that rate). A throttle the pacer reads
-  // as jitter leaves them their slots: every other batch keeps its reserved slots as well, and a
-  // slot given back is a slot nobody sends in.
-  let stop = false;
-  let onStop!: () => void;
-  const stopped = new Promise<void>((resolve) => (onStop = resolve));
-  const stopWaiting = new AbortController();
+  // Aborted when a throttle says the rate itself is too high: the messages still waiting stop
+  // waiting and go back too (their slots assumed that rate). A throttle the pacer reads as jitter
+  // leaves them their slots: every other batch keeps its reserved slots as well, and a slot given
+  // back is a slot nobody sends in.
+  const rateTooHigh = new AbortController();
   // Each message waits for its own slot and goes without waiting for the previous answer: sent one
   // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
@@ -172,9 +169,9 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
     ready.map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-      if (delay > 0 && !stop) await Promise.race([wait(delay, stopWaiting.signal), stopped]);
+      if (delay > 0 && !rateTooHigh.signal.aborted) await wait(delay, rateTooHigh.signal);
       try {
-        if (stop) {
+        if (rateTooHigh.signal.aborted) {
           await deps.deliveries.releaseClaim(release.id, subscriberId);
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
@@ -192,11 +189,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
         if (error instanceof MailerThrottledError) {
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
-          if (deps.throttleReadings.get(error) !== 'jitter') {
-            stop = true;
-            onStop();
-            stopWaiting.abort();
-          }
+          if (deps.throttleReadings.get(error) !== 'jitter') rateTooHigh.abort();
         } else results[i] = { status: 'rejected', reason: error };
       }
     }),
