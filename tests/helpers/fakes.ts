@@ -490,6 +490,12 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
   async get(releaseId: string) {
     return sumCounts(this.increments.get(releaseId) ?? []);
   }
+  async recordDuplicateJobOnce(job: SendJob) {
+    const key = `job#${job.releaseId}#${job.subscriberId}#${job.listId}`;
+    if (this.receipts.has(key)) return false;
+    this.receipts.add(key);
+    return true;
+  }
   async recordEventOnce(receipt: MailEventReceipt) {
     const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.toLowerCase()}`;
     if (this.receipts.has(key)) return false;

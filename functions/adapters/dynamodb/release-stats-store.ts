@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailEventReceipt, ReleaseStatsStore } from '../../domain/delivery/ports';
+import type { MailEventReceipt, ReleaseStatsStore, SendJob } from '../../domain/delivery/ports';
 import { RELEASE_COUNTERS, sumCounts, type ReleaseCounts } from '../../domain/delivery/release-stats';
 import { isConditionFailure, type TableRef } from './table';
 
@@ -79,16 +79,20 @@ export class DynamoReleaseStatsStore implements ReleaseStatsStore {
   async recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean> {
     // The address is hashed: receipts outlive an erasure by up to 14 days and must not hold it.
     const recipient = createHash('sha256').update(receipt.recipient.trim().toLowerCase()).digest('base64url').slice(0, 22);
+    return this.putReceiptOnce(`MAILEVENT#${receipt.messageId}#${receipt.eventType}#${recipient}`, 'MAILEVENT', now);
+  }
+
+  async recordDuplicateJobOnce(job: SendJob, now: Date): Promise<boolean> {
+    return this.putReceiptOnce(`DUPJOB#${job.releaseId}#${job.subscriberId}#${job.listId}`, 'DUPJOB', now);
+  }
+
+  /** Writes a receipt that expires with the longest a queue keeps a message: true when it was new. */
+  private async putReceiptOnce(pk: string, sk: string, now: Date): Promise<boolean> {
     try {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: {
-            pk: `MAILEVENT#${receipt.messageId}#${receipt.eventType}#${recipient}`,
-            sk: 'MAILEVENT',
-            receivedAt: now.toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + RECEIPT_TTL_SECONDS,
-          },
+          Item: { pk, sk, receivedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + RECEIPT_TTL_SECONDS },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

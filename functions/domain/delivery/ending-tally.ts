@@ -103,10 +103,7 @@ export async function countDuplicateJob(job: SendJob, deps: CountingDeps, ended:
     if (!record) return;
     if ((record.jobListId ?? record.listId) === job.listId) return recountIfLost(job, record, deps);
   }
-  const first = await deps.releaseStats.recordEventOnce(
-    { messageId: `job:${job.releaseId}:${job.subscriberId}`, eventType: 'duplicate-job', recipient: job.listId },
-    deps.clock.now(),
-  );
+  const first = await deps.releaseStats.recordDuplicateJobOnce(job, deps.clock.now());
   if (first) await count(job.releaseId, { duplicate: 1 }, deps);
 }
 

@@ -62,6 +62,11 @@ export interface ReleaseStatsStore {
   get(releaseId: string): Promise<ReleaseCounts>;
   /** Records that an event was handled: true the first time, false for a redelivery of the same event. */
   recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean>;
+  /**
+   * Records that a send job found its recipient's delivery ended by another list's job: true the
+   * first time for that (release, subscriber, job list), false for a redelivery of the same job.
+   */
+  recordDuplicateJobOnce(job: SendJob, now: Date): Promise<boolean>;
 }
 
 /** A message for the send queue: one recipient of one release. */
