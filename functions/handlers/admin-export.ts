@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * GET /admin/lists/{listId}/export.csv: the list's members as CSV. The domain reads a page at a time;

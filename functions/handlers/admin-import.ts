@@ -3,7 +3,7 @@ import { csvSource } from '../domain/subscriber/csv-import';
 import { awsServices } from '../runtime/aws';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { header, httpHandler, json, type HttpEvent, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /** `true` or `false`; anything else is named in a 400 rather than read as one of them. */
 function flag(event: HttpEvent, name: string, issues: FieldIssue[]): boolean {

@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
-import { listsService } from '../services/lists';
+import { listsService } from '../runtime/factories/lists';
 
 /** GET/POST /admin/lists and GET/PATCH /admin/lists/{listId}: staff manage lists; answers carry member counts. */
 export const makeHandler = (getServices: ServicesProvider) =>

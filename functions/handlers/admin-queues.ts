@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, json, type ServicesProvider } from '../runtime/http';
-import { deliveryService } from '../services/delivery';
+import { deliveryService } from '../runtime/factories/delivery';
 
 /**
  * GET /admin/queues: each work queue's dead-letter depth. POST /admin/queues/{queue}/redrive: sends

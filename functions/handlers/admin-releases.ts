@@ -1,8 +1,8 @@
 import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
-import { releasesService } from '../services/releases';
-import { deliveryService } from '../services/delivery';
+import { releasesService } from '../runtime/factories/releases';
+import { deliveryService } from '../runtime/factories/delivery';
 
 /**
  * POST /admin/releases/preview: render and lint a release body without storing or sending it.

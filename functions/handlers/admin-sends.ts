@@ -1,7 +1,7 @@
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
-import { releasesService } from '../services/releases';
-import { deliveryService } from '../services/delivery';
+import { releasesService } from '../runtime/factories/releases';
+import { deliveryService } from '../runtime/factories/delivery';
 
 /** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
 function pauseReason(body: unknown): string | undefined {

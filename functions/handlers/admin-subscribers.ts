@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * Staff and subscribers:

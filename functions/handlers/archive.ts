@@ -3,7 +3,7 @@ import { renderArchivePage } from '../adapters/http/archive-page';
 import { escapeHtml, page } from '../adapters/http/pages';
 import { awsServices } from '../runtime/aws';
 import { html, httpHandler, type ServicesProvider, type HttpResult } from '../runtime/http';
-import { publicSite } from '../services/site';
+import { publicSite } from '../runtime/factories/site';
 
 /** GET /archive?before=…: the public list of past releases, with links to their web versions and the feeds. */
 export const makeHandler = (getServices: ServicesProvider) =>

@@ -3,7 +3,7 @@ import { stringsFor } from '../adapters/strings/ui-strings';
 import { confirmedPage, confirmPage, invalidConfirmationPage } from '../adapters/http/signup-pages';
 import { awsServices } from '../runtime/aws';
 import { html, httpHandler, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * GET /confirm/{token} only shows the lists and a button, and changes nothing: mail scanners and

@@ -4,7 +4,7 @@ import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { sqsHandler } from '../runtime/sqs';
-import { deliveryService } from '../services/delivery';
+import { deliveryService } from '../runtime/factories/delivery';
 
 /**
  * Fan-out queue consumer: renders the release once and enqueues a send job per recipient, handing

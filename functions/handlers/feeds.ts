@@ -2,7 +2,7 @@ import { parseFeedName } from '../domain/feeds/feeds';
 import { feedResponse } from '../adapters/http/feed-writer';
 import { awsServices } from '../runtime/aws';
 import { header, httpHandler, type ServicesProvider } from '../runtime/http';
-import { publicSite } from '../services/site';
+import { publicSite } from '../runtime/factories/site';
 
 /** GET /feeds/{feed}: `all.rss|atom|json` and `{listId}.rss|atom|json`, answering conditional requests. */
 export const makeHandler = (getServices: ServicesProvider) =>

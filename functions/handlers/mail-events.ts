@@ -3,7 +3,7 @@ import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { sqsHandler } from '../runtime/sqs';
-import { deliveryService } from '../services/delivery';
+import { deliveryService } from '../runtime/factories/delivery';
 
 /**
  * Mail-events queue consumer: SES bounce, complaint, delivery and reject events, delivered by the

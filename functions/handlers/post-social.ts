@@ -5,7 +5,7 @@ import { awsServices } from '../runtime/aws';
 import { socialChannels } from '../runtime/channels';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { socialService } from '../services/social';
+import { socialService } from '../runtime/factories/social';
 
 /** Scheduled every minute: posts the social summaries that are due. Overlapping runs are safe. */
 export const makeHandler = (getServices: ServicesProvider) =>

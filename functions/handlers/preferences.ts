@@ -4,7 +4,7 @@ import { invalidLinkPage, preferencesPage } from '../adapters/http/preference-pa
 import { awsServices } from '../runtime/aws';
 import { formFields } from '../adapters/http/form-body';
 import { html, httpHandler, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * GET /preferences/{token} shows the subscriber's lists and changes nothing (mail scanners fetch

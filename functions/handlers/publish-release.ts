@@ -2,7 +2,7 @@ import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type ServicesProvider } from '../runtime/http';
-import { releasesService } from '../services/releases';
+import { releasesService } from '../runtime/factories/releases';
 
 /** POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often retried. */
 export const makeHandler = (getServices: ServicesProvider) =>

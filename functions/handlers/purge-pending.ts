@@ -4,7 +4,7 @@ import type { PurgePendingResult } from '../domain/subscriber/purge-pending';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /** Scheduled hourly: removes sign-ups whose confirmation link expired unused. Overlapping runs are safe. */
 export const makeHandler = (getServices: ServicesProvider) =>

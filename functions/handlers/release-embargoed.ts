@@ -4,7 +4,7 @@ import type { StartEmbargoedResult } from '../domain/release/embargo';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { releasesService } from '../services/releases';
+import { releasesService } from '../runtime/factories/releases';
 
 /** Scheduled every minute: starts the email send of releases whose embargo has ended. Overlapping runs are safe. */
 export const makeHandler = (getServices: ServicesProvider) =>

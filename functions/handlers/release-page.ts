@@ -3,7 +3,7 @@ import { page } from '../adapters/http/pages';
 import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { html, httpHandler, type ServicesProvider, type HttpResult } from '../runtime/http';
-import { publicSite } from '../services/site';
+import { publicSite } from '../runtime/factories/site';
 
 /** GET /releases/{id}: the web version behind every email's "view in browser" link. */
 export const makeHandler = (getServices: ServicesProvider) =>

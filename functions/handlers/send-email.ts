@@ -4,7 +4,7 @@ import { MalformedJobError } from '../domain/delivery/errors';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { sqsBatchHandler } from '../runtime/sqs';
-import { deliveryService } from '../services/delivery';
+import { deliveryService } from '../runtime/factories/delivery';
 
 const isSendJob = (value: unknown): value is SendJob =>
   typeof value === 'object' && value !== null && ['releaseId', 'subscriberId', 'listId'].every((k) => typeof (value as Record<string, unknown>)[k] === 'string');

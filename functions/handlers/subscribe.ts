@@ -7,7 +7,7 @@ import { awsServices } from '../runtime/aws';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { html, httpHandler, json, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });
 

@@ -3,7 +3,7 @@ import { invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../ad
 import { awsServices } from '../runtime/aws';
 import { formFields } from '../adapters/http/form-body';
 import { html, httpHandler, type ServicesProvider } from '../runtime/http';
-import { subscribersService } from '../services/subscribers';
+import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * GET /unsubscribe/{token} shows a confirmation page and changes nothing, because mail scanners

@@ -5,7 +5,7 @@ import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { releasesService } from '../services/releases';
+import { releasesService } from '../runtime/factories/releases';
 
 /** Scheduled hourly: sends the weekly digest once, in the hours after its configured day and hour. */
 export const makeHandler = (getServices: ServicesProvider) =>

@@ -8,6 +8,7 @@ import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
 import type { PressroomConfig, PressroomSecrets } from './config';
+import { SERVICE_NAMES, type ServiceName } from './service-names';
 
 /**
  * What a handler receives: the feature services its function declares, plus the two things every
@@ -25,8 +26,6 @@ export interface Services {
   brand: { organisationName: string; publicUrl: string };
 }
 
-/** The feature services a function may declare (runtime/function-specs.ts `services`). */
-export type ServiceName = Exclude<keyof Services, 'staff' | 'brand'>;
 
 /** Configuration and the secrets services read (the channels' secrets are the adapters' business). */
 export interface ServiceSettings {
@@ -65,7 +64,7 @@ export function composeServices(factories: Partial<ServiceFactories>, adapters: 
     staff: new StaffAccess({ adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock }),
     brand: { organisationName: config.brand.organisationName, publicUrl: config.publicUrl },
   } as Services;
-  for (const name of ['releases', 'delivery', 'subscribers', 'lists', 'social', 'site'] as const satisfies readonly ServiceName[]) {
+  for (const name of SERVICE_NAMES) {
     Object.defineProperty(services, name, {
       enumerable: true,
       get() {

@@ -8,12 +8,12 @@ import type { ServiceFactories } from './compose';
 import { mjmlRenderer } from './mjml-rendering';
 import { precompiledSystemEmails } from './system-emails';
 import { socialChannels } from './channels';
-import { releasesService } from '../services/releases';
-import { deliveryService } from '../services/delivery';
-import { subscribersService } from '../services/subscribers';
-import { listsService } from '../services/lists';
-import { socialService } from '../services/social';
-import { publicSite } from '../services/site';
+import { releasesService } from './factories/releases';
+import { deliveryService } from './factories/delivery';
+import { subscribersService } from './factories/subscribers';
+import { listsService } from './factories/lists';
+import { socialService } from './factories/social';
+import { publicSite } from './factories/site';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels };
 

@@ -1,4 +1,4 @@
-import type { ServiceFactories, ServiceName } from './compose';
+import type { ServiceName } from './service-names';
 /**
  * Every Lambda function of Pressroom, declared once: what invokes it, what it may touch, and its
  * limits. The CDK stack builds each function, its triggers and its IAM policy from this table; the
@@ -33,7 +33,7 @@ export const DEFAULT_MEMORY_MB = 512;
  */
 export type FunctionPart = 'renderer' | 'systemEmails' | 'channels';
 
-/** The feature services (runtime/compose.ts) a handler may call. */
+/** The feature services (functions/services/, composed by runtime/compose.ts) a handler may call. */
 export type FunctionService = ServiceName;
 
 export interface FunctionSpec {
@@ -157,7 +157,7 @@ export const servicesOf = (name: string): readonly FunctionService[] => function
  *
  * @throws Error naming the function and both lists.
  */
-export function checkComposedServices(name: string, passed: Partial<ServiceFactories>): void {
+export function checkComposedServices(name: string, passed: Partial<Record<ServiceName, unknown>>): void {
   const declared = [...servicesOf(name)].sort();
   const given = Object.keys(passed).sort();
   if (declared.join() !== given.join()) {

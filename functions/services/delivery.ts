@@ -14,9 +14,6 @@ import { countDeadLetters, deadLetterDepths, isLastReceive, redriveDeadLetters, 
 import { PlanningConflictError } from '../domain/delivery/errors';
 import { sendTestEmail } from '../domain/release/send-test-email';
 import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/subscriber/mail-events';
-import type { ServiceFactory } from '../runtime/compose';
-import { timeoutSecondsOf } from '../runtime/function-specs';
-import { logger } from '../runtime/logger';
 
 /** Where the delivery feature reports what staff and on-call should see but no caller can act on. */
 export interface DeliveryLog {
@@ -166,39 +163,3 @@ export class DeliveryService {
     return redriveDeadLetters(queue, this.ports);
   }
 }
-
-/**
- * Planning time per fan-out run: the fan-out function's timeout (its declaration,
- * runtime/function-specs.ts) less 20 s, which leaves room for the page in hand; a continuation job
- * picks up from the checkpoint at once.
- */
-const PLANNING_BUDGET_MS = (timeoutSecondsOf('fan-out') - 20) * 1000;
-
-export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }) =>
-  new DeliveryService(
-    {
-      releases: adapters.releases,
-      subscribers: adapters.subscribers,
-      deliveries: adapters.deliveries,
-      plans: adapters.fanOutPlans,
-      releaseStats: adapters.releaseStats,
-      fanOutQueue: adapters.fanOutQueue,
-      sendQueue: adapters.sendQueue,
-      deadLetterQueues: adapters.deadLetterQueues,
-      renderer: adapters.renderer,
-      mailer: adapters.mailer,
-      rateGate: adapters.rateGate,
-      clock: adapters.clock,
-      keyring: adapters.keyring,
-      sender: adapters.sender,
-      log: { warn: (message, details) => logger.warn(message, details), error: (message, details) => logger.error(message, details) },
-    },
-    {
-      maxReceiveCount: config.maxReceiveCount,
-      planningBudgetMs: PLANNING_BUDGET_MS,
-      pausedRecheckSeconds: config.pausedRecheckSeconds,
-      claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
-      transientBounceLimit: config.transientBounceLimit,
-      pauseThresholds: config.pauseThresholds,
-    },
-  );

@@ -4,7 +4,6 @@ import type { SubscriberStore } from '../domain/subscriber/ports';
 import { activeListIds, publicLists, type MailingList } from '../domain/lists/mailing-list';
 import { createList, describeList, listLists, updateList, type ListWithCounts } from '../domain/lists/manage-lists';
 import { StoredListNames, type ListNames } from '../domain/lists/list-names';
-import type { Adapters } from '../runtime/adapters';
 
 /** What the lists feature reads and writes. */
 export interface ListsPorts {
@@ -75,7 +74,3 @@ export class ListsService implements ListDirectory {
     return updateList(listId, body, this.ports);
   }
 }
-
-/** The lists service over the adapters: also every other service's {@link ListDirectory}. */
-export const listsService = (adapters: Pick<Adapters, 'lists' | 'subscribers' | 'clock'>): ListsService =>
-  new ListsService({ lists: adapters.lists, subscribers: adapters.subscribers, clock: adapters.clock });

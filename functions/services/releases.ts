@@ -9,8 +9,6 @@ import { getReleaseStatus, type ReleaseStatus } from '../domain/release/release-
 import { startEmbargoedReleases, type StartEmbargoedResult } from '../domain/release/embargo';
 import { sendWeeklyDigest, type DigestSchedule, type WeeklyDigestResult } from '../domain/digest/weekly-digest';
 import type { ListDirectory } from './lists';
-import { listsService } from './lists';
-import type { ServiceFactory } from '../runtime/compose';
 
 /** What the releases feature reads and writes. */
 export interface ReleasesPorts {
@@ -78,19 +76,3 @@ export class ReleasesService {
     return sendWeeklyDigest({ ...this.ports, schedule: this.settings.digest, publicUrl: this.settings.publicUrl });
   }
 }
-
-export const releasesService: ServiceFactory<'releases'> = (adapters, { config }) =>
-  new ReleasesService(
-    {
-      releases: adapters.releases,
-      socialPosts: adapters.socialPosts,
-      releaseStats: adapters.releaseStats,
-      fanOutQueue: adapters.fanOutQueue,
-      renderer: adapters.renderer,
-      channels: adapters.channels,
-      directory: listsService(adapters),
-      lists: adapters.lists,
-      clock: adapters.clock,
-    },
-    { digest: config.digest, publicUrl: config.publicUrl },
-  );

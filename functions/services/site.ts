@@ -4,7 +4,6 @@ import type { ListReader } from '../domain/lists/ports';
 import { archivePage, type ArchivePage } from '../domain/feeds/archive';
 import { buildFeed, type FeedModel, type FeedRequest } from '../domain/feeds/feeds';
 import { webVersion } from '../domain/release/web-version';
-import type { ServiceFactory } from '../runtime/compose';
 
 /** What the public site reads. */
 export interface SitePorts {
@@ -48,9 +47,3 @@ export class PublicSite {
     return webVersion(releaseId, { ...this.ports, publicUrl: this.settings.publicUrl });
   }
 }
-
-export const publicSite: ServiceFactory<'site'> = (adapters, { config }) =>
-  new PublicSite(
-    { releases: adapters.releases, lists: adapters.lists, renderer: adapters.renderer, clock: adapters.clock },
-    { publicUrl: config.publicUrl, organisationName: config.brand.organisationName },
-  );

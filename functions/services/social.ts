@@ -1,7 +1,6 @@
 import type { Clock } from '../domain/ports';
 import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
-import type { ServiceFactory } from '../runtime/compose';
 
 /** What the social feature reads and writes. */
 export interface SocialPorts {
@@ -26,6 +25,3 @@ export class SocialService {
     return postDueSocial(this.ports);
   }
 }
-
-export const socialService: ServiceFactory<'social'> = (adapters) =>
-  new SocialService({ socialPosts: adapters.socialPosts, channels: adapters.channels, clock: adapters.clock });

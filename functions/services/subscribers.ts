@@ -17,8 +17,6 @@ import { purgePendingSignups, type PurgePendingResult } from '../domain/subscrib
 import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
 import type { ListDirectory } from './lists';
 import type { MailingList } from '../domain/lists/mailing-list';
-import { listsService } from './lists';
-import type { ServiceFactory } from '../runtime/compose';
 
 /** What the subscribers feature reads and writes. */
 export interface SubscribersPorts {
@@ -158,17 +156,3 @@ export class SubscribersService {
     return { ...link, listName: await this.ports.directory.nameOf(link.listId) };
   }
 }
-
-export const subscribersService: ServiceFactory<'subscribers'> = (adapters) =>
-  new SubscribersService({
-    subscribers: adapters.subscribers,
-    blocklist: adapters.blocklist,
-    lists: adapters.lists,
-    directory: listsService(adapters),
-    rateLimiter: adapters.rateLimiter,
-    mailer: adapters.mailer,
-    systemEmails: adapters.systemEmails,
-    sender: adapters.sender,
-    clock: adapters.clock,
-    keyring: adapters.keyring,
-  });

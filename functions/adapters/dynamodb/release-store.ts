@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/release/ports';
-import { SendStatus, type SendStatusChanges } from '../../domain/release/send-status';
+import { SendStatus } from '../../domain/release/send-status';
+import type { SendStatusChanges } from '../../domain/release/release';
 import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';

@@ -1,7 +1,8 @@
 /** What the release feature stores and renders through; adapters implement these. */
 import type { Release } from './release';
 import type { RenderedEmail } from './rendered-email';
-import type { SendStatus, SendStatusChanges } from './send-status';
+import type { SendStatus } from './send-status';
+import type { SendStatusChanges } from './release';
 
 /** Result of storing a release: `created` is false when the id was already known. */
 export interface StoreReleaseResult {

@@ -69,6 +69,11 @@ export interface Release {
   social?: SocialPlanEntry[];
 }
 
+/** Release fields a status move may write with the status; `null` removes the field. */
+export type SendStatusChanges = {
+  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
+};
+
 /**
  * Whether the release may be shown or sent at `now`: true once its embargo (if any) has passed.
  *

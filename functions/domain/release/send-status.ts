@@ -1,5 +1,3 @@
-import type { Release } from './release';
-
 /**
  * A release's email send:
  *
@@ -33,8 +31,3 @@ export type PausedBy = (typeof PausedBy)[keyof typeof PausedBy];
 
 /** Statuses a send never leaves. */
 export const FINAL_SEND_STATUSES: readonly SendStatus[] = [SendStatus.Sent, SendStatus.Cancelled, SendStatus.Failed];
-
-/** Release fields a status move may write with the status; `null` removes the field. */
-export type SendStatusChanges = {
-  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
-};

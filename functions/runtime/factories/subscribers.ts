@@ -1,0 +1,18 @@
+import { SubscribersService } from '../../services/subscribers';
+import type { ServiceFactory } from '../compose';
+import { listsService } from './lists';
+
+/** Builds the subscribers service from the adapters: the ports it declares, and its settings from config. */
+export const subscribersService: ServiceFactory<'subscribers'> = (adapters) =>
+  new SubscribersService({
+    subscribers: adapters.subscribers,
+    blocklist: adapters.blocklist,
+    lists: adapters.lists,
+    directory: listsService(adapters),
+    rateLimiter: adapters.rateLimiter,
+    mailer: adapters.mailer,
+    systemEmails: adapters.systemEmails,
+    sender: adapters.sender,
+    clock: adapters.clock,
+    keyring: adapters.keyring,
+  });
