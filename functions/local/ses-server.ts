@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { buildMessageTemplate, personaliseMessage } from '../domain/delivery/mime';
+import { buildMessageTemplate, personaliseMessage } from '../domain/mail/mime';
 
 export interface LocalSesOptions {
   dataDir: string;

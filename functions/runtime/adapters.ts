@@ -6,7 +6,7 @@ import type { DeliveryStore, FanOutJob, Mailer, SendRateGate, SendJob } from '..
 import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
 import type { ListStore } from '../domain/lists/ports';
 import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
-import type { SenderIdentity } from '../domain/delivery/sender';
+import type { SenderIdentity } from '../domain/mail/sender';
 import { parseKeyring, type SigningKeyring } from '../domain/security/link-tokens';
 import { tableRef } from '../adapters/dynamodb/table';
 import { DynamoReleaseStore } from '../adapters/dynamodb/release-store';

@@ -3,8 +3,8 @@ import type { DeadLetterQueues, DeliveryStore, FanOutJob, FanOutPlanStore, Maile
 import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
 import type { SubscriberStore } from '../domain/subscriber/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
-import type { SenderIdentity } from '../domain/delivery/sender';
-import type { MessageTemplate } from '../domain/delivery/mime';
+import type { SenderIdentity } from '../domain/mail/sender';
+import type { MessageTemplate } from '../domain/mail/mime';
 import type { PauseThresholds } from '../domain/delivery/send-progress';
 import { fanOutRelease, type FanOutResult, type FanOutSubscribers } from '../domain/delivery/fan-out';
 import { sendBatch, type SendOutcome } from '../domain/delivery/send-email';
@@ -12,8 +12,8 @@ import { cancelSend, failSend, getSendProgress, pauseSend, resumeSend } from '..
 import type { SendProgress } from '../domain/delivery/send-progress';
 import { countDeadLetters, deadLetterDepths, isLastReceive, redriveDeadLetters, type DeadLetterDepth } from '../domain/delivery/dead-letters';
 import { PlanningConflictError } from '../domain/delivery/errors';
-import { sendTestEmail } from '../domain/release/send-test-email';
-import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/subscriber/mail-events';
+import { sendTestEmail } from '../domain/delivery/send-test-email';
+import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/delivery/mail-events';
 
 /** Where the delivery feature reports what staff and on-call should see but no caller can act on. */
 export interface DeliveryLog {

@@ -4,7 +4,7 @@ import type { Clock, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
 import type { Mailer } from '../domain/delivery/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
-import type { SenderIdentity } from '../domain/delivery/sender';
+import type { SenderIdentity } from '../domain/mail/sender';
 import { requestSubscription, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';
 import { confirmSubscription, readConfirmation, type ConfirmationView } from '../domain/subscriber/confirm-subscription';
 import { readUnsubscribeToken, unsubscribe, unsubscribeAll, type UnsubscribeLink } from '../domain/subscriber/unsubscribe';

@@ -18,7 +18,7 @@ import { startLocalSes, type LocalSes, type LocalSesOptions } from '../../functi
 import { extractHtmlPart, renderMailboxPage } from '../../functions/local/mailbox-page';
 import { SesMailer, translateSesError } from '../../functions/adapters/ses/ses-mailer';
 import { MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
-import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
+import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/mail/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 
 const UNSUB = RecipientPlaceholder.UnsubscribeUrl;

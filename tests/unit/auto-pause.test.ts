@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BounceType, handleMailEvent, MailEventType, type MailEvent, type MailEventDeps } from '../../functions/domain/subscriber/mail-events';
+import { BounceType, handleMailEvent, MailEventType, type MailEvent, type MailEventDeps } from '../../functions/domain/delivery/mail-events';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';

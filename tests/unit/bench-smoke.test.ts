@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkMessage, run } from '../../bench/per-recipient';
 import { importOnce, run as runColdStart } from '../../bench/cold-start';
-import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/delivery/mime';
+import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/mail/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { parseKeyring, signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   BounceType, handleMailEvent, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
-} from '../../functions/domain/subscriber/mail-events';
+} from '../../functions/domain/delivery/mail-events';
 import { FakeClock, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
 
 /** Given a subscriber on two lists, when the mail provider reports on a message sent to them, then … */

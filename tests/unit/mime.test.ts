@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { buildMessageTemplate, encodeHeaderValue, personaliseMessage, type MessageTemplateInput } from '../../functions/domain/delivery/mime';
+import { buildMessageTemplate, encodeHeaderValue, personaliseMessage, type MessageTemplateInput } from '../../functions/domain/mail/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 
 const UNSUB = RecipientPlaceholder.UnsubscribeUrl;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
-import { feedbackId } from '../../functions/domain/delivery/sender';
+import { feedbackId } from '../../functions/domain/mail/sender';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';

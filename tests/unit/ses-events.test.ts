@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSesEvent } from '../../functions/adapters/ses/ses-events';
 import { decodeTagValue, encodeTagValue, toMessageTags } from '../../functions/adapters/ses/ses-mailer';
-import { MalformedMailEventError } from '../../functions/domain/subscriber/mail-events';
+import { MalformedMailEventError } from '../../functions/domain/delivery/mail-events';
 import { simulatedEvents } from '../../functions/local/ses-server';
 
 /** SES event records shaped as the SES developer guide documents them (SNS, raw delivery to SQS). */

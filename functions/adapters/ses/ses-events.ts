@@ -1,4 +1,4 @@
-import { assertMailEvent, BounceType, MailEventType, MalformedMailEventError, type MailEvent } from '../../domain/subscriber/mail-events';
+import { assertMailEvent, BounceType, MailEventType, MalformedMailEventError, type MailEvent } from '../../domain/delivery/mail-events';
 import { decodeTagValue } from './ses-mailer';
 
 /**

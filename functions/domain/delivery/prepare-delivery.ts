@@ -11,9 +11,9 @@ import { signPreferencesToken } from '../subscriber/preferences';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
 import { countDuplicateJob, DEFAULT_CLAIM_LEASE_MS, skip } from './ending-tally';
 import { DeliveryBusyError } from './errors';
-import { personaliseMessage, type MessageTemplate } from './mime';
+import { personaliseMessage, type MessageTemplate } from '../mail/mime';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
-import { feedbackId, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from './sender';
+import { feedbackId, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from '../mail/sender';
 
 /**
  * Whether the fan-out certainly planned this subscriber through `listId` as well: they were on it

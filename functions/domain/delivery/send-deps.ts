@@ -6,9 +6,9 @@ import type { SubscriberStore } from '../subscriber/ports';
 import type { SigningKeyring } from '../security/link-tokens';
 import type { EndingTally } from './ending-tally';
 import type { MailerThrottledError } from './errors';
-import type { MessageTemplate } from './mime';
+import type { MessageTemplate } from '../mail/mime';
 import type { ThrottleReading } from './send-rate';
-import type { SenderIdentity } from './sender';
+import type { SenderIdentity } from '../mail/sender';
 
 export interface SendEmailDeps {
   releases: ReleaseStore;

@@ -2,8 +2,8 @@ import type { Clock } from '../ports';
 import type { ListReader } from '../lists/ports';
 import type { Mailer } from '../delivery/ports';
 import type { SubscriberStore, SystemEmailRenderer } from './ports';
-import { personaliseMessage } from '../delivery/mime';
-import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
+import { personaliseMessage } from '../mail/mime';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import type { Subscriber } from './subscriber';
 

@@ -1,10 +1,10 @@
-import type { Mailer } from '../delivery/ports';
-import type { ReleaseStore } from './ports';
+import type { Mailer } from './ports';
+import type { ReleaseStore } from '../release/ports';
 import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
-import { personaliseMessage } from '../delivery/mime';
-import { senderDomain, senderTemplate, type SenderIdentity } from '../delivery/sender';
-import { RecipientPlaceholder } from './rendered-email';
+import { personaliseMessage } from '../mail/mime';
+import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
+import { RecipientPlaceholder } from '../release/rendered-email';
 
 const MAX_TEST_RECIPIENTS = 10;
 

@@ -1,12 +1,12 @@
 import type { Clock } from '../ports';
-import type { ReleaseStatsStore } from '../delivery/ports';
+import type { ReleaseStatsStore } from './ports';
 import type { ReleaseStore } from '../release/ports';
-import type { SubscriberStore } from './ports';
+import type { SubscriberStore } from '../subscriber/ports';
 import { ValidationError, type FieldIssue } from '../errors';
-import { ReleaseCounter, type ReleaseCounts } from '../delivery/release-stats';
-import { pauseOnThresholds } from '../delivery/control-send';
-import type { PauseThresholds } from '../delivery/send-progress';
-import { MembershipStatus, SuppressionReason, type Subscriber } from './subscriber';
+import { ReleaseCounter, type ReleaseCounts } from './release-stats';
+import { pauseOnThresholds } from './control-send';
+import type { PauseThresholds } from './send-progress';
+import { MembershipStatus, SuppressionReason, type Subscriber } from '../subscriber/subscriber';
 
 /** What the mail provider reported about one sent message. */
 export const MailEventType = {
