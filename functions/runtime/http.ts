@@ -90,6 +90,33 @@ export function httpHandler(
   });
 }
 
+/** What a page behind a signed link does with its token: show (GET) and act (POST). */
+export interface SignedLinkPage {
+  show(token: string, app: Services, event: HttpEvent): Promise<HttpResult>;
+  act(token: string, app: Services, event: HttpEvent): Promise<HttpResult>;
+  /** The one page every bad link gets, whatever is wrong with it. */
+  invalid(organisationName: string): string;
+}
+
+/**
+ * Wraps a page behind a signed link (`/confirm`, `/unsubscribe`, `/preferences`). GET only shows:
+ * mail scanners and link previewers fetch every link in an email and must not act on a reader's
+ * behalf; POST (the page's buttons, a one-click request) acts. An invalid token gets the page's
+ * `invalid` answer with 400, the same for forged, expired, cross-purpose and erased links, so that
+ * it reveals nothing about which.
+ */
+export function signedLinkHandler(getServices: ServicesProvider, page: SignedLinkPage) {
+  return httpHandler(getServices, async (event, app) => {
+    const token = event.pathParameters?.token ?? '';
+    try {
+      return await (event.requestContext.http.method === 'POST' ? page.act(token, app, event) : page.show(token, app, event));
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return html(400, page.invalid(app.brand.organisationName));
+      throw error;
+    }
+  });
+}
+
 /** Lower-cased header lookup (API Gateway v2 already lower-cases; local callers may not). */
 export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
