@@ -13,7 +13,7 @@ import { SendStatus } from '../../functions/domain/release/send-status';
 import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
-import { MembershipStatus, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
@@ -169,10 +169,7 @@ export class MemorySubscriberStore implements SubscriberStore {
   async addPending(email: string, lists: string[], language: string | undefined, now: Date) {
     const { subscriber, created } = this.ensure(email, language, now);
     if (language) subscriber.language = language;
-    for (const listId of lists) {
-      const confirmed = subscriber.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Confirmed);
-      if (!confirmed || subscriber.suppressedAt) this.set(subscriber, listId, MembershipStatus.Pending, now);
-    }
+    for (const { listId, status } of pendingChanges(subscriber, lists)) this.set(subscriber, listId, status, now);
     return { subscriber: structuredClone(subscriber), created };
   }
   async get(id: string) {

@@ -95,4 +95,25 @@ describe('confirming a sign-up', () => {
     await confirmSubscription(token, deps);
     expect(await statuses(deps, subscriber.id)).toEqual([['blog', 'confirmed'], ['press-releases', 'confirmed']]);
   });
+
+  it('a link signed before links carried their signing time is dated by its expiry: an unsubscribe after it spends the link', async () => {
+    const deps = signupDeps();
+    const { subscriber } = await deps.subscribers.addPending('old@example.org', ['blog'], undefined, deps.clock.now());
+    const expiresAt = Math.floor((deps.clock.now().getTime() + 7 * DAY) / 1000);
+    const legacy = signToken({ purpose: TokenPurpose.Confirm, subscriberId: subscriber.id, lists: ['blog'], expiresAt }, deps.keyring);
+    deps.clock.advance(60_000);
+    await deps.subscribers.unsubscribe(subscriber.id, 'blog', deps.clock.now());
+    deps.clock.advance(60_000);
+    await expect(confirmSubscription(legacy, deps)).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(await statuses(deps, subscriber.id)).toEqual([['blog', 'unsubscribed']]);
+  });
+
+  it('a link keeps the lists not left since it was sent, and confirms only those', async () => {
+    const { deps, token, subscriber } = await signedUp();
+    deps.clock.advance(60_000);
+    await deps.subscribers.unsubscribe(subscriber.id, 'blog', deps.clock.now());
+    expect((await readConfirmation(token, deps)).lists).toEqual([{ id: 'press-releases', name: 'Press Releases' }]);
+    await confirmSubscription(token, deps);
+    expect(await statuses(deps, subscriber.id)).toEqual([['blog', 'unsubscribed'], ['press-releases', 'confirmed']]);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
-import { MembershipStatus, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
+import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { decodeCursor, encodeCursor, GSI1, GSI2, isConditionFailure, type TableRef } from './table';
 
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
@@ -36,10 +36,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async addPending(email: string, lists: string[], language: string | undefined, now: Date) {
     const { subscriberId, created } = await this.idFor(email, language, now);
     const current = (await this.get(subscriberId))!;
-    const confirmed = new Set(
-      current.memberships.filter((m) => m.status === MembershipStatus.Confirmed && !current.suppressedAt).map((m) => m.listId),
-    );
-    const changes = lists.filter((l) => !confirmed.has(l)).map((listId) => ({ listId, status: MembershipStatus.Pending }));
+    const changes = pendingChanges(current, lists);
     await this.writeMemberships(current, changes, now);
     if (language && language !== current.language) {
       await this.table.doc.send(

@@ -27,6 +27,11 @@ export interface TokenClaims {
   lists?: string[];
   /** Seconds since the epoch after which the token is refused; absent means never. */
   expiresAt?: number;
+  /**
+   * Milliseconds since the epoch when the token was signed. A confirmation link is spent by what
+   * happened after it (an unsubscribe, a suppression); absent on links signed before it existed.
+   */
+  issuedAt?: number;
 }
 
 /** Signing keys by id. `current` signs; every key in `keys` verifies, so old links keep working. */
@@ -79,6 +84,7 @@ export function signToken(claims: TokenClaims, keyring: SigningKeyring): string 
   if (claims.listId !== undefined) body.l = claims.listId;
   if (claims.lists !== undefined) body.ls = claims.lists;
   if (claims.expiresAt !== undefined) body.e = claims.expiresAt;
+  if (claims.issuedAt !== undefined) body.i = claims.issuedAt;
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return `${keyring.current}.${payload}.${mac(key, keyring.current, payload).toString('base64url')}`;
 }
@@ -98,7 +104,7 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(key, kid, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
-  let body: { p?: unknown; s?: unknown; l?: unknown; ls?: unknown; e?: unknown };
+  let body: { p?: unknown; s?: unknown; l?: unknown; ls?: unknown; e?: unknown; i?: unknown };
   try {
     body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
@@ -106,7 +112,7 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   }
   if (body.p !== purpose) throw new InvalidTokenError('wrong purpose');
   const listsOk = body.ls === undefined || (Array.isArray(body.ls) && body.ls.every((l) => typeof l === 'string'));
-  if (typeof body.s !== 'string' || (body.l !== undefined && typeof body.l !== 'string') || !listsOk) {
+  if (typeof body.s !== 'string' || (body.l !== undefined && typeof body.l !== 'string') || !listsOk || (body.i !== undefined && typeof body.i !== 'number')) {
     throw new InvalidTokenError('malformed claims');
   }
   // Links that must name a list are useless without one, whatever the signature says.
@@ -121,5 +127,6 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
     listId: body.l as string | undefined,
     lists: body.ls as string[] | undefined,
     expiresAt: body.e as number | undefined,
+    issuedAt: body.i as number | undefined,
   };
 }

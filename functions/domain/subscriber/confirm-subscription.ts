@@ -4,6 +4,7 @@ import type { ListReader } from '../lists/ports';
 import { InvalidTokenError } from '../errors';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
+import { CONFIRMATION_VALID_MS } from './confirmation';
 
 export interface ConfirmSubscriptionDeps {
   subscribers: SubscriberStore;
@@ -22,15 +23,31 @@ export interface ConfirmationView {
 }
 
 /**
- * Verifies the token and finds its subscriber and lists. Every failure is the same InvalidTokenError:
- * a page must not tell a forged link from an expired one or from one whose subscriber was erased.
+ * Verifies the token and finds its subscriber and the lists it may still confirm. Every failure is
+ * the same InvalidTokenError: a page must not tell a forged link from an expired one, one whose
+ * subscriber was erased, or one that is spent.
+ *
+ * A link is spent by what its owner (or their mailbox) said after it was sent: a list left since
+ * the link was signed drops out of it, and a suppression since (a complaint, a bounce) spends the
+ * whole link. So replaying an old link can neither undo an unsubscribe nor lift a complaint; a
+ * fresh sign-up sends a fresh link, which can.
  */
 async function resolve(token: string, deps: Omit<ConfirmSubscriptionDeps, 'blocklist'>, now: Date) {
   const claims = verifyToken(token, TokenPurpose.Confirm, deps.keyring, now);
   const subscriber = await deps.subscribers.get(claims.subscriberId);
   if (!subscriber) throw new InvalidTokenError('subscriber no longer exists');
+  // Links signed before `issuedAt` existed: they were signed CONFIRMATION_VALID_MS before they expire
+  // (to the second, rounded down, so a change in that second counts as after: the safe side).
+  const issuedAt = claims.issuedAt ?? claims.expiresAt! * 1000 - CONFIRMATION_VALID_MS;
+  const after = (at: string | undefined) => at !== undefined && Date.parse(at) > issuedAt;
+  if (after(subscriber.suppressedAt)) throw new InvalidTokenError('spent: suppressed since the link was sent');
+  const leftSince = new Set(
+    subscriber.memberships.filter((m) => m.status === MembershipStatus.Unsubscribed && after(m.changedAt)).map((m) => m.listId),
+  );
+  const wanted = claims.lists!.filter((id) => !leftSince.has(id));
+  if (!wanted.length) throw new InvalidTokenError('spent: every list left since the link was sent');
   // A list archived since the sign-up takes no new members; one made private keeps the consent given.
-  const known = await Promise.all(claims.lists!.map((id) => deps.lists.get(id)));
+  const known = await Promise.all(wanted.map((id) => deps.lists.get(id)));
   const lists = known.filter((l) => l && !l.archived).map((l) => ({ id: l!.id, name: l!.name }));
   return { subscriber, lists };
 }
@@ -50,17 +67,21 @@ export async function readConfirmation(token: string, deps: Omit<ConfirmSubscrip
 }
 
 /**
- * Confirms the lists a confirmation link names. This is a fresh opt-in, so it also lifts a
- * suppression (bounce, complaint, staff) and forgets the address's blocklist entry. Idempotent.
+ * Confirms the lists a confirmation link names and still allows (see `resolve`). This is a fresh
+ * opt-in, so it also lifts a suppression from before the link and forgets the address's blocklist
+ * entry. Idempotent: lists already confirmed are left as they are (their change time too, which the
+ * fan-out reads).
  *
- * @throws InvalidTokenError for a tampered, foreign-purpose or expired token, or an erased subscriber.
+ * @throws InvalidTokenError for a tampered, foreign-purpose, expired or spent token, or an erased subscriber.
  * @example
  * await confirmSubscription(token, { subscribers, blocklist, lists, clock, keyring });
  */
 export async function confirmSubscription(token: string, deps: ConfirmSubscriptionDeps): Promise<ConfirmationView> {
   const now = deps.clock.now();
   const { subscriber, lists } = await resolve(token, deps, now);
-  await deps.subscribers.setMemberships(subscriber.id, lists.map((l) => ({ listId: l.id, status: MembershipStatus.Confirmed })), now);
+  const confirmed = new Set(subscriber.memberships.filter((m) => m.status === MembershipStatus.Confirmed).map((m) => m.listId));
+  const changes = lists.filter((l) => !confirmed.has(l.id)).map((l) => ({ listId: l.id, status: MembershipStatus.Confirmed }));
+  if (changes.length) await deps.subscribers.setMemberships(subscriber.id, changes, now);
   // Memberships first: unsuppressing then re-indexes them, so they become mailable in one step.
   if (subscriber.suppressedAt) await deps.subscribers.unsuppress(subscriber.id, now);
   await deps.blocklist.unblock(subscriber.email);

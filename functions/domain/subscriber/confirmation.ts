@@ -33,8 +33,9 @@ export function confirmUrl(publicUrl: string, token: string): string {
 
 /**
  * Sends the double opt-in email for `lists` (ids) to a subscriber, unless one went to this address
- * in the last 10 minutes. The link carries the lists and expires in 7 days; following it is the
- * only way those memberships become confirmed.
+ * in the last 10 minutes. The link carries the lists and when it was signed, and expires in 7 days;
+ * following it is the only way those memberships become confirmed, and the only way a list the
+ * person left, or a suppression, is lifted (confirm-subscription.ts).
  *
  * @returns `sent`, or `rate-limited` when the per-address slot was taken (nothing sent).
  * @example
@@ -57,6 +58,7 @@ export async function sendConfirmationEmail(
       subscriberId: subscriber.id,
       lists,
       expiresAt: Math.floor((now.getTime() + CONFIRMATION_VALID_MS) / 1000),
+      issuedAt: now.getTime(),
     },
     deps.keyring,
   );

@@ -32,8 +32,10 @@ export interface SubscriberStore {
    */
   addConfirmed(email: string, lists: string[], now: Date, language?: string): Promise<{ subscriber: Subscriber; created: boolean }>;
   /**
-   * Adds or finds the subscriber and marks the given lists pending (double opt-in), leaving lists
-   * they are already confirmed on as they are.
+   * Adds or finds the subscriber and marks the given lists pending (double opt-in). Only lists they
+   * have no standing on yet, or are already pending on, change: a confirmed membership stays
+   * confirmed and a list they left stays left (suppressed or not) until their confirmation says
+   * otherwise (`pendingChanges` in subscriber.ts).
    */
   addPending(email: string, lists: string[], language: string | undefined, now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
   get(subscriberId: string): Promise<Subscriber | undefined>;

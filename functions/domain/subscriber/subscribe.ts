@@ -4,7 +4,7 @@ import { publicLists } from '../lists/mailing-list';
 import { sendConfirmationEmail, type ConfirmationDeps } from './confirmation';
 import { RateLimitedError } from './errors';
 import { isSupportedLanguage } from './language';
-import { MembershipStatus, normaliseEmail } from './subscriber';
+import { isDeliverable, normaliseEmail } from './subscriber';
 
 /** A sign-up as it arrived (form or JSON), not yet validated. */
 export interface SubscriptionRequest {
@@ -112,9 +112,9 @@ export async function requestSubscription(input: SubscriptionRequest, deps: Requ
     throw new RateLimitedError(SIGNUP_WINDOW_MS / 1000);
   }
   const { subscriber } = await deps.subscribers.addPending(wanted.email, wanted.lists, wanted.language, now);
-  const pending = wanted.lists.filter((listId) =>
-    subscriber.memberships.some((m) => m.listId === listId && m.status === MembershipStatus.Pending),
-  );
-  if (pending.length === 0) return 'already-confirmed';
-  return sendConfirmationEmail(subscriber, pending, deps);
+  // The link asks about every list not already mailable: new and pending ones, ones the person left
+  // (they may come back, by confirming), and all of them while the address is suppressed.
+  const toConfirm = wanted.lists.filter((listId) => !isDeliverable(subscriber, listId));
+  if (toConfirm.length === 0) return 'already-confirmed';
+  return sendConfirmationEmail(subscriber, toConfirm, deps);
 }

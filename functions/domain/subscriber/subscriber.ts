@@ -61,6 +61,19 @@ export function normaliseEmail(raw: unknown, field = 'email'): string {
   return email;
 }
 
+/**
+ * What a sign-up may write: pending on the lists the subscriber has no standing on, or is pending on
+ * already (which renews it). A sign-up anyone can make for any address, so it must never touch a
+ * consent the person gave or withdrew: confirmed and unsubscribed memberships are left as they are,
+ * and only following the confirmation link changes them.
+ */
+export function pendingChanges(subscriber: Pick<Subscriber, 'memberships'>, lists: string[]): { listId: string; status: MembershipStatus }[] {
+  const standing = new Map(subscriber.memberships.map((m) => [m.listId, m.status]));
+  return lists
+    .filter((listId) => (standing.get(listId) ?? MembershipStatus.Pending) === MembershipStatus.Pending)
+    .map((listId) => ({ listId, status: MembershipStatus.Pending }));
+}
+
 /** Whether this subscriber may be sent mail for the list right now. */
 export function isDeliverable(subscriber: Subscriber, listId: string): boolean {
   if (subscriber.suppressedAt) return false;

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPressroom } from '../helpers/local-pressroom';
+import { listUnsubscribeUrl } from '../helpers/mail';
+import { releaseBody } from '../helpers/releases';
+
+/**
+ * Consent belongs to the person: what someone else can do (post the sign-up form, replay an old
+ * link, import a file) must never undo an opt-out or a suppression. Over the local stand-ins and
+ * HTTP, each test with addresses of its own.
+ */
+describe('consent that strangers cannot undo (local stand-ins)', () => {
+  let pressroom: Awaited<ReturnType<typeof startTestPressroom>>;
+  // The handlers read time from this clock: the purge test moves it past the links' expiry.
+  const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
+
+  const signUp = (email: string, lists: string[]) =>
+    fetch(`${pressroom.url}/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, lists }),
+    });
+  const confirmLinks = async (email: string) =>
+    (await pressroom.client.mail())
+      .filter((m) => m.to.includes(email) && m.subject?.startsWith('Confirm'))
+      .map((m) => /href="([^"]*\/confirm\/[^"]+)"/.exec(String(m.html))![1]);
+  const standing = async (email: string) => {
+    const subscriber = await pressroom.adapters.subscribers.findByEmail(email);
+    return subscriber && { lists: Object.fromEntries(subscriber.memberships.map((m) => [m.listId, m.status])), suppressed: !!subscriber.suppressedAt };
+  };
+  const importCsv = (csv: string, consent: boolean) =>
+    fetch(`${pressroom.url}/admin/imports?consent=${consent}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pressroom.secrets.adminToken}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+  /** Signs up, follows the link, and leaves `leave` through an email's one-click unsubscribe. */
+  async function subscribedThenLeft(email: string, leave: string) {
+    expect((await signUp(email, ['blog', 'press-releases'])).status).toBe(202);
+    const [link] = await confirmLinks(email);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    expect((await pressroom.client.publish(releaseBody({ id: `to-${email.split('@')[0]}`, lists: [leave] }))).status).toBe(202);
+    await pressroom.settle();
+    const mail = (await pressroom.client.mail()).find((m) => m.to.includes(email) && !m.subject?.startsWith('Confirm'))!;
+    const oneClick = await fetch(listUnsubscribeUrl(mail)!, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect((await standing(email))!.lists[leave]).toBe('unsubscribed');
+    return link;
+  }
+
+  beforeAll(async () => {
+    pressroom = await startTestPressroom({ clock });
+  });
+  afterAll(async () => {
+    await pressroom?.stop();
+    pressroom?.cleanup();
+  });
+
+  it('an anonymous sign-up leaves an opt-out as it is: a consent import still says "left earlier", and the purge keeps the record', async () => {
+    const email = 'left-once@example.org';
+    await subscribedThenLeft(email, 'blog');
+
+    // Anyone may post the form for any address.
+    expect((await signUp(email, ['blog'])).status).toBe(202);
+    expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'confirmed' });
+
+    const report = await (await importCsv(`email,lists\n${email},blog\n`, true)).json();
+    expect(report.summary).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+    expect(report.rows[0].reason).toMatch(/left "blog" earlier/);
+
+    // Past every link's expiry, the hourly purge runs: the opt-out is not pending, so it stays.
+    clock.aheadMs = 8 * 24 * 3600 * 1000;
+    try {
+      await pressroom.scheduler.runNow('purge-pending');
+    } finally {
+      clock.aheadMs = 0;
+    }
+    expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'confirmed' });
+    expect((await (await importCsv(`email,lists\n${email},blog\n`, true)).json()).summary).toMatchObject({ added: 0, unchanged: 1 });
+  });
+
+  it('the person coming back is the one way round an opt-out: a fresh sign-up sends a link, and following it re-joins', async () => {
+    const email = 'came-back@example.org';
+    await subscribedThenLeft(email, 'blog');
+    // Later than the per-address interval between confirmation emails (10 minutes).
+    clock.aheadMs = 11 * 60 * 1000;
+    try {
+      expect((await signUp(email, ['blog'])).status).toBe(202);
+      const links = await confirmLinks(email);
+      expect(links).toHaveLength(2);
+      expect((await fetch(links[1], { method: 'POST' })).status).toBe(200);
+    } finally {
+      clock.aheadMs = 0;
+    }
+    expect((await standing(email))!.lists).toEqual({ blog: 'confirmed', 'press-releases': 'confirmed' });
+  });
+
+  it('a confirmation link replayed after an unsubscribe is spent: the page says the link is not valid and nothing changes', async () => {
+    const email = 'replayed@example.org';
+    const link = await subscribedThenLeft(email, 'blog');
+    // The link named both lists; press-releases is still confirmed, blog was left since.
+    const replay = await fetch(link, { method: 'POST' });
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).not.toContain('Blog');
+    expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'confirmed' });
+
+    // Leaving the other list too spends the whole link.
+    const mail = (await pressroom.client.mail()).find((m) => m.to.includes(email) && !m.subject?.startsWith('Confirm'))!;
+    const all = await fetch(listUnsubscribeUrl(mail)!, { method: 'POST', body: new URLSearchParams({ scope: 'all' }) });
+    expect(all.status).toBe(200);
+    const spent = await fetch(link, { method: 'POST' });
+    expect(spent.status).toBe(400);
+    expect((await fetch(link)).status).toBe(400);
+    expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'unsubscribed' });
+  });
+
+  it('a confirmation link replayed after a complaint does not lift the suppression', async () => {
+    const email = 'complained@example.org';
+    expect((await signUp(email, ['blog'])).status).toBe(202);
+    const [link] = await confirmLinks(email);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    const subscriber = (await pressroom.adapters.subscribers.findByEmail(email))!;
+    await pressroom.adapters.subscribers.suppress(subscriber.id, 'complaint', new Date(Date.now() + 1000));
+
+    expect((await fetch(link, { method: 'POST' })).status).toBe(400);
+    expect(await standing(email)).toEqual({ lists: { blog: 'confirmed' }, suppressed: true });
+  });
+
+  it('a sign-up for a suppressed address sends a fresh link, and that link (the person opting in again) lifts the suppression', async () => {
+    const email = 'bounced-back@example.org';
+    expect((await signUp(email, ['blog'])).status).toBe(202);
+    const [first] = await confirmLinks(email);
+    expect((await fetch(first, { method: 'POST' })).status).toBe(200);
+    const subscriber = (await pressroom.adapters.subscribers.findByEmail(email))!;
+    await pressroom.adapters.subscribers.suppress(subscriber.id, 'permanent-bounce', new Date());
+
+    // The per-address interval (10 minutes) has long passed for the person in this scenario.
+    clock.aheadMs = 11 * 60 * 1000;
+    try {
+      expect((await signUp(email, ['blog'])).status).toBe(202);
+      expect(await standing(email)).toEqual({ lists: { blog: 'confirmed' }, suppressed: true });
+      const links = await confirmLinks(email);
+      expect(links).toHaveLength(2);
+      expect((await fetch(links[1], { method: 'POST' })).status).toBe(200);
+    } finally {
+      clock.aheadMs = 0;
+    }
+    expect(await standing(email)).toEqual({ lists: { blog: 'confirmed' }, suppressed: false });
+  });
+});
