@@ -27,12 +27,13 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
     const subscriber = await pressroom.adapters.subscribers.findByEmail(email);
     return subscriber && { lists: Object.fromEntries(subscriber.memberships.map((m) => [m.listId, m.status])), suppressed: !!subscriber.suppressedAt };
   };
-  const importCsv = (csv: string, consent: boolean) =>
-    fetch(`${pressroom.url}/admin/imports?consent=${consent}`, {
+  type ImportReport = { summary: Record<string, number>; rows: { email: string; outcome: string; reason?: string }[] };
+  const importCsv = async (csv: string, consent: boolean) =>
+    (await fetch(`${pressroom.url}/admin/imports?consent=${consent}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${pressroom.secrets.adminToken}`, 'content-type': 'text/csv' },
       body: csv,
-    });
+    }).then((r) => r.json())) as ImportReport;
   /** Signs up, follows the link, and leaves `leave` through an email's one-click unsubscribe. */
   async function subscribedThenLeft(email: string, leave: string) {
     expect((await signUp(email, ['blog', 'press-releases'])).status).toBe(202);
@@ -48,7 +49,7 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
   }
 
   beforeAll(async () => {
-    pressroom = await startTestPressroom({ clock });
+    pressroom = await startTestPressroom({ clock, env: { PRESSROOM_LISTS: 'blog=Blog,press-releases=Press Releases,partners-export=Partners' } });
   });
   afterAll(async () => {
     await pressroom?.stop();
@@ -63,7 +64,7 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
     expect((await signUp(email, ['blog'])).status).toBe(202);
     expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'confirmed' });
 
-    const report = await (await importCsv(`email,lists\n${email},blog\n`, true)).json();
+    const report = await importCsv(`email,lists\n${email},blog\n`, true);
     expect(report.summary).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
     expect(report.rows[0].reason).toMatch(/left "blog" earlier/);
 
@@ -75,7 +76,7 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
       clock.aheadMs = 0;
     }
     expect((await standing(email))!.lists).toEqual({ blog: 'unsubscribed', 'press-releases': 'confirmed' });
-    expect((await (await importCsv(`email,lists\n${email},blog\n`, true)).json()).summary).toMatchObject({ added: 0, unchanged: 1 });
+    expect((await importCsv(`email,lists\n${email},blog\n`, true)).summary).toMatchObject({ added: 0, unchanged: 1 });
   });
 
   it('the person coming back is the one way round an opt-out: a fresh sign-up sends a link, and following it re-joins', async () => {
@@ -145,5 +146,44 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
       clock.aheadMs = 0;
     }
     expect(await standing(email)).toEqual({ lists: { blog: 'confirmed' }, suppressed: false });
+  });
+
+  it('an export imported with consent elsewhere brings over only its confirmed members: pending, left and suppressed rows say what they are', async () => {
+    const at = new Date();
+    const { subscribers } = pressroom.adapters;
+    await subscribers.addConfirmed('x-confirmed@example.org', ['partners-export'], at);
+    await subscribers.addPending('x-pending@example.org', ['partners-export'], undefined, at);
+    const { subscriber: left } = await subscribers.addConfirmed('x-left@example.org', ['partners-export'], at);
+    await subscribers.unsubscribe(left.id, 'partners-export', at);
+    const { subscriber: bounced } = await subscribers.addConfirmed('x-bounced@example.org', ['partners-export'], at);
+    await subscribers.suppress(bounced.id, 'permanent-bounce', at);
+    const exported = await (
+      await fetch(`${pressroom.url}/admin/lists/partners-export/export.csv`, { headers: { authorization: `Bearer ${pressroom.secrets.adminToken}` } })
+    ).text();
+    expect(exported.split('\n')[0]).toBe('email,lists,status,suppressed,language,joined_at,changed_at');
+
+    // A second installation (moving to a new account, say) with the same list.
+    const elsewhere = await startTestPressroom({ env: { PRESSROOM_LISTS: 'partners-export=Partners' } });
+    try {
+      const response = await fetch(`${elsewhere.url}/admin/imports?consent=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${elsewhere.secrets.adminToken}`, 'content-type': 'text/csv' },
+        body: exported,
+      });
+      const report = (await response.json()) as ImportReport;
+      expect(report.summary).toMatchObject({ added: 1, skippedNotConfirmed: 2, skippedSuppressed: 1 });
+      const outcome = Object.fromEntries(report.rows.map((r) => [r.email, r.outcome]));
+      expect(outcome).toEqual({
+        'x-confirmed@example.org': 'added',
+        'x-pending@example.org': 'skipped-not-confirmed',
+        'x-left@example.org': 'skipped-not-confirmed',
+        'x-bounced@example.org': 'skipped-suppressed',
+      });
+      const members = (await elsewhere.adapters.subscribers.pageMembers('partners-export', undefined, 10)).members;
+      expect(members.map((m) => m.status)).toEqual(['confirmed']);
+    } finally {
+      await elsewhere.stop();
+      elsewhere.cleanup();
+    }
   });
 });

@@ -41,7 +41,7 @@ describe('CSV import', () => {
 
   it('reports each bad row with its reason and imports the rest', async () => {
     const report = await importCsv(csvSource(FILE), { dryRun: false, consent: true }, deps);
-    expect(report.summary).toEqual({ added: 3, updated: 0, unchanged: 0, skippedSuppressed: 0, invalid: 5, pendingConfirmation: 0 });
+    expect(report.summary).toEqual({ added: 3, updated: 0, unchanged: 0, skippedSuppressed: 0, skippedNotConfirmed: 0, invalid: 5, pendingConfirmation: 0 });
     expect(report.ignoredColumns).toEqual(['name']);
     expect(report.rows.filter((r) => r.outcome === 'invalid')).toEqual([
       { line: 4, email: 'not an address', outcome: 'invalid', reason: '"not an address" is not a valid email address' },

@@ -3,7 +3,9 @@ import type { ListReader } from '../lists/ports';
 import type { SubscriberStore } from './ports';
 import { NotFoundError } from '../errors';
 
-export const EXPORT_COLUMNS = ['email', 'status', 'suppressed', 'language', 'joined_at', 'changed_at'] as const;
+// `lists` first after the address, so an export imports back as it is (csv-import.ts reads `status`
+// and `suppressed` too, and never turns a row that says otherwise into a confirmed member).
+export const EXPORT_COLUMNS = ['email', 'lists', 'status', 'suppressed', 'language', 'joined_at', 'changed_at'] as const;
 
 export interface CsvExportDeps {
   subscribers: SubscriberStore;
@@ -23,7 +25,7 @@ export function neutraliseFormula(value: string): string {
 }
 
 /**
- * The members of a list as CSV (`email,status,suppressed,language,joined_at,changed_at`), yielded a
+ * The members of a list as CSV (`email,lists,status,suppressed,language,joined_at,changed_at`), yielded a
  * page at a time so the reading side stays in bounded memory. `joined_at` is when the subscriber was
  * first added; `changed_at` when their standing on this list last changed. A member erased while the
  * export runs is left out.
@@ -44,7 +46,7 @@ export async function exportListCsv(listId: string, deps: CsvExportDeps): Promis
       const records = page.members.flatMap((m, i) => {
         const s = profiles[i];
         if (!s) return [];
-        const row = [s.email, m.status, s.suppressedAt ? 'true' : 'false', s.language ?? '', s.createdAt, m.changedAt];
+        const row = [s.email, listId, m.status, s.suppressedAt ? 'true' : 'false', s.language ?? '', s.createdAt, m.changedAt];
         return [row.map(neutraliseFormula)];
       });
       if (records.length) yield stringify(records);

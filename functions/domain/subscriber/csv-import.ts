@@ -11,6 +11,8 @@ export const ImportOutcome = {
   Updated: 'updated',
   Unchanged: 'unchanged',
   SkippedSuppressed: 'skipped-suppressed',
+  /** The file's own `status` says the person is not a confirmed member (pending or unsubscribed). */
+  SkippedNotConfirmed: 'skipped-not-confirmed',
   Invalid: 'invalid',
   PendingConfirmation: 'pending-confirmation',
 } as const;
@@ -31,6 +33,7 @@ export interface CsvImportSummary {
   updated: number;
   unchanged: number;
   skippedSuppressed: number;
+  skippedNotConfirmed: number;
   invalid: number;
   pendingConfirmation: number;
 }
@@ -72,6 +75,7 @@ const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
   updated: 'updated',
   unchanged: 'unchanged',
   'skipped-suppressed': 'skippedSuppressed',
+  'skipped-not-confirmed': 'skippedNotConfirmed',
   invalid: 'invalid',
   'pending-confirmation': 'pendingConfirmation',
 };
@@ -113,7 +117,13 @@ interface Columns {
   email: number;
   lists: number;
   language?: number;
+  /** An export's membership status: `confirmed`, `pending` or `unsubscribed`. */
+  status?: number;
+  /** An export's `true` / `false`: the address was suppressed (bounce, complaint, staff). */
+  suppressed?: number;
 }
+
+const READ_COLUMNS = ['email', 'lists', 'language', 'status', 'suppressed'] as const;
 
 function readHeader(fields: string[]): { columns: Columns; ignored: string[] } {
   const names = fields.map((f) => f.trim().toLowerCase());
@@ -124,16 +134,16 @@ function readHeader(fields: string[]): { columns: Columns; ignored: string[] } {
       'Invalid CSV',
     );
   }
-  const language = names.indexOf('language');
+  const optional = (name: 'language' | 'status' | 'suppressed') => (names.includes(name) ? { [name]: names.indexOf(name) } : {});
   return {
-    columns: { email: names.indexOf('email'), lists: names.indexOf('lists'), ...(language >= 0 ? { language } : {}) },
-    ignored: fields.filter((_, i) => !['email', 'lists', 'language'].includes(names[i])).map((f) => f.trim()),
+    columns: { email: names.indexOf('email'), lists: names.indexOf('lists'), ...optional('language'), ...optional('status'), ...optional('suppressed') },
+    ignored: fields.filter((_, i) => !(READ_COLUMNS as readonly string[]).includes(names[i])).map((f) => f.trim()),
   };
 }
 
 /** Accumulates the report row by row, dropping plain rows once the file turns out to be large. */
 class ReportBuilder {
-  readonly summary: CsvImportSummary = { added: 0, updated: 0, unchanged: 0, skippedSuppressed: 0, invalid: 0, pendingConfirmation: 0 };
+  readonly summary: CsvImportSummary = { added: 0, updated: 0, unchanged: 0, skippedSuppressed: 0, skippedNotConfirmed: 0, invalid: 0, pendingConfirmation: 0 };
   rows: ImportRowReport[] = [];
   rowsRead = 0;
   private plainOmitted = false;
@@ -166,7 +176,9 @@ class ReportBuilder {
  *
  * Each row is judged on its own: an invalid address, a missing or unknown list, or a malformed
  * language makes that row `invalid` with the reason, and the rest still import. Suppressed and
- * blocklisted addresses are `skipped-suppressed`. Lists the person left earlier are not re-joined:
+ * blocklisted addresses are `skipped-suppressed`. A file that says what each person is (an export's
+ * `status` and `suppressed` columns) is believed over `consent`: a `pending` row with consent and an
+ * `unsubscribed` row are `skipped-not-confirmed`, a `suppressed` one `skipped-suppressed`. Lists the person left earlier are not re-joined:
  * an import is not the person's own request. With `consent`, rows are confirmed at once; without,
  * new memberships are pending and a confirmation email is requested.
  *
@@ -280,19 +292,37 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
   const unknown = lists.filter((l) => !deps.listIds.has(l));
   if (!lists.length) reasons.push('no lists given');
   else if (unknown.length) reasons.push(`unknown or archived list${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')}`);
-  const language = columns.language === undefined ? '' : (row.fields[columns.language] ?? '').trim();
+  const cell = (column: number | undefined) => (column === undefined ? '' : (row.fields[column] ?? '').trim());
+  const language = cell(columns.language);
   if (language && !LANGUAGE_TAG.test(language)) reasons.push(`"${language}" is not a language tag (e.g. en, de-CH)`);
+  const status = cell(columns.status).toLowerCase();
+  if (status && !(Object.values(MembershipStatus) as string[]).includes(status)) {
+    reasons.push(`status "${status}" is not one of ${Object.values(MembershipStatus).join(', ')}`);
+  }
+  const suppressed = cell(columns.suppressed).toLowerCase();
+  if (suppressed && suppressed !== 'true' && suppressed !== 'false') reasons.push(`suppressed "${suppressed}" must be true or false`);
   const result = (outcome: ImportOutcome, extra: Partial<ImportRowReport> = {}): ImportRowReport => ({ line: row.line, email, outcome, ...extra });
   if (reasons.length) return result(ImportOutcome.Invalid, { reason: reasons.join('; ') });
+  // A file's own word about a person outranks staff's consent flag: an exported list holds pending,
+  // unsubscribed and suppressed members, and none of them consented to be a confirmed member.
+  if (suppressed === 'true') return result(ImportOutcome.SkippedSuppressed, { reason: 'the file says the address is suppressed' });
+  if (status === MembershipStatus.Unsubscribed) {
+    return result(ImportOutcome.SkippedNotConfirmed, { reason: 'the file says they unsubscribed; an import does not re-subscribe' });
+  }
+  if (status === MembershipStatus.Pending && options.consent) {
+    return result(ImportOutcome.SkippedNotConfirmed, {
+      reason: 'the file says they never confirmed; import such rows without consent to ask them to confirm',
+    });
+  }
 
   const [blocked, existing] = await Promise.all([deps.blocklist.isBlocked(email), deps.subscribers.findByEmail(email)]);
   if (existing?.suppressedAt) return result(ImportOutcome.SkippedSuppressed, { reason: `address is suppressed (${existing.suppressionReason ?? 'staff'})` });
   if (blocked) return result(ImportOutcome.SkippedSuppressed, { reason: 'address was erased while suppressed' });
 
-  const status = new Map(existing?.memberships.map((m) => [m.listId, m.status]));
-  const left = lists.filter((l) => status.get(l) === MembershipStatus.Unsubscribed);
+  const standing = new Map(existing?.memberships.map((m) => [m.listId, m.status]));
+  const left = lists.filter((l) => standing.get(l) === MembershipStatus.Unsubscribed);
   // With consent a pending membership gets confirmed; without, one already pending is not asked again.
-  const wanted = lists.filter((l) => (options.consent ? status.get(l) !== MembershipStatus.Confirmed : !status.has(l)) && !left.includes(l));
+  const wanted = lists.filter((l) => (options.consent ? standing.get(l) !== MembershipStatus.Confirmed : !standing.has(l)) && !left.includes(l));
   const leftNote = left.length ? { reason: `left ${left.map((l) => `"${l}"`).join(', ')} earlier; an import does not re-subscribe` } : {};
   if (!wanted.length) return result(ImportOutcome.Unchanged, leftNote);
 
