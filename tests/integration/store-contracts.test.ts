@@ -8,13 +8,17 @@ import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
+import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SubscriberStore } from '../../functions/domain/ports';
+import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SocialPostStore, SubscriberStore } from '../../functions/domain/ports';
+import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
-import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySubscriberStore } from '../helpers/fakes';
+import {
+  MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySocialPostStore, MemorySubscriberStore,
+} from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 /**
@@ -258,5 +262,106 @@ describe.each([
     await store.erase(subscriber.id);
     expect(await store.get(subscriber.id)).toBeUndefined();
     expect(await store.findByEmail('cy@example.org')).toBeUndefined();
+  });
+});
+
+const post = (releaseId: string, channel: string, dueAt: Date, extra: Partial<SocialPost> = {}): SocialPost => ({
+  releaseId,
+  channel,
+  status: SocialPostStatus.Scheduled,
+  dueAt: dueAt.toISOString(),
+  attempts: 0,
+  summary: { title: 'Spring update', url: 'https://example.org/blog/spring-update', tags: ['Blog'], language: 'en' },
+  ...extra,
+});
+const keyOf = (p: SocialPost) => `${p.releaseId}/${p.channel}`;
+
+describe.each([
+  ['in memory', async (): Promise<SocialPostStore> => new MemorySocialPostStore()],
+  // A table of its own: the due list spans every release in a table.
+  ['DynamoDB', async (): Promise<SocialPostStore> => new DynamoSocialPostStore(await freshTable())],
+])('SocialPostStore contract: %s', (_, make) => {
+  it('schedules a post once per release and channel (the first stands), and lists a release\'s posts by channel, as copies', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const mastodon = post(release, 'mastodon', t(10));
+    const bluesky = post(release, 'bluesky', t(10), { overrideText: 'Our own words' });
+    await store.schedule([mastodon, bluesky, post(`${release}-other`, 'mastodon', t(10))]);
+    await store.schedule([{ ...mastodon, dueAt: t(50).toISOString(), overrideText: 'Edited' }]);
+    const listed = await store.listForRelease(release);
+    expect(listed).toEqual([bluesky, mastodon]);
+    listed[0].status = SocialPostStatus.Posted;
+    expect((await store.listForRelease(release))[0].status).toBe(SocialPostStatus.Scheduled);
+    expect(await store.listForRelease(fresh().release)).toEqual([]);
+  });
+
+  it('lists what is due soonest first up to the limit, leaves out what is not due or claimed, and lists a claim again once its lease lapsed', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const [late, early, middle, future] = [post(release, 'c-late', t(30)), post(release, 'c-early', t(10)), post(release, 'c-middle', t(20)), post(release, 'c-future', t(100))];
+    await store.schedule([late, early, middle, future]);
+    expect((await store.listDue(t(50), 10)).map(keyOf)).toEqual([early, middle, late].map(keyOf));
+    expect((await store.listDue(t(50), 2)).map(keyOf)).toEqual([early, middle].map(keyOf));
+
+    expect(await store.claim(early, t(50), LEASE)).toBe(true);
+    expect((await store.listDue(t(60), 10)).map(keyOf)).toEqual([middle, late].map(keyOf));
+    // Its claim ran out at t(80) (the run crashed): it is due again, after posts due before then.
+    const lapsed = await store.listDue(t(90), 10);
+    expect(lapsed.map(keyOf)).toEqual([middle, late, early].map(keyOf));
+    expect(lapsed[2]).toMatchObject({ status: SocialPostStatus.Posting, leaseUntil: t(80).toISOString() });
+  });
+
+  it('claims a post once it is due and not again while the claim lives, again once it lapsed, and never one it does not hold', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const due = post(release, 'mastodon', t(10));
+    await store.schedule([due]);
+    expect(await store.claim(due, t(5), LEASE)).toBe(false);
+    expect(await store.claim(due, t(10), LEASE)).toBe(true);
+    expect(await store.claim(due, t(11), LEASE)).toBe(false);
+    expect(await store.claim(due, t(41), LEASE)).toBe(true);
+    expect(await store.claim(post(release, 'never-scheduled', t(0)), t(50), LEASE)).toBe(false);
+  });
+
+  it('counts the attempts it recorded, retries a failure at its new time, and ends a post posted or failed with no lease and off the due list', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const retried = post(release, 'mastodon', t(0));
+    const failed = post(release, 'x', t(0));
+    await store.schedule([retried, failed]);
+
+    await store.claim(retried, t(1), LEASE);
+    await store.markFailed(retried, 'HTTP 503', t(2), t(40));
+    expect((await store.listForRelease(release))[0]).toMatchObject({ status: SocialPostStatus.Scheduled, dueAt: t(40).toISOString(), lastError: 'HTTP 503', attempts: 1 });
+    expect((await store.listForRelease(release))[0].leaseUntil).toBeUndefined();
+    expect((await store.listDue(t(39), 10)).map(keyOf)).toEqual([keyOf(failed)]);
+    expect(await store.claim(retried, t(40), LEASE)).toBe(true);
+    // A stale copy of the post (attempts 0): the record counts from what it stored.
+    await store.markPosted({ ...retried, text: 'Spring update https://example.org/blog/spring-update' }, { remoteId: 'r-1', url: 'https://social.example/r-1' }, t(41));
+
+    await store.claim(failed, t(1), LEASE);
+    await store.markFailed(failed, `refused: ${'x'.repeat(3000)}`, t(2));
+
+    const [mastodon, x] = await store.listForRelease(release);
+    expect(mastodon).toMatchObject({
+      status: SocialPostStatus.Posted, attempts: 2, remoteId: 'r-1', remoteUrl: 'https://social.example/r-1',
+      text: 'Spring update https://example.org/blog/spring-update', postedAt: t(41).toISOString(),
+    });
+    expect(x).toMatchObject({ status: SocialPostStatus.Failed, attempts: 1 });
+    expect(x.lastError).toHaveLength(2000);
+    expect([mastodon.leaseUntil, x.leaseUntil]).toEqual([undefined, undefined]);
+    expect(await store.listDue(t(600), 10)).toEqual([]);
+  });
+
+  it('records a post whose channel gave no URL without one', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const p = post(release, 'x', t(0));
+    await store.schedule([p]);
+    await store.claim(p, t(1), LEASE);
+    await store.markPosted({ ...p, text: 'Posted' }, { remoteId: 'r-2' }, t(2));
+    const [posted] = await store.listForRelease(release);
+    expect(posted).toMatchObject({ status: SocialPostStatus.Posted, remoteId: 'r-2', text: 'Posted' });
+    expect(posted.remoteUrl).toBeUndefined();
   });
 });
