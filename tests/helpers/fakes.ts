@@ -504,7 +504,7 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
     return sumCounts(this.increments.get(releaseId) ?? []);
   }
   async recordEventOnce(receipt: MailEventReceipt) {
-    const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.toLowerCase()}`;
+    const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.trim().toLowerCase()}`;
     if (this.receipts.has(key)) return false;
     this.receipts.add(key);
     return true;

@@ -7,17 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
+import { DynamoReleaseStatsStore } from '../../functions/adapters/dynamodb/release-stats-store';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
 import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../functions/domain/release/release';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore, ListStore, RateLimiter, ReleaseStore, SocialPostStore, SubscriberStore } from '../../functions/domain/ports';
+import { emptyCounts } from '../../functions/domain/delivery/release-stats';
+import type {
+  DeliveryStore, ListStore, RateLimiter, ReleaseStatsStore, ReleaseStore, SocialPostStore, SubscriberStore,
+} from '../../functions/domain/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
-  MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySocialPostStore, MemorySubscriberStore,
+  MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySocialPostStore, MemorySubscriberStore,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -262,6 +266,37 @@ describe.each([
     await store.erase(subscriber.id);
     expect(await store.get(subscriber.id)).toBeUndefined();
     expect(await store.findByEmail('cy@example.org')).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['in memory', (): ReleaseStatsStore => new MemoryReleaseStatsStore()],
+  ['DynamoDB', (): ReleaseStatsStore => new DynamoReleaseStatsStore(table())],
+])('ReleaseStatsStore contract: %s', (_, make) => {
+  it('sums every increment of a release (whatever shard it landed on), leaves other releases alone, and answers zeros for one never counted', async () => {
+    const store = make();
+    const { release } = fresh();
+    const other = fresh().release;
+    // Enough increments that the DynamoDB store spreads them over several of its ten shards.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.increment(release, i % 3 === 0 ? { sent: 1, failed: 1 } : { sent: 1 })));
+    await store.increment(release, { delivered: 4, bounced: 0 });
+    await store.increment(release, { delivered: -1 });
+    await store.increment(other, { targeted: 7 });
+    expect(await store.get(release)).toEqual({ ...emptyCounts(), sent: 30, failed: 10, delivered: 3 });
+    expect(await store.get(other)).toEqual({ ...emptyCounts(), targeted: 7 });
+    expect(await store.get(fresh().release)).toEqual(emptyCounts());
+  });
+
+  it('records a mail event once per message, event type and recipient, whatever the case or spacing of the address', async () => {
+    const store = make();
+    const messageId = `m-${randomUUID()}`;
+    const receipt = { messageId, eventType: 'Delivery', recipient: 'Ada@Example.org' };
+    expect(await store.recordEventOnce(receipt, t(0))).toBe(true);
+    expect(await store.recordEventOnce(receipt, t(1))).toBe(false);
+    expect(await store.recordEventOnce({ ...receipt, recipient: ' ada@example.org ' }, t(2))).toBe(false);
+    expect(await store.recordEventOnce({ ...receipt, eventType: 'Bounce' }, t(3))).toBe(true);
+    expect(await store.recordEventOnce({ ...receipt, recipient: 'bo@example.org' }, t(4))).toBe(true);
+    expect(await store.recordEventOnce({ ...receipt, messageId: `${messageId}-2` }, t(5))).toBe(true);
   });
 });
 
