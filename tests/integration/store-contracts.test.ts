@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAddressBlocklist } from '../../functions/adapters/dynamodb/address-blocklist';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
+import { DynamoFanOutPlanStore } from '../../functions/adapters/dynamodb/fan-out-plan-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
 import { DynamoReleaseStatsStore } from '../../functions/adapters/dynamodb/release-stats-store';
@@ -16,12 +18,14 @@ import { newRelease, parseReleaseInput, SendStatus, type Release } from '../../f
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import { emptyCounts } from '../../functions/domain/delivery/release-stats';
 import type {
-  DeliveryStore, ListStore, RateLimiter, ReleaseStatsStore, ReleaseStore, SocialPostStore, SubscriberStore,
+  AddressBlocklist, DeliveryStore, FanOutPlanStore, ListStore, RateLimiter, ReleaseStatsStore, ReleaseStore, SocialPostStore, SubscriberStore,
 } from '../../functions/domain/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
+import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
-  MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySocialPostStore, MemorySubscriberStore,
+  MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
+  MemorySocialPostStore, MemorySubscriberStore,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -270,6 +274,56 @@ describe.each([
 });
 
 describe.each([
+  ['in memory', (): FanOutPlanStore => new MemoryFanOutPlanStore()],
+  ['DynamoDB', (): FanOutPlanStore => new DynamoFanOutPlanStore(table())],
+])('FanOutPlanStore contract: %s', (_, make) => {
+  it('starts a plan at its first claim, refuses a second while the lease lives, and hands it on once given back or lapsed, where it stood', async () => {
+    const store = make();
+    const { release } = fresh();
+    expect(await store.get(release)).toBeUndefined();
+    const first = await store.claim(release, t(0), LEASE);
+    expect(first).toEqual({ releaseId: release, seq: 1, listIndex: 0, targeted: 0, startedAt: t(0).toISOString() });
+    expect(await store.claim(release, t(1), LEASE)).toBeUndefined();
+    expect(await store.checkpoint(first!, { listIndex: 0, cursor: 'page-2', targeted: 25 })).toBe(true);
+    await store.release({ ...first!, seq: 2 });
+    const resumed = await store.claim(release, t(2), LEASE);
+    expect(resumed).toEqual({ releaseId: release, seq: 3, listIndex: 0, cursor: 'page-2', targeted: 25, startedAt: t(0).toISOString() });
+    expect(await store.claim(release, t(3), LEASE)).toBeUndefined();
+    // The holder crashed: once its lease ran out, the next planner takes over.
+    expect(await store.claim(release, t(33), LEASE)).toMatchObject({ seq: 4, cursor: 'page-2', targeted: 25 });
+    expect(await store.get(release)).toEqual({ releaseId: release, seq: 4, listIndex: 0, cursor: 'page-2', targeted: 25, startedAt: t(0).toISOString() });
+  });
+
+  it('checkpoints only from the plan as read: a stale planner writes nothing and cannot give back the lease it lost', async () => {
+    const store = make();
+    const { release } = fresh();
+    const stale = (await store.claim(release, t(0), LEASE))!;
+    // The lease holds up to its last instant.
+    expect(await store.claim(release, t(30), LEASE)).toBeUndefined();
+    const current = (await store.claim(release, t(31), LEASE))!;
+    expect(current.seq).toBe(stale.seq + 1);
+    expect(await store.checkpoint(stale, { listIndex: 3, cursor: 'wrong', targeted: 999 })).toBe(false);
+    await store.release(stale);
+    expect(await store.claim(release, t(32), LEASE)).toBeUndefined();
+
+    expect(await store.checkpoint(current, { listIndex: 0, cursor: 'page-2', targeted: 10 })).toBe(true);
+    expect(await store.checkpoint(current, { listIndex: 0, cursor: 'page-3', targeted: 20 })).toBe(false);
+    const moved = (await store.get(release))!;
+    expect(moved).toEqual({ releaseId: release, seq: current.seq + 1, listIndex: 0, cursor: 'page-2', targeted: 10, startedAt: t(0).toISOString() });
+    // The next list starts at its first page: no cursor left over from the last one.
+    expect(await store.checkpoint(moved, { listIndex: 1, targeted: 30 })).toBe(true);
+    const next = await store.get(release);
+    expect(next).toMatchObject({ seq: current.seq + 2, listIndex: 1, targeted: 30 });
+    expect(next?.cursor).toBeUndefined();
+
+    const unknown = fresh().release;
+    expect(await store.checkpoint({ ...moved, releaseId: unknown }, { listIndex: 1, targeted: 1 })).toBe(false);
+    await store.release({ ...moved, releaseId: unknown });
+    expect(await store.get(unknown)).toBeUndefined();
+  });
+});
+
+describe.each([
   ['in memory', (): ReleaseStatsStore => new MemoryReleaseStatsStore()],
   ['DynamoDB', (): ReleaseStatsStore => new DynamoReleaseStatsStore(table())],
 ])('ReleaseStatsStore contract: %s', (_, make) => {
@@ -297,6 +351,25 @@ describe.each([
     expect(await store.recordEventOnce({ ...receipt, eventType: 'Bounce' }, t(3))).toBe(true);
     expect(await store.recordEventOnce({ ...receipt, recipient: 'bo@example.org' }, t(4))).toBe(true);
     expect(await store.recordEventOnce({ ...receipt, messageId: `${messageId}-2` }, t(5))).toBe(true);
+  });
+});
+
+describe.each([
+  ['in memory', (): AddressBlocklist => new MemoryBlocklist()],
+  ['DynamoDB', (): AddressBlocklist => new DynamoAddressBlocklist(table(), Buffer.from('contract-test-key'))],
+])('AddressBlocklist contract: %s', (_, make) => {
+  it('blocks an address whatever its case, once however often blocked, and forgets it on unblock; unblocking an unknown address does nothing', async () => {
+    const blocklist = make();
+    const id = randomUUID().slice(0, 8);
+    const address = `Erased-${id}@Example.org`;
+    expect(await blocklist.isBlocked(address)).toBe(false);
+    await blocklist.block(address, SuppressionReason.Complaint, t(0));
+    await blocklist.block(address.toLowerCase(), SuppressionReason.PermanentBounce, t(1));
+    expect(await blocklist.isBlocked(address.toUpperCase())).toBe(true);
+    expect(await blocklist.isBlocked(`other-${id}@example.org`)).toBe(false);
+    await blocklist.unblock(address.toLowerCase());
+    expect(await blocklist.isBlocked(address)).toBe(false);
+    await expect(blocklist.unblock(`never-${id}@example.org`)).resolves.toBeUndefined();
   });
 });
 
