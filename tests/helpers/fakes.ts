@@ -408,40 +408,60 @@ export class RecordingMailer implements Mailer {
   }
 }
 
+/**
+ * Social posts in memory, like the DynamoDB store: due posts come soonest first (a lapsed claim by
+ * when its lease ran out), every record keeps the attempts it counted itself, and an ended attempt
+ * leaves no lease behind.
+ */
 export class MemorySocialPostStore implements SocialPostStore {
   posts = new Map<string, SocialPost>();
   private key = (p: Pick<SocialPost, 'releaseId' | 'channel'>) => `${p.releaseId}#${p.channel}`;
+  /** When a waiting post next becomes due (the DynamoDB store's index key); undefined once it ended. */
+  private dueKey(p: SocialPost) {
+    const at = p.status === SocialPostStatus.Scheduled ? p.dueAt : p.status === SocialPostStatus.Posting ? p.leaseUntil : undefined;
+    return at === undefined ? undefined : `${at}#${p.releaseId}#${p.channel}`;
+  }
   async schedule(posts: SocialPost[]) {
     for (const p of posts) if (!this.posts.has(this.key(p))) this.posts.set(this.key(p), structuredClone(p));
   }
   async listDue(now: Date, limit: number) {
-    const at = now.toISOString();
+    const until = `${now.toISOString()}#\uffff`;
     return [...this.posts.values()]
-      .filter((p) => (p.status === SocialPostStatus.Scheduled && p.dueAt <= at) || (p.status === SocialPostStatus.Posting && p.leaseUntil! < at))
+      .map((p) => ({ p, due: this.dueKey(p) }))
+      .filter(({ due }) => due !== undefined && due <= until)
+      .sort((a, b) => (a.due! < b.due! ? -1 : 1))
       .slice(0, limit)
-      .map((p) => structuredClone(p));
+      .map(({ p }) => structuredClone(p));
   }
   async claim(post: SocialPost, now: Date, leaseMs: number) {
-    const p = this.posts.get(this.key(post))!;
+    const p = this.posts.get(this.key(post));
     const at = now.toISOString();
-    const free = (p.status === SocialPostStatus.Scheduled && p.dueAt <= at) || (p.status === SocialPostStatus.Posting && p.leaseUntil! < at);
+    const free = p && ((p.status === SocialPostStatus.Scheduled && p.dueAt <= at) || (p.status === SocialPostStatus.Posting && p.leaseUntil! < at));
     if (!free) return false;
     Object.assign(p, { status: SocialPostStatus.Posting, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
     return true;
   }
   async markPosted(post: SocialPost, result: SocialPostResult, now: Date) {
-    Object.assign(this.posts.get(this.key(post))!, {
+    const p = this.posts.get(this.key(post))!;
+    Object.assign(p, {
       status: SocialPostStatus.Posted, remoteId: result.remoteId, remoteUrl: result.url, postedAt: now.toISOString(),
-      text: post.text, attempts: post.attempts + 1,
+      text: post.text, attempts: p.attempts + 1,
     });
+    delete p.leaseUntil;
   }
   async markFailed(post: SocialPost, error: string, _now: Date, retryAt?: Date) {
-    Object.assign(this.posts.get(this.key(post))!, retryAt
-      ? { status: SocialPostStatus.Scheduled, dueAt: retryAt.toISOString(), lastError: error, attempts: post.attempts + 1 }
-      : { status: SocialPostStatus.Failed, lastError: error, attempts: post.attempts + 1 });
+    const p = this.posts.get(this.key(post))!;
+    const lastError = error.slice(0, 2000);
+    Object.assign(p, retryAt
+      ? { status: SocialPostStatus.Scheduled, dueAt: retryAt.toISOString(), lastError, attempts: p.attempts + 1 }
+      : { status: SocialPostStatus.Failed, lastError, attempts: p.attempts + 1 });
+    delete p.leaseUntil;
   }
   async listForRelease(releaseId: string) {
-    return [...this.posts.values()].filter((p) => p.releaseId === releaseId);
+    return [...this.posts.values()]
+      .filter((p) => p.releaseId === releaseId)
+      .sort((a, b) => (a.channel < b.channel ? -1 : 1))
+      .map((p) => structuredClone(p));
   }
 }
 
@@ -495,7 +515,7 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
     return true;
   }
   async recordEventOnce(receipt: MailEventReceipt) {
-    const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.toLowerCase()}`;
+    const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.trim().toLowerCase()}`;
     if (this.receipts.has(key)) return false;
     this.receipts.add(key);
     return true;

@@ -74,47 +74,57 @@ describe('bounces and complaints (local stand-ins)', () => {
     expect(await recipientsOf('Third release')).toEqual(['reader@example.com']);
   });
 
+  /** A list of its own with `people` on it (addresses made unique), so a case asserts only its own data. */
+  async function ownList(name: string, people: string[]) {
+    const list = `${name}-${Date.now().toString(36)}`;
+    const at = new Date().toISOString();
+    await pressroom.adapters.lists.create({ id: list, name, public: false, archived: false, createdAt: at, updatedAt: at });
+    const emails = people.map((who) => `${who}-${list}@example.com`);
+    expect((await pressroom.client.addSubscribers(emails.map((email) => ({ email, lists: [list] })))).status).toBe(200);
+    return { list, emails };
+  }
+
   it('a complaint that arrives while a release is queued stops that delivery at send time', async () => {
-    await pressroom.client.addSubscribers([
-      { email: 'annoyed@example.com', lists: ['press-releases'] },
-      { email: 'happy@example.com', lists: ['press-releases'] },
-    ]);
+    const { list, emails: [annoyed, happy] } = await ownList('queued', ['annoyed', 'happy']);
     await pressroom.queues.send.stop();
     try {
-      await pressroom.client.publish(releaseBody({ id: 'queued-release', title: 'Queued release', lists: ['press-releases'] }));
+      const waiting = pressroom.queues.send.stats().visible;
+      await pressroom.client.publish(releaseBody({ id: list, title: `Release ${list}`, lists: [list] }));
       await pressroom.queues.fanOut.drain();
-      expect(pressroom.queues.send.stats().visible).toBe(2);
+      expect(pressroom.queues.send.stats().visible - waiting).toBe(2);
 
       // As SES → SNS → SQS delivers it: an earlier email, no tags, so the address identifies them.
       await pressroom.queues.mailEvents.send([
         {
           eventType: 'Complaint',
-          complaint: { complainedRecipients: [{ emailAddress: 'annoyed@example.com' }], timestamp: new Date().toISOString(), complaintFeedbackType: 'abuse' },
-          mail: { timestamp: new Date().toISOString(), source: 'news@example.org', messageId: 'earlier-message-1', destination: ['annoyed@example.com'] },
+          complaint: { complainedRecipients: [{ emailAddress: annoyed }], timestamp: new Date().toISOString(), complaintFeedbackType: 'abuse' },
+          mail: { timestamp: new Date().toISOString(), source: 'news@example.org', messageId: `earlier-${list}`, destination: [annoyed] },
         },
       ]);
       await pressroom.queues.mailEvents.drain();
-      expect(await subscriber('annoyed@example.com')).toMatchObject({ suppressionReason: 'complaint' });
+      expect(await subscriber(annoyed)).toMatchObject({ suppressionReason: 'complaint' });
     } finally {
       pressroom.queues.send.start();
     }
     await pressroom.settle();
 
-    expect(await recipientsOf('Queued release')).toEqual(['happy@example.com']);
-    const annoyed = await subscriber('annoyed@example.com');
-    expect(await pressroom.adapters.deliveries.get('queued-release', annoyed.id)).toMatchObject({ status: 'skipped' });
+    expect(await recipientsOf(`Release ${list}`)).toEqual([happy]);
+    expect(await pressroom.adapters.deliveries.get(list, (await subscriber(annoyed)).id)).toMatchObject({ status: 'skipped' });
   });
 
   it('a redelivered SES event is counted once', async () => {
-    const reader = await subscriber('reader@example.com');
+    const { list, emails: [email] } = await ownList('redelivered', ['reader']);
+    await pressroom.client.publish(releaseBody({ id: list, title: `Release ${list}`, lists: [list] }));
+    await pressroom.settle();
+    const reader = await subscriber(email);
     const delivery = {
       eventType: 'Delivery',
-      mail: { messageId: 'redelivered-1', destination: ['reader@example.com'], tags: { release: ['third-release'], subscriber: [reader.id] } },
-      delivery: { recipients: ['reader@example.com'], timestamp: new Date().toISOString() },
+      mail: { messageId: `redelivered-${list}`, destination: [email], tags: { release: [list], subscriber: [reader.id] } },
+      delivery: { recipients: [email], timestamp: new Date().toISOString() },
     };
-    const before = await pressroom.adapters.releaseStats.get('third-release');
+    const before = await pressroom.adapters.releaseStats.get(list);
     await pressroom.queues.mailEvents.send([delivery, delivery]);
     await pressroom.settle();
-    expect(await pressroom.adapters.releaseStats.get('third-release')).toMatchObject({ delivered: before.delivered + 1 });
+    expect(await pressroom.adapters.releaseStats.get(list)).toMatchObject({ delivered: before.delivered + 1 });
   });
 });

@@ -180,6 +180,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
 
   it('a fan-out job that keeps failing is dead-lettered and fails its send with the reason, instead of leaving it sending', async () => {
     const subscribers = pressroom.adapters.subscribers;
+    const deadBefore = pressroom.queues.fanOut.deadLetters().length;
     const pageConfirmedMembers = subscribers.pageConfirmedMembers.bind(subscribers);
     subscribers.pageConfirmedMembers = async () => {
       throw new Error('ProvisionedThroughputExceeded on the members index');
@@ -190,7 +191,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
     } finally {
       subscribers.pageConfirmedMembers = pageConfirmedMembers;
     }
-    expect(pressroom.queues.fanOut.deadLetters()).toHaveLength(1);
+    expect(pressroom.queues.fanOut.deadLetters()).toHaveLength(deadBefore + 1);
     const status = await (await admin(pressroom, '/admin/releases/doomed/send')).json();
     expect(status).toMatchObject({ status: 'failed', sendError: expect.stringContaining('ProvisionedThroughputExceeded') });
     expect((await pressroom.client.mail()).filter((m) => m.subject === 'Spring update' && m.to.includes('poisoned@example.com'))).toHaveLength(0);

@@ -116,20 +116,31 @@ describe('preference centre end to end (local stand-ins)', () => {
   });
 
   it('a release already queued is not delivered to someone who left before it was sent', async () => {
+    // A list and two people of its own, each with an earlier email (and so a preferences link).
+    const list = `queued-${Date.now().toString(36)}`;
+    const [leaver, stayer] = ['leaver', 'stayer'].map((who) => `${who}-${list}@example.com`);
+    const at = new Date().toISOString();
+    await pressroom.adapters.lists.create({ id: list, name: 'Queued', public: false, archived: false, createdAt: at, updatedAt: at });
+    expect((await pressroom.client.addSubscribers([leaver, stayer].map((email) => ({ email, lists: [list] })))).status).toBe(200);
+    await publish(`${list}-earlier`, [list]);
+    await pressroom.settle();
+    const link = preferencesLink((await pressroom.client.mail()).find((m) => m.subject === `${list}-earlier` && m.to.includes(leaver))!)!;
+
     await pressroom.queues.send.stop();
     try {
-      await publish('queued', ['blog']);
+      const waiting = pressroom.queues.send.stats().visible;
+      await publish(list, [list]);
       await pressroom.queues.fanOut.drain();
-      expect(pressroom.queues.send.stats().visible).toBe(2); // Cy and Dee are planned
-      const response = await post(preferencesLink(await mailTo('cy@example.com'))!, preferencesForm('unsubscribe-all'));
+      expect(pressroom.queues.send.stats().visible - waiting).toBe(2); // both are planned
+      const response = await post(link, preferencesForm('unsubscribe-all'));
       expect(await response.text()).toContain('You have left all lists.');
     } finally {
       pressroom.queues.send.start();
     }
     await pressroom.settle();
-    expect(await recipientsOf('queued')).toEqual(['dee@example.com']);
-    const cy = (await pressroom.adapters.subscribers.findByEmail('cy@example.com'))!;
-    expect(await pressroom.adapters.deliveries.get('queued', cy.id)).toMatchObject({ status: 'skipped' });
+    expect(await recipientsOf(list)).toEqual([stayer]);
+    const left = (await pressroom.adapters.subscribers.findByEmail(leaver))!;
+    expect(await pressroom.adapters.deliveries.get(list, left.id)).toMatchObject({ status: 'skipped' });
   });
 
   it('tampered, cross-purpose and erased-subscriber links all get the same 400 page, and change nothing', async () => {

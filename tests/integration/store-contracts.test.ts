@@ -4,23 +4,34 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAddressBlocklist } from '../../functions/adapters/dynamodb/address-blocklist';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
+import { DynamoFanOutPlanStore } from '../../functions/adapters/dynamodb/fan-out-plan-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
+import { DynamoReleaseStatsStore } from '../../functions/adapters/dynamodb/release-stats-store';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
+import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
-import type { DeliveryStore } from '../../functions/domain/delivery/ports';
+import { emptyCounts } from '../../functions/domain/delivery/release-stats';
+import type { AddressBlocklist, SubscriberStore } from '../../functions/domain/subscriber/ports';
+import type { DeliveryStore, FanOutPlanStore, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
 import type { RateLimiter } from '../../functions/domain/ports';
 import type { ReleaseStore } from '../../functions/domain/release/ports';
-import type { SubscriberStore } from '../../functions/domain/subscriber/ports';
+import type { SocialPostStore } from '../../functions/domain/social/ports';
+import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
+import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
-import { MemoryDeliveryStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStore, MemorySubscriberStore } from '../helpers/fakes';
+import {
+  MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
+  MemorySocialPostStore, MemorySubscriberStore,
+} from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 /**
@@ -264,5 +275,206 @@ describe.each([
     await store.erase(subscriber.id);
     expect(await store.get(subscriber.id)).toBeUndefined();
     expect(await store.findByEmail('cy@example.org')).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['in memory', (): FanOutPlanStore => new MemoryFanOutPlanStore()],
+  ['DynamoDB', (): FanOutPlanStore => new DynamoFanOutPlanStore(table())],
+])('FanOutPlanStore contract: %s', (_, make) => {
+  it('starts a plan at its first claim, refuses a second while the lease lives, and hands it on once given back or lapsed, where it stood', async () => {
+    const store = make();
+    const { release } = fresh();
+    expect(await store.get(release)).toBeUndefined();
+    const first = await store.claim(release, t(0), LEASE);
+    expect(first).toEqual({ releaseId: release, seq: 1, listIndex: 0, targeted: 0, startedAt: t(0).toISOString() });
+    expect(await store.claim(release, t(1), LEASE)).toBeUndefined();
+    expect(await store.checkpoint(first!, { listIndex: 0, cursor: 'page-2', targeted: 25 })).toBe(true);
+    await store.release({ ...first!, seq: 2 });
+    const resumed = await store.claim(release, t(2), LEASE);
+    expect(resumed).toEqual({ releaseId: release, seq: 3, listIndex: 0, cursor: 'page-2', targeted: 25, startedAt: t(0).toISOString() });
+    expect(await store.claim(release, t(3), LEASE)).toBeUndefined();
+    // The holder crashed: once its lease ran out, the next planner takes over.
+    expect(await store.claim(release, t(33), LEASE)).toMatchObject({ seq: 4, cursor: 'page-2', targeted: 25 });
+    expect(await store.get(release)).toEqual({ releaseId: release, seq: 4, listIndex: 0, cursor: 'page-2', targeted: 25, startedAt: t(0).toISOString() });
+  });
+
+  it('checkpoints only from the plan as read: a stale planner writes nothing and cannot give back the lease it lost', async () => {
+    const store = make();
+    const { release } = fresh();
+    const stale = (await store.claim(release, t(0), LEASE))!;
+    // The lease holds up to its last instant.
+    expect(await store.claim(release, t(30), LEASE)).toBeUndefined();
+    const current = (await store.claim(release, t(31), LEASE))!;
+    expect(current.seq).toBe(stale.seq + 1);
+    expect(await store.checkpoint(stale, { listIndex: 3, cursor: 'wrong', targeted: 999 })).toBe(false);
+    await store.release(stale);
+    expect(await store.claim(release, t(32), LEASE)).toBeUndefined();
+
+    expect(await store.checkpoint(current, { listIndex: 0, cursor: 'page-2', targeted: 10 })).toBe(true);
+    expect(await store.checkpoint(current, { listIndex: 0, cursor: 'page-3', targeted: 20 })).toBe(false);
+    const moved = (await store.get(release))!;
+    expect(moved).toEqual({ releaseId: release, seq: current.seq + 1, listIndex: 0, cursor: 'page-2', targeted: 10, startedAt: t(0).toISOString() });
+    // The next list starts at its first page: no cursor left over from the last one.
+    expect(await store.checkpoint(moved, { listIndex: 1, targeted: 30 })).toBe(true);
+    const next = await store.get(release);
+    expect(next).toMatchObject({ seq: current.seq + 2, listIndex: 1, targeted: 30 });
+    expect(next?.cursor).toBeUndefined();
+
+    const unknown = fresh().release;
+    expect(await store.checkpoint({ ...moved, releaseId: unknown }, { listIndex: 1, targeted: 1 })).toBe(false);
+    await store.release({ ...moved, releaseId: unknown });
+    expect(await store.get(unknown)).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['in memory', (): ReleaseStatsStore => new MemoryReleaseStatsStore()],
+  ['DynamoDB', (): ReleaseStatsStore => new DynamoReleaseStatsStore(table())],
+])('ReleaseStatsStore contract: %s', (_, make) => {
+  it('sums every increment of a release (whatever shard it landed on), leaves other releases alone, and answers zeros for one never counted', async () => {
+    const store = make();
+    const { release } = fresh();
+    const other = fresh().release;
+    // Enough increments that the DynamoDB store spreads them over several of its ten shards.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.increment(release, i % 3 === 0 ? { sent: 1, failed: 1 } : { sent: 1 })));
+    await store.increment(release, { delivered: 4, bounced: 0 });
+    await store.increment(release, { delivered: -1 });
+    await store.increment(other, { targeted: 7 });
+    expect(await store.get(release)).toEqual({ ...emptyCounts(), sent: 30, failed: 10, delivered: 3 });
+    expect(await store.get(other)).toEqual({ ...emptyCounts(), targeted: 7 });
+    expect(await store.get(fresh().release)).toEqual(emptyCounts());
+  });
+
+  it('records a mail event once per message, event type and recipient, whatever the case or spacing of the address', async () => {
+    const store = make();
+    const messageId = `m-${randomUUID()}`;
+    const receipt = { messageId, eventType: 'Delivery', recipient: 'Ada@Example.org' };
+    expect(await store.recordEventOnce(receipt, t(0))).toBe(true);
+    expect(await store.recordEventOnce(receipt, t(1))).toBe(false);
+    expect(await store.recordEventOnce({ ...receipt, recipient: ' ada@example.org ' }, t(2))).toBe(false);
+    expect(await store.recordEventOnce({ ...receipt, eventType: 'Bounce' }, t(3))).toBe(true);
+    expect(await store.recordEventOnce({ ...receipt, recipient: 'bo@example.org' }, t(4))).toBe(true);
+    expect(await store.recordEventOnce({ ...receipt, messageId: `${messageId}-2` }, t(5))).toBe(true);
+  });
+});
+
+describe.each([
+  ['in memory', (): AddressBlocklist => new MemoryBlocklist()],
+  ['DynamoDB', (): AddressBlocklist => new DynamoAddressBlocklist(table(), Buffer.from('contract-test-key'))],
+])('AddressBlocklist contract: %s', (_, make) => {
+  it('blocks an address whatever its case, once however often blocked, and forgets it on unblock; unblocking an unknown address does nothing', async () => {
+    const blocklist = make();
+    const id = randomUUID().slice(0, 8);
+    const address = `Erased-${id}@Example.org`;
+    expect(await blocklist.isBlocked(address)).toBe(false);
+    await blocklist.block(address, SuppressionReason.Complaint, t(0));
+    await blocklist.block(address.toLowerCase(), SuppressionReason.PermanentBounce, t(1));
+    expect(await blocklist.isBlocked(address.toUpperCase())).toBe(true);
+    expect(await blocklist.isBlocked(`other-${id}@example.org`)).toBe(false);
+    await blocklist.unblock(address.toLowerCase());
+    expect(await blocklist.isBlocked(address)).toBe(false);
+    await expect(blocklist.unblock(`never-${id}@example.org`)).resolves.toBeUndefined();
+  });
+});
+
+const post = (releaseId: string, channel: string, dueAt: Date, extra: Partial<SocialPost> = {}): SocialPost => ({
+  releaseId,
+  channel,
+  status: SocialPostStatus.Scheduled,
+  dueAt: dueAt.toISOString(),
+  attempts: 0,
+  summary: { title: 'Spring update', url: 'https://example.org/blog/spring-update', tags: ['Blog'], language: 'en' },
+  ...extra,
+});
+const keyOf = (p: SocialPost) => `${p.releaseId}/${p.channel}`;
+
+describe.each([
+  ['in memory', async (): Promise<SocialPostStore> => new MemorySocialPostStore()],
+  // A table of its own: the due list spans every release in a table.
+  ['DynamoDB', async (): Promise<SocialPostStore> => new DynamoSocialPostStore(await freshTable())],
+])('SocialPostStore contract: %s', (_, make) => {
+  it('schedules a post once per release and channel (the first stands), and lists a release\'s posts by channel, as copies', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const mastodon = post(release, 'mastodon', t(10));
+    const bluesky = post(release, 'bluesky', t(10), { overrideText: 'Our own words' });
+    await store.schedule([mastodon, bluesky, post(`${release}-other`, 'mastodon', t(10))]);
+    await store.schedule([{ ...mastodon, dueAt: t(50).toISOString(), overrideText: 'Edited' }]);
+    const listed = await store.listForRelease(release);
+    expect(listed).toEqual([bluesky, mastodon]);
+    listed[0].status = SocialPostStatus.Posted;
+    expect((await store.listForRelease(release))[0].status).toBe(SocialPostStatus.Scheduled);
+    expect(await store.listForRelease(fresh().release)).toEqual([]);
+  });
+
+  it('lists what is due soonest first up to the limit, leaves out what is not due or claimed, and lists a claim again once its lease lapsed', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const [late, early, middle, future] = [post(release, 'c-late', t(30)), post(release, 'c-early', t(10)), post(release, 'c-middle', t(20)), post(release, 'c-future', t(100))];
+    await store.schedule([late, early, middle, future]);
+    expect((await store.listDue(t(50), 10)).map(keyOf)).toEqual([early, middle, late].map(keyOf));
+    expect((await store.listDue(t(50), 2)).map(keyOf)).toEqual([early, middle].map(keyOf));
+
+    expect(await store.claim(early, t(50), LEASE)).toBe(true);
+    expect((await store.listDue(t(60), 10)).map(keyOf)).toEqual([middle, late].map(keyOf));
+    // Its claim ran out at t(80) (the run crashed): it is due again, after posts due before then.
+    const lapsed = await store.listDue(t(90), 10);
+    expect(lapsed.map(keyOf)).toEqual([middle, late, early].map(keyOf));
+    expect(lapsed[2]).toMatchObject({ status: SocialPostStatus.Posting, leaseUntil: t(80).toISOString() });
+  });
+
+  it('claims a post once it is due and not again while the claim lives, again once it lapsed, and never one it does not hold', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const due = post(release, 'mastodon', t(10));
+    await store.schedule([due]);
+    expect(await store.claim(due, t(5), LEASE)).toBe(false);
+    expect(await store.claim(due, t(10), LEASE)).toBe(true);
+    expect(await store.claim(due, t(11), LEASE)).toBe(false);
+    expect(await store.claim(due, t(41), LEASE)).toBe(true);
+    expect(await store.claim(post(release, 'never-scheduled', t(0)), t(50), LEASE)).toBe(false);
+  });
+
+  it('counts the attempts it recorded, retries a failure at its new time, and ends a post posted or failed with no lease and off the due list', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const retried = post(release, 'mastodon', t(0));
+    const failed = post(release, 'x', t(0));
+    await store.schedule([retried, failed]);
+
+    await store.claim(retried, t(1), LEASE);
+    await store.markFailed(retried, 'HTTP 503', t(2), t(40));
+    expect((await store.listForRelease(release))[0]).toMatchObject({ status: SocialPostStatus.Scheduled, dueAt: t(40).toISOString(), lastError: 'HTTP 503', attempts: 1 });
+    expect((await store.listForRelease(release))[0].leaseUntil).toBeUndefined();
+    expect((await store.listDue(t(39), 10)).map(keyOf)).toEqual([keyOf(failed)]);
+    expect(await store.claim(retried, t(40), LEASE)).toBe(true);
+    // A stale copy of the post (attempts 0): the record counts from what it stored.
+    await store.markPosted({ ...retried, text: 'Spring update https://example.org/blog/spring-update' }, { remoteId: 'r-1', url: 'https://social.example/r-1' }, t(41));
+
+    await store.claim(failed, t(1), LEASE);
+    await store.markFailed(failed, `refused: ${'x'.repeat(3000)}`, t(2));
+
+    const [mastodon, x] = await store.listForRelease(release);
+    expect(mastodon).toMatchObject({
+      status: SocialPostStatus.Posted, attempts: 2, remoteId: 'r-1', remoteUrl: 'https://social.example/r-1',
+      text: 'Spring update https://example.org/blog/spring-update', postedAt: t(41).toISOString(),
+    });
+    expect(x).toMatchObject({ status: SocialPostStatus.Failed, attempts: 1 });
+    expect(x.lastError).toHaveLength(2000);
+    expect([mastodon.leaseUntil, x.leaseUntil]).toEqual([undefined, undefined]);
+    expect(await store.listDue(t(600), 10)).toEqual([]);
+  });
+
+  it('records a post whose channel gave no URL without one', async () => {
+    const store = await make();
+    const { release } = fresh();
+    const p = post(release, 'x', t(0));
+    await store.schedule([p]);
+    await store.claim(p, t(1), LEASE);
+    await store.markPosted({ ...p, text: 'Posted' }, { remoteId: 'r-2' }, t(2));
+    const [posted] = await store.listForRelease(release);
+    expect(posted).toMatchObject({ status: SocialPostStatus.Posted, remoteId: 'r-2', text: 'Posted' });
+    expect(posted.remoteUrl).toBeUndefined();
   });
 });

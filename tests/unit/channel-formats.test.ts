@@ -1,6 +1,6 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
-import { firstSentence } from '../../functions/domain/social/first-sentence';
+import { firstSentence } from '../../functions/domain/release/first-sentence';
 import {
   BLUESKY_RULES,
   checkText,
@@ -452,6 +452,7 @@ describe('firstSentence', () => {
       'Dr. Smith met Mr. Jones at 3 p.m. today.',
     );
     expect(firstSentence('Version 2.0 is out, e.g. for you. More soon.', 'en')).toBe('Version 2.0 is out, e.g. for you.');
+    expect(firstSentence('Gov. Newsom and Prof. Lee signed it. Then more.', 'en')).toBe('Gov. Newsom and Prof. Lee signed it.');
   });
 
   it('follows the language’s own sentence ends', () => {

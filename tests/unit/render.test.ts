@@ -10,6 +10,8 @@ import { newRelease, type Release } from '../../functions/domain/release/release
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { RecipientPlaceholder, type RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { parseMarkdownRelease } from '../../functions/domain/release/markdown-file';
+import { releaseBody } from '../../functions/domain/release/release-body';
+import { releaseSummary } from '../../functions/domain/release/release-summary';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templatesDir = join(root, 'templates');
@@ -32,6 +34,8 @@ const renderer = (overrides: Partial<Brand> = {}, dir = templatesDir) =>
   new MjmlRenderer({ templatesDir: dir, brand: { ...brand, ...overrides }, publicUrl });
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+/** The hidden preview text MJML puts first in the body. */
+const preheaderOf = (html: string) => /<div style="display:none;[^"]*">([\s\S]*?)<\/div>/.exec(html)?.[1].trim();
 
 /** The number the plain-text part gives `url` in its link list, or undefined when it is not listed. */
 function referenceTo(text: string, url: string): string | undefined {
@@ -173,6 +177,32 @@ describe('MjmlRenderer with hostile or unusual releases', () => {
     expect(email.html).toMatch(/<div style="display:none;[^"]*">In short: &lt;it matters&gt;/);
     expect(email.html).toContain('20 de marzo de 2017');
     expect(email.html).toContain('<html lang="es"');
+  });
+
+  it('given a body the old preheader finder read differently from the social summary, when rendered, then the preheader is the same first sentence', async () => {
+    // Each body once gave a preheader unlike its social summary and digest entry: a heading that
+    // repeats the title, a title the preheader did not know (Prof.), one the summary did not know
+    // (Gov.), a quoted abbreviation, list bullets. One finder now answers for all three.
+    const bodies = [
+      ['<h2>Plain title</h2><p>Body text. Second.</p>', 'Body text.'],
+      ['<p>Prof. Lee spoke. Then more.</p>', 'Prof. Lee spoke.'],
+      ['<p>Gov. Newsom signed it. Then more.</p>', 'Gov. Newsom signed it.'],
+      ['<p>She said “Dr. Who is back.” Then more.</p>', 'She said “Dr. Who is back.”'],
+      ['<ul><li>First point</li><li>Second. Point</li></ul>', 'First point Second.'],
+    ];
+    for (const [html, sentence] of bodies) {
+      const release = releaseFrom({ ...base, html });
+      const email = await renderer().render(release);
+      expect(preheaderOf(email.html), html).toBe(sentence);
+      expect(releaseSummary(release, await releaseBody(release)), html).toBe(sentence);
+    }
+  });
+
+  it('given a first sentence longer than an inbox preview, when rendered, then the preheader is cut at a word with an ellipsis', async () => {
+    const email = await renderer().render(releaseFrom({ ...base, html: `<p>${'word '.repeat(40)}end. Next.</p>` }));
+    const preheader = preheaderOf(email.html)!;
+    expect(preheader).toBe(`${'word '.repeat(27)}word…`);
+    expect([...preheader].length).toBeLessThanOrEqual(141);
   });
 
   it('writes every fixed string in Spanish for a Spanish release, with lang="es"', async () => {

@@ -151,6 +151,7 @@ describe('sending under pause, cancel, crashes and redelivery (fakes)', () => {
     expect(release().sendStatus).toBe(SendStatus.Sent);
   });
 
+  // The same crash through the real handler, DynamoDB stores and local SES: tests/integration/send-crash.test.ts.
   it('a crash between the provider accepting and the record: the retry after the lease sends one duplicate, counted once', async () => {
     let crashes = 1;
     const crashingDeliveries = Object.create(deliveries) as MemoryDeliveryStore;

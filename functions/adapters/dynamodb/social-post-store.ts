@@ -72,21 +72,27 @@ export class DynamoSocialPostStore implements SocialPostStore {
   }
 
   async markPosted(post: SocialPost, result: SocialPostResult, now: Date): Promise<void> {
+    const set = ['#status = :posted', 'remoteId = :rid', 'postedAt = :now', 'attempts = attempts + :one'];
+    const remove = ['gsi1pk', 'gsi1sk', 'leaseUntil'];
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':posted': SocialPostStatus.Posted, ':rid': result.remoteId, ':now': now.toISOString(), ':one': 1 };
+    // A result without a URL (or a post without text) removes the attribute rather than storing
+    // null: readers get what SocialPost promises, a string or nothing.
+    for (const [name, value] of Object.entries({ remoteUrl: result.url, text: post.text })) {
+      names[`#${name}`] = name;
+      if (value === undefined) remove.push(`#${name}`);
+      else {
+        set.push(`#${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+    }
     await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: postKey(post),
-        UpdateExpression:
-          'SET #status = :posted, remoteId = :rid, remoteUrl = :url, postedAt = :now, #text = :text, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status', '#text': 'text' },
-        ExpressionAttributeValues: {
-          ':posted': SocialPostStatus.Posted,
-          ':rid': result.remoteId,
-          ':url': result.url ?? null,
-          ':now': now.toISOString(),
-          ':text': post.text ?? null,
-          ':one': 1,
-        },
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }

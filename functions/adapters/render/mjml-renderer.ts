@@ -2,12 +2,13 @@
  * Renders a release into the email every recipient gets: MJML template → responsive HTML, plus a
  * plain-text part made from that HTML. Recipient placeholders are left in for the sender to fill.
  */
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 import type { EmailRenderer } from '../../domain/release/ports';
 import { RecipientPlaceholder, type RenderedEmail } from '../../domain/release/rendered-email';
 import { ReleaseKind, type Release } from '../../domain/release/release';
 import type { DigestContent } from '../../domain/digest/digest-content';
 import { releaseBody } from '../../domain/release/release-body';
+import { releaseSummary } from '../../domain/release/release-summary';
 import { ValidationError } from '../../domain/errors';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
@@ -27,24 +28,14 @@ export interface MjmlRendererOptions {
   timeZone?: string;
 }
 
+/** Inbox previews show about this much; a longer first sentence is cut at a word with `…`. */
 const PREHEADER_MAX = 140;
-// Initialisms (U.S., J.F.K.) and a few titles that end in a dot without ending the sentence.
-const ABBREVIATION_AT_END = /(?:^|[\s(])(?:(?:\p{Lu}\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Gov\.|Sen\.|Rep\.|Gen\.|Jr\.|Sr\.|vs\.|e\.g\.|i\.e\.)$/u;
 
 // Share intents are long URLs that would overflow every line of a plain-text email, and a reader
 // of the text part can forward it instead: the share line stays in the HTML only.
 const RELEASE_TEXT: HtmlToTextOptions = {
   ...TEXT_PART,
   selectors: [...(TEXT_PART.selectors ?? []), { selector: '.share', format: 'skip' }],
-};
-
-const PLAIN_SENTENCES: HtmlToTextOptions = {
-  wordwrap: false,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { ignoreHref: true } },
-    ...['h2', 'h3', 'h4'].map((selector) => ({ selector, options: { uppercase: false } })),
-  ],
 };
 
 /**
@@ -90,7 +81,9 @@ export class MjmlRenderer implements EmailRenderer {
     const mjml = fillTemplate(templates.release, {
       language: release.language,
       title: release.title,
-      preheader: release.summary?.trim() || firstSentence(body, release.language),
+      // The release's own summary whole; else the first sentence the social posts and the digest
+      // use too (releaseSummary), cut to what an inbox preview shows.
+      preheader: release.summary?.trim() || releaseSummary(release, body, PREHEADER_MAX),
       accentColour: brand.accentColour,
       masthead: rawHtml(masthead),
       byline: [formatDate(release.publishedAt, release.language, this.timeZone), release.author]
@@ -194,24 +187,4 @@ function formatDate(iso: string, language: string, timeZone: string): string {
     format = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone });
   }
   return format.format(date);
-}
-
-/** The body's first sentence as plain text, cut to a length inbox previews show. */
-function firstSentence(bodyHtml: string, language: string): string {
-  const text = convert(bodyHtml, PLAIN_SENTENCES).replace(/\s+/g, ' ').trim();
-  let sentence = '';
-  try {
-    for (const { segment } of new Intl.Segmenter(language, { granularity: 'sentence' }).segment(text)) {
-      sentence += segment;
-      // Intl.Segmenter has no abbreviation list, so it ends a sentence after "U.S." or "Dr.": carry on.
-      if (!ABBREVIATION_AT_END.test(sentence.trimEnd())) break;
-    }
-  } catch {
-    // Unknown locale for the segmenter: fall back to the whole text, cut below.
-    sentence = text;
-  }
-  sentence = sentence.trim();
-  if (sentence.length <= PREHEADER_MAX) return sentence;
-  const cut = sentence.slice(0, PREHEADER_MAX);
-  return `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : PREHEADER_MAX)}…`;
 }

@@ -1,4 +1,4 @@
-import { firstSentence } from '../social/first-sentence';
+import { firstSentence } from './first-sentence';
 import type { Release } from './release';
 
 const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };

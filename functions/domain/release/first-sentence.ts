@@ -2,8 +2,10 @@
 // sentence at `Dr.` (ICU's abbreviation lists, `-u-ss-standard`, are not in Node's Intl). A segment
 // ending in an initial (`J.`), a dotted abbreviation (`e.g.`, `U.S.`) or a common title or company
 // abbreviation is joined to the next: a sentence too long is shortened later, one cut short is not.
+// The one finder for a release's first sentence: the email preheader, social summaries and the
+// weekly digest all take it from here (through release-summary.ts), so they cannot disagree.
 const ABBREVIATION_END =
-  /(?:^|[\s("'“‘«])(?:\p{Lu}|\p{L}(?:\.\p{L})+|Mr|Mrs|Ms|Mx|Dr|Prof|St|Jr|Sr|Sra|Srta|Dra|Mme|Mlle|Nr|Inc|Ltd|Corp|Co|vs|ca|cf|approx|incl)\.\s*$/u;
+  /(?:^|[\s("'“‘«])(?:\p{Lu}|\p{L}(?:\.\p{L})+|Mr|Mrs|Ms|Mx|Dr|Prof|St|Jr|Sr|Sra|Srta|Dra|Mme|Mlle|Nr|Gov|Sen|Rep|Gen|Inc|Ltd|Corp|Co|vs|ca|cf|approx|incl)\.\s*$/u;
 
 /**
  * The first sentence of `text`, whitespace collapsed, for a release that has no summary of its own;
