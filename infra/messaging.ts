@@ -21,6 +21,8 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 const FAN_OUT_MAX_CONCURRENCY = 2;
 // Bounce and complaint events are light; two workers keep up with any realistic send.
 const MAIL_EVENTS_MAX_CONCURRENCY = 2;
+// Sign-ups queue up only to answer every caller alike; two workers keep up with any form.
+const SIGNUPS_MAX_CONCURRENCY = 2;
 
 export interface MessagingProps {
   /**
@@ -49,7 +51,7 @@ export class Messaging extends Construct {
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
-    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY };
+    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY, signups: SIGNUPS_MAX_CONCURRENCY };
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Pressroom alarms', enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const alarmAction = new SnsAction(this.alarmTopic);

@@ -44,6 +44,8 @@ const OPTIONAL_VARIABLES = {
   replyTo: 'PRESSROOM_REPLY_TO',
   logoUrl: 'PRESSROOM_LOGO_URL',
   accentColour: 'PRESSROOM_ACCENT_COLOUR',
+  // Pages on the organisation's own site that may post the sign-up form (an embedded form).
+  signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
 } as const;
 type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
@@ -116,6 +118,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_TABLE_NAME: storage.table.tableName,
       PRESSROOM_FANOUT_QUEUE_URL: messaging.queue('fan-out').queueUrl,
       PRESSROOM_SEND_QUEUE_URL: messaging.queue('send').queueUrl,
+      PRESSROOM_SIGNUPS_QUEUE_URL: messaging.queue('signups').queueUrl,
       PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
       PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,
       PRESSROOM_FROM: config.from,

@@ -4,8 +4,7 @@ import { stringsFor } from '../adapters/strings/ui-strings';
 import { isJsonRequest, requestFields } from '../adapters/http/form-body';
 import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../adapters/http/signup-pages';
 import { awsServices } from '../runtime/aws';
-import { precompiledSystemEmails } from '../runtime/system-emails';
-import { html, httpHandler, json, type ServicesProvider, type HttpResult } from '../runtime/http';
+import { header, html, httpHandler, json, text, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { subscribersService } from '../runtime/factories/subscribers';
 
@@ -13,9 +12,11 @@ const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...re
 
 /**
  * GET /subscribe shows the sign-up form (`?lang=es` for Spanish). POST /subscribe takes that form or
- * JSON `{ email, lists, language? }` and answers the same for every address that passes validation
- * (202 JSON or the check-your-inbox page), so the form cannot be used to learn who is subscribed.
- * A filled-in honeypot (`website`, in the form or JSON) gets that same answer and nothing else.
+ * JSON `{ email, lists, language? }`, queues it, and answers the same for every address that passes
+ * validation (202 JSON or the check-your-inbox page) after the same work, so neither the answer nor
+ * its timing tells anyone who is subscribed; process-signup acts on it. A filled-in honeypot
+ * (`website`, in the form or JSON) gets that same answer and nothing else. A browser post from a
+ * page on another site is refused (403) unless that site is in PRESSROOM_SIGNUP_ORIGINS.
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
@@ -25,10 +26,15 @@ export const makeHandler = (getServices: ServicesProvider) =>
       return html(200, signupFormPage({ organisationName, lists, strings: stringsFor(event.queryStringParameters?.lang) }));
     }
     const asJson = isJsonRequest(event);
+    const origin = header(event, 'origin');
+    if (!app.subscribers.acceptsSignupFrom({ origin, fetchSite: header(event, 'sec-fetch-site') })) {
+      const message = `Sign-ups are not accepted from pages on ${origin ?? 'another site'}: add the site's origin to PRESSROOM_SIGNUP_ORIGINS to embed the form there.`;
+      return asJson ? json(403, { error: 'Forbidden', message }) : text(403, message);
+    }
     const fields = requestFields(event, ['lists']);
     const strings = stringsFor(typeof fields.language === 'string' ? fields.language : undefined);
     try {
-      const outcome = await app.subscribers.requestSubscription({
+      const outcome = await app.subscribers.acceptSubscription({
         email: fields.email,
         lists: fields.lists,
         language: fields.language,
@@ -51,5 +57,4 @@ export const makeHandler = (getServices: ServicesProvider) =>
     return asJson ? json(202, { status: 'check-your-inbox' }) : html(200, checkInboxPage(organisationName, strings));
   });
 
-// Sends the confirmation email (its declaration's parts, runtime/function-specs.ts).
-export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }, { systemEmails: precompiledSystemEmails }));
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }));

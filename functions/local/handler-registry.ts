@@ -12,6 +12,7 @@ import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
 import * as postSocial from '../handlers/post-social';
 import * as preferences from '../handlers/preferences';
+import * as processSignup from '../handlers/process-signup';
 import * as publishRelease from '../handlers/publish-release';
 import * as purgePending from '../handlers/purge-pending';
 import * as releaseEmbargoed from '../handlers/release-embargoed';
@@ -42,6 +43,7 @@ export const handlerModules = {
   'mail-events': mailEvents,
   'post-social': postSocial,
   preferences,
+  'process-signup': processSignup,
   'publish-release': publishRelease,
   'purge-pending': purgePending,
   'release-embargoed': releaseEmbargoed,

@@ -7,6 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../domain/ports';
 import type { FanOutJob, SendJob } from '../domain/delivery/ports';
+import type { SignupJob } from '../domain/subscriber/subscribe';
 import { LocalChannel } from '../adapters/social/local-channel';
 import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
@@ -32,7 +33,7 @@ import { startLocalSecretsManager } from './secrets-server';
 import { startLocalSes, type LocalSes } from './ses-server';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
-import { fileSink, recordAwsCalls, runAsFunction } from './aws-call-recorder';
+import { fileSink, recordAwsCalls, runAsFunction, type AwsCall } from './aws-call-recorder';
 
 type Env = Record<string, string | undefined>;
 
@@ -61,6 +62,8 @@ export interface LocalOptions {
    * (function, action, resource), for the IAM conformance test (functions/local/aws-call-recorder.ts).
    */
   awsCallLog?: string;
+  /** Also hands every AWS call a handler makes to this function (a test counting the work of one request). */
+  onAwsCall?: (call: AwsCall) => void;
 }
 
 export interface LocalPressroom {
@@ -209,9 +212,9 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   );
   const secretsManager = await startLocalSecretsManager({ secrets });
   const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
-  if (options.awsCallLog) {
-    const sink = fileSink(options.awsCallLog);
-    for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, sink);
+  const sinks = [...(options.awsCallLog ? [fileSink(options.awsCallLog)] : []), ...(options.onAwsCall ? [options.onAwsCall] : [])];
+  if (sinks.length) {
+    for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, (call) => sinks.forEach((sink) => sink(call)));
   }
   const adapters: Adapters = await buildAdapters({
     config,
@@ -220,6 +223,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     ses: sesClient,
     fanOutQueue: new SqsQueue<FanOutJob>(sqsClient, sqs.queue('fan-out').url),
     sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
+    signupQueue: new SqsQueue<SignupJob>(sqsClient, sqs.queue('signups').url),
     deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     // One process runs every handler, so it has every part a function may use.

@@ -20,6 +20,7 @@ import { DynamoSendRateGate } from '../adapters/dynamodb/send-rate-gate';
 import { maxSendRate } from '../adapters/ses/send-quota';
 import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-store';
 import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/delivery/ports';
+import type { SignupJob } from '../domain/subscriber/subscribe';
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import type { Brand } from '../adapters/render/brand';
@@ -45,6 +46,8 @@ export interface Adapters {
   releaseStats: ReleaseStatsStore;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
+  /** Accepted sign-ups, acted on by process-signup. */
+  signupQueue: JobQueue<SignupJob>;
   /** The fan-out planner's checkpoints. */
   fanOutPlans: FanOutPlanStore;
   /** Depth and redrive of each work queue's dead-letter queue (staff: /admin/queues). */
@@ -127,6 +130,8 @@ export interface AdaptersInput {
   ses: SESClient;
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
+  /** Accepted sign-ups, acted on by process-signup. */
+  signupQueue: JobQueue<SignupJob>;
   deadLetterQueues: DeadLetterQueues;
   /** Folder with the MJML templates, for the renderer. */
   templatesDir: string;
@@ -154,6 +159,7 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     releaseStats: new DynamoReleaseStatsStore(table),
     fanOutQueue: input.fanOutQueue,
     sendQueue: input.sendQueue,
+    signupQueue: input.signupQueue,
     fanOutPlans: new DynamoFanOutPlanStore(table),
     deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),

@@ -63,6 +63,12 @@ export interface PressroomConfig {
    * (0–23, default 9), `PRESSROOM_TIME_ZONE` (IANA, default UTC), `PRESSROOM_DIGEST_LANGUAGE` (en).
    */
   digest: DigestSchedule;
+  /**
+   * Web origins besides the public URL's own whose pages may post the sign-up form, for a form
+   * embedded on the organisation's site (`PRESSROOM_SIGNUP_ORIGINS`, comma-separated, e.g.
+   * `https://www.example.org`). Browsers name the posting page's origin; any other is refused.
+   */
+  signupOrigins: string[];
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -300,6 +306,30 @@ function readChannelSettings(env: Env): ChannelSettings {
   };
 }
 
+/**
+ * `https://a.example,https://b.example` as origins (scheme, host and port, no path).
+ *
+ * @throws ConfigError naming the variable and the entry that is not an origin.
+ */
+export function parseOrigins(spec: string, variable: string): string[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(entry);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+        throw new ConfigError(`${variable}: "${entry}" is not an origin such as https://www.example.org (scheme and host, no path)`);
+      }
+      return url.origin;
+    });
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -329,6 +359,7 @@ export function readConfig(env: Env): PressroomConfig {
       return url && arn && sourceArn ? [{ queue, url, arn, sourceArn }] : [];
     }),
     digest: readDigestSchedule(env),
+    signupOrigins: parseOrigins(env.PRESSROOM_SIGNUP_ORIGINS ?? '', 'PRESSROOM_SIGNUP_ORIGINS'),
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

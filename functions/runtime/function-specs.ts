@@ -11,8 +11,11 @@ import type { ServiceName } from './service-names';
 /** API Gateway HTTP API route key: `METHOD /path`, `{name}` being a path parameter. */
 export type RouteKey = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
 
-/** The work queues, in the order work flows through them (fan-out → send → mail events). */
-export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events'] as const;
+/**
+ * The work queues: a release's, in the order its work flows (fan-out → send → mail events), then
+ * sign-ups, which are answered at once and acted on from the queue.
+ */
+export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events', 'signups'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -82,8 +85,11 @@ export const functionSpecs = {
   // Syndication: RSS, Atom and JSON Feed of all releases and of each public list, and the archive page.
   feeds: { services: ['site'], http: ['GET /feeds/{feed}'], table: 'read' },
   archive: { services: ['site'], http: ['GET /archive'], table: 'read' },
-  // Subscribers: double opt-in (the confirmation email) and the preference centre.
-  subscribe: { services: ['subscribers'], http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
+  // Subscribers: double opt-in and the preference centre. A sign-up is counted, checked and queued,
+  // the same work whatever the address (no one can learn its state from the answer or its timing);
+  // process-signup records it and sends the confirmation email.
+  subscribe: { services: ['subscribers'], http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsTo: ['signups'] },
+  'process-signup': { services: ['subscribers'], queue: 'signups', table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
   confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
   preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
   unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },

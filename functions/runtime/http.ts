@@ -37,6 +37,11 @@ export function html(statusCode: number, body: string): HttpResult {
   };
 }
 
+/** A short answer in plain text, for a browser that should see words rather than JSON. */
+export function text(statusCode: number, body: string): HttpResult {
+  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }, body };
+}
+
 /** The request body as text, whatever API Gateway did to it. */
 export function bodyText(event: HttpEvent): string {
   if (!event.body) return '';

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { AddressBlocklist, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
-import type { Clock, RateLimiter } from '../domain/ports';
+import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
 import type { Mailer } from '../domain/delivery/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/mail/sender';
-import { requestSubscription, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';
+import { acceptSubscription, processSubscription, type AcceptOutcome, type SignupJob, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';
 import { confirmSubscription, readConfirmation, type ConfirmationView } from '../domain/subscriber/confirm-subscription';
 import { readUnsubscribeToken, unsubscribe, unsubscribeAll, type UnsubscribeLink } from '../domain/subscriber/unsubscribe';
 import { readPreferences, updatePreferences, type PreferencesForm, type PreferencesUpdate, type PreferencesView } from '../domain/subscriber/preferences';
@@ -33,6 +33,13 @@ export interface SubscribersPorts {
   sender: SenderIdentity;
   clock: Clock;
   keyring: SigningKeyring;
+  /** Accepted sign-ups wait here to be acted on (process-signup). */
+  signups: JobQueue<SignupJob>;
+}
+
+export interface SubscribersSettings {
+  /** The public URL's origin and `PRESSROOM_SIGNUP_ORIGINS`: the pages that may post the sign-up form. */
+  signupOrigins: readonly string[];
 }
 
 /** An unsubscribe link, with the name of the list it leaves for the page. */
@@ -53,19 +60,41 @@ export interface ImportSummary {
  * exports, look-ups and erasure, and the purge of sign-ups never confirmed.
  *
  * @example
- * await subscribers.requestSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp });
+ * await subscribers.acceptSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp });
  */
 export class SubscribersService {
-  constructor(private readonly ports: SubscribersPorts) {}
+  constructor(
+    private readonly ports: SubscribersPorts,
+    private readonly settings: SubscribersSettings,
+  ) {}
 
   /** The lists the sign-up form offers. */
   publicLists(): Promise<MailingList[]> {
     return this.ports.directory.publicLists();
   }
 
-  /** A sign-up: stores it pending and sends the confirmation email. @throws ValidationError, RateLimitedError */
-  requestSubscription(input: SubscriptionRequest): Promise<SubscriptionOutcome> {
-    return requestSubscription(input, this.ports);
+  /**
+   * Whether a sign-up posted with these request headers may be taken: from Pressroom's own pages,
+   * from a page at a configured origin (an embedded form), or from a server. Browsers say where a
+   * request comes from in `Sec-Fetch-Site` (all current ones) and `Origin`; Pressroom's own pages
+   * send no referrer, so their form posts carry `Origin: null` but `Sec-Fetch-Site: same-origin`.
+   * A browser too old for `Sec-Fetch-Site` that sends `Origin: null` is let through, as a server is.
+   */
+  acceptsSignupFrom(request: { origin?: string; fetchSite?: string }): boolean {
+    const { origin, fetchSite } = request;
+    if (fetchSite === 'same-origin' || fetchSite === 'none') return true;
+    if (origin === undefined || origin === 'null') return fetchSite === undefined;
+    return this.settings.signupOrigins.includes(origin);
+  }
+
+  /** A sign-up: counted, checked and queued, the same work for any address. @throws RateLimitedError, ValidationError */
+  acceptSubscription(input: SubscriptionRequest): Promise<AcceptOutcome> {
+    return acceptSubscription(input, this.ports);
+  }
+
+  /** An accepted sign-up, from the queue: stored pending, and the confirmation email sent. */
+  processSubscription(job: SignupJob): Promise<SubscriptionOutcome> {
+    return processSubscription(job, this.ports);
   }
 
   /** What a confirmation link would confirm, changing nothing. @throws InvalidTokenError */

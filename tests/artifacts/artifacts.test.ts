@@ -65,7 +65,7 @@ const cases = {
   'release-page': { event: (f) => httpEvent({ route: 'GET /releases/{id}', path: `/releases/${f.releaseId}` }), compare: 'body' },
   feeds: { event: () => httpEvent({ route: 'GET /feeds/{feed}', path: '/feeds/all.json' }), compare: 'status' },
   archive: { event: () => httpEvent({ route: 'GET /archive', path: '/archive' }), compare: 'body' },
-  // A sign-up sends the confirmation email through SES.
+  // A sign-up is queued for process-signup.
   subscribe: {
     event: () => httpEvent({ route: 'POST /subscribe', path: '/subscribe', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bundle-signup@example.com', lists: ['blog'] }) }),
     compare: 'body',
@@ -90,6 +90,10 @@ const cases = {
   'fan-out': { event: (f) => sqsEvent(queueArn('fan-out'), [{ releaseId: f.releaseId }]) },
   // A subscriber who joined after the send: the bundle sends the email, the in-process run finds it sent.
   'send-email': { event: (f) => sqsEvent(queueArn('send'), [{ releaseId: f.releaseId, subscriberId: f.lateSubscriberId, listId: 'blog' }]) },
+  // A queued sign-up: stored pending, and the confirmation email sent through SES.
+  'process-signup': {
+    event: () => sqsEvent(queueArn('signups'), [{ email: 'bundle-queued-signup@example.com', lists: ['blog'], requestedAt: new Date().toISOString() }]),
+  },
   'mail-events': { event: () => sqsEvent(queueArn('mail-events'), [readFileSync(join(import.meta.dirname, '../fixtures/ses-events/delivery.json'), 'utf8')]) },
   'post-social': { event: () => scheduledEvent('post-social') },
   'release-embargoed': { event: () => scheduledEvent('release-embargoed') },
@@ -135,6 +139,8 @@ beforeAll(async () => {
   // Its social posts are made, so the scheduled poster finds nothing due in either run.
   await pressroom.scheduler.runNow('post-social');
   await fetch(`${pressroom.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'pending@example.com', lists: ['blog'] }) });
+  // The sign-up queue sends the confirmation email after the answer.
+  await pressroom.settle();
   const late = await client.addSubscribers({ email: 'late@example.com', lists: ['blog'] });
   const mail = await client.mail();
   const release = mail.find((m) => m.to.includes('reader@example.com'))!;

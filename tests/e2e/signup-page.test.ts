@@ -79,6 +79,7 @@ describe('sign-up and confirmation pages in Chromium', () => {
     await Promise.all([page.waitForURL(`${pressroom.url}/subscribe`), page.getByRole('button', { name: 'Subscribe' }).click()]);
     await page.waitForLoadState();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox');
+    await pressroom.settle();
     expect((await pressroom.adapters.subscribers.findByEmail(person))?.memberships).toEqual([expect.objectContaining({ listId: firstList!.replace(/^list-/, ''), status: 'pending' })]);
     expect((await pressroom.client.mail()).filter((m) => m.to.includes(person))).toHaveLength(1);
   });

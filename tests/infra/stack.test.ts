@@ -113,6 +113,7 @@ describe('functions', () => {
       'PRESSROOM_TABLE_NAME',
       'PRESSROOM_FANOUT_QUEUE_URL',
       'PRESSROOM_SEND_QUEUE_URL',
+      'PRESSROOM_SIGNUPS_QUEUE_URL',
       'PRESSROOM_SECRET_ARN',
       'PRESSROOM_PUBLIC_URL',
       'PRESSROOM_FROM',
@@ -195,9 +196,10 @@ describe('least privilege', () => {
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
   });
 
-  it('lets the send worker, sign-up, imports and test sends send email, and only the send worker read the quota it paces by', () => {
+  it('lets the send worker, the sign-up queue\'s worker, imports and test sends send email, and only the send worker read the quota it paces by', () => {
     const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:SendRawEmail'));
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'send-email', 'subscribe']);
+    // Not subscribe: it only queues, so that its work is the same for every address.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {

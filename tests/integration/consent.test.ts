@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsCall } from '../../functions/local/aws-call-recorder';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { listUnsubscribeUrl } from '../helpers/mail';
 import { releaseBody } from '../helpers/releases';
@@ -13,12 +14,16 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
   // The handlers read time from this clock: the purge test moves it past the links' expiry.
   const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
 
-  const signUp = (email: string, lists: string[]) =>
-    fetch(`${pressroom.url}/subscribe`, {
+  /** Posts the form's JSON, then waits for the sign-up queue to act on it. */
+  const signUp = async (email: string, lists: string[]) => {
+    const response = await fetch(`${pressroom.url}/subscribe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, lists }),
     });
+    await pressroom.settle();
+    return response;
+  };
   const confirmLinks = async (email: string) =>
     (await pressroom.client.mail())
       .filter((m) => m.to.includes(email) && m.subject?.startsWith('Confirm'))
@@ -184,6 +189,79 @@ describe('consent that strangers cannot undo (local stand-ins)', () => {
     } finally {
       await elsewhere.stop();
       elsewhere.cleanup();
+    }
+  });
+
+  it('POST /subscribe does the same work for a new, pending, confirmed, left and suppressed address: the same AWS calls, then the same answer', async () => {
+    const calls: AwsCall[] = [];
+    const counted = await startTestPressroom({ onAwsCall: (call) => calls.push(call) });
+    try {
+      const at = new Date();
+      const { subscribers } = counted.adapters;
+      await subscribers.addPending('w-pending@example.org', ['blog'], undefined, at);
+      await subscribers.addConfirmed('w-confirmed@example.org', ['blog'], at);
+      const { subscriber: left } = await subscribers.addConfirmed('w-left@example.org', ['blog'], at);
+      await subscribers.unsubscribe(left.id, 'blog', at);
+      const { subscriber: suppressed } = await subscribers.addConfirmed('w-suppressed@example.org', ['blog'], at);
+      await subscribers.suppress(suppressed.id, 'complaint', at);
+
+      const work: Record<string, string[]> = {};
+      const answers = new Set<string>();
+      for (const email of ['w-new@example.org', 'w-pending@example.org', 'w-confirmed@example.org', 'w-left@example.org', 'w-suppressed@example.org']) {
+        calls.length = 0;
+        const response = await fetch(`${counted.url}/subscribe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, lists: ['blog'] }),
+        });
+        answers.add(`${response.status} ${await response.text()}`);
+        work[email] = calls.filter((c) => c.fn === 'subscribe').map((c) => `${c.action} ${c.resource}`).sort();
+      }
+      expect(answers.size).toBe(1);
+      const [first, ...rest] = Object.values(work);
+      expect(first).toContain(`sqs:SendMessage ${first.find((c) => c.includes(':signups'))?.split(' ')[1]}`);
+      expect(first.some((c) => c.startsWith('dynamodb:'))).toBe(true);
+      for (const other of rest) expect(other).toEqual(first);
+      // The work that differs happens afterwards, on the queue: the new address gets its email there.
+      await counted.settle();
+      expect((await counted.client.mail()).map((m) => m.to).flat().sort()).toEqual(['w-left@example.org', 'w-new@example.org', 'w-pending@example.org', 'w-suppressed@example.org']);
+    } finally {
+      await counted.stop();
+      counted.cleanup();
+    }
+  });
+
+  it('refuses a sign-up a browser posts from another site, unless that site is configured; servers (no Origin) are served', async () => {
+    const embedded = await startTestPressroom({ env: { PRESSROOM_SIGNUP_ORIGINS: 'https://www.example.org' } });
+    try {
+      const post = (headers: Record<string, string> = {}) =>
+        fetch(`${embedded.url}/subscribe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams({ email: 'o@example.org', lists: 'blog' }),
+        });
+      const refused = await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toMatch(/not accepted from pages on https:\/\/evil\.example.*PRESSROOM_SIGNUP_ORIGINS/);
+      // A sandboxed frame or a no-referrer page on another site posts with Origin: null.
+      expect((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+      expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
+      expect((await post({ origin: 'https://www.example.org', 'sec-fetch-site': 'cross-site' })).status).toBe(200);
+      // Pressroom's own form: it sends no referrer, so Origin is null, but the fetch is same-origin.
+      expect((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+      expect((await post({ origin: new URL(embedded.url).origin })).status).toBe(200);
+      // A server (curl, a CMS plugin) names no origin.
+      expect((await post()).status).toBe(200);
+      const json = await fetch(`${embedded.url}/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: JSON.stringify({ email: 'o@example.org', lists: ['blog'] }),
+      });
+      expect(json.status).toBe(403);
+      expect(await json.json()).toMatchObject({ error: 'Forbidden' });
+    } finally {
+      await embedded.stop();
+      embedded.cleanup();
     }
   });
 });

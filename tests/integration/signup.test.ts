@@ -19,10 +19,16 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
   // The handlers read time from this clock: the purge case signs up in the past.
   const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
 
+  // Each waits for the sign-up queue too: the confirmation email goes out after the answer.
+  const settled = async (response: Promise<Response>) => {
+    const answer = await response;
+    await pressroom.settle();
+    return answer;
+  };
   const signUpWithForm = (fields: [string, string][]) =>
-    fetch(`${pressroom.url}/subscribe`, { method: 'POST', body: new URLSearchParams(fields) });
+    settled(fetch(`${pressroom.url}/subscribe`, { method: 'POST', body: new URLSearchParams(fields) }));
   const signUpWithJson = (body: unknown) =>
-    fetch(`${pressroom.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    settled(fetch(`${pressroom.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   const mailTo = async (email: string) => (await pressroom.client.mail()).filter((m) => m.to.includes(email));
   const linkIn = (mail: Mail) => ({
     html: /href="([^"]*\/confirm\/[^"]+)"/.exec(String(mail.html))?.[1],
@@ -200,7 +206,7 @@ describe('sign-up and confirmation end to end (local stand-ins)', () => {
     expect(await memberships(recent)).toEqual([['blog', 'pending']]);
   });
 
-  it('a sign-up with the honeypot filled gets the accepted answer but stores and sends nothing, and uses up no limit', async () => {
+  it('a sign-up with the honeypot filled gets the accepted answer but stores and sends nothing, and takes no confirmation slot', async () => {
     const trapped = 'honeypot-victim@example.com';
     const info = vi.spyOn(logger, 'info');
     try {

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { confirmSubscription, readConfirmation } from '../../functions/domain/subscriber/confirm-subscription';
-import { requestSubscription } from '../../functions/domain/subscriber/subscribe';
 import { InvalidTokenError } from '../../functions/domain/errors';
 import { signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
-import { confirmTokenIn, signupDeps } from '../helpers/signup-deps';
+import { confirmTokenIn, signUp, signupDeps } from '../helpers/signup-deps';
 
 const DAY = 24 * 3600 * 1000;
 
 /** Given a sign-up for blog and press-releases, the token from its confirmation email. */
 async function signedUp(deps = signupDeps(), email = 'ada@example.org') {
-  await requestSubscription({ email, lists: ['blog', 'press-releases'], clientIp: '192.0.2.1' }, deps);
+  await signUp({ email, lists: ['blog', 'press-releases'], clientIp: '192.0.2.1' }, deps);
   const token = await confirmTokenIn(deps.mailer.sent.at(-1)!.raw);
   const subscriber = (await deps.subscribers.findByEmail(email))!;
   return { deps, token, subscriber };

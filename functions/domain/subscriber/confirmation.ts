@@ -1,4 +1,4 @@
-import type { Clock } from '../ports';
+import type { Clock, RateLimiter } from '../ports';
 import type { ListReader } from '../lists/ports';
 import type { Mailer } from '../delivery/ports';
 import type { SubscriberStore, SystemEmailRenderer } from './ports';
@@ -14,6 +14,12 @@ export const CONFIRMATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
  * someone's inbox; a repeated sign-up within it still gets the same answer.
  */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
+/**
+ * And at most this many a day, whoever asks (a sign-up form, an import): one per 10 minutes alone
+ * would still let a stranger send someone ~144 a day.
+ */
+export const CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What sending a confirmation email needs (sign-up, and CSV import without consent). */
 export interface ConfirmationDeps {
@@ -24,6 +30,8 @@ export interface ConfirmationDeps {
   sender: SenderIdentity;
   systemEmails: SystemEmailRenderer;
   lists: ListReader;
+  /** Counts confirmation emails per address per day. */
+  rateLimiter: RateLimiter;
 }
 
 /** The page behind the confirmation link. */
@@ -37,7 +45,8 @@ export function confirmUrl(publicUrl: string, token: string): string {
  * following it is the only way those memberships become confirmed, and the only way a list the
  * person left, or a suppression, is lifted (confirm-subscription.ts).
  *
- * @returns `sent`, or `rate-limited` when the per-address slot was taken (nothing sent).
+ * @returns `sent`; `rate-limited` when one went in the last 10 minutes, `capped` when the address
+ *   had its emails for the day (nothing sent either way).
  * @example
  * const { subscriber } = await deps.subscribers.addPending('ada@example.org', ['blog'], 'en', now);
  * await sendConfirmationEmail(subscriber, ['blog'], deps); // 'sent'
@@ -47,10 +56,12 @@ export async function sendConfirmationEmail(
   subscriber: Subscriber,
   lists: string[],
   deps: ConfirmationDeps,
-): Promise<'sent' | 'rate-limited'> {
+): Promise<'sent' | 'rate-limited' | 'capped'> {
   const now = deps.clock.now();
-  // The claim is a conditional write, so two racing sign-ups still send one email.
+  // The claim is a conditional write, so two racing sign-ups still send one email. The day's count
+  // comes after it, so requests the 10-minute claim holds back do not use up the day.
   if (!(await deps.subscribers.claimConfirmationEmail(subscriber.id, now, CONFIRMATION_INTERVAL_MS))) return 'rate-limited';
+  if (!(await deps.rateLimiter.consume(`confirm-address:${subscriber.id}`, CONFIRMATIONS_PER_ADDRESS_PER_DAY, DAY_MS, now))) return 'capped';
 
   const token = signToken(
     {

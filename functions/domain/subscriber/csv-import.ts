@@ -67,7 +67,7 @@ export interface CsvImportDeps {
   /** Lists an import may target (existing and not archived). */
   listIds: ReadonlySet<string>;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
-  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited'>;
+  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited' | 'capped'>;
 }
 
 const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
@@ -335,6 +335,7 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
     const { subscriber } = await deps.subscribers.addPending(email, wanted, language || undefined, now);
     const sent = await deps.requestConfirmation!(subscriber, wanted);
     if (sent === 'rate-limited') reason = [reason, 'confirmation email held back: one was sent to this address moments ago'].filter(Boolean).join('; ');
+    if (sent === 'capped') reason = [reason, 'confirmation email held back: this address had its confirmation emails for today'].filter(Boolean).join('; ');
   }
   return result(ImportOutcome.PendingConfirmation, { lists: wanted, ...(reason ? { reason } : {}) });
 }

@@ -1,4 +1,5 @@
-import type { RateLimiter } from '../ports';
+import type { Clock, JobQueue, RateLimiter } from '../ports';
+import type { ListReader } from '../lists/ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { publicLists } from '../lists/mailing-list';
 import { sendConfirmationEmail, type ConfirmationDeps } from './confirmation';
@@ -20,15 +21,37 @@ export interface SubscriptionRequest {
   trap?: unknown;
 }
 
-export interface RequestSubscriptionDeps extends ConfirmationDeps {
-  rateLimiter: RateLimiter;
+/** A sign-up that passed validation, waiting on the sign-up queue to be acted on. */
+export interface SignupJob {
+  email: string;
+  lists: string[];
+  language?: string;
+  /** When it was accepted (ISO 8601). */
+  requestedAt: string;
 }
 
+/** What accepting a sign-up needs: nothing that reads or writes the address's own records. */
+export interface AcceptSubscriptionDeps {
+  lists: ListReader;
+  rateLimiter: RateLimiter;
+  signups: JobQueue<SignupJob>;
+  clock: Clock;
+}
+
+/** What acting on an accepted sign-up needs. */
+export type ProcessSubscriptionDeps = ConfirmationDeps;
+
 /**
- * What happened, for tests and logs only. Edges must give every caller the same answer whatever
- * this is, so that no one can learn from the form whether an address is subscribed.
+ * What accepting said, for tests and logs only: edges answer both the same.
  */
-export type SubscriptionOutcome = 'sent' | 'rate-limited' | 'already-confirmed' | 'trapped';
+export type AcceptOutcome = 'accepted' | 'trapped';
+
+/**
+ * What acting on a sign-up did, for tests and logs only. It happens after the answer, on the
+ * sign-up queue, so no caller can learn from the form (or its timing) whether an address is
+ * subscribed.
+ */
+export type SubscriptionOutcome = 'sent' | 'rate-limited' | 'capped' | 'already-confirmed' | 'no-lists';
 
 /**
  * Whether a bot filled in the honeypot: any non-blank text, or any other value a JSON client sent.
@@ -41,9 +64,13 @@ export function isTrapFilled(trap: unknown): boolean {
   return typeof trap === 'string' ? trap.trim() !== '' : trap !== undefined && trap !== null;
 }
 
-/** Sign-ups one client address may make per window: enough for a shared office network, too few to flood. */
+/**
+ * Sign-up requests one client address may make per window, valid or not: enough for a shared office
+ * network, too few to flood or to probe the form.
+ */
 export const SIGNUPS_PER_IP = 20;
 export const SIGNUP_WINDOW_MS = 60 * 60 * 1000;
+
 
 /** A validated sign-up: a normalised address, known public list ids, a supported language. */
 export interface ValidSubscription {
@@ -85,36 +112,52 @@ export function validateSubscription(input: Omit<SubscriptionRequest, 'clientIp'
 }
 
 /**
- * Double opt-in sign-up: records the requested lists as pending and sends a confirmation email.
+ * The answer half of a double opt-in sign-up: counts the request against its client, validates it,
+ * and queues it. It reads and writes nothing of the address's own, so its work, and its answer,
+ * are the same whether the address is new, pending, confirmed, unsubscribed or suppressed.
  *
- * Whether the address is new, pending, confirmed, unsubscribed or suppressed, the caller sees the
- * same result: an address already confirmed on every list gets nothing, and an address that got a
- * confirmation email in the last 10 minutes gets nothing more. A suppressed address does get the
- * email: confirming it is the one way back.
+ * Every request counts against its client address, valid or not, trap filled or not. A sign-up
+ * with the honeypot filled resolves `trapped` having queued nothing, so a bot cannot make
+ * Pressroom email strangers; edges answer it exactly as an accepted sign-up.
  *
- * A sign-up with the honeypot filled resolves `trapped` having stored and sent nothing, so a bot
- * cannot make Pressroom email strangers; edges answer it exactly as an accepted sign-up.
- *
- * @throws ValidationError for a malformed address or a list that is not public; RateLimitedError
- *   when the client address made too many sign-ups this hour (nothing is stored then).
+ * @throws RateLimitedError when the client address made too many requests this hour (checked first);
+ *   ValidationError for a malformed address or a list that is not public.
  * @example
- * await requestSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp: '192.0.2.1' }, deps);
+ * await acceptSubscription({ email: 'ada@example.org', lists: ['blog'], clientIp: '192.0.2.1' }, deps); // 'accepted'
  */
-export async function requestSubscription(input: SubscriptionRequest, deps: RequestSubscriptionDeps): Promise<SubscriptionOutcome> {
-  const wanted = validateSubscription(input, new Set(publicLists(await deps.lists.all()).map((l) => l.id)));
-  // After validation, so a malformed sign-up gets the same 400 whether or not the trap is filled;
-  // before the limits, so a bot's sign-ups use up neither its network's quota nor the address's
-  // confirmation slot (the real owner can still sign up at once).
-  if (isTrapFilled(input.trap)) return 'trapped';
+export async function acceptSubscription(input: SubscriptionRequest, deps: AcceptSubscriptionDeps): Promise<AcceptOutcome> {
   const now = deps.clock.now();
   if (!(await deps.rateLimiter.consume(`signup-ip:${input.clientIp}`, SIGNUPS_PER_IP, SIGNUP_WINDOW_MS, now))) {
     // A whole window is always long enough, whatever window boundaries the limiter uses.
     throw new RateLimitedError(SIGNUP_WINDOW_MS / 1000);
   }
-  const { subscriber } = await deps.subscribers.addPending(wanted.email, wanted.lists, wanted.language, now);
+  const wanted = validateSubscription(input, new Set(publicLists(await deps.lists.all()).map((l) => l.id)));
+  // After validation, so a malformed sign-up gets the same 400 whether or not the trap is filled.
+  if (isTrapFilled(input.trap)) return 'trapped';
+  await deps.signups.send([{ ...wanted, requestedAt: now.toISOString() }]);
+  return 'accepted';
+}
+
+/**
+ * The work half, on the sign-up queue: records the lists as pending (never touching a list the
+ * person is confirmed on or left: see `pendingChanges`) and sends the confirmation email for every
+ * list that is not mailable yet. An address confirmed on every list gets nothing; one that got a
+ * confirmation email in the last 10 minutes, or 3 today, gets nothing more. A suppressed address
+ * does get the email: confirming it is the one way back. Lists no longer public since the request
+ * was accepted are dropped.
+ *
+ * @example
+ * await processSubscription({ email: 'ada@example.org', lists: ['blog'], requestedAt }, deps); // 'sent'
+ */
+export async function processSubscription(job: SignupJob, deps: ProcessSubscriptionDeps): Promise<SubscriptionOutcome> {
+  const open = new Set(publicLists(await deps.lists.all()).map((l) => l.id));
+  const lists = job.lists.filter((l) => open.has(l));
+  if (!lists.length) return 'no-lists';
+  const now = deps.clock.now();
+  const { subscriber } = await deps.subscribers.addPending(job.email, lists, job.language, now);
   // The link asks about every list not already mailable: new and pending ones, ones the person left
   // (they may come back, by confirming), and all of them while the address is suppressed.
-  const toConfirm = wanted.lists.filter((listId) => !isDeliverable(subscriber, listId));
+  const toConfirm = lists.filter((listId) => !isDeliverable(subscriber, listId));
   if (toConfirm.length === 0) return 'already-confirmed';
   return sendConfirmationEmail(subscriber, toConfirm, deps);
 }

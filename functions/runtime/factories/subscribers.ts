@@ -3,7 +3,7 @@ import type { ServiceFactory } from '../compose';
 import { listsService } from './lists';
 
 /** Builds the subscribers service from the adapters: the ports it declares, and its settings from config. */
-export const subscribersService: ServiceFactory<'subscribers'> = (adapters) =>
+export const subscribersService: ServiceFactory<'subscribers'> = (adapters, { config }) =>
   new SubscribersService({
     subscribers: adapters.subscribers,
     blocklist: adapters.blocklist,
@@ -15,4 +15,5 @@ export const subscribersService: ServiceFactory<'subscribers'> = (adapters) =>
     sender: adapters.sender,
     clock: adapters.clock,
     keyring: adapters.keyring,
-  });
+    signups: adapters.signupQueue,
+  }, { signupOrigins: [new URL(config.publicUrl).origin, ...config.signupOrigins] });
