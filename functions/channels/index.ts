@@ -10,8 +10,10 @@ import { x } from './x';
 /**
  * Every social channel Pressroom can build from configuration, in the order the docs list them. The
  * configuration (settings, secrets), the runtime wiring, the stack and the README table all read
- * this list; adding a channel is a module here plus its adapter (and its import in
- * adapter-modules.ts). The `local` channel is not here: only the local runner provides it.
+ * this list. Adding a channel: its adapter in adapters/social/, its module here (defineChannel), an
+ * entry in this list and in adapter-modules.ts, then `npm run docs:channels` and its rows in
+ * infra/README.md (tests/unit/channel-docs.test.ts says which are missing). The `local` channel is
+ * not here: only the local runner provides it.
  */
 export const CHANNELS = [mastodon, bluesky, x, linkedin, threads, slack, discord] as const;
 
