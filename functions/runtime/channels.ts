@@ -38,12 +38,16 @@ export async function loadChannelAdapters(names: readonly string[]): Promise<voi
  * compiler cannot follow that pairing, hence the one widening here.
  */
 function builderOf(channel: ChannelDescriptor, adapter: unknown): ChannelBuilder {
-  const { build } = channel as ChannelDescriptor<string, Record<string, never>, string, string, unknown>;
+  type Values = Record<string, string | undefined>;
+  const build = channel.build as (adapter: unknown, given: { settings: Values; secret: string; secrets: Values }) => SocialChannel;
   return (settings, secrets) => {
+    const [values, keys] = [settings as Values, secrets as Values];
     const inUse = usesExtraKeys(channel, secrets) ? [channel.secret, ...extraSecretsOf(channel)] : [channel.secret];
-    const own = Object.fromEntries(Object.keys(channel.settings).map((name) => [name, settings[name as keyof ChannelSettings]]));
-    const given = Object.fromEntries(inUse.map(({ key }) => [key, secrets[key as keyof ChannelSecrets]]));
-    return build(adapter, { settings: own as never, secret: secrets[channel.secret.key as keyof ChannelSecrets]!, secrets: given });
+    return build(adapter, {
+      settings: Object.fromEntries(Object.keys(channel.settings).map((name) => [name, values[name]])),
+      secret: keys[channel.secret.key]!,
+      secrets: Object.fromEntries(inUse.map(({ key }) => [key, keys[key]])),
+    });
   };
 }
 
