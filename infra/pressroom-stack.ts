@@ -3,7 +3,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct, Node } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
 import { functionNames, functionSpec } from '../functions/runtime/function-specs';
-import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/runtime/config';
+import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { Api } from './api';
 import { Email } from './email';
 import { pressroomFunction } from './functions';

@@ -7,8 +7,8 @@ import { SECRET_PLACEHOLDER } from '../functions/runtime/config';
 
 /**
  * The one Secrets Manager secret, a JSON object with `webhookSecret`, `adminToken`, `signingKeys`,
- * `addressHashKey` and one token or webhook URL per configured social channel (`CHANNEL_SECRETS` in
- * functions/runtime/config.ts: `mastodonAccessToken`, `blueskyAppPassword`, …).
+ * `addressHashKey` and one token or webhook URL per configured social channel (each channel's `secret` in
+ * functions/channels/: `mastodonAccessToken`, `blueskyAppPassword`, …).
  *
  * CloudFormation generates `adminToken`; the other keys start as placeholders that staff replace
  * after the first deploy (see infra/README.md). Secret values never appear in the template, and

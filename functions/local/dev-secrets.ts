@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHANNEL_SECRET_LOCATIONS, type ChannelSecrets, type PressroomSecrets } from '../runtime/config';
+import type { PressroomSecrets } from '../runtime/config';
+import { CHANNEL_SECRET_LOCATIONS, type ChannelSecrets } from '../channels';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,7 +10,7 @@ type Env = Record<string, string | undefined>;
  * Development secrets for local mode: taken from the environment when given, otherwise generated
  * once and kept in `<dataDir>/dev-secrets.json` (mode 0600) so links in already-sent local emails
  * keep working across restarts. Social channel tokens and webhook URLs come only from the
- * environment (see `CHANNEL_SECRETS` for the variables) and are never written to the file. Never used on AWS.
+ * environment (each channel's `secret` in functions/channels/ names its variable) and are never written to the file. Never used on AWS.
  */
 export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
   const file = join(dataDir, 'dev-secrets.json');

@@ -10,7 +10,8 @@ import { seedLists } from '../domain/lists/seed-lists';
 import { buildAdapters, NO_PARTS, type FunctionParts } from './adapters';
 import { composeServices, type ServiceFactories, type Services } from './compose';
 import { checkComposedServices, functionSpec } from './function-specs';
-import { CHANNEL_SECRET_KEYS, ConfigError, readConfig, type ChannelSecrets, type PressroomSecrets } from './config';
+import { ConfigError, readConfig, type PressroomSecrets } from './config';
+import { CHANNEL_SECRET_KEYS, type ChannelSecrets } from '../channels';
 
 /**
  * The AWS wiring: the only place (with the local runner) that reads the environment and builds SDK

@@ -2,6 +2,7 @@ import type { Brand } from '../adapters/render/brand';
 import { DEFAULT_PAUSE_THRESHOLDS, type PauseThresholds } from '../domain/delivery/send-progress';
 import { MAX_RECEIVE_COUNT, queueConsumers } from './routes';
 import type { DigestSchedule } from '../domain/digest/weekly-digest';
+import { CHANNEL_SETTINGS, type ChannelSecrets, type ChannelSettings } from '../channels';
 
 /** Where one work queue's dead-letter queue is (AWS only; the admin-queues function gets these). */
 export interface DeadLetterQueueConfig {
@@ -80,7 +81,7 @@ export interface PressroomSecrets {
   signingKeys: string;
   /** base64 key for the keyed hashes that keep erased addresses suppressed; never rotate it. */
   addressHashKey: string;
-  /** Each social channel's token or webhook URL, by its key in the secret JSON (see {@link CHANNEL_SECRETS}). */
+  /** Each social channel's token or webhook URL, by its key in the secret JSON (each channel's `secret` in functions/channels/). */
   channels: ChannelSecrets;
 }
 
@@ -89,92 +90,6 @@ export interface PressroomSecrets {
  * whatever reads a secret must refuse it rather than run with it.
  */
 export const SECRET_PLACEHOLDER = 'REPLACE_ME';
-
-/** Where one secret lives: its key in the Secrets Manager JSON (AWS) and its variable locally. */
-interface ChannelSecretLocation {
-  key: string;
-  env: string;
-}
-
-interface ChannelSecretSpec extends ChannelSecretLocation {
-  /**
-   * Keys that join `key` for another way of signing in: given any of them, the channel needs all of
-   * them and `key`, and signs in with the set; given none, `key` alone.
-   */
-  extraKeys?: readonly ChannelSecretLocation[];
-}
-
-/**
- * The social channels Pressroom can build from configuration, each with its secret: the key in
- * the Secrets Manager JSON (AWS) and the variable that holds it locally. The `local` channel is not
- * here: only the local runner provides it.
- */
-export const CHANNEL_SECRETS = {
-  mastodon: { key: 'mastodonAccessToken', env: 'PRESSROOM_MASTODON_TOKEN' },
-  bluesky: { key: 'blueskyAppPassword', env: 'PRESSROOM_BLUESKY_APP_PASSWORD' },
-  // Alone, an OAuth 2.0 user token; with the three others, the OAuth 1.0a access token, whose set does
-  // not expire (the API key and secret are X's names for the consumer key and secret).
-  x: {
-    key: 'xAccessToken',
-    env: 'PRESSROOM_X_ACCESS_TOKEN',
-    extraKeys: [
-      { key: 'xApiKey', env: 'PRESSROOM_X_API_KEY' },
-      { key: 'xApiKeySecret', env: 'PRESSROOM_X_API_KEY_SECRET' },
-      { key: 'xAccessTokenSecret', env: 'PRESSROOM_X_ACCESS_TOKEN_SECRET' },
-    ],
-  },
-  linkedin: { key: 'linkedinAccessToken', env: 'PRESSROOM_LINKEDIN_TOKEN' },
-  threads: { key: 'threadsAccessToken', env: 'PRESSROOM_THREADS_TOKEN' },
-  slack: { key: 'slackWebhookUrl', env: 'PRESSROOM_SLACK_WEBHOOK_URL' },
-  discord: { key: 'discordWebhookUrl', env: 'PRESSROOM_DISCORD_WEBHOOK_URL' },
-} as const satisfies Record<string, ChannelSecretSpec>;
-export type SocialChannelName = keyof typeof CHANNEL_SECRETS;
-type ChannelSecretEntry = (typeof CHANNEL_SECRETS)[SocialChannelName];
-export type ChannelSecretKey = ChannelSecretEntry['key'] | Extract<ChannelSecretEntry, { extraKeys: unknown }>['extraKeys'][number]['key'];
-/** Absent keys are channels without a secret; `buildChannels` says which configured one lacks its own. */
-export type ChannelSecrets = Partial<Record<ChannelSecretKey, string>>;
-
-/** A channel's extra secret keys (see `extraKeys`), none for most channels. */
-export function extraSecretsOf(name: SocialChannelName): ReadonlyArray<{ key: ChannelSecretKey; env: string }> {
-  const spec: ChannelSecretSpec = CHANNEL_SECRETS[name];
-  return (spec.extraKeys ?? []) as ReadonlyArray<{ key: ChannelSecretKey; env: string }>;
-}
-
-/** Every channel secret, extra keys included, with its variable: what the wiring reads. */
-export const CHANNEL_SECRET_LOCATIONS = (Object.keys(CHANNEL_SECRETS) as SocialChannelName[]).flatMap((name) => [
-  CHANNEL_SECRETS[name] as { key: ChannelSecretKey; env: string },
-  ...extraSecretsOf(name),
-]);
-export const CHANNEL_SECRET_KEYS = CHANNEL_SECRET_LOCATIONS.map((s) => s.key);
-
-/**
- * The channels' plain (non-secret) settings. Each field's name is also its CDK context key, and
- * {@link CHANNEL_SETTING_VARIABLES} names its environment variable.
- */
-export interface ChannelSettings {
-  /** Base URL of the Mastodon instance. */
-  mastodonUrl?: string;
-  /** The Bluesky account's PDS or the bsky.social entryway (default `https://bsky.social`). */
-  blueskyService: string;
-  /** Handle (`press.example.com`) or DID (`did:plc:…`) of the Bluesky account. */
-  blueskyIdentifier?: string;
-  /** `urn:li:organization:…` (a page) or `urn:li:person:…` (a member). */
-  linkedinAuthor?: string;
-  /** `LinkedIn-Version` as YYYYMM; absent, the adapter's `LINKEDIN_API_VERSION`. */
-  linkedinApiVersion?: string;
-  /** The Threads user to post as (default `me`, the token's own user). */
-  threadsUserId: string;
-}
-
-/** Where each channel setting comes from; infra passes the context key of the same name into it. */
-export const CHANNEL_SETTING_VARIABLES = {
-  mastodonUrl: 'PRESSROOM_MASTODON_URL',
-  blueskyService: 'PRESSROOM_BLUESKY_SERVICE',
-  blueskyIdentifier: 'PRESSROOM_BLUESKY_IDENTIFIER',
-  linkedinAuthor: 'PRESSROOM_LINKEDIN_AUTHOR',
-  linkedinApiVersion: 'PRESSROOM_LINKEDIN_API_VERSION',
-  threadsUserId: 'PRESSROOM_THREADS_USER_ID',
-} as const satisfies Record<keyof ChannelSettings, string>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -255,55 +170,18 @@ function readDigestSchedule(env: Env): DigestSchedule {
 }
 
 /**
- * True for an https URL, or plain http to this machine (local stand-ins of a provider in tests):
- * tokens and webhook URLs must not cross the network in the clear.
- */
-export function isSecureUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
-}
-
-// A handle is a domain name (atproto handle syntax); a DID is `did:method:id`.
-const BLUESKY_HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]+$/;
-// The same rule the LinkedIn adapter enforces, checked here so the error names the variable.
-const LINKEDIN_AUTHOR = /^urn:li:(person|organization):[^\s:]+$/;
-
-/**
  * Reads the channels' settings. A value that is set is checked whether or not its channel is in
  * use, so a typo fails the deploy instead of the first post; a missing one is only an error for a
  * configured channel, which `buildChannels` reports.
  */
 function readChannelSettings(env: Env): ChannelSettings {
-  const v = CHANNEL_SETTING_VARIABLES;
-  const value = (name: string) => env[name]?.trim() || undefined;
-  const url = (name: string, fallback?: string) => {
-    const raw = value(name) ?? fallback;
-    if (raw !== undefined && !isSecureUrl(raw)) throw new ConfigError(`${name} must be an https URL, got "${raw}"`);
-    return raw?.replace(/\/+$/, '');
-  };
-  const checked = (name: string, valid: (raw: string) => boolean, expected: string) => {
-    const raw = value(name);
-    if (raw !== undefined && !valid(raw)) throw new ConfigError(`${name} must be ${expected}, got "${raw}"`);
-    return raw;
-  };
-  return {
-    mastodonUrl: url(v.mastodonUrl),
-    blueskyService: url(v.blueskyService, 'https://bsky.social')!,
-    blueskyIdentifier: checked(
-      v.blueskyIdentifier,
-      (raw) => BLUESKY_HANDLE.test(raw) || DID.test(raw),
-      'a handle such as press.example.com (without @) or a DID such as did:plc:…',
-    ),
-    linkedinAuthor: checked(v.linkedinAuthor, (raw) => LINKEDIN_AUTHOR.test(raw), 'urn:li:organization:<id> or urn:li:person:<id>'),
-    linkedinApiVersion: checked(v.linkedinApiVersion, (raw) => /^\d{4}(0[1-9]|1[0-2])$/.test(raw), 'a LinkedIn API version as YYYYMM, e.g. 202605'),
-    threadsUserId: checked(v.threadsUserId, (raw) => /^(me|\d+)$/.test(raw), '"me" or a numeric Threads user id') ?? 'me',
-  };
+  const settings = Object.entries(CHANNEL_SETTINGS).map(([name, { env: variable, default: fallback, check }]) => {
+    const raw = env[variable]?.trim() || fallback;
+    if (raw === undefined || !check) return [name, raw];
+    if (!check.valid(raw)) throw new ConfigError(`${variable} must be ${check.expected}, got "${raw}"`);
+    return [name, check.normalise ? check.normalise(raw) : raw];
+  });
+  return Object.fromEntries(settings) as ChannelSettings;
 }
 
 /**

@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildChannels, KNOWN_CHANNELS, loadChannelAdapters } from '../../functions/runtime/channels';
+import { ConfigError, readConfig, SECRET_PLACEHOLDER } from '../../functions/runtime/config';
 import {
   CHANNEL_SECRET_LOCATIONS,
-  CHANNEL_SECRETS,
-  ConfigError,
-  readConfig,
-  SECRET_PLACEHOLDER,
+  CHANNELS_BY_NAME,
+  KNOWN_CHANNELS as ALL,
   type ChannelSecrets,
   type ChannelSettings,
   type SocialChannelName,
-} from '../../functions/runtime/config';
+} from '../../functions/channels';
 import { parseSecrets } from '../../functions/runtime/aws';
 import { loadDevSecrets } from '../../functions/local/dev-secrets';
 import { LINKEDIN_API_VERSION } from '../../functions/adapters/social/linkedin';
@@ -47,7 +46,6 @@ const X_OAUTH1 = {
 } satisfies ChannelSecrets;
 // Every key a secret may hold: the compiler says when a channel gains one that is not here.
 const EVERY_SECRET: Required<ChannelSecrets> = { ...SECRETS, ...X_OAUTH1 };
-const ALL = Object.keys(CHANNEL_SECRETS) as SocialChannelName[];
 
 const configError = (build: () => unknown): ConfigError => {
   try {
@@ -221,14 +219,14 @@ describe('buildChannels', () => {
   });
 
   it.each(ALL)('refuses %s without its secret, naming the secret key and the local variable', (name) => {
-    const { key, env } = CHANNEL_SECRETS[name];
+    const { key, env } = CHANNELS_BY_NAME[name].secret;
     const error = configError(() => buildChannels([name], SETTINGS, { ...SECRETS, [key]: undefined }));
     expect(error.message).toContain(`"${key}"`);
     expect(error.message).toContain(env);
   });
 
   it.each(ALL)('refuses %s while its secret is still the deploy placeholder', (name) => {
-    const { key } = CHANNEL_SECRETS[name];
+    const { key } = CHANNELS_BY_NAME[name].secret;
     const error = configError(() => buildChannels([name], SETTINGS, { ...SECRETS, [key]: SECRET_PLACEHOLDER }));
     expect(error.message).toContain(`"${key}"`);
     expect(error.message).toContain(`placeholder ${SECRET_PLACEHOLDER}`);

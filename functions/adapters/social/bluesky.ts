@@ -4,8 +4,8 @@ import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { BLUESKY_RULES, checkText, formatSummary } from '../../domain/social/format-summary';
 import { blueskyFacets } from '../../domain/social/bluesky-facets';
-import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';
-import { fetchErrorMessage } from './provider-http';
+import { SocialPostRejectedError } from '../../domain/social/errors';
+import { answerError, epochSecondsHeader, jsonOf, retryAfterHeader, send, unreadableAnswer, type ProviderAnswer } from './provider-http';
 
 export interface BlueskyChannelOptions {
   /** The account's PDS (or the bsky.social entryway), e.g. `https://bsky.social`. */
@@ -23,6 +23,8 @@ export interface BlueskyChannelOptions {
 }
 
 const POST_COLLECTION = 'app.bsky.feed.post';
+const CREATE_RECORD = 'com.atproto.repo.createRecord';
+const CREATE_SESSION = 'com.atproto.server.createSession';
 // app.bsky.feed.post#text: maxLength 3000 (UTF-8 bytes) besides the 300 graphemes BLUESKY_RULES counts.
 const TEXT_MAX_BYTES = 3000;
 // app.bsky.embed.external#external.thumb: `accept: image/*`, `maxSize: 1000000`. The PDS checks the
@@ -86,20 +88,17 @@ export class BlueskyChannel implements SocialChannel {
 
   async post({ text, summary, idempotencyKey }: SocialMessage): Promise<SocialPostResult> {
     const rkey = recordKeyFor(idempotencyKey);
-    // Set once createRecord went out: from then on a failure may hide a post that exists.
-    let sent = false;
     try {
       const uri = await this.withSession(async (session) => {
         const existing = await this.findPost(session, rkey);
         if (existing) return existing;
         const thumb = summary.imageUrl ? await this.thumbnail(session, summary.imageUrl) : undefined;
-        sent = true;
         return this.createPost(session, rkey, this.record(text, summary, thumb));
       });
       const did = uri.slice('at://'.length).split('/')[0];
       return { remoteId: uri, url: `https://bsky.app/profile/${did}/post/${rkey}` };
     } catch (error) {
-      throw this.toSocialError(error, sent);
+      throw this.toSocialError(error);
     }
   }
 
@@ -121,12 +120,12 @@ export class BlueskyChannel implements SocialChannel {
   /** The post already stored under `rkey` (an earlier attempt that did land), or undefined. */
   private async findPost(session: Session, rkey: string): Promise<string | undefined> {
     try {
-      const body = await this.xrpc('com.atproto.repo.getRecord', {
+      const found = await this.xrpc('com.atproto.repo.getRecord', RecordRef, {
         // getRecord needs no auth; with the token an entryway (bsky.social) can route it to the account's PDS.
         token: session.accessJwt,
         query: { repo: session.did, collection: POST_COLLECTION, rkey },
       });
-      return parse(RecordRef, body, 'com.atproto.repo.getRecord').uri;
+      return found.uri;
     } catch (error) {
       if (error instanceof XrpcFailure && error.error === 'RecordNotFound') return undefined;
       throw error;
@@ -135,13 +134,13 @@ export class BlueskyChannel implements SocialChannel {
 
   private async createPost(session: Session, rkey: string, record: object): Promise<string> {
     try {
-      const body = await this.xrpc('com.atproto.repo.createRecord', {
+      const created = await this.xrpc(CREATE_RECORD, RecordRef, {
         token: session.accessJwt,
         json: { repo: session.did, collection: POST_COLLECTION, rkey, record },
       });
-      return parse(RecordRef, body, 'com.atproto.repo.createRecord').uri;
+      return created.uri;
     } catch (error) {
-      if (isStaleSession(error) || (error instanceof XrpcFailure && error.status === 429)) throw error;
+      if (isStaleSession(error) || (error instanceof XrpcFailure && error.answer.status === 429)) throw error;
       // The PDS refuses a second record under the same key (PDS 0.4 answers 500: "There is already a
       // value at key"), which is what a concurrent post of the same key gets; and a timeout or a 5xx may
       // hide a record that was written. Either way a record under our key is our post.
@@ -160,8 +159,8 @@ export class BlueskyChannel implements SocialChannel {
     const image = await this.fetchImage(imageUrl);
     if (!image) return undefined;
     try {
-      const body = await this.xrpc('com.atproto.repo.uploadBlob', { token: session.accessJwt, bytes: image.bytes, contentType: image.type });
-      return parse(UploadedBlob, body, 'com.atproto.repo.uploadBlob').blob;
+      const uploaded = await this.xrpc('com.atproto.repo.uploadBlob', UploadedBlob, { token: session.accessJwt, bytes: image.bytes, contentType: image.type });
+      return uploaded.blob;
     } catch (error) {
       if (isStaleSession(error)) throw error;
       return undefined;
@@ -208,7 +207,7 @@ export class BlueskyChannel implements SocialChannel {
     if (!renewal) {
       renewal = this.remember(
         this.refresh(stale).catch((error: unknown) => {
-          if (error instanceof XrpcFailure && error.status !== undefined && error.status < 500 && error.status !== 429) return this.login();
+          if (error instanceof XrpcFailure && error.answer.status < 500 && error.answer.status !== 429) return this.login();
           throw error;
         }),
       );
@@ -226,22 +225,26 @@ export class BlueskyChannel implements SocialChannel {
   }
 
   private async login(): Promise<Session> {
-    const body = await this.xrpc('com.atproto.server.createSession', {
+    return this.xrpc(CREATE_SESSION, Session, {
       json: { identifier: this.options.identifier, password: this.options.appPassword },
     });
-    return parse(Session, body, 'com.atproto.server.createSession');
   }
 
   private async refresh(stale: Session): Promise<Session> {
     // refreshSession takes the refresh token in place of the access token, and rotates it.
-    const body = await this.xrpc('com.atproto.server.refreshSession', { token: stale.refreshJwt, method: 'POST' });
-    return parse(Session, body, 'com.atproto.server.refreshSession');
+    return this.xrpc('com.atproto.server.refreshSession', Session, { token: stale.refreshJwt, method: 'POST' });
   }
 
-  private async xrpc(
+  /**
+   * One XRPC call, its 2xx answer read with `schema`. No answer, or a 2xx that does not read, is a
+   * {@link SocialPostRetryableError} at once; any other answer is an {@link XrpcFailure}, whose XRPC
+   * error name the callers act on (a stale session, a record not found) before {@link toSocialError}.
+   */
+  private async xrpc<T>(
     nsid: string,
+    schema: z.ZodType<T>,
     request: { token?: string; query?: Record<string, string>; json?: unknown; bytes?: Uint8Array; contentType?: string; method?: 'GET' | 'POST' },
-  ): Promise<unknown> {
+  ): Promise<T> {
     const url = new URL(`${this.xrpcBase}${nsid}`);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
     const method = request.method ?? (request.json !== undefined || request.bytes ? 'POST' : 'GET');
@@ -250,83 +253,66 @@ export class BlueskyChannel implements SocialChannel {
     if (request.json !== undefined) headers['Content-Type'] = 'application/json';
     if (request.bytes) headers['Content-Type'] = request.contentType ?? 'application/octet-stream';
 
-    let response: Response;
-    try {
-      response = await this.fetch(url, {
-        method,
-        headers,
-        body: request.json !== undefined ? JSON.stringify(request.json) : request.bytes,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new XrpcFailure(nsid, `Could not reach ${url.origin} for ${nsid}: ${fetchErrorMessage(error)}`, { cause: error });
-    }
-    const body: unknown = await response.json().catch(() => undefined);
-    if (response.ok) return body;
-    const { error, message } = XrpcErrorBody.safeParse(body).data ?? {};
-    const detail = [error, message].filter(Boolean).join(': ');
-    throw new XrpcFailure(nsid, `Bluesky answered ${response.status} to ${nsid}${detail ? ` (${detail})` : ''}`, {
-      status: response.status,
-      error,
-      providerMessage: detail || undefined,
-      retryAfter: retryAfter(response, this.clock()),
-    });
+    const context = this.context(nsid);
+    const answer = await send(
+      url.toString(),
+      { method, headers, body: request.json !== undefined ? JSON.stringify(request.json) : request.bytes },
+      { ...context, fetch: this.fetch, timeoutMs: this.timeoutMs },
+    );
+    const body = jsonOf(answer.text);
+    if (!answer.ok) throw new XrpcFailure(nsid, answer, XrpcErrorBody.safeParse(body).data ?? {}, this.clock());
+    const result = schema.safeParse(body);
+    // A 2xx we cannot read: the PDS says it worked, and the fixed record key makes asking again safe.
+    if (!result.success) throw unreadableAnswer(answer, { ...context, cause: result.error });
+    return result.data;
   }
 
-  private toSocialError(error: unknown, mayHavePosted: boolean): unknown {
+  /** Who answered in error messages (the call, never a token), and whether the call can publish: only createRecord can. */
+  private context(nsid: string) {
+    return { channel: this.name, provider: `Bluesky (${nsid})`, publishes: nsid === CREATE_RECORD };
+  }
+
+  private toSocialError(error: unknown): unknown {
     if (!(error instanceof XrpcFailure)) return error;
-    const { status } = error;
-    if (status === undefined || status < 400 || status === 408 || status === 429 || status >= 500) {
-      return new SocialPostRetryableError(this.name, error.message, {
-        status,
-        retryAfter: error.retryAfter,
-        // A rate limit refuses the request before it does anything.
-        mayHavePosted: mayHavePosted && status !== 429,
-        cause: error,
+    const { answer, nsid } = error;
+    const socialError = answerError(answer, { ...this.context(nsid), providerMessage: error.providerMessage, retryAfter: error.retryAfter });
+    if (nsid === CREATE_SESSION && answer.status === 401) {
+      return new SocialPostRejectedError(this.name, `${socialError.message}; check the identifier and app password of the ${this.name} channel`, {
+        status: answer.status,
+        providerMessage: error.providerMessage,
       });
     }
-    const message =
-      error.nsid === 'com.atproto.server.createSession' && status === 401
-        ? `${error.message}; check the identifier and app password of the ${this.name} channel`
-        : error.message;
-    return new SocialPostRejectedError(this.name, message, { status, providerMessage: error.providerMessage, cause: error });
+    return socialError;
   }
 }
 
-/** One failed XRPC call; `status` is undefined when no answer came (refused, reset, timed out). */
+/** An XRPC call answered with an error; posting turns it into a social error ({@link BlueskyChannel.toSocialError}). */
 class XrpcFailure extends Error {
-  readonly nsid: string;
-  readonly status?: number;
   /** The XRPC error name, e.g. `ExpiredToken`, `RecordNotFound`, `RateLimitExceeded`. */
   readonly error?: string;
+  /** The error name and message, as the PDS sent them. */
   readonly providerMessage?: string;
   readonly retryAfter?: Date;
 
   constructor(
-    nsid: string,
-    message: string,
-    options: { status?: number; error?: string; providerMessage?: string; retryAfter?: Date; cause?: unknown } = {},
+    readonly nsid: string,
+    readonly answer: ProviderAnswer,
+    body: { error?: string; message?: string },
+    now: Date,
   ) {
-    super(message, { cause: options.cause });
+    const detail = [body.error, body.message].filter(Boolean).join(': ');
+    super(`Bluesky answered ${answer.status} to ${nsid}${detail ? ` (${detail})` : ''}`);
     this.name = 'XrpcFailure';
-    this.nsid = nsid;
-    this.status = options.status;
-    this.error = options.error;
-    this.providerMessage = options.providerMessage;
-    this.retryAfter = options.retryAfter;
+    this.error = body.error;
+    this.providerMessage = detail || undefined;
+    // Bluesky's rate limiter sends `RateLimit-Reset` in epoch seconds; proxies send `Retry-After`.
+    this.retryAfter = epochSecondsHeader(answer.headers, 'ratelimit-reset') ?? retryAfterHeader(answer.headers, now);
   }
 }
 
 /** The PDS no longer takes the session's access token (it lasts about two hours). */
 function isStaleSession(error: unknown): boolean {
   return error instanceof XrpcFailure && (error.error === 'ExpiredToken' || error.error === 'InvalidToken');
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, nsid: string): T {
-  const result = schema.safeParse(body);
-  // A 2xx we cannot read: the status line says it worked, so the caller treats it as retryable.
-  if (!result.success) throw new XrpcFailure(nsid, `Unexpected answer from Bluesky to ${nsid}`, { status: 200, cause: result.error });
-  return result.data;
 }
 
 // Base32 "sortable" alphabet of TIDs: string order matches numeric order.
@@ -379,17 +365,4 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
     offset += chunk.length;
   }
   return bytes;
-}
-
-/**
- * When to try again: Bluesky's rate limiter sends `RateLimit-Reset` in epoch seconds; proxies send
- * `Retry-After` (seconds or an HTTP date).
- */
-function retryAfter(response: Response, now: Date): Date | undefined {
-  const reset = response.headers.get('ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) return new Date(Number(reset) * 1000);
-  const after = response.headers.get('retry-after')?.trim();
-  if (!after) return undefined;
-  const at = /^\d+$/.test(after) ? new Date(now.getTime() + Number(after) * 1000) : new Date(after);
-  return Number.isNaN(at.getTime()) ? undefined : at;
 }

@@ -3,6 +3,7 @@ import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, LINKEDIN_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
 import { answerError, jsonOf, retryAfterHeader, send, tokenOf, unreadableAnswer, type AccessToken } from './provider-http';
+import { LINKEDIN_AUTHOR, LINKEDIN_VERSION } from './linkedin-formats';
 
 /**
  * The `LinkedIn-Version` sent when none is configured. LinkedIn sunsets each monthly version about a
@@ -27,7 +28,6 @@ export interface LinkedInChannelOptions {
   clock?: () => Date;
 }
 
-const AUTHOR = /^urn:li:(person|organization):[^\s:]+$/;
 const POST_URN = /^urn:li:(share|ugcPost):\d+$/;
 const ErrorBody = z.object({ message: z.string() });
 const PROVIDER = 'LinkedIn';
@@ -55,10 +55,10 @@ export class LinkedInChannel implements SocialChannel {
   private readonly clock: () => Date;
 
   constructor(options: LinkedInChannelOptions) {
-    if (!AUTHOR.test(options.author)) {
+    if (!LINKEDIN_AUTHOR.test(options.author)) {
       throw new Error(`LinkedIn author must be urn:li:person:… or urn:li:organization:…, not "${options.author}"`);
     }
-    if (options.apiVersion !== undefined && !/^\d{6}$/.test(options.apiVersion)) {
+    if (options.apiVersion !== undefined && !LINKEDIN_VERSION.test(options.apiVersion)) {
       throw new Error(`LinkedIn-Version must be YYYYMM, not "${options.apiVersion}"`);
     }
     this.options = options;

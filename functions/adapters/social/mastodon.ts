@@ -2,8 +2,7 @@ import * as z from 'zod';
 import type { SocialChannel } from '../../domain/social/ports';
 import type { SocialMessage, SocialPostResult, SocialSummary } from '../../domain/social/social-post';
 import { checkText, formatSummary, MASTODON_RULES, type ChannelTextRules } from '../../domain/social/format-summary';
-import { SocialPostRejectedError, SocialPostRetryableError } from '../../domain/social/errors';
-import { fetchErrorMessage } from './provider-http';
+import { answerError, jsonOf, retryAfterHeader, send, unreadableAnswer } from './provider-http';
 
 export interface MastodonChannelOptions {
   /** Base URL of the instance, e.g. `https://mastodon.social`. */
@@ -28,6 +27,7 @@ export interface MastodonChannelOptions {
 
 const Status = z.object({ id: z.string().min(1), url: z.string().nullish() });
 const ErrorBody = z.object({ error: z.string() });
+const PROVIDER = 'Mastodon';
 
 /**
  * Posts statuses to a Mastodon instance (`POST /api/v1/statuses`).
@@ -67,9 +67,11 @@ export class MastodonChannel implements SocialChannel {
     const { accessToken, visibility = 'public', timeoutMs = 10_000 } = this.options;
     // Mastodon takes ISO 639 codes, not full tags: `es-MX` is sent as `es`.
     const language = this.options.language ?? summary.language?.split('-')[0]?.toLowerCase();
-    let response: Response;
-    try {
-      response = await this.fetch(this.statusesUrl, {
+    // A timeout may strike after the instance created the status; the Idempotency-Key makes a retry safe.
+    const context = { channel: this.name, provider: PROVIDER, publishes: true };
+    const answer = await send(
+      this.statusesUrl,
+      {
         method: 'POST',
         headers: {
           Authorization: `Bearer ${accessToken}`,
@@ -78,57 +80,30 @@ export class MastodonChannel implements SocialChannel {
           Accept: 'application/json',
         },
         body: JSON.stringify({ status: text, visibility, ...(language ? { language } : {}) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      // A timeout may strike after the instance created the status; the Idempotency-Key makes a retry safe.
-      throw new SocialPostRetryableError(this.name, `Could not reach ${this.statusesUrl}: ${fetchErrorMessage(error)}`, {
-        cause: error,
-        mayHavePosted: true,
-      });
-    }
+      },
+      { ...context, fetch: this.fetch, timeoutMs },
+    );
 
-    const body: unknown = await response.json().catch(() => undefined);
-    if (response.ok) {
+    const body = jsonOf(answer.text);
+    if (answer.ok) {
       const status = Status.safeParse(body);
       // The status may well exist; the same idempotency key makes asking again safe.
-      if (!status.success) {
-        throw new SocialPostRetryableError(this.name, `Unexpected answer from ${this.statusesUrl}`, {
-          status: response.status,
-          cause: status.error,
-          mayHavePosted: true,
-        });
-      }
+      if (!status.success) throw unreadableAnswer(answer, { ...context, cause: status.error });
       return { remoteId: status.data.id, ...(status.data.url ? { url: status.data.url } : {}) };
     }
-
     const providerMessage = ErrorBody.safeParse(body).data?.error;
-    const message = `Mastodon answered ${response.status}${providerMessage ? `: ${providerMessage}` : ''}`;
-    if (response.status === 408 || response.status === 429 || response.status >= 500) {
-      throw new SocialPostRetryableError(this.name, message, {
-        status: response.status,
-        retryAfter: this.retryAfter(response),
-        mayHavePosted: response.status >= 500,
-      });
-    }
-    throw new SocialPostRejectedError(this.name, message, { status: response.status, providerMessage });
+    const retryAfter = retryAfterHeader(answer.headers, this.clock()) ?? rateLimitReset(answer.headers);
+    throw answerError(answer, { ...context, providerMessage, retryAfter });
   }
+}
 
-  /**
-   * Mastodon sends `X-RateLimit-Reset` as an ISO 8601 time on a 429; proxies and other servers send
-   * `Retry-After` (seconds or an HTTP date) or a reset in epoch seconds.
-   */
-  private retryAfter(response: Response): Date | undefined {
-    const retryAfter = response.headers.get('retry-after')?.trim();
-    if (retryAfter) {
-      const at = /^\d+$/.test(retryAfter) ? new Date(this.clock().getTime() + Number(retryAfter) * 1000) : new Date(retryAfter);
-      if (!Number.isNaN(at.getTime())) return at;
-    }
-    const reset = response.headers.get('x-ratelimit-reset')?.trim();
-    if (reset) {
-      const at = /^\d+(\.\d+)?$/.test(reset) ? new Date(Number(reset) * 1000) : new Date(reset);
-      if (!Number.isNaN(at.getTime())) return at;
-    }
-    return undefined;
-  }
+/**
+ * Mastodon sends `X-RateLimit-Reset` on a 429 as an ISO 8601 time; other servers send a reset in
+ * epoch seconds there. (`Retry-After`, which proxies send, is read first.)
+ */
+function rateLimitReset(headers: Headers): Date | undefined {
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (!reset) return undefined;
+  const at = /^\d+(\.\d+)?$/.test(reset) ? new Date(Number(reset) * 1000) : new Date(reset);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }

@@ -87,3 +87,16 @@ export const THREADS_RULES: ChannelTextRules = {
 
 /** The local stand-in channel: what a reader sees, one grapheme one character. */
 export const LOCAL_RULES: ChannelTextRules = { maxLength: 500, countBy: 'graphemes', hashtags: true };
+
+/** Block Kit limits: header `plain_text` ≤ 150, section text ≤ 3000 (the tag line's context is held to the same). */
+export const SLACK_LIMITS = { header: 150, text: 3000 } as const;
+
+/** Discord's documented message and embed limits. */
+export const DISCORD_LIMITS = { content: 2000, title: 256, description: 4096, footer: 2048, embedTotal: 6000 } as const;
+
+/**
+ * The plain text stored as "what was posted" for a card. Slack also sends it as the notification
+ * fallback; Discord sends it nowhere unless staff's own text replaces it.
+ */
+export const SLACK_TEXT_RULES: ChannelTextRules = { maxLength: SLACK_LIMITS.text, countBy: 'codepoints', hashtags: false };
+export const DISCORD_TEXT_RULES: ChannelTextRules = { maxLength: DISCORD_LIMITS.content, countBy: 'codepoints', hashtags: false };

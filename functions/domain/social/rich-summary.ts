@@ -1,5 +1,6 @@
 import type { SocialSummary } from './social-post';
-import { lastFitting, MAY_JOIN, type ChannelTextRules } from './format-summary';
+import { lastFitting, MAY_JOIN } from './format-summary';
+import { DISCORD_LIMITS, SLACK_LIMITS } from './channel-rules';
 
 /*
  * Slack and Discord show a release as a card rather than as one post text. Their limits are counted
@@ -7,18 +8,8 @@ import { lastFitting, MAY_JOIN, type ChannelTextRules } from './format-summary';
  * a provider may count, so a card that fits here is never refused there for its length.
  */
 
-/** Block Kit limits: header `plain_text` ≤ 150, section text ≤ 3000 (the tag line's context is held to the same). */
-export const SLACK_LIMITS = { header: 150, text: 3000 } as const;
-
-/** Discord's documented message and embed limits. */
-export const DISCORD_LIMITS = { content: 2000, title: 256, description: 4096, footer: 2048, embedTotal: 6000 } as const;
-
-/**
- * The plain text stored as "what was posted" for a card. Slack also sends it as the notification
- * fallback; Discord sends it nowhere unless staff's own text replaces it.
- */
-export const SLACK_TEXT_RULES: ChannelTextRules = { maxLength: SLACK_LIMITS.text, countBy: 'codepoints', hashtags: false };
-export const DISCORD_TEXT_RULES: ChannelTextRules = { maxLength: DISCORD_LIMITS.content, countBy: 'codepoints', hashtags: false };
+// The limits and text rules live with every other channel's rules, which the channel registry reads.
+export { DISCORD_LIMITS, DISCORD_TEXT_RULES, SLACK_LIMITS, SLACK_TEXT_RULES } from './channel-rules';
 
 export type SlackTextObject = { type: 'plain_text'; text: string; emoji: true } | { type: 'mrkdwn'; text: string };
 export type SlackBlock =
