@@ -1,4 +1,4 @@
-import type { SocialChannel } from '../domain/ports';
+import type { SocialChannel } from '../domain/social/ports';
 import type { ChannelTextRules } from '../domain/social/channel-rules';
 
 /*

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_SECRET_LOCATIONS, CHANNEL_SETTINGS, CHANNELS, type SocialChannelName } from '../../functions/channels';
 import { buildChannels, loadChannelAdapters } from '../../functions/runtime/channels';
-import type { SocialChannel } from '../../functions/domain/ports';
+import type { SocialChannel } from '../../functions/domain/social/ports';
 
 // Given: a full deployment's settings and secrets, for every channel in the registry.
 const SETTINGS = {
