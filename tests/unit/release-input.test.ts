@@ -58,4 +58,25 @@ describe('release input', () => {
   it('de-duplicates lists', () => {
     expect(parseReleaseInput(releaseBody({ lists: ['blog', 'blog'] }), lists).lists).toEqual(['blog']);
   });
+
+  // XML 1.0 has no way to write these: one stored in any field would break the RSS and Atom feeds.
+  it.each([
+    ['title', { title: 'Bell\u0007 ringer' }],
+    ['summary', { summary: 'NUL\u0000 here' }],
+    ['author', { author: 'Ada\u001b[31m' }],
+    ['html', { html: '<p>form\u000cfeed</p>' }],
+    ['tags.1', { tags: ['fine', 'not\uFFFE'] }],
+    ['url', { url: 'https://example.org/a\u0001b' }],
+    ['summary', { summary: 'lone \uD800 surrogate' }],
+    ['title', { title: 'noncharacter \uFFFF' }],
+    ['social.channels.0.text', { social: { channels: [{ channel: 'mastodon', text: 'bad\u0008' }] } }],
+  ])('refuses a character XML cannot carry in %s, naming the field', (field, overrides) => {
+    const issues = issuesOf(releaseBody(overrides));
+    expect(issues).toContainEqual({ field, message: expect.stringMatching(/^must not contain the control character U\+[0-9A-F]{4}/) });
+  });
+
+  it('keeps tab, line feed, carriage return and astral characters where the field allows them', () => {
+    const input = parseReleaseInput(releaseBody({ html: '<p>a\tb\r\nc 🎉</p>', summary: 'tab\there 🎉' }), lists);
+    expect(input.summary).toBe('tab\there 🎉');
+  });
 });

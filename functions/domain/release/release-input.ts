@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
+import { forbiddenXmlCharacter } from '../xml-characters';
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -95,13 +96,31 @@ export function parseReleaseInput(body: unknown, context: ReleaseContext | Reado
   const { listIds: knownLists, channels } = context instanceof Set ? { listIds: context, channels: undefined } : (context as ReleaseContext);
   const parsed = releaseInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
-  const issues: FieldIssue[] = parsed.data.lists
-    .map((list, i) => ({ list, i }))
-    .filter(({ list }) => !knownLists.has(list))
-    .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` }));
+  const issues: FieldIssue[] = [
+    ...forbiddenCharacterIssues(parsed.data, []),
+    ...parsed.data.lists
+      .map((list, i) => ({ list, i }))
+      .filter(({ list }) => !knownLists.has(list))
+      .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` })),
+  ];
   if (channels) issues.push(...socialIssues(parsed.data.social, channels));
   if (issues.length) throw new ValidationError(issues, 'Invalid release');
   return { ...parsed.data, lists: [...new Set(parsed.data.lists)] };
+}
+
+/**
+ * Every text field of a release ends up in the RSS and Atom feeds, where XML 1.0 cannot carry some
+ * characters at all: refused here, in whichever field, so that no feed is ever broken by one.
+ */
+function* forbiddenCharacterIssues(value: unknown, path: (string | number)[]): Generator<FieldIssue> {
+  if (typeof value === 'string') {
+    const found = forbiddenXmlCharacter(value);
+    if (found) yield { field: path.join('.'), message: `must not contain the control character ${found} (feeds could not carry it)` };
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* forbiddenCharacterIssues(item, [...path, i]);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) yield* forbiddenCharacterIssues(item, [...path, key]);
+  }
 }
 
 function socialIssues(social: ReleaseInput['social'], channels: NonNullable<ReleaseContext['channels']>): FieldIssue[] {

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPressroom } from '../helpers/local-pressroom';
+import { releaseBody } from '../helpers/releases';
+import { strictXmlError } from '../helpers/strict-xml';
+import { newRelease } from '../../functions/domain/release/release';
+import { parseReleaseInput } from '../../functions/domain/release/release-input';
+
+/** Hostile input over HTTP (issue 13): each gets a clear 4xx, and nobody else's answers break. */
+describe('hostile input at the HTTP edge (local stack)', () => {
+  let pressroom: Awaited<ReturnType<typeof startTestPressroom>>;
+
+  beforeAll(async () => {
+    pressroom = await startTestPressroom();
+  });
+  afterAll(async () => {
+    await pressroom?.stop();
+    pressroom?.cleanup();
+  });
+
+  it('refuses a release with a control character, naming the field, and stores nothing', async () => {
+    const answer = await pressroom.client.publish(releaseBody({ id: 'bell', summary: 'ding\u0007' }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([{ field: 'summary', message: expect.stringContaining('U+0007') }]);
+    expect(await pressroom.adapters.releases.get('bell')).toBeUndefined();
+  });
+
+  it('serves well-formed RSS and Atom even when a stored release holds characters XML forbids', async () => {
+    // As a release stored before input refused them would be.
+    const old = newRelease(parseReleaseInput(releaseBody({ id: 'old-one' }), new Set(['blog'])), new Date(Date.now() - 60_000));
+    await pressroom.adapters.releases.create({ ...old, title: 'Old\u0000 one\u001b', summary: 'form\u000cfeed\uFFFF', author: 'Ada\u0001', tags: ['x\u0002'] });
+    for (const feed of ['all.rss', 'all.atom', 'blog.rss', 'blog.atom']) {
+      const answer = await fetch(`${pressroom.url}/feeds/${feed}`);
+      expect(answer.status).toBe(200);
+      const xml = await answer.text();
+      expect(xml).toContain('Old one');
+      expect(strictXmlError(xml), feed).toBeUndefined();
+    }
+  });
+});
