@@ -58,7 +58,10 @@ export function parseJson(text: string): unknown {
 
 /** The one place domain errors become HTTP answers. Unknown errors are logged and hidden. */
 export function errorResponse(error: unknown): HttpResult {
-  if (error instanceof ValidationError) return json(400, { error: error.name, message: 'Invalid request', issues: error.issues });
+  if (error instanceof ValidationError) {
+    const more = error.unlistedIssues ? { moreIssues: error.unlistedIssues } : {};
+    return json(400, { error: error.name, message: 'Invalid request', issues: error.issues, ...more });
+  }
   if (error instanceof AuthenticationError) return json(401, { error: 'Unauthorized', message: error.message });
   if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
   if (error instanceof ConflictError) return json(409, { error: 'Conflict', message: error.message, ...error.details });

@@ -36,4 +36,14 @@ describe('hostile input at the HTTP edge (local stack)', () => {
       expect(strictXmlError(xml), feed).toBeUndefined();
     }
   });
+
+  it('answers a request naming 200,000 unknown lists with a small 400 that counts them', async () => {
+    const lists = Array.from({ length: 200_000 }, (_, i) => `no-such-list-${i}`);
+    const answer = await pressroom.client.addSubscribers({ email: 'many@example.com', lists });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body).length).toBeLessThan(64 * 1024);
+    expect(answer.body.issues).toHaveLength(50);
+    expect(answer.body.moreIssues).toBe(200_000 - 50);
+  });
 });
+
