@@ -42,6 +42,14 @@ export class ValidationError extends PressroomError {
   }
 }
 
+/** Something the caller sent is too large to keep (a stored item past DynamoDB's 400 KB). */
+export class TooLargeError extends PressroomError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLargeError';
+  }
+}
+
 /** The caller could not prove who they are (bad signature, bad token). Reveals nothing more. */
 export class AuthenticationError extends PressroomError {
   constructor(message = 'Unauthorized', options?: { cause?: unknown }) {

@@ -4,6 +4,7 @@ import { releaseBody } from '../helpers/releases';
 import { strictXmlError } from '../helpers/strict-xml';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
+import { TooLargeError } from '../../functions/domain/errors';
 
 /** Hostile input over HTTP (issue 13): each gets a clear 4xx, and nobody else's answers break. */
 describe('hostile input at the HTTP edge (local stack)', () => {
@@ -44,6 +45,28 @@ describe('hostile input at the HTTP edge (local stack)', () => {
     expect(JSON.stringify(answer.body).length).toBeLessThan(64 * 1024);
     expect(answer.body.issues).toHaveLength(50);
     expect(answer.body.moreIssues).toBe(200_000 - 50);
+  });
+
+  it('answers a 10,000-character webhook-id with a 400 naming the header', async () => {
+    const answer = await pressroom.client.publish(releaseBody({ id: 'long-id' }), { webhookId: 'm'.repeat(10_000) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([{ field: 'webhook-id', message: expect.stringContaining('256') }]);
+  });
+
+  it('publishes a body with 30,000 stripped tags with a warning that stays small', async () => {
+    const html = `<p>Hello.</p>${Array.from({ length: 30_000 }, (_, i) => `<t${i}>`).join('')}`;
+    const answer = await pressroom.client.publish(releaseBody({ id: 'many-tags', html }));
+    expect(answer.status).toBe(202);
+    expect(JSON.stringify(answer.body.warnings).length).toBeLessThan(2_000);
+  });
+
+  it('refuses to store a release item DynamoDB would refuse (over 400 KB), saying so', async () => {
+    // dynalite takes items of any size; the store checks what DynamoDB would count.
+    const big = newRelease(parseReleaseInput(releaseBody({ id: 'too-big' }), new Set(['blog'])), new Date());
+    const stored = pressroom.adapters.releases.create({ ...big, body: '€'.repeat(140_000) });
+    await expect(stored).rejects.toThrow(TooLargeError);
+    await expect(stored).rejects.toThrow(/release .*KB.*400 KB/);
+    expect(await pressroom.adapters.releases.get('too-big')).toBeUndefined();
   });
 });
 

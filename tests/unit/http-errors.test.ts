@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../functions/runtime/http';
-import { MAX_LISTED_ISSUES, ValidationError } from '../../functions/domain/errors';
+import { MAX_LISTED_ISSUES, TooLargeError, ValidationError } from '../../functions/domain/errors';
 
 describe('a 400 that lists issues stays small', () => {
   it('lists the first issues and counts the rest, however many there are', () => {
@@ -27,3 +27,12 @@ describe('a 400 that lists issues stays small', () => {
     expect(JSON.parse(errorResponse(new ValidationError(issues)).body as string)).toEqual({ error: 'ValidationError', message: 'Invalid request', issues });
   });
 });
+
+describe('something too large to keep', () => {
+  it('is a 413 that says what was too large', () => {
+    const answer = errorResponse(new TooLargeError('The release would take 512 KB in the table; at most 400 KB.'));
+    expect(answer.statusCode).toBe(413);
+    expect(JSON.parse(answer.body as string)).toEqual({ error: 'TooLarge', message: 'The release would take 512 KB in the table; at most 400 KB.' });
+  });
+});
+
