@@ -68,5 +68,13 @@ describe('hostile input at the HTTP edge (local stack)', () => {
     await expect(stored).rejects.toThrow(/release .*KB.*400 KB/);
     expect(await pressroom.adapters.releases.get('too-big')).toBeUndefined();
   });
+
+  it('refuses a release dated 9999 and an embargo ten years ahead, naming each field', async () => {
+    const later = new Date(Date.now() + 10 * 365 * 86_400_000).toISOString();
+    const answer = await pressroom.client.publish(releaseBody({ id: 'forever-on-top', publishedAt: '9999-01-01T00:00:00Z', embargoUntil: later }));
+    expect(answer.status).toBe(400);
+    expect((answer.body.issues as { field: string }[]).map((i) => i.field).sort()).toEqual(['embargoUntil', 'publishedAt']);
+    expect(await pressroom.adapters.releases.get('forever-on-top')).toBeUndefined();
+  });
 });
 

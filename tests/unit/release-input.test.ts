@@ -79,4 +79,39 @@ describe('release input', () => {
     const input = parseReleaseInput(releaseBody({ html: '<p>a\tb\r\nc 🎉</p>', summary: 'tab\there 🎉' }), lists);
     expect(input.summary).toBe('tab\there 🎉');
   });
+
+  describe('dates within sane bounds', () => {
+    const now = new Date('2026-12-07T12:00:00Z');
+    const dateIssues = (overrides: Record<string, unknown>) => {
+      try {
+        parseReleaseInput(releaseBody(overrides), { listIds: lists, now });
+      } catch (error) {
+        if (error instanceof ValidationError) return error.issues;
+        throw error;
+      }
+      return [];
+    };
+
+    it('refuses a publishedAt far in the future (it would top every feed for ever) or before 1990', () => {
+      expect(dateIssues({ publishedAt: '9999-12-31T23:59:59Z' })).toEqual([{ field: 'publishedAt', message: 'must not be more than a day in the future' }]);
+      expect(dateIssues({ publishedAt: '2026-12-08T12:00:01Z' })).toEqual([{ field: 'publishedAt', message: 'must not be more than a day in the future' }]);
+      expect(dateIssues({ publishedAt: '1989-12-31T23:59:59Z' })).toEqual([{ field: 'publishedAt', message: 'must not be before 1990' }]);
+    });
+
+    it('refuses an embargo or a social post more than a year ahead', () => {
+      expect(dateIssues({ embargoUntil: '2027-12-07T12:00:01Z' })).toEqual([{ field: 'embargoUntil', message: 'must not be more than a year ahead' }]);
+      expect(dateIssues({ social: { at: '3000-01-01T00:00:00Z' } })).toEqual([{ field: 'social.at', message: 'must not be more than a year ahead' }]);
+    });
+
+    it('accepts dates inside the bounds, back-dated releases included', () => {
+      for (const overrides of [
+        { publishedAt: '2026-12-08T12:00:00Z', embargoUntil: '2027-12-07T12:00:00Z' },
+        { publishedAt: '1990-01-01T00:00:00Z' },
+        { publishedAt: '2017-03-20T15:00:00+02:00', embargoUntil: '2001-01-01T00:00:00Z' },
+      ]) {
+        expect(dateIssues(overrides)).toEqual([]);
+      }
+    });
+  });
 });
+
