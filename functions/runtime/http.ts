@@ -24,17 +24,48 @@ export function json(statusCode: number, body: unknown): HttpResult {
   };
 }
 
-export function html(statusCode: number, body: string): HttpResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      // Pages are self-contained: no scripts, no third-party resources.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
-      ...SECURITY_HEADERS,
-    },
-    body,
-  };
+/** Whether a page is the same for everyone (archive, web version) or shows one reader's own data. */
+export interface PageOptions {
+  /**
+   * `public` lets browsers and shared caches keep the page for five minutes (also the most an
+   * embargo's end can be late in a cache); `private`, the default, keeps it out of every cache:
+   * confirm, unsubscribe and preference pages show one reader's address and lists.
+   */
+  cache?: 'public' | 'private';
+}
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  // Pages are self-contained: no scripts, no third-party resources.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
+  // frame-ancestors for browsers that predate it: no page of ours is ever framed (clickjacking).
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * An HTML answer with the headers every page carries; `httpHandler` adds Strict-Transport-Security
+ * when served over https.
+ *
+ * @example
+ * return html(200, renderArchivePage(archive, brand), { cache: 'public' });
+ */
+export function html(statusCode: number, body: string, options: PageOptions = {}): HttpResult {
+  const cache = options.cache === 'public' ? 'public, max-age=300' : 'no-store';
+  return { statusCode, headers: { ...PAGE_HEADERS, 'cache-control': cache }, body };
+}
+
+/** A year, as commonly deployed; the public URL's host only (no includeSubDomains: the organisation's other hosts are not ours). */
+const HSTS = 'max-age=31536000';
+
+/**
+ * Adds Strict-Transport-Security to an answer served over https: API Gateway says so in
+ * `x-forwarded-proto`, and a configured https public URL means the same host is only meant over https.
+ */
+function withTransportSecurity(result: HttpResult, event: HttpEvent, publicUrl: string | undefined): HttpResult {
+  const https = header(event, 'x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https' || publicUrl?.startsWith('https://');
+  return https ? { ...result, headers: { ...result.headers, 'strict-transport-security': HSTS } } : result;
 }
 
 /** The request body as text, whatever API Gateway did to it. */
@@ -86,10 +117,12 @@ export function httpHandler(
   route: (event: HttpEvent, app: Services, context: Context) => Promise<HttpResult>,
 ) {
   return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
+    let app: Services | undefined;
     try {
-      return await route(event, await getServices(), context);
+      app = await getServices();
+      return withTransportSecurity(await route(event, app, context), event, app.brand.publicUrl);
     } catch (error) {
-      return errorResponse(error);
+      return withTransportSecurity(errorResponse(error), event, app?.brand.publicUrl);
     }
   });
 }

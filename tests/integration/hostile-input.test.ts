@@ -76,5 +76,34 @@ describe('hostile input at the HTTP edge (local stack)', () => {
     expect((answer.body.issues as { field: string }[]).map((i) => i.field).sort()).toEqual(['embargoUntil', 'publishedAt']);
     expect(await pressroom.adapters.releases.get('forever-on-top')).toBeUndefined();
   });
+
+  describe('page headers', () => {
+    const framing = { 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    const headersOf = async (path: string, headers: Record<string, string> = {}) => {
+      const answer = await fetch(`${pressroom.url}${path}`, { headers });
+      expect(answer.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(answer.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      return Object.fromEntries(answer.headers);
+    };
+
+    it('public pages (archive, web version) may be cached; every page forbids framing, sniffing and referrers', async () => {
+      await pressroom.client.publish(releaseBody({ id: 'headers-page' }));
+      for (const path of ['/archive', '/releases/headers-page']) {
+        expect(await headersOf(path), path).toMatchObject({ ...framing, 'cache-control': 'public, max-age=300' });
+      }
+    });
+
+    it('personal pages (confirm, unsubscribe, preferences) are never cached', async () => {
+      for (const path of ['/confirm/bad.token.here', '/unsubscribe/bad.token.here', '/preferences/bad.token.here']) {
+        expect(await headersOf(path), path).toMatchObject({ ...framing, 'cache-control': 'no-store' });
+      }
+    });
+
+    it('adds Strict-Transport-Security only behind https', async () => {
+      expect((await headersOf('/archive'))['strict-transport-security']).toBeUndefined();
+      expect((await headersOf('/archive', { 'x-forwarded-proto': 'https' }))['strict-transport-security']).toBe('max-age=31536000');
+      expect((await headersOf('/unsubscribe/bad', { 'x-forwarded-proto': 'https' }))['strict-transport-security']).toBe('max-age=31536000');
+    });
+  });
 });
 
