@@ -15,13 +15,38 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * How many issues a ValidationError keeps. A request can hold any number of mistakes (a million
+ * unknown list ids made a 59 MB answer, past Lambda's 6 MB response limit); the first ones show
+ * what is wrong, and {@link ValidationError.unlistedIssues} counts the rest.
+ */
+export const MAX_LISTED_ISSUES = 50;
+/** Longest field path or message kept in one issue; a long one usually quotes what was sent. */
+const MAX_ISSUE_TEXT = 300;
+
+const bounded = (text: string) => (text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT - 1)}…` : text);
+
 /** Input that can never succeed as sent: the caller must change it. */
 export class ValidationError extends PressroomError {
+  /** The first {@link MAX_LISTED_ISSUES} issues, each shortened to a readable length. */
   readonly issues: FieldIssue[];
+  /** Issues found beyond those listed. */
+  readonly unlistedIssues: number;
   constructor(issues: FieldIssue[], message = 'Invalid input') {
-    super(`${message}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ field: bounded(i.field), message: bounded(i.message) }));
+    const more = issues.length - listed.length;
+    super(`${message}: ${listed.map((i) => `${i.field}: ${i.message}`).join('; ')}${more ? `; and ${more} more` : ''}`);
     this.name = 'ValidationError';
-    this.issues = issues;
+    this.issues = listed;
+    this.unlistedIssues = more;
+  }
+}
+
+/** Something the caller sent is too large to keep (a stored item past DynamoDB's 400 KB). */
+export class TooLargeError extends PressroomError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLargeError';
   }
 }
 

@@ -12,9 +12,8 @@ export const makeHandler = (getServices: ServicesProvider) =>
     const before = event.queryStringParameters?.before;
     try {
       const archive = await app.site.archive(before);
-      const result = html(200, renderArchivePage(archive, { organisationName, publicUrl, isFirstPage: before === undefined }));
       // Public and the same for everyone, like the web versions it links to.
-      return { ...result, headers: { ...result.headers, 'cache-control': 'public, max-age=300' } };
+      return html(200, renderArchivePage(archive, { organisationName, publicUrl, isFirstPage: before === undefined }), { cache: 'public' });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const newest = escapeHtml(`${publicUrl.replace(/\/+$/, '')}/archive`);

@@ -10,17 +10,8 @@ export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app): Promise<HttpResult> => {
     try {
       const body = await app.site.webVersion(event.pathParameters?.id ?? '');
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': 'text/html; charset=utf-8',
-          // Public and identical for everyone: caches may keep it; the email's HTML runs no scripts.
-          'cache-control': 'public, max-age=300',
-          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'",
-          'x-content-type-options': 'nosniff',
-        },
-        body,
-      };
+      // Public and identical for everyone: caches may keep it; the email's HTML runs no scripts.
+      return html(200, body, { cache: 'public' });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       const { organisationName } = app.brand;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PressroomSecrets } from '../runtime/config';
+import { ConfigError, isBlankSecret, type PressroomSecrets } from '../runtime/config';
 import { CHANNEL_SECRET_LOCATIONS, type ChannelSecrets } from '../channels';
 
 type Env = Record<string, string | undefined>;
@@ -27,12 +27,20 @@ export function loadDevSecrets(dataDir: string, env: Env): PressroomSecrets {
     writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   }
   return {
-    webhookSecrets: [env.PRESSROOM_WEBHOOK_SECRET || generated.webhookSecret],
-    adminToken: env.PRESSROOM_ADMIN_TOKEN || generated.adminToken,
+    webhookSecrets: [staffSecret(env, 'PRESSROOM_WEBHOOK_SECRET') ?? generated.webhookSecret],
+    adminToken: staffSecret(env, 'PRESSROOM_ADMIN_TOKEN') ?? generated.adminToken,
     signingKeys: env.PRESSROOM_SIGNING_KEYS || generated.signingKeys,
     addressHashKey: env.PRESSROOM_ADDRESS_HASH_KEY || generated.addressHashKey,
     channels: channelSecretsFromEnv(env),
   };
+}
+
+/** An admin token or webhook secret from its variable: unset or empty means generated, blank is refused. */
+function staffSecret(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (isBlankSecret(value)) throw new ConfigError(`${name} is blank: unset it to use a generated one`);
+  return value;
 }
 
 function channelSecretsFromEnv(env: Env): ChannelSecrets {

@@ -10,7 +10,7 @@ import { seedLists } from '../domain/lists/seed-lists';
 import { buildAdapters, NO_PARTS, type FunctionParts } from './adapters';
 import { composeServices, type ServiceFactories, type Services } from './compose';
 import { checkComposedServices, functionSpec } from './function-specs';
-import { ConfigError, readConfig, type PressroomSecrets } from './config';
+import { ConfigError, isBlankSecret, readConfig, type PressroomSecrets } from './config';
 import { CHANNEL_SECRET_KEYS, type ChannelSecrets } from '../channels';
 
 /**
@@ -36,6 +36,8 @@ export function parseSecrets(json: string): PressroomSecrets {
   if (!webhookSecrets.every((s) => typeof s === 'string' && s) || strings.some((k) => typeof value[k] !== 'string')) {
     throw new ConfigError('The Pressroom secret must hold webhookSecret (or webhookSecrets), adminToken, signingKeys and addressHashKey');
   }
+  if (isBlankSecret(value.adminToken as string)) throw new ConfigError('adminToken in the Pressroom secret is blank: set a long random token');
+  if ((webhookSecrets as string[]).some(isBlankSecret)) throw new ConfigError('webhookSecret in the Pressroom secret is blank: set the whsec_ secret the CMS signs with');
   // Unlike signing keys this one can never rotate (old hashes must keep matching): insist it is strong.
   if (Buffer.from(value.addressHashKey as string, 'base64').length < 32) {
     throw new ConfigError('addressHashKey must be at least 32 random bytes, base64');

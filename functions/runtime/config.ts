@@ -91,6 +91,15 @@ export interface PressroomSecrets {
  */
 export const SECRET_PLACEHOLDER = 'REPLACE_ME';
 
+/**
+ * True for a secret with nothing in it: empty, only whitespace, or a `whsec_` prefix alone. A blank
+ * admin token would admit `Bearer ` and spaces (the presented token trims to the same nothing), and a
+ * blank webhook secret fails every delivery: the wiring refuses both at start-up.
+ */
+export function isBlankSecret(value: string): boolean {
+  return value.replace(/^whsec_/, '').trim() === '';
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

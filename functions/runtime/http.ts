@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AuthenticationError, ConflictError, InvalidTokenError, NotFoundError, ValidationError } from '../domain/errors';
+import { AuthenticationError, ConflictError, InvalidTokenError, NotFoundError, TooLargeError, ValidationError } from '../domain/errors';
 import { PreflightError } from '../domain/release/errors';
 import type { Services } from './compose';
 import { logger } from './logger';
@@ -24,17 +24,48 @@ export function json(statusCode: number, body: unknown): HttpResult {
   };
 }
 
-export function html(statusCode: number, body: string): HttpResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      // Pages are self-contained: no scripts, no third-party resources.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
-      ...SECURITY_HEADERS,
-    },
-    body,
-  };
+/** Whether a page is the same for everyone (archive, web version) or shows one reader's own data. */
+export interface PageOptions {
+  /**
+   * `public` lets browsers and shared caches keep the page for five minutes (also the most an
+   * embargo's end can be late in a cache); `private`, the default, keeps it out of every cache:
+   * confirm, unsubscribe and preference pages show one reader's address and lists.
+   */
+  cache?: 'public' | 'private';
+}
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  // Pages are self-contained: no scripts, no third-party resources.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
+  // frame-ancestors for browsers that predate it: no page of ours is ever framed (clickjacking).
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * An HTML answer with the headers every page carries; `httpHandler` adds Strict-Transport-Security
+ * when served over https.
+ *
+ * @example
+ * return html(200, renderArchivePage(archive, brand), { cache: 'public' });
+ */
+export function html(statusCode: number, body: string, options: PageOptions = {}): HttpResult {
+  const cache = options.cache === 'public' ? 'public, max-age=300' : 'no-store';
+  return { statusCode, headers: { ...PAGE_HEADERS, 'cache-control': cache }, body };
+}
+
+/** A year, as commonly deployed; the public URL's host only (no includeSubDomains: the organisation's other hosts are not ours). */
+const HSTS = 'max-age=31536000';
+
+/**
+ * Adds Strict-Transport-Security to an answer served over https: API Gateway says so in
+ * `x-forwarded-proto`, and a configured https public URL means the same host is only meant over https.
+ */
+function withTransportSecurity(result: HttpResult, event: HttpEvent, publicUrl: string | undefined): HttpResult {
+  const https = header(event, 'x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https' || publicUrl?.startsWith('https://');
+  return https ? { ...result, headers: { ...result.headers, 'strict-transport-security': HSTS } } : result;
 }
 
 /** A short answer in plain text, for a browser that should see words rather than JSON. */
@@ -63,7 +94,11 @@ export function parseJson(text: string): unknown {
 
 /** The one place domain errors become HTTP answers. Unknown errors are logged and hidden. */
 export function errorResponse(error: unknown): HttpResult {
-  if (error instanceof ValidationError) return json(400, { error: error.name, message: 'Invalid request', issues: error.issues });
+  if (error instanceof ValidationError) {
+    const more = error.unlistedIssues ? { moreIssues: error.unlistedIssues } : {};
+    return json(400, { error: error.name, message: 'Invalid request', issues: error.issues, ...more });
+  }
+  if (error instanceof TooLargeError) return json(413, { error: 'TooLarge', message: error.message });
   if (error instanceof AuthenticationError) return json(401, { error: 'Unauthorized', message: error.message });
   if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
   if (error instanceof ConflictError) return json(409, { error: 'Conflict', message: error.message, ...error.details });
@@ -87,10 +122,12 @@ export function httpHandler(
   route: (event: HttpEvent, app: Services, context: Context) => Promise<HttpResult>,
 ) {
   return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
+    let app: Services | undefined;
     try {
-      return await route(event, await getServices(), context);
+      app = await getServices();
+      return withTransportSecurity(await route(event, app, context), event, app.brand.publicUrl);
     } catch (error) {
-      return errorResponse(error);
+      return withTransportSecurity(errorResponse(error), event, app?.brand.publicUrl);
     }
   });
 }

@@ -23,8 +23,9 @@ export class StaffAccess {
    * @throws AuthenticationError when the token is missing or wrong.
    */
   requireAdmin(authorization: string | undefined): void {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1].trim()), digest(this.settings.adminToken))) {
+    const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1].trim();
+    // An empty token never passes, whatever the configured one (start-up refuses a blank one too).
+    if (!presented || !timingSafeEqual(digest(presented), digest(this.settings.adminToken))) {
       throw new AuthenticationError('A valid admin bearer token is required');
     }
   }

@@ -15,6 +15,7 @@ import { SendStatus } from '../../functions/domain/release/send-status';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { FakeClock, MemoryListStore, MemoryReleaseStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
+import { strictXmlError } from '../helpers/strict-xml';
 
 const PUBLIC_URL = 'https://news.example.org';
 
@@ -362,3 +363,38 @@ describe('the archive page date', () => {
     }
   });
 });
+
+describe('feeds of releases stored with characters XML forbids', () => {
+  // Releases stored before input refused them may hold any of these; the feed must stay well formed.
+  const hostile = 'a\u0000b\u0001c\u0008d\u000be\u000cf\u001fg\uFFFEh\uFFFFi\uD800j\uDFFFk\ttab\nlf 🎉';
+  const model = {
+    title: `Feed ${hostile}`,
+    description: `About ${hostile}`,
+    homePageUrl: 'https://news.example.org/archive',
+    selfUrls: { rss: 'https://news.example.org/feeds/all.rss', atom: 'https://news.example.org/feeds/all.atom', json: 'https://news.example.org/feeds/all.json' },
+    author: `Org ${hostile}`,
+    updated: new Date('2026-11-03T09:00:00Z'),
+    items: [
+      {
+        id: 'https://news.example.org/releases/x',
+        title: `Title ${hostile}`,
+        url: `https://example.org/x\u0001`,
+        webVersionUrl: 'https://news.example.org/releases/x',
+        published: new Date('2026-11-03T09:00:00Z'),
+        updated: new Date('2026-11-03T09:00:00Z'),
+        author: `Ada ${hostile}`,
+        categories: [`tag ${hostile}`],
+        contentHtml: `<p>${hostile}</p>`,
+        summary: `Summary ${hostile}`,
+        language: 'en',
+      },
+    ],
+  };
+
+  it.each(['rss', 'atom'] as const)('writes well-formed %s, keeping the characters XML allows', (format) => {
+    const xml = writeFeed(model, format);
+    expect(strictXmlError(xml)).toBeUndefined();
+    expect(xml).toContain('abcdefghijk\ttab\nlf 🎉');
+  });
+});
+

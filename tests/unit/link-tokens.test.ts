@@ -105,4 +105,24 @@ describe('link tokens for each purpose', () => {
     const token = signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: 's' }, keyring);
     expect(() => verifyToken(token, TokenPurpose.Unsubscribe, keyring, now)).toThrow(/malformed claims/);
   });
+
+  it('takes only the one canonical base64url spelling of a signature', () => {
+    const token = signToken(claims, keyring);
+    const [kid, payload, sig] = token.split('.');
+    // 32 bytes are 43 characters: the last one carries 2 padding bits, which Buffer ignores.
+    const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const value = last.indexOf(sig.at(-1)!);
+    const paddingChanged = `${sig.slice(0, -1)}${last[value ^ 1]}`;
+    expect(Buffer.from(paddingChanged, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+    for (const bad of [
+      `${kid}.${payload}.${sig}=`,
+      `${kid}.${payload}.${paddingChanged}`,
+      `${kid}.${payload}.${sig.replace(/-/g, '+').replace(/_/g, '/')}${sig.includes('-') || sig.includes('_') ? '' : '='}`,
+      `${kid}.${payload}.${sig.slice(0, 10)} ${sig.slice(10)}`,
+      `${kid}.${payload}=.${sig}`,
+    ]) {
+      expect(() => verifyToken(bad, TokenPurpose.Unsubscribe, keyring, now), bad).toThrow(InvalidTokenError);
+    }
+  });
 });
+

@@ -70,4 +70,16 @@ describe('preflight', () => {
     const noLink = { ...rendered, text: rendered.text.replaceAll(RecipientPlaceholder.UnsubscribeUrl, '') };
     expect(preflight(r, noLink, r.html!).find((f) => f.code === 'unsubscribe-missing')?.severity).toBe('blocking');
   });
+
+  it('keeps every warning short whatever the body holds', async () => {
+    // 30,000 made-up tags (all stripped, none closed), a long non-https link, and nothing else.
+    const tags = Array.from({ length: 30_000 }, (_, i) => `<t${i}>`).join('');
+    const html = `<p><a href="http://example.org/${'x'.repeat(5_000)}">link</a></p>${tags}`;
+    const { findings } = await check(release(releaseBody({ html })));
+    const byCode = Object.fromEntries(findings.map((f) => [f.code, f]));
+    expect(byCode['markup-stripped'].message).toMatch(/^Removed by the sanitiser: <t0>, <t1>, .* and 29990 more\.$/);
+    expect(byCode['markup-unbalanced'].message).toMatch(/and \d+ more\.$/);
+    for (const finding of findings) expect(finding.message.length, finding.code).toBeLessThan(1_000);
+  });
 });
+

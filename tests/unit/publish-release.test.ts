@@ -111,12 +111,12 @@ describe('publishRelease', () => {
   });
 
   it('given an embargo, then the release is stored but neither mailed nor posted before it ends', async () => {
-    const embargoUntil = '2030-01-01T09:00:00+01:00';
+    const embargoUntil = '2027-01-01T09:00:00+01:00';
     const result = await publishRelease({ body: releaseBody({ embargoUntil }) }, deps);
     expect(result.status).toBe(SendStatus.Queued);
-    expect(deps.releases.releases.get('spring-update')?.embargoUntil).toBe('2030-01-01T08:00:00.000Z');
+    expect(deps.releases.releases.get('spring-update')?.embargoUntil).toBe('2027-01-01T08:00:00.000Z');
     expect(deps.fanOutQueue.jobs).toHaveLength(0);
-    expect([...deps.socialPosts.posts.values()].map((p) => p.dueAt)).toEqual(['2030-01-01T08:00:00.000Z', '2030-01-01T08:00:00.000Z']);
+    expect([...deps.socialPosts.posts.values()].map((p) => p.dueAt)).toEqual(['2027-01-01T08:00:00.000Z', '2027-01-01T08:00:00.000Z']);
   });
 
   it('given a social plan, then only its channels get posts, staggered, with staff text kept', async () => {

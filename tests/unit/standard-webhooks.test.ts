@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../functions/domain/security/standard-webhooks';
-import { AuthenticationError } from '../../functions/domain/errors';
+import { AuthenticationError, ValidationError } from '../../functions/domain/errors';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const now = new Date('2026-11-29T12:00:00Z');
@@ -59,4 +59,14 @@ describe('Standard Webhooks verification', () => {
     expect(verifyWebhook({ id: 'msg_1', timestamp: String(ts), signature }, body, [secret], justInTime)).toBe('msg_1');
     expect(() => verifyWebhook({ id: 'msg_1', timestamp: 'soon', signature }, body, [secret], now)).toThrow(/Invalid/);
   });
+
+  it('refuses an over-long or non-printable webhook-id or signature header with a ValidationError naming it', () => {
+    const verify = (id: string, signature = signWebhook(secret, id, ts, body)) => () => verifyWebhook({ id, timestamp: String(ts), signature }, body, [secret], now);
+    expect(verify('m'.repeat(10_000))).toThrow(ValidationError);
+    expect(verify('m'.repeat(10_000))).toThrow(/webhook-id/);
+    expect(verify('msg 1')).toThrow(/webhook-id/);
+    expect(verify('msg_1', `${signWebhook(secret, 'msg_1', ts, body)} ${'v1,x'.repeat(5_000)}`)).toThrow(/webhook-signature/);
+    expect(verify('m'.repeat(256))()).toBe('m'.repeat(256));
+  });
 });
+

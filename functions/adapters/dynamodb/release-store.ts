@@ -6,6 +6,7 @@ import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
 import { GSI1, GSI2, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { assertItemFits } from './item-size';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
 const renderedKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RENDERED' });
@@ -34,11 +35,13 @@ export class DynamoReleaseStore implements ReleaseStore {
   constructor(private readonly table: TableRef) {}
 
   async create(release: Release): Promise<StoreReleaseResult> {
+    const item = { ...releaseKey(release.id), ...listingKey(release), ...embargoKey(release), ...release };
+    assertItemFits(item, `release "${release.id}"`);
     try {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...releaseKey(release.id), ...listingKey(release), ...embargoKey(release), ...release },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -57,11 +60,13 @@ export class DynamoReleaseStore implements ReleaseStore {
   }
 
   async saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail> {
+    const item = { ...renderedKey(id), ...rendered };
+    assertItemFits(item, `rendered email of release "${id}"`);
     try {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...renderedKey(id), ...rendered },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

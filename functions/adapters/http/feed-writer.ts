@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Feed, type Item } from 'feed';
 import type { FeedFormat, FeedModel } from '../../domain/feeds/feeds';
 import { escapeHtml } from './pages';
+import { withoutForbiddenXmlCharacters } from '../../domain/xml-characters';
 
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -24,8 +25,11 @@ export function writeFeed(feed: FeedModel, format: FeedFormat): string {
   return format === 'json' ? jsonFeed(feed) : xmlFeed(feed, format);
 }
 
-function xmlFeed(feed: FeedModel, format: 'rss' | 'atom'): string {
+function xmlFeed(stored: FeedModel, format: 'rss' | 'atom'): string {
   const atom = format === 'atom';
+  // Input refuses characters XML 1.0 cannot carry, but releases stored before it did may hold them,
+  // and one would make the whole document malformed for every reader: they are left out here.
+  const feed = xmlSafe(stored);
   const out = new Feed({
     id: feed.selfUrls.atom,
     title: feed.title,
@@ -58,6 +62,16 @@ function xmlFeed(feed: FeedModel, format: 'rss' | 'atom'): string {
     out.addItem(entry);
   }
   return atom ? out.atom1() : out.rss2();
+}
+
+/** Every string in `value` without the characters XML 1.0 forbids; dates and other values as they are. */
+function xmlSafe<T>(value: T): T {
+  if (typeof value === 'string') return withoutForbiddenXmlCharacters(value) as T;
+  if (Array.isArray(value)) return value.map(xmlSafe) as T;
+  if (value && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, xmlSafe(item)])) as T;
+  }
+  return value;
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */

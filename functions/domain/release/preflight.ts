@@ -18,6 +18,21 @@ const SUBJECT_SOFT_LIMIT = 100;
 const OPTIONAL_END = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'option', 'colgroup', 'caption']);
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr']);
 
+/**
+ * Warnings are stored with the release and shown in every preview: however hostile the body (a
+ * body can name tens of thousands of made-up tags), each names a few examples and counts the rest.
+ */
+const NAMED_IN_A_WARNING = 10;
+const MAX_QUOTED_LINK = 100;
+
+/** `<a>, <b> and 3 more`: the first few of `items`, then how many are left out. */
+function someOf(items: string[], max = NAMED_IN_A_WARNING): string {
+  const named = items.slice(0, max).join(', ');
+  return items.length > max ? `${named} and ${items.length - max} more` : named;
+}
+
+const quoted = (link: string) => (link.length > MAX_QUOTED_LINK ? `${link.slice(0, MAX_QUOTED_LINK - 1)}…` : link);
+
 interface MarkupSummary {
   tags: Map<string, number>;
   unclosed: Set<string>;
@@ -85,17 +100,17 @@ export function preflight(release: Release, rendered: RenderedEmail, sanitisedBo
   const kept = summarise(sanitisedBody);
   const badLinks = kept.links.filter((href) => !/^(https:|mailto:)/i.test(href));
   if (badLinks.length) {
-    add('links-not-https', 'warning', `${badLinks.length} link(s) are not absolute https: ${[...new Set(badLinks)].slice(0, 5).join(', ')}`);
+    add('links-not-https', 'warning', `${badLinks.length} link(s) are not absolute https: ${someOf([...new Set(badLinks)].map(quoted), 5)}`);
   }
   if (kept.imagesWithoutAlt) add('images-without-alt', 'warning', `${kept.imagesWithoutAlt} image(s) have no alt text.`);
 
   if (release.html !== undefined) {
     const source = summarise(release.html);
     const removed = [...source.tags].filter(([tag, n]) => (kept.tags.get(tag) ?? 0) < n && !['h1', 'h5', 'h6'].includes(tag)).map(([tag]) => `<${tag}>`);
-    if (removed.length) add('markup-stripped', 'warning', `Removed by the sanitiser: ${removed.join(', ')}.`);
+    if (removed.length) add('markup-stripped', 'warning', `Removed by the sanitiser: ${someOf(removed)}.`);
     if (source.handlerAttributes) add('handlers-stripped', 'warning', `Removed ${source.handlerAttributes} event-handler attribute(s).`);
     const unbalanced = [...source.unclosed, ...source.strayClosers];
-    if (unbalanced.length) add('markup-unbalanced', 'warning', `Unbalanced markup in the body: ${[...new Set(unbalanced)].map((t) => `<${t}>`).join(', ')}.`);
+    if (unbalanced.length) add('markup-unbalanced', 'warning', `Unbalanced markup in the body: ${someOf([...new Set(unbalanced)].map((t) => `<${t}>`))}.`);
   }
   return findings;
 }

@@ -33,5 +33,5 @@ export async function previewRelease(
   body: unknown,
   deps: { renderer: EmailRenderer; listIds: ReadonlySet<string>; now: Date },
 ): Promise<RenderedRelease> {
-  return renderAndCheck(newRelease(parseReleaseInput(body, deps.listIds), deps.now), deps.renderer);
+  return renderAndCheck(newRelease(parseReleaseInput(body, { listIds: deps.listIds, now: deps.now }), deps.now), deps.renderer);
 }

@@ -57,7 +57,7 @@ export async function publishRelease(
   let release: Release | undefined = seenFor ? await deps.releases.get(seenFor) : undefined;
   let created = false;
   if (!release) {
-    const parsed = parseReleaseInput(input.body, { listIds: deps.listIds, channels: deps.channels });
+    const parsed = parseReleaseInput(input.body, { listIds: deps.listIds, channels: deps.channels, now });
     const existing = await deps.releases.get(parsed.id);
     if (existing) release = existing;
     else {

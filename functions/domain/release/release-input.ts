@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
+import { forbiddenXmlCharacter } from '../xml-characters';
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -82,26 +83,80 @@ export interface ReleaseContext {
   listIds: ReadonlySet<string>;
   /** Configured social channels by name; `check` says why staff's text would not fit. */
   channels?: ReadonlyMap<string, { check(text: string): string | undefined }>;
+  /** Now, for the dates' bounds (see {@link DATE_BOUNDS}); publishing and previews always give it. */
+  now?: Date;
 }
+
+const DAY_MS = 86_400_000;
+/**
+ * How far release dates may reach. Feeds sort by `publishedAt`, so a release dated 9999 would sit
+ * at the top of every feed for ever; a day ahead allows for clocks and time zones. Nothing needs
+ * an embargo or a scheduled post more than a year away.
+ */
+export const DATE_BOUNDS = {
+  earliestPublishedAt: new Date('1990-01-01T00:00:00Z'),
+  publishedAtAheadMs: DAY_MS,
+  scheduleAheadMs: 365 * DAY_MS,
+};
 
 /**
  * Validates a publish request body and checks its lists against the lists that exist.
  *
  * @throws ValidationError naming every bad field.
  * @example
- * const input = parseReleaseInput(JSON.parse(body), { listIds: new Set(['blog']), channels });
+ * const input = parseReleaseInput(JSON.parse(body), { listIds: new Set(['blog']), channels, now: clock.now() });
  */
 export function parseReleaseInput(body: unknown, context: ReleaseContext | ReadonlySet<string>): ReleaseInput {
-  const { listIds: knownLists, channels } = context instanceof Set ? { listIds: context, channels: undefined } : (context as ReleaseContext);
+  const { listIds: knownLists, channels, now } = context instanceof Set ? { listIds: context, channels: undefined, now: undefined } : (context as ReleaseContext);
   const parsed = releaseInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
-  const issues: FieldIssue[] = parsed.data.lists
-    .map((list, i) => ({ list, i }))
-    .filter(({ list }) => !knownLists.has(list))
-    .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` }));
+  const issues: FieldIssue[] = [
+    ...forbiddenCharacterIssues(parsed.data, []),
+    ...parsed.data.lists
+      .map((list, i) => ({ list, i }))
+      .filter(({ list }) => !knownLists.has(list))
+      .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` })),
+  ];
   if (channels) issues.push(...socialIssues(parsed.data.social, channels));
+  if (now) issues.push(...dateIssues(parsed.data, now));
   if (issues.length) throw new ValidationError(issues, 'Invalid release');
   return { ...parsed.data, lists: [...new Set(parsed.data.lists)] };
+}
+
+/**
+ * Every text field of a release ends up in the RSS and Atom feeds, where XML 1.0 cannot carry some
+ * characters at all: refused here, in whichever field, so that no feed is ever broken by one.
+ */
+function* forbiddenCharacterIssues(value: unknown, path: (string | number)[]): Generator<FieldIssue> {
+  if (typeof value === 'string') {
+    const found = forbiddenXmlCharacter(value);
+    if (found) yield { field: path.join('.'), message: `must not contain the control character ${found} (feeds could not carry it)` };
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* forbiddenCharacterIssues(item, [...path, i]);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) yield* forbiddenCharacterIssues(item, [...path, key]);
+  }
+}
+
+function dateIssues(input: ReleaseInput, now: Date): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const at = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+  const publishedAt = at(input.publishedAt);
+  if (publishedAt !== undefined && publishedAt > now.getTime() + DATE_BOUNDS.publishedAtAheadMs) {
+    issues.push({ field: 'publishedAt', message: 'must not be more than a day in the future' });
+  }
+  if (publishedAt !== undefined && publishedAt < DATE_BOUNDS.earliestPublishedAt.getTime()) {
+    issues.push({ field: 'publishedAt', message: 'must not be before 1990' });
+  }
+  const scheduled: [string, number | undefined][] = [
+    ['embargoUntil', at(input.embargoUntil)],
+    ['social.at', at(input.social?.at)],
+    ...(input.social?.channels ?? []).map((entry, i): [string, number | undefined] => [`social.channels.${i}.at`, typeof entry === 'string' ? undefined : at(entry.at)]),
+  ];
+  for (const [field, time] of scheduled) {
+    if (time !== undefined && time > now.getTime() + DATE_BOUNDS.scheduleAheadMs) issues.push({ field, message: 'must not be more than a year ahead' });
+  }
+  return issues;
 }
 
 function socialIssues(social: ReleaseInput['social'], channels: NonNullable<ReleaseContext['channels']>): FieldIssue[] {

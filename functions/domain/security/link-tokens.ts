@@ -67,6 +67,18 @@ export function parseKeyring(spec: string): SigningKeyring {
   return { current: entries[0][0], keys: new Map(entries) };
 }
 
+/**
+ * Decodes base64url only in its one canonical spelling: no padding, no other alphabet, no stray
+ * characters, and zero padding bits. Node's decoder forgives all of these, so without this check a
+ * token would have several spellings that all verify (RFC 4648 §3.5: decoders MAY reject them; a
+ * signature check should).
+ */
+function strictBase64url(text: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
 function mac(key: Buffer, kid: string, payload: string): Buffer {
   return createHmac('sha256', key).update(`${CONTEXT}.${kid}.${payload}`).digest();
 }
@@ -101,12 +113,14 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   const [kid, payload, signature] = parts;
   const key = keyring.keys.get(kid);
   if (!key) throw new InvalidTokenError('unknown key');
-  const given = Buffer.from(signature, 'base64url');
+  const given = strictBase64url(signature);
   const expected = mac(key, kid, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
+  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
+  const decoded = strictBase64url(payload);
+  if (!decoded) throw new InvalidTokenError('malformed payload');
   let body: { p?: unknown; s?: unknown; l?: unknown; ls?: unknown; e?: unknown; i?: unknown };
   try {
-    body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    body = JSON.parse(decoded.toString('utf8'));
   } catch {
     throw new InvalidTokenError('malformed payload');
   }
