@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, DeliveryStore } from '../../domain/delivery/ports';
 import { DeliveryStatus, type DeliveryRecord } from '../../domain/delivery/delivery';
-import { isConditionFailure, withoutKeys, type TableRef } from './table';
+import { conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const deliveryKey = (releaseId: string, subscriberId: string) => ({
   pk: `DELIVERY#${releaseId}#${subscriberId}`,
@@ -44,8 +44,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, fields: Record<string, string>): Promise<boolean> {
     const names = Object.keys(fields);
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
@@ -61,12 +61,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean> {
@@ -78,8 +74,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: {
@@ -99,12 +95,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': DeliveryStatus.Claimed, ':now': now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async releaseClaim(releaseId: string, subscriberId: string): Promise<void> {
@@ -124,8 +116,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markCounted(releaseId: string, subscriberId: string): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
@@ -134,12 +126,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
           ConditionExpression: 'uncounted = :true',
           ExpressionAttributeValues: { ':true': true },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined> {

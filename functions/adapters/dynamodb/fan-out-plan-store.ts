@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FanOutPlan, FanOutPlanStore } from '../../domain/delivery/ports';
-import { isConditionFailure, withoutKeys, type TableRef } from './table';
+import { conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 /** The plan item sits beside its release: `pk=RELEASE#<id>`, `sk=PLAN` (see table.ts). */
 const planKey = (releaseId: string) => ({ pk: `RELEASE#${releaseId}`, sk: 'PLAN' });
@@ -72,8 +72,8 @@ export class DynamoFanOutPlanStore implements FanOutPlanStore {
   }
 
   async checkpoint(from: FanOutPlan, to: Omit<FanOutPlan, 'releaseId' | 'seq' | 'startedAt'>): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: planKey(from.releaseId),
@@ -92,11 +92,7 @@ export class DynamoFanOutPlanStore implements FanOutPlanStore {
             ...(to.cursor ? { ':cursor': to.cursor } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ListStore } from '../../domain/lists/ports';
 import type { ListChanges, MailingList } from '../../domain/lists/mailing-list';
-import { isConditionFailure, withoutKeys, type TableRef } from './table';
+import { conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 // Lists are few and read together on every publish and sign-up: one partition holds them all.
 const LISTS = 'LISTS';
@@ -34,19 +34,15 @@ export class DynamoListStore implements ListStore {
   }
 
   async create(list: MailingList): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: { ...listKey(list.id), ...list },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async update(id: string, changes: ListChanges, now: Date): Promise<MailingList | undefined> {

@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimiter } from '../../domain/ports';
-import { isConditionFailure, type TableRef } from './table';
+import { conditionHolds, type TableRef } from './table';
 
 /**
  * Fixed-window counters: one item per key and window, incremented only while under the limit, and
@@ -12,8 +12,8 @@ export class DynamoRateLimiter implements RateLimiter {
 
   async consume(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
     const window = Math.floor(now.getTime() / windowMs);
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: { pk: `RATE#${key}#${window}`, sk: 'RATE' },
@@ -25,11 +25,7 @@ export class DynamoRateLimiter implements RateLimiter {
             ':expires': Math.ceil(((window + 2) * windowMs) / 1000),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

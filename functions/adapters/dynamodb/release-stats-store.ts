@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailEventReceipt, ReleaseStatsStore, SendJob } from '../../domain/delivery/ports';
 import { RELEASE_COUNTERS, sumCounts, type ReleaseCounts } from '../../domain/delivery/release-stats';
-import { isConditionFailure, type TableRef } from './table';
+import { conditionHolds, type TableRef } from './table';
 
 /** Ten shards take ~10,000 counter writes/s, far above any SES sending rate Pressroom will see. */
 export const DEFAULT_STATS_SHARDS = 10;
@@ -88,18 +88,14 @@ export class DynamoReleaseStatsStore implements ReleaseStatsStore {
 
   /** Writes a receipt that expires with the longest a queue keeps a message: true when it was new. */
   private async putReceiptOnce(pk: string, sk: string, now: Date): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: { pk, sk, receivedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + RECEIPT_TTL_SECONDS },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

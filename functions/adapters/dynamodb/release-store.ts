@@ -5,7 +5,7 @@ import type { SendStatusChanges } from '../../domain/release/release';
 import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
-import { GSI1, GSI2, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { GSI1, GSI2, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 import { assertItemFits } from './item-size';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
@@ -101,8 +101,8 @@ export class DynamoReleaseStore implements ReleaseStore {
     }
     // The fan-out's move `queued → sending` is when the send started (a resume keeps or lacks it).
     if (to === SendStatus.Sending && from.includes(SendStatus.Queued)) set.push('sendStartedAt = if_not_exists(sendStartedAt, :now)');
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: releaseKey(id),
@@ -113,17 +113,13 @@ export class DynamoReleaseStore implements ReleaseStore {
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: { ...values, ':to': to, ':now': now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markPlanningFinished(id: string, targeted: number, now: Date): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: releaseKey(id),
@@ -133,12 +129,8 @@ export class DynamoReleaseStore implements ReleaseStore {
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(planningFinishedAt)',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':targeted': targeted },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SocialPostStore } from '../../domain/social/ports';
 import { SocialPostStatus, type SocialPost, type SocialPostResult } from '../../domain/social/social-post';
-import { GSI1, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { GSI1, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const postKey = (post: Pick<SocialPost, 'releaseId' | 'channel'>) => ({
   pk: `RELEASE#${post.releaseId}`,
@@ -46,8 +46,8 @@ export class DynamoSocialPostStore implements SocialPostStore {
 
   async claim(post: SocialPost, now: Date, leaseMs: number): Promise<boolean> {
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: postKey(post),
@@ -63,12 +63,8 @@ export class DynamoSocialPostStore implements SocialPostStore {
             ':now': now.toISOString(),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markPosted(post: SocialPost, result: SocialPostResult, now: Date): Promise<void> {

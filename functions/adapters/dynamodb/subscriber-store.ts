@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
 import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
-import { decodeCursor, encodeCursor, GSI1, GSI2, isConditionFailure, type TableRef } from './table';
+import { decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
 
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const membershipKey = (id: string, listId: string) => ({ pk: `SUB#${id}`, sk: `LIST#${listId}` });
@@ -328,8 +328,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return conditionHolds(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: profileKey(subscriberId),
@@ -341,12 +341,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
             ':earliest': new Date(now.getTime() - minIntervalMs).toISOString(),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async erase(subscriberId: string): Promise<void> {

@@ -83,6 +83,24 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * Awaits a conditional write and says whether its condition held: false when DynamoDB refused it
+ * on the condition (someone else got there first, or the item is not in the state the caller read),
+ * any other error thrown. The stores' "first one wins" moves all read this way.
+ *
+ * @example
+ * return conditionHolds(this.table.doc.send(new PutCommand({ ..., ConditionExpression: 'attribute_not_exists(pk)' })));
+ */
+export async function conditionHolds(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Opaque pagination cursor from a DynamoDB LastEvaluatedKey. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
