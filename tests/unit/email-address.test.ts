@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/domain/errors';
 import { normaliseEmail } from '../../functions/domain/subscriber/subscriber';
-import { acceptSubscription } from '../../functions/domain/subscriber/subscribe';
+import { acceptSubscription, processSubscription } from '../../functions/domain/subscriber/subscribe';
+import { sendConfirmationEmail } from '../../functions/domain/subscriber/confirmation';
 import { importSubscribers } from '../../functions/domain/subscriber/import-subscribers';
 import { lookupSubscriber } from '../../functions/domain/subscriber/manage-subscribers';
 import { FakeClock, MemoryBlocklist, MemorySubscriberStore } from '../helpers/fakes';
@@ -88,5 +89,22 @@ describe('every entry point refuses an unsendable address', () => {
     const { subscriber } = await subscribers.addConfirmed('ada@xn--bcher-kva.de', ['blog'], new Date('2026-11-01'));
     const found = await lookupSubscriber('ada@bücher.de', { subscribers, blocklist: new MemoryBlocklist() });
     expect(found.id).toBe(subscriber.id);
+  });
+});
+
+describe('a confirmation email to an address that can never be sent ends with an outcome, not a throw', () => {
+  it('a sign-up job queued before the check (legacy) ends unsendable, storing and sending nothing', async () => {
+    const deps = signupDeps();
+    const outcome = await processSubscription({ email: 'jos\u00e9@example.org', lists: ['blog'], requestedAt: deps.clock.now().toISOString() }, deps);
+    expect(outcome).toBe('unsendable');
+    expect(deps.subscribers.subscribers.size).toBe(0);
+    expect(deps.mailer.sent).toEqual([]);
+  });
+
+  it('a stored subscriber whose address cannot be encoded gets unsendable from sendConfirmationEmail (CSV import without consent)', async () => {
+    const deps = signupDeps();
+    const { subscriber } = await deps.subscribers.addPending('ada\u200b@example.org', ['blog'], undefined, deps.clock.now());
+    expect(await sendConfirmationEmail(subscriber, ['blog'], deps)).toBe('unsendable');
+    expect(deps.mailer.sent).toEqual([]);
   });
 });

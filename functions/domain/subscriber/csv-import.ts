@@ -3,6 +3,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { AddressBlocklist, SubscriberStore } from './ports';
 import type { Clock } from '../ports';
 import { ValidationError } from '../errors';
+import type { ConfirmationOutcome } from './confirmation';
 import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
 
 /** What happened to one row of an import. */
@@ -67,7 +68,7 @@ export interface CsvImportDeps {
   /** Lists an import may target (existing and not archived). */
   listIds: ReadonlySet<string>;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
-  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited' | 'capped'>;
+  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
 
 const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
@@ -336,6 +337,7 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
     const sent = await deps.requestConfirmation!(subscriber, wanted);
     if (sent === 'rate-limited') reason = [reason, 'confirmation email held back: one was sent to this address moments ago'].filter(Boolean).join('; ');
     if (sent === 'capped') reason = [reason, 'confirmation email held back: this address had its confirmation emails for today'].filter(Boolean).join('; ');
+    if (sent === 'unsendable') reason = [reason, 'confirmation email not sent: the stored address cannot be sent to'].filter(Boolean).join('; ');
   }
   return result(ImportOutcome.PendingConfirmation, { lists: wanted, ...(reason ? { reason } : {}) });
 }
