@@ -58,4 +58,21 @@ describe('addresses SES cannot send to (local stand-ins)', () => {
     expect(pressroom.queues.send.deadLetters()).toHaveLength(deadBefore);
     expect((await pressroom.client.mail()).filter((m) => m.subject === 'To legacy').flatMap((m) => m.to)).toEqual(['fine@example.org']);
   });
+
+  it('POST /admin/imports with bytes that are not UTF-8 reports those rows invalid and stores no U+FFFD address', async () => {
+    const body = Buffer.concat([
+      Buffer.from('email,lists,name\nutf8@example.org,blog,Zo\u00eb\n', 'utf8'),
+      Buffer.from('latin1-\u00e9@example.org,blog,X\nlatin1-name@example.org,blog,Zo\u00eb\n', 'latin1'),
+    ]);
+    const answer = await admin('/admin/imports?consent=true', { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+    expect(answer.status).toBe(200);
+    const report = (await answer.json()) as { summary: Record<string, number>; rows: { line: number; outcome: string; reason?: string }[] };
+    expect(report.summary).toMatchObject({ added: 1, invalid: 2 });
+    expect(report.rows.filter((r) => r.outcome === 'invalid')).toEqual([
+      expect.objectContaining({ line: 3, reason: expect.stringContaining('not UTF-8 text') }),
+      expect.objectContaining({ line: 4, reason: expect.stringContaining('not UTF-8 text') }),
+    ]);
+    expect(await pressroom.adapters.subscribers.findByEmail('latin1-name@example.org')).toBeUndefined();
+    expect(await pressroom.adapters.subscribers.findByEmail('latin1-\ufffd@example.org')).toBeUndefined();
+  });
 });

@@ -56,6 +56,7 @@ describe('normaliseEmail: what SES can send', () => {
   it('says why a non-ASCII or invisible character is refused, showing it escaped', () => {
     expect(() => normaliseEmail('ada\u200b@example.org')).toThrow(/U\+200B/);
     expect(() => normaliseEmail('josé@example.org')).toThrow(/before the @/);
+    expect(() => normaliseEmail('jos\ufffd@example.org')).toThrow(/not UTF-8/);
   });
 });
 

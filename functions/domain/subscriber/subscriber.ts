@@ -75,6 +75,7 @@ export function normaliseEmail(raw: unknown, field = 'email'): string {
     throw new ValidationError([{ field, message: `"${shown}" is not a valid email address${why ? `: ${why}` : ''}` }]);
   };
   const invisible = INVISIBLE.exec(trimmed);
+  if (invisible?.[0] === '\ufffd') refuse('it holds U+FFFD, left where text that was not UTF-8 was decoded');
   if (invisible) refuse(`it holds an invisible or control character (${codePoint(invisible[0])})`);
   const at = trimmed.lastIndexOf('@');
   if (at <= 0) refuse();
