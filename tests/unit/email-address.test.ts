@@ -91,6 +91,14 @@ describe('every entry point refuses an unsendable address', () => {
     const found = await lookupSubscriber('ada@bücher.de', { subscribers, blocklist: new MemoryBlocklist() });
     expect(found.id).toBe(subscriber.id);
   });
+
+  it('a staff lookup still finds an unsendable address stored before the check, so it can be erased; an unknown one is a 400', async () => {
+    const subscribers = new MemorySubscriberStore();
+    const { subscriber } = await subscribers.addConfirmed('ada\u200b@example.org', ['blog'], new Date('2026-11-01'));
+    const deps = { subscribers, blocklist: new MemoryBlocklist() };
+    expect((await lookupSubscriber(' ada\u200b@example.org ', deps)).id).toBe(subscriber.id);
+    await expect(lookupSubscriber('grace\u200b@example.org', deps)).rejects.toMatchObject({ issues: [{ field: 'email' }] });
+  });
 });
 
 describe('a confirmation email to an address that can never be sent ends with an outcome, not a throw', () => {
