@@ -60,6 +60,40 @@ describe('CSV import', () => {
     expect(subscribers.subscribers.size).toBe(3);
   });
 
+  describe('bytes that are not UTF-8 (issue 13)', () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const bytes = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+
+    it('make their row invalid, "not UTF-8 text", whichever column holds them; nothing with U+FFFD is stored', async () => {
+      const body = bytes(
+        'email,lists,name\n',
+        'ada@example.org,blog,Ada\n',
+        latin1('jos\u00e9@example.org,blog,Jos\u00e9\n'), // an address saved as Latin-1
+        latin1('zoe@example.org,blog,Zo\u00eb\n'), // a valid address, a Latin-1 name beside it
+        bytes('cut@example.org,blog,', Buffer.from([0xe2, 0x82]), '\n'), // a multi-byte character cut short
+        'grace@example.org,blog,Gr\u00e2ce\n', // UTF-8 text outside ASCII is fine
+      );
+      const report = await importCsv(csvSource(body), { dryRun: false, consent: true }, deps);
+      expect(report.rows.filter((r) => r.outcome === 'invalid').map((r) => [r.line, r.reason])).toEqual([
+        [3, expect.stringContaining('not UTF-8 text')],
+        [4, expect.stringContaining('not UTF-8 text')],
+        [5, expect.stringContaining('not UTF-8 text')],
+      ]);
+      expect([...subscribers.subscribers.values()].map((s) => s.email).sort()).toEqual(['ada@example.org', 'grace@example.org']);
+    });
+
+    it('a UTF-8 character split across two 64 KiB chunks is read whole, not taken for bad bytes', async () => {
+      const head = 'email,lists,name\n';
+      const row = 'ada@example.org,blog,';
+      // Pad so the 3-byte "€" starts one byte before the first chunk ends.
+      const pad = 'x'.repeat(64 * 1024 - 1 - Buffer.byteLength(head) - Buffer.byteLength(row));
+      const body = bytes(head, row, pad, '\u20ac\n', 'grace@example.org,blog,\u20ac\n');
+      expect(body.subarray(64 * 1024 - 1, 64 * 1024 + 2)).toEqual(Buffer.from('\u20ac'));
+      const report = await importCsv(csvSource(body), { dryRun: false, consent: true }, deps);
+      expect(report.summary).toMatchObject({ added: 2, invalid: 0 });
+    });
+  });
+
   it('a dry run reports the same and writes nothing', async () => {
     const dry = await importCsv(csvSource(FILE), { dryRun: true, consent: true }, deps);
     expect(subscribers.subscribers.size).toBe(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { buildMessageTemplate, encodeHeaderValue, personaliseMessage, type MessageTemplateInput } from '../../functions/domain/mail/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
+import { UnsendableRecipientError } from '../../functions/domain/mail/errors';
 
 const UNSUB = RecipientPlaceholder.UnsubscribeUrl;
 const recipientUrl = 'https://news.example.com/u/abc?t=x1&l=blog';
@@ -178,6 +179,16 @@ describe('buildMessageTemplate + personaliseMessage', () => {
       expect(() => personaliseMessage(template(), { ...base, headers: { 'List-Unsubscribe': '<u>\r\nX-Evil: 1' } })).toThrow(/CR or LF/);
       expect(() => personaliseMessage(template(), { ...base, headers: { 'Bad Name': 'v' } })).toThrow(/header name/);
       expect(() => personaliseMessage(template(), { ...base, headers: { Subject: 'v' } })).toThrow(/set by the message builder/);
+    });
+
+    it('refuses a recipient that can never be written into a To header with UnsendableRecipientError', () => {
+      const base = { values: { [UNSUB]: 'u' }, messageId: 'a@x', date: new Date() };
+      for (const to of ['jos\u00e9@example.org', 'ada\u200b@example.org', 'a@example.org\r\nBcc: b@example.org']) {
+        expect(() => personaliseMessage(template(), { ...base, to })).toThrow(UnsendableRecipientError);
+      }
+      // The sender's own From stays a configuration error, not a recipient's.
+      expect(() => template({ from: { address: 'n\u00e9ws@example.com' } })).not.toThrow(UnsendableRecipientError);
+      expect(() => template({ from: { address: 'n\u00e9ws@example.com' } })).toThrow(/printable ASCII/);
     });
 
     it('rejects a missing placeholder value', () => {

@@ -168,6 +168,27 @@ describe('fan-out and send', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 
+  it.each([
+    ['a non-ASCII local part', 'jos\u00e9@example.org'],
+    ['a zero-width space', 'ada\u200b@example.org'],
+  ])('a stored address with %s (legacy data) ends its delivery failed, counted once with a reason, and the send completes', async (_what, address) => {
+    // Stored before addresses were checked for what SES can send: the store takes it as it is.
+    const { subscriber: legacy } = await subscribers.addConfirmed(address, ['blog'], clock.now());
+    await fanOut();
+    const job = sendQueue.jobs.find((j) => j.subscriberId === legacy.id)!;
+    const outcomes = await sendAll();
+    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(1);
+    expect(await deliveries.get(job.releaseId, legacy.id)).toMatchObject({
+      status: DeliveryStatus.Failed,
+      reason: expect.stringMatching(/cannot be sent to/),
+    });
+    // A redelivery of its job neither throws nor counts it again.
+    expect(await sendEmail(job, deps)).toBe('duplicate');
+    expect(await deps.releaseStats.get('spring-update')).toMatchObject({ sent: 3, failed: 1 });
+    expect(mailer.sent.map((m) => m.to)).not.toContain(address);
+    expect(releases.releases.get('spring-update')!.sendStatus).toBe(SendStatus.Sent);
+  });
+
   it('a delivery claimed by a live worker is busy; after its lease a retry takes over', async () => {
     await fanOut();
     const job = sendQueue.jobs[0];

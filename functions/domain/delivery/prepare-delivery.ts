@@ -11,6 +11,7 @@ import { signPreferencesToken } from '../subscriber/preferences';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
 import { countDuplicateJob, DEFAULT_CLAIM_LEASE_MS, skip } from './ending-tally';
 import { DeliveryBusyError } from './errors';
+import { UnsendableRecipientError } from '../mail/errors';
 import { personaliseMessage, type MessageTemplate } from '../mail/mime';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
 import { feedbackId, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from '../mail/sender';
@@ -52,7 +53,8 @@ export interface PreparedDelivery {
 /**
  * Everything before the provider call: check the subscriber can still be mailed (they may have left
  * since the fan-out), claim the delivery, build the message. Returns an outcome when there is
- * nothing to send.
+ * nothing to send, `rejected` when the stored address can never be sent to (the delivery ends
+ * `failed`).
  */
 export async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps): Promise<PreparedDelivery | SendOutcome> {
   const now = deps.clock.now();
@@ -82,22 +84,31 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
   );
   const domain = senderDomain(deps.sender);
   const listName = await deps.sender.listNames.nameOf(listId);
-  const raw = personaliseMessage(template, {
-    to: subscriber.email,
-    values: {
-      [RecipientPlaceholder.UnsubscribeUrl]: link,
-      [RecipientPlaceholder.PreferencesUrl]: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriber.id, deps.keyring)),
-    },
-    // Stable per delivery, so a rare duplicate after a crash threads as the same message.
-    messageId: `<${release.id}.${subscriber.id}@${domain}>`,
-    date: now,
-    headers: {
-      'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${listId}.${domain}>`,
-      'List-Unsubscribe': `<${link}>`,
-      // RFC 8058: tells mailbox providers a POST to the URL above unsubscribes without further steps.
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'Feedback-ID': feedbackId(release.id, listId, domain),
-    },
-  });
+  let raw: Buffer;
+  try {
+    raw = personaliseMessage(template, {
+      to: subscriber.email,
+      values: {
+        [RecipientPlaceholder.UnsubscribeUrl]: link,
+        [RecipientPlaceholder.PreferencesUrl]: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriber.id, deps.keyring)),
+      },
+      // Stable per delivery, so a rare duplicate after a crash threads as the same message.
+      messageId: `<${release.id}.${subscriber.id}@${domain}>`,
+      date: now,
+      headers: {
+        'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${listId}.${domain}>`,
+        'List-Unsubscribe': `<${link}>`,
+        // RFC 8058: tells mailbox providers a POST to the URL above unsubscribes without further steps.
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'Feedback-ID': feedbackId(release.id, listId, domain),
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof UnsendableRecipientError)) throw error;
+    // No retry can send it: end the delivery failed now (as SES refusing the address would), so the
+    // job is not retried until it dead-letters and the send can complete.
+    if (await deps.deliveries.markFailed(release.id, subscriber.id, error.message, now)) deps.tally.add(job, 'failed');
+    return 'rejected';
+  }
   return { job, release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };
 }

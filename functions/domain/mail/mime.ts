@@ -7,6 +7,7 @@
  * 76-char lines), RFC 2046 (multipart/alternative), RFC 2047 (encoded-words for non-ASCII text).
  */
 import { randomBytes } from 'node:crypto';
+import { UnsendableRecipientError } from './errors';
 
 export interface MessageTemplateInput {
   from: { name?: string; address: string };
@@ -99,7 +100,8 @@ export function buildMessageTemplate(input: MessageTemplateInput): MessageTempla
 /**
  * Builds one recipient's complete raw message from a template.
  *
- * @throws Error when a header value holds CR or LF, or a placeholder has no value.
+ * @throws UnsendableRecipientError when `to` cannot be written into a header (not printable ASCII, or CR
+ *   or LF); Error when another header value holds CR or LF, or a placeholder has no value.
  * @example
  * const raw = personaliseMessage(template, {
  *   to: 'ada@example.org', messageId: `${releaseId}.${subscriberId}@news.example.com`, date: clock.now(),
@@ -122,7 +124,7 @@ export function personaliseMessage(template: MessageTemplate, recipient: Recipie
   const partHeader = (type: string) =>
     `--${template.boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const head =
-    foldHeader('To', asciiHeaderValue('To', recipient.to)) +
+    foldHeader('To', recipientHeaderValue(recipient.to)) +
     // RFC 5322 §3.3 wants a numeric zone; toUTCString ends in the obsolete "GMT".
     `Date: ${recipient.date.toUTCString().replace(/GMT$/, '+0000')}\r\n` +
     `Message-ID: <${messageId}>\r\n` +
@@ -184,6 +186,14 @@ function customHeader(name: string, value: string): string {
   assertSingleLine(name, value);
   // Structured values (List-Unsubscribe URLs) stay verbatim; only non-ASCII text gets encoded-words.
   return foldHeader(name, PRINTABLE_ASCII.test(value) ? value : encodeHeaderValue(value));
+}
+
+/** A recipient's address as the To header: one that cannot be written there never can be. */
+function recipientHeaderValue(to: string): string {
+  // Said without the address: the message ends up in delivery records and logs.
+  if (/[\r\n]/.test(to)) throw new UnsendableRecipientError('it holds CR or LF');
+  if (!PRINTABLE_ASCII.test(to)) throw new UnsendableRecipientError('it is not printable ASCII (SES sends no SMTPUTF8)');
+  return to;
 }
 
 function asciiHeaderValue(name: string, value: string): string {

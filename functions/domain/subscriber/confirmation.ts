@@ -2,6 +2,7 @@ import type { Clock, RateLimiter } from '../ports';
 import type { ListReader } from '../lists/ports';
 import type { Mailer } from '../delivery/ports';
 import type { SubscriberStore, SystemEmailRenderer } from './ports';
+import { UnsendableRecipientError } from '../mail/errors';
 import { personaliseMessage } from '../mail/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
@@ -34,6 +35,9 @@ export interface ConfirmationDeps {
   rateLimiter: RateLimiter;
 }
 
+/** What asking for a confirmation did; only `sent` sent an email. */
+export type ConfirmationOutcome = 'sent' | 'rate-limited' | 'capped' | 'unsendable';
+
 /** The page behind the confirmation link. */
 export function confirmUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/confirm/${token}`;
@@ -46,7 +50,8 @@ export function confirmUrl(publicUrl: string, token: string): string {
  * person left, or a suppression, is lifted (confirm-subscription.ts).
  *
  * @returns `sent`; `rate-limited` when one went in the last 10 minutes, `capped` when the address
- *   had its emails for the day (nothing sent either way).
+ *   had its emails for the day, `unsendable` when the stored address can never be sent to (nothing
+ *   sent in those cases).
  * @example
  * const { subscriber } = await deps.subscribers.addPending('ada@example.org', ['blog'], 'en', now);
  * await sendConfirmationEmail(subscriber, ['blog'], deps); // 'sent'
@@ -56,7 +61,7 @@ export async function sendConfirmationEmail(
   subscriber: Subscriber,
   lists: string[],
   deps: ConfirmationDeps,
-): Promise<'sent' | 'rate-limited' | 'capped'> {
+): Promise<ConfirmationOutcome> {
   const now = deps.clock.now();
   // The claim is a conditional write, so two racing sign-ups still send one email. The day's count
   // comes after it, so requests the 10-minute claim holds back do not use up the day.
@@ -83,12 +88,19 @@ export async function sendConfirmationEmail(
   // One recipient, one message: no point keeping the template, and no placeholders to fill.
   const template = senderTemplate(deps.sender, rendered, []);
   const domain = senderDomain(deps.sender);
-  const raw = personaliseMessage(template, {
-    to: subscriber.email,
-    values: {},
-    messageId: `<confirm.${subscriber.id}.${now.getTime()}@${domain}>`,
-    date: now,
-  });
+  let raw: Buffer;
+  try {
+    raw = personaliseMessage(template, {
+      to: subscriber.email,
+      values: {},
+      messageId: `<confirm.${subscriber.id}.${now.getTime()}@${domain}>`,
+      date: now,
+    });
+  } catch (error) {
+    // An address stored before addresses were checked for what SES can send: no retry can help.
+    if (error instanceof UnsendableRecipientError) return 'unsendable';
+    throw error;
+  }
   await deps.mailer.sendRaw({
     from: deps.sender.from.address,
     to: subscriber.email,

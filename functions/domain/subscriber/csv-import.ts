@@ -3,6 +3,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { AddressBlocklist, SubscriberStore } from './ports';
 import type { Clock } from '../ports';
 import { ValidationError } from '../errors';
+import type { ConfirmationOutcome } from './confirmation';
 import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
 
 /** What happened to one row of an import. */
@@ -67,7 +68,7 @@ export interface CsvImportDeps {
   /** Lists an import may target (existing and not archived). */
   listIds: ReadonlySet<string>;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
-  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<'sent' | 'rate-limited' | 'capped'>;
+  requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
 
 const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
@@ -174,8 +175,9 @@ class ReportBuilder {
  * Imports subscribers from a CSV stream (`email,lists,language,…`; lists separated by `;` or `|`),
  * reading it a batch of rows at a time so memory stays flat for 100,000 rows.
  *
- * Each row is judged on its own: an invalid address, a missing or unknown list, or a malformed
- * language makes that row `invalid` with the reason, and the rest still import. Suppressed and
+ * Each row is judged on its own: an invalid address, a missing or unknown list, a malformed
+ * language, or bytes that are not UTF-8 (in any column) make that row `invalid` with the reason, and
+ * the rest still import. Suppressed and
  * blocklisted addresses are `skipped-suppressed`. A file that says what each person is (an export's
  * `status` and `suppressed` columns) is believed over `consent`: a `pending` row with consent and an
  * `unsubscribed` row are `skipped-not-confirmed`, a `suppressed` one `skipped-suppressed`. Lists the person left earlier are not re-joined:
@@ -280,8 +282,16 @@ async function processBatch(rows: Row[], columns: Columns, options: CsvImportOpt
 async function importRow(row: Row, columns: Columns, options: CsvImportOptions, deps: CsvImportDeps, now: Date): Promise<ImportRowReport> {
   let raw = (row.fields[columns.email] ?? '').trim();
   if (ESCAPED_CELL.test(raw)) raw = raw.slice(1);
-  const reasons: string[] = [];
   let email = raw;
+  const result = (outcome: ImportOutcome, extra: Partial<ImportRowReport> = {}): ImportRowReport => ({ line: row.line, email, outcome, ...extra });
+  // Each field's bytes are decoded whole (csv-parse collects a field across chunks before decoding),
+  // so U+FFFD here marks bytes that are not UTF-8: in this file, or in the request body that API
+  // Gateway decoded as text before we saw it. Nothing in a garbled row can be trusted to mean what
+  // its writer meant, whichever column holds them.
+  if (row.fields.some((field) => field.includes('\ufffd'))) {
+    return result(ImportOutcome.Invalid, { reason: 'not UTF-8 text: save the file as CSV UTF-8 and import it again' });
+  }
+  const reasons: string[] = [];
   try {
     email = normaliseEmail(raw);
   } catch (error) {
@@ -301,7 +311,6 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
   }
   const suppressed = cell(columns.suppressed).toLowerCase();
   if (suppressed && suppressed !== 'true' && suppressed !== 'false') reasons.push(`suppressed "${suppressed}" must be true or false`);
-  const result = (outcome: ImportOutcome, extra: Partial<ImportRowReport> = {}): ImportRowReport => ({ line: row.line, email, outcome, ...extra });
   if (reasons.length) return result(ImportOutcome.Invalid, { reason: reasons.join('; ') });
   // A file's own word about a person outranks staff's consent flag: an exported list holds pending,
   // unsubscribed and suppressed members, and none of them consented to be a confirmed member.
@@ -336,6 +345,7 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
     const sent = await deps.requestConfirmation!(subscriber, wanted);
     if (sent === 'rate-limited') reason = [reason, 'confirmation email held back: one was sent to this address moments ago'].filter(Boolean).join('; ');
     if (sent === 'capped') reason = [reason, 'confirmation email held back: this address had its confirmation emails for today'].filter(Boolean).join('; ');
+    if (sent === 'unsendable') reason = [reason, 'confirmation email not sent: the stored address cannot be sent to'].filter(Boolean).join('; ');
   }
   return result(ImportOutcome.PendingConfirmation, { lists: wanted, ...(reason ? { reason } : {}) });
 }

@@ -48,13 +48,23 @@ function view(s: Subscriber): SubscriberView {
 /**
  * Finds a subscriber by address, with memberships, suppression and dates.
  *
- * @throws ValidationError for a malformed address; NotFoundError when no subscriber has it (the
+ * @throws ValidationError for a malformed address (unless one was stored as it is, before addresses
+ *   were checked); NotFoundError when no subscriber has it (the
  *   message says when the address was erased and stays suppressed).
  * @example
  * const subscriber = await lookupSubscriber('reader@example.org', deps);
  */
 export async function lookupSubscriber(email: unknown, deps: Pick<ManageSubscribersDeps, 'subscribers' | 'blocklist'>): Promise<SubscriberView> {
-  const address = normaliseEmail(email, 'email');
+  let address: string;
+  try {
+    address = normaliseEmail(email, 'email');
+  } catch (error) {
+    // An address stored before addresses were checked for what SES can send is still found as it
+    // was stored, so staff can see it and erase it; any other refused address stays a 400.
+    const stored = error instanceof ValidationError && typeof email === 'string' ? await deps.subscribers.findByEmail(email.trim()) : undefined;
+    if (stored) return view(stored);
+    throw error;
+  }
   const subscriber = await deps.subscribers.findByEmail(address);
   if (subscriber) return view(subscriber);
   if (await deps.blocklist.isBlocked(address)) {

@@ -2,7 +2,7 @@ import type { Clock, JobQueue, RateLimiter } from '../ports';
 import type { ListReader } from '../lists/ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { publicLists } from '../lists/mailing-list';
-import { sendConfirmationEmail, type ConfirmationDeps } from './confirmation';
+import { sendConfirmationEmail, type ConfirmationDeps, type ConfirmationOutcome } from './confirmation';
 import { RateLimitedError } from './errors';
 import { isSupportedLanguage } from './language';
 import { isDeliverable, normaliseEmail } from './subscriber';
@@ -51,7 +51,7 @@ export type AcceptOutcome = 'accepted' | 'trapped';
  * sign-up queue, so no caller can learn from the form (or its timing) whether an address is
  * subscribed.
  */
-export type SubscriptionOutcome = 'sent' | 'rate-limited' | 'capped' | 'already-confirmed' | 'no-lists';
+export type SubscriptionOutcome = ConfirmationOutcome | 'already-confirmed' | 'no-lists';
 
 /**
  * Whether a bot filled in the honeypot: any non-blank text, or any other value a JSON client sent.
@@ -144,17 +144,27 @@ export async function acceptSubscription(input: SubscriptionRequest, deps: Accep
  * list that is not mailable yet. An address confirmed on every list gets nothing; one that got a
  * confirmation email in the last 10 minutes, or 3 today, gets nothing more. A suppressed address
  * does get the email: confirming it is the one way back. Lists no longer public since the request
- * was accepted are dropped.
+ * was accepted are dropped. An address that can never be sent to (queued before addresses were
+ * checked, or stored so) ends `unsendable` rather than failing on every receive.
  *
  * @example
  * await processSubscription({ email: 'ada@example.org', lists: ['blog'], requestedAt }, deps); // 'sent'
  */
 export async function processSubscription(job: SignupJob, deps: ProcessSubscriptionDeps): Promise<SubscriptionOutcome> {
+  // Checked again: a job accepted before addresses were checked for what SES can send would store
+  // an address no email can reach and fail on every receive. It ends here, with nothing stored.
+  let email: string;
+  try {
+    email = normaliseEmail(job.email);
+  } catch (error) {
+    if (error instanceof ValidationError) return 'unsendable';
+    throw error;
+  }
   const open = new Set(publicLists(await deps.lists.all()).map((l) => l.id));
   const lists = job.lists.filter((l) => open.has(l));
   if (!lists.length) return 'no-lists';
   const now = deps.clock.now();
-  const { subscriber } = await deps.subscribers.addPending(job.email, lists, job.language, now);
+  const { subscriber } = await deps.subscribers.addPending(email, lists, job.language, now);
   // The link asks about every list not already mailable: new and pending ones, ones the person left
   // (they may come back, by confirming), and all of them while the address is suppressed.
   const toConfirm = lists.filter((listId) => !isDeliverable(subscriber, listId));
