@@ -8,6 +8,7 @@ import type { AddressPolicy } from '../../functions/adapters/outbound/address-po
  * it (over plain http) and nothing else. Every other address keeps the production answer: 127.0.0.1
  * is then as forbidden as the instance metadata service, which is what the tests check.
  */
+// Linux answers on all of 127.0.0.0/8; elsewhere (macOS) add the alias first: ifconfig lo0 alias 127.0.0.2.
 export const PUBLIC_STAND_IN = '127.0.0.2';
 
 export const STAND_IN_POLICY: AddressPolicy = {
