@@ -24,6 +24,6 @@ export const bluesky = defineChannel({
   },
   secret: { key: 'blueskyAppPassword', env: 'PRESSROOM_BLUESKY_APP_PASSWORD' },
   rules: BLUESKY_RULES,
-  build: (adapter: typeof import('../adapters/social/bluesky'), { settings, secret }) =>
-    new adapter.BlueskyChannel({ service: settings.blueskyService, identifier: settings.blueskyIdentifier, appPassword: secret }),
+  build: (adapter: typeof import('../adapters/social/bluesky'), { settings, secret, outboundFetch }) =>
+    new adapter.BlueskyChannel({ service: settings.blueskyService, identifier: settings.blueskyIdentifier, appPassword: secret, outboundFetch }),
 });

@@ -1,5 +1,6 @@
 import type { SocialChannel } from '../domain/social/ports';
 import type { ChannelTextRules } from '../domain/social/channel-rules';
+import type { OutboundFetch } from '../adapters/outbound/guarded-fetch';
 
 /*
  * What Pressroom knows about one social channel, declared once in the channel's own module
@@ -74,9 +75,13 @@ export interface ChannelDescriptor<
   /**
    * Builds the adapter from its module (imported only for configured channels, see
    * functions/channels/adapter-modules.ts) once the settings and secrets are known to be complete.
-   * `secrets` holds the extra keys when they are in use, all present.
+   * `secrets` holds the extra keys when they are in use, all present. `outboundFetch` is the one way
+   * to fetch a URL that came from a release (an image): never a provider's own endpoint.
    */
-  build(adapter: M, given: { settings: SettingValues<S>; secret: string; secrets: Partial<Record<K | E, string>> }): SocialChannel;
+  build(
+    adapter: M,
+    given: { settings: SettingValues<S>; secret: string; secrets: Partial<Record<K | E, string>>; outboundFetch: OutboundFetch },
+  ): SocialChannel;
 }
 
 /**

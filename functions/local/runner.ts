@@ -9,6 +9,7 @@ import type { Clock } from '../domain/ports';
 import type { FanOutJob, SendJob } from '../domain/delivery/ports';
 import type { SignupJob } from '../domain/subscriber/subscribe';
 import { LocalChannel } from '../adapters/social/local-channel';
+import { PUBLIC_OR_LOOPBACK } from '../adapters/outbound/address-policy';
 import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildAdapters, type Adapters } from '../runtime/adapters';
@@ -229,6 +230,9 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     // One process runs every handler, so it has every part a function may use.
     parts: EVERY_PART,
     extraChannels: [social],
+    // Local mode may fetch a release's image from this machine (a test serves it over plain http);
+    // any other private address stays refused, as on AWS.
+    outboundPolicy: PUBLIC_OR_LOOPBACK,
     clock: options.clock,
   });
 

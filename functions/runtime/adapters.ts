@@ -27,6 +27,7 @@ import type { Brand } from '../adapters/render/brand';
 import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { StoredListNames } from '../domain/lists/list-names';
+import type { AddressPolicy } from '../adapters/outbound/address-policy';
 
 /**
  * The adapters both runtimes build over their clients and queues: stores, queues, the mailer, the
@@ -74,10 +75,15 @@ export type RendererFactory = (options: { templatesDir: string; brand: Brand; pu
 export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
 
 /**
- * Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts).
- * Asynchronous because only the configured channels' adapters are imported.
+ * Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts),
+ * fetching URLs from releases under `outboundPolicy` (public https only when unset). Asynchronous
+ * because only the configured channels' adapters are imported.
  */
-export type ChannelsFactory = (config: PressroomConfig, secrets: PressroomSecrets, extra?: SocialChannel[]) => Promise<ReadonlyMap<string, SocialChannel>>;
+export type ChannelsFactory = (
+  config: PressroomConfig,
+  secrets: PressroomSecrets,
+  runtime?: { extra?: SocialChannel[]; outboundPolicy?: AddressPolicy },
+) => Promise<ReadonlyMap<string, SocialChannel>>;
 
 /**
  * The parts of the wiring that only some functions use, each heavy enough to matter to a cold
@@ -139,6 +145,11 @@ export interface AdaptersInput {
   parts: FunctionParts;
   /** Channels a runtime provides itself (the local channel); the real ones are built from config. */
   extraChannels?: SocialChannel[];
+  /**
+   * Which addresses a fetch of a URL from outside (a release's image) may reach. Unset, as on AWS:
+   * public addresses over https only. Only the local runner widens it, to loopback.
+   */
+  outboundPolicy?: AddressPolicy;
   clock?: Clock;
 }
 
@@ -168,6 +179,6 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },
-    channels: await input.parts.channels(config, secrets, input.extraChannels),
+    channels: await input.parts.channels(config, secrets, { extra: input.extraChannels, outboundPolicy: input.outboundPolicy }),
   };
 }

@@ -102,6 +102,7 @@ export async function awsServices(services: Partial<ServiceFactories>, parts: Pa
     // file read at run time stays inside the function's own folder.
     templatesDir: new URL('./templates', import.meta.url).pathname,
     parts: { ...NO_PARTS, ...parts },
+    // No outboundPolicy: a URL from a release is fetched from public addresses over https only.
   });
   // A read-only function may not write the lists (its policy says so); any other function seeds
   // them, once per container (a secret rotation does not change the configured lists).

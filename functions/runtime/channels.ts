@@ -11,13 +11,14 @@ import {
   type SocialChannelName,
 } from '../channels';
 import { ADAPTER_MODULES } from '../channels/adapter-modules';
+import { guardedFetcher, type OutboundFetch } from '../adapters/outbound/guarded-fetch';
 import { ConfigError, SECRET_PLACEHOLDER } from './config';
 import type { ChannelsFactory } from './adapters';
 
 export { KNOWN_CHANNELS } from '../channels';
 
 /** Builds one channel once its settings and secrets are known to be complete. */
-type ChannelBuilder = (settings: ChannelSettings, secrets: ChannelSecrets) => SocialChannel;
+type ChannelBuilder = (settings: ChannelSettings, secrets: ChannelSecrets, outboundFetch: OutboundFetch) => SocialChannel;
 
 const builders = new Map<SocialChannelName, ChannelBuilder>();
 
@@ -39,14 +40,15 @@ export async function loadChannelAdapters(names: readonly string[]): Promise<voi
  */
 function builderOf(channel: ChannelDescriptor, adapter: unknown): ChannelBuilder {
   type Values = Record<string, string | undefined>;
-  const build = channel.build as (adapter: unknown, given: { settings: Values; secret: string; secrets: Values }) => SocialChannel;
-  return (settings, secrets) => {
+  const build = channel.build as (adapter: unknown, given: { settings: Values; secret: string; secrets: Values; outboundFetch: OutboundFetch }) => SocialChannel;
+  return (settings, secrets, outboundFetch) => {
     const [values, keys] = [settings as Values, secrets as Values];
     const inUse = usesExtraKeys(channel, secrets) ? [channel.secret, ...extraSecretsOf(channel)] : [channel.secret];
     return build(adapter, {
       settings: Object.fromEntries(Object.keys(channel.settings).map((name) => [name, values[name]])),
       secret: keys[channel.secret.key]!,
       secrets: Object.fromEntries(inUse.map(({ key }) => [key, keys[key]])),
+      outboundFetch,
     });
   };
 }
@@ -85,6 +87,14 @@ function problemsOf(channel: ChannelDescriptor, settings: ChannelSettings, secre
   return problems;
 }
 
+/** What the runtime hands the channels besides configuration. */
+export interface ChannelsRuntime {
+  /** Channels the runtime provides itself (the local runner's `local` channel), taken as they are. */
+  extra?: readonly SocialChannel[];
+  /** How channels fetch URLs from a release; the strict guarded fetcher unless the local runner says otherwise. */
+  outboundFetch?: OutboundFetch;
+}
+
 /**
  * Builds the social channels named in `socialChannels`, whose adapters {@link loadChannelAdapters}
  * has loaded. Names already among `extra` (the local runner's `local` channel) are taken from there. Everything wrong is reported at once, in one
@@ -100,7 +110,7 @@ export function buildChannels(
   names: readonly string[],
   settings: ChannelSettings,
   secrets: ChannelSecrets,
-  extra: readonly SocialChannel[] = [],
+  { extra = [], outboundFetch = guardedFetcher() }: ChannelsRuntime = {},
 ): Map<string, SocialChannel> {
   const channels = new Map(extra.map((c) => [c.name, c] as const));
   const wanted = [...new Set(names)].filter((name) => !channels.has(name));
@@ -118,13 +128,13 @@ export function buildChannels(
   for (const name of known) {
     const build = builders.get(name);
     if (!build) throw new Error(`The ${name} adapter is not loaded: await loadChannelAdapters() before buildChannels()`);
-    channels.set(name, build(settings, secrets));
+    channels.set(name, build(settings, secrets, outboundFetch));
   }
   return channels;
 }
 
 /** The channels part (runtime/adapters.ts FunctionParts), for functions that post or schedule posts. */
-export const socialChannels: ChannelsFactory = async (config, secrets, extra) => {
+export const socialChannels: ChannelsFactory = async (config, secrets, { extra, outboundPolicy } = {}) => {
   await loadChannelAdapters(config.socialChannels);
-  return buildChannels(config.socialChannels, config.channelSettings, secrets.channels, extra);
+  return buildChannels(config.socialChannels, config.channelSettings, secrets.channels, { extra, outboundFetch: guardedFetcher({ policy: outboundPolicy }) });
 };

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BlueskyChannel, recordKeyFor, type BlueskyChannelOptions } from '../../functions/adapters/social/bluesky';
 import { SocialPostRejectedError, SocialPostRetryableError } from '../../functions/domain/social/errors';
 import type { SocialSummary } from '../../functions/domain/social/social-post';
-
-// A 1×1 PNG: the PDS sniffs uploaded blobs, so the thumbnail has to be a real image.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+import { guardedFetcher } from '../../functions/adapters/outbound/guarded-fetch';
+// PNG: a 1×1 image; the PDS sniffs uploaded blobs, so the thumbnail has to be a real one.
+import { listenOn, PNG, PUBLIC_STAND_IN, STAND_IN_POLICY } from '../helpers/outside-web';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -64,6 +64,10 @@ describe('BlueskyChannel against a local PDS', () => {
   let appPassword: string;
   let images: Server;
   let imagesUrl: string;
+  // A service on this machine that a release's image must never reach (as the metadata service on EC2).
+  let forbidden: Server;
+  let forbiddenUrl: string;
+  let forbiddenHits: string[] = [];
 
   /** Unauthenticated XRPC against the local PDS, for setting up and reading back. */
   async function xrpc(nsid: string, init: { query?: Record<string, string>; json?: unknown; token?: string } = {}) {
@@ -94,8 +98,9 @@ describe('BlueskyChannel against a local PDS', () => {
     return body.records as { uri: string; value: Record<string, any> }[];
   }
 
+  // The images are served from the stand-in for a public host, which only this policy lets through.
   const channel = (options: Partial<BlueskyChannelOptions> = {}) =>
-    new BlueskyChannel({ service, identifier: 'newsroom.test', appPassword, ...options });
+    new BlueskyChannel({ service, identifier: 'newsroom.test', appPassword, outboundFetch: guardedFetcher({ policy: STAND_IN_POLICY }), ...options });
 
   beforeAll(async () => {
     // TestPds makes its SQLite and blob folders under os.tmpdir(), which reads TMPDIR on each call:
@@ -122,6 +127,10 @@ describe('BlueskyChannel against a local PDS', () => {
     images = createServer((req, res) => {
       if (req.url === '/card.png') return res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
       if (req.url === '/page.html') return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>not an image</p>');
+      if (req.url === '/page.png') return res.writeHead(200, { 'Content-Type': 'image/png' }).end('<p>not an image</p>');
+      if (req.url === '/logo.svg') return res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg"/>');
+      if (req.url === '/to-loopback') return res.writeHead(302, { Location: `${forbiddenUrl}/secret.png` }).end();
+      if (req.url === '/to-metadata') return res.writeHead(301, { Location: 'http://169.254.169.254/latest/meta-data/card.png' }).end();
       if (req.url === '/huge.png') {
         // Chunked, with no Content-Length: only counting the bytes read can tell it is too big.
         res.writeHead(200, { 'Content-Type': 'image/png' });
@@ -131,11 +140,17 @@ describe('BlueskyChannel against a local PDS', () => {
       }
       res.writeHead(404).end();
     });
-    imagesUrl = await listen(images);
+    imagesUrl = await listenOn(images, PUBLIC_STAND_IN);
+    forbidden = createServer((req, res) => {
+      forbiddenHits.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
+    });
+    forbiddenUrl = await listen(forbidden);
   }, 120_000);
 
   afterAll(async () => {
     if (images) await close(images);
+    if (forbidden) await close(forbidden);
     await network?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
@@ -217,12 +232,41 @@ describe('BlueskyChannel against a local PDS', () => {
     ['a missing image', '/missing.png'],
     ['a page instead of an image', '/page.html'],
     ['an image over the 1 MB the lexicon allows', '/huge.png'],
+    ['a page sent as image/png', '/page.png'],
+    ['an SVG', '/logo.svg'],
   ])('posts the card without a thumbnail for %s', async (_, path) => {
     const key = `rel_thumb${path}:bluesky`;
     const summary = summaryWith({ imageUrl: `${imagesUrl}${path}` });
     await channel().post({ text: 'No thumbnail https://example.com/r/t', summary, idempotencyKey: key });
     const { value } = await getPost(recordKeyFor(key));
     expect(value.embed.external).toEqual({ uri: summary.url, title: summary.title, description: summary.summary });
+  });
+
+  it.each([
+    ['a service on loopback', '/to-loopback'],
+    ['the instance metadata address', '/to-metadata'],
+  ])('posts without a thumbnail, and never asks %s, when the image redirects there', async (_, path) => {
+    // Given a release whose image URL redirects to an address inside
+    forbiddenHits = [];
+    const key = `rel_redirect${path}:bluesky`;
+    const summary = summaryWith({ imageUrl: `${imagesUrl}${path}` });
+
+    // When it is posted
+    await channel().post({ text: 'Redirected https://example.com/r/r', summary, idempotencyKey: key });
+
+    // Then the post goes out with a card but no thumbnail, and nothing reached the forbidden address
+    const { value } = await getPost(recordKeyFor(key));
+    expect(value.embed.external).toEqual({ uri: summary.url, title: summary.title, description: summary.summary });
+    expect(forbiddenHits).toEqual([]);
+  });
+
+  it('fetches no image from this machine unless the wiring says so: the default is public https only', async () => {
+    forbiddenHits = [];
+    const key = 'rel_default_policy:bluesky';
+    const summary = summaryWith({ imageUrl: `${forbiddenUrl}/card.png` });
+    await channel({ outboundFetch: undefined }).post({ text: 'Strict https://example.com/r/s', summary, idempotencyKey: key });
+    expect((await getPost(recordKeyFor(key))).value.embed.external).not.toHaveProperty('thumb');
+    expect(forbiddenHits).toEqual([]);
   });
 
   it('omits facets and langs when there is nothing to annotate and no language', async () => {

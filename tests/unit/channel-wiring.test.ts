@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildChannels, KNOWN_CHANNELS, loadChannelAdapters } from '../../functions/runtime/channels';
-import { ConfigError, readConfig, SECRET_PLACEHOLDER } from '../../functions/runtime/config';
+import { buildChannels, KNOWN_CHANNELS, loadChannelAdapters, socialChannels } from '../../functions/runtime/channels';
+import { ConfigError, readConfig, SECRET_PLACEHOLDER, type PressroomConfig, type PressroomSecrets } from '../../functions/runtime/config';
 import {
   CHANNEL_SECRET_LOCATIONS,
   CHANNELS_BY_NAME,
@@ -18,6 +19,10 @@ import { loadDevSecrets } from '../../functions/local/dev-secrets';
 import { LINKEDIN_API_VERSION } from '../../functions/adapters/social/linkedin';
 import { LocalChannel } from '../../functions/adapters/social/local-channel';
 import type { SocialSummary } from '../../functions/domain/social/social-post';
+import type { OutboundFetch, OutboundRequest } from '../../functions/adapters/outbound/guarded-fetch';
+import { OutboundFetchRefusedError } from '../../functions/adapters/outbound/errors';
+import { PUBLIC_OR_LOOPBACK } from '../../functions/adapters/outbound/address-policy';
+import { closeServer, listenOn, PNG } from '../helpers/outside-web';
 
 // Given: every setting and secret a full deployment would have.
 const SETTINGS: ChannelSettings = {
@@ -132,6 +137,67 @@ describe('buildChannels', () => {
     // Then its first request used the configured values.
     expect(requests.length).toBeGreaterThan(0);
     firstRequests[name](requests[0].request, requests[0].body);
+  });
+
+  it('hands bluesky the outbound fetcher for the release image, and keeps the PDS on its own fetch', async () => {
+    // Given a PDS that signs in and posts, and an outbound fetcher that refuses every URL
+    const pdsRequests: string[] = [];
+    vi.stubGlobal('fetch', async (input: string | URL | Request) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      pdsRequests.push(url.href);
+      const nsid = url.pathname.split('/').at(-1);
+      if (nsid === 'com.atproto.server.createSession') return Response.json({ did: 'did:plc:press', accessJwt: 'a', refreshJwt: 'r' });
+      if (nsid === 'com.atproto.repo.createRecord') return Response.json({ uri: 'at://did:plc:press/app.bsky.feed.post/x' });
+      return Response.json({ error: 'RecordNotFound' }, { status: 400 });
+    });
+    const fetched: Array<{ url: string; request: OutboundRequest }> = [];
+    const outboundFetch: OutboundFetch = async (url, request) => {
+      fetched.push({ url, request });
+      throw new OutboundFetchRefusedError('private-address', 'refused by the test');
+    };
+    const channel = buildChannels(['bluesky'], SETTINGS, SECRETS, { outboundFetch }).get('bluesky')!;
+    const summary: SocialSummary = { title: 'T', url: 'https://news.example.org/t', tags: [], language: 'en', imageUrl: 'https://cdn.example/card.png' };
+
+    // When it posts a release with an image
+    await channel.post({ text: 'T https://news.example.org/t', summary, idempotencyKey: 'rel_img:bluesky' });
+
+    // Then the image went to the outbound fetcher, as an image within the lexicon's limit, and never to the PDS's fetch
+    expect(fetched).toEqual([{ url: 'https://cdn.example/card.png', request: expect.objectContaining({ accept: 'image', maxBytes: 1_000_000 }) }]);
+    expect(pdsRequests.every((url) => url.startsWith('https://pds.example/xrpc/'))).toBe(true);
+    expect(pdsRequests.some((url) => url.endsWith('com.atproto.repo.uploadBlob'))).toBe(false);
+  });
+
+  it.each([
+    ['public https only when the runtime sets no policy (AWS)', undefined, 0],
+    ['this machine too in local mode', PUBLIC_OR_LOOPBACK, 1],
+  ] as const)('the channels part fetches a release image from %s', async (_, outboundPolicy, expectedHits) => {
+    // Given an image on this machine, and a PDS that signs in and posts
+    const hits: string[] = [];
+    const images = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
+    });
+    const imagesUrl = await listenOn(images, '127.0.0.1');
+    vi.stubGlobal('fetch', async (input: string | URL | Request) => {
+      const nsid = String(input instanceof Request ? input.url : input).split('/').at(-1);
+      if (nsid === 'com.atproto.server.createSession') return Response.json({ did: 'did:plc:press', accessJwt: 'a', refreshJwt: 'r' });
+      if (nsid === 'com.atproto.repo.uploadBlob') return Response.json({ blob: { $type: 'blob', ref: { $link: 'b' }, mimeType: 'image/png', size: PNG.length } });
+      if (nsid === 'com.atproto.repo.createRecord') return Response.json({ uri: 'at://did:plc:press/app.bsky.feed.post/x' });
+      return Response.json({ error: 'RecordNotFound' }, { status: 400 });
+    });
+    try {
+      const config = { socialChannels: ['bluesky'], channelSettings: SETTINGS } as unknown as PressroomConfig;
+      const channels = await socialChannels(config, { channels: SECRETS } as unknown as PressroomSecrets, { outboundPolicy });
+      const summary: SocialSummary = { title: 'T', url: 'https://news.example.org/t', tags: [], language: 'en', imageUrl: `${imagesUrl}/card.png` };
+
+      // When it posts
+      await channels.get('bluesky')!.post({ text: 'T https://news.example.org/t', summary, idempotencyKey: 'rel_local:bluesky' });
+
+      // Then the image host was asked only where the policy allows it
+      expect(hits).toHaveLength(expectedHits);
+    } finally {
+      await closeServer(images);
+    }
   });
 
   describe('X sign-in', () => {
@@ -266,7 +332,7 @@ describe('buildChannels', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pressroom-channels-'));
     try {
       const local = new LocalChannel({ dataDir });
-      const channels = buildChannels(['local', 'x', 'x'], SETTINGS, SECRETS, [local]);
+      const channels = buildChannels(['local', 'x', 'x'], SETTINGS, SECRETS, { extra: [local] });
       expect([...channels.keys()]).toEqual(['local', 'x']);
       expect(channels.get('local')).toBe(local);
     } finally {

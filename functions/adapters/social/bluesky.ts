@@ -6,6 +6,7 @@ import { BLUESKY_RULES, checkText, formatSummary } from '../../domain/social/for
 import { blueskyFacets } from '../../domain/social/bluesky-facets';
 import { SocialPostRejectedError } from '../../domain/social/errors';
 import { answerError, epochSecondsHeader, jsonOf, retryAfterHeader, send, unreadableAnswer, type ProviderAnswer } from './provider-http';
+import { guardedFetcher, type OutboundFetch } from '../outbound/guarded-fetch';
 
 export interface BlueskyChannelOptions {
   /** The account's PDS (or the bsky.social entryway), e.g. `https://bsky.social`. */
@@ -18,7 +19,13 @@ export interface BlueskyChannelOptions {
   name?: string;
   /** Gives up on each request after this long, so a stalled server cannot eat the Lambda's time. */
   timeoutMs?: number;
+  /** For the PDS, which staff configured. */
   fetch?: typeof fetch;
+  /**
+   * For the release's image, a URL from outside: the guarded fetcher (public https hosts only, on
+   * every redirect too). The strict one unless the wiring passes its own.
+   */
+  outboundFetch?: OutboundFetch;
   clock?: () => Date;
 }
 
@@ -30,8 +37,6 @@ const TEXT_MAX_BYTES = 3000;
 // app.bsky.embed.external#external.thumb: `accept: image/*`, `maxSize: 1000000`. The PDS checks the
 // blob when the post is created, so a bigger one would get the whole post refused, not just the card.
 const THUMB_MAX_BYTES = 1_000_000;
-// The raster formats Bluesky's image service renders as a card thumbnail.
-const THUMB_TYPES = /^image\/(jpeg|png|webp|gif)$/;
 
 const Session = z.object({ did: z.string().startsWith('did:'), accessJwt: z.string().min(1), refreshJwt: z.string().min(1) });
 type Session = z.infer<typeof Session>;
@@ -62,6 +67,7 @@ export class BlueskyChannel implements SocialChannel {
   private readonly xrpcBase: string;
   private readonly options: BlueskyChannelOptions;
   private readonly fetch: typeof fetch;
+  private readonly outboundFetch: OutboundFetch;
   private readonly clock: () => Date;
   private readonly timeoutMs: number;
   /** The logged-in session, shared by posts; cleared when logging in fails so the next post tries again. */
@@ -73,6 +79,7 @@ export class BlueskyChannel implements SocialChannel {
     this.name = options.name ?? 'bluesky';
     this.xrpcBase = `${options.service.replace(/\/+$/, '')}/xrpc/`;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.outboundFetch = options.outboundFetch ?? guardedFetcher();
     this.clock = options.clock ?? (() => new Date());
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
@@ -167,17 +174,17 @@ export class BlueskyChannel implements SocialChannel {
     }
   }
 
+  /**
+   * The release's image as one of the raster formats a card thumbnail may be (PNG, JPEG, GIF, WebP,
+   * told by its bytes), or undefined when the guarded fetcher refuses it: a private or loopback
+   * address (the instance metadata service among them), plain http, too many redirects, too big, or
+   * not such an image.
+   */
   private async fetchImage(url: string): Promise<{ bytes: Uint8Array; type: string } | undefined> {
     try {
-      const response = await this.fetch(url, { headers: { Accept: 'image/*' }, signal: AbortSignal.timeout(this.timeoutMs) });
-      const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
-      const declared = Number(response.headers.get('content-length') ?? 0);
-      if (!response.ok || !THUMB_TYPES.test(type) || declared > THUMB_MAX_BYTES || !response.body) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      const bytes = await readAtMost(response.body, THUMB_MAX_BYTES);
-      return bytes?.length ? { bytes, type } : undefined;
+      // Redirects: the fetcher's default few.
+      const image = await this.outboundFetch(url, { maxBytes: THUMB_MAX_BYTES, timeoutMs: this.timeoutMs, accept: 'image' });
+      return { bytes: image.bytes, type: image.contentType };
     } catch {
       return undefined;
     }
@@ -341,28 +348,4 @@ export function recordKeyFor(idempotencyKey: string): string {
     value >>= 5n;
   }
   return tid;
-}
-
-/** Reads a body of at most `max` bytes; undefined (and the rest left unread) when it is longer. */
-async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | undefined> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
