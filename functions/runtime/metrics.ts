@@ -1,0 +1,54 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * What staff and on-call watch, as CloudWatch metrics in the embedded metric format (a log line
+ * CloudWatch turns into metrics: no API call, no extra permission). Handlers count their
+ * outcomes here, at the edge; the domain stays free of it. infra/monitoring.ts builds the alarms
+ * and the dashboard from the same names.
+ */
+export const METRIC_NAMESPACE = 'Pressroom';
+
+export const MetricName = {
+  EmailsSent: 'EmailsSent',
+  /** Sends SES answered "too fast" (the jobs go back on the queue at a slower rate). */
+  EmailsThrottled: 'EmailsThrottled',
+  /** Addresses SES refused outright, or that can never be sent to. */
+  EmailsRejected: 'EmailsRejected',
+  Bounces: 'Bounces',
+  Complaints: 'Complaints',
+  /** Per channel (dimension `channel`). */
+  PostsMade: 'PostsMade',
+  PostsFailed: 'PostsFailed',
+  SignupsAccepted: 'SignupsAccepted',
+  ConfirmationEmailsSent: 'ConfirmationEmailsSent',
+  SubscriptionsConfirmed: 'SubscriptionsConfirmed',
+  /** Release webhooks refused for a bad or missing signature. */
+  WebhooksRejected: 'WebhooksRejected',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** One instance per container, as Powertools intends; `flushMetrics` empties it after each invocation. */
+export const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'pressroom' });
+
+/**
+ * Counts `value` of `name` in this invocation (nothing for 0). With `dimensions`, the count goes out
+ * at once as its own metric (one dimension set per log line is all EMF allows).
+ */
+export function count(name: MetricName, value = 1, dimensions?: Record<string, string>): void {
+  if (value <= 0) return;
+  if (!dimensions) {
+    metrics.addMetric(name, MetricUnit.Count, value);
+    return;
+  }
+  const single = metrics.singleMetric();
+  for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+  single.addMetric(name, MetricUnit.Count, value);
+}
+
+/**
+ * Writes the invocation's metrics, if it counted any. (Powertools' own middleware would also warn
+ * on every invocation that counted nothing, which is most of them.)
+ */
+export function flushMetrics(): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
