@@ -1,6 +1,7 @@
 import { stringsFor } from '../adapters/strings/ui-strings';
 import { confirmedPage, confirmPage, invalidConfirmationPage } from '../adapters/http/signup-pages';
 import { awsServices } from '../runtime/aws';
+import { count, MetricName } from '../runtime/metrics';
 import { html, signedLinkHandler, type ServicesProvider } from '../runtime/http';
 import { subscribersService } from '../runtime/factories/subscribers';
 
@@ -17,6 +18,7 @@ export const makeHandler = (getServices: ServicesProvider) =>
     },
     async act(token, app) {
       const confirmed = await app.subscribers.confirm(token);
+      count(MetricName.SubscriptionsConfirmed);
       return html(200, confirmedPage(app.brand.organisationName, stringsFor(confirmed.language), confirmed.lists.map((l) => l.name)));
     },
     invalid: invalidConfirmationPage,

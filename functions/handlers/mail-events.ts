@@ -2,6 +2,7 @@ import { parseSesEvent } from '../adapters/ses/ses-events';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { count, MetricName } from '../runtime/metrics';
 import { sqsHandler } from '../runtime/sqs';
 import { deliveryService } from '../runtime/factories/delivery';
 
@@ -15,6 +16,10 @@ export const makeHandler = (getServices: ServicesProvider) =>
     const event = parseSesEvent(body);
     if (!event) return [];
     const outcomes = await app.delivery.recordMailEvent(event);
+    // Counted once per recipient and event, however often SES or SQS deliver it.
+    const firstSeen = outcomes.filter((o) => o.firstSeen).length;
+    if (event.type === 'bounce') count(MetricName.Bounces, firstSeen);
+    if (event.type === 'complaint') count(MetricName.Complaints, firstSeen);
     // Subscriber ids only: addresses stay out of the logs.
     logger.info('Mail event handled', { type: event.type, messageId: event.messageId, releaseId: event.releaseId, outcomes });
     return outcomes;

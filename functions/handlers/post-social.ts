@@ -1,17 +1,21 @@
-import middy from '@middy/core';
-import type { ScheduledEvent } from 'aws-lambda';
 import type { PostDueResult } from '../domain/social/post-due';
 import { awsServices } from '../runtime/aws';
 import { socialChannels } from '../runtime/channels';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { count, MetricName } from '../runtime/metrics';
+import { scheduledHandler } from '../runtime/scheduled';
 import { socialService } from '../runtime/factories/social';
 
 /** Scheduled every minute: posts the social summaries that are due. Overlapping runs are safe. */
 export const makeHandler = (getServices: ServicesProvider) =>
-  middy<ScheduledEvent, PostDueResult>().handler(async () => {
-    const result = await (await getServices()).social.postDue();
+  scheduledHandler(getServices, async (app): Promise<PostDueResult> => {
+    const result = await app.social.postDue();
     if (result.posted + result.retrying + result.failed > 0) logger.info('Social posts processed', { ...result });
+    for (const { channel, outcome } of result.attempts) {
+      // A retrying attempt failed too: on-call sees a channel failing before its posts give up.
+      count(outcome === 'posted' ? MetricName.PostsMade : MetricName.PostsFailed, 1, { channel });
+    }
     return result;
   });
 

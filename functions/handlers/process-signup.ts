@@ -2,6 +2,7 @@ import type { SignupJob } from '../domain/subscriber/subscribe';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { count, MetricName } from '../runtime/metrics';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { sqsHandler } from '../runtime/sqs';
 import { subscribersService } from '../runtime/factories/subscribers';
@@ -14,6 +15,7 @@ import { subscribersService } from '../runtime/factories/subscribers';
 export const makeHandler = (getServices: ServicesProvider) =>
   sqsHandler<SignupJob>(getServices, async (job, app) => {
     const outcome = await app.subscribers.processSubscription(job);
+    if (outcome === 'sent') count(MetricName.ConfirmationEmailsSent);
     // No address in the log: it may be a stranger's.
     logger.info('Sign-up processed', { outcome, lists: job.lists });
     return outcome;

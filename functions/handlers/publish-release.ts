@@ -1,4 +1,6 @@
+import { AuthenticationError } from '../domain/errors';
 import { awsServices } from '../runtime/aws';
+import { count, MetricName } from '../runtime/metrics';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type ServicesProvider } from '../runtime/http';
@@ -9,10 +11,17 @@ export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
     const body = bodyText(event);
     // Verify the raw bytes before parsing anything: the signature covers the body as sent.
-    const webhookId = app.staff.verifyWebhook(
-      { id: header(event, 'webhook-id'), timestamp: header(event, 'webhook-timestamp'), signature: header(event, 'webhook-signature') },
-      body,
-    );
+    let webhookId: string;
+    try {
+      webhookId = app.staff.verifyWebhook(
+        { id: header(event, 'webhook-id'), timestamp: header(event, 'webhook-timestamp'), signature: header(event, 'webhook-signature') },
+        body,
+      );
+    } catch (error) {
+      // A CMS whose secret went stale, or someone knocking: either way on-call should see it.
+      if (error instanceof AuthenticationError) count(MetricName.WebhooksRejected);
+      throw error;
+    }
     const result = await app.releases.publish(parseJson(body), webhookId);
     return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
   });

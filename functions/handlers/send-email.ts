@@ -1,7 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { SendJob } from '../domain/delivery/ports';
 import { MalformedJobError } from '../domain/delivery/errors';
+import type { SendOutcome } from '../domain/delivery/send-deps';
 import { awsServices } from '../runtime/aws';
+import { count, MetricName } from '../runtime/metrics';
 import type { ServicesProvider } from '../runtime/http';
 import { sqsBatchHandler } from '../runtime/sqs';
 import { deliveryService } from '../runtime/factories/delivery';
@@ -21,11 +23,18 @@ function checkJob(parsed: PromiseSettledResult<SendJob>, record: SQSRecord): Pro
  * `DeliveryService.sendBatch`).
  */
 export const makeHandler = (getServices: ServicesProvider) =>
-  sqsBatchHandler<SendJob>(getServices, (parsed, app, records) =>
-    app.delivery.sendBatch(
+  sqsBatchHandler<SendJob>(getServices, async (parsed, app, records) => {
+    const results = await app.delivery.sendBatch(
       parsed.map((job, i) => checkJob(job, records[i])),
       records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
-    ),
-  );
+    );
+    const outcomes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value as SendOutcome] : []));
+    const tally = (outcome: SendOutcome) => outcomes.filter((o) => o === outcome).length;
+    count(MetricName.EmailsSent, tally('sent'));
+    // Deferred jobs went back on the queue after SES said "too fast".
+    count(MetricName.EmailsThrottled, tally('deferred'));
+    count(MetricName.EmailsRejected, tally('rejected'));
+    return results;
+  });
 
 export const handler = makeHandler(() => awsServices({ delivery: deliveryService }));

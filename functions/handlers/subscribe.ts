@@ -6,6 +6,7 @@ import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../
 import { awsServices } from '../runtime/aws';
 import { header, html, httpHandler, json, text, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { count, MetricName } from '../runtime/metrics';
 import { subscribersService } from '../runtime/factories/subscribers';
 
 const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });
@@ -43,6 +44,7 @@ export const makeHandler = (getServices: ServicesProvider) =>
       });
       // No address in the log: it is most likely a stranger's.
       if (outcome === 'trapped') logger.info('Sign-up honeypot filled: nothing stored or sent', { json: asJson });
+      else count(MetricName.SignupsAccepted);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         const answer = asJson ? json(429, { error: 'RateLimited', message: error.message }) : html(429, rateLimitedPage(organisationName, strings));

@@ -13,6 +13,7 @@ import { PUBLIC_OR_LOOPBACK } from '../adapters/outbound/address-policy';
 import { seedLists } from '../domain/lists/seed-lists';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildAdapters, type Adapters } from '../runtime/adapters';
+import { countInMemory } from '../runtime/metrics';
 import { composeServices, type ServiceFactories, type Services } from '../runtime/compose';
 import { EVERY_PART, EVERY_SERVICE } from '../runtime/every-part';
 import { queueConsumers, routes, schedules } from '../runtime/routes';
@@ -79,6 +80,11 @@ export interface LocalPressroom {
    */
   servicesFor(name: HandlerName, replace?: Partial<Adapters>): Services;
   /**
+   * What the handlers counted for CloudWatch (runtime/metrics.ts), e.g. `EmailsSent` or
+   * `PostsMade{channel=local}`. One tally per process: runners started in one process share it.
+   */
+  metrics: ReadonlyMap<string, number>;
+  /**
    * One queue on the local SQS endpoint per `queueConsumers` entry, with its event source; `byName`
    * has them all under their routes.ts names. The handlers use `SqsQueue` adapters, not these.
    */
@@ -125,6 +131,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   const env = options.env ?? {};
   const dataDir = resolve(options.dataDir);
   const log = options.logger ?? consoleLogger('pressroom');
+  // Handlers' metrics are counted in memory here (EMF log lines are for CloudWatch).
+  const metrics = countInMemory();
   const dynamo = await startLocalDynamo({ dataDir: join(dataDir, 'dynamodb'), tableName: TABLE_NAME });
   // What SES publishes through the configuration set, SNS and SQS on AWS goes to the local
   // mail-events queue over SQS (created below; no message is sent before it exists).
@@ -273,6 +281,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     secrets,
     adapters,
     servicesFor,
+    metrics,
     queues,
     scheduler,
     social,

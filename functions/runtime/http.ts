@@ -3,7 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { AuthenticationError, ConflictError, InvalidTokenError, NotFoundError, TooLargeError, ValidationError } from '../domain/errors';
 import { PreflightError } from '../domain/release/errors';
 import type { Services } from './compose';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from './logger';
+import { flushMetrics } from './metrics';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -121,15 +123,19 @@ export function httpHandler(
   getServices: ServicesProvider,
   route: (event: HttpEvent, app: Services, context: Context) => Promise<HttpResult>,
 ) {
-  return middy<HttpEvent, HttpResult>().handler(async (event, context) => {
-    let app: Services | undefined;
-    try {
-      app = await getServices();
-      return withTransportSecurity(await route(event, app, context), event, app.brand.publicUrl);
-    } catch (error) {
-      return withTransportSecurity(errorResponse(error), event, app?.brand.publicUrl);
-    }
-  });
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event, context) => {
+      let app: Services | undefined;
+      try {
+        app = await getServices();
+        return withTransportSecurity(await route(event, app, context), event, app.brand.publicUrl);
+      } catch (error) {
+        return withTransportSecurity(errorResponse(error), event, app?.brand.publicUrl);
+      } finally {
+        flushMetrics();
+      }
+    });
 }
 
 /** What a page behind a signed link does with its token: show (GET) and act (POST). */

@@ -14,6 +14,10 @@ export const MetricName = {
   EmailsThrottled: 'EmailsThrottled',
   /** Addresses SES refused outright, or that can never be sent to. */
   EmailsRejected: 'EmailsRejected',
+  /**
+   * Once per recipient of a release's email however often SES or SQS deliver the event; an event
+   * on another email (a confirmation) has no receipt and counts each time it is handled.
+   */
   Bounces: 'Bounces',
   Complaints: 'Complaints',
   /** Per channel (dimension `channel`). */
@@ -31,11 +35,28 @@ export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 export const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'pressroom' });
 
 /**
+ * Set by the local runner: counts go to this in-memory tally (`EmailsSent`, `PostsMade{channel=x}`)
+ * rather than to stdout as EMF lines, which only CloudWatch reads.
+ */
+let tally: Map<string, number> | undefined;
+
+/** Switches this process to counting in memory, and returns the tally (one per process). */
+export function countInMemory(): ReadonlyMap<string, number> {
+  tally ??= new Map();
+  return tally;
+}
+
+/**
  * Counts `value` of `name` in this invocation (nothing for 0). With `dimensions`, the count goes out
  * at once as its own metric (one dimension set per log line is all EMF allows).
  */
 export function count(name: MetricName, value = 1, dimensions?: Record<string, string>): void {
   if (value <= 0) return;
+  if (tally) {
+    const key = dimensions ? `${name}{${Object.entries(dimensions).map(([k, v]) => `${k}=${v}`).join(',')}}` : name;
+    tally.set(key, (tally.get(key) ?? 0) + value);
+    return;
+  }
   if (!dimensions) {
     metrics.addMetric(name, MetricUnit.Count, value);
     return;

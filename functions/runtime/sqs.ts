@@ -3,7 +3,9 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Services } from './compose';
 import type { ServicesProvider } from './http';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from './logger';
+import { flushMetrics } from './metrics';
 
 type BatchProcessor<T> = (jobs: PromiseSettledResult<T>[], app: Services, records: SQSRecord[]) => Promise<PromiseSettledResult<unknown>[]>;
 
@@ -25,13 +27,20 @@ function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
  */
 export function sqsBatchHandler<T>(getServices: ServicesProvider, processBatch: BatchProcessor<T>) {
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger))
     .use(
       sqsPartialBatchFailure({
         logger: (reason: unknown, record: SQSRecord) =>
           logger.warn('Job failed; it will be retried', { messageId: record.messageId, error: reason as Error }),
       }),
     )
-    .handler((async (event: SQSEvent) => processBatch(parseBodies<T>(event.Records), await getServices(), event.Records)) as never);
+    .handler((async (event: SQSEvent) => {
+      try {
+        return await processBatch(parseBodies<T>(event.Records), await getServices(), event.Records);
+      } finally {
+        flushMetrics();
+      }
+    }) as never);
 }
 
 /** Wraps an SQS consumer that handles each record on its own. */
@@ -40,3 +49,4 @@ export function sqsHandler<T>(getServices: ServicesProvider, processJob: (job: T
     Promise.allSettled(jobs.map((job, i) => (job.status === 'rejected' ? Promise.reject(job.reason) : processJob(job.value, app, records[i])))),
   );
 }
+

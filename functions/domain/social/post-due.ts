@@ -27,6 +27,8 @@ export interface PostDueResult {
   failed: number;
   /** Claimed by an overlapping run first. */
   skipped: number;
+  /** What each attempt came to, by channel (for per-channel metrics). */
+  attempts: { channel: string; outcome: 'posted' | 'retrying' | 'failed' }[];
 }
 
 /**
@@ -42,7 +44,7 @@ export interface PostDueResult {
 export async function postDueSocial(deps: PostDueDeps): Promise<PostDueResult> {
   const maxAttempts = deps.maxAttempts ?? 5;
   const backoffMs = deps.backoffMs ?? 60_000;
-  const result: PostDueResult = { posted: 0, retrying: 0, failed: 0, skipped: 0 };
+  const result: PostDueResult = { posted: 0, retrying: 0, failed: 0, skipped: 0, attempts: [] };
   const due = await deps.socialPosts.listDue(deps.clock.now(), deps.batchSize ?? 25);
   for (const post of due) {
     if (!(await deps.socialPosts.claim(post, deps.clock.now(), deps.leaseMs ?? 5 * 60_000))) {
@@ -51,6 +53,7 @@ export async function postDueSocial(deps: PostDueDeps): Promise<PostDueResult> {
     }
     const outcome = await attempt(post, deps, maxAttempts, backoffMs);
     result[outcome]++;
+    result.attempts.push({ channel: post.channel, outcome });
   }
   return result;
 }
