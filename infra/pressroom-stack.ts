@@ -9,6 +9,7 @@ import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
 import { Schedules } from './schedules';
+import { Monitoring } from './monitoring';
 import { Secrets } from './secrets';
 import { Storage } from './storage';
 
@@ -162,11 +163,19 @@ export class PressroomStack extends Stack {
     messaging.connect(functionFor);
     email.deliverEventsTo(messaging.queue('mail-events'));
     new Schedules(this, 'Schedules', functionFor);
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      alarmTopic: messaging.alarmTopic,
+      functionFor,
+      sendQueue: messaging.queue('send'),
+      queues: new Map([...messaging.queues].map(([name, queue]) => [name, { queue, deadLetterQueue: messaging.deadLetterQueues.get(name)! }])),
+      httpApi: api.httpApi,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
     new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, addressHashKey and the social channel tokens here' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarmTopic.topicArn, description: 'Dead-letter alarms are sent here: subscribe ops email or chat' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarmTopic.topicArn, description: 'Every alarm is sent here: subscribe ops email or chat' });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName, description: 'The CloudWatch dashboard: sends, SES feedback, queues, errors' });
   }
 }

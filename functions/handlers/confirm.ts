@@ -1,7 +1,8 @@
 import { stringsFor } from '../adapters/strings/ui-strings';
 import { confirmedPage, confirmPage, invalidConfirmationPage } from '../adapters/http/signup-pages';
 import { awsServices } from '../runtime/aws';
-import { count, MetricName } from '../runtime/metrics';
+import { count } from '../runtime/metrics';
+import { MetricName } from '../runtime/metric-names';
 import { html, signedLinkHandler, type ServicesProvider } from '../runtime/http';
 import { subscribersService } from '../runtime/factories/subscribers';
 

@@ -2,7 +2,8 @@ import { parseSesEvent } from '../adapters/ses/ses-events';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { count, MetricName } from '../runtime/metrics';
+import { count } from '../runtime/metrics';
+import { MetricName } from '../runtime/metric-names';
 import { sqsHandler } from '../runtime/sqs';
 import { deliveryService } from '../runtime/factories/delivery';
 

@@ -3,7 +3,8 @@ import { awsServices } from '../runtime/aws';
 import { socialChannels } from '../runtime/channels';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { count, MetricName } from '../runtime/metrics';
+import { count } from '../runtime/metrics';
+import { MetricName } from '../runtime/metric-names';
 import { scheduledHandler } from '../runtime/scheduled';
 import { socialService } from '../runtime/factories/social';
 

@@ -1,6 +1,7 @@
 import { AuthenticationError } from '../domain/errors';
 import { awsServices } from '../runtime/aws';
-import { count, MetricName } from '../runtime/metrics';
+import { count } from '../runtime/metrics';
+import { MetricName } from '../runtime/metric-names';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type ServicesProvider } from '../runtime/http';

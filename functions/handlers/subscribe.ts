@@ -6,7 +6,8 @@ import { checkInboxPage, rateLimitedPage, signupFormPage, TRAP_FIELD } from '../
 import { awsServices } from '../runtime/aws';
 import { header, html, httpHandler, json, text, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { count, MetricName } from '../runtime/metrics';
+import { count } from '../runtime/metrics';
+import { MetricName } from '../runtime/metric-names';
 import { subscribersService } from '../runtime/factories/subscribers';
 
 const retryAfter = (result: HttpResult, seconds: number): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': String(seconds) } });

@@ -12,6 +12,7 @@ import { CHANNEL_SETTING_VARIABLES } from '../../functions/channels';
 import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import { Messaging } from '../../infra/messaging';
+import { PUBLIC_FUNCTIONS } from '../../infra/monitoring';
 
 /**
  * Synthesizes the real stack once, with the context defaults from cdk.json, then checks the template
@@ -412,5 +413,61 @@ describe('configuration from context', () => {
     const bare = newApp({ builtinCloudFormationValidation: false, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
     const unset = new PressroomStack(bare, 'NoAddress', { env: { region: 'us-east-1' }, config: configFromContext(bare.node) });
     Annotations.fromStack(unset).hasWarning('/NoAddress', Match.stringLikeRegexp('postalAddress'));
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const alarmOn = (metricName: string, functionHandler?: string) =>
+    alarms().filter((a) => a.MetricName === metricName && (!functionHandler || a.Dimensions?.some((d: any) => refId(d.Value) === functionId(functionHandler))));
+
+  it('alarms on errors and throttles of the send path and every public HTTP function, each notifying the alarm topic', () => {
+    const watched = ['send-email', 'fan-out', 'mail-events', ...PUBLIC_FUNCTIONS];
+    expect(PUBLIC_FUNCTIONS).toEqual(expect.arrayContaining(['subscribe', 'unsubscribe', 'confirm', 'preferences', 'feeds', 'archive', 'release-page']));
+    expect(PUBLIC_FUNCTIONS).not.toContain('admin-lists');
+    expect(PUBLIC_FUNCTIONS).not.toContain('publish-release');
+    for (const handler of watched) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const [alarm, ...more] = alarmOn(metric, handler).filter((a) => a.Period === 300);
+        expect(more, `${metric} ${handler}`).toEqual([]);
+        expect(alarm, `${metric} ${handler}`).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+        expect(alarm.AlarmActions.map(refId)).toEqual([topicId()]);
+      }
+    }
+  });
+
+  it('alarms when an every-minute job fails three runs in a row (a secret still holding placeholders)', () => {
+    for (const handler of ['post-social', 'release-embargoed']) {
+      expect(alarmOn('Errors', handler).filter((a) => a.Period === 60)).toEqual([expect.objectContaining({ EvaluationPeriods: 3, Threshold: 1 })]);
+    }
+  });
+
+  it('alarms on the send queue\'s oldest message, API 5xx and SES reputation at SES\'s own review thresholds', () => {
+    const sendQueueId = stack.getLogicalId(stack.node.findChild('Messaging').node.findChild('SendQueue').node.defaultChild as any);
+    const ages = alarmOn('ApproximateAgeOfOldestMessage');
+    expect(ages.map((a) => a.Dimensions.map((d: any) => refId(d.Value)))).toEqual([[sendQueueId]]);
+    expect(ages).toEqual([
+      expect.objectContaining({ Threshold: 900, Statistic: 'Maximum' }),
+    ]);
+    expect(alarmOn('5xx')).toEqual([expect.objectContaining({ Namespace: 'AWS/ApiGateway', Threshold: 5 })]);
+    // CloudFormation takes a metric name with a dot as a one-metric `Metrics` list.
+    const reputation = (name: string) => alarms().filter((a) => a.Metrics?.[0]?.MetricStat?.Metric?.MetricName === name);
+    expect(reputation('Reputation.BounceRate')).toEqual([expect.objectContaining({ Threshold: 0.05, ComparisonOperator: 'GreaterThanOrEqualToThreshold' })]);
+    expect(reputation('Reputation.ComplaintRate')).toEqual([expect.objectContaining({ Threshold: 0.001 })]);
+    expect(reputation('Reputation.BounceRate')[0].Metrics[0].MetricStat.Metric.Namespace).toBe('AWS/SES');
+    for (const alarm of alarms()) expect(alarm.AlarmActions.map(refId), alarm.AlarmDescription).toEqual([topicId()]);
+  });
+
+  it('has one dashboard with Pressroom\'s own metrics, SES, every queue and every function, and outputs its name', () => {
+    const [[, dashboard], ...more] = ofType('AWS::CloudWatch::Dashboard');
+    expect(more).toEqual([]);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const name of ['EmailsSent', 'EmailsThrottled', 'Bounces', 'Complaints', 'Reputation.BounceRate', 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible']) {
+      expect(body, name).toContain(name);
+    }
+    expect(body).toMatch(/Pressroom\W+EmailsSent\W+service\W+pressroom/);
+    expect(body).toContain("SEARCH('{Pressroom,channel,service} MetricName=");
+    expect(body).toMatch(/MetricName=\W+PostsMade/);
+    template.hasOutput('DashboardName', {});
   });
 });
