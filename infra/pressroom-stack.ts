@@ -1,10 +1,11 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct, Node } from 'constructs';
+import type { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
 import { functionNames, functionSpec } from '../functions/runtime/function-specs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { Api } from './api';
+import { OPTIONAL_VARIABLES, type OptionalKey, type PressroomStackConfig } from './config';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
@@ -12,85 +13,7 @@ import { Schedules } from './schedules';
 import { Secrets } from './secrets';
 import { Storage } from './storage';
 
-/** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
-export interface PressroomStackConfig {
-  /** Base URL for links in emails; the HTTP API's own endpoint when absent. */
-  publicUrl?: string;
-  from: string;
-  lists: string;
-  /** Comma-separated channel names; empty for none. */
-  socialChannels: string;
-  /**
-   * The channels' plain settings (`mastodonUrl`, `blueskyIdentifier`, …), each from the context key
-   * of the same name; empty when unset. Each is read only when its channel is among the channels.
-   */
-  channelSettings: Record<keyof ChannelSettings, string>;
-  /** Creates an SES domain identity when set. */
-  sesIdentityDomain?: string;
-  sendMaxConcurrency: number;
-  /** Where dead-letter alarms are emailed; unset, they only reach the alarm topic. */
-  alarmEmail?: string;
-  /** Optional branding and sender details the runtime reads when present (see OPTIONAL_VARIABLES). */
-  optional: Partial<Record<OptionalKey, string>>;
-}
-
-/**
- * Context keys passed to the functions only when set; the runtime falls back to its own defaults.
- * The postal address ends up in every email footer (anti-spam law requires a real one).
- */
-const OPTIONAL_VARIABLES = {
-  orgName: 'PRESSROOM_ORG_NAME',
-  postalAddress: 'PRESSROOM_POSTAL_ADDRESS',
-  replyTo: 'PRESSROOM_REPLY_TO',
-  logoUrl: 'PRESSROOM_LOGO_URL',
-  accentColour: 'PRESSROOM_ACCENT_COLOUR',
-  // Pages on the organisation's own site that may post the sign-up form (an embedded form).
-  signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
-} as const;
-type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
-
-/**
- * Reads the configuration from context. cdk.json is the one place that holds the defaults, so the
- * keys without a meaningful empty value are required; an empty string counts as "not set".
- */
-export function configFromContext(node: Node): PressroomStackConfig {
-  const optional = (key: string): string | undefined => {
-    const value: unknown = node.tryGetContext(key);
-    return value === undefined || value === null || value === '' ? undefined : String(value);
-  };
-  const required = (key: string): string => {
-    const value = optional(key);
-    if (value === undefined) throw new Error(`Missing context value "${key}" (set it in cdk.json or with -c ${key}=…)`);
-    return value;
-  };
-  const sendMaxConcurrency = Number(required('sendMaxConcurrency'));
-  if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
-    throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
-  }
-  const alarmEmail = optional('alarmEmail')?.trim();
-  // Checked here, not left to SNS: a typo would otherwise surface only as alarms that reach nobody.
-  if (alarmEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(alarmEmail)) {
-    throw new Error(`alarmEmail must be one email address (e.g. ops@example.org), got "${alarmEmail}"`);
-  }
-  return {
-    publicUrl: optional('publicUrl')?.replace(/\/+$/, ''),
-    from: required('from'),
-    lists: required('lists'),
-    socialChannels: optional('socialChannels') ?? '',
-    channelSettings: Object.fromEntries(
-      (Object.keys(CHANNEL_SETTING_VARIABLES) as Array<keyof ChannelSettings>).map((key) => [key, optional(key) ?? '']),
-    ) as Record<keyof ChannelSettings, string>,
-    sesIdentityDomain: optional('sesIdentityDomain'),
-    sendMaxConcurrency,
-    alarmEmail,
-    optional: Object.fromEntries(
-      (Object.keys(OPTIONAL_VARIABLES) as OptionalKey[]).flatMap((key) => {
-        const value = optional(key);
-        return value === undefined ? [] : [[key, value]];
-      }),
-    ),
-  };
-}
+export { configFromContext, type PressroomStackConfig } from './config';
 
 export interface PressroomStackProps extends StackProps {
   config: PressroomStackConfig;
@@ -122,6 +45,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
       PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,
       PRESSROOM_FROM: config.from,
+      PRESSROOM_POSTAL_ADDRESS: config.postalAddress,
       PRESSROOM_SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
       PRESSROOM_LISTS: config.lists,
       PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
@@ -131,13 +55,6 @@ export class PressroomStack extends Stack {
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
-    if (!config.optional.postalAddress) {
-      Annotations.of(this).addWarningV2(
-        'pressroom:postalAddress',
-        'Context "postalAddress" is not set: emails will carry the runtime\'s placeholder address in their footer.',
-      );
-    }
-
     // One function per declaration, with exactly the access it declares (function-specs.ts).
     const functions = new Map<string, NodejsFunction>();
     for (const handlerName of functionNames) {

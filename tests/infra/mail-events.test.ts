@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -7,13 +7,13 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+import { exampleContext } from '../helpers/template';
 
 /**
  * SES events reach the mail-events consumer: configuration set → event destination → SNS topic →
  * SQS subscription (raw delivery) → the mail-events queue the consumer reads.
  * Bundling is skipped (`aws:cdk:bundling-stacks`): these checks are about wiring, not code.
  */
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
@@ -31,7 +31,7 @@ const only = (type: string) => {
 };
 
 beforeAll(() => {
-  const app = new App({ outdir, context: { ...cdkJson.context, postalAddress: '1 Test Street', 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new PressroomStack(app, 'MailEventsTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
   resources = Template.fromStack(stack).toJSON().Resources;
   const fnId = stack.getLogicalId(stack.functions.get('mail-events')!.node.defaultChild as CfnFunction);
