@@ -1,14 +1,24 @@
 import type { Node } from 'constructs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 
+/** What `_dmarc.<From domain>` asks receivers to do with mail that fails DMARC (RFC 7489 §6.3). */
+export const DMARC_POLICIES = ['none', 'quarantine', 'reject'] as const;
+export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
+
 /** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
 export interface PressroomStackConfig {
   /** Base URL for links in emails; the HTTP API's own endpoint when absent. */
   publicUrl?: string;
-  /** The `From` header, e.g. `Pressroom <news@example.org>`. */
+  /** The `From` header, e.g. `Pressroom <news@example.org>`: its domain is the SES identity. */
   from: string;
-  /** Creates an SES domain identity when set. */
-  sesIdentityDomain?: string;
+  /** The domain of the From address, lower-cased: the SES identity and the DMARC domain. */
+  fromDomain: string;
+  /** The custom MAIL FROM (envelope sender) domain, `<mailFromSubdomain>.<fromDomain>`: SPF checks it, and it aligns with From. */
+  mailFromDomain: string;
+  /** The DMARC policy to publish (or suggest); `undefined` when the domain's DMARC record is managed elsewhere. */
+  dmarc?: { policy: DmarcPolicy; reportEmail?: string };
+  /** A Route 53 public hosted zone (lookup-free: id and name) where the stack creates the DNS records itself. */
+  hostedZone?: { id: string; name: string };
   /** The postal address every email footer carries (CAN-SPAM). */
   postalAddress: string;
   lists: string;
@@ -38,6 +48,17 @@ export const OPTIONAL_VARIABLES = {
 export type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const LABELS = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `Name <a@b>` → `a@b`; a bare address is returned as is. */
+export function addressOf(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return (match ? match[1] : from).trim();
+}
+
+/** Whether `name` is `zone` itself or a name under it (both without a trailing dot). */
+const inZone = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
 
 /**
  * Reads the configuration from context. cdk.json is the one place that holds the defaults, so the
@@ -55,6 +76,12 @@ export function configFromContext(node: Node): PressroomStackConfig {
     if (value === undefined) throw new Error(`Missing context value "${key}" (set it in cdk.json or with -c ${key}=${example})`);
     return value;
   };
+  const hostname = (key: string): string | undefined => {
+    const value = optional(key)?.toLowerCase().replace(/\.$/, '');
+    if (value !== undefined && !HOSTNAME.test(value)) throw new Error(`${key} must be a domain name (e.g. example.org), got "${value}"`);
+    return value;
+  };
+
   const sendMaxConcurrency = Number(required('sendMaxConcurrency'));
   if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
     throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
@@ -65,10 +92,48 @@ export function configFromContext(node: Node): PressroomStackConfig {
     throw new Error(`alarmEmail must be one email address (e.g. ops@example.org), got "${alarmEmail}"`);
   }
 
+  const from = required('from', '"Example News <news@example.org>"');
+  const fromAddress = addressOf(from);
+  const fromDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+  if (!EMAIL.test(fromAddress) || !HOSTNAME.test(fromDomain)) throw new Error(`from must be an address at a domain (e.g. "Example News <news@example.org>"), got "${from}"`);
+  // The identity is the From domain, always: SES signs with the identity's DKIM key, and DMARC only
+  // passes when the signing domain (or the MAIL FROM domain) aligns with From.
+  const sesIdentityDomain = hostname('sesIdentityDomain');
+  if (sesIdentityDomain !== undefined && sesIdentityDomain !== fromDomain) {
+    throw new Error(
+      `sesIdentityDomain "${sesIdentityDomain}" is not the domain of from "${from}" (${fromDomain}): the SES identity must be the From domain for DKIM to align with From (DMARC). Leave sesIdentityDomain unset or make the two agree.`,
+    );
+  }
+  const mailFromSubdomain = required('mailFromSubdomain', 'mail').toLowerCase();
+  if (!LABELS.test(mailFromSubdomain)) throw new Error(`mailFromSubdomain must be one or more DNS labels (e.g. mail), got "${mailFromSubdomain}"`);
+
+  const dmarcPolicy = required('dmarcPolicy', 'none');
+  if (dmarcPolicy !== 'unmanaged' && !(DMARC_POLICIES as readonly string[]).includes(dmarcPolicy)) {
+    throw new Error(`dmarcPolicy must be one of ${DMARC_POLICIES.join(', ')} or unmanaged (the domain publishes its own DMARC record), got "${dmarcPolicy}"`);
+  }
+  const dmarcReportEmail = optional('dmarcReportEmail');
+  if (dmarcReportEmail !== undefined && !EMAIL.test(dmarcReportEmail)) {
+    throw new Error(`dmarcReportEmail must be one email address (e.g. dmarc-reports@example.org), got "${dmarcReportEmail}"`);
+  }
+
+  const [hostedZoneId, hostedZoneName] = [optional('hostedZoneId'), hostname('hostedZoneName')];
+  if ((hostedZoneId === undefined) !== (hostedZoneName === undefined)) {
+    throw new Error('hostedZoneId and hostedZoneName go together: give both (the Route 53 zone\'s id and its domain) or neither');
+  }
+  const hostedZone = hostedZoneId && hostedZoneName ? { id: hostedZoneId, name: hostedZoneName } : undefined;
+  if (hostedZone && !inZone(fromDomain, hostedZone.name)) {
+    throw new Error(`The From domain ${fromDomain} is not in the hosted zone ${hostedZone.name}: its DNS records cannot be created there`);
+  }
+
+  const publicUrl = optional('publicUrl')?.replace(/\/+$/, '');
+
   return {
-    publicUrl: optional('publicUrl')?.replace(/\/+$/, ''),
-    from: required('from', '"Example News <news@example.org>"'),
-    sesIdentityDomain: optional('sesIdentityDomain'),
+    publicUrl,
+    from,
+    fromDomain,
+    mailFromDomain: `${mailFromSubdomain}.${fromDomain}`,
+    dmarc: dmarcPolicy === 'unmanaged' ? undefined : { policy: dmarcPolicy as DmarcPolicy, reportEmail: dmarcReportEmail },
+    hostedZone,
     postalAddress: required('postalAddress', '"Example Org, 1 Main Street, Springfield, IL 62701, USA"'),
     lists: required('lists'),
     socialChannels: optional('socialChannels') ?? '',

@@ -1,11 +1,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
 import { functionNames, functionSpec } from '../functions/runtime/function-specs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { Api } from './api';
 import { OPTIONAL_VARIABLES, type OptionalKey, type PressroomStackConfig } from './config';
+import { dmarcRecord, DnsRecords } from './dns';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
@@ -33,9 +35,15 @@ export class PressroomStack extends Stack {
 
     const storage = new Storage(this, 'Storage');
     const secrets = new Secrets(this, 'Secrets');
-    const email = new Email(this, 'Email', { from: config.from, identityDomain: config.sesIdentityDomain });
+    const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
     const api = new Api(this, 'Api');
+
+    // Lookup-free: the zone's id and name come from context, so synth needs no AWS account.
+    const zone = config.hostedZone && HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: config.hostedZone.id, zoneName: config.hostedZone.name });
+    const dns = new DnsRecords(this, 'Dns', { zone });
+    for (const record of email.dnsRecords) dns.add(record);
+    if (config.dmarc) dns.add(dmarcRecord(config.fromDomain, config.dmarc.policy, config.dmarc.reportEmail));
 
     const environment = {
       PRESSROOM_TABLE_NAME: storage.table.tableName,
@@ -55,6 +63,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
+
     // One function per declaration, with exactly the access it declares (function-specs.ts).
     const functions = new Map<string, NodejsFunction>();
     for (const handlerName of functionNames) {
@@ -82,6 +91,7 @@ export class PressroomStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
+    new CfnOutput(this, 'SesIdentity', { value: email.identity.emailIdentityName, description: `The SES identity (the From domain), DKIM-signed, MAIL FROM ${config.mailFromDomain}: publish the Dns* records` });
     new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, addressHashKey and the social channel tokens here' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarmTopic.topicArn, description: 'Dead-letter alarms are sent here: subscribe ops email or chat' });

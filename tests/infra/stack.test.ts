@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
 import { deadLetterEnvNames, readConfig } from '../../functions/runtime/config';
 import { CHANNEL_SETTING_VARIABLES } from '../../functions/channels';
-import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import { Messaging } from '../../infra/messaging';
 import { cdkContext, EXAMPLE_CONTEXT, exampleContext } from '../helpers/template';
@@ -354,21 +353,12 @@ describe('storage, secret and email', () => {
     );
   });
 
-  it('has an SES configuration set and no identity unless a domain is given', () => {
+  it('has one SES configuration set, which every function is told, and the From domain\'s identity (tests/infra/sending-domain.test.ts)', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
-    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
     const [configSetId] = ofType('AWS::SES::ConfigurationSet')[0];
     expect(resources[functionId('send-email')].Properties.Environment.Variables.PRESSROOM_SES_CONFIGURATION_SET).toEqual({ Ref: configSetId });
-  });
-
-  it('creates a domain identity tied to the configuration set when sesIdentityDomain is set', () => {
-    const emailStack = new Stack(newApp({ builtinCloudFormationValidation: false }), 'EmailOnly', { env: { region: 'us-east-1' } });
-    new Email(emailStack, 'Email', { from: 'News <news@example.org>', identityDomain: 'example.org' });
-    const email = Template.fromStack(emailStack);
-    email.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: 'example.org',
-      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
-    });
   });
 });
 
