@@ -7,7 +7,7 @@ export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
 
 /** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
 export interface PressroomStackConfig {
-  /** Base URL for links in emails; the HTTP API's own endpoint when absent. */
+  /** Base URL for links in emails: `https://<publicDomain>`, else `publicUrl`, else the HTTP API's own endpoint. */
   publicUrl?: string;
   /** The `From` header, e.g. `Pressroom <news@example.org>`: its domain is the SES identity. */
   from: string;
@@ -19,6 +19,8 @@ export interface PressroomStackConfig {
   dmarc?: { policy: DmarcPolicy; reportEmail?: string };
   /** A Route 53 public hosted zone (lookup-free: id and name) where the stack creates the DNS records itself. */
   hostedZone?: { id: string; name: string };
+  /** The organisation's own domain for links in emails, mapped to the HTTP API, with its certificate. */
+  publicDomain?: { name: string; certificateArn?: string };
   /** The postal address every email footer carries (CAN-SPAM). */
   postalAddress: string;
   lists: string;
@@ -125,7 +127,22 @@ export function configFromContext(node: Node): PressroomStackConfig {
     throw new Error(`The From domain ${fromDomain} is not in the hosted zone ${hostedZone.name}: its DNS records cannot be created there`);
   }
 
-  const publicUrl = optional('publicUrl')?.replace(/\/+$/, '');
+  const publicDomainName = hostname('publicDomain');
+  const certificateArn = optional('certificateArn');
+  if (certificateArn !== undefined && publicDomainName === undefined) throw new Error('certificateArn is only used with publicDomain: set publicDomain too, or leave certificateArn unset');
+  if (publicDomainName !== undefined && certificateArn === undefined && !hostedZone) {
+    throw new Error(`publicDomain ${publicDomainName} needs a certificate: give certificateArn (ACM, in the stack's region) or a hosted zone (hostedZoneId, hostedZoneName) to validate a new one in`);
+  }
+  if (publicDomainName !== undefined && hostedZone && !inZone(publicDomainName, hostedZone.name)) {
+    throw new Error(`publicDomain ${publicDomainName} is not in the hosted zone ${hostedZone.name}`);
+  }
+  let publicUrl = optional('publicUrl')?.replace(/\/+$/, '');
+  if (publicDomainName !== undefined) {
+    if (publicUrl !== undefined && publicUrl !== `https://${publicDomainName}`) {
+      throw new Error(`publicUrl "${publicUrl}" and publicDomain "${publicDomainName}" disagree: links would point elsewhere than the domain mapped to the API. Set one of them.`);
+    }
+    publicUrl = `https://${publicDomainName}`;
+  }
 
   return {
     publicUrl,
@@ -134,6 +151,7 @@ export function configFromContext(node: Node): PressroomStackConfig {
     mailFromDomain: `${mailFromSubdomain}.${fromDomain}`,
     dmarc: dmarcPolicy === 'unmanaged' ? undefined : { policy: dmarcPolicy as DmarcPolicy, reportEmail: dmarcReportEmail },
     hostedZone,
+    publicDomain: publicDomainName === undefined ? undefined : { name: publicDomainName, certificateArn },
     postalAddress: required('postalAddress', '"Example Org, 1 Main Street, Springfield, IL 62701, USA"'),
     lists: required('lists'),
     socialChannels: optional('socialChannels') ?? '',

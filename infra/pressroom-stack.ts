@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { HostedZone } from 'aws-cdk-lib/aws-route53';
+import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
 import { functionNames, functionSpec } from '../functions/runtime/function-specs';
@@ -44,6 +46,16 @@ export class PressroomStack extends Stack {
     const dns = new DnsRecords(this, 'Dns', { zone });
     for (const record of email.dnsRecords) dns.add(record);
     if (config.dmarc) dns.add(dmarcRecord(config.fromDomain, config.dmarc.policy, config.dmarc.reportEmail));
+    if (config.publicDomain) {
+      const { name, certificateArn } = config.publicDomain;
+      const certificate: ICertificate = certificateArn
+        ? Certificate.fromCertificateArn(this, 'Certificate', certificateArn)
+        : new Certificate(this, 'Certificate', { domainName: name, validation: CertificateValidation.fromDns(zone) });
+      const domain = api.addCustomDomain(name, certificate);
+      // An alias, not a CNAME, in the zone: valid at the zone's apex too.
+      if (zone) new ARecord(this, 'PublicDomainAlias', { zone, recordName: name, target: RecordTarget.fromAlias(new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)) });
+      dns.add({ id: 'PublicDomain', name, type: 'CNAME', value: domain.regionalDomainName, purpose: 'Links in emails: the public domain, served by the HTTP API (in a hosted zone: an alias A record)', createInZone: false });
+    }
 
     const environment = {
       PRESSROOM_TABLE_NAME: storage.table.tableName,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dmarcRecord } from '../../infra/dns';
@@ -10,8 +10,9 @@ import { exampleContext, resolveIntrinsics } from '../helpers/template';
 
 /**
  * The sending domain, set up for the Gmail and Yahoo bulk-sender rules (SPF and DKIM aligned with
- * From, DMARC published): three stacks synthesized from context (bundling skipped) — the example
- * context alone, with a Route 53 zone, and in another region with DMARC managed elsewhere.
+ * From, DMARC published), and links on the organisation's own domain: three stacks synthesized
+ * from context (bundling skipped) — the example context alone, with a Route 53 zone and a public
+ * domain validated there, and with a public domain whose certificate is given by ARN.
  */
 type Resource = { Type: string; Properties: Record<string, any> };
 type Synthesized = { stack: PressroomStack; resources: Record<string, Resource>; outputs: Record<string, { Value: unknown; Description?: string }> };
@@ -19,6 +20,7 @@ type Synthesized = { stack: PressroomStack; resources: Record<string, Resource>;
 const outRoot = mkdtempSync(join(tmpdir(), 'pressroom-sending-domain-'));
 let apps = 0;
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.org' };
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b9f5a7c-1111-2222-3333-444455556666';
 
 function synth(context: Record<string, unknown>, region = 'us-east-1'): Synthesized {
   const app = new App({ outdir: join(outRoot, `app-${apps++}`), context: { ...exampleContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
@@ -34,6 +36,7 @@ const only = (s: Synthesized, type: string) => {
   expect(found, type).toHaveLength(1);
   return found[0];
 };
+const refId = (value: any): string => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 /** An output's value with a resource's attributes shown as `<logicalId.Attribute>` and refs as `<logicalId>`. */
 const shown = (value: unknown) =>
   resolveIntrinsics(value, { ref: (id) => `<${id}>`, att: (id, attribute) => `<${id}.${attribute}>`, pseudo: { partition: 'aws', region: 'us-east-1', account: '123456789012' } }) as string;
@@ -42,7 +45,7 @@ const dnsOutputs = (s: Synthesized) => Object.fromEntries(Object.entries(s.outpu
 
 let plain: Synthesized;
 let zoned: Synthesized;
-let elsewhere: Synthesized;
+let byArn: Synthesized;
 
 beforeAll(() => {
   plain = synth({});
@@ -53,8 +56,9 @@ beforeAll(() => {
     mailFromSubdomain: 'bounce',
     dmarcPolicy: 'quarantine',
     dmarcReportEmail: 'dmarc-reports@example.org',
+    publicDomain: 'news.example.org',
   });
-  elsewhere = synth({ dmarcPolicy: 'unmanaged' }, 'eu-west-1');
+  byArn = synth({ publicDomain: 'news.example.org', certificateArn: CERTIFICATE_ARN, dmarcPolicy: 'unmanaged' }, 'eu-west-1');
 }, 240_000);
 
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
@@ -109,7 +113,7 @@ describe('DNS records to publish (stack outputs)', () => {
   });
 
   it('points the MAIL FROM MX at the feedback endpoint of the stack\'s region, and leaves DMARC out when it is managed elsewhere', () => {
-    const outputs = dnsOutputs(elsewhere);
+    const outputs = dnsOutputs(byArn);
     expect(outputs.DnsMailFromMx).toBe('mail.example.org MX 10 feedback-smtp.eu-west-1.amazonses.com');
     expect(outputs.DnsDmarc).toBeUndefined();
     expect(configWith({ dmarcPolicy: 'unmanaged' }).dmarc).toBeUndefined();
@@ -128,7 +132,7 @@ describe('with a Route 53 hosted zone', () => {
 
   it('creates every record in the zone, named as the outputs name them', () => {
     const [identityId] = only(zoned, 'AWS::SES::EmailIdentity');
-    const records = recordSets();
+    const records = recordSets().filter((r) => r.Type !== 'A');
     for (const r of records) expect(r).toMatchObject({ HostedZoneId: ZONE.hostedZoneId, TTL: '1800' });
     const simple = records.map((r) => `${shown(r.Name)} ${r.Type} ${shown(r.ResourceRecords).toString()}`).sort();
     expect(simple).toEqual(
@@ -152,5 +156,58 @@ describe('with a Route 53 hosted zone', () => {
     expect(configWith({ ...ZONE, from: 'News <news@press.example.org>' }).hostedZone).toEqual({ id: ZONE.hostedZoneId, name: 'example.org' });
     // A lookup-free zone: synth needs no account lookups or cdk.context.json.
     expect(ofType(zoned, 'AWS::Route53::HostedZone')).toHaveLength(0);
+  });
+});
+
+describe('links on the organisation\'s own domain', () => {
+  const apiId = (s: Synthesized) => only(s, 'AWS::ApiGatewayV2::Api')[0];
+
+  it('maps the domain to the HTTP API, with a certificate validated by DNS in the zone and an alias record', () => {
+    const [domainId, domain] = only(zoned, 'AWS::ApiGatewayV2::DomainName');
+    const [certificateId, certificate] = only(zoned, 'AWS::CertificateManager::Certificate');
+    expect(certificate.Properties).toMatchObject({
+      DomainName: 'news.example.org',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'news.example.org', HostedZoneId: ZONE.hostedZoneId }],
+    });
+    expect(domain.Properties).toMatchObject({ DomainName: 'news.example.org', DomainNameConfigurations: [{ CertificateArn: { Ref: certificateId }, EndpointType: 'REGIONAL' }] });
+    const [, mapping] = only(zoned, 'AWS::ApiGatewayV2::ApiMapping');
+    expect(refId(mapping.Properties.ApiId)).toBe(apiId(zoned));
+    expect(refId(mapping.Properties.DomainName)).toBe(domainId);
+    expect(mapping.Properties.ApiMappingKey).toBeUndefined();
+
+    const alias = ofType(zoned, 'AWS::Route53::RecordSet').map(([, r]) => r.Properties).filter((r) => r.Type === 'A');
+    expect(alias).toHaveLength(1);
+    expect(alias[0]).toMatchObject({ Name: 'news.example.org.', HostedZoneId: ZONE.hostedZoneId });
+    expect(shown(alias[0].AliasTarget)).toEqual({ DNSName: `<${domainId}.RegionalDomainName>`, HostedZoneId: `<${domainId}.RegionalHostedZoneId>` });
+  });
+
+  it('makes the domain the public URL of every function and the PublicUrl output', () => {
+    for (const fn of zoned.stack.functions.values()) {
+      const id = zoned.stack.getLogicalId(fn.node.defaultChild as CfnResource);
+      expect(zoned.resources[id].Properties.Environment.Variables.PRESSROOM_PUBLIC_URL).toBe('https://news.example.org');
+    }
+    expect(zoned.outputs.PublicUrl.Value).toBe('https://news.example.org');
+    expect(shown(plain.outputs.PublicUrl.Value)).toBe(`<${apiId(plain)}.ApiEndpoint>`);
+  });
+
+  it('takes a certificate by ARN, and without a zone outputs the CNAME to publish', () => {
+    expect(ofType(byArn, 'AWS::CertificateManager::Certificate')).toHaveLength(0);
+    expect(ofType(byArn, 'AWS::Route53::RecordSet')).toHaveLength(0);
+    const [domainId, domain] = only(byArn, 'AWS::ApiGatewayV2::DomainName');
+    expect(domain.Properties.DomainNameConfigurations).toEqual([expect.objectContaining({ CertificateArn: CERTIFICATE_ARN })]);
+    expect(dnsOutputs(byArn).DnsPublicDomain).toBe(`news.example.org CNAME <${domainId}.RegionalDomainName>`);
+    expect(byArn.outputs.PublicUrl.Value).toBe('https://news.example.org');
+  });
+
+  it('refuses a domain it cannot get a certificate for, outside the zone, or disagreeing with publicUrl', () => {
+    expect(() => configWith({ publicDomain: 'news.example.org' })).toThrow(/needs a certificate: give certificateArn .* or a hosted zone/);
+    expect(() => configWith({ ...ZONE, publicDomain: 'news.example.com' })).toThrow(/publicDomain news\.example\.com is not in the hosted zone example\.org/);
+    expect(() => configWith({ certificateArn: CERTIFICATE_ARN })).toThrow(/certificateArn is only used with publicDomain/);
+    expect(() => configWith({ publicDomain: 'news.example.org', certificateArn: CERTIFICATE_ARN, publicUrl: 'https://www.example.org/news' })).toThrow(
+      /publicUrl "https:\/\/www\.example\.org\/news" and publicDomain "news\.example\.org" disagree/,
+    );
+    expect(configWith({ publicDomain: 'news.example.org', certificateArn: CERTIFICATE_ARN, publicUrl: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
+    expect(() => configWith({ publicDomain: 'https://news.example.org', certificateArn: CERTIFICATE_ARN })).toThrow(/publicDomain must be a domain name/);
   });
 });
