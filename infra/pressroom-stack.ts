@@ -99,6 +99,11 @@ export class PressroomStack extends Stack {
     api.addRoutes(routes, functionFor);
     messaging.connect(functionFor);
     email.deliverEventsTo(messaging.queue('mail-events'));
+    messaging.alarmOnDeadLetters(
+      'MailEventsSubscriptionDeadLetterAlarm',
+      email.eventsDeadLetterQueue,
+      'SES events SNS could not deliver to the mail-events queue are parked in its subscription DLQ: fix the queue, then send them to it again (they may be bounces or complaints).',
+    );
     new Schedules(this, 'Schedules', functionFor);
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });

@@ -96,6 +96,12 @@ describe('the SES identity', () => {
   });
 });
 
+describe('the configuration set', () => {
+  it('requires TLS for delivery', () => {
+    for (const s of [plain, zoned]) expect(only(s, 'AWS::SES::ConfigurationSet')[1].Properties.DeliveryOptions).toEqual({ TlsPolicy: 'REQUIRE' });
+  });
+});
+
 describe('DNS records to publish (stack outputs)', () => {
   it('outputs the three DKIM CNAMEs, the MAIL FROM MX and SPF TXT, and a DMARC TXT at p=none', () => {
     const [identityId] = only(plain, 'AWS::SES::EmailIdentity');

@@ -283,7 +283,8 @@ describe('queues', () => {
   });
 
   it('refuses plain HTTP on every queue', () => {
-    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2);
+    // Each work queue and its DLQ, and the DLQ of the SES events' SNS subscription.
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 1);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
