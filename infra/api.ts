@@ -1,4 +1,5 @@
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -20,6 +21,17 @@ export class Api extends Construct {
   /** `https://<id>.execute-api.<region>.amazonaws.com`, without a trailing slash. */
   get endpoint(): string {
     return this.httpApi.apiEndpoint;
+  }
+
+  /**
+   * Serves the API at `https://<domainName>` too (the API's default stage at the domain's root),
+   * so that links in emails are on the organisation's own domain. DNS still has to point the name
+   * at the returned domain's `regionalDomainName`.
+   */
+  addCustomDomain(domainName: string, certificate: ICertificate): DomainName {
+    const domain = new DomainName(this, 'DomainName', { domainName, certificate });
+    new ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName: domain });
+    return domain;
   }
 
   /** One route per entry; routes with the same handler share one function and one integration. */

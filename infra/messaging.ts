@@ -5,7 +5,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { deadLetterEnvNames } from '../functions/runtime/config';
@@ -54,7 +54,6 @@ export class Messaging extends Construct {
     this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY, signups: SIGNUPS_MAX_CONCURRENCY };
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Pressroom alarms', enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const alarmAction = new SnsAction(this.alarmTopic);
     const queues = new Map<QueueName, Queue>();
     const deadLetterQueues = new Map<QueueName, Queue>();
     for (const { queue: name, handler } of queueConsumers) {
@@ -70,19 +69,24 @@ export class Messaging extends Construct {
         visibilityTimeout: Duration.seconds(timeoutFor(handler).toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
         deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
       });
-      new Alarm(this, `${prefix}DeadLetterAlarm`, {
-        alarmDescription: `Messages in the ${name} dead-letter queue: inspect them, fix the cause, then redrive.`,
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
+      this.alarmOnDeadLetters(`${prefix}DeadLetterAlarm`, dlq, `Messages in the ${name} dead-letter queue: inspect them, fix the cause, then redrive.`);
       queues.set(name, queue);
       deadLetterQueues.set(name, dlq);
     }
     this.queues = queues;
     this.deadLetterQueues = deadLetterQueues;
+  }
+
+  /** Alarms, on the alarm topic, as soon as `queue` holds a message (checked every five minutes). */
+  alarmOnDeadLetters(id: string, queue: IQueue, description: string): void {
+    new Alarm(this, id, {
+      alarmDescription: description,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(this.alarmTopic));
   }
 
   /**

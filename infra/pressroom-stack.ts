@@ -1,10 +1,15 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct, Node } from 'constructs';
+import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
+import type { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
 import { functionNames, functionSpec } from '../functions/runtime/function-specs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { Api } from './api';
+import { OPTIONAL_VARIABLES, type OptionalKey, type PressroomStackConfig } from './config';
+import { dmarcRecord, DnsRecords } from './dns';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
@@ -13,85 +18,7 @@ import { Monitoring } from './monitoring';
 import { Secrets } from './secrets';
 import { Storage } from './storage';
 
-/** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
-export interface PressroomStackConfig {
-  /** Base URL for links in emails; the HTTP API's own endpoint when absent. */
-  publicUrl?: string;
-  from: string;
-  lists: string;
-  /** Comma-separated channel names; empty for none. */
-  socialChannels: string;
-  /**
-   * The channels' plain settings (`mastodonUrl`, `blueskyIdentifier`, …), each from the context key
-   * of the same name; empty when unset. Each is read only when its channel is among the channels.
-   */
-  channelSettings: Record<keyof ChannelSettings, string>;
-  /** Creates an SES domain identity when set. */
-  sesIdentityDomain?: string;
-  sendMaxConcurrency: number;
-  /** Where dead-letter alarms are emailed; unset, they only reach the alarm topic. */
-  alarmEmail?: string;
-  /** Optional branding and sender details the runtime reads when present (see OPTIONAL_VARIABLES). */
-  optional: Partial<Record<OptionalKey, string>>;
-}
-
-/**
- * Context keys passed to the functions only when set; the runtime falls back to its own defaults.
- * The postal address ends up in every email footer (anti-spam law requires a real one).
- */
-const OPTIONAL_VARIABLES = {
-  orgName: 'PRESSROOM_ORG_NAME',
-  postalAddress: 'PRESSROOM_POSTAL_ADDRESS',
-  replyTo: 'PRESSROOM_REPLY_TO',
-  logoUrl: 'PRESSROOM_LOGO_URL',
-  accentColour: 'PRESSROOM_ACCENT_COLOUR',
-  // Pages on the organisation's own site that may post the sign-up form (an embedded form).
-  signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
-} as const;
-type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
-
-/**
- * Reads the configuration from context. cdk.json is the one place that holds the defaults, so the
- * keys without a meaningful empty value are required; an empty string counts as "not set".
- */
-export function configFromContext(node: Node): PressroomStackConfig {
-  const optional = (key: string): string | undefined => {
-    const value: unknown = node.tryGetContext(key);
-    return value === undefined || value === null || value === '' ? undefined : String(value);
-  };
-  const required = (key: string): string => {
-    const value = optional(key);
-    if (value === undefined) throw new Error(`Missing context value "${key}" (set it in cdk.json or with -c ${key}=…)`);
-    return value;
-  };
-  const sendMaxConcurrency = Number(required('sendMaxConcurrency'));
-  if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
-    throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
-  }
-  const alarmEmail = optional('alarmEmail')?.trim();
-  // Checked here, not left to SNS: a typo would otherwise surface only as alarms that reach nobody.
-  if (alarmEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(alarmEmail)) {
-    throw new Error(`alarmEmail must be one email address (e.g. ops@example.org), got "${alarmEmail}"`);
-  }
-  return {
-    publicUrl: optional('publicUrl')?.replace(/\/+$/, ''),
-    from: required('from'),
-    lists: required('lists'),
-    socialChannels: optional('socialChannels') ?? '',
-    channelSettings: Object.fromEntries(
-      (Object.keys(CHANNEL_SETTING_VARIABLES) as Array<keyof ChannelSettings>).map((key) => [key, optional(key) ?? '']),
-    ) as Record<keyof ChannelSettings, string>,
-    sesIdentityDomain: optional('sesIdentityDomain'),
-    sendMaxConcurrency,
-    alarmEmail,
-    optional: Object.fromEntries(
-      (Object.keys(OPTIONAL_VARIABLES) as OptionalKey[]).flatMap((key) => {
-        const value = optional(key);
-        return value === undefined ? [] : [[key, value]];
-      }),
-    ),
-  };
-}
+export { configFromContext, type PressroomStackConfig } from './config';
 
 export interface PressroomStackProps extends StackProps {
   config: PressroomStackConfig;
@@ -111,9 +38,25 @@ export class PressroomStack extends Stack {
 
     const storage = new Storage(this, 'Storage');
     const secrets = new Secrets(this, 'Secrets');
-    const email = new Email(this, 'Email', { from: config.from, identityDomain: config.sesIdentityDomain });
+    const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
     const api = new Api(this, 'Api');
+
+    // Lookup-free: the zone's id and name come from context, so synth needs no AWS account.
+    const zone = config.hostedZone && HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: config.hostedZone.id, zoneName: config.hostedZone.name });
+    const dns = new DnsRecords(this, 'Dns', { zone });
+    for (const record of email.dnsRecords) dns.add(record);
+    if (config.dmarc) dns.add(dmarcRecord(config.fromDomain, config.dmarc.policy, config.dmarc.reportEmail));
+    if (config.publicDomain) {
+      const { name, certificateArn } = config.publicDomain;
+      const certificate: ICertificate = certificateArn
+        ? Certificate.fromCertificateArn(this, 'Certificate', certificateArn)
+        : new Certificate(this, 'Certificate', { domainName: name, validation: CertificateValidation.fromDns(zone) });
+      const domain = api.addCustomDomain(name, certificate);
+      // An alias, not a CNAME, in the zone: valid at the zone's apex too.
+      if (zone) new ARecord(this, 'PublicDomainAlias', { zone, recordName: name, target: RecordTarget.fromAlias(new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)) });
+      dns.add({ id: 'PublicDomain', name, type: 'CNAME', value: domain.regionalDomainName, purpose: 'Links in emails: the public domain, served by the HTTP API (in a hosted zone: an alias A record)', createInZone: false });
+    }
 
     const environment = {
       PRESSROOM_TABLE_NAME: storage.table.tableName,
@@ -123,6 +66,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
       PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,
       PRESSROOM_FROM: config.from,
+      PRESSROOM_POSTAL_ADDRESS: config.postalAddress,
       PRESSROOM_SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
       PRESSROOM_LISTS: config.lists,
       PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
@@ -132,12 +76,6 @@ export class PressroomStack extends Stack {
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
-    if (!config.optional.postalAddress) {
-      Annotations.of(this).addWarningV2(
-        'pressroom:postalAddress',
-        'Context "postalAddress" is not set: emails will carry the runtime\'s placeholder address in their footer.',
-      );
-    }
 
     // One function per declaration, with exactly the access it declares (function-specs.ts).
     const functions = new Map<string, NodejsFunction>();
@@ -162,6 +100,11 @@ export class PressroomStack extends Stack {
     api.addRoutes(routes, functionFor);
     messaging.connect(functionFor);
     email.deliverEventsTo(messaging.queue('mail-events'));
+    messaging.alarmOnDeadLetters(
+      'MailEventsSubscriptionDeadLetterAlarm',
+      email.eventsDeadLetterQueue,
+      'SES events SNS could not deliver to the mail-events queue are parked in its subscription DLQ: fix the queue, then send them to it again (they may be bounces or complaints).',
+    );
     new Schedules(this, 'Schedules', functionFor);
     const monitoring = new Monitoring(this, 'Monitoring', {
       alarmTopic: messaging.alarmTopic,
@@ -173,6 +116,7 @@ export class PressroomStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
+    new CfnOutput(this, 'SesIdentity', { value: email.identity.emailIdentityName, description: `The SES identity (the From domain), DKIM-signed, MAIL FROM ${config.mailFromDomain}: publish the Dns* records` });
     new CfnOutput(this, 'SecretArn', { value: secrets.secret.secretArn, description: 'Set webhookSecret, signingKeys, addressHashKey and the social channel tokens here' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarmTopic.topicArn, description: 'Every alarm is sent here: subscribe ops email or chat' });

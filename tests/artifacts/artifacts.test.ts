@@ -10,6 +10,7 @@ import { signWebhook } from '../../functions/domain/security/standard-webhooks';
 import { functionNames, type FunctionName } from '../../functions/runtime/function-specs';
 import { projectRoot } from '../../infra/functions';
 import { httpEvent, sqsEvent, type HttpRequest } from '../helpers/lambda-events';
+import { EXAMPLE_CONTEXT } from '../helpers/template';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { preferencesLink } from '../helpers/preference-links';
 import { releaseBody } from '../helpers/releases';
@@ -130,7 +131,9 @@ beforeAll(async () => {
   artifacts = synthArtifacts(outdir);
   console.info(`artifacts: synthesized and bundled ${artifacts.functions.size} functions in ${Date.now() - started} ms`);
 
-  const pressroom = await startTestPressroom();
+  // Configured as the stack configures the bundles where the local defaults differ: the postal
+  // address is required context, so the template carries npm run synth's example.
+  const pressroom = await startTestPressroom({ env: { PRESSROOM_POSTAL_ADDRESS: EXAMPLE_CONTEXT.postalAddress } });
   const { client } = pressroom;
   expect((await client.addSubscribers({ email: 'reader@example.com', lists: ['blog'] })).status).toBe(200);
   const releaseId = 'artifact-release';

@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../functions/local/lambda-context';
 import { functionNames, timeoutSecondsOf } from '../../functions/runtime/function-specs';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
-import { cdkContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
+import { exampleContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
 
 /**
  * Every function as `cdk synth` builds it: the bundle folder NodejsFunction produced (what Lambda
@@ -37,7 +37,7 @@ export interface LocalResources {
 
 /** Synthesizes the whole stack with bundling (every function, as `npm run synth` does) into `outdir`. */
 export function synthArtifacts(outdir: string): SynthesizedArtifacts {
-  const app = new App({ outdir, context: cdkContext() });
+  const app = new App({ outdir, context: exampleContext() });
   const stack = new PressroomStack(app, 'PressroomArtifacts', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };

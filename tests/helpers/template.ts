@@ -58,6 +58,17 @@ export function cdkContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
+/**
+ * The context a deploy must add to cdk.json's, which has no default for it: example values, the
+ * same that `npm run synth` passes (tests/infra/stack.test.ts checks they agree).
+ */
+export const EXAMPLE_CONTEXT = { from: 'Pressroom <news@example.org>', postalAddress: 'Example Org, 1 Example Street, Springfield, USA' } as const;
+
+/** cdk.json's context with the example values of the required keys: what `npm run synth` synthesizes. */
+export function exampleContext(): Record<string, unknown> {
+  return { ...cdkContext(), ...EXAMPLE_CONTEXT };
+}
+
 /** The template's logical id of a construct's resource. */
 export const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(construct.node.defaultChild as CfnResource);

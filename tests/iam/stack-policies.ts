@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RECORDED_ARN_NAMING } from '../../functions/local/aws-call-recorder';
 import { functionNames } from '../../functions/runtime/function-specs';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
-import { cdkContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
+import { exampleContext, logicalIdOf, queueNamesOf, resolveIntrinsics } from '../helpers/template';
 
 /**
  * The IAM policies of every function as the synthesized template grants them, with every intrinsic
@@ -35,11 +35,11 @@ const { partition, region, account } = RECORDED_ARN_NAMING;
 export const LOCAL_NAMES = { table: 'pressroom', secret: 'pressroom', configurationSet: 'pressroom' } as const;
 const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
 
-/** Synthesizes the stack with cdk.json's context (no bundling) and reads every function's policies. */
+/** Synthesizes the stack with cdk.json's context and the example `from` and `postalAddress` (no bundling) and reads every function's policies. */
 export function synthStackPolicies(context: Record<string, unknown> = {}): StackPolicies {
   const outdir = mkdtempSync(join(tmpdir(), 'pressroom-iam-'));
   try {
-    const app = new App({ outdir, context: { ...cdkContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ outdir, context: { ...exampleContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
     const stack = new PressroomStack(app, 'PressroomIam', { env: { region, account }, config: configFromContext(app.node) });
     const template = Template.fromStack(stack).toJSON() as Record<string, any>;
     return { ...policiesOf(stack, template), template, stack };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterEnvNames } from '../../functions/runtime/config';
 import { MAX_RECEIVE_COUNT, queueConsumers } from '../../functions/runtime/routes';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+import { exampleContext } from '../helpers/template';
 
 /**
  * Dead letters in CDK: every queue's redrive policy uses MAX_RECEIVE_COUNT (which the send worker
  * also gets), and only the admin-queues function can see the DLQs and start move tasks back to the
  * source queues. Bundling is skipped: these checks are about wiring, not code.
  */
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 type Resource = { Type: string; Properties: Record<string, any> };
 type Statement = { Action: string | string[]; Resource: any; Effect: string };
 
@@ -51,7 +51,7 @@ const queuesByName = () => {
 };
 
 beforeAll(() => {
-  const app = new App({ outdir, context: { ...cdkJson.context, postalAddress: '1 Test Street', 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [] } });
   stack = new PressroomStack(app, 'DeadLettersTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
   resources = Template.fromStack(stack).toJSON().Resources;
 }, 240_000);

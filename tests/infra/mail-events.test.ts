@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -7,13 +7,13 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
+import { exampleContext } from '../helpers/template';
 
 /**
  * SES events reach the mail-events consumer: configuration set → event destination → SNS topic →
  * SQS subscription (raw delivery) → the mail-events queue the consumer reads.
  * Bundling is skipped (`aws:cdk:bundling-stacks`): these checks are about wiring, not code.
  */
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
@@ -31,7 +31,7 @@ const only = (type: string) => {
 };
 
 beforeAll(() => {
-  const app = new App({ outdir, context: { ...cdkJson.context, postalAddress: '1 Test Street', 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new PressroomStack(app, 'MailEventsTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
   resources = Template.fromStack(stack).toJSON().Resources;
   const fnId = stack.getLogicalId(stack.functions.get('mail-events')!.node.defaultChild as CfnFunction);
@@ -45,13 +45,13 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('SES event publishing', () => {
-  it('sends bounce, complaint, delivery and reject events of the configuration set to one SNS topic', () => {
+  it('sends bounce, complaint, delivery, delivery-delay and reject events of the configuration set to one SNS topic', () => {
     const [configSetId] = only('AWS::SES::ConfigurationSet');
     const [, destination] = only('AWS::SES::ConfigurationSetEventDestination');
     expect(refId(destination.Properties.ConfigurationSetName)).toBe(configSetId);
     const { EventDestination } = destination.Properties;
     expect(EventDestination.Enabled).toBe(true);
-    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'reject']);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
     expect(refId(EventDestination.SnsDestination.TopicARN)).toBe(topicId);
   });
 
@@ -75,6 +75,29 @@ describe('SES event publishing', () => {
     expect(subscription.Properties).toMatchObject({ Protocol: 'sqs', RawMessageDelivery: true });
     expect(refId(subscription.Properties.TopicArn)).toBe(topicId);
     expect(refId(subscription.Properties.Endpoint)).toBe(mailEventsQueueId);
+  });
+
+  it('parks events SNS cannot deliver in the subscription\'s own encrypted DLQ, which only the topic may fill, with an alarm', () => {
+    const [, subscription] = ofType('AWS::SNS::Subscription').find(([, sub]) => refId(sub.Properties.TopicArn) === topicId)!;
+    const dlqId = refId(subscription.Properties.RedrivePolicy.deadLetterTargetArn);
+    expect(dlqId).not.toBe(mailEventsQueueId);
+    expect(resources[dlqId]).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 } });
+    // Not one of the consumers' DLQs: no queue redrives into it.
+    expect(ofType('AWS::SQS::Queue').filter(([, q]) => refId(q.Properties.RedrivePolicy?.deadLetterTargetArn) === dlqId)).toHaveLength(0);
+
+    const statements = ofType('AWS::SQS::QueuePolicy')
+      .filter(([, p]) => p.Properties.Queues.some((q: any) => refId(q) === dlqId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const fromSns = statements.filter((s) => s.Principal?.Service === 'sns.amazonaws.com');
+    expect(fromSns).toHaveLength(1);
+    expect(fromSns[0]).toMatchObject({ Effect: 'Allow', Action: 'sqs:SendMessage' });
+    expect(refId(fromSns[0].Condition.ArnEquals['aws:SourceArn'])).toBe(topicId);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === dlqId));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0][1].Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms[0][1].Properties.AlarmActions).toHaveLength(1);
   });
 
   it('lets the topic, and only it, send to the mail-events queue', () => {

@@ -2,27 +2,28 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, type AppProps } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
 import { deadLetterEnvNames, readConfig } from '../../functions/runtime/config';
 import { CHANNEL_SETTING_VARIABLES } from '../../functions/channels';
-import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import { Messaging } from '../../infra/messaging';
 import { PUBLIC_FUNCTIONS } from '../../infra/monitoring';
+import { cdkContext, EXAMPLE_CONTEXT, exampleContext } from '../helpers/template';
 
 /**
- * Synthesizes the real stack once, with the context defaults from cdk.json, then checks the template
+ * Synthesizes the real stack once, with the context defaults from cdk.json and the example values
+ * of the keys that have none (`from`, `postalAddress`), then checks the template
  * against the table in routes.ts. Bundling is skipped here (esbuild for every handler costs minutes
  * on two cores); tests/infra/bundle.test.ts bundles one handler for real and loads it.
  */
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const cdkJson = { context: exampleContext() };
 // Not the default, so the assertion proves the context value reaches the event source mapping.
 const SEND_MAX_CONCURRENCY = 7;
-// An optional key, set to prove it reaches the functions (unset keys must not).
+// Not the example value, so the assertion proves the context value reaches the functions.
 const POSTAL_ADDRESS = '1 Test Street, Testville';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -141,7 +142,7 @@ describe('functions', () => {
       const own = handler === 'admin-queues' ? deadLetterVariables : [];
       expect(Object.keys(variables).sort()).toEqual([...expected, ...own].sort());
       expect(variables).toMatchObject({
-        PRESSROOM_FROM: cdkJson.context.from,
+        PRESSROOM_FROM: EXAMPLE_CONTEXT.from,
         PRESSROOM_LISTS: cdkJson.context.lists,
         PRESSROOM_SOCIAL_CHANNELS: cdkJson.context.socialChannels,
         PRESSROOM_MASTODON_URL: cdkJson.context.mastodonUrl,
@@ -283,7 +284,8 @@ describe('queues', () => {
   });
 
   it('refuses plain HTTP on every queue', () => {
-    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2);
+    // Each work queue and its DLQ, and the DLQ of the SES events' SNS subscription.
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 1);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
@@ -353,21 +355,12 @@ describe('storage, secret and email', () => {
     );
   });
 
-  it('has an SES configuration set and no identity unless a domain is given', () => {
+  it('has one SES configuration set, which every function is told, and the From domain\'s identity (tests/infra/sending-domain.test.ts)', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
-    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
     const [configSetId] = ofType('AWS::SES::ConfigurationSet')[0];
     expect(resources[functionId('send-email')].Properties.Environment.Variables.PRESSROOM_SES_CONFIGURATION_SET).toEqual({ Ref: configSetId });
-  });
-
-  it('creates a domain identity tied to the configuration set when sesIdentityDomain is set', () => {
-    const emailStack = new Stack(newApp({ builtinCloudFormationValidation: false }), 'EmailOnly', { env: { region: 'us-east-1' } });
-    new Email(emailStack, 'Email', { from: 'News <news@example.org>', identityDomain: 'example.org' });
-    const email = Template.fromStack(emailStack);
-    email.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: 'example.org',
-      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
-    });
   });
 });
 
@@ -379,7 +372,7 @@ describe('configuration from context', () => {
     expect(configWith({}).publicUrl).toBeUndefined();
     expect(configWith({}).optional).toEqual({});
     expect(configWith({ publicUrl: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
-    expect(configWith({ postalAddress: '1 Main St' }).optional).toEqual({ postalAddress: '1 Main St' });
+    expect(configWith({ orgName: 'Example Org' }).optional).toEqual({ orgName: 'Example Org' });
     expect(configWith({ socialChannels: '' }).socialChannels).toBe('');
     expect(() => configWith({ from: '' })).toThrow(/Missing context value "from"/);
   });
@@ -408,11 +401,20 @@ describe('configuration from context', () => {
     expect(configWith({ sendMaxConcurrency: '5' }).sendMaxConcurrency).toBe(5);
   });
 
-  it('warns at synth time only while the postal address is unset', () => {
-    Annotations.fromStack(stack).hasNoWarning('/PressroomTest', Match.stringLikeRegexp('postalAddress'));
-    const bare = newApp({ builtinCloudFormationValidation: false, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-    const unset = new PressroomStack(bare, 'NoAddress', { env: { region: 'us-east-1' }, config: configFromContext(bare.node) });
-    Annotations.fromStack(unset).hasWarning('/NoAddress', Match.stringLikeRegexp('postalAddress'));
+  it('refuses to synthesize without a From address or a postal address, rather than send a placeholder', () => {
+    expect(() => configWith({ postalAddress: '' })).toThrow(/Missing context value "postalAddress" \(set it in cdk.json or with -c postalAddress=/);
+    expect(() => configWith({ postalAddress: undefined })).toThrow(/postalAddress/);
+    expect(() => configWith({ from: '  ' })).toThrow(/Missing context value "from"/);
+    expect(() => configFromContext(newApp({ context: cdkJson.context }).node)).not.toThrow();
+    // cdk.json itself carries neither: a deploy has to say them (npm run synth passes examples).
+    const { from, postalAddress } = cdkContext();
+    expect([from, postalAddress]).toEqual(['', '']);
+  });
+
+  it('gives npm run synth the same example from and postalAddress as the tests', () => {
+    const script = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.synth;
+    const given = Object.fromEntries([...script.matchAll(/-c '([^=']+)=([^']*)'/g)].map(([, key, value]) => [key, value]));
+    expect(given).toEqual(EXAMPLE_CONTEXT);
   });
 });
 
