@@ -16,15 +16,16 @@ function checkJob(parsed: PromiseSettledResult<SendJob>, record: SQSRecord): Pro
 }
 
 /**
- * Send queue consumer: the batch reserves its send slots together, then each message goes out at
- * its slot; throttled, busy or malformed jobs fail alone and SQS retries them (see
- * `DeliveryService.sendBatch`).
+ * Send queue consumer: the batch reserves its send slots together, as many as start before the
+ * invocation's timeout, then each message goes out at its slot; busy or malformed jobs fail alone
+ * and SQS retries them (see `DeliveryService.sendBatch`).
  */
 export const makeHandler = (getServices: ServicesProvider) =>
-  sqsBatchHandler<SendJob>(getServices, (parsed, app, records) =>
+  sqsBatchHandler<SendJob>(getServices, (parsed, app, records, context) =>
     app.delivery.sendBatch(
       parsed.map((job, i) => checkJob(job, records[i])),
       records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      context.getRemainingTimeInMillis(),
     ),
   );
 

@@ -1,11 +1,16 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Services } from './compose';
 import type { ServicesProvider } from './http';
 import { logger } from './logger';
 
-type BatchProcessor<T> = (jobs: PromiseSettledResult<T>[], app: Services, records: SQSRecord[]) => Promise<PromiseSettledResult<unknown>[]>;
+type BatchProcessor<T> = (
+  jobs: PromiseSettledResult<T>[],
+  app: Services,
+  records: SQSRecord[],
+  context: Context,
+) => Promise<PromiseSettledResult<unknown>[]>;
 
 /** Parses each body on its own: one malformed message fails alone (and dead-letters), not its batch. */
 function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
@@ -21,7 +26,8 @@ function parseBodies<T>(records: SQSRecord[]): PromiseSettledResult<T>[] {
 /**
  * Wraps an SQS consumer that handles a whole batch at once (e.g. to reserve send slots together). It
  * returns one settled result per record; rejected ones become `batchItemFailures`, so only they are
- * retried (and, past maxReceiveCount, dead-lettered).
+ * retried (and, past maxReceiveCount, dead-lettered). The processor gets the invocation's context
+ * too, for its deadline (`getRemainingTimeInMillis`).
  */
 export function sqsBatchHandler<T>(getServices: ServicesProvider, processBatch: BatchProcessor<T>) {
   return middy<SQSEvent, SQSBatchResponse>()
@@ -31,7 +37,7 @@ export function sqsBatchHandler<T>(getServices: ServicesProvider, processBatch: 
           logger.warn('Job failed; it will be retried', { messageId: record.messageId, error: reason as Error }),
       }),
     )
-    .handler((async (event: SQSEvent) => processBatch(parseBodies<T>(event.Records), await getServices(), event.Records)) as never);
+    .handler((async (event: SQSEvent, context: Context) => processBatch(parseBodies<T>(event.Records), await getServices(), event.Records, context)) as never);
 }
 
 /** Wraps an SQS consumer that handles each record on its own. */

@@ -127,6 +127,25 @@ describe('sending at the SES rate (local SES enforcing a sliding one-second wind
   }, SEND_TEST_TIMEOUT_MS);
 });
 
+describe("sending within the invocation's time (local SES at a low rate, the worker's 3 s timeout)", () => {
+  it('given a batch needs longer than its invocation has, it sends what fits and requeues the rest: nobody waits out a claim, nothing fails', async () => {
+    // 2/s: a batch of 10 needs ~5 s of slots, the worker's context gives it 3 s (the test queues'
+    // visibility timeout, which the local event source reports as the function's timeout).
+    const logged: string[] = [];
+    const note = (message: string) => void logged.push(message);
+    pressroom = await startTestPressroom({ sesMaxSendRate: 2, visibilityTimeoutMs: 3_000, logger: { info() {}, warn: note, error: note } });
+
+    const emails = await publishTo(pressroom, 12, 'deadline-send');
+
+    expectEachExactlyOnce(pressroom, emails);
+    // No invocation ran into its timeout and no job failed: the jobs that did not fit went back on
+    // the queue as new messages, holding no claim, so none waited out a lease or burnt a receive.
+    expect(logged).toEqual([]);
+    // (A throttle now and then is jitter at 2/s, where two sends fill the window: it is requeued too.)
+    expect(pressroom.ses.stats().accepted).toBe(12);
+  }, SEND_TEST_TIMEOUT_MS);
+});
+
 describe('the SES client retry policy', () => {
   it('hands Throttling straight back after one attempt, so the pacer sees it', async () => {
     pressroom = await startTestPressroom({ sesMaxSendRate: 1 });

@@ -25,6 +25,12 @@ export interface SendEmailDeps {
   claimLeaseMs?: number;
   /** Shared pacing under the provider's rate; without it, sends go as fast as they come. */
   rateGate?: SendRateGate;
+  /**
+   * When the invocation running the batch ends (Lambda's timeout), on `clock`'s time. Sends start no
+   * later than a margin before it; the jobs whose slot would come later go back on the queue at
+   * once. Unset: no deadline.
+   */
+  invocationEndsAt?: Date;
   /** Waits until a rate slot (tests pass a fake); must return early when `signal` aborts (the batch gives its slots back). */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts each delivery once when it ends, and completes the send. */

@@ -117,12 +117,28 @@ async function requeue(
 }
 
 /**
+ * How long before the invocation's end the last send of a batch may start: its SES answer (~0.1 s,
+ * up to ~0.5 s when the SDK retries a dropped connection), then the batch's count write, requeues and
+ * completion check (a few DynamoDB and SQS calls). A send later than that could be cut off by the
+ * timeout with its claim held, and its job would come back only after the visibility timeout, one
+ * receive nearer the dead-letter queue.
+ */
+export const SEND_DEADLINE_MARGIN_MS = 1_000;
+
+/** The latest a batch's sends may start, or undefined when the batch has no deadline. */
+function lastSlotTime(deps: SendEmailDeps): Date | undefined {
+  return deps.invocationEndsAt && new Date(deps.invocationEndsAt.getTime() - SEND_DEADLINE_MARGIN_MS);
+}
+
+/**
  * Sends one SQS batch of deliveries at the shared rate, each at most once, and counts each ended
  * delivery once.
  *
  * Timeline: read each release's status once → paused: re-enqueue the job with a delay (no receive
  * burnt towards the DLQ); cancelled: end it as skipped → prepare the rest (checks, claim, message) →
- * reserve one rate slot per message that is ready → each message, at its own slot and without
+ * reserve one rate slot per message that is ready, only as many as start before the invocation ends
+ * (`invocationEndsAt` less {@link SEND_DEADLINE_MARGIN_MS}; the others give their claim back and go
+ * straight back on the queue, `deferred`) → each message, at its own slot and without
  * waiting for the others: re-read a status older than `statusMaxAgeMs` (a pause or cancel stops the
  * batch there) → send → record; then count the batch's endings in one write → check whether the
  * send is complete. A throttled send gives its claim back and slows every worker down; when the
@@ -151,11 +167,25 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   const results: PromiseSettledResult<SendOutcome>[] = prepared.map((r) =>
     r.status === 'rejected' ? r : { status: 'fulfilled', value: r.value as SendOutcome },
   );
-  const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now()) : [];
-  const wait = deps.wait ?? defaultWait;
-  // Throttled jobs go back on the queue instead of failing their message: a throttle is no fault of
-  // the job, and failing would walk it towards the dead-letter queue.
+  const sendBy = lastSlotTime(deps);
+  const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now(), sendBy) : [];
+  // Throttled jobs, and jobs whose slot would come after the invocation's end, go back on the queue
+  // instead of failing their message: neither is the job's fault, and failing would walk it towards
+  // the dead-letter queue.
   const throttledJobs: SendJob[] = [];
+  const outOfTime = deps.rateGate ? ready.slice(slots.length) : sendBy && deps.clock.now() > sendBy ? ready : [];
+  await Promise.all(
+    outOfTime.map(async ({ i, delivery: { job, release, subscriberId } }) => {
+      try {
+        await deps.deliveries.releaseClaim(release.id, subscriberId);
+        throttledJobs.push(job);
+        results[i] = { status: 'fulfilled', value: 'deferred' };
+      } catch (error) {
+        results[i] = { status: 'rejected', reason: error };
+      }
+    }),
+  );
+  const wait = deps.wait ?? defaultWait;
   // Aborted when a throttle says the rate itself is too high: the messages still waiting stop
   // waiting and go back too (their slots assumed that rate). A throttle the pacer reads as jitter
   // leaves them their slots: every other batch keeps its reserved slots as well, and a slot given
@@ -166,7 +196,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
   // figure 2b).
   await Promise.all(
-    ready.map(async ({ i, delivery }, n) => {
+    ready.slice(0, ready.length - outOfTime.length).map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
       if (delay > 0 && !rateTooHigh.signal.aborted) await wait(delay, rateTooHigh.signal);
