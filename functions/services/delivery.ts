@@ -48,6 +48,8 @@ export interface DeliverySettings {
   planningBudgetMs: number;
   /** Seconds a send job of a paused release waits before it looks again. */
   pausedRecheckSeconds: number;
+  /** Seconds a send paused by the daily quota waits before it tries again, at most. */
+  quotaRecheckSeconds?: number;
   /** How long a send claim is trusted; the engine's default when absent. */
   claimLeaseMs?: number;
   transientBounceLimit: number;
@@ -107,7 +109,7 @@ export class DeliveryService {
     const invocationEndsAt = remainingMs === undefined ? undefined : new Date(this.ports.clock.now().getTime() + remainingMs);
     const sent = await sendBatch(
       valid.map((v) => v.job),
-      { ...this.ports, templates: this.templates, claimLeaseMs: this.settings.claimLeaseMs, pausedRecheckSeconds: this.settings.pausedRecheckSeconds, invocationEndsAt },
+      { ...this.ports, templates: this.templates, claimLeaseMs: this.settings.claimLeaseMs, pausedRecheckSeconds: this.settings.pausedRecheckSeconds, quotaRecheckSeconds: this.settings.quotaRecheckSeconds, invocationEndsAt },
     );
     const results: PromiseSettledResult<SendOutcome | unknown>[] = [...jobs];
     valid.forEach(({ i }, n) => (results[i] = sent[n]));

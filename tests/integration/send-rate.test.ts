@@ -146,6 +146,37 @@ describe("sending within the invocation's time (local SES at a low rate, the wor
   }, SEND_TEST_TIMEOUT_MS);
 });
 
+describe('the daily quota (local SES enforcing Max24HourSend in a shortened window)', () => {
+  it('given the quota runs out mid-send, the send pauses by quota, resumes by itself once it frees, and finishes: everyone exactly once', async () => {
+    // 5 a "day", the day 3 s long; the send looks again within 2 s of meeting the quota.
+    pressroom = await startTestPressroom({ sesMax24HourSend: 5, sesQuotaWindowMs: 3_000, env: { PRESSROOM_QUOTA_RECHECK_SECONDS: '2' } });
+    const p = pressroom;
+    const emails = addresses(8);
+    await p.client.addSubscribers(emails.map((email) => ({ email, lists: ['blog'] })));
+    const progress = async () =>
+      (await (await fetch(`${p.url}/admin/releases/quota-send/send`, { headers: { authorization: `Bearer ${p.secrets.adminToken}` } })).json()) as Record<string, unknown>;
+    expect((await p.client.publish(releaseBody({ id: 'quota-send', lists: ['blog'] }))).status).toBe(202);
+
+    // Quota reached: the send pauses itself, saying why and until when.
+    let paused: Record<string, unknown> | undefined;
+    for (const deadline = Date.now() + 30_000; !paused && Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+      const now = await progress();
+      if (now.status === 'paused') paused = now;
+    }
+    expect(paused).toMatchObject({ status: 'paused', pausedBy: 'quota', resumeAt: expect.any(String) });
+    expect(Date.parse(paused!.resumeAt as string)).toBeGreaterThan(Date.now() - 2_000);
+    expect(p.ses.mailbox.list().length).toBeLessThanOrEqual(5);
+
+    // The quota frees as the window rolls on; nobody touches the send, and it finishes.
+    await p.settle(SEND_TEST_TIMEOUT_MS - 40_000);
+    expect(await progress()).toMatchObject({ status: 'sent', counts: { sent: 8, failed: 0 } });
+    expectEachExactlyOnce(p, emails);
+    // The pacer was never cut: a quota refusal is not a rate throttle (the rate is unlimited here, so
+    // the pacing state was never written at all).
+    expect(await pacerState(p)).toBeUndefined();
+  }, SEND_TEST_TIMEOUT_MS);
+});
+
 describe('the SES client retry policy', () => {
   it('hands Throttling straight back after one attempt, so the pacer sees it', async () => {
     pressroom = await startTestPressroom({ sesMaxSendRate: 1 });

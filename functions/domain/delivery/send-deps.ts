@@ -40,6 +40,11 @@ export interface SendEmailDeps {
   /** How long a job of a paused release waits before it looks again (SQS allows up to 900 s). Default 120. */
   pausedRecheckSeconds?: number;
   /**
+   * How long a send the provider's daily quota paused waits before it tries again, at most (see
+   * `quotaResumeAt` in send-progress.ts). Default 3600.
+   */
+  quotaRecheckSeconds?: number;
+  /**
    * How old the release status read at the start of a batch may be before a send re-reads it (a
    * batch can wait seconds for its rate slots; a pause should stop it within about this long).
    * Default 1000 ms.

@@ -22,10 +22,11 @@ export const SendStatus = {
 } as const;
 export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
 
-/** Who paused a send. */
+/** Who paused a send: staff, a bounce/complaint threshold, or the provider's daily quota (resumes by itself at `resumeAt`). */
 export const PausedBy = {
   Staff: 'staff',
   Threshold: 'threshold',
+  Quota: 'quota',
 } as const;
 export type PausedBy = (typeof PausedBy)[keyof typeof PausedBy];
 
