@@ -7,9 +7,10 @@ import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/ch
 import { Api } from './api';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
-import { Messaging } from './messaging';
+import { BATCH_SIZE, Messaging } from './messaging';
 import { Schedules } from './schedules';
 import { Secrets } from './secrets';
+import { maxUsefulSendConcurrency, minSendConcurrency, SEND_BATCH_OVERHEAD_MS } from './send-concurrency';
 import { Storage } from './storage';
 
 /** Deploy-time configuration, read from CDK context (defaults in cdk.json; see infra/README.md). */
@@ -46,6 +47,8 @@ const OPTIONAL_VARIABLES = {
   accentColour: 'PRESSROOM_ACCENT_COLOUR',
   // Pages on the organisation's own site that may post the sign-up form (an embedded form).
   signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
+  // A sending rate below SES's own; it also sizes the send workers (checked below).
+  maxSendRate: 'PRESSROOM_MAX_SEND_RATE',
 } as const;
 type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
@@ -67,6 +70,8 @@ export function configFromContext(node: Node): PressroomStackConfig {
   if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
     throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
   }
+  const maxSendRate = optional('maxSendRate');
+  if (maxSendRate !== undefined) checkSendConcurrency(Number(maxSendRate), sendMaxConcurrency);
   const alarmEmail = optional('alarmEmail')?.trim();
   // Checked here, not left to SNS: a typo would otherwise surface only as alarms that reach nobody.
   if (alarmEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(alarmEmail)) {
@@ -90,6 +95,22 @@ export function configFromContext(node: Node): PressroomStackConfig {
       }),
     ),
   };
+}
+
+/**
+ * Refuses a send concurrency that cannot reach the configured rate (infra/send-concurrency.ts has
+ * the formula). SES's own quota is known only at run time (GetSendQuota), so without `maxSendRate`
+ * there is nothing to check here; infra/README.md gives the formula to size it by hand.
+ */
+function checkSendConcurrency(maxSendRate: number, sendMaxConcurrency: number): void {
+  if (!Number.isInteger(maxSendRate) || maxSendRate < 1) throw new Error(`maxSendRate must be a whole number of messages per second, 1 or more, got ${maxSendRate}`);
+  const needed = minSendConcurrency(maxSendRate);
+  if (sendMaxConcurrency < needed) {
+    throw new Error(
+      `sendMaxConcurrency ${sendMaxConcurrency} cannot reach maxSendRate ${maxSendRate}/s: each send worker spends time outside its rate slots with every batch, ` +
+        `so ${maxSendRate}/s needs at least ${needed} (1 + rate × ${SEND_BATCH_OVERHEAD_MS / 1000} s / ${BATCH_SIZE} messages; see infra/README.md)`,
+    );
+  }
 }
 
 export interface PressroomStackProps extends StackProps {
@@ -131,6 +152,14 @@ export class PressroomStack extends Stack {
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
+    const maxSendRate = Number(config.optional.maxSendRate);
+    if (maxSendRate && config.sendMaxConcurrency > maxUsefulSendConcurrency(maxSendRate)) {
+      Annotations.of(this).addWarningV2(
+        'pressroom:sendMaxConcurrency',
+        `sendMaxConcurrency ${config.sendMaxConcurrency} is more than maxSendRate ${maxSendRate}/s keeps busy (${maxUsefulSendConcurrency(maxSendRate)}): ` +
+          'the pacer would be booked further ahead than an invocation may wait, and the extra workers would only poll and requeue (see infra/README.md).',
+      );
+    }
     if (!config.optional.postalAddress) {
       Annotations.of(this).addWarningV2(
         'pressroom:postalAddress',

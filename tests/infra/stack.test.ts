@@ -12,6 +12,7 @@ import { CHANNEL_SETTING_VARIABLES } from '../../functions/channels';
 import { Email } from '../../infra/email';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import { Messaging } from '../../infra/messaging';
+import { maxUsefulSendConcurrency, minSendConcurrency } from '../../infra/send-concurrency';
 
 /**
  * Synthesizes the real stack once, with the context defaults from cdk.json, then checks the template
@@ -23,6 +24,8 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 const SEND_MAX_CONCURRENCY = 7;
 // An optional key, set to prove it reaches the functions (unset keys must not).
 const POSTAL_ADDRESS = '1 Test Street, Testville';
+// Set so that synth checks the concurrency against it: 150/s needs 6 workers, keeps 435 busy.
+const MAX_SEND_RATE = 150;
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -58,7 +61,7 @@ const actionsOf = (handler: string) => statementsOf(handler).flatMap((s) => [s.A
 beforeAll(() => {
   const started = Date.now();
   const app = newApp({
-    context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY, postalAddress: POSTAL_ADDRESS, 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY, maxSendRate: MAX_SEND_RATE, postalAddress: POSTAL_ADDRESS, 'aws:cdk:bundling-stacks': [] },
   });
   stack = new PressroomStack(app, 'PressroomTest', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
   template = Template.fromStack(stack);
@@ -128,6 +131,7 @@ describe('functions', () => {
       'PRESSROOM_LINKEDIN_API_VERSION',
       'PRESSROOM_THREADS_USER_ID',
       'PRESSROOM_POSTAL_ADDRESS',
+      'PRESSROOM_MAX_SEND_RATE',
       'PRESSROOM_MAX_RECEIVE_COUNT',
       'PRESSROOM_FUNCTION',
       'POWERTOOLS_SERVICE_NAME',
@@ -148,6 +152,7 @@ describe('functions', () => {
         PRESSROOM_BLUESKY_IDENTIFIER: '',
         PRESSROOM_THREADS_USER_ID: cdkJson.context.threadsUserId,
         PRESSROOM_POSTAL_ADDRESS: POSTAL_ADDRESS,
+        PRESSROOM_MAX_SEND_RATE: String(MAX_SEND_RATE),
         PRESSROOM_FUNCTION: handler,
         POWERTOOLS_SERVICE_NAME: 'pressroom',
         NODE_OPTIONS: '--enable-source-maps',
@@ -405,6 +410,23 @@ describe('configuration from context', () => {
   it('refuses a send concurrency outside what SQS event sources accept', () => {
     expect(() => configWith({ sendMaxConcurrency: 1 })).toThrow(/2 to 1000/);
     expect(configWith({ sendMaxConcurrency: '5' }).sendMaxConcurrency).toBe(5);
+  });
+
+  it('refuses a send concurrency that cannot reach the configured sending rate (N ≥ 1 + rate × 0.3 s / 10)', () => {
+    expect([14, 33, 34, 100, 200].map(minSendConcurrency)).toEqual([2, 2, 3, 4, 7]);
+    expect(() => configWith({ maxSendRate: 100, sendMaxConcurrency: 3 })).toThrow(/sendMaxConcurrency 3 cannot reach maxSendRate 100\/s.*at least 4/);
+    expect(configWith({ maxSendRate: '100', sendMaxConcurrency: 4 })).toMatchObject({ sendMaxConcurrency: 4, optional: { maxSendRate: '100' } });
+    expect(() => configWith({ maxSendRate: 'fast' })).toThrow(/maxSendRate must be a whole number/);
+    // Unset: SES's own quota is known only at run time, so nothing is checked.
+    expect(configWith({ maxSendRate: '', sendMaxConcurrency: 2 }).optional).toEqual({});
+  });
+
+  it('warns at synth time when the configured rate cannot keep that many send workers busy', () => {
+    expect([1, 14].map((rate) => maxUsefulSendConcurrency(rate, 30))).toEqual([2, 40]);
+    Annotations.fromStack(stack).hasNoWarning('/PressroomTest', Match.stringLikeRegexp('sendMaxConcurrency'));
+    const slow = newApp({ context: { ...cdkJson.context, maxSendRate: 1, sendMaxConcurrency: 7, 'aws:cdk:bundling-stacks': [] } });
+    const overstaffed = new PressroomStack(slow, 'Overstaffed', { env: { region: 'us-east-1' }, config: configFromContext(slow.node) });
+    Annotations.fromStack(overstaffed).hasWarning('/Overstaffed', Match.stringLikeRegexp('sendMaxConcurrency 7 is more than maxSendRate 1/s keeps busy \\(2\\)'));
   });
 
   it('warns at synth time only while the postal address is unset', () => {
