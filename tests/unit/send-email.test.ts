@@ -356,9 +356,18 @@ describe('fan-out and send', () => {
       expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(3);
     });
 
+    it('an invocation shorter than three margins keeps a third of its time as the margin, so a batch always sends something', async () => {
+      await fanOut();
+      // 900 ms left, less a third: the three slots at 10/s (0, 103, 206 ms) fit before 600 ms.
+      const gate = new PacerGate(10, clock.now());
+      const timers = new FakeTimers(clock);
+      const results = await timers.run(sendBatch(sendQueue.jobs.slice(), { ...deps, rateGate: gate, wait: timers.wait, invocationEndsAt: new Date(clock.now().getTime() + 900) }));
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent', 'sent']);
+    });
+
     it('with no time left for any send, the whole batch goes back at once, even unpaced', async () => {
       await fanOut();
-      const results = await sendBatch(sendQueue.jobs.slice(), { ...deps, invocationEndsAt: new Date(clock.now().getTime() + SEND_DEADLINE_MARGIN_MS - 1) });
+      const results = await sendBatch(sendQueue.jobs.slice(), { ...deps, invocationEndsAt: new Date(clock.now().getTime() - 1) });
       expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['deferred', 'deferred', 'deferred']);
       expect(mailer.sent).toHaveLength(0);
       expect(sendQueue.delayed.map((d) => d.delaySeconds)).toEqual([0, 0, 0]);

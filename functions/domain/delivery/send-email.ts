@@ -161,13 +161,17 @@ async function pauseForQuota(quotaJobs: SendJob[], statuses: ReleaseStatuses, la
  * up to ~0.5 s when the SDK retries a dropped connection), then the batch's count write, requeues and
  * completion check (a few DynamoDB and SQS calls). A send later than that could be cut off by the
  * timeout with its claim held, and its job would come back only after the visibility timeout, one
- * receive nearer the dead-letter queue.
+ * receive nearer the dead-letter queue. An invocation with less than three times this left at its
+ * start keeps a third of it instead (the local runner's tests give functions 1–3 s), so that a
+ * batch always has time to send something and never requeues itself forever.
  */
 export const SEND_DEADLINE_MARGIN_MS = 1_000;
 
 /** The latest a batch's sends may start, or undefined when the batch has no deadline. */
-function lastSlotTime(deps: SendEmailDeps): Date | undefined {
-  return deps.invocationEndsAt && new Date(deps.invocationEndsAt.getTime() - SEND_DEADLINE_MARGIN_MS);
+function lastSlotTime(deps: SendEmailDeps, batchStart: Date): Date | undefined {
+  if (!deps.invocationEndsAt) return undefined;
+  const left = deps.invocationEndsAt.getTime() - batchStart.getTime();
+  return new Date(deps.invocationEndsAt.getTime() - Math.min(SEND_DEADLINE_MARGIN_MS, Math.max(0, left) / 3));
 }
 
 /**
@@ -177,7 +181,7 @@ function lastSlotTime(deps: SendEmailDeps): Date | undefined {
  * Timeline: read each release's status once → paused: re-enqueue the job with a delay (no receive
  * burnt towards the DLQ); cancelled: end it as skipped → prepare the rest (checks, claim, message) →
  * reserve one rate slot per message that is ready, only as many as start before the invocation ends
- * (`invocationEndsAt` less {@link SEND_DEADLINE_MARGIN_MS}; the others give their claim back and go
+ * (`invocationEndsAt` less {@link SEND_DEADLINE_MARGIN_MS} or a third of the time left; the others give their claim back and go
  * straight back on the queue, `deferred`) → each message, at its own slot and without
  * waiting for the others: re-read a status older than `statusMaxAgeMs` (a pause or cancel stops the
  * batch there) → send → record; then count the batch's endings in one write → check whether the
@@ -198,6 +202,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // One name read per list per batch, so a rename reaches the next batch.
   const sender = { ...workerDeps.sender, listNames: memoizedListNames(workerDeps.sender.listNames) };
   const deps: BatchDeps = { ...workerDeps, sender, tally: new EndingTally(), throttleReadings: new WeakMap() };
+  const sendBy = lastSlotTime(deps, deps.clock.now());
   const statuses = new ReleaseStatuses(deps);
   const later: Later = new Map();
   const prepared = await Promise.allSettled(
@@ -210,7 +215,6 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   const results: PromiseSettledResult<SendOutcome>[] = prepared.map((r) =>
     r.status === 'rejected' ? r : { status: 'fulfilled', value: r.value as SendOutcome },
   );
-  const sendBy = lastSlotTime(deps);
   const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now(), sendBy) : [];
   // Throttled jobs, and jobs whose slot would come after the invocation's end, go back on the queue
   // instead of failing their message: neither is the job's fault, and failing would walk it towards
