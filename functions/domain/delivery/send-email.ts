@@ -240,7 +240,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // leaves them their slots: every other batch keeps its reserved slots as well, and a slot given
   // back is a slot nobody sends in. Aborted with the reason 'quota' when the daily quota is used up:
   // the quota is the account's, so every message still waiting would meet it too.
-  const rateTooHigh = new AbortController();
+  const stopWaiting = new AbortController();
   // Each message waits for its own slot and goes without waiting for the previous answer: sent one
   // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
@@ -249,11 +249,11 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
     ready.slice(0, ready.length - outOfTime.length).map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-      if (delay > 0 && !rateTooHigh.signal.aborted) await wait(delay, rateTooHigh.signal);
+      if (delay > 0 && !stopWaiting.signal.aborted) await wait(delay, stopWaiting.signal);
       try {
-        if (rateTooHigh.signal.aborted) {
+        if (stopWaiting.signal.aborted) {
           await deps.deliveries.releaseClaim(release.id, subscriberId);
-          (rateTooHigh.signal.reason === 'quota' ? quotaJobs : throttledJobs).push(job);
+          (stopWaiting.signal.reason === 'quota' ? quotaJobs : throttledJobs).push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
           return;
         }
@@ -269,11 +269,11 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
         if (error instanceof MailerThrottledError) {
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
-          if (deps.throttleReadings.get(error) !== 'jitter') rateTooHigh.abort();
+          if (deps.throttleReadings.get(error) !== 'jitter') stopWaiting.abort();
         } else if (error instanceof MailerQuotaExceededError) {
           quotaJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
-          rateTooHigh.abort('quota');
+          stopWaiting.abort('quota');
         } else results[i] = { status: 'rejected', reason: error };
       }
     }),
