@@ -1,6 +1,6 @@
 /**
- * The moves of a release's send after the fan-out started it: pause, resume, cancel (staff or the
- * bounce/complaint thresholds) and completion. Each is a conditional write from the status just
+ * The moves of a release's send after the fan-out started it: pause, resume, cancel (staff, the
+ * bounce/complaint thresholds, or SES's daily quota with its resume time) and completion. Each is a conditional write from the status just
  * read; when a concurrent move wins, the status is read again and the move re-judged.
  */
 import type { Clock, JobQueue } from '../ports';

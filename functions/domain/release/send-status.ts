@@ -5,7 +5,8 @@
  * queued ──fan-out starts──▶ sending ──every planned delivery ended──▶ sent
  *    │                         │
  *    └──pause──▶ paused ◀──pause┘      paused ──resume──▶ the status it was paused from
- *                                      (sending once planning finished)
+ *                                      (sending once planning finished); staff resume, or a
+ *                                      daily-quota pause resumes by itself at `resumeAt`
  * queued | sending | paused ──cancel──▶ cancelled        any unfinished ──error──▶ failed
  * ```
  *
