@@ -28,7 +28,7 @@ import type { SocialPostStore } from '../../functions/domain/social/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import type { MemberCounts } from '../../functions/domain/subscriber/member-counts';
-import { countMembers } from '../../functions/domain/lists/manage-lists';
+import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
