@@ -322,6 +322,23 @@ describe.each([
     await expectCounts(store, 'blog', { unsubscribed: 1 });
   });
 
+  it('keeps counts exact when changes to the same memberships race', async () => {
+    const store = await make();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await store.addConfirmed(`race${i}@example.org`, ['blog', 'press'], t(0))).subscriber.id);
+    // Each writer replaces what the one before it wrote: its delta must start from that, not from what it read earlier.
+    await Promise.all(ids.flatMap((id, i) => [
+      store.setMemberships(id, [{ listId: 'blog', status: 'pending' }, { listId: 'press', status: 'unsubscribed' }], t(1)),
+      store.unsubscribe(id, 'blog', t(1)),
+      i % 2 ? store.suppress(id, SuppressionReason.Complaint, t(1)) : store.removeMembership(id, 'press'),
+      store.setMemberships(id, [{ listId: 'blog', status: 'confirmed' }], t(1)),
+      i % 3 ? store.addPending(`race${i}@example.org`, ['press', 'digest'], undefined, t(1)) : store.erase(id),
+    ]));
+    for (const listId of ['blog', 'press', 'digest']) {
+      expect((await store.memberCounts([listId])).get(listId), listId).toEqual(await countMembers(listId, store));
+    }
+  });
+
   it('answers zeros for a list never counted, and adds a correction to the maintained counts only', async () => {
     const store = await make();
     await store.addConfirmed('a@example.org', ['blog'], t(0));
