@@ -15,7 +15,8 @@ import { preferencesForm } from '../helpers/preference-links';
 describe('maintained list counts (local stand-ins)', () => {
   let pressroom: Awaited<ReturnType<typeof startTestPressroom>>;
   // The purge of unconfirmed sign-ups runs once links have expired: the handlers read this clock.
-  const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
+  // A step moves it on at every reading, as a long call would see it.
+  const clock = { aheadMs: 0, stepMs: 0, now: () => new Date(Date.now() + (clock.aheadMs += clock.stepMs)) };
 
   async function call(method: string, path: string, body?: unknown, type = 'application/json') {
     const response = await fetch(`${pressroom.url}${path}`, {
@@ -121,5 +122,27 @@ describe('maintained list counts (local stand-ins)', () => {
     expect((await call('POST', '/admin/lists/nope/recount')).status).toBe(404);
     expect((await call('POST', '/admin/lists/blog/recount', { continue: 'forged' })).status).toBe(400);
     expect((await fetch(`${pressroom.url}/admin/lists/blog/recount`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('recounts a list too large for one call over several, each call handing the next where to resume', async () => {
+    const { subscribers } = pressroom.adapters;
+    expect((await call('POST', '/admin/lists', { id: 'big', name: 'Big' })).status).toBe(201);
+    for (let i = 0; i < 520; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => subscribers.addConfirmed(at(`big${i + j}`), ['big'], new Date())));
+    }
+    await subscribers.adjustMemberCounts('big', { confirmed: -20, pending: 3 });
+    // Every reading of the clock is 30 s on: each call's time is up after its first page (500 members).
+    clock.stepMs = 30_000;
+    try {
+      const first = await call('POST', '/admin/lists/big/recount');
+      expect(first).toMatchObject({ status: 202, body: { id: 'big', recount: { paged: 500 } } });
+      // Nothing is corrected until the last page is counted.
+      expect((await subscribers.memberCounts(['big'])).get('big')).toMatchObject({ confirmed: 500, pending: 3 });
+      const last = await call('POST', '/admin/lists/big/recount', { continue: first.body.recount.continue });
+      expect(last).toMatchObject({ status: 200, body: { id: 'big', counts: { confirmed: 520, pending: 0 }, recount: { corrected: { confirmed: 20, pending: -3 } } } });
+    } finally {
+      clock.stepMs = 0;
+    }
+    expect((await call('GET', '/admin/lists/big')).body.counts).toEqual(await countMembers('big', subscribers));
   });
 });
