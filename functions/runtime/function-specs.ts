@@ -101,7 +101,7 @@ export const functionSpecs = {
   },
   'admin-lists': {
     services: ['lists'],
-    http: ['GET /admin/lists', 'POST /admin/lists', 'GET /admin/lists/{listId}', 'PATCH /admin/lists/{listId}'],
+    http: ['GET /admin/lists', 'POST /admin/lists', 'GET /admin/lists/{listId}', 'PATCH /admin/lists/{listId}', 'POST /admin/lists/{listId}/recount'],
     table: 'read-write',
   },
   'admin-export': { services: ['subscribers'], http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },

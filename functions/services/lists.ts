@@ -4,12 +4,13 @@ import type { SubscriberStore } from '../domain/subscriber/ports';
 import { activeListIds, publicLists, type MailingList } from '../domain/lists/mailing-list';
 import { createList, describeList, listLists, updateList, type ListWithCounts } from '../domain/lists/manage-lists';
 import { StoredListNames, type ListNames } from '../domain/lists/list-names';
+import { recountMembers, type RecountOutcome } from '../domain/lists/recount-members';
 
 /** What the lists feature reads and writes. */
 export interface ListsPorts {
   lists: ListStore;
-  /** Only to count each list's members. */
-  subscribers: Pick<SubscriberStore, 'pageMembers'>;
+  /** Each list's maintained member counts; paging the members only to recount them. */
+  subscribers: Pick<SubscriberStore, 'memberCounts' | 'pageMembers' | 'adjustMemberCounts'>;
   clock: Clock;
 }
 
@@ -67,6 +68,16 @@ export class ListsService implements ListDirectory {
   /** @throws ValidationError for a bad body; ConflictError when the id is taken. */
   create(body: unknown): Promise<MailingList> {
     return createList(body, this.ports);
+  }
+
+  /**
+   * Pages the list's members once and corrects its maintained counts (staff, after a crash could
+   * have left them off); a large list answers a continuation to pass back.
+   *
+   * @throws NotFoundError for an unknown list; ValidationError for a bad continuation.
+   */
+  recount(listId: string, body: unknown): Promise<RecountOutcome> {
+    return recountMembers(listId, body, this.ports);
   }
 
   /** @throws ValidationError for a bad body; NotFoundError for an unknown list. */

@@ -14,6 +14,7 @@ import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import { addCounts, countDelta, emptyMemberCounts, type CountedState, type MemberCounts } from '../../functions/domain/subscriber/member-counts';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
@@ -141,9 +142,35 @@ export class MemoryReleaseStore implements ReleaseStore {
   }
 }
 
+/**
+ * Subscribers in memory. Like the DynamoDB store, it keeps each list's counts as memberships change
+ * (not by counting on read), so a change that forgot its counts fails the same contract cases.
+ */
 export class MemorySubscriberStore implements SubscriberStore {
   subscribers = new Map<string, Subscriber>();
+  counts = new Map<string, MemberCounts>();
   private next = 1;
+  private stateOf(subscriber: Subscriber, listId: string): CountedState | undefined {
+    const m = subscriber.memberships.find((x) => x.listId === listId);
+    return m && { status: m.status, suppressed: !!subscriber.suppressedAt };
+  }
+  /** Runs a change of the subscriber's standing on `listIds` and counts it. */
+  private counted(subscriber: Subscriber, listIds: string[], change: () => void) {
+    const before = listIds.map((listId) => this.stateOf(subscriber, listId));
+    change();
+    listIds.forEach((listId, i) => this.adjust(listId, countDelta(before[i], this.stateOf(subscriber, listId))));
+  }
+  private adjust(listId: string, delta: Partial<MemberCounts>) {
+    if (!this.counts.has(listId)) this.counts.set(listId, emptyMemberCounts());
+    addCounts(this.counts.get(listId)!, delta);
+  }
+  private listsOf = (s: Subscriber) => s.memberships.map((m) => m.listId);
+  async memberCounts(listIds: string[]) {
+    return new Map(listIds.map((listId) => [listId, { ...(this.counts.get(listId) ?? emptyMemberCounts()) }]));
+  }
+  async adjustMemberCounts(listId: string, delta: Partial<MemberCounts>) {
+    this.adjust(listId, delta);
+  }
   private find(email: string) {
     return [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
   }
@@ -157,9 +184,11 @@ export class MemorySubscriberStore implements SubscriberStore {
     return { subscriber, created };
   }
   private set(subscriber: Subscriber, listId: string, status: MembershipStatus, now: Date) {
-    const m = subscriber.memberships.find((x) => x.listId === listId);
-    if (m) Object.assign(m, { status, changedAt: now.toISOString() });
-    else subscriber.memberships.push({ listId, status, changedAt: now.toISOString() });
+    this.counted(subscriber, [listId], () => {
+      const m = subscriber.memberships.find((x) => x.listId === listId);
+      if (m) Object.assign(m, { status, changedAt: now.toISOString() });
+      else subscriber.memberships.push({ listId, status, changedAt: now.toISOString() });
+    });
   }
   async addConfirmed(email: string, lists: string[], now: Date, language?: string) {
     const { subscriber, created } = this.ensure(email, language, now);
@@ -213,8 +242,9 @@ export class MemorySubscriberStore implements SubscriberStore {
     return this.pageOf(this.allMembers().filter((m) => m.status === MembershipStatus.Pending && m.changedAt < at), cursor, limit);
   }
   async unsubscribe(subscriberId: string, listId: string, now: Date) {
-    const m = this.subscribers.get(subscriberId)?.memberships.find((x) => x.listId === listId);
-    if (m) Object.assign(m, { status: MembershipStatus.Unsubscribed, changedAt: now.toISOString() });
+    const s = this.subscribers.get(subscriberId);
+    const m = s?.memberships.find((x) => x.listId === listId);
+    if (m) this.counted(s!, [listId], () => Object.assign(m, { status: MembershipStatus.Unsubscribed, changedAt: now.toISOString() }));
   }
   async setMemberships(subscriberId: string, changes: MembershipChange[], now: Date) {
     const s = this.subscribers.get(subscriberId);
@@ -222,15 +252,15 @@ export class MemorySubscriberStore implements SubscriberStore {
   }
   async removeMembership(subscriberId: string, listId: string) {
     const s = this.subscribers.get(subscriberId);
-    if (s) s.memberships = s.memberships.filter((m) => m.listId !== listId);
+    if (s) this.counted(s, [listId], () => (s.memberships = s.memberships.filter((m) => m.listId !== listId)));
   }
   async suppress(subscriberId: string, reason: SuppressionReason, now: Date) {
     const s = this.subscribers.get(subscriberId);
-    if (s) Object.assign(s, { suppressedAt: now.toISOString(), suppressionReason: reason });
+    if (s) this.counted(s, this.listsOf(s), () => Object.assign(s, { suppressedAt: now.toISOString(), suppressionReason: reason }));
   }
   async unsuppress(subscriberId: string) {
     const s = this.subscribers.get(subscriberId);
-    if (s) Object.assign(s, { suppressedAt: undefined, suppressionReason: undefined, transientBounces: undefined });
+    if (s) this.counted(s, this.listsOf(s), () => Object.assign(s, { suppressedAt: undefined, suppressionReason: undefined, transientBounces: undefined }));
   }
   async recordTransientBounce(subscriberId: string) {
     const s = this.subscribers.get(subscriberId)!;
@@ -249,6 +279,8 @@ export class MemorySubscriberStore implements SubscriberStore {
     return true;
   }
   async erase(subscriberId: string) {
+    const s = this.subscribers.get(subscriberId);
+    if (s) this.counted(s, this.listsOf(s), () => (s.memberships = []));
     this.subscribers.delete(subscriberId);
   }
 }

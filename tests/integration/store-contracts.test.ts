@@ -27,6 +27,8 @@ import type { ReleaseStore } from '../../functions/domain/release/ports';
 import type { SocialPostStore } from '../../functions/domain/social/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import type { MemberCounts } from '../../functions/domain/subscriber/member-counts';
+import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
@@ -256,6 +258,98 @@ describe.each([
 
     await store.unsuppress(ids[1], t(10));
     expect((await store.confirmedOn([ids[1]], ['blog'])).map((m) => m.subscriberId)).toEqual([ids[1]]);
+  });
+
+  /** The counts the store maintains, and a count that pages every membership: both must be `expected`. */
+  async function expectCounts(store: SubscriberStore, listId: string, expected: Partial<MemberCounts>) {
+    const all = { confirmed: 0, pending: 0, unsubscribed: 0, suppressed: 0, ...expected };
+    expect((await store.memberCounts([listId])).get(listId)).toEqual(all);
+    expect(await countMembers(listId, store)).toEqual(all);
+  }
+
+  it('keeps each list\'s counts with every kind of membership change, agreeing with a paged count', async () => {
+    const store = await make();
+    const a = (await store.addConfirmed('a@example.org', ['blog', 'press'], t(0))).subscriber.id;
+    const b = (await store.addPending('b@example.org', ['blog'], undefined, t(1))).subscriber.id;
+    await expectCounts(store, 'blog', { confirmed: 1, pending: 1 });
+    await expectCounts(store, 'press', { confirmed: 1 });
+
+    // Renewing a pending sign-up, or signing up again where confirmed, changes no count.
+    await store.addPending('b@example.org', ['blog'], undefined, t(2));
+    await store.addPending('a@example.org', ['blog', 'digest'], undefined, t(2));
+    await store.addConfirmed('a@example.org', ['blog'], t(2));
+    await expectCounts(store, 'blog', { confirmed: 1, pending: 1 });
+    await expectCounts(store, 'digest', { pending: 1 });
+
+    await store.setMemberships(b, [{ listId: 'blog', status: 'confirmed' }, { listId: 'press', status: 'confirmed' }], t(3));
+    await store.setMemberships(a, [{ listId: 'digest', status: 'confirmed' }, { listId: 'press', status: 'unsubscribed' }], t(3));
+    await expectCounts(store, 'blog', { confirmed: 2 });
+    await expectCounts(store, 'press', { confirmed: 1, unsubscribed: 1 });
+    await expectCounts(store, 'digest', { confirmed: 1 });
+
+    // Suppressed: a confirmed member moves to `suppressed`; one who left stays `unsubscribed`.
+    await store.suppress(a, SuppressionReason.Complaint, t(4));
+    await store.suppress(a, SuppressionReason.Complaint, t(5));
+    await expectCounts(store, 'blog', { confirmed: 1, suppressed: 1 });
+    await expectCounts(store, 'press', { confirmed: 1, unsubscribed: 1 });
+    await expectCounts(store, 'digest', { suppressed: 1 });
+    // A suppressed member who joins or leaves a list is counted by what the membership then holds.
+    await store.setMemberships(a, [{ listId: 'press', status: 'confirmed' }], t(6));
+    await store.unsubscribe(a, 'digest', t(6));
+    await expectCounts(store, 'press', { confirmed: 1, suppressed: 1 });
+    await expectCounts(store, 'digest', { unsubscribed: 1 });
+
+    await store.unsuppress(a, t(7));
+    await store.unsuppress(a, t(7));
+    await expectCounts(store, 'blog', { confirmed: 2 });
+    await expectCounts(store, 'press', { confirmed: 2 });
+
+    await store.unsubscribe(b, 'blog', t(8));
+    await store.unsubscribe(b, 'blog', t(8));
+    await store.unsubscribe(b, 'digest', t(8)); // never joined: nothing to leave
+    await store.removeMembership(b, 'press');
+    await store.removeMembership(b, 'press');
+    await expectCounts(store, 'blog', { confirmed: 1, unsubscribed: 1 });
+    await expectCounts(store, 'press', { confirmed: 1 });
+
+    await store.suppress(a, SuppressionReason.PermanentBounce, t(9));
+    await store.erase(a);
+    await store.erase(a);
+    await expectCounts(store, 'blog', { unsubscribed: 1 });
+    await expectCounts(store, 'press', {});
+    await expectCounts(store, 'digest', {});
+    await store.suppress('no-such-subscriber', SuppressionReason.Staff, t(10));
+    await expectCounts(store, 'blog', { unsubscribed: 1 });
+  });
+
+  it('keeps counts exact when changes to the same memberships race', async () => {
+    const store = await make();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await store.addConfirmed(`race${i}@example.org`, ['blog', 'press'], t(0))).subscriber.id);
+    // Each writer replaces what the one before it wrote: its delta must start from that, not from what it read earlier.
+    await Promise.all(ids.flatMap((id, i) => [
+      store.setMemberships(id, [{ listId: 'blog', status: 'pending' }, { listId: 'press', status: 'unsubscribed' }], t(1)),
+      store.unsubscribe(id, 'blog', t(1)),
+      i % 2 ? store.suppress(id, SuppressionReason.Complaint, t(1)) : store.removeMembership(id, 'press'),
+      store.setMemberships(id, [{ listId: 'blog', status: 'confirmed' }], t(1)),
+      i % 3 ? store.addPending(`race${i}@example.org`, ['press', 'digest'], undefined, t(1)) : store.erase(id),
+    ]));
+    for (const listId of ['blog', 'press', 'digest']) {
+      expect((await store.memberCounts([listId])).get(listId), listId).toEqual(await countMembers(listId, store));
+    }
+  });
+
+  it('answers zeros for a list never counted, and adds a correction to the maintained counts only', async () => {
+    const store = await make();
+    await store.addConfirmed('a@example.org', ['blog'], t(0));
+    expect(await store.memberCounts(['never', 'blog'])).toEqual(new Map([
+      ['never', { confirmed: 0, pending: 0, unsubscribed: 0, suppressed: 0 }],
+      ['blog', { confirmed: 1, pending: 0, unsubscribed: 0, suppressed: 0 }],
+    ]));
+    await store.adjustMemberCounts('blog', { confirmed: 4, pending: -2 });
+    await store.adjustMemberCounts('blog', {});
+    expect((await store.memberCounts(['blog'])).get('blog')).toEqual({ confirmed: 5, pending: -2, unsubscribed: 0, suppressed: 0 });
+    expect(await countMembers('blog', store)).toEqual({ confirmed: 1, pending: 0, unsubscribed: 0, suppressed: 0 });
   });
 
   it('counts transient bounces in a row, rations confirmation emails, and erases everything on request', async () => {

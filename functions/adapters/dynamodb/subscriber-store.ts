@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
 import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
+import { countDelta, emptyMemberCounts, addCounts, MEMBER_COUNTERS, type CountedState, type MemberCounter, type MemberCounts } from '../../domain/subscriber/member-counts';
 import { decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
+import { ShardedCounters } from './sharded-counters';
 
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const membershipKey = (id: string, listId: string) => ({ pk: `SUB#${id}`, sk: `LIST#${listId}` });
@@ -10,6 +12,16 @@ const membershipKey = (id: string, listId: string) => ({ pk: `SUB#${id}`, sk: `L
 // whatever case they type; the address as given is kept on the profile for sending.
 const emailKey = (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' });
 const PENDING = 'PENDING';
+
+/**
+ * Ten shards per list take ~10,000 counter writes/s: an import of a million members, several
+ * imports at once and the sign-ups beside them never throttle on one list's counters.
+ */
+export const MEMBER_COUNT_SHARDS = 10;
+
+/** The part of a stored membership item its list's counters depend on (none when there is no item). */
+const countedState = (item: Record<string, unknown> | undefined): CountedState | undefined =>
+  item ? { status: item.status as MembershipStatus, suppressed: item.suppressed === true } : undefined;
 
 /**
  * The index keys a membership carries, derived from its state in one place:
@@ -24,8 +36,61 @@ function membershipIndexKeys(subscriberId: string, listId: string, status: strin
   return { gsi1pk: undefined, gsi1sk: undefined, ...gsi2 };
 }
 
+/**
+ * Subscribers, their memberships, and each list's member counts.
+ *
+ * Counts: items `LISTCOUNTS#<list>#<0..9>` / `COUNTS` hold `confirmed`, `pending`, `unsubscribed`
+ * and `suppressed` (see member-counts.ts for which a membership falls under). Every write to a
+ * membership item asks for the item as it was (`ReturnValues: ALL_OLD`), which DynamoDB returns
+ * atomically with the write, and then ADDs the difference between the old and the new state to one
+ * shard. Concurrent writers to one membership each see the state they replaced, so their deltas
+ * chain exactly; ADDs commute, so concurrent writers to one list never lose counts.
+ *
+ * What can drift (dynalite has no transactions, and this store does not use them): the membership
+ * write and its counter ADD are two calls. A process that dies between them (a Lambda timeout or
+ * crash at that instant), or an ADD that fails after the SDK's retries, leaves that one change
+ * uncounted: the membership's list is then off by one in the counter it left and the one it joined.
+ * A retry of the operation does not heal it (it sees the new state and adds nothing). Nothing else
+ * drifts. A recount (`POST /admin/lists/{id}/recount`) pages the memberships once and adds the
+ * difference, which repairs it.
+ */
 export class DynamoSubscriberStore implements SubscriberStore {
-  constructor(private readonly table: TableRef) {}
+  private readonly counts: ShardedCounters<MemberCounter>;
+
+  constructor(
+    private readonly table: TableRef,
+    options: { countShards?: number; pickShard?: (shards: number) => number } = {},
+  ) {
+    this.counts = new ShardedCounters(table, {
+      prefix: 'LISTCOUNTS',
+      sk: 'COUNTS',
+      idAttribute: 'listId',
+      shards: options.countShards ?? MEMBER_COUNT_SHARDS,
+      pickShard: options.pickShard,
+    });
+  }
+
+  /** Counts one membership's change from the item it replaced (`ALL_OLD`) to what was written. */
+  private async count(listId: string, before: Record<string, unknown> | undefined, after: CountedState | undefined): Promise<void> {
+    await this.counts.add(listId, countDelta(countedState(before), after));
+  }
+
+  async memberCounts(listIds: string[]): Promise<Map<string, MemberCounts>> {
+    const shards = await this.counts.shardsOf(listIds);
+    return new Map(
+      listIds.map((listId) => [
+        listId,
+        (shards.get(listId) ?? []).reduce<MemberCounts>(
+          (sum, item) => addCounts(sum, Object.fromEntries(MEMBER_COUNTERS.map((c) => [c, Number(item[c] ?? 0)]))),
+          emptyMemberCounts(),
+        ),
+      ]),
+    );
+  }
+
+  async adjustMemberCounts(listId: string, delta: Partial<MemberCounts>): Promise<void> {
+    await this.counts.add(listId, delta);
+  }
 
   async addConfirmed(email: string, lists: string[], now: Date, language?: string): Promise<{ subscriber: Subscriber; created: boolean }> {
     const { subscriberId, created } = await this.idFor(email, language, now);
@@ -59,10 +124,12 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   private async writeMemberships(subscriber: Subscriber, changes: MembershipChange[], now: Date): Promise<void> {
     const at = now.toISOString();
+    const suppressed = !!subscriber.suppressedAt;
     for (const { listId, status } of changes) {
-      await this.table.doc.send(
+      const { Attributes } = await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
+          ReturnValues: 'ALL_OLD',
           Item: {
             ...membershipKey(subscriber.id, listId),
             subscriberId: subscriber.id,
@@ -71,10 +138,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
             changedAt: at,
             // Copied from the profile so list counts can tell suppressed members apart without reading profiles.
             suppressed: subscriber.suppressedAt ? true : undefined,
-            ...membershipIndexKeys(subscriber.id, listId, status, !!subscriber.suppressedAt, at),
+            ...membershipIndexKeys(subscriber.id, listId, status, suppressed, at),
           },
         }),
       );
+      await this.count(listId, Attributes, { status, suppressed });
     }
   }
 
@@ -203,7 +271,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void> {
     try {
-      await this.table.doc.send(
+      const { Attributes } = await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: membershipKey(subscriberId, listId),
@@ -212,8 +280,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':unsubscribed': MembershipStatus.Unsubscribed, ':now': now.toISOString() },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      await this.count(listId, Attributes, { status: MembershipStatus.Unsubscribed, suppressed: Attributes?.suppressed === true });
     } catch (error) {
       // No membership (never joined, or erased): there is nothing to leave.
       if (!isConditionFailure(error)) throw error;
@@ -221,7 +291,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async removeMembership(subscriberId: string, listId: string): Promise<void> {
-    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: membershipKey(subscriberId, listId) }));
+    const { Attributes } = await this.table.doc.send(
+      new DeleteCommand({ TableName: this.table.tableName, Key: membershipKey(subscriberId, listId), ReturnValues: 'ALL_OLD' }),
+    );
+    await this.count(listId, Attributes, undefined);
   }
 
   async pageMembers(listId: string, cursor: string | undefined, limit: number) {
@@ -281,10 +354,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const subscriber = (await this.get(subscriberId))!;
     for (const m of subscriber.memberships) {
       const keys = membershipIndexKeys(subscriberId, m.listId, m.status, !!value, m.changedAt);
-      await this.table.doc.send(
+      const updated = this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: membershipKey(subscriberId, m.listId),
+          // A membership removed meanwhile stays removed (no half item with only these attributes).
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
           ...(keys.gsi1pk
             ? {
                 UpdateExpression: `SET gsi1pk = :g1pk, gsi1sk = :g1sk${value ? ', suppressed = :true' : ' REMOVE suppressed'}`,
@@ -295,6 +371,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
               : { UpdateExpression: 'REMOVE gsi1pk, gsi1sk, suppressed' }),
         }),
       );
+      let before: Record<string, unknown> | undefined;
+      try {
+        before = (await updated).Attributes;
+      } catch (error) {
+        if (isConditionFailure(error)) continue;
+        throw error;
+      }
+      await this.count(m.listId, before, { ...countedState(before)!, suppressed: !!value });
     }
   }
 

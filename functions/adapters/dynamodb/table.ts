@@ -17,6 +17,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * |                 |                             |               | PENDING / <since>#<id>#<list> unconfirmed |
  * |                 |                             |               | gsi2: LIST#<list> / <id> always          |
  * | mailing list    | LISTS                       | LIST#<id>     |                                         |
+ * | list counts     | LISTCOUNTS#<list>#<0..9>    | COUNTS        | (shards; subscriber-store.ts keeps them) |
  * | blocked address | BLOCKED#<keyed hash>        | BLOCKED       |                                         |
  * | rate counter    | RATE#<key>#<window>         | RATE          | (expires with its window)               |
  * | address lookup  | EMAIL#<lower-cased address> | EMAIL         |                                         |

@@ -2,7 +2,7 @@ import type { Clock } from '../ports';
 import type { ListStore } from './ports';
 import type { SubscriberStore } from '../subscriber/ports';
 import { ConflictError, NotFoundError } from '../errors';
-import { MembershipStatus } from '../subscriber/subscriber';
+import { emptyMemberCounts, type MemberCounts } from '../subscriber/member-counts';
 import { parseListChanges, parseListInput, type MailingList } from './mailing-list';
 
 /** A list id that is already taken (409 at the edge). */
@@ -13,48 +13,24 @@ export class ListExistsError extends ConflictError {
   }
 }
 
-/**
- * Members of a list by standing. A confirmed member whose address is suppressed counts as
- * `suppressed`, not `confirmed`: `confirmed` is exactly who a release to this list would reach.
- */
-export interface ListCounts {
-  confirmed: number;
-  pending: number;
-  unsubscribed: number;
-  suppressed: number;
-}
+/** Members of a list by standing (see {@link MemberCounts}: a suppressed confirmed member counts as `suppressed`). */
+export type ListCounts = MemberCounts;
 
 export type ListWithCounts = MailingList & { counts: ListCounts };
 
 export interface ManageListsDeps {
   lists: ListStore;
-  /** Only to count members. */
-  subscribers: Pick<SubscriberStore, 'pageMembers'>;
+  /**
+   * Only to read each list's counts, which the subscriber store keeps as memberships change: an
+   * answer reads a few counter items whatever the size of the list (paging a million memberships
+   * would read ~300 MB).
+   */
+  subscribers: Pick<SubscriberStore, 'memberCounts'>;
   clock: Clock;
 }
 
-// Counting pages through the list's memberships: memory stays flat however large the list is.
-const PAGE_SIZE = 500;
-
-/**
- * Counts a list's members by paging every membership.
- *
- * @example
- * const { confirmed } = await countMembers('blog', subscribers);
- */
-export async function countMembers(listId: string, subscribers: Pick<SubscriberStore, 'pageMembers'>): Promise<ListCounts> {
-  const counts: ListCounts = { confirmed: 0, pending: 0, unsubscribed: 0, suppressed: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await subscribers.pageMembers(listId, cursor, PAGE_SIZE);
-    for (const m of page.members) {
-      if (m.status === MembershipStatus.Confirmed) counts[m.suppressed ? 'suppressed' : 'confirmed']++;
-      else if (m.status === MembershipStatus.Pending) counts.pending++;
-      else counts.unsubscribed++;
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return counts;
+async function countsOf(listId: string, subscribers: ManageListsDeps['subscribers']): Promise<ListCounts> {
+  return (await subscribers.memberCounts([listId])).get(listId) ?? emptyMemberCounts();
 }
 
 /**
@@ -65,10 +41,8 @@ export async function countMembers(listId: string, subscribers: Pick<SubscriberS
  */
 export async function listLists(deps: ManageListsDeps): Promise<ListWithCounts[]> {
   const all = (await deps.lists.all()).sort((a, b) => a.id.localeCompare(b.id));
-  // Lists are few (one partition holds them all); count them one after another to keep reads steady.
-  const result: ListWithCounts[] = [];
-  for (const list of all) result.push({ ...list, counts: await countMembers(list.id, deps.subscribers) });
-  return result;
+  const counts = await deps.subscribers.memberCounts(all.map((list) => list.id));
+  return all.map((list) => ({ ...list, counts: counts.get(list.id) ?? emptyMemberCounts() }));
 }
 
 /**
@@ -81,7 +55,7 @@ export async function listLists(deps: ManageListsDeps): Promise<ListWithCounts[]
 export async function describeList(listId: string, deps: ManageListsDeps): Promise<ListWithCounts> {
   const list = await deps.lists.get(listId);
   if (!list) throw new NotFoundError(`No list "${listId}"`);
-  return { ...list, counts: await countMembers(listId, deps.subscribers) };
+  return { ...list, counts: await countsOf(listId, deps.subscribers) };
 }
 
 /**
@@ -120,5 +94,5 @@ export async function updateList(listId: string, body: unknown, deps: ManageList
   const changes = parseListChanges(body);
   const updated = await deps.lists.update(listId, changes, deps.clock.now());
   if (!updated) throw new NotFoundError(`No list "${listId}"`);
-  return { ...updated, counts: await countMembers(listId, deps.subscribers) };
+  return { ...updated, counts: await countsOf(listId, deps.subscribers) };
 }

@@ -3,6 +3,7 @@
  * their own narrow pick beside themselves (the fan-out's FanOutSubscribers, say).
  */
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber';
+import type { MemberCounts } from './member-counts';
 
 export interface MembershipChange {
   listId: string;
@@ -49,6 +50,15 @@ export interface SubscriberStore {
   confirmedOn(subscriberIds: string[], listIds: string[]): Promise<MailableMembership[]>;
   /** One page of every member of a list whatever their status (exports, counts). */
   pageMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
+  /**
+   * Each list's member counts as the store maintains them with every membership change (no
+   * paging); zeros for a list no membership ever touched. Every method that changes a membership
+   * or the suppressed flag keeps them; they can drift only where a change's two writes are split by
+   * a crash (see the adapter), which a recount repairs.
+   */
+  memberCounts(listIds: string[]): Promise<Map<string, MemberCounts>>;
+  /** Adds to a list's maintained counts: only a recount uses it, to correct drift. */
+  adjustMemberCounts(listId: string, delta: Partial<MemberCounts>): Promise<void>;
   /** Pending memberships that started before `before` (unconfirmed sign-ups to purge). */
   pagePendingBefore(before: Date, cursor: string | undefined, limit: number): Promise<{ members: MemberSummary[]; cursor?: string }>;
   unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void>;

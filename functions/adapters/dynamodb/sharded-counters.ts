@@ -1,0 +1,73 @@
+import { randomInt } from 'node:crypto';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableRef } from './table';
+
+export interface ShardedCountersOptions {
+  /** Partition key prefix: a shard's key is `<prefix>#<id>#<shard>`. */
+  prefix: string;
+  /** Sort key of every shard item. */
+  sk: string;
+  /** The attribute naming what is counted on each shard (for someone reading the table). */
+  idAttribute: string;
+  shards: number;
+  /** Picks the shard for an increment; injectable for tests. */
+  pickShard?: (shards: number) => number;
+}
+
+/**
+ * Numeric counters per id, spread over `shards` items so that a burst of increments to one id is
+ * not capped at the ~1,000 writes/s one partition key takes. The shard is part of the partition
+ * key, not the sort key: DynamoDB spreads load by partition key. An increment is one ADD (no read,
+ * commutative, so concurrent writers never lose each other's counts); a read sums the shards with
+ * BatchGetItem.
+ */
+export class ShardedCounters<C extends string> {
+  private readonly pickShard: (shards: number) => number;
+
+  constructor(
+    private readonly table: TableRef,
+    private readonly options: ShardedCountersOptions,
+  ) {
+    this.pickShard = options.pickShard ?? ((n) => randomInt(n));
+  }
+
+  private key(id: string, shard: number) {
+    return { pk: `${this.options.prefix}#${id}#${shard}`, sk: this.options.sk };
+  }
+
+  /** Adds each non-zero delta (negative ones subtract) to one shard of `id`. */
+  async add(id: string, deltas: Partial<Record<C, number>>): Promise<void> {
+    const counters = (Object.keys(deltas) as C[]).filter((c) => typeof deltas[c] === 'number' && deltas[c] !== 0);
+    if (counters.length === 0) return;
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: this.key(id, this.pickShard(this.options.shards)),
+        // ADD creates the item and the attributes as needed, so no read is ever necessary.
+        UpdateExpression: `SET #id = :id ADD ${counters.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: { '#id': this.options.idAttribute, ...Object.fromEntries(counters.map((c, i) => [`#c${i}`, c])) },
+        ExpressionAttributeValues: { ':id': id, ...Object.fromEntries(counters.map((c, i) => [`:v${i}`, deltas[c]])) },
+      }),
+    );
+  }
+
+  /** Every shard item of each id (those never written are absent), grouped by id. */
+  async shardsOf(ids: string[]): Promise<Map<string, Record<string, unknown>[]>> {
+    const byId = new Map<string, Record<string, unknown>[]>(ids.map((id) => [id, []]));
+    const all = ids.flatMap((id) => Array.from({ length: this.options.shards }, (_, shard) => this.key(id, shard)));
+    // BatchGetItem takes at most 100 keys per call.
+    for (let start = 0; start < all.length; start += 100) {
+      let keys: Record<string, unknown>[] = all.slice(start, start + 100);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`Could not read the ${this.options.prefix} counters: DynamoDB kept keys unprocessed`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const { Responses, UnprocessedKeys } = await this.table.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.table.tableName] ?? []) byId.get(item[this.options.idAttribute] as string)?.push(item);
+        keys = (UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return byId;
+  }
+}
