@@ -307,7 +307,7 @@ describe('schedules', () => {
 });
 
 describe('storage, secret and email', () => {
-  it('has the single table with its keys, GSI, TTL and point-in-time recovery, retained', () => {
+  it('has the single table with its keys, GSI, TTL and point-in-time recovery, retained and protected from deletion', () => {
     const [[, table], ...others] = ofType('AWS::DynamoDB::Table');
     expect(others).toHaveLength(0);
     expect(table.DeletionPolicy).toBe('Retain');
@@ -337,6 +337,7 @@ describe('storage, secret and email', () => {
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
     });
     expect(table.Properties.AttributeDefinitions).toEqual(
       expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
