@@ -22,6 +22,8 @@ export function timeoutFor(handlerName: string): Duration {
 export interface PressroomFunctionProps {
   /** Variables the runtime config reads; every function gets the same set. */
   environment: Record<string, string>;
+  /** Concurrency reserved for, and capping, the function; none when undefined (config `publicReservedConcurrency`). */
+  reservedConcurrency?: number;
 }
 
 /** `publish-release` → `PublishRelease`, for construct ids. */
@@ -123,6 +125,7 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
     architecture: Architecture.ARM_64,
     memorySize: memoryMbOf(handlerName),
     timeout: timeoutFor(handlerName),
+    reservedConcurrentExecutions: props.reservedConcurrency,
     tracing: Tracing.ACTIVE,
     logGroup,
     environment: {

@@ -14,7 +14,7 @@ import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
 import { Schedules } from './schedules';
-import { Monitoring } from './monitoring';
+import { Monitoring, PUBLIC_FUNCTIONS } from './monitoring';
 import { Secrets } from './secrets';
 import { Storage } from './storage';
 
@@ -40,7 +40,7 @@ export class PressroomStack extends Stack {
     const secrets = new Secrets(this, 'Secrets');
     const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
-    const api = new Api(this, 'Api');
+    const api = new Api(this, 'Api', { throttle: config.apiThrottle });
 
     // Lookup-free: the zone's id and name come from context, so synth needs no AWS account.
     const zone = config.hostedZone && HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: config.hostedZone.id, zoneName: config.hostedZone.name });
@@ -81,7 +81,10 @@ export class PressroomStack extends Stack {
     const functions = new Map<string, NodejsFunction>();
     for (const handlerName of functionNames) {
       const spec = functionSpec(handlerName);
-      const fn = pressroomFunction(this, handlerName, { environment });
+      // A flood on public pages may use up their own reservation, and no more: the send path,
+      // the webhook and staff keep the rest of the account's concurrency.
+      const reservedConcurrency = PUBLIC_FUNCTIONS.includes(handlerName) ? config.publicReservedConcurrency : undefined;
+      const fn = pressroomFunction(this, handlerName, { environment, reservedConcurrency });
       if (spec.table) storage.grant(fn, spec.table);
       secrets.grantReadValue(fn);
       for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);

@@ -91,6 +91,55 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(new Set(routes.map((r) => r.handler)).size);
     expect(integrationOf('GET /unsubscribe/{token}')).toBe(integrationOf('POST /unsubscribe/{token}'));
   });
+
+  it('throttles every route of the default stage by its group, from context', () => {
+    const [[, stage], ...more] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(more).toEqual([]);
+    expect(stage.Properties.StageName).toBe('$default');
+    const limits = (key: string) => {
+      const [rate, burst] = String(cdkJson.context[key]).split('/').map(Number);
+      return { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst };
+    };
+    expect(stage.Properties.DefaultRouteSettings).toEqual(limits('throttlePublic'));
+    const settings = stage.Properties.RouteSettings as Record<string, unknown>;
+    expect(Object.keys(settings).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(settings['POST /subscribe']).toEqual(limits('throttleSignup'));
+    expect(settings['GET /subscribe']).toEqual(limits('throttlePublic'));
+    expect(settings['POST /unsubscribe/{token}']).toEqual(limits('throttlePublic'));
+    expect(settings['GET /feeds/{feed}']).toEqual(limits('throttlePublic'));
+    expect(settings['POST /webhooks/releases']).toEqual(limits('throttleWebhook'));
+    for (const route of routes.filter((r) => r.path.startsWith('/admin/'))) {
+      expect(settings[`${route.method} ${route.path}`], route.path).toEqual(limits('throttleAdmin'));
+    }
+    // Route settings may only name routes that exist: the stage is created after them.
+    const routeIds = ofType('AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect([(resources[ofType('AWS::ApiGatewayV2::Stage')[0][0]] as any).DependsOn].flat()).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('writes a JSON access log without tokens to a log group kept a month', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    expect(resources[refId(DestinationArn)]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    const format = JSON.parse(Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    // The path of a token link is its token: logging the route key keeps it out.
+    expect(Object.values(format).filter((v) => /path/i.test(v))).toEqual([]);
+  });
+
+  it('refuses throttles that are not a positive rate and a whole burst', () => {
+    const configWith = (overrides: Record<string, unknown>) => configFromContext(newApp({ context: { ...cdkJson.context, ...overrides } }).node);
+    expect(configWith({ throttleAdmin: '2.5/5' }).apiThrottle.admin).toEqual({ rate: 2.5, burst: 5 });
+    expect(() => configWith({ throttlePublic: '0/10' })).toThrow(/throttlePublic must be rate\/burst/);
+    expect(() => configWith({ throttleSignup: '5' })).toThrow(/throttleSignup/);
+    expect(() => configWith({ throttleWebhook: '' })).toThrow(/Missing context value "throttleWebhook"/);
+  });
 });
 
 describe('functions', () => {
@@ -103,6 +152,20 @@ describe('functions', () => {
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, TracingConfig: { Mode: 'Active' } });
       expect(props.Handler).toBe('index.handler');
     }
+  });
+
+  it('reserves, and so caps, the concurrency of each public function and of no other', () => {
+    const reserved = Number(cdkJson.context.publicReservedConcurrency);
+    expect(reserved).toBeGreaterThan(0);
+    for (const handler of handlers) {
+      const expected = PUBLIC_FUNCTIONS.includes(handler) ? reserved : undefined;
+      expect(resources[functionId(handler)].Properties.ReservedConcurrentExecutions, handler).toBe(expected);
+    }
+    const configWith = (value: unknown) => configFromContext(newApp({ context: { ...cdkJson.context, publicReservedConcurrency: value } }).node);
+    // 0 means no reservation: a reservation of 0 would stop the functions.
+    expect(configWith(0).publicReservedConcurrency).toBeUndefined();
+    expect(configWith('4').publicReservedConcurrency).toBe(4);
+    expect(() => configWith(-1)).toThrow(/publicReservedConcurrency/);
   });
 
   it('gives fan-out 60 s and every other function 30 s', () => {
@@ -178,7 +241,8 @@ describe('functions', () => {
   });
 
   it('keeps logs for a month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', handlers.size);
+    // One per function, and the API's access log.
+    template.resourceCountIs('AWS::Logs::LogGroup', handlers.size + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
