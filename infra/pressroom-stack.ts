@@ -108,7 +108,10 @@ export class PressroomStack extends Stack {
       email.eventsDeadLetterQueue,
       'SES events SNS could not deliver to the mail-events queue are parked in its subscription DLQ: fix the queue, then send them to it again (they may be bounces or complaints).',
     );
-    new Schedules(this, 'Schedules', functionFor);
+    new Schedules(this, 'Schedules', {
+      functionFor,
+      alarmOnDeadLetters: (alarmId, queue, description) => messaging.alarmOnDeadLetters(alarmId, queue, description),
+    });
     const monitoring = new Monitoring(this, 'Monitoring', {
       alarmTopic: messaging.alarmTopic,
       functionFor,

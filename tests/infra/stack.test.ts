@@ -348,8 +348,8 @@ describe('queues', () => {
   });
 
   it('refuses plain HTTP on every queue', () => {
-    // Each work queue and its DLQ, and the DLQ of the SES events' SNS subscription.
-    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 1);
+    // Each work queue and its DLQ, the DLQ of the SES events' SNS subscription, and failed scheduled runs'.
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 2);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
@@ -367,6 +367,39 @@ describe('schedules', () => {
       expect(schedule?.ScheduleExpression).toBe(entry.rate);
     }
     expect(found.map((s) => s.ScheduleExpression)).toContain('rate(1 minute)');
+  });
+
+  // Scheduler invokes Lambda asynchronously: Lambda's own retries (two by default) apply.
+  const failedRunsQueueId = () => stack.getLogicalId(stack.node.findChild('Schedules').node.findChild('FailedRunsQueue').node.defaultChild as any);
+  const expectedRetries = (rate: string) => (rate === 'rate(1 minute)' ? { attempts: 0, age: 60 } : { attempts: 2, age: 1800 });
+
+  it('retries no every-minute run (the next tick does the same work) and hourly runs twice within half an hour, at both Lambda and Scheduler', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    expect(configs).toHaveLength(new Set(schedules.map((e) => e.handler)).size);
+    const found = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    for (const entry of schedules) {
+      const { attempts, age } = expectedRetries(entry.rate);
+      const config = configs.find((c) => refId(c.FunctionName) === functionId(entry.handler));
+      expect(config, entry.handler).toMatchObject({ MaximumRetryAttempts: attempts, MaximumEventAgeInSeconds: age, Qualifier: '$LATEST' });
+      const target = found.find((s) => refId(s.Target.Arn) === functionId(entry.handler))!.Target;
+      expect(target.RetryPolicy, entry.name).toEqual({ MaximumRetryAttempts: attempts, MaximumEventAgeInSeconds: age });
+    }
+    expect(schedules.map((e) => expectedRetries(e.rate).attempts)).toEqual(expect.arrayContaining([0, 2]));
+  });
+
+  it('sends runs that failed their last attempt, and events Scheduler could not deliver, to one encrypted queue with an alarm', () => {
+    const queueId = failedRunsQueueId();
+    expect(resources[queueId].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    for (const [, config] of ofType('AWS::Lambda::EventInvokeConfig')) {
+      expect(refId(config.Properties.DestinationConfig.OnFailure.Destination)).toBe(queueId);
+    }
+    for (const [, schedule] of ofType('AWS::Scheduler::Schedule')) {
+      expect(refId(schedule.Properties.Target.DeadLetterConfig.Arn)).toBe(queueId);
+    }
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === queueId));
+    expect(alarms.map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: topicId() }] }),
+    ]);
   });
 });
 
