@@ -13,6 +13,7 @@ import { dmarcRecord, DnsRecords } from './dns';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
+import { acknowledgeNagFindings } from './nag';
 import { Schedules } from './schedules';
 import { Monitoring, PUBLIC_FUNCTIONS } from './monitoring';
 import { Secrets } from './secrets';
@@ -119,6 +120,9 @@ export class PressroomStack extends Stack {
       queues: new Map([...messaging.queues].map(([name, queue]) => [name, { queue, deadLetterQueue: messaging.deadLetterQueues.get(name)! }])),
       httpApi: api.httpApi,
     });
+
+    // Last, once every resource exists: what cdk-nag reports and the design accepts, with reasons.
+    acknowledgeNagFindings({ stack: this, functions });
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });
