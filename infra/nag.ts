@@ -28,7 +28,7 @@ export interface NagScope {
  * Every cdk-nag finding the design accepts, each acknowledged on the narrowest construct with the
  * reason a reviewer can check. The rest were fixed rather than acknowledged: API access logs and
  * throttling, retries and failure destinations of the scheduled functions, index names in table
- * grants, deletion protection.
+ * grants, roles that write their own log group only, deletion protection.
  */
 export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
   const ack = (scope: IConstruct | undefined, id: string, reason: string) => {
@@ -51,11 +51,6 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
       name === 'send-email'
         ? 'X-Ray (PutTraceSegments, PutTelemetryRecords) and ses:GetSendQuota, which the send pacer reads, grant no resource but "*".'
         : 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) grants no resource but "*".',
-    );
-    ack(
-      fn.role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      "Lambda's managed policy for writing the function's own logs (CreateLogGroup, CreateLogStream, PutLogEvents); nothing else.",
     );
     ack(
       fn,

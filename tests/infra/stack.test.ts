@@ -274,6 +274,16 @@ describe('least privilege', () => {
     }
   });
 
+  it('gives each function a role of its own that writes its own log group and no other, with no managed policy', () => {
+    for (const handler of stack.functions.keys()) {
+      const fn = resources[functionId(handler)].Properties;
+      const role = resources[refId(fn.Role)];
+      expect(role.Properties.ManagedPolicyArns, handler).toBeUndefined();
+      const logs = statementsOf(handler).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logs, handler).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [refId(fn.LoggingConfig.LogGroup), 'Arn'] } }]);
+    }
+  });
+
   it('lets the pages, feeds and export only read the table, and the queue status not touch it; every function reads the secret value', () => {
     const readOnly = ['admin-export', 'archive', 'feeds', 'release-page'];
     for (const handler of stack.functions.keys()) {
