@@ -1,5 +1,7 @@
 import type { Node } from 'constructs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
+import { BATCH_SIZE } from './messaging';
+import { minSendConcurrency, SEND_BATCH_OVERHEAD_MS } from './send-concurrency';
 
 /** What `_dmarc.<From domain>` asks receivers to do with mail that fails DMARC (RFC 7489 §6.3). */
 export const DMARC_POLICIES = ['none', 'quarantine', 'reject'] as const;
@@ -73,6 +75,8 @@ export const OPTIONAL_VARIABLES = {
   accentColour: 'PRESSROOM_ACCENT_COLOUR',
   // Pages on the organisation's own site that may post the sign-up form (an embedded form).
   signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
+  // A sending rate below SES's own; it also sizes the send workers (checkSendConcurrency).
+  maxSendRate: 'PRESSROOM_MAX_SEND_RATE',
 } as const;
 export type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
@@ -115,6 +119,9 @@ export function configFromContext(node: Node): PressroomStackConfig {
   if (!Number.isInteger(sendMaxConcurrency) || sendMaxConcurrency < 2 || sendMaxConcurrency > 1000) {
     throw new Error(`sendMaxConcurrency must be an integer from 2 to 1000 (SQS event source limit), got ${sendMaxConcurrency}`);
   }
+  const maxSendRate = optional('maxSendRate');
+  if (maxSendRate !== undefined) checkSendConcurrency(Number(maxSendRate), sendMaxConcurrency);
+
   const apiThrottle = Object.fromEntries(
     THROTTLE_GROUPS.map((group) => {
       const key = THROTTLE_CONTEXT_KEYS[group];
@@ -214,4 +221,20 @@ export function configFromContext(node: Node): PressroomStackConfig {
       }),
     ),
   };
+}
+
+/**
+ * Refuses a send concurrency that cannot reach the configured rate (infra/send-concurrency.ts has
+ * the formula). SES's own quota is known only at run time (GetSendQuota), so without `maxSendRate`
+ * there is nothing to check here; infra/README.md gives the formula to size it by hand.
+ */
+function checkSendConcurrency(maxSendRate: number, sendMaxConcurrency: number): void {
+  if (!Number.isInteger(maxSendRate) || maxSendRate < 1) throw new Error(`maxSendRate must be a whole number of messages per second, 1 or more, got ${maxSendRate}`);
+  const needed = minSendConcurrency(maxSendRate);
+  if (sendMaxConcurrency < needed) {
+    throw new Error(
+      `sendMaxConcurrency ${sendMaxConcurrency} cannot reach maxSendRate ${maxSendRate}/s: each send worker spends time outside its rate slots with every batch, ` +
+        `so ${maxSendRate}/s needs at least ${needed} (1 + rate × ${SEND_BATCH_OVERHEAD_MS / 1000} s / ${BATCH_SIZE} messages; see infra/README.md)`,
+    );
+  }
 }

@@ -23,6 +23,8 @@ const FAN_OUT_MAX_CONCURRENCY = 2;
 const MAIL_EVENTS_MAX_CONCURRENCY = 2;
 // Sign-ups queue up only to answer every caller alike; two workers keep up with any form.
 const SIGNUPS_MAX_CONCURRENCY = 2;
+/** Messages per invocation, for every consumer; the send workers' sizing (send-concurrency.ts) rests on it. */
+export const BATCH_SIZE = 10;
 
 export interface MessagingProps {
   /**
@@ -134,7 +136,7 @@ export class Messaging extends Construct {
     for (const { queue: name, handler } of queueConsumers) {
       functionFor(handler).addEventSource(
         new SqsEventSource(this.queue(name), {
-          batchSize: 10,
+          batchSize: BATCH_SIZE,
           reportBatchItemFailures: true,
           maxConcurrency: this.maxConcurrency[name],
         }),

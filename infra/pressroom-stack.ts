@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
@@ -17,6 +17,7 @@ import { acknowledgeNagFindings } from './nag';
 import { Schedules } from './schedules';
 import { Monitoring, PUBLIC_FUNCTIONS } from './monitoring';
 import { Secrets } from './secrets';
+import { maxUsefulSendConcurrency } from './send-concurrency';
 import { Storage } from './storage';
 
 export { configFromContext, type PressroomStackConfig } from './config';
@@ -77,6 +78,14 @@ export class PressroomStack extends Stack {
       PRESSROOM_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       ...Object.fromEntries(Object.entries(config.optional).map(([key, value]) => [OPTIONAL_VARIABLES[key as OptionalKey], value])),
     };
+    const maxSendRate = Number(config.optional.maxSendRate);
+    if (maxSendRate && config.sendMaxConcurrency > maxUsefulSendConcurrency(maxSendRate)) {
+      Annotations.of(this).addWarningV2(
+        'pressroom:sendMaxConcurrency',
+        `sendMaxConcurrency ${config.sendMaxConcurrency} is more than maxSendRate ${maxSendRate}/s keeps busy (${maxUsefulSendConcurrency(maxSendRate)}): ` +
+          'the pacer would be booked further ahead than an invocation may wait, and the extra workers would only poll and requeue (see infra/README.md).',
+      );
+    }
 
     // One function per declaration, with exactly the access it declares (function-specs.ts).
     const functions = new Map<string, NodejsFunction>();

@@ -19,20 +19,21 @@ function checkJob(parsed: PromiseSettledResult<SendJob>, record: SQSRecord): Pro
 }
 
 /**
- * Send queue consumer: the batch reserves its send slots together, then each message goes out at
- * its slot; throttled, busy or malformed jobs fail alone and SQS retries them (see
- * `DeliveryService.sendBatch`).
+ * Send queue consumer: the batch reserves its send slots together, as many as start before the
+ * invocation's timeout, then each message goes out at its slot; busy or malformed jobs fail alone
+ * and SQS retries them (see `DeliveryService.sendBatch`).
  */
 export const makeHandler = (getServices: ServicesProvider) =>
-  sqsBatchHandler<SendJob>(getServices, async (parsed, app, records) => {
+  sqsBatchHandler<SendJob>(getServices, async (parsed, app, records, context) => {
     const results = await app.delivery.sendBatch(
       parsed.map((job, i) => checkJob(job, records[i])),
       records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      context.getRemainingTimeInMillis(),
     );
     const outcomes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value as SendOutcome] : []));
     const tally = (outcome: SendOutcome) => outcomes.filter((o) => o === outcome).length;
     count(MetricName.EmailsSent, tally('sent'));
-    // Deferred jobs went back on the queue after SES said "too fast".
+    // Deferred jobs went back on the queue: SES said "too fast", or they did not fit before the deadline.
     count(MetricName.EmailsThrottled, tally('deferred'));
     count(MetricName.EmailsRejected, tally('rejected'));
     return results;

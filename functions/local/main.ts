@@ -15,6 +15,7 @@ const pressroom = await startLocalPressroom({
   env,
   schedulerIntervalMs: env.PRESSROOM_SCHEDULER_INTERVAL_MS ? Number(env.PRESSROOM_SCHEDULER_INTERVAL_MS) : undefined,
   sesMaxSendRate: rate,
+  sesMax24HourSend: env.PRESSROOM_LOCAL_SES_DAILY_QUOTA ? Number(env.PRESSROOM_LOCAL_SES_DAILY_QUOTA) : undefined,
   visibilityTimeoutMs: env.PRESSROOM_LOCAL_VISIBILITY_TIMEOUT_MS ? Number(env.PRESSROOM_LOCAL_VISIBILITY_TIMEOUT_MS) : undefined,
 });
 

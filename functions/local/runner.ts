@@ -56,6 +56,10 @@ export interface LocalOptions {
   sesMaxSendRate?: number;
   /** The MaxSendRate the local SES reports, when it should differ from what it enforces (tests of a mismatch). */
   sesReportedMaxSendRate?: number;
+  /** The daily quota the local SES reports and enforces (`Max24HourSend`, "Daily message quota exceeded."); unlimited when undefined. */
+  sesMax24HourSend?: number;
+  /** The length of that quota's sliding window: 24 h unless a test shortens it to see the quota free. */
+  sesQuotaWindowMs?: number;
   logger?: LocalLogger;
   /** What the handlers take as now; the system clock when absent (tests move it past an embargo). */
   clock?: Clock;
@@ -141,6 +145,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     dataDir: join(dataDir, 'mail'),
     maxSendRate: options.sesMaxSendRate,
     reportedMaxSendRate: options.sesReportedMaxSendRate,
+    max24HourSend: options.sesMax24HourSend,
+    quotaWindowMs: options.sesQuotaWindowMs,
     onEvent: (event) => void mailEvents?.send([event]).catch((error) => log.error('Could not queue a mail event', { error: String(error) })),
   });
   const secrets = loadDevSecrets(dataDir, env);

@@ -29,8 +29,13 @@ export interface LocalSesOptions {
    * a sender must survive that. Omitted = report `maxSendRate`.
    */
   reportedMaxSendRate?: number;
-  /** Messages per sliding 24 h; omitted = unlimited. */
+  /** Messages per sliding 24 h (counted from the mailbox, so a restart keeps them); omitted = unlimited. */
   max24HourSend?: number;
+  /**
+   * The length of the quota's sliding window, 24 h unless a test shortens it to see the quota free
+   * again. `SentLast24Hours` counts within it too.
+   */
+  quotaWindowMs?: number;
   /**
    * Receives the SES event records (Delivery, Bounce, Complaint) each accepted message causes, shaped
    * like the SQS body of SES → SNS → SQS with raw delivery. See {@link simulatedEvents} for which
@@ -162,6 +167,10 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
   const mailbox = new LocalMailbox(options.dataDir);
   const recentSends: number[] = [];
   const counts: LocalSesStats = { accepted: 0, throttled: 0 };
+  const quotaWindowMs = options.quotaWindowMs ?? DAY_MS;
+  // Admission times within the quota's window, from the mailbox at start (so a restart keeps them).
+  let quotaSends = mailbox.list().map((m) => m.acceptedAtMs ?? Date.parse(m.date));
+  const sentInQuotaWindow = (now: number) => (quotaSends = quotaSends.filter((t) => t > now - quotaWindowMs)).length;
 
   // Sliding window: a send is refused when maxSendRate sends were accepted in the last 1000 ms.
   function admit(now: number): void {
@@ -170,11 +179,12 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
       counts.throttled++;
       throw new SesFault('Throttling', 'Maximum sending rate exceeded.');
     }
-    if (options.max24HourSend !== undefined && mailbox.countSince(new Date(now - DAY_MS)) + recentSends.length >= options.max24HourSend) {
+    if (options.max24HourSend !== undefined && sentInQuotaWindow(now) >= options.max24HourSend) {
       counts.throttled++;
       throw new SesFault('Throttling', 'Daily message quota exceeded.');
     }
     recentSends.push(now); // counted before the async store, so concurrent requests see it
+    quotaSends.push(now);
     counts.accepted++;
   }
 
@@ -222,7 +232,7 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     },
     async GetSendQuota() {
       // -1 means unlimited, as SES reports for Max24HourSend.
-      const sent = mailbox.countSince(new Date(Date.now() - DAY_MS));
+      const sent = sentInQuotaWindow(hiResNow());
       return `<Max24HourSend>${num(options.max24HourSend ?? -1)}</Max24HourSend><MaxSendRate>${num(options.reportedMaxSendRate ?? options.maxSendRate ?? -1)}</MaxSendRate><SentLast24Hours>${num(sent)}</SentLast24Hours>`;
     },
     async GetSendStatistics() {

@@ -53,6 +53,11 @@ export interface PressroomConfig {
   /** Seconds a job of a paused send waits before it looks again (`PRESSROOM_PAUSED_RECHECK_SECONDS`, default 120, at most 900). */
   pausedRecheckSeconds: number;
   /**
+   * Seconds a send paused by SES's daily quota waits before it tries again, at most
+   * (`PRESSROOM_QUOTA_RECHECK_SECONDS`, default 3600; see delivery/README.md, "Daily quota").
+   */
+  quotaRecheckSeconds: number;
+  /**
    * How long a send worker's claim on a delivery is trusted (`PRESSROOM_CLAIM_LEASE_SECONDS`; unset,
    * the send engine's default). A worker that died holding one blocks that recipient until it ends;
    * the local stack shortens it so a killed runner's sends finish soon after a restart.
@@ -239,6 +244,7 @@ export function readConfig(env: Env): PressroomConfig {
       minSample: positiveInteger(env, 'PRESSROOM_PAUSE_MIN_SAMPLE', DEFAULT_PAUSE_THRESHOLDS.minSample),
     },
     pausedRecheckSeconds: Math.min(900, positiveInteger(env, 'PRESSROOM_PAUSED_RECHECK_SECONDS', 120)),
+    quotaRecheckSeconds: positiveInteger(env, 'PRESSROOM_QUOTA_RECHECK_SECONDS', 3600),
     claimLeaseSeconds: env.PRESSROOM_CLAIM_LEASE_SECONDS ? positiveInteger(env, 'PRESSROOM_CLAIM_LEASE_SECONDS', 1) : undefined,
     deadLetterQueues: queueConsumers.flatMap(({ queue }) => {
       const names = deadLetterEnvNames(queue);

@@ -48,6 +48,8 @@ export interface DeliverySettings {
   planningBudgetMs: number;
   /** Seconds a send job of a paused release waits before it looks again. */
   pausedRecheckSeconds: number;
+  /** Seconds a send paused by the daily quota waits before it tries again, at most. */
+  quotaRecheckSeconds?: number;
   /** How long a send claim is trusted; the engine's default when absent. */
   claimLeaseMs?: number;
   transientBounceLimit: number;
@@ -97,13 +99,17 @@ export class DeliveryService {
    * `sendBatch`); the others keep their parse failure. A job failing on its last allowed receive is
    * counted as `deadLettered` against its release, so the send's status shows what the DLQ holds.
    *
+   * @param remainingMs the invocation's time left (Lambda's `getRemainingTimeInMillis()`): no send
+   *   is given a slot after it, less a margin; absent, the batch has no deadline.
    * @returns one settled result per job, in order.
    */
-  async sendBatch(jobs: PromiseSettledResult<SendJob>[], receiveCounts: number[]): Promise<PromiseSettledResult<unknown>[]> {
+  async sendBatch(jobs: PromiseSettledResult<SendJob>[], receiveCounts: number[], remainingMs?: number): Promise<PromiseSettledResult<unknown>[]> {
     const valid = jobs.flatMap((job, i) => (job.status === 'fulfilled' ? [{ i, job: job.value }] : []));
+    // On the domain's clock, which the slots are on too (a test's clock may differ from the system's).
+    const invocationEndsAt = remainingMs === undefined ? undefined : new Date(this.ports.clock.now().getTime() + remainingMs);
     const sent = await sendBatch(
       valid.map((v) => v.job),
-      { ...this.ports, templates: this.templates, claimLeaseMs: this.settings.claimLeaseMs, pausedRecheckSeconds: this.settings.pausedRecheckSeconds },
+      { ...this.ports, templates: this.templates, claimLeaseMs: this.settings.claimLeaseMs, pausedRecheckSeconds: this.settings.pausedRecheckSeconds, quotaRecheckSeconds: this.settings.quotaRecheckSeconds, invocationEndsAt },
     );
     const results: PromiseSettledResult<SendOutcome | unknown>[] = [...jobs];
     valid.forEach(({ i }, n) => (results[i] = sent[n]));

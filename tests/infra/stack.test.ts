@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, type AppProps } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
 import { Messaging } from '../../infra/messaging';
 import { PUBLIC_FUNCTIONS } from '../../infra/monitoring';
 import { cdkContext, EXAMPLE_CONTEXT, exampleContext } from '../helpers/template';
+import { maxUsefulSendConcurrency, minSendConcurrency } from '../../infra/send-concurrency';
 
 /**
  * Synthesizes the real stack once, with the context defaults from cdk.json and the example values
@@ -25,6 +26,8 @@ const cdkJson = { context: exampleContext() };
 const SEND_MAX_CONCURRENCY = 7;
 // Not the example value, so the assertion proves the context value reaches the functions.
 const POSTAL_ADDRESS = '1 Test Street, Testville';
+// Set so that synth checks the concurrency against it: 150/s needs 6 workers, keeps 435 busy.
+const MAX_SEND_RATE = 150;
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -60,7 +63,7 @@ const actionsOf = (handler: string) => statementsOf(handler).flatMap((s) => [s.A
 beforeAll(() => {
   const started = Date.now();
   const app = newApp({
-    context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY, postalAddress: POSTAL_ADDRESS, 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJson.context, sendMaxConcurrency: SEND_MAX_CONCURRENCY, maxSendRate: MAX_SEND_RATE, postalAddress: POSTAL_ADDRESS, 'aws:cdk:bundling-stacks': [] },
   });
   stack = new PressroomStack(app, 'PressroomTest', { env: { region: 'us-east-1' }, config: configFromContext(app.node) });
   template = Template.fromStack(stack);
@@ -193,6 +196,7 @@ describe('functions', () => {
       'PRESSROOM_LINKEDIN_API_VERSION',
       'PRESSROOM_THREADS_USER_ID',
       'PRESSROOM_POSTAL_ADDRESS',
+      'PRESSROOM_MAX_SEND_RATE',
       'PRESSROOM_MAX_RECEIVE_COUNT',
       'PRESSROOM_FUNCTION',
       'POWERTOOLS_SERVICE_NAME',
@@ -213,6 +217,7 @@ describe('functions', () => {
         PRESSROOM_BLUESKY_IDENTIFIER: '',
         PRESSROOM_THREADS_USER_ID: cdkJson.context.threadsUserId,
         PRESSROOM_POSTAL_ADDRESS: POSTAL_ADDRESS,
+        PRESSROOM_MAX_SEND_RATE: String(MAX_SEND_RATE),
         PRESSROOM_FUNCTION: handler,
         POWERTOOLS_SERVICE_NAME: 'pressroom',
         NODE_OPTIONS: '--enable-source-maps',
@@ -523,6 +528,23 @@ describe('configuration from context', () => {
     const script = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.synth;
     const given = Object.fromEntries([...script.matchAll(/-c '([^=']+)=([^']*)'/g)].map(([, key, value]) => [key, value]));
     expect(given).toEqual(EXAMPLE_CONTEXT);
+  });
+
+  it('refuses a send concurrency that cannot reach the configured sending rate (N ≥ 1 + rate × 0.3 s / 10)', () => {
+    expect([14, 33, 34, 100, 200].map(minSendConcurrency)).toEqual([2, 2, 3, 4, 7]);
+    expect(() => configWith({ maxSendRate: 100, sendMaxConcurrency: 3 })).toThrow(/sendMaxConcurrency 3 cannot reach maxSendRate 100\/s.*at least 4/);
+    expect(configWith({ maxSendRate: '100', sendMaxConcurrency: 4 })).toMatchObject({ sendMaxConcurrency: 4, optional: { maxSendRate: '100' } });
+    expect(() => configWith({ maxSendRate: 'fast' })).toThrow(/maxSendRate must be a whole number/);
+    // Unset: SES's own quota is known only at run time, so nothing is checked.
+    expect(configWith({ maxSendRate: '', sendMaxConcurrency: 2 }).optional).toEqual({});
+  });
+
+  it('warns at synth time when the configured rate cannot keep that many send workers busy', () => {
+    expect([1, 14].map((rate) => maxUsefulSendConcurrency(rate, 30))).toEqual([2, 40]);
+    Annotations.fromStack(stack).hasNoWarning('/PressroomTest', Match.stringLikeRegexp('sendMaxConcurrency'));
+    const slow = newApp({ context: { ...cdkJson.context, maxSendRate: 1, sendMaxConcurrency: 7, 'aws:cdk:bundling-stacks': [] } });
+    const overstaffed = new PressroomStack(slow, 'Overstaffed', { env: { region: 'us-east-1' }, config: configFromContext(slow.node) });
+    Annotations.fromStack(overstaffed).hasWarning('/Overstaffed', Match.stringLikeRegexp('sendMaxConcurrency 7 is more than maxSendRate 1/s keeps busy \\(2\\)'));
   });
 });
 

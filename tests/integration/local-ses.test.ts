@@ -17,7 +17,7 @@ import {
 import { startLocalSes, type LocalSes, type LocalSesOptions } from '../../functions/local/ses-server';
 import { extractHtmlPart, renderMailboxPage } from '../../functions/local/mailbox-page';
 import { SesMailer, translateSesError } from '../../functions/adapters/ses/ses-mailer';
-import { MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
+import { MailerQuotaExceededError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { buildMessageTemplate, personaliseMessage } from '../../functions/domain/mail/mime';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 
@@ -147,6 +147,18 @@ describe('local SES server with the real SESClient', () => {
     await expect(client.send(rawSend(newsletter()))).rejects.toMatchObject({ name: 'Throttling', message: 'Daily message quota exceeded.' });
   });
 
+  it('counts exactly max24HourSend sends against the quota, in a rolling window that can be shortened, and reports them', async () => {
+    const { client, ses } = await start({ max24HourSend: 3, quotaWindowMs: 1_500 });
+    for (let i = 0; i < 3; i++) await client.send(rawSend(newsletter()));
+    await expect(client.send(rawSend(newsletter()))).rejects.toMatchObject({ name: 'Throttling', message: 'Daily message quota exceeded.' });
+    expect(await client.send(new GetSendQuotaCommand({}))).toMatchObject({ Max24HourSend: 3, SentLast24Hours: 3 });
+    // The window rolls on: the first sends age out of it, and the quota frees.
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(await client.send(new GetSendQuotaCommand({}))).toMatchObject({ SentLast24Hours: 0 });
+    await client.send(rawSend(newsletter()));
+    expect(ses.stats()).toEqual({ accepted: 4, throttled: 1 });
+  });
+
   it('keeps messages across a close and restart on the same folder', async () => {
     const first = await start();
     const rawA = newsletter('a@example.org');
@@ -253,6 +265,15 @@ describe('translateSesError', () => {
     ['a rate message', serviceError('SomethingElse', 'Maximum sending rate exceeded.')],
   ])('treats %s as throttling', (_, error) => {
     expect(translateSesError(error)).toBeInstanceOf(MailerThrottledError);
+  });
+
+  it.each([
+    ['Throttling', serviceError('Throttling', 'Daily message quota exceeded.')],
+    ['ThrottlingException', serviceError('ThrottlingException', 'Daily message quota exceeded')],
+  ])('tells the daily quota (%s) from a rate throttle', (_, error) => {
+    const translated = translateSesError(error);
+    expect(translated).toBeInstanceOf(MailerQuotaExceededError);
+    expect(translated).not.toBeInstanceOf(MailerThrottledError);
   });
 
   it('returns other errors unchanged', () => {

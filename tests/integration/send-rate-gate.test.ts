@@ -49,6 +49,20 @@ describe('DynamoSendRateGate', () => {
     expect(await gate.slowDown(new Date(t0 + 5_000))).toBe('jitter');
   });
 
+  it('with a deadline reserves only the slots before it, and the next worker gets the ones it left', async () => {
+    // 10/s, less what earlier cases' throttles took. Well ahead of the clock and of their slots, so
+    // the gate computes at exactly these instants.
+    const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => 10);
+    const t0 = Date.now() + 600_000;
+    const first = (await gate.reserve(10, new Date(t0), new Date(t0 + 450))).map((d) => d.getTime() - t0);
+    const interval = first[1] - first[0];
+    expect(first[0]).toBe(0);
+    expect(first).toHaveLength(Math.floor(450 / interval) + 1);
+    expect(first.length).toBeLessThan(10);
+    const [next] = await gate.reserve(1, new Date(t0));
+    expect(next.getTime() - t0 - first.at(-1)!).toBeCloseTo(interval, -1);
+  });
+
   it('does not pace at all when the rate is unlimited', async () => {
     const gate = new DynamoSendRateGate(tableRef(dynamo.client, 'pressroom'), async () => undefined);
     const now = new Date();

@@ -127,6 +127,57 @@ describe('sending at the SES rate (local SES enforcing a sliding one-second wind
   }, SEND_TEST_TIMEOUT_MS);
 });
 
+describe("sending within the invocation's time (local SES at a low rate, the worker's 3 s timeout)", () => {
+  it('given a batch needs longer than its invocation has, it sends what fits and requeues the rest: nobody waits out a claim, nothing fails', async () => {
+    // 2/s: a batch of 10 needs ~5 s of slots, the worker's context gives it 3 s (the test queues'
+    // visibility timeout, which the local event source reports as the function's timeout).
+    const logged: string[] = [];
+    const note = (message: string) => void logged.push(message);
+    pressroom = await startTestPressroom({ sesMaxSendRate: 2, visibilityTimeoutMs: 3_000, logger: { info() {}, warn: note, error: note } });
+
+    const emails = await publishTo(pressroom, 12, 'deadline-send');
+
+    expectEachExactlyOnce(pressroom, emails);
+    // No invocation ran into its timeout and no job failed: the jobs that did not fit went back on
+    // the queue as new messages, holding no claim, so none waited out a lease or burnt a receive.
+    expect(logged).toEqual([]);
+    // (A throttle now and then is jitter at 2/s, where two sends fill the window: it is requeued too.)
+    expect(pressroom.ses.stats().accepted).toBe(12);
+  }, SEND_TEST_TIMEOUT_MS);
+});
+
+describe('the daily quota (local SES enforcing Max24HourSend in a shortened window)', () => {
+  it('given the quota runs out mid-send, the send pauses by quota, resumes by itself once it frees, and finishes: everyone exactly once', async () => {
+    // 5 a "day", the day 6 s long (long enough that a slow machine still meets the quota); the send
+    // looks again within 2 s of meeting it.
+    pressroom = await startTestPressroom({ sesMax24HourSend: 5, sesQuotaWindowMs: 6_000, env: { PRESSROOM_QUOTA_RECHECK_SECONDS: '2' } });
+    const p = pressroom;
+    const emails = addresses(8);
+    await p.client.addSubscribers(emails.map((email) => ({ email, lists: ['blog'] })));
+    const progress = async () =>
+      (await (await fetch(`${p.url}/admin/releases/quota-send/send`, { headers: { authorization: `Bearer ${p.secrets.adminToken}` } })).json()) as Record<string, unknown>;
+    expect((await p.client.publish(releaseBody({ id: 'quota-send', lists: ['blog'] }))).status).toBe(202);
+
+    // Quota reached: the send pauses itself, saying why and until when.
+    let paused: Record<string, unknown> | undefined;
+    for (const deadline = Date.now() + 30_000; !paused && Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+      const now = await progress();
+      if (now.status === 'paused') paused = now;
+    }
+    expect(paused).toMatchObject({ status: 'paused', pausedBy: 'quota', resumeAt: expect.any(String) });
+    expect(Date.parse(paused!.resumeAt as string)).toBeGreaterThan(Date.now() - 2_000);
+    expect(p.ses.mailbox.list().length).toBeLessThanOrEqual(5);
+
+    // The quota frees as the window rolls on; nobody touches the send, and it finishes.
+    await p.settle(SEND_TEST_TIMEOUT_MS - 40_000);
+    expect(await progress()).toMatchObject({ status: 'sent', counts: { sent: 8, failed: 0 } });
+    expectEachExactlyOnce(p, emails);
+    // The pacer was never cut: a quota refusal is not a rate throttle (the rate is unlimited here, so
+    // the pacing state was never written at all).
+    expect(await pacerState(p)).toBeUndefined();
+  }, SEND_TEST_TIMEOUT_MS);
+});
+
 describe('the SES client retry policy', () => {
   it('hands Throttling straight back after one attempt, so the pacer sees it', async () => {
     pressroom = await startTestPressroom({ sesMaxSendRate: 1 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
+import { SEND_DEADLINE_MARGIN_MS, sendBatch, sendEmail, THROTTLE_RETRY_SECONDS, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
 import { feedbackId } from '../../functions/domain/mail/sender';
 import { fanOutRelease } from '../../functions/domain/delivery/fan-out';
 import { newRelease } from '../../functions/domain/release/release';
@@ -12,7 +12,7 @@ import { parseKeyring, verifyToken, TokenPurpose } from '../../functions/domain/
 import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import type { SendJob } from '../../functions/domain/delivery/ports';
-import type { ThrottleReading } from '../../functions/domain/delivery/send-rate';
+import { afterThrottle, initialRateState, reserveSlots, type RateState, type ThrottleReading } from '../../functions/domain/delivery/send-rate';
 import { FakeClock, FakeTimers, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryQueue, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore, RecordingMailer } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 import { listUnsubscribeUrl, rawHeader } from '../helpers/mail';
@@ -330,6 +330,68 @@ describe('fan-out and send', () => {
       const retry = await sendBatch(jobs.slice(1), { ...deps, rateGate: gate, wait: async () => {} });
       expect(retry.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent']);
       expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(mailer.sent.length);
+    });
+
+    /** The real pacer (pure steps) over one in-memory state, as DynamoSendRateGate shares it between workers. */
+    class PacerGate {
+      state: RateState;
+      constructor(private readonly rate: number, now: Date) {
+        this.state = initialRateState(now.getTime());
+      }
+      async reserve(count: number, now: Date, until?: Date) {
+        const { slots, next } = reserveSlots(this.state, count, this.rate, now.getTime(), until?.getTime());
+        this.state = next;
+        return slots.map((ms) => new Date(ms));
+      }
+      async slowDown(now: Date): Promise<ThrottleReading> {
+        this.state = afterThrottle(this.state, now.getTime());
+        return 'too-fast';
+      }
+    }
+
+    it('never gives a send a slot after its invocation ends (less the margin): the rest go back at once, holding no claim, booking no slot', async () => {
+      await fanOut();
+      // 1/s, cut by throttles to a third: a slot every ~3.1 s. The invocation has 5 s left.
+      const gate = new PacerGate(1, clock.now());
+      gate.state.factor = 1 / 3;
+      const start = clock.now().getTime();
+      const invocationEndsAt = new Date(start + 5_000);
+      const timers = new FakeTimers(clock);
+      const startedAt: number[] = [];
+      const timedMailer = { sendRaw: async (email: never) => (startedAt.push(clock.now().getTime()), mailer.sendRaw(email)) };
+      const jobs = throttleBatch();
+
+      const results = await timers.run(sendBatch(jobs, { ...deps, mailer: timedMailer, rateGate: gate, wait: timers.wait, invocationEndsAt }));
+
+      // Slots at 0 and ~3.1 s start before 4 s (5 s less the margin); the third, at ~6.2 s, would not.
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent', 'deferred']);
+      expect(Math.max(...startedAt)).toBeLessThanOrEqual(invocationEndsAt.getTime() - SEND_DEADLINE_MARGIN_MS);
+      expect(clock.now().getTime()).toBeLessThan(invocationEndsAt.getTime() - SEND_DEADLINE_MARGIN_MS);
+      // Back on the queue at once, not failed (no receive burnt towards the DLQ), its claim given back.
+      expect(sendQueue.delayed).toEqual([{ job: jobs[2], delaySeconds: THROTTLE_RETRY_SECONDS }]);
+      expect(await deliveries.get(jobs[2].releaseId, jobs[2].subscriberId)).toBeUndefined();
+      // The pacer booked two slots, so the next worker's first slot is the one this batch did not use.
+      expect(gate.state.tat).toBeCloseTo(start + 2 * (1000 / (0.97 / 3)));
+      const retry = await sendBatch([jobs[2]], { ...deps, rateGate: gate, wait: async (ms) => clock.advance(ms), invocationEndsAt: new Date(clock.now().getTime() + 30_000) });
+      expect(retry.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent']);
+      expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(3);
+    });
+
+    it('an invocation shorter than three margins keeps a third of its time as the margin, so a batch always sends something', async () => {
+      await fanOut();
+      // 900 ms left, less a third: the three slots at 10/s (0, 103, 206 ms) fit before 600 ms.
+      const gate = new PacerGate(10, clock.now());
+      const timers = new FakeTimers(clock);
+      const results = await timers.run(sendBatch(sendQueue.jobs.slice(), { ...deps, rateGate: gate, wait: timers.wait, invocationEndsAt: new Date(clock.now().getTime() + 900) }));
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['sent', 'sent', 'sent']);
+    });
+
+    it('with no time left for any send, the whole batch goes back at once, even unpaced', async () => {
+      await fanOut();
+      const results = await sendBatch(sendQueue.jobs.slice(), { ...deps, invocationEndsAt: new Date(clock.now().getTime() - 1) });
+      expect(results.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['deferred', 'deferred', 'deferred']);
+      expect(mailer.sent).toHaveLength(0);
+      expect(sendQueue.delayed.map((d) => d.delaySeconds)).toEqual([0, 0, 0]);
     });
 
     describe('with the real wait', () => {

@@ -29,6 +29,17 @@ describe('send rate (GCRA)', () => {
     expect(span).toBeCloseTo(2999 / (200 * RATE_HEADROOM), 0);
   });
 
+  it('with a deadline hands out only the slots that start by then, and books only those', () => {
+    // 2/s at 97 %: a slot every ~515 ms; by 1,200 ms after the first free one, three fit.
+    const state = { ...initialRateState(0), tat: 1_000 };
+    const { slots, next } = reserveSlots(state, 10, 2, 0, 2_200);
+    expect(slots.map(Math.round)).toEqual([1000, 1515, 2031]);
+    // The pacer moved on by three slots, not ten: the seven left stay free for other workers.
+    expect(next.tat).toBeCloseTo(1_000 + 3 * (1000 / (2 * RATE_HEADROOM)));
+    expect(reserveSlots(next, 10, 2, 0, 2_200)).toEqual({ slots: [], next });
+    expect(reserveSlots(initialRateState(0), 3, undefined, 500, 400).slots).toEqual([]);
+  });
+
   it('gives every slot now when the rate is unlimited', () => {
     const { slots } = reserveSlots(initialRateState(0), 3, undefined, 500);
     expect(slots).toEqual([500, 500, 500]);

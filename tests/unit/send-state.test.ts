@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sendBatch, sendEmail, type SendEmailDeps } from '../../functions/domain/delivery/send-email';
-import { DeliveryBusyError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
+import { DeliveryBusyError, MailerQuotaExceededError, MailerRejectedError, MailerThrottledError } from '../../functions/domain/delivery/errors';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import { newRelease, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
-import { SendStatus } from '../../functions/domain/release/send-status';
+import { PausedBy, SendStatus } from '../../functions/domain/release/send-status';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
 import type { SendJob } from '../../functions/domain/delivery/ports';
 import {
@@ -108,6 +108,79 @@ describe('sending under pause, cancel, crashes and redelivery (fakes)', () => {
     it('a failed re-enqueue fails those messages instead, so the queue brings them back', async () => {
       deps.sendQueue = { send: async () => { throw new Error('SQS unavailable'); } };
       expect(outcomes(await sendBatch(jobs, deps))).toEqual(['Error', 'Error', 'Error']);
+    });
+  });
+
+  describe('the daily quota', () => {
+    const HOUR = 3_600_000;
+    /** A mailer that refuses with the daily quota from its `from`-th call on, until `freed()`. */
+    const quotaMailer = (from: number) => {
+      let calls = 0;
+      let full = true;
+      return {
+        mailer: { sendRaw: async (email: never) => (++calls >= from && full ? Promise.reject(new MailerQuotaExceededError()) : mailer.sendRaw(email)) },
+        freed: () => void (full = false),
+      };
+    };
+    const slowDowns: Date[] = [];
+    const gate = {
+      reserve: async (count: number, now: Date) => Array.from({ length: count }, (_, i) => new Date(now.getTime() + i * 100)),
+      slowDown: async (now: Date) => void slowDowns.push(now),
+    };
+
+    it('pauses the send (by quota, until a resume time), puts the jobs back until then, and does not cut the rate', async () => {
+      const { mailer: refusing } = quotaMailer(2);
+      const timers = new FakeTimers(clock);
+      const start = clock.now();
+
+      const results = await timers.run(sendBatch(jobs, { ...deps, mailer: refusing, rateGate: gate, wait: timers.wait, quotaRecheckSeconds: 3600 }));
+
+      // The second send met the quota; the third, still waiting for its slot, was not tried.
+      expect(outcomes(results)).toEqual(['sent', 'deferred', 'deferred']);
+      expect(recipients()).toEqual(['a@example.org']);
+      expect(release()).toMatchObject({ sendStatus: SendStatus.Paused, pausedFrom: SendStatus.Sending, pausedBy: PausedBy.Quota });
+      expect(Date.parse(release().resumeAt!)).toBe(start.getTime() + 100 + HOUR);
+      // Not a throttle: the shared rate is left alone, and nothing walks towards the DLQ.
+      expect(slowDowns).toEqual([]);
+      // Back on the queue as long as SQS allows (900 s); no claim held.
+      expect(sendQueue.delayed).toEqual(jobs.slice(1).map((job) => ({ job, delaySeconds: 900 })));
+      for (const job of jobs.slice(1)) expect(await deliveries.get(job.releaseId, job.subscriberId)).toBeUndefined();
+    });
+
+    it('resumes by itself when a job comes back after the resume time, and finishes: everyone once', async () => {
+      const { mailer: refusing, freed } = quotaMailer(2);
+      await sendBatch(jobs, { ...deps, mailer: refusing, quotaRecheckSeconds: 3600 });
+      expect(release().pausedBy).toBe(PausedBy.Quota);
+
+      // Back before the resume time: still paused, put back again until then.
+      clock.advance(HOUR - 60_000);
+      sendQueue.delayed = [];
+      expect(outcomes(await sendBatch(jobs.slice(1), { ...deps, mailer: refusing }))).toEqual(['deferred', 'deferred']);
+      expect(sendQueue.delayed.map((d) => d.delaySeconds)).toEqual([60, 60]);
+
+      // After it, with the quota freed: the first job back resumes the send, and the batch goes out.
+      clock.advance(60_000);
+      freed();
+      expect(outcomes(await sendBatch(jobs.slice(1), { ...deps, mailer: refusing }))).toEqual(['sent', 'sent']);
+      expect(recipients()).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+      expect(release().sendStatus).toBe(SendStatus.Sent);
+      expect(release().resumeAt).toBeUndefined();
+    });
+
+    it('meets the quota again after resuming: pauses again with a new resume time', async () => {
+      const { mailer: refusing } = quotaMailer(2);
+      await sendBatch(jobs, { ...deps, mailer: refusing, quotaRecheckSeconds: 600 });
+      clock.advance(600_000);
+      expect(outcomes(await sendBatch(jobs.slice(1), { ...deps, mailer: refusing, quotaRecheckSeconds: 600 }))).toEqual(['deferred', 'deferred']);
+      expect(release()).toMatchObject({ sendStatus: SendStatus.Paused, pausedBy: PausedBy.Quota, resumeAt: new Date(clock.now().getTime() + 600_000).toISOString() });
+      expect(mailer.sent).toHaveLength(1);
+    });
+
+    it('a staff pause never resumes by itself', async () => {
+      setRelease({ sendStatus: SendStatus.Paused, pausedFrom: SendStatus.Sending, pausedBy: PausedBy.Staff });
+      clock.advance(48 * HOUR);
+      expect(outcomes(await sendBatch(jobs, deps))).toEqual(['deferred', 'deferred', 'deferred']);
+      expect(release().sendStatus).toBe(SendStatus.Paused);
     });
   });
 

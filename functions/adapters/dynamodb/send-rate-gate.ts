@@ -18,11 +18,13 @@ export class DynamoSendRateGate implements SendRateGate {
     private readonly maxRate: () => Promise<number | undefined>,
   ) {}
 
-  async reserve(count: number, now: Date): Promise<Date[]> {
+  async reserve(count: number, now: Date, until?: Date): Promise<Date[]> {
     const maxRate = await this.maxRate();
-    if (!maxRate || maxRate <= 0) return Array.from({ length: count }, () => now);
+    if (!maxRate || maxRate <= 0) return until && until < now ? [] : Array.from({ length: count }, () => now);
     const { slots } = await this.update((state, at) => {
-      const reservation = reserveSlots(state, count, maxRate, at);
+      // `at` may be later than `now` (the system clock ahead of the caller's): the caller's time left
+      // counts from `at` then, so the slots it gets fit the time it really has.
+      const reservation = reserveSlots(state, count, maxRate, at, until ? at + (until.getTime() - now.getTime()) : Infinity);
       return { next: reservation.next, result: reservation };
     }, now);
     return slots.map((ms) => new Date(ms));

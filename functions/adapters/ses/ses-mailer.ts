@@ -1,6 +1,6 @@
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingEmail } from '../../domain/delivery/ports';
-import { MailerRejectedError, MailerThrottledError } from '../../domain/delivery/errors';
+import { MailerQuotaExceededError, MailerRejectedError, MailerThrottledError } from '../../domain/delivery/errors';
 
 export interface SesMailerOptions {
   client: SESClient;
@@ -8,9 +8,13 @@ export interface SesMailerOptions {
   configurationSetName?: string;
 }
 
-// SES v1 answers an exceeded send rate or daily quota with the `Throttling` code ("Maximum sending
-// rate exceeded." / "Daily message quota exceeded."); nothing was sent, so a later retry is right.
+// SES v1 answers an exceeded send rate and an exceeded daily quota alike, with the `Throttling` code
+// (`ThrottlingException` in the SES docs); only the message tells them apart: "Maximum sending rate
+// exceeded." or "Daily message quota exceeded." (docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html).
+// Nothing was sent either way, so a later retry is right; but a rate frees within a second, the
+// daily quota (a rolling 24 h window) only as the messages of a day ago age out.
 const THROTTLED = new Set(['Throttling', 'ThrottlingException']);
+const DAILY_QUOTA = /Daily message quota exceeded/i;
 // Retrying the same message cannot help. The SDK names modelled errors by class
 // (`ConfigurationSetDoesNotExistException`) and others by the wire code, so both spellings appear.
 const REJECTED = new Set([
@@ -22,7 +26,7 @@ const REJECTED = new Set([
 
 /**
  * Sends complete MIME messages through SES v1 `SendRawEmail`, translating SES errors into the
- * domain's {@link MailerThrottledError} and {@link MailerRejectedError}.
+ * domain's {@link MailerThrottledError}, {@link MailerQuotaExceededError} and {@link MailerRejectedError}.
  *
  * @example
  * const mailer = new SesMailer({ client: new SESClient({}), configurationSetName: 'pressroom' });
@@ -63,6 +67,9 @@ export class SesMailer implements Mailer {
  */
 export function translateSesError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
+  if (THROTTLED.has(error.name) && DAILY_QUOTA.test(error.message)) {
+    return new MailerQuotaExceededError(`SES daily sending quota used up: ${error.message}`, { cause: error });
+  }
   if (THROTTLED.has(error.name) || /Maximum sending rate exceeded/i.test(error.message)) {
     return new MailerThrottledError(`SES throttled the send: ${error.message}`, { cause: error });
   }

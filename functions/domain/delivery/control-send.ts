@@ -1,6 +1,6 @@
 /**
- * The moves of a release's send after the fan-out started it: pause, resume, cancel (staff or the
- * bounce/complaint thresholds) and completion. Each is a conditional write from the status just
+ * The moves of a release's send after the fan-out started it: pause, resume, cancel (staff, the
+ * bounce/complaint thresholds, or SES's daily quota with its resume time) and completion. Each is a conditional write from the status just
  * read; when a concurrent move wins, the status is read again and the move re-judged.
  */
 import type { Clock, JobQueue } from '../ports';
@@ -11,7 +11,7 @@ import { PausedBy, SendStatus } from '../release/send-status';
 import type { Release } from '../release/release';
 import { SendTransitionError } from './errors';
 import {
-  buildSendProgress, isAllowed, isSendComplete, resumeTarget, SendCommand, thresholdBreach, thresholdsApply,
+  buildSendProgress, isAllowed, isSendComplete, quotaPauseOver, resumeTarget, SendCommand, thresholdBreach, thresholdsApply,
   type PauseThresholds, type SendProgress,
 } from './send-progress';
 
@@ -59,6 +59,8 @@ export async function getSendProgress(releaseId: string, deps: Pick<ControlSendD
 export interface PauseOptions {
   reason?: string;
   by?: PausedBy;
+  /** When the send resumes by itself (a daily-quota pause); none: only staff resume it. */
+  resumeAt?: Date;
 }
 
 /**
@@ -69,7 +71,11 @@ export interface PauseOptions {
  * @example
  * await pauseSend('spring-update', deps, { reason: 'wrong link in the footer' });
  */
-export async function pauseSend(releaseId: string, deps: ControlSendDeps, options: PauseOptions = {}): Promise<SendProgress> {
+export async function pauseSend(
+  releaseId: string,
+  deps: Pick<ControlSendDeps, 'releases' | 'releaseStats' | 'clock'>,
+  options: PauseOptions = {},
+): Promise<SendProgress> {
   const by = options.by ?? PausedBy.Staff;
   const reason = options.reason ?? (by === PausedBy.Staff ? 'paused by staff' : 'paused');
   const release = await moveSend(releaseId, SendCommand.Pause, deps, (r) =>
@@ -78,6 +84,7 @@ export async function pauseSend(releaseId: string, deps: ControlSendDeps, option
       pausedFrom: r.sendStatus,
       pausedReason: reason,
       pausedBy: by,
+      resumeAt: options.resumeAt?.toISOString() ?? null,
     }),
   );
   return buildSendProgress(release, await deps.releaseStats.get(releaseId));
@@ -97,6 +104,7 @@ export async function resumeSend(releaseId: string, deps: ControlSendDeps): Prom
       pausedFrom: null,
       pausedReason: null,
       pausedBy: null,
+      resumeAt: null,
       ...(r.pausedBy === PausedBy.Threshold ? { thresholdsOverriddenAt: now.toISOString() } : {}),
     }),
   );
@@ -121,6 +129,7 @@ export async function cancelSend(releaseId: string, deps: ControlSendDeps): Prom
       pausedFrom: null,
       pausedBy: null,
       pausedReason: null,
+      resumeAt: null,
     }),
   );
   return buildSendProgress(release, await deps.releaseStats.get(releaseId));
@@ -188,5 +197,30 @@ export async function failSend(releaseId: string, error: string, deps: Pick<Cont
     pausedFrom: null,
     pausedReason: null,
     pausedBy: null,
+    resumeAt: null,
   });
+}
+
+/**
+ * Resumes a send the daily quota paused, once its `resumeAt` has passed: the send worker calls it
+ * when a job of the paused send comes back (see `sendBatch`). Unlike a staff resume it queues no
+ * fan-out job: planning goes on while a send is paused, and the worker may not write to the fan-out
+ * queue. A send that meets the quota again simply pauses again.
+ *
+ * @returns the release as it is now: resumed by this call or another worker's, or left as it was
+ *   (not a quota pause, not due yet, or changed meanwhile).
+ */
+export async function resumeAfterQuota(release: Release, deps: Pick<ControlSendDeps, 'releases' | 'clock'>): Promise<Release | undefined> {
+  const now = deps.clock.now();
+  if (!quotaPauseOver(release, now)) return release;
+  // Conditional on `paused`: staff cannot pause a paused send, so a `paused` read moments ago is still
+  // this quota pause unless staff resumed and paused it again in between (then it resumes early and
+  // the next send decides).
+  await deps.releases.transition(release.id, [SendStatus.Paused], resumeTarget(release), now, {
+    pausedFrom: null,
+    pausedReason: null,
+    pausedBy: null,
+    resumeAt: null,
+  });
+  return deps.releases.get(release.id);
 }

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, PressroomError } from '../errors';
 
 /**
- * The mail provider refused the send for now (rate or daily quota) and sent nothing: release the
+ * The mail provider refused the send for now (its rate) and sent nothing: release the
  * claim and retry later.
  *
  * @example
@@ -11,6 +11,22 @@ export class MailerThrottledError extends PressroomError {
   constructor(message = 'Mail provider throttled the send; nothing was sent', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'MailerThrottledError';
+  }
+}
+
+/**
+ * The provider's daily sending quota is used up (SES: "Daily message quota exceeded"): nothing was
+ * sent, and nothing will be until the quota frees, hours rather than milliseconds away. Not a rate
+ * throttle: slowing down cannot help, so the send pauses until then instead (see
+ * delivery/README.md, "Daily quota").
+ *
+ * @example
+ * if (error instanceof MailerQuotaExceededError) await pauseSend(releaseId, deps, { by: PausedBy.Quota, resumeAt });
+ */
+export class MailerQuotaExceededError extends PressroomError {
+  constructor(message = "Mail provider's daily sending quota is used up; nothing was sent", options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailerQuotaExceededError';
   }
 }
 

@@ -5,8 +5,12 @@ import type { ThrottleReading } from './send-rate';
 
 /** Keeps all workers together under the provider's maximum send rate. */
 export interface SendRateGate {
-  /** Reserves `count` send slots; each send waits until its slot. */
-  reserve(count: number, now: Date): Promise<Date[]>;
+  /**
+   * Reserves up to `count` send slots; each send waits until its slot. With `until`, only slots that
+   * start by then are handed out (fewer than asked, possibly none), and the ones not handed out stay
+   * free for other workers.
+   */
+  reserve(count: number, now: Date, until?: Date): Promise<Date[]>;
   /**
    * The provider answered "too fast": slow everyone down. Says how the pacer read it (see
    * `ThrottleReading` in delivery/send-rate.ts); a gate that cannot tell returns nothing, which

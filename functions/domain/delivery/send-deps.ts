@@ -25,6 +25,12 @@ export interface SendEmailDeps {
   claimLeaseMs?: number;
   /** Shared pacing under the provider's rate; without it, sends go as fast as they come. */
   rateGate?: SendRateGate;
+  /**
+   * When the invocation running the batch ends (Lambda's timeout), on `clock`'s time. Sends start no
+   * later than a margin before it; the jobs whose slot would come later go back on the queue at
+   * once. Unset: no deadline.
+   */
+  invocationEndsAt?: Date;
   /** Waits until a rate slot (tests pass a fake); must return early when `signal` aborts (the batch gives its slots back). */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts each delivery once when it ends, and completes the send. */
@@ -33,6 +39,11 @@ export interface SendEmailDeps {
   sendQueue: JobQueue<SendJob>;
   /** How long a job of a paused release waits before it looks again (SQS allows up to 900 s). Default 120. */
   pausedRecheckSeconds?: number;
+  /**
+   * How long a send the provider's daily quota paused waits before it tries again, at most (see
+   * `quotaResumeAt` in send-progress.ts). Default 3600.
+   */
+  quotaRecheckSeconds?: number;
   /**
    * How old the release status read at the start of a batch may be before a send re-reads it (a
    * batch can wait seconds for its rate slots; a pause should stop it within about this long).

@@ -2,9 +2,11 @@ import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { SendStatus } from '../release/send-status';
 import type { Release } from '../release/release';
-import { completeSendIfDone } from './control-send';
+import { PausedBy } from '../release/send-status';
+import { completeSendIfDone, pauseSend, resumeAfterQuota } from './control-send';
 import { EndingTally, skip } from './ending-tally';
-import { MailerRejectedError, MailerThrottledError } from './errors';
+import { MailerQuotaExceededError, MailerRejectedError, MailerThrottledError } from './errors';
+import { quotaPauseOver, quotaResumeAt } from './send-progress';
 import { prepareDelivery, type PreparedDelivery } from './prepare-delivery';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
 import { memoizedListNames } from '../lists/list-names';
@@ -12,6 +14,9 @@ import { memoizedListNames } from '../lists/list-names';
 export type { SendEmailDeps, SendOutcome } from './send-deps';
 
 const DEFAULT_PAUSED_RECHECK_SECONDS = 120;
+const DEFAULT_QUOTA_RECHECK_SECONDS = 3600;
+/** SQS's longest message delay: a job of a send paused for longer comes back, finds it paused, and waits again. */
+const MAX_DELAY_SECONDS = 900;
 const DEFAULT_STATUS_MAX_AGE_MS = 1000;
 
 /** The provider call and its record. */
@@ -42,6 +47,8 @@ async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<Sen
       await deps.deliveries.releaseClaim(release.id, subscriberId);
       deps.throttleReadings.set(error, (await deps.rateGate?.slowDown(deps.clock.now())) ?? 'too-fast');
     }
+    // Not a rate cut: the pacer's rate is right, the day's allowance is spent (the send pauses).
+    if (error instanceof MailerQuotaExceededError) await deps.deliveries.releaseClaim(release.id, subscriberId);
     // Any other error may have happened after SES accepted the message: the claim stays until its
     // lease runs out, so a retry sends at most one duplicate rather than losing the email.
     throw error;
@@ -68,7 +75,11 @@ class ReleaseStatuses {
     const now = this.deps.clock.now().getTime();
     const known = this.read.get(releaseId);
     if (known && !(fresh && now - known.at > (this.deps.statusMaxAgeMs ?? DEFAULT_STATUS_MAX_AGE_MS))) return known.release;
-    const release = this.deps.releases.get(releaseId);
+    // A send the daily quota paused resumes here, once its time has come: a job of it coming back
+    // is what notices (every job of a paused send comes back by then, see `deferFor`).
+    const release = this.deps.releases
+      .get(releaseId)
+      .then((r) => (r && quotaPauseOver(r, this.deps.clock.now()) ? resumeAfterQuota(r, this.deps) : r));
     this.read.set(releaseId, { release, at: now });
     return release;
   }
@@ -78,11 +89,25 @@ class ReleaseStatuses {
   }
 }
 
+/** Jobs to put back on the queue, by delay. */
+type Later = Map<number, SendJob[]>;
+const putBack = (later: Later, delaySeconds: number, job: SendJob) => void later.set(delaySeconds, [...(later.get(delaySeconds) ?? []), job]);
+
+/**
+ * How long a job of a paused send stays off the queue: until a daily-quota pause is due to end
+ * (SQS allows 900 s at most; the job then looks again), else the paused-recheck interval.
+ */
+function deferFor(release: Release, deps: SendEmailDeps): number {
+  const untilResume = release.pausedBy === PausedBy.Quota && release.resumeAt ? Date.parse(release.resumeAt) - deps.clock.now().getTime() : NaN;
+  if (untilResume > 0) return Math.min(MAX_DELAY_SECONDS, Math.ceil(untilResume / 1000));
+  return deps.pausedRecheckSeconds ?? DEFAULT_PAUSED_RECHECK_SECONDS;
+}
+
 /** What the release's status says to do with a job before anything is claimed or sent. */
-async function gate(job: SendJob, release: Release | undefined, deferred: SendJob[], deps: BatchDeps): Promise<SendOutcome | undefined> {
+async function gate(job: SendJob, release: Release | undefined, later: Later, deps: BatchDeps): Promise<SendOutcome | undefined> {
   if (!release) throw new NotFoundError(`Release ${job.releaseId} not found`);
   if (release.sendStatus === SendStatus.Paused) {
-    deferred.push(job);
+    putBack(later, deferFor(release, deps), job);
     return 'deferred';
   }
   if (release.sendStatus === SendStatus.Cancelled) return skip(job, 'cancelled', deps);
@@ -98,22 +123,55 @@ async function gate(job: SendJob, release: Release | undefined, deferred: SendJo
  */
 export const THROTTLE_RETRY_SECONDS = 0;
 
-/** Puts jobs back on the queue with a delay; if that fails, their messages fail instead, so SQS brings them back. */
-async function requeue(
-  later: SendJob[],
-  delaySeconds: number,
-  jobs: SendJob[],
-  results: PromiseSettledResult<SendOutcome>[],
-  deps: SendEmailDeps,
-): Promise<void> {
-  if (!later.length) return;
-  try {
-    await deps.sendQueue.send(later, { delaySeconds });
-  } catch (error) {
-    jobs.forEach((job, i) => {
-      if (later.includes(job)) results[i] = { status: 'rejected', reason: error };
-    });
+/** Puts jobs back on the queue with their delays; if that fails, their messages fail instead, so SQS brings them back. */
+async function requeue(later: Later, jobs: SendJob[], results: PromiseSettledResult<SendOutcome>[], deps: SendEmailDeps): Promise<void> {
+  for (const [delaySeconds, group] of later) {
+    try {
+      await deps.sendQueue.send(group, { delaySeconds });
+    } catch (error) {
+      jobs.forEach((job, i) => {
+        if (group.includes(job)) results[i] = { status: 'rejected', reason: error };
+      });
+    }
   }
+}
+
+/**
+ * Pauses each send whose job met the provider's daily quota (`pausedBy: 'quota'`, resuming by
+ * itself at {@link quotaResumeAt}) and puts those jobs back until then. A send another worker paused
+ * first, or staff paused or cancelled, is left as it is; its jobs come back and find it so.
+ */
+async function pauseForQuota(quotaJobs: SendJob[], statuses: ReleaseStatuses, later: Later, deps: BatchDeps): Promise<void> {
+  const now = deps.clock.now();
+  for (const releaseId of new Set(quotaJobs.map((job) => job.releaseId))) {
+    const release = await statuses.get(releaseId);
+    const resumeAt = release ? quotaResumeAt(release, now, (deps.quotaRecheckSeconds ?? DEFAULT_QUOTA_RECHECK_SECONDS) * 1000) : now;
+    try {
+      await pauseSend(releaseId, deps, { by: PausedBy.Quota, reason: 'the daily sending quota is used up', resumeAt });
+    } catch {
+      // Paused already (another worker met the quota too), or cancelled: nothing to change.
+    }
+    const delay = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000)));
+    for (const job of quotaJobs) if (job.releaseId === releaseId) putBack(later, delay, job);
+  }
+}
+
+/**
+ * How long before the invocation's end the last send of a batch may start: its SES answer (~0.1 s,
+ * up to ~0.5 s when the SDK retries a dropped connection), then the batch's count write, requeues and
+ * completion check (a few DynamoDB and SQS calls). A send later than that could be cut off by the
+ * timeout with its claim held, and its job would come back only after the visibility timeout, one
+ * receive nearer the dead-letter queue. An invocation with less than three times this left at its
+ * start keeps a third of it instead (the local runner's tests give functions 1–3 s), so that a
+ * batch always has time to send something and never requeues itself forever.
+ */
+export const SEND_DEADLINE_MARGIN_MS = 1_000;
+
+/** The latest a batch's sends may start, or undefined when the batch has no deadline. */
+function lastSlotTime(deps: SendEmailDeps, batchStart: Date): Date | undefined {
+  if (!deps.invocationEndsAt) return undefined;
+  const left = deps.invocationEndsAt.getTime() - batchStart.getTime();
+  return new Date(deps.invocationEndsAt.getTime() - Math.min(SEND_DEADLINE_MARGIN_MS, Math.max(0, left) / 3));
 }
 
 /**
@@ -122,10 +180,15 @@ async function requeue(
  *
  * Timeline: read each release's status once → paused: re-enqueue the job with a delay (no receive
  * burnt towards the DLQ); cancelled: end it as skipped → prepare the rest (checks, claim, message) →
- * reserve one rate slot per message that is ready → each message, at its own slot and without
+ * reserve one rate slot per message that is ready, only as many as start before the invocation ends
+ * (`invocationEndsAt` less {@link SEND_DEADLINE_MARGIN_MS} or a third of the time left; the others give their claim back and go
+ * straight back on the queue, `deferred`) → each message, at its own slot and without
  * waiting for the others: re-read a status older than `statusMaxAgeMs` (a pause or cancel stops the
  * batch there) → send → record; then count the batch's endings in one write → check whether the
- * send is complete. A throttled send gives its claim back and slows every worker down; when the
+ * send is complete. A daily-quota refusal is no rate cut: the sends of its release pause
+ * (`pausedBy: 'quota'`, `resumeAt` from {@link quotaResumeAt}), the batch's waiting messages stop,
+ * and their jobs come back once the pause is due to end; the first job back resumes the send. A
+ * throttled send gives its claim back and slows every worker down; when the
  * pacer reads it as a rate too high (not jitter), the messages of the batch whose slots had not come
  * yet give theirs back too (their slots assumed that rate). Those jobs go straight back on the queue
  * (`deferred`) and wait for slots at the new rate. A rejected address is recorded as failed and not
@@ -139,41 +202,58 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   // One name read per list per batch, so a rename reaches the next batch.
   const sender = { ...workerDeps.sender, listNames: memoizedListNames(workerDeps.sender.listNames) };
   const deps: BatchDeps = { ...workerDeps, sender, tally: new EndingTally(), throttleReadings: new WeakMap() };
+  const sendBy = lastSlotTime(deps, deps.clock.now());
   const statuses = new ReleaseStatuses(deps);
-  const deferred: SendJob[] = [];
+  const later: Later = new Map();
   const prepared = await Promise.allSettled(
     jobs.map(async (job) => {
       const release = await statuses.get(job.releaseId);
-      return (await gate(job, release, deferred, deps)) ?? prepareDelivery(job, release!, deps);
+      return (await gate(job, release, later, deps)) ?? prepareDelivery(job, release!, deps);
     }),
   );
   const ready = prepared.flatMap((r, i) => (r.status === 'fulfilled' && typeof r.value === 'object' ? [{ i, delivery: r.value }] : []));
   const results: PromiseSettledResult<SendOutcome>[] = prepared.map((r) =>
     r.status === 'rejected' ? r : { status: 'fulfilled', value: r.value as SendOutcome },
   );
-  const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now()) : [];
-  const wait = deps.wait ?? defaultWait;
-  // Throttled jobs go back on the queue instead of failing their message: a throttle is no fault of
-  // the job, and failing would walk it towards the dead-letter queue.
+  const slots = deps.rateGate && ready.length ? await deps.rateGate.reserve(ready.length, deps.clock.now(), sendBy) : [];
+  // Throttled jobs, and jobs whose slot would come after the invocation's end, go back on the queue
+  // instead of failing their message: neither is the job's fault, and failing would walk it towards
+  // the dead-letter queue.
   const throttledJobs: SendJob[] = [];
+  // Jobs that met the daily quota, or waited for a slot when another did: their sends pause.
+  const quotaJobs: SendJob[] = [];
+  const outOfTime = deps.rateGate ? ready.slice(slots.length) : sendBy && deps.clock.now() > sendBy ? ready : [];
+  await Promise.all(
+    outOfTime.map(async ({ i, delivery: { job, release, subscriberId } }) => {
+      try {
+        await deps.deliveries.releaseClaim(release.id, subscriberId);
+        throttledJobs.push(job);
+        results[i] = { status: 'fulfilled', value: 'deferred' };
+      } catch (error) {
+        results[i] = { status: 'rejected', reason: error };
+      }
+    }),
+  );
+  const wait = deps.wait ?? defaultWait;
   // Aborted when a throttle says the rate itself is too high: the messages still waiting stop
   // waiting and go back too (their slots assumed that rate). A throttle the pacer reads as jitter
   // leaves them their slots: every other batch keeps its reserved slots as well, and a slot given
-  // back is a slot nobody sends in.
-  const rateTooHigh = new AbortController();
+  // back is a slot nobody sends in. Aborted with the reason 'quota' when the daily quota is used up:
+  // the quota is the account's, so every message still waiting would meet it too.
+  const stopWaiting = new AbortController();
   // Each message waits for its own slot and goes without waiting for the previous answer: sent one
   // after another, a batch ran later and later behind its slots (an SES round trip is longer than a
   // slot at 200/s) and a worker could send at most one message per round trip (docs/benchmarks.md,
   // figure 2b).
   await Promise.all(
-    ready.map(async ({ i, delivery }, n) => {
+    ready.slice(0, ready.length - outOfTime.length).map(async ({ i, delivery }, n) => {
       const { job, release, subscriberId } = delivery;
       const delay = slots[n] ? slots[n].getTime() - deps.clock.now().getTime() : 0;
-      if (delay > 0 && !rateTooHigh.signal.aborted) await wait(delay, rateTooHigh.signal);
+      if (delay > 0 && !stopWaiting.signal.aborted) await wait(delay, stopWaiting.signal);
       try {
-        if (rateTooHigh.signal.aborted) {
+        if (stopWaiting.signal.aborted) {
           await deps.deliveries.releaseClaim(release.id, subscriberId);
-          throttledJobs.push(job);
+          (stopWaiting.signal.reason === 'quota' ? quotaJobs : throttledJobs).push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
           return;
         }
@@ -181,7 +261,7 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
         if (now?.sendStatus === SendStatus.Paused || now?.sendStatus === SendStatus.Cancelled || now?.sendStatus === SendStatus.Failed) {
           // Paused or cancelled while this batch waited: give the claim back, then defer or skip.
           await deps.deliveries.releaseClaim(release.id, subscriberId);
-          results[i] = { status: 'fulfilled', value: (await gate(job, now, deferred, deps))! };
+          results[i] = { status: 'fulfilled', value: (await gate(job, now, later, deps))! };
           return;
         }
         results[i] = { status: 'fulfilled', value: await deliver(delivery, deps) };
@@ -189,7 +269,11 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
         if (error instanceof MailerThrottledError) {
           throttledJobs.push(job);
           results[i] = { status: 'fulfilled', value: 'deferred' };
-          if (deps.throttleReadings.get(error) !== 'jitter') rateTooHigh.abort();
+          if (deps.throttleReadings.get(error) !== 'jitter') stopWaiting.abort();
+        } else if (error instanceof MailerQuotaExceededError) {
+          quotaJobs.push(job);
+          results[i] = { status: 'fulfilled', value: 'deferred' };
+          stopWaiting.abort('quota');
         } else results[i] = { status: 'rejected', reason: error };
       }
     }),
@@ -197,8 +281,9 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
 
   // A job whose ending could not be counted fails its message: its redelivery counts it.
   for (const { job, error } of await deps.tally.flush(deps)) results[jobs.indexOf(job)] = { status: 'rejected', reason: error };
-  await requeue(deferred, deps.pausedRecheckSeconds ?? DEFAULT_PAUSED_RECHECK_SECONDS, jobs, results, deps);
-  await requeue(throttledJobs, THROTTLE_RETRY_SECONDS, jobs, results, deps);
+  await pauseForQuota(quotaJobs, statuses, later, deps);
+  for (const job of throttledJobs) putBack(later, THROTTLE_RETRY_SECONDS, job);
+  await requeue(later, jobs, results, deps);
   for (const releaseId of statuses.ids()) {
     try {
       await completeSendIfDone(releaseId, deps);

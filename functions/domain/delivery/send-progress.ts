@@ -46,6 +46,35 @@ export function resumeTarget(release: Pick<Release, 'pausedFrom' | 'planningFini
   return release.pausedFrom === SendStatus.Sending ? SendStatus.Sending : SendStatus.Queued;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When a send paused by the provider's daily quota should look again. SES's quota is a rolling
+ * 24-hour window: it frees as the messages sent a day earlier age out of it, and GetSendQuota says
+ * only how many were sent (`SentLast24Hours`), not when. So the estimate errs late rather than
+ * hammering SES: `recheckMs` from now (an hour by default; SES itself advises waiting up to ten
+ * minutes after a throttle), but no later than a day after this send began, when at least its own
+ * first messages have aged out. A send that meets the quota again pauses again, with a new estimate.
+ *
+ * @example
+ * quotaResumeAt({ sendStartedAt: '2026-12-01T09:00:00Z' }, new Date('2026-12-01T10:00:00Z'), 3_600_000) // 11:00
+ */
+export function quotaResumeAt(release: Pick<Release, 'sendStartedAt'>, now: Date, recheckMs: number): Date {
+  const recheck = now.getTime() + recheckMs;
+  const ownAgedOut = release.sendStartedAt ? Date.parse(release.sendStartedAt) + DAY_MS : Infinity;
+  return new Date(ownAgedOut > now.getTime() ? Math.min(recheck, ownAgedOut) : recheck);
+}
+
+/** Whether a send the daily quota paused may resume now (its `resumeAt` has passed). */
+export function quotaPauseOver(release: Pick<Release, 'sendStatus' | 'pausedBy' | 'resumeAt'>, now: Date): boolean {
+  return (
+    release.sendStatus === SendStatus.Paused &&
+    release.pausedBy === PausedBy.Quota &&
+    !!release.resumeAt &&
+    Date.parse(release.resumeAt) <= now.getTime()
+  );
+}
+
 /**
  * Send jobs that have ended: each delivery counts once when its record ends (sent, failed,
  * skipped), and each further job for a recipient already handled counts once as `duplicate`.
@@ -142,6 +171,8 @@ export interface SendProgress {
   remaining: number;
   pausedReason?: string;
   pausedBy?: PausedBy;
+  /** While paused by the daily quota: when the send resumes by itself. */
+  resumeAt?: string;
   startedAt?: string;
   finishedAt?: string;
   sendError?: string;
@@ -167,6 +198,7 @@ export function buildSendProgress(release: Release, counts: ReleaseCounts = empt
     planningFinished: !!release.planningFinishedAt,
     remaining: isFinal(release.sendStatus) && release.sendStatus !== SendStatus.Cancelled ? 0 : Math.max(0, targeted - endedJobs(counts)),
     ...(release.sendStatus === SendStatus.Paused ? { pausedReason: release.pausedReason, pausedBy: release.pausedBy } : {}),
+    ...(release.sendStatus === SendStatus.Paused && release.resumeAt ? { resumeAt: release.resumeAt } : {}),
     ...(release.sendStartedAt ? { startedAt: release.sendStartedAt } : {}),
     ...(release.finishedAt ? { finishedAt: release.finishedAt } : {}),
     ...(release.sendError ? { sendError: release.sendError } : {}),

@@ -60,15 +60,31 @@ export function initialRateState(now: number): RateState {
 /**
  * Reserves `count` slots at `maxRate` (messages per second) and returns the slot times and the next
  * state. An unlimited rate (undefined, ≤ 0 or infinite) gives every slot `now`.
+ *
+ * With `until`, only the slots that start by then are handed out (possibly none), and the state
+ * moves on by those alone: a caller that must be done by a deadline (a Lambda invocation) takes what
+ * it can use, and the slots after it stay free for other workers instead of being booked and left
+ * empty.
+ *
+ * @example
+ * reserveSlots(state, 10, 2, now, now + 2_000).slots.length // 5 at 1.94/s: the rest would start too late
  */
-export function reserveSlots(state: RateState, count: number, maxRate: number | undefined, now: number): { slots: number[]; next: RateState } {
-  if (!maxRate || maxRate <= 0 || !Number.isFinite(maxRate)) return { slots: Array(count).fill(now), next: state };
+export function reserveSlots(
+  state: RateState,
+  count: number,
+  maxRate: number | undefined,
+  now: number,
+  until = Infinity,
+): { slots: number[]; next: RateState } {
+  if (!maxRate || maxRate <= 0 || !Number.isFinite(maxRate)) return { slots: Array(now <= until ? count : 0).fill(now), next: state };
   const interval = 1000 / (maxRate * RATE_HEADROOM * state.factor);
   const start = Math.max(state.tat, now);
-  const slots = Array.from({ length: count }, (_, i) => start + i * interval);
+  const fitting = start > until ? 0 : Math.min(count, Math.floor((until - start) / interval) + 1);
+  if (fitting === 0) return { slots: [], next: state };
+  const slots = Array.from({ length: fitting }, (_, i) => start + i * interval);
   return {
     slots,
-    next: { ...state, tat: start + count * interval, factor: Math.min(1, state.factor * (1 + RECOVERY_PER_SLOT) ** count) },
+    next: { ...state, tat: start + fitting * interval, factor: Math.min(1, state.factor * (1 + RECOVERY_PER_SLOT) ** fitting) },
   };
 }
 

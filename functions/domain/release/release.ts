@@ -58,6 +58,8 @@ export interface Release {
   pausedReason?: string;
   /** While `paused`: whether staff paused it or a bounce/complaint threshold did. */
   pausedBy?: PausedBy;
+  /** While paused by the daily quota: when the send resumes by itself (see delivery/README.md, "Daily quota"). */
+  resumeAt?: string;
   /** Staff resumed a send the thresholds had paused: the thresholds no longer pause it. */
   thresholdsOverriddenAt?: string;
   /** Preflight warnings found when the release was published. */
@@ -71,7 +73,7 @@ export interface Release {
 
 /** Release fields a status move may write with the status; `null` removes the field. */
 export type SendStatusChanges = {
-  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
+  [K in 'finishedAt' | 'pausedFrom' | 'pausedReason' | 'pausedBy' | 'resumeAt' | 'thresholdsOverriddenAt' | 'sendError']?: Release[K] | null;
 };
 
 /**

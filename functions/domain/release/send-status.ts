@@ -5,7 +5,8 @@
  * queued ──fan-out starts──▶ sending ──every planned delivery ended──▶ sent
  *    │                         │
  *    └──pause──▶ paused ◀──pause┘      paused ──resume──▶ the status it was paused from
- *                                      (sending once planning finished)
+ *                                      (sending once planning finished); staff resume, or a
+ *                                      daily-quota pause resumes by itself at `resumeAt`
  * queued | sending | paused ──cancel──▶ cancelled        any unfinished ──error──▶ failed
  * ```
  *
@@ -22,10 +23,11 @@ export const SendStatus = {
 } as const;
 export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
 
-/** Who paused a send. */
+/** Who paused a send: staff, a bounce/complaint threshold, or the provider's daily quota (resumes by itself at `resumeAt`). */
 export const PausedBy = {
   Staff: 'staff',
   Threshold: 'threshold',
+  Quota: 'quota',
 } as const;
 export type PausedBy = (typeof PausedBy)[keyof typeof PausedBy];
 

@@ -33,6 +33,7 @@ export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }
       maxReceiveCount: config.maxReceiveCount,
       planningBudgetMs: PLANNING_BUDGET_MS,
       pausedRecheckSeconds: config.pausedRecheckSeconds,
+      quotaRecheckSeconds: config.quotaRecheckSeconds,
       claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
       transientBounceLimit: config.transientBounceLimit,
       pauseThresholds: config.pauseThresholds,
