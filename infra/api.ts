@@ -1,3 +1,4 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { ApiMapping, CfnStage, DomainName, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -69,7 +70,11 @@ export class Api extends Construct {
     // a stage of our own would replace it. HTTP APIs log through API Gateway's service-linked
     // role: no account-wide CloudWatch role is needed.
     this.stage = this.httpApi.defaultStage!.node.defaultChild as CfnStage;
-    this.stage.accessLogSettings = { destinationArn: this.accessLogs.logGroupArn, format: ACCESS_LOG_FORMAT };
+    // The log group's ARN as API Gateway documents it, `…:log-group:<name>`: its CloudFormation
+    // Arn attribute ends in `:*` (all its streams), a form some services refuse as a destination
+    // (CDK formats REST API access log destinations the same way).
+    const destinationArn = Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: this.accessLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.stage.accessLogSettings = { destinationArn, format: ACCESS_LOG_FORMAT };
     // Any route without its own setting (none, once addRoutes has run) gets the public limits.
     const { rate, burst } = this.throttle.public;
     this.stage.defaultRouteSettings = { throttlingRateLimit: rate, throttlingBurstLimit: burst };

@@ -122,7 +122,10 @@ describe('HTTP API', () => {
   it('writes a JSON access log without tokens to a log group kept a month', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
     const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
-    expect(resources[refId(DestinationArn)]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    // arn:…:log-group:<name>, without the `:*` of the log group's Arn attribute.
+    const [, parts] = DestinationArn['Fn::Join'];
+    expect(parts.slice(-2)).toEqual([':log-group:', { Ref: expect.any(String) }]);
+    expect(resources[parts.at(-1).Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
     const format = JSON.parse(Format) as Record<string, string>;
     expect(format).toMatchObject({
       requestId: '$context.requestId',
