@@ -4,7 +4,7 @@ import { Policy } from 'aws-cdk-lib/aws-iam';
 import { CfnEventSourceMapping, type CfnFunction, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { functionSpec } from '../functions/runtime/function-specs';
+import { functionSpec, MAX_RECEIVE_COUNT } from '../functions/runtime/function-specs';
 import { throttleGroupOf } from './api';
 
 /**
@@ -58,14 +58,14 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
       spec.http
         ? 'Invoked synchronously by API Gateway: a failure is answered to the caller; a function DLQ only receives asynchronous events.'
         : spec.queue
-          ? `Consumes the ${spec.queue} queue: a failing message goes to that queue's own dead-letter queue (redrive policy, 5 receives, alarmed on); a function DLQ only receives asynchronous events.`
+          ? `Consumes the ${spec.queue} queue: a failing message goes to that queue's own dead-letter queue (redrive policy, ${MAX_RECEIVE_COUNT} receives, alarmed on); a function DLQ only receives asynchronous events.`
           : 'Scheduled: a run that fails its last attempt goes to the on-failure destination Schedules/FailedRunsQueue (alarmed on), which records the error as well as the event, where a DLQ would keep the event alone.',
     );
     for (const mapping of fn.node.children.filter((c) => c.node.defaultChild instanceof CfnEventSourceMapping)) {
       ack(
         mapping,
         'Serverless-LambdaEventSourceMappingDestination',
-        'An SQS event source takes no on-failure destination (streams and Kafka do): the queue\'s redrive policy moves a message that failed 5 receives to its dead-letter queue, alarmed on.',
+        `An SQS event source takes no on-failure destination (streams and Kafka do): the queue's redrive policy moves a message received ${MAX_RECEIVE_COUNT} times to its dead-letter queue, alarmed on.`,
       );
     }
   }
