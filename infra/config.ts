@@ -34,11 +34,38 @@ export interface PressroomStackConfig {
    */
   channelSettings: Record<keyof ChannelSettings, string>;
   sendMaxConcurrency: number;
+  /** Steady rate (requests per second) and burst of each route of the HTTP API, by route group (infra/api.ts). */
+  apiThrottle: Record<ThrottleGroup, Throttle>;
+  /**
+   * Reserved concurrency of each public HTTP function (monitoring.ts PUBLIC_FUNCTIONS): both the
+   * most it may run at once and what it keeps for itself; `undefined` for no reservation.
+   */
+  publicReservedConcurrency?: number;
   /** Where dead-letter alarms are emailed; unset, they only reach the alarm topic. */
   alarmEmail?: string;
   /** Optional branding and sender details the runtime reads when present (see OPTIONAL_VARIABLES). */
   optional: Partial<Record<OptionalKey, string>>;
 }
+
+/**
+ * The HTTP API's routes by who calls them, each group with its own throttle (infra/api.ts):
+ * `public` pages, feeds and token links; `signup`, the sign-up form's POST; the publishing side's
+ * `webhook`; staff's `admin`.
+ */
+export const THROTTLE_GROUPS = ['public', 'signup', 'webhook', 'admin'] as const;
+export type ThrottleGroup = (typeof THROTTLE_GROUPS)[number];
+/** API Gateway's route throttle: a token bucket refilled at `rate` per second, holding `burst`. */
+export interface Throttle {
+  rate: number;
+  burst: number;
+}
+/** The context key of each group's throttle, `rate/burst` (e.g. `throttlePublic=50/100`). */
+export const THROTTLE_CONTEXT_KEYS: Record<ThrottleGroup, string> = {
+  public: 'throttlePublic',
+  signup: 'throttleSignup',
+  webhook: 'throttleWebhook',
+  admin: 'throttleAdmin',
+};
 
 /** Context keys passed to the functions only when set; the runtime falls back to its own defaults. */
 export const OPTIONAL_VARIABLES = {
@@ -94,6 +121,24 @@ export function configFromContext(node: Node): PressroomStackConfig {
   }
   const maxSendRate = optional('maxSendRate');
   if (maxSendRate !== undefined) checkSendConcurrency(Number(maxSendRate), sendMaxConcurrency);
+
+  const apiThrottle = Object.fromEntries(
+    THROTTLE_GROUPS.map((group) => {
+      const key = THROTTLE_CONTEXT_KEYS[group];
+      const value = required(key, '50/100');
+      const match = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(value);
+      // A zero rate or burst would refuse every request of the group: never what a throttle means.
+      if (!match || Number(match[1]) <= 0 || Number(match[2]) < 1) {
+        throw new Error(`${key} must be rate/burst, a rate above 0 requests per second and a whole burst of at least 1 (e.g. 50/100), got "${value}"`);
+      }
+      return [group, { rate: Number(match[1]), burst: Number(match[2]) }];
+    }),
+  ) as Record<ThrottleGroup, Throttle>;
+  const reserved = Number(required('publicReservedConcurrency', '10'));
+  if (!Number.isInteger(reserved) || reserved < 0) {
+    throw new Error(`publicReservedConcurrency must be a whole number, 0 for no reservation, got ${optional('publicReservedConcurrency')}`);
+  }
+
   const alarmEmail = optional('alarmEmail');
   // Checked here, not left to SNS: a typo would otherwise surface only as alarms that reach nobody.
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
@@ -165,6 +210,9 @@ export function configFromContext(node: Node): PressroomStackConfig {
       (Object.keys(CHANNEL_SETTING_VARIABLES) as Array<keyof ChannelSettings>).map((key) => [key, optional(key) ?? '']),
     ) as Record<keyof ChannelSettings, string>,
     sendMaxConcurrency,
+    apiThrottle,
+    // 0 is "none": a reservation of 0 would stop the functions altogether.
+    publicReservedConcurrency: reserved === 0 ? undefined : reserved,
     alarmEmail,
     optional: Object.fromEntries(
       (Object.keys(OPTIONAL_VARIABLES) as OptionalKey[]).flatMap((key) => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionNames, memoryMbOf, partsOf, timeoutSecondsOf } from '../functions/runtime/function-specs';
@@ -22,6 +23,8 @@ export function timeoutFor(handlerName: string): Duration {
 export interface PressroomFunctionProps {
   /** Variables the runtime config reads; every function gets the same set. */
   environment: Record<string, string>;
+  /** Concurrency reserved for, and capping, the function; none when undefined (config `publicReservedConcurrency`). */
+  reservedConcurrency?: number;
 }
 
 /** `publish-release` → `PublishRelease`, for construct ids. */
@@ -114,7 +117,13 @@ export function bundlingFor(handlerName: string): BundlingOptions {
 export function pressroomFunction(scope: Construct, handlerName: string, props: PressroomFunctionProps): NodejsFunction {
   const id = pascalCase(handlerName);
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  // A role of our own rather than CDK's default, which attaches AWSLambdaBasicExecutionRole: that
+  // policy lets the function create log groups and write to any of the account's. The log group
+  // exists already (above), so writing its own streams is all the function needs.
+  const role = new Role(scope, `${id}FunctionRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Pressroom ${handlerName}` });
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   return new NodejsFunction(scope, `${id}Function`, {
+    role,
     entry: path.join(projectRoot, 'functions', 'handlers', `${handlerName}.ts`),
     handler: 'handler',
     projectRoot,
@@ -123,6 +132,7 @@ export function pressroomFunction(scope: Construct, handlerName: string, props: 
     architecture: Architecture.ARM_64,
     memorySize: memoryMbOf(handlerName),
     timeout: timeoutFor(handlerName),
+    reservedConcurrentExecutions: props.reservedConcurrency,
     tracing: Tracing.ACTIVE,
     logGroup,
     environment: {

@@ -72,7 +72,9 @@ export class Monitoring extends Construct {
         threshold: 1,
       });
       alarm(`${pascalCase(name)}ThrottlesAlarm`, {
-        description: `${name} was throttled by Lambda: the account's concurrency is exhausted (a flood on public pages?).`,
+        description: PUBLIC_FUNCTIONS.includes(name)
+          ? `${name} was throttled by Lambda: it reached its reserved concurrency (publicReservedConcurrency), a flood on public pages or a cap set too low.`
+          : `${name} was throttled by Lambda: the account's concurrency is exhausted.`,
         metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
       });

@@ -13,8 +13,9 @@ import { dmarcRecord, DnsRecords } from './dns';
 import { Email } from './email';
 import { pressroomFunction } from './functions';
 import { Messaging } from './messaging';
+import { acknowledgeNagFindings } from './nag';
 import { Schedules } from './schedules';
-import { Monitoring } from './monitoring';
+import { Monitoring, PUBLIC_FUNCTIONS } from './monitoring';
 import { Secrets } from './secrets';
 import { maxUsefulSendConcurrency } from './send-concurrency';
 import { Storage } from './storage';
@@ -41,7 +42,7 @@ export class PressroomStack extends Stack {
     const secrets = new Secrets(this, 'Secrets');
     const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
-    const api = new Api(this, 'Api');
+    const api = new Api(this, 'Api', { throttle: config.apiThrottle });
 
     // Lookup-free: the zone's id and name come from context, so synth needs no AWS account.
     const zone = config.hostedZone && HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: config.hostedZone.id, zoneName: config.hostedZone.name });
@@ -90,7 +91,10 @@ export class PressroomStack extends Stack {
     const functions = new Map<string, NodejsFunction>();
     for (const handlerName of functionNames) {
       const spec = functionSpec(handlerName);
-      const fn = pressroomFunction(this, handlerName, { environment });
+      // A flood on public pages may use up their own reservation, and no more: the send path,
+      // the webhook and staff keep the rest of the account's concurrency.
+      const reservedConcurrency = PUBLIC_FUNCTIONS.includes(handlerName) ? config.publicReservedConcurrency : undefined;
+      const fn = pressroomFunction(this, handlerName, { environment, reservedConcurrency });
       if (spec.table) storage.grant(fn, spec.table);
       secrets.grantReadValue(fn);
       for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);
@@ -114,7 +118,10 @@ export class PressroomStack extends Stack {
       email.eventsDeadLetterQueue,
       'SES events SNS could not deliver to the mail-events queue are parked in its subscription DLQ: fix the queue, then send them to it again (they may be bounces or complaints).',
     );
-    new Schedules(this, 'Schedules', functionFor);
+    new Schedules(this, 'Schedules', {
+      functionFor,
+      alarmOnDeadLetters: (alarmId, queue, description) => messaging.alarmOnDeadLetters(alarmId, queue, description),
+    });
     const monitoring = new Monitoring(this, 'Monitoring', {
       alarmTopic: messaging.alarmTopic,
       functionFor,
@@ -122,6 +129,9 @@ export class PressroomStack extends Stack {
       queues: new Map([...messaging.queues].map(([name, queue]) => [name, { queue, deadLetterQueue: messaging.deadLetterQueues.get(name)! }])),
       httpApi: api.httpApi,
     });
+
+    // Last, once every resource exists: what cdk-nag reports and the design accepts, with reasons.
+    acknowledgeNagFindings({ stack: this, functions });
 
     new CfnOutput(this, 'ApiUrl', { value: api.endpoint, description: 'HTTP API endpoint (webhook: POST /webhooks/releases)' });
     new CfnOutput(this, 'PublicUrl', { value: environment.PRESSROOM_PUBLIC_URL, description: 'Base URL of links in emails' });

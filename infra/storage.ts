@@ -7,6 +7,7 @@ import type { FunctionSpec } from '../functions/runtime/function-specs';
 
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const INDEX_NAMES = (tableDefinition('pressroom').GlobalSecondaryIndexes ?? []).map((index) => index.IndexName!);
 
 /**
  * The single DynamoDB table: releases, subscribers, deliveries and social posts keyed by `pk`/`sk`,
@@ -25,8 +26,11 @@ export class Storage extends Construct {
       // Seconds since the epoch; DynamoDB deletes expired items (webhook ids, leases) within days.
       timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Subscribers and their consent outlive any one stack: deleting the stack keeps the table.
+      // Subscribers and their consent outlive any one stack: deleting the stack keeps the table,
+      // and DynamoDB refuses a DeleteTable call (a console click, a script, a replacement the
+      // stack would make) until someone turns deletion protection off on purpose.
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     // The indexes come from the same definition the local runner creates dynalite's table from,
     // so the two runtimes cannot drift apart.
@@ -51,7 +55,8 @@ export class Storage extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+        // Each index by name, from the table definition, rather than `index/*`.
+        resources: [this.table.tableArn, ...INDEX_NAMES.map((name) => `${this.table.tableArn}/index/${name}`)],
       }),
     );
   }

@@ -94,6 +94,58 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(new Set(routes.map((r) => r.handler)).size);
     expect(integrationOf('GET /unsubscribe/{token}')).toBe(integrationOf('POST /unsubscribe/{token}'));
   });
+
+  it('throttles every route of the default stage by its group, from context', () => {
+    const [[, stage], ...more] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(more).toEqual([]);
+    expect(stage.Properties.StageName).toBe('$default');
+    const limits = (key: string) => {
+      const [rate, burst] = String(cdkJson.context[key]).split('/').map(Number);
+      return { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst };
+    };
+    expect(stage.Properties.DefaultRouteSettings).toEqual(limits('throttlePublic'));
+    const settings = stage.Properties.RouteSettings as Record<string, unknown>;
+    expect(Object.keys(settings).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(settings['POST /subscribe']).toEqual(limits('throttleSignup'));
+    expect(settings['GET /subscribe']).toEqual(limits('throttlePublic'));
+    expect(settings['POST /unsubscribe/{token}']).toEqual(limits('throttlePublic'));
+    expect(settings['GET /feeds/{feed}']).toEqual(limits('throttlePublic'));
+    expect(settings['POST /webhooks/releases']).toEqual(limits('throttleWebhook'));
+    for (const route of routes.filter((r) => r.path.startsWith('/admin/'))) {
+      expect(settings[`${route.method} ${route.path}`], route.path).toEqual(limits('throttleAdmin'));
+    }
+    // Route settings may only name routes that exist: the stage is created after them.
+    const routeIds = ofType('AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect([(resources[ofType('AWS::ApiGatewayV2::Stage')[0][0]] as any).DependsOn].flat()).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('writes a JSON access log without tokens to a log group kept a month', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    // arn:…:log-group:<name>, without the `:*` of the log group's Arn attribute.
+    const [, parts] = DestinationArn['Fn::Join'];
+    expect(parts.slice(-2)).toEqual([':log-group:', { Ref: expect.any(String) }]);
+    expect(resources[parts.at(-1).Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    const format = JSON.parse(Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    // The path of a token link is its token: logging the route key keeps it out.
+    expect(Object.values(format).filter((v) => /path/i.test(v))).toEqual([]);
+  });
+
+  it('refuses throttles that are not a positive rate and a whole burst', () => {
+    const configWith = (overrides: Record<string, unknown>) => configFromContext(newApp({ context: { ...cdkJson.context, ...overrides } }).node);
+    expect(configWith({ throttleAdmin: '2.5/5' }).apiThrottle.admin).toEqual({ rate: 2.5, burst: 5 });
+    expect(() => configWith({ throttlePublic: '0/10' })).toThrow(/throttlePublic must be rate\/burst/);
+    expect(() => configWith({ throttleSignup: '5' })).toThrow(/throttleSignup/);
+    expect(() => configWith({ throttleWebhook: '' })).toThrow(/Missing context value "throttleWebhook"/);
+  });
 });
 
 describe('functions', () => {
@@ -106,6 +158,20 @@ describe('functions', () => {
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, TracingConfig: { Mode: 'Active' } });
       expect(props.Handler).toBe('index.handler');
     }
+  });
+
+  it('reserves, and so caps, the concurrency of each public function and of no other', () => {
+    const reserved = Number(cdkJson.context.publicReservedConcurrency);
+    expect(reserved).toBeGreaterThan(0);
+    for (const handler of handlers) {
+      const expected = PUBLIC_FUNCTIONS.includes(handler) ? reserved : undefined;
+      expect(resources[functionId(handler)].Properties.ReservedConcurrentExecutions, handler).toBe(expected);
+    }
+    const configWith = (value: unknown) => configFromContext(newApp({ context: { ...cdkJson.context, publicReservedConcurrency: value } }).node);
+    // 0 means no reservation: a reservation of 0 would stop the functions.
+    expect(configWith(0).publicReservedConcurrency).toBeUndefined();
+    expect(configWith('4').publicReservedConcurrency).toBe(4);
+    expect(() => configWith(-1)).toThrow(/publicReservedConcurrency/);
   });
 
   it('gives fan-out 60 s and every other function 30 s', () => {
@@ -183,7 +249,8 @@ describe('functions', () => {
   });
 
   it('keeps logs for a month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', handlers.size);
+    // One per function, and the API's access log.
+    template.resourceCountIs('AWS::Logs::LogGroup', handlers.size + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
@@ -212,6 +279,16 @@ describe('least privilege', () => {
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {
       expect(actionsOf(handler).filter((a) => a.startsWith('ses:') && a !== 'ses:SendRawEmail' && a !== 'ses:GetSendQuota'), handler).toEqual([]);
+    }
+  });
+
+  it('gives each function a role of its own that writes its own log group and no other, with no managed policy', () => {
+    for (const handler of stack.functions.keys()) {
+      const fn = resources[functionId(handler)].Properties;
+      const role = resources[refId(fn.Role)];
+      expect(role.Properties.ManagedPolicyArns, handler).toBeUndefined();
+      const logs = statementsOf(handler).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logs, handler).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [refId(fn.LoggingConfig.LogGroup), 'Arn'] } }]);
     }
   });
 
@@ -289,8 +366,8 @@ describe('queues', () => {
   });
 
   it('refuses plain HTTP on every queue', () => {
-    // Each work queue and its DLQ, and the DLQ of the SES events' SNS subscription.
-    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 1);
+    // Each work queue and its DLQ, the DLQ of the SES events' SNS subscription, and failed scheduled runs'.
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueConsumers.length * 2 + 2);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
@@ -309,10 +386,43 @@ describe('schedules', () => {
     }
     expect(found.map((s) => s.ScheduleExpression)).toContain('rate(1 minute)');
   });
+
+  // Scheduler invokes Lambda asynchronously: Lambda's own retries (two by default) apply.
+  const failedRunsQueueId = () => stack.getLogicalId(stack.node.findChild('Schedules').node.findChild('FailedRunsQueue').node.defaultChild as any);
+  const expectedRetries = (rate: string) => (rate === 'rate(1 minute)' ? { attempts: 0, age: 60 } : { attempts: 2, age: 1800 });
+
+  it('retries no every-minute run (the next tick does the same work) and hourly runs twice within half an hour, at both Lambda and Scheduler', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    expect(configs).toHaveLength(new Set(schedules.map((e) => e.handler)).size);
+    const found = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    for (const entry of schedules) {
+      const { attempts, age } = expectedRetries(entry.rate);
+      const config = configs.find((c) => refId(c.FunctionName) === functionId(entry.handler));
+      expect(config, entry.handler).toMatchObject({ MaximumRetryAttempts: attempts, MaximumEventAgeInSeconds: age, Qualifier: '$LATEST' });
+      const target = found.find((s) => refId(s.Target.Arn) === functionId(entry.handler))!.Target;
+      expect(target.RetryPolicy, entry.name).toEqual({ MaximumRetryAttempts: attempts, MaximumEventAgeInSeconds: age });
+    }
+    expect(schedules.map((e) => expectedRetries(e.rate).attempts)).toEqual(expect.arrayContaining([0, 2]));
+  });
+
+  it('sends runs that failed their last attempt, and events Scheduler could not deliver, to one encrypted queue with an alarm', () => {
+    const queueId = failedRunsQueueId();
+    expect(resources[queueId].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    for (const [, config] of ofType('AWS::Lambda::EventInvokeConfig')) {
+      expect(refId(config.Properties.DestinationConfig.OnFailure.Destination)).toBe(queueId);
+    }
+    for (const [, schedule] of ofType('AWS::Scheduler::Schedule')) {
+      expect(refId(schedule.Properties.Target.DeadLetterConfig.Arn)).toBe(queueId);
+    }
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === queueId));
+    expect(alarms.map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: topicId() }] }),
+    ]);
+  });
 });
 
 describe('storage, secret and email', () => {
-  it('has the single table with its keys, GSI, TTL and point-in-time recovery, retained', () => {
+  it('has the single table with its keys, GSI, TTL and point-in-time recovery, retained and protected from deletion', () => {
     const [[, table], ...others] = ofType('AWS::DynamoDB::Table');
     expect(others).toHaveLength(0);
     expect(table.DeletionPolicy).toBe('Retain');
@@ -342,6 +452,7 @@ describe('storage, secret and email', () => {
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
     });
     expect(table.Properties.AttributeDefinitions).toEqual(
       expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
