@@ -275,7 +275,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       sendResult(res, await handler(toApiGatewayEvent(req, body, found), contextFor(found.route.handler)));
       return;
     }
-    await serveLocalRoute(method, path, res, { ses, social, queues, url });
+    await serveLocalRoute(method, path, res, { ses, social, queues, url, metrics });
   };
 
   for (const q of byName.values()) q.start();
@@ -329,6 +329,7 @@ interface LocalRouteContext {
   social: LocalChannel;
   queues: LocalQueues;
   url: string;
+  metrics: ReadonlyMap<string, number>;
 }
 
 /** Routes that exist only locally: health, the mailbox and the local social channel. */
@@ -360,7 +361,9 @@ async function serveLocalRoute(method: string, path: string, res: ServerResponse
     return json(ctx.social.list().map(({ releaseId, channel, text, url, postedAt }) => ({ releaseId, channel, text, url, postedAt })));
   }
   if (path === '/local/queues') {
-    return json({ fanOut: ctx.queues.fanOut.stats(), send: ctx.queues.send.stats(), mailEvents: ctx.queues.mailEvents.stats() });
+    return json(Object.fromEntries([...ctx.queues.byName].map(([name, queue]) => [name, queue.stats()])));
   }
+  // What the functions would have sent CloudWatch so far (runtime/metrics.ts), one tally per process.
+  if (path === '/local/metrics') return json(Object.fromEntries([...ctx.metrics].sort(([a], [b]) => a.localeCompare(b))));
   return reply(404, 'application/json', JSON.stringify({ error: 'NotFound', message: `No route for GET ${path}` }));
 }

@@ -35,6 +35,11 @@ describe('metrics counted at the edges (local stand-ins)', () => {
     const link = /href="([^"]*\/confirm\/[^"]+)"/.exec(String(mail.html))![1];
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
     expect(delta(before)).toEqual({ SignupsAccepted: 1, ConfirmationEmailsSent: 1, SubscriptionsConfirmed: 1 });
+    // The same tally as `npm start` shows it.
+    const shown = (await (await fetch(`${pressroom.url}/local/metrics`)).json()) as Record<string, number>;
+    expect(shown.SubscriptionsConfirmed).toBe(pressroom.metrics.get('SubscriptionsConfirmed'));
+    const queues = (await (await fetch(`${pressroom.url}/local/queues`)).json()) as Record<string, unknown>;
+    expect(Object.keys(queues)).toEqual(['fan-out', 'send', 'mail-events', 'signups']);
   });
 
   it('a release to two members counts two emails sent and a post per channel; a bounce and a complaint count once each however often they arrive', async () => {
