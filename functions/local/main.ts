@@ -33,6 +33,7 @@ Pressroom is running locally.
   API            ${pressroom.url}
   Mailbox        ${pressroom.mailboxUrl}   (every email sent, rendered; JSON at ${pressroom.url}/local/mail)
   Social posts   ${pressroom.url}/local/social
+  Queues         ${pressroom.url}/local/queues   (metrics the functions counted: ${pressroom.url}/local/metrics)
   Archive        ${pressroom.url}/archive   (feeds at ${pressroom.url}/feeds/all.rss, .atom, .json)
   Data           ${dataDir}
   Webhook secret ${webhookSecret}
