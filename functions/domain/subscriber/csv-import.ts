@@ -71,7 +71,7 @@ export interface CsvImportDeps {
   requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
 
-const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
+export const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
   added: 'added',
   updated: 'updated',
   unchanged: 'unchanged',
@@ -85,9 +85,9 @@ const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
 // few enough rows in flight that memory stays flat whatever the file's size.
 const BATCH_SIZE = 25;
 // Past this many rows the report lists only the rows that need a look (not plain added/unchanged).
-const FULL_REPORT_ROWS = 1_000;
+export const FULL_REPORT_ROWS = 1_000;
 // A synchronous Lambda response is capped at 6 MB; 5,000 rows stay well inside it.
-const MAX_REPORTED_ROWS = 5_000;
+export const MAX_REPORTED_ROWS = 5_000;
 const CHUNK_BYTES = 64 * 1024;
 
 const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i;
@@ -153,22 +153,31 @@ class ReportBuilder {
   add(row: ImportRowReport): void {
     this.rowsRead++;
     this.summary[SUMMARY_KEY[row.outcome]]++;
-    const plain = (row.outcome === ImportOutcome.Added || row.outcome === ImportOutcome.Unchanged) && !row.reason;
     if (this.rowsRead > FULL_REPORT_ROWS && !this.plainOmitted) {
       this.plainOmitted = true;
-      this.rows = this.rows.filter((r) => !((r.outcome === ImportOutcome.Added || r.outcome === ImportOutcome.Unchanged) && !r.reason));
+      this.rows = this.rows.filter((r) => !isPlainRow(r));
     }
-    if (plain && this.plainOmitted) return;
+    if (isPlainRow(row) && this.plainOmitted) return;
     if (this.rows.length >= MAX_REPORTED_ROWS) this.notShown++;
     else this.rows.push(row);
   }
 
   omitted(): string | undefined {
-    const notes = [];
-    if (this.plainOmitted) notes.push(`the file has more than ${FULL_REPORT_ROWS} rows, so plain added and unchanged rows are left out`);
-    if (this.notShown) notes.push(`${this.notShown} further rows are not shown (at most ${MAX_REPORTED_ROWS} are listed)`);
-    return notes.length ? notes.join('; ') : undefined;
+    return omittedNote(this.plainOmitted, this.notShown);
   }
+}
+
+/** A row a large report leaves out: added or unchanged, with nothing to say about it. */
+export function isPlainRow(row: ImportRowReport): boolean {
+  return (row.outcome === ImportOutcome.Added || row.outcome === ImportOutcome.Unchanged) && !row.reason;
+}
+
+/** The report's `rowsOmitted`: which rows a large report leaves out. */
+export function omittedNote(plainOmitted: boolean, notShown: number): string | undefined {
+  const notes = [];
+  if (plainOmitted) notes.push(`the file has more than ${FULL_REPORT_ROWS} rows, so plain added and unchanged rows are left out`);
+  if (notShown) notes.push(`${notShown} further rows are not shown (at most ${MAX_REPORTED_ROWS} are listed)`);
+  return notes.length ? notes.join('; ') : undefined;
 }
 
 /**
