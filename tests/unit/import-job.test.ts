@@ -93,6 +93,21 @@ describe('import job', () => {
     expect(expected.rowsRead).toBe(rows);
   });
 
+  it('resumes between rows whose quoted fields span lines, and ends where a broken quote stopped the file, as a one-shot import does', async () => {
+    const lines = ['email,lists,name'];
+    for (let i = 0; i < 120; i++) lines.push(i % 7 === 0 ? `person${i}@example.org,blog,"two\nlines"` : `person${i}@example.org,blog,X`);
+    lines.push('"never-closed@example.org,blog', 'after@example.org,blog');
+    const body = lines.join('\n');
+    const expected = await oneShot(body);
+    const { jobs, deps } = await givenJob(body);
+
+    const outcomes = await runToEnd(deps, 2);
+
+    expect(outcomes.length).toBeGreaterThan(2);
+    expect(expected.stopped).toBeDefined();
+    expect(importJobReport((await jobs.get('imp-1'))!, await jobs.reportChunks('imp-1'))).toEqual(expected);
+  });
+
   it('keeps at most the rows a report can show, whatever the file size', async () => {
     const { jobs, deps } = await givenJob(file(2_000));
     await runToEnd(deps, 1_000_000);

@@ -261,7 +261,8 @@ export async function* readCsvBatches(source: Readable, { afterLine = 0 }: { aft
   });
   const unreadable: CsvError[] = [];
   parser.on('skip', (error: CsvError) => {
-    if (Number(error.lines) > afterLine) unreadable.push(error);
+    // A record a resumed read already imported was reported then; one with no line is always reported.
+    if (!(Number(error.lines) <= afterLine)) unreadable.push(error);
   });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
