@@ -21,7 +21,9 @@ import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import { emptyCounts } from '../../functions/domain/delivery/release-stats';
 import type { AddressBlocklist, ImportJobStore, SubscriberStore } from '../../functions/domain/subscriber/ports';
-import { ImportJobStatus, emptySummary, newImportJob, type ImportStep } from '../../functions/domain/subscriber/import-job';
+import { ImportJobStatus, emptySummary, importJobReport, newImportJob, type ImportStep } from '../../functions/domain/subscriber/import-job';
+import { csvSource, importCsv } from '../../functions/domain/subscriber/csv-import';
+import { runImportSlice } from '../../functions/domain/subscriber/run-import-slice';
 import type { DeliveryStore, FanOutPlanStore, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
 import type { RateLimiter } from '../../functions/domain/ports';
@@ -517,6 +519,22 @@ describe.each([
     expect(await jobs.finish(id, 26, { status: ImportJobStatus.Failed, error: 'stale', now: t(60) })).toBe(false);
     expect(await jobs.finish(id, 51, { status: ImportJobStatus.Failed, error: 'the CSV is empty', now: t(60) })).toBe(true);
     expect(await jobs.get(id)).toMatchObject({ status: 'failed', error: 'the CSV is empty', line: 51 });
+  });
+
+  it('carries a job run in slices to the report a one-shot import gives', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    const rows = Array.from({ length: 130 }, (_, i) => (i % 9 === 0 ? `bad ${i},blog` : `p${i}@example.org,${i % 4 ? 'blog' : 'nope'}`));
+    const body = ['email,lists,name', ...rows].join('\n');
+    const world = () => ({ subscribers: new MemorySubscriberStore(), blocklist: new MemoryBlocklist(), listIds: new Set(['blog']), clock: { now: () => t(0) } });
+    const expected = await importCsv(csvSource(body), { dryRun: false, consent: true }, world());
+    await jobs.create(newImportJob(id, 'k', { dryRun: false, consent: true }, t(0)));
+    const deps = { ...world(), jobs, sources: { open: async () => csvSource(body) } };
+    // A budget of 0 ms stops each slice after its first batch: five slices of 25 rows, then the last 5.
+    const outcomes = [];
+    for (let slice = 0; slice < 20 && outcomes.at(-1) !== 'finished'; slice++) outcomes.push((await runImportSlice(id, deps, { timeBudgetMs: 0 })).outcome);
+    expect(outcomes).toEqual([...Array(5).fill('more'), 'finished']);
+    expect(importJobReport((await jobs.get(id))!, await jobs.reportChunks(id))).toEqual(expected);
   });
 
   it('keeps report chunks once each, and lists them in file order', async () => {
