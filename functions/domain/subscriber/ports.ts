@@ -1,11 +1,11 @@
-import type { Readable } from 'node:stream';
-import type { ImportJob, ImportJobEnd, ImportReportChunk, ImportStep } from './import-job';
 /**
  * What the subscriber feature stores and sends through. Consumers that need a few methods declare
  * their own narrow pick beside themselves (the fan-out's FanOutSubscribers, say).
  */
+import type { Readable } from 'node:stream';
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber';
 import type { MemberCounts } from './member-counts';
+import type { ImportJob, ImportJobEnd, ImportReportChunk, ImportStep } from './import-job';
 
 export interface MembershipChange {
   listId: string;
