@@ -2,7 +2,8 @@
  * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
  * adapters against the local emulators instead.
  */
-import type { AddressBlocklist, MemberSummary, MembershipChange, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import type { AddressBlocklist, ImportJobStore, MemberSummary, MembershipChange, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import { ImportJobStatus, type ImportJob, type ImportJobEnd, type ImportReportChunk, type ImportStep } from '../../functions/domain/subscriber/import-job';
 import type { ClaimOutcome, DeliveryStore, FanOutJob, Mailer, OutgoingEmail, SendJob } from '../../functions/domain/delivery/ports';
 import type { Clock, JobQueue, RateLimiter } from '../../functions/domain/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
@@ -550,6 +551,51 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
     const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.trim().toLowerCase()}`;
     if (this.receipts.has(key)) return false;
     this.receipts.add(key);
+    return true;
+  }
+}
+
+export class MemoryImportJobStore implements ImportJobStore {
+  jobs = new Map<string, ImportJob>();
+  chunks = new Map<string, Map<number, ImportReportChunk>>();
+  private copy = (job: ImportJob | undefined): ImportJob | undefined => job && structuredClone(job);
+  async create(job: ImportJob) {
+    if (this.jobs.has(job.id)) return false;
+    this.jobs.set(job.id, structuredClone(job));
+    return true;
+  }
+  async get(id: string) {
+    return this.copy(this.jobs.get(id));
+  }
+  async markRunning(id: string, now: Date) {
+    const job = this.jobs.get(id);
+    if (!job || (job.status !== ImportJobStatus.Queued && job.status !== ImportJobStatus.Running)) return false;
+    this.jobs.set(id, { ...job, status: ImportJobStatus.Running, updatedAt: now.toISOString() });
+    return true;
+  }
+  async advance(id: string, fromLine: number, step: ImportStep) {
+    const job = this.jobs.get(id);
+    if (!job || job.status !== ImportJobStatus.Running || job.line !== fromLine) return false;
+    const summary = { ...job.summary };
+    for (const key of Object.keys(summary) as (keyof typeof summary)[]) summary[key] += step.summary[key];
+    this.jobs.set(id, {
+      ...job, line: step.line, rowsRead: job.rowsRead + step.rowsRead, reportable: job.reportable + step.reportable, summary,
+      lastChunk: structuredClone(step.chunk), updatedAt: step.now.toISOString(),
+    });
+    return true;
+  }
+  async putReportChunk(id: string, chunk: ImportReportChunk) {
+    if (!this.chunks.has(id)) this.chunks.set(id, new Map());
+    this.chunks.get(id)!.set(chunk.fromLine, structuredClone(chunk));
+  }
+  async reportChunks(id: string) {
+    return [...(this.chunks.get(id)?.values() ?? [])].sort((a, b) => a.fromLine - b.fromLine).map((c) => structuredClone(c));
+  }
+  async finish(id: string, fromLine: number, end: ImportJobEnd) {
+    const job = this.jobs.get(id);
+    if (!job || job.status !== ImportJobStatus.Running || job.line !== fromLine) return false;
+    const { now, ...rest } = end;
+    this.jobs.set(id, { ...job, ...structuredClone(rest), updatedAt: now.toISOString() });
     return true;
   }
 }

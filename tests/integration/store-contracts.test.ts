@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAddressBlocklist } from '../../functions/adapters/dynamodb/address-blocklist';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
+import { DynamoImportJobStore } from '../../functions/adapters/dynamodb/import-job-store';
 import { DynamoFanOutPlanStore } from '../../functions/adapters/dynamodb/fan-out-plan-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
@@ -19,7 +20,10 @@ import { parseReleaseInput } from '../../functions/domain/release/release-input'
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import { emptyCounts } from '../../functions/domain/delivery/release-stats';
-import type { AddressBlocklist, SubscriberStore } from '../../functions/domain/subscriber/ports';
+import type { AddressBlocklist, ImportJobStore, SubscriberStore } from '../../functions/domain/subscriber/ports';
+import { ImportJobStatus, emptySummary, importJobReport, newImportJob, type ImportStep } from '../../functions/domain/subscriber/import-job';
+import { csvSource, importCsv } from '../../functions/domain/subscriber/csv-import';
+import { runImportSlice } from '../../functions/domain/subscriber/run-import-slice';
 import type { DeliveryStore, FanOutPlanStore, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
 import type { RateLimiter } from '../../functions/domain/ports';
@@ -32,7 +36,7 @@ import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
-  MemorySocialPostStore, MemorySubscriberStore,
+  MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -469,6 +473,78 @@ describe.each([
     await blocklist.unblock(address.toLowerCase());
     expect(await blocklist.isBlocked(address)).toBe(false);
     await expect(blocklist.unblock(`never-${id}@example.org`)).resolves.toBeUndefined();
+  });
+});
+
+const importStep = (line: number, fromLine: number, added: number, invalid: number): ImportStep => ({
+  line, rowsRead: added + invalid, reportable: invalid, summary: { ...emptySummary(), added, invalid }, now: t(line),
+  chunk: { fromLine, rows: [{ line: fromLine, email: 'ada@example.org', outcome: 'added', lists: ['blog'] }, { line: fromLine + 1, email: 'x', outcome: 'invalid', reason: 'bad' }] },
+});
+
+describe.each([
+  ['in memory', (): ImportJobStore => new MemoryImportJobStore()],
+  ['DynamoDB', (): ImportJobStore => new DynamoImportJobStore(table())],
+])('ImportJobStore contract: %s', (_, make) => {
+  it('creates a job once, runs it until it ends, and knows nothing of an unknown id', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    const job = newImportJob(id, `imports/${id}.csv`, { dryRun: false, consent: true }, t(0));
+    expect(await jobs.create(job)).toBe(true);
+    expect(await jobs.create({ ...job, sourceKey: 'other' })).toBe(false);
+    expect(await jobs.get(id)).toEqual(job);
+    expect(await jobs.get(`imp-${randomUUID()}`)).toBeUndefined();
+    expect(await jobs.markRunning(`imp-${randomUUID()}`, t(1))).toBe(false);
+    expect(await jobs.markRunning(id, t(1))).toBe(true);
+    expect(await jobs.markRunning(id, t(2))).toBe(true);
+    expect(await jobs.finish(id, 1, { status: ImportJobStatus.Done, ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, now: t(3) })).toBe(true);
+    expect(await jobs.get(id)).toMatchObject({ status: 'done', ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, updatedAt: t(3).toISOString() });
+    expect(await jobs.markRunning(id, t(4))).toBe(false);
+    expect(await jobs.finish(id, 1, { status: ImportJobStatus.Failed, error: 'late', now: t(5) })).toBe(false);
+    expect((await jobs.get(id))!.status).toBe('done');
+  });
+
+  it('moves the checkpoint only from the line read, adding each batch\'s counts once with its rows', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    await jobs.create(newImportJob(id, 'k', { dryRun: false, consent: true }, t(0)));
+    expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(false); // not running yet
+    await jobs.markRunning(id, t(1));
+    expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(true);
+    // A duplicate worker that read line 1 too: nothing is written, nothing counted twice.
+    expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(false);
+    expect(await jobs.advance(id, 26, importStep(51, 27, 20, 5))).toBe(true);
+    const job = (await jobs.get(id))!;
+    expect(job).toMatchObject({ line: 51, rowsRead: 50, reportable: 6, summary: { ...emptySummary(), added: 44, invalid: 6 }, updatedAt: t(51).toISOString() });
+    expect(job.lastChunk).toEqual(importStep(51, 27, 20, 5).chunk);
+    expect(await jobs.finish(id, 26, { status: ImportJobStatus.Failed, error: 'stale', now: t(60) })).toBe(false);
+    expect(await jobs.finish(id, 51, { status: ImportJobStatus.Failed, error: 'the CSV is empty', now: t(60) })).toBe(true);
+    expect(await jobs.get(id)).toMatchObject({ status: 'failed', error: 'the CSV is empty', line: 51 });
+  });
+
+  it('carries a job run in slices to the report a one-shot import gives', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    const rows = Array.from({ length: 130 }, (_, i) => (i % 9 === 0 ? `bad ${i},blog` : `p${i}@example.org,${i % 4 ? 'blog' : 'nope'}`));
+    const body = ['email,lists,name', ...rows].join('\n');
+    const world = () => ({ subscribers: new MemorySubscriberStore(), blocklist: new MemoryBlocklist(), listIds: new Set(['blog']), clock: { now: () => t(0) } });
+    const expected = await importCsv(csvSource(body), { dryRun: false, consent: true }, world());
+    await jobs.create(newImportJob(id, 'k', { dryRun: false, consent: true }, t(0)));
+    const deps = { ...world(), jobs, sources: { open: async () => csvSource(body) } };
+    // A budget of 0 ms stops each slice after its first batch: five slices of 25 rows, then the last 5.
+    const outcomes = [];
+    for (let slice = 0; slice < 20 && outcomes.at(-1) !== 'finished'; slice++) outcomes.push((await runImportSlice(id, deps, { timeBudgetMs: 0 })).outcome);
+    expect(outcomes).toEqual([...Array(5).fill('more'), 'finished']);
+    expect(importJobReport((await jobs.get(id))!, await jobs.reportChunks(id))).toEqual(expected);
+  });
+
+  it('keeps report chunks once each, and lists them in file order', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    const chunk = (fromLine: number) => importStep(fromLine + 24, fromLine, 1, 1).chunk;
+    for (const fromLine of [102, 2, 27, 1002, 27]) await jobs.putReportChunk(id, chunk(fromLine));
+    await jobs.putReportChunk(`imp-${randomUUID()}`, chunk(2));
+    expect(await jobs.reportChunks(id)).toEqual([chunk(2), chunk(27), chunk(102), chunk(1002)]);
+    expect(await jobs.reportChunks(`imp-${randomUUID()}`)).toEqual([]);
   });
 });
 

@@ -22,6 +22,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | rate counter    | RATE#<key>#<window>         | RATE          | (expires with its window)               |
  * | address lookup  | EMAIL#<lower-cased address> | EMAIL         |                                         |
  * | delivery        | DELIVERY#<release>#<sub>    | DELIVERY      |                                         |
+ * | import job      | IMPORT#<id>                 | JOB           |                                         |
+ * | import report   | IMPORT#<id>                 | CHUNK#<line>  | (line zero-padded: chunks in file order) |
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.

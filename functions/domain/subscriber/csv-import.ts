@@ -71,7 +71,7 @@ export interface CsvImportDeps {
   requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
 
-const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
+export const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
   added: 'added',
   updated: 'updated',
   unchanged: 'unchanged',
@@ -85,9 +85,9 @@ const SUMMARY_KEY: Record<ImportOutcome, keyof CsvImportSummary> = {
 // few enough rows in flight that memory stays flat whatever the file's size.
 const BATCH_SIZE = 25;
 // Past this many rows the report lists only the rows that need a look (not plain added/unchanged).
-const FULL_REPORT_ROWS = 1_000;
+export const FULL_REPORT_ROWS = 1_000;
 // A synchronous Lambda response is capped at 6 MB; 5,000 rows stay well inside it.
-const MAX_REPORTED_ROWS = 5_000;
+export const MAX_REPORTED_ROWS = 5_000;
 const CHUNK_BYTES = 64 * 1024;
 
 const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i;
@@ -109,7 +109,7 @@ export function csvSource(body: string | Buffer): Readable {
   );
 }
 
-interface Row {
+export interface Row {
   line: number;
   fields: string[];
 }
@@ -153,22 +153,31 @@ class ReportBuilder {
   add(row: ImportRowReport): void {
     this.rowsRead++;
     this.summary[SUMMARY_KEY[row.outcome]]++;
-    const plain = (row.outcome === ImportOutcome.Added || row.outcome === ImportOutcome.Unchanged) && !row.reason;
     if (this.rowsRead > FULL_REPORT_ROWS && !this.plainOmitted) {
       this.plainOmitted = true;
-      this.rows = this.rows.filter((r) => !((r.outcome === ImportOutcome.Added || r.outcome === ImportOutcome.Unchanged) && !r.reason));
+      this.rows = this.rows.filter((r) => !isPlainRow(r));
     }
-    if (plain && this.plainOmitted) return;
+    if (isPlainRow(row) && this.plainOmitted) return;
     if (this.rows.length >= MAX_REPORTED_ROWS) this.notShown++;
     else this.rows.push(row);
   }
 
   omitted(): string | undefined {
-    const notes = [];
-    if (this.plainOmitted) notes.push(`the file has more than ${FULL_REPORT_ROWS} rows, so plain added and unchanged rows are left out`);
-    if (this.notShown) notes.push(`${this.notShown} further rows are not shown (at most ${MAX_REPORTED_ROWS} are listed)`);
-    return notes.length ? notes.join('; ') : undefined;
+    return omittedNote(this.plainOmitted, this.notShown);
   }
+}
+
+/** A row a large report leaves out: added or unchanged, with nothing to say about it. */
+export function isPlainRow(row: ImportRowReport): boolean {
+  return (row.outcome === ImportOutcome.Added || row.outcome === ImportOutcome.Unchanged) && !row.reason;
+}
+
+/** The report's `rowsOmitted`: which rows a large report leaves out. */
+export function omittedNote(plainOmitted: boolean, notShown: number): string | undefined {
+  const notes = [];
+  if (plainOmitted) notes.push(`the file has more than ${FULL_REPORT_ROWS} rows, so plain added and unchanged rows are left out`);
+  if (notShown) notes.push(`${notShown} further rows are not shown (at most ${MAX_REPORTED_ROWS} are listed)`);
+  return notes.length ? notes.join('; ') : undefined;
 }
 
 /**
@@ -197,67 +206,124 @@ export async function importCsv(source: Readable, options: CsvImportOptions, dep
   if (!options.consent && !options.dryRun && !deps.requestConfirmation) {
     throw new TypeError('importCsv needs requestConfirmation to import without consent');
   }
+  const report = new ReportBuilder();
+  const now = deps.clock.now();
+  let header: CsvHeader | undefined;
+  let stopped: CsvImportReport['stopped'];
+  for await (const batch of readCsvBatches(source)) {
+    header = batch.header;
+    stopped = batch.stopped;
+    for (const row of await importBatch(batch, options, deps, now)) report.add(row);
+  }
+  return {
+    dryRun: options.dryRun,
+    consent: options.consent,
+    rowsRead: report.rowsRead,
+    summary: report.summary,
+    ignoredColumns: header!.ignored,
+    // Unreadable records are reported when found, a little ahead of the rows around them.
+    rows: report.rows.sort((a, b) => a.line - b.line),
+    ...(report.omitted() ? { rowsOmitted: report.omitted() } : {}),
+    ...(stopped ? { stopped } : {}),
+  };
+}
+
+export type CsvHeader = ReturnType<typeof readHeader>;
+
+/** A batch of a file's rows, read by {@link readCsvBatches} and imported by {@link importBatch}. */
+export interface CsvBatch {
+  header: CsvHeader;
+  rows: Row[];
+  /** Records csv-parse could not read, already judged `invalid`. */
+  unreadable: ImportRowReport[];
+  /** Last line of the file this batch consumed: a resumed read passes it as `afterLine`. */
+  lastLine: number;
+  /** On the last batch only: true. */
+  final: boolean;
+  /** On the last batch, when the file could not be read to its end. */
+  stopped?: CsvImportReport['stopped'];
+}
+
+/**
+ * Reads a CSV a batch of rows at a time, ending with one `final` batch (possibly empty). With
+ * `afterLine` it re-reads the header and skips the records that end on or before that line, so an
+ * import that checkpointed a batch's `lastLine` resumes at the next row.
+ *
+ * @throws ValidationError when the header lacks `email` or `lists`, or the file is empty.
+ * @example
+ * for await (const batch of readCsvBatches(csvSource(body))) report.push(...(await importBatch(batch, options, deps, now)));
+ */
+export async function* readCsvBatches(source: Readable, { afterLine = 0 }: { afterLine?: number } = {}): AsyncGenerator<CsvBatch> {
   // Spreadsheets write stray quotes and ragged rows; take them as they are and let the row checks
   // judge the values. A record csv-parse still cannot read is skipped and reported, not fatal.
   const parser = parse({
     info: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true,
   });
   const unreadable: CsvError[] = [];
-  parser.on('skip', (error: CsvError) => unreadable.push(error));
+  parser.on('skip', (error: CsvError) => {
+    // A record a resumed read already imported was reported then; one with no line is always reported.
+    if (!(Number(error.lines) <= afterLine)) unreadable.push(error);
+  });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
 
-  const report = new ReportBuilder();
-  const now = deps.clock.now();
-  let header: ReturnType<typeof readHeader> | undefined;
-  let batch: Row[] = [];
+  let header: CsvHeader | undefined;
+  let rows: Row[] = [];
   let stopped: CsvImportReport['stopped'];
-  let lastLine = 1;
-
-  const flush = async () => {
+  let lastLine = Math.max(1, afterLine);
+  const take = (final: boolean): CsvBatch => {
+    const judged: ImportRowReport[] = [];
     for (const error of unreadable.splice(0)) {
       // An opening quote that never closes swallows the rest of the file: nothing after it was read.
       if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
         stopped = { line: lastLine + 1, reason: `a quote opened on or after line ${lastLine + 1} is never closed; the rest of the file was not read` };
-      } else report.add({ line: Number(error.lines), email: '', outcome: ImportOutcome.Invalid, reason: `unreadable CSV: ${error.message}` });
+      } else judged.push({ line: Number(error.lines), email: '', outcome: ImportOutcome.Invalid, reason: `unreadable CSV: ${error.message}` });
     }
-    for (const row of await processBatch(batch, header!.columns, options, deps, now)) report.add(row);
-    batch = [];
+    const batch = { header: header!, rows, unreadable: judged, lastLine, final, ...(final && stopped ? { stopped } : {}) };
+    rows = [];
+    return batch;
   };
 
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // `info.lines` is where the record ends; a quoted field may span lines.
-      const line = info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
-      lastLine = info.lines;
-      if (!header) {
-        header = readHeader(record);
-        continue;
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (!header) {
+          header = readHeader(record);
+          lastLine = Math.max(lastLine, info.lines);
+          continue;
+        }
+        if (info.lines <= afterLine) continue;
+        // `info.lines` is where the record ends; a quoted field may span lines.
+        const line = info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+        lastLine = info.lines;
+        rows.push({ line, fields: record });
+        // Unreadable records count towards the batch too, so a batch (and a stored report chunk) stays small.
+        if (rows.length + unreadable.length >= BATCH_SIZE) yield take(false);
       }
-      batch.push({ line, fields: record });
-      if (batch.length >= BATCH_SIZE) await flush();
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      stopped = { line: Number(error.lines ?? parser.info.lines), reason: error.message };
     }
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    stopped = { line: Number(error.lines ?? parser.info.lines), reason: error.message };
+    if (!header) {
+      const reason = stopped?.reason ?? unreadable[0]?.message ?? 'the CSV is empty';
+      throw new ValidationError([{ field: '(body)', message: reason }], 'Invalid CSV');
+    }
+    yield take(true);
+  } finally {
+    // A reader that stops early (a time budget) leaves nothing open.
+    parser.destroy();
+    source.destroy();
   }
-  if (!header) {
-    const reason = stopped?.reason ?? unreadable[0]?.message ?? 'the CSV is empty';
-    throw new ValidationError([{ field: '(body)', message: reason }], 'Invalid CSV');
-  }
-  await flush();
+}
 
-  return {
-    dryRun: options.dryRun,
-    consent: options.consent,
-    rowsRead: report.rowsRead,
-    summary: report.summary,
-    ignoredColumns: header.ignored,
-    // Unreadable records are reported when found, a little ahead of the rows around them.
-    rows: report.rows.sort((a, b) => a.line - b.line),
-    ...(report.omitted() ? { rowsOmitted: report.omitted() } : {}),
-    ...(stopped ? { stopped } : {}),
-  };
+/**
+ * Imports one batch: its unreadable records as reported, then its rows.
+ *
+ * @example
+ * const rows = await importBatch(batch, { dryRun: false, consent: true }, deps, clock.now());
+ */
+export async function importBatch(batch: CsvBatch, options: CsvImportOptions, deps: CsvImportDeps, now: Date): Promise<ImportRowReport[]> {
+  return [...batch.unreadable, ...(await processBatch(batch.rows, batch.header.columns, options, deps, now))];
 }
 
 /**

@@ -2,8 +2,10 @@
  * What the subscriber feature stores and sends through. Consumers that need a few methods declare
  * their own narrow pick beside themselves (the fan-out's FanOutSubscribers, say).
  */
+import type { Readable } from 'node:stream';
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber';
 import type { MemberCounts } from './member-counts';
+import type { ImportJob, ImportJobEnd, ImportReportChunk, ImportStep } from './import-job';
 
 export interface MembershipChange {
   listId: string;
@@ -93,4 +95,34 @@ export interface AddressBlocklist {
 export interface SystemEmailRenderer {
   /** The double opt-in email: `lists` are display names, `confirmUrl` the signed confirmation link. */
   renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }): Promise<{ subject: string; html: string; text: string }>;
+}
+
+/**
+ * Import jobs (see import-job.ts). Every move of a job's checkpoint is conditional on the line the
+ * mover read, so of two workers on the same job only one moves it, and a batch's counts go in the
+ * same write as the checkpoint that passes it.
+ */
+export interface ImportJobStore {
+  /** Stores a new job; false (and nothing written) when one with its id exists. */
+  create(job: ImportJob): Promise<boolean>;
+  get(id: string): Promise<ImportJob | undefined>;
+  /** `queued` → `running` (a `running` job stays so); false for a job that ended or does not exist. */
+  markRunning(id: string, now: Date): Promise<boolean>;
+  /**
+   * Moves the checkpoint from line `fromLine` to `step.line`, adding the step's counts and keeping its
+   * report rows as the job's `lastChunk`; false when the job is no longer at `fromLine` or not running
+   * (nothing written).
+   */
+  advance(id: string, fromLine: number, step: ImportStep): Promise<boolean>;
+  /** Keeps a chunk of the report; writing the same chunk again changes nothing. */
+  putReportChunk(id: string, chunk: ImportReportChunk): Promise<void>;
+  /** Every chunk kept for the job, by `fromLine`. */
+  reportChunks(id: string): Promise<ImportReportChunk[]>;
+  /** Ends a running job still at `fromLine`; false (nothing written) otherwise. */
+  finish(id: string, fromLine: number, end: ImportJobEnd): Promise<boolean>;
+}
+
+/** Opens an import's file by its key: a file in the data dir locally, an S3 object on AWS. */
+export interface ImportSources {
+  open(key: string): Promise<Readable>;
 }
