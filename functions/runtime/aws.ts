@@ -74,7 +74,6 @@ function channelSecrets(value: Record<string, unknown>): ChannelSecrets {
 export async function awsServices(services: Partial<ServiceFactories>, parts: Partial<FunctionParts> = {}): Promise<Services> {
   const env = process.env;
   const name = env.PRESSROOM_FUNCTION ?? '';
-  checkComposedServices(name, services);
   clients ??= {
     dynamo: new DynamoDBClient({}),
     // Throttling must reach the send pacer rather than be retried inside the SDK (see the strategy).
@@ -87,6 +86,8 @@ export async function awsServices(services: Partial<ServiceFactories>, parts: Pa
   const secretJson = await clients.secrets.get(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof secretJson !== 'string') throw new ConfigError('The Pressroom secret must be a JSON string');
   if (cached?.secretJson === secretJson) return cached.services;
+  // Once per container (and secret): the entry file and the declaration do not change between invocations.
+  checkComposedServices(name, services);
   const config = readConfig(env);
   const secrets = parseSecrets(secretJson);
   const adapters = await buildAdapters({
