@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import { CfnEventSourceMapping, type CfnFunction, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -61,6 +61,15 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
           ? `Consumes the ${spec.queue} queue: a failing message goes to that queue's own dead-letter queue (redrive policy, ${MAX_RECEIVE_COUNT} receives, alarmed on); a function DLQ only receives asynchronous events.`
           : 'Scheduled: a run that fails its last attempt goes to the on-failure destination Schedules/FailedRunsQueue (alarmed on), which records the error as well as the event, where a DLQ would keep the event alone.',
     );
+    // Staff's files: each folder a function declares (function-specs.ts `files`), its objects by key.
+    const bucketId = child('Files/Bucket') && stack.getLogicalId(child('Files/Bucket')!.node.defaultChild as CfnElement);
+    for (const folder of new Set([...(spec.files?.read ?? []), ...(spec.files?.write ?? [])])) {
+      ack(
+        fn.role?.node.tryFindChild('DefaultPolicy'),
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${folder}/*]`,
+        `The objects of the ${folder}/ folder of the staff file bucket: each import or export has a key of its own, named when the job is made, so the grant is the folder (read and write as declared in function-specs.ts).`,
+      );
+    }
     for (const mapping of fn.node.children.filter((c) => c.node.defaultChild instanceof CfnEventSourceMapping)) {
       ack(
         mapping,
@@ -76,6 +85,7 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
     'Messaging/SendDeadLetterQueue': 'the send queue\'s redrive target',
     'Messaging/MailEventsDeadLetterQueue': 'the mail-events queue\'s redrive target',
     'Messaging/SignupsDeadLetterQueue': 'the sign-ups queue\'s redrive target',
+    'Messaging/BulkDeadLetterQueue': 'the bulk jobs queue\'s redrive target',
     'Email/EventsDeadLetterQueue': 'the dead-letter queue of the SNS subscription that delivers SES events to the mail-events queue',
     'Schedules/FailedRunsQueue': 'Lambda\'s on-failure destination and Scheduler\'s dead-letter queue for the scheduled functions',
   };
@@ -101,6 +111,12 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
       `lambda:InvokeFunction on ${name} and its versions (CDK's grantInvoke): the role Scheduler assumes for this schedule invokes nothing else.`,
     );
   }
+
+  ack(
+    child('Files/Bucket'),
+    'AwsSolutions-S1',
+    'Staff\'s import and export files, kept 7 days and reached only through pre-signed links that the admin functions sign after checking the staff token; object access can be audited with CloudTrail S3 data events. Access logs in a second bucket would keep the keys and requesters of files of personal data longer than the files themselves.',
+  );
 
   ack(
     child('Secrets/Secret'),

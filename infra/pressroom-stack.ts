@@ -19,6 +19,7 @@ import { Monitoring, PUBLIC_FUNCTIONS } from './monitoring';
 import { Secrets } from './secrets';
 import { maxUsefulSendConcurrency } from './send-concurrency';
 import { Storage } from './storage';
+import { Files } from './files';
 
 export { configFromContext, type PressroomStackConfig } from './config';
 
@@ -43,6 +44,9 @@ export class PressroomStack extends Stack {
     const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
     const api = new Api(this, 'Api', { throttle: config.apiThrottle });
+    // The console uploads and downloads from its own pages: the public URL's origin (the API's own
+    // endpoint, an origin already, when no public URL is configured).
+    const files = new Files(this, 'Files', { browserOrigins: [config.publicUrl ? new URL(config.publicUrl).origin : api.endpoint] });
 
     // Lookup-free: the zone's id and name come from context, so synth needs no AWS account.
     const zone = config.hostedZone && HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: config.hostedZone.id, zoneName: config.hostedZone.name });
@@ -65,6 +69,8 @@ export class PressroomStack extends Stack {
       PRESSROOM_FANOUT_QUEUE_URL: messaging.queue('fan-out').queueUrl,
       PRESSROOM_SEND_QUEUE_URL: messaging.queue('send').queueUrl,
       PRESSROOM_SIGNUPS_QUEUE_URL: messaging.queue('signups').queueUrl,
+      PRESSROOM_BULK_QUEUE_URL: messaging.queue('bulk').queueUrl,
+      PRESSROOM_FILES_BUCKET: files.bucket.bucketName,
       PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
       PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,
       PRESSROOM_FROM: config.from,
@@ -96,6 +102,7 @@ export class PressroomStack extends Stack {
       const reservedConcurrency = PUBLIC_FUNCTIONS.includes(handlerName) ? config.publicReservedConcurrency : undefined;
       const fn = pressroomFunction(this, handlerName, { environment, reservedConcurrency });
       if (spec.table) storage.grant(fn, spec.table);
+      if (spec.files) files.grant(fn, spec.files);
       secrets.grantReadValue(fn);
       for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);
       if (spec.sendsEmail) email.grantSendRawEmail(fn);

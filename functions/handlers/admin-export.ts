@@ -1,15 +1,25 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, type ServicesProvider } from '../runtime/http';
+import { s3Files } from '../runtime/s3-files';
+import { header, httpHandler, json, type ServicesProvider } from '../runtime/http';
 import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
- * GET /admin/lists/{listId}/export.csv: the list's members as CSV. The domain reads a page at a time;
- * a Lambda answer is one string, though, and API Gateway caps it (10 MB, and 6 MB for a synchronous
- * Lambda payload): roughly 60,000 members. Larger lists need an export to S3 with a presigned link.
+ * List exports:
+ * - `GET /admin/lists/{listId}/export.csv`: the list's members as CSV in the answer itself. A Lambda
+ *   answer is one string, and API Gateway caps it (6 MB for a synchronous Lambda payload): roughly
+ *   60,000 members.
+ * - `POST /admin/lists/{listId}/exports`: an export of any size, written to a file by the bulk queue;
+ *   `GET /admin/exports/{exportId}` answers its state and, once done, a download link.
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
     app.staff.requireAdmin(header(event, 'authorization'));
+    if (event.routeKey === 'POST /admin/lists/{listId}/exports') {
+      const view = await app.subscribers.requestExport(event.pathParameters!.listId!);
+      const accepted = json(202, view);
+      return { ...accepted, headers: { ...accepted.headers, location: `/admin/exports/${view.id}` } };
+    }
+    if (event.routeKey === 'GET /admin/exports/{exportId}') return json(200, await app.subscribers.exportJob(event.pathParameters!.exportId!));
     const listId = event.pathParameters!.listId!;
     let body = '';
     for await (const chunk of await app.subscribers.exportCsv(listId)) body += chunk;
@@ -25,4 +35,5 @@ export const makeHandler = (getServices: ServicesProvider) =>
     };
   });
 
-export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }));
+// Signs download links to exported files (its declaration's parts).
+export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }, { files: s3Files }));

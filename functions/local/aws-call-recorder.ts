@@ -47,6 +47,22 @@ const SERVICES: Readonly<Record<string, string>> = {
   SESClient: 'ses',
   SQSClient: 'sqs',
   SecretsManagerClient: 'secretsmanager',
+  S3Client: 's3',
+};
+
+/**
+ * S3 object calls by the IAM action that authorises them: HeadObject is GetObject, each step of a
+ * multipart upload is PutObject (AbortMultipartUpload has its own).
+ */
+const S3_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 'GetObject',
+  HeadObject: 'GetObject',
+  PutObject: 'PutObject',
+  CreateMultipartUpload: 'PutObject',
+  UploadPart: 'PutObject',
+  CompleteMultipartUpload: 'PutObject',
+  AbortMultipartUpload: 'AbortMultipartUpload',
+  DeleteObject: 'DeleteObject',
 };
 
 /** Batch and transaction calls are authorised per entry, under the single action's name. */
@@ -104,6 +120,13 @@ export function iamCallsOf(clientName: string, commandName: string, input: Input
       if (operation === 'GetQueueUrl') return [{ action, resource: arn('sqs', input.QueueName) }];
       const url = new URL(input.QueueUrl);
       return [{ action, resource: arn('sqs', url.pathname.split('/').filter(Boolean).pop()!) }];
+    }
+    case 's3': {
+      // Pre-signing runs the same middleware without sending: a signed URL is a call made later
+      // with the signer's permissions, so it is recorded as the signer's own.
+      const action = S3_ACTIONS[operation];
+      if (!action) throw new Error(`aws-call-recorder: no IAM action known for S3 ${operation}`);
+      return [{ action: `s3:${action}`, resource: `arn:${naming.partition}:s3:::${input.Bucket}/${input.Key}` }];
     }
     default:
       // Secrets Manager: every call this project makes names the secret by its ARN.

@@ -6,6 +6,7 @@ import * as adminReleases from '../handlers/admin-releases';
 import * as adminSends from '../handlers/admin-sends';
 import * as adminSubscribers from '../handlers/admin-subscribers';
 import * as archive from '../handlers/archive';
+import * as bulkJobs from '../handlers/bulk-jobs';
 import * as confirm from '../handlers/confirm';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
@@ -37,6 +38,7 @@ export const handlerModules = {
   'admin-sends': adminSends,
   'admin-subscribers': adminSubscribers,
   archive,
+  'bulk-jobs': bulkJobs,
   confirm,
   'fan-out': fanOut,
   feeds,

@@ -35,6 +35,7 @@ Pressroom is running locally.
   Social posts   ${pressroom.url}/local/social
   Queues         ${pressroom.url}/local/queues   (metrics the functions counted: ${pressroom.url}/local/metrics)
   Archive        ${pressroom.url}/archive   (feeds at ${pressroom.url}/feeds/all.rss, .atom, .json)
+  Files (S3)     ${pressroom.s3Endpoint}   (import uploads and export downloads: POST /admin/imports/uploads)
   Data           ${dataDir}
   Webhook secret ${webhookSecret}
   Admin token    ${pressroom.secrets.adminToken}

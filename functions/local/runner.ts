@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../domain/ports';
@@ -32,6 +33,9 @@ import { startLocalSqs } from './sqs-server';
 import { SqsEventSource } from './sqs-event-source';
 import { LocalSqsQueue } from './local-sqs-queue';
 import { startLocalSecretsManager } from './secrets-server';
+import { startLocalS3 } from './s3-server';
+import { S3StaffFiles } from '../adapters/s3/staff-files';
+import type { BulkJob } from '../domain/subscriber/bulk-jobs';
 import { startLocalSes, type LocalSes } from './ses-server';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
@@ -98,13 +102,15 @@ export interface LocalPressroom {
   sesEndpoint: string;
   /** The local SQS endpoint; queues and their journals live under `<dataDir>/queues`. */
   sqsEndpoint: string;
+  /** The local S3 endpoint of staff's files (imports, exports); objects live under `<dataDir>/s3`. */
+  s3Endpoint: string;
   /** The local Secrets Manager endpoint and the ARN of the one secret it serves (the development secrets). */
   secretsEndpoint: string;
   secretArn: string;
   /** The local SES itself: its mailbox (with acceptance times) and its accepted/throttled counts. */
   ses: Pick<LocalSes, 'mailbox' | 'stats'>;
   /** The SDK clients the handlers use (benchmarks count their requests with a middleware). */
-  clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient };
+  clients: { dynamo: DynamoDBClient; ses: SESClient; sqs: SQSClient; s3: S3Client };
   dynamoEndpoint: string;
   /** Waits until every queue is empty, including the mail events a send causes (tests use it to wait for a send to finish). */
   settle(timeoutMs?: number): Promise<void>;
@@ -226,10 +232,16 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     sqsClient,
   );
   const secretsManager = await startLocalSecretsManager({ secrets });
+  const s3 = await startLocalS3({ dataDir: join(dataDir, 's3'), buckets: [config.filesBucket] });
+  // Built as the AWS wiring builds it (runtime/s3-files.ts), but pointed at the local endpoint.
+  const s3Client = new S3Client({
+    ...LOCAL_CLIENT_CONFIG, endpoint: s3.endpoint, forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const sesClient = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ses.endpoint, retryStrategy: sesRetryStrategy() });
   const sinks = [...(options.awsCallLog ? [fileSink(options.awsCallLog)] : []), ...(options.onAwsCall ? [options.onAwsCall] : [])];
   if (sinks.length) {
-    for (const client of [dynamo.client, sesClient, sqsClient]) recordAwsCalls(client, (call) => sinks.forEach((sink) => sink(call)));
+    for (const client of [dynamo.client, sesClient, sqsClient, s3Client]) recordAwsCalls(client, (call) => sinks.forEach((sink) => sink(call)));
   }
   const adapters: Adapters = await buildAdapters({
     config,
@@ -239,10 +251,11 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     fanOutQueue: new SqsQueue<FanOutJob>(sqsClient, sqs.queue('fan-out').url),
     sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
     signupQueue: new SqsQueue<SignupJob>(sqsClient, sqs.queue('signups').url),
+    bulkQueue: new SqsQueue<BulkJob>(sqsClient, sqs.queue('bulk').url),
     deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     // One process runs every handler, so it has every part a function may use.
-    parts: EVERY_PART,
+    parts: { ...EVERY_PART, files: (bucket) => new S3StaffFiles(s3Client, bucket) },
     extraChannels: [social],
     // Local mode may fetch a release's image from this machine (a test serves it over plain http);
     // any other private address stays refused, as on AWS.
@@ -293,10 +306,11 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     social,
     sesEndpoint: ses.endpoint,
     sqsEndpoint: sqs.endpoint,
+    s3Endpoint: s3.endpoint,
     secretsEndpoint: secretsManager.endpoint,
     secretArn: secretsManager.secretArn,
     ses,
-    clients: { dynamo: dynamo.client, ses: sesClient, sqs: sqsClient },
+    clients: { dynamo: dynamo.client, ses: sesClient, sqs: sqsClient, s3: s3Client },
     dynamoEndpoint: dynamo.endpoint,
     async settle(timeoutMs = 20_000) {
       // Each queue feeds the next (fan-out → send → mail events), so drain in order, and again
@@ -319,6 +333,8 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       sqsClient.destroy();
       await sqs.close();
       await secretsManager.close();
+      s3Client.destroy();
+      await s3.close();
       await dynamo.close();
     },
   };

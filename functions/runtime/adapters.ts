@@ -1,6 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { AddressBlocklist, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { BulkJob } from '../domain/subscriber/bulk-jobs';
+import { DynamoImportJobStore } from '../adapters/dynamodb/import-job-store';
+import { DynamoExportJobStore } from '../adapters/dynamodb/export-job-store';
 import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { DeliveryStore, FanOutJob, Mailer, SendRateGate, SendJob } from '../domain/delivery/ports';
 import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
@@ -49,6 +52,12 @@ export interface Adapters {
   sendQueue: JobQueue<SendJob>;
   /** Accepted sign-ups, acted on by process-signup. */
   signupQueue: JobQueue<SignupJob>;
+  /** Staff's imports and exports, run by bulk-jobs. */
+  bulkQueue: JobQueue<BulkJob>;
+  importJobs: ImportJobStore;
+  exportJobs: ExportJobStore;
+  /** Staff's import and export files (S3). */
+  files: StaffFiles;
   /** The fan-out planner's checkpoints. */
   fanOutPlans: FanOutPlanStore;
   /** Depth and redrive of each work queue's dead-letter queue (staff: /admin/queues). */
@@ -70,6 +79,9 @@ export const systemClock: Clock = { now: () => new Date() };
  * imports, so only the entry files of functions that render pass it.
  */
 export type RendererFactory = (options: { templatesDir: string; brand: Brand; publicUrl: string }) => EmailRenderer;
+
+/** Builds staff's file store over the bucket `PRESSROOM_FILES_BUCKET` names (runtime/s3-files.ts). */
+export type FilesFactory = (bucket: string) => StaffFiles;
 
 /** Builds the renderer of the service's own emails (runtime/system-emails.ts). */
 export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
@@ -95,6 +107,8 @@ export interface FunctionParts {
   renderer: RendererFactory;
   systemEmails: SystemEmailsFactory;
   channels: ChannelsFactory;
+  /** The S3 client and its pre-signer and multipart upload: only functions that handle staff's files. */
+  files: FilesFactory;
 }
 
 /** A function was asked for a part its entry file did not pass to the wiring. */
@@ -110,6 +124,10 @@ export const NO_PARTS: FunctionParts = {
   renderer: () => ({ render: () => Promise.reject(new PartNotWiredError('renderer')) }),
   systemEmails: () => ({ renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')) }),
   channels: async () => new NoChannels(),
+  files: () => {
+    const refuse = () => Promise.reject(new PartNotWiredError('files'));
+    return { open: refuse, size: refuse, uploadUrl: refuse, downloadUrl: refuse, put: refuse };
+  },
 };
 
 /** Refuses every read, so that a function without channels cannot quietly schedule or post nothing. */
@@ -138,6 +156,7 @@ export interface AdaptersInput {
   sendQueue: JobQueue<SendJob>;
   /** Accepted sign-ups, acted on by process-signup. */
   signupQueue: JobQueue<SignupJob>;
+  bulkQueue: JobQueue<BulkJob>;
   deadLetterQueues: DeadLetterQueues;
   /** Folder with the MJML templates, for the renderer. */
   templatesDir: string;
@@ -171,6 +190,10 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     fanOutQueue: input.fanOutQueue,
     sendQueue: input.sendQueue,
     signupQueue: input.signupQueue,
+    bulkQueue: input.bulkQueue,
+    importJobs: new DynamoImportJobStore(table),
+    exportJobs: new DynamoExportJobStore(table),
+    files: input.parts.files(config.filesBucket),
     fanOutPlans: new DynamoFanOutPlanStore(table),
     deadLetterQueues: input.deadLetterQueues,
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),

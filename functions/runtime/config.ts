@@ -75,6 +75,8 @@ export interface PressroomConfig {
    * `https://www.example.org`). Browsers name the posting page's origin; any other is refused.
    */
   signupOrigins: string[];
+  /** The S3 bucket of staff's import and export files (`PRESSROOM_FILES_BUCKET`). */
+  filesBucket: string;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -253,6 +255,7 @@ export function readConfig(env: Env): PressroomConfig {
     }),
     digest: readDigestSchedule(env),
     signupOrigins: parseOrigins(env.PRESSROOM_SIGNUP_ORIGINS ?? '', 'PRESSROOM_SIGNUP_ORIGINS'),
+    filesBucket: env.PRESSROOM_FILES_BUCKET ?? 'pressroom-files',
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

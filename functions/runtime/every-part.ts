@@ -8,6 +8,7 @@ import type { ServiceFactories } from './compose';
 import { mjmlRenderer } from './mjml-rendering';
 import { precompiledSystemEmails } from './system-emails';
 import { socialChannels } from './channels';
+import { s3Files } from './s3-files';
 import { releasesService } from './factories/releases';
 import { deliveryService } from './factories/delivery';
 import { subscribersService } from './factories/subscribers';
@@ -15,7 +16,7 @@ import { listsService } from './factories/lists';
 import { socialService } from './factories/social';
 import { publicSite } from './factories/site';
 
-export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels };
+export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
 export const EVERY_SERVICE: ServiceFactories = {
   releases: releasesService,

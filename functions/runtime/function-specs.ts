@@ -13,9 +13,10 @@ export type RouteKey = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
 
 /**
  * The work queues: a release's, in the order its work flows (fan-out → send → mail events), then
- * sign-ups, which are answered at once and acted on from the queue.
+ * sign-ups, which are answered at once and acted on from the queue, then staff's bulk jobs (CSV
+ * imports in slices, list exports).
  */
-export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events', 'signups'] as const;
+export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events', 'signups', 'bulk'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -34,7 +35,10 @@ export const DEFAULT_MEMORY_MB = 512;
  * passes the parts it declares to the AWS wiring, so its bundle carries those and no others
  * (tests/infra/bundle-contents.test.ts checks each bundle against this list).
  */
-export type FunctionPart = 'renderer' | 'systemEmails' | 'channels';
+export type FunctionPart = 'renderer' | 'systemEmails' | 'channels' | 'files';
+
+/** The folders of the staff file bucket: uploaded CSV imports, and written exports. */
+export type FileFolder = 'imports' | 'exports';
 
 /** The feature services (functions/services/, composed by runtime/compose.ts) a handler may call. */
 export type FunctionService = ServiceName;
@@ -58,6 +62,12 @@ export interface FunctionSpec {
   sendsEmail?: boolean;
   /** Reads SES's sending quota (ses:GetSendQuota), which the send pacer paces by. */
   readsSendQuota?: boolean;
+  /**
+   * Staff's files in the S3 bucket, by folder: `read` (GetObject, HeadObject; a pre-signed download
+   * link is the function's own read) and `write` (PutObject and multipart; a pre-signed upload link
+   * is the function's own write). Needs the `files` part.
+   */
+  files?: { read?: readonly FileFolder[]; write?: readonly FileFolder[] };
   /** Reads the dead-letter queues' depth and moves their messages back (staff: /admin/queues). */
   redrivesDeadLetters?: boolean;
   /**
@@ -104,8 +114,40 @@ export const functionSpecs = {
     http: ['GET /admin/lists', 'POST /admin/lists', 'GET /admin/lists/{listId}', 'PATCH /admin/lists/{listId}', 'POST /admin/lists/{listId}/recount'],
     table: 'read-write',
   },
-  'admin-export': { services: ['subscribers'], http: ['GET /admin/lists/{listId}/export.csv'], table: 'read' },
-  'admin-import': { services: ['subscribers'], http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
+  // Exports: small lists at once as CSV; any list as a job whose file is downloaded by a pre-signed link.
+  'admin-export': {
+    services: ['subscribers'],
+    http: ['GET /admin/lists/{listId}/export.csv', 'POST /admin/lists/{listId}/exports', 'GET /admin/exports/{exportId}'],
+    table: 'read-write',
+    sendsTo: ['bulk'],
+    parts: ['files'],
+    files: { read: ['exports'] },
+  },
+  // Imports run as jobs: a file sent with the request is stored and its first slice run at once;
+  // a large file is uploaded through a pre-signed URL and started. bulk-jobs does the rest.
+  'admin-import': {
+    services: ['subscribers'],
+    http: ['POST /admin/imports', 'POST /admin/imports/uploads', 'POST /admin/imports/{importId}/start', 'GET /admin/imports/{importId}'],
+    table: 'read-write',
+    sendsEmail: true,
+    sendsTo: ['bulk'],
+    parts: ['systemEmails', 'files'],
+    files: { read: ['imports'], write: ['imports'] },
+  },
+  // One message at a time: the next slice of an import (sent back to its own queue while the file
+  // has more), or a whole export written to a file. Imports without consent email confirmations.
+  'bulk-jobs': {
+    services: ['subscribers'],
+    queue: 'bulk',
+    table: 'read-write',
+    sendsEmail: true,
+    sendsTo: ['bulk'],
+    parts: ['systemEmails', 'files'],
+    files: { read: ['imports'], write: ['exports'] },
+    // An export writes its whole file in one invocation: about a million members in Lambda's 15 minutes.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
   // Preview and test send (a test send is a real email to staff).
   'admin-releases': { services: ['releases', 'delivery'], http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
   // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.

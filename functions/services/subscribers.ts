@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import type { AddressBlocklist, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
 import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
 import type { Mailer } from '../domain/delivery/ports';
@@ -9,10 +8,15 @@ import { acceptSubscription, processSubscription, type AcceptOutcome, type Signu
 import { confirmSubscription, readConfirmation, type ConfirmationView } from '../domain/subscriber/confirm-subscription';
 import { readUnsubscribeToken, unsubscribe, unsubscribeAll, type UnsubscribeLink } from '../domain/subscriber/unsubscribe';
 import { readPreferences, updatePreferences, type PreferencesForm, type PreferencesUpdate, type PreferencesView } from '../domain/subscriber/preferences';
-import { importCsv, type CsvImportOptions, type CsvImportReport } from '../domain/subscriber/csv-import';
+import type { CsvImportOptions } from '../domain/subscriber/csv-import';
+import type { Subscriber } from '../domain/subscriber/subscriber';
 import { importSubscribers, type ImportedSubscriber } from '../domain/subscriber/import-subscribers';
 import { changeSubscriberLists, eraseSubscriber, lookupSubscriber, type EraseResult, type SubscriberView } from '../domain/subscriber/manage-subscribers';
 import { exportListCsv } from '../domain/subscriber/csv-export';
+import {
+  exportJobView, importFile, importJobView, openImportUpload, requestExport, runBulkImport, runExport, startUploadedImport,
+  type BulkJob, type ExportJobView, type ImportJobView,
+} from '../domain/subscriber/bulk-jobs';
 import { purgePendingSignups, type PurgePendingResult } from '../domain/subscriber/purge-pending';
 import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
 import type { ListDirectory } from './lists';
@@ -35,6 +39,11 @@ export interface SubscribersPorts {
   keyring: SigningKeyring;
   /** Accepted sign-ups wait here to be acted on (process-signup). */
   signups: JobQueue<SignupJob>;
+  /** Import and export jobs, their files, and the queue their work runs from (bulk-jobs). */
+  imports: ImportJobStore;
+  exports: ExportJobStore;
+  files: StaffFiles;
+  bulk: JobQueue<BulkJob>;
 }
 
 export interface SubscribersSettings {
@@ -132,17 +141,59 @@ export class SubscribersService {
     return updatePreferences(token, form, this.ports);
   }
 
+  /** An import job waiting for its file, and the URL to PUT the file to. */
+  openImportUpload(options: CsvImportOptions): ReturnType<typeof openImportUpload> {
+    return openImportUpload(options, this.ports);
+  }
+
+  /** Queues an uploaded import. @throws NotFoundError, ConflictError (no file yet, already started), ValidationError (too large) */
+  startImport(id: string): Promise<ImportJobView> {
+    return startUploadedImport(id, this.ports);
+  }
+
   /**
-   * Imports a CSV row by row; without consent each new or pending row gets the confirmation email.
-   *
-   * @throws ValidationError for a file that cannot be read as an import (header, size).
+   * Imports a file sent with the request as a job: done within `timeBudgetMs` for a small file (the
+   * view carries the report), else carried on by the bulk queue.
    */
-  async importCsv(source: Readable, options: CsvImportOptions): Promise<CsvImportReport> {
-    return importCsv(source, options, {
+  async importFile(body: Buffer, options: CsvImportOptions, timeBudgetMs: number): Promise<ImportJobView> {
+    return importFile(body, options, await this.bulkDeps(), { timeBudgetMs });
+  }
+
+  /** An import job's progress, and its report once done. @throws NotFoundError */
+  importJob(id: string): Promise<ImportJobView> {
+    return importJobView(id, this.ports);
+  }
+
+  /** Queues an export of a list's members to a file. @throws NotFoundError */
+  requestExport(listId: string): Promise<ExportJobView> {
+    return requestExport(listId, this.ports);
+  }
+
+  /** An export job, with a download link once done. @throws NotFoundError */
+  exportJob(id: string): Promise<ExportJobView> {
+    return exportJobView(id, this.ports);
+  }
+
+  /** One bulk job from the queue, within `timeBudgetMs`: an import's next slice, or an export. */
+  async runBulkJob(job: BulkJob, timeBudgetMs: number): Promise<string> {
+    if (job.kind === 'export') return (await runExport(job.exportId, this.ports)).status;
+    return (await runBulkImport(job.jobId, await this.bulkDeps(), timeBudgetMs)).outcome;
+  }
+
+  /** Puts a bulk job back on its queue untouched (an invocation with no time left for it). */
+  requeueBulkJob(job: BulkJob): Promise<void> {
+    return this.ports.bulk.send([job]);
+  }
+
+  private async bulkDeps() {
+    return {
       ...this.ports,
-      listIds: await this.ports.directory.activeIds(),
-      requestConfirmation: (subscriber, lists) => sendConfirmationEmail(subscriber, lists, this.ports),
-    });
+      slice: {
+        ...this.ports,
+        listIds: await this.ports.directory.activeIds(),
+        requestConfirmation: (subscriber: Subscriber, lists: string[]) => sendConfirmationEmail(subscriber, lists, this.ports),
+      },
+    };
   }
 
   /** Adds confirmed subscribers `{ email, lists }` (one or many). @throws ValidationError */

@@ -14,6 +14,7 @@ import { EXAMPLE_CONTEXT } from '../helpers/template';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { preferencesLink } from '../helpers/preference-links';
 import { releaseBody } from '../helpers/releases';
+import { newExportJob } from '../../functions/domain/subscriber/export-job';
 import { invokeBundle, localEnvironment, synthArtifacts, type FunctionArtifact, type LocalResources, type SynthesizedArtifacts } from './bundles';
 
 /**
@@ -33,6 +34,7 @@ interface Fixture {
   preferencesToken: string;
   confirmToken: string;
   lateSubscriberId: string;
+  exportId: string;
 }
 
 type Compare = 'body' | 'status';
@@ -76,7 +78,11 @@ const cases = {
   unsubscribe: { event: (f) => httpEvent({ route: 'GET /unsubscribe/{token}', path: `/unsubscribe/${f.unsubscribeToken}` }), compare: 'body' },
   'admin-subscribers': { event: (f) => admin(f, { route: 'GET /admin/subscribers', path: '/admin/subscribers', query: { email: 'reader@example.com' } }), compare: 'body' },
   'admin-lists': { event: (f) => admin(f, { route: 'GET /admin/lists', path: '/admin/lists' }), compare: 'body' },
-  'admin-export': { event: (f) => admin(f, { route: 'GET /admin/lists/{listId}/export.csv', path: '/admin/lists/blog/export.csv' }), compare: 'body' },
+  // An export of any size is a job for bulk-jobs (each run queues its own).
+  'admin-export': {
+    event: (f) => admin(f, { route: 'POST /admin/lists/{listId}/exports', path: '/admin/lists/blog/exports' }),
+    compare: 'status',
+  },
   // Without consent, an import emails each new address a confirmation.
   'admin-import': {
     event: (f) => admin(f, { route: 'POST /admin/imports', path: '/admin/imports', headers: { 'content-type': 'text/csv' }, body: 'email,lists\nimported@example.com,blog\n' }),
@@ -95,6 +101,9 @@ const cases = {
   'process-signup': {
     event: () => sqsEvent(queueArn('signups'), [{ email: 'bundle-queued-signup@example.com', lists: ['blog'], requestedAt: new Date().toISOString() }]),
   },
+  // An export job the fixture stored without queueing: the bundle writes its file to S3, the
+  // in-process run finds it done.
+  'bulk-jobs': { event: (f) => sqsEvent(queueArn('bulk'), [{ kind: 'export', exportId: f.exportId }]) },
   'mail-events': { event: () => sqsEvent(queueArn('mail-events'), [readFileSync(join(import.meta.dirname, '../fixtures/ses-events/delivery.json'), 'utf8')]) },
   'post-social': { event: () => scheduledEvent('post-social') },
   'release-embargoed': { event: () => scheduledEvent('release-embargoed') },
@@ -109,7 +118,7 @@ let local: LocalResources;
 
 function environmentOf(artifact: FunctionArtifact): Record<string, string> {
   const p = fixture.pressroom;
-  return localEnvironment(artifact, artifacts, local, { dynamodb: p.dynamoEndpoint, ses: p.sesEndpoint, sqs: p.sqsEndpoint, secretsManager: p.secretsEndpoint });
+  return localEnvironment(artifact, artifacts, local, { dynamodb: p.dynamoEndpoint, ses: p.sesEndpoint, sqs: p.sqsEndpoint, secretsManager: p.secretsEndpoint, s3: p.s3Endpoint });
 }
 
 async function inProcess(name: FunctionName, event: unknown): Promise<any> {
@@ -156,9 +165,11 @@ beforeAll(async () => {
     preferencesToken: token(preferencesLink(release), 'preferences'),
     confirmToken: token(confirmation.text, 'confirm'),
     lateSubscriberId: (late.body.subscribers as { subscriberId: string }[])[0].subscriberId,
+    exportId: 'exp_artifact',
   };
+  expect(await pressroom.adapters.exportJobs.create(newExportJob(fixture.exportId, 'blog', new Date()))).toBe(true);
   for (const [key, value] of Object.entries(fixture)) expect(value, key).toBeTruthy();
-  local = { tableName: 'pressroom', sqsEndpoint: pressroom.sqsEndpoint, secretArn: pressroom.secretArn, configurationSet: 'pressroom', publicUrl: pressroom.url };
+  local = { tableName: 'pressroom', sqsEndpoint: pressroom.sqsEndpoint, secretArn: pressroom.secretArn, configurationSet: 'pressroom', filesBucket: 'pressroom-files', publicUrl: pressroom.url };
 }, 300_000);
 
 afterAll(async () => {

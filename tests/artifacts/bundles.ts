@@ -32,6 +32,7 @@ export interface LocalResources {
   sqsEndpoint: string;
   secretArn: string;
   configurationSet: string;
+  filesBucket: string;
   publicUrl: string;
 }
 
@@ -71,6 +72,7 @@ export function synthArtifacts(outdir: string): SynthesizedArtifacts {
         if (type === 'AWS::SQS::Queue') return `${local.sqsEndpoint}/${LOCAL_ACCOUNT}/${queueNames.get(id)}`;
         if (type === 'AWS::SecretsManager::Secret') return local.secretArn;
         if (type === 'AWS::SES::ConfigurationSet') return local.configurationSet;
+        if (type === 'AWS::S3::Bucket') return local.filesBucket;
         return id;
       },
       att(id, attribute) {
@@ -87,7 +89,7 @@ export function synthArtifacts(outdir: string): SynthesizedArtifacts {
  * stand-ins, Lambda's own variables, and the AWS SDK pointed at the local endpoints. Nothing else
  * from this process leaks in: no development secrets, no PRESSROOM_* from the test run.
  */
-export function localEnvironment(artifact: FunctionArtifact, artifacts: SynthesizedArtifacts, local: LocalResources, endpoints: Record<'dynamodb' | 'ses' | 'sqs' | 'secretsManager', string>): Record<string, string> {
+export function localEnvironment(artifact: FunctionArtifact, artifacts: SynthesizedArtifacts, local: LocalResources, endpoints: Record<'dynamodb' | 'ses' | 'sqs' | 'secretsManager' | 's3', string>): Record<string, string> {
   const resolved = artifacts.resolve(artifact.environment, local) as Record<string, string>;
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -106,6 +108,8 @@ export function localEnvironment(artifact: FunctionArtifact, artifacts: Synthesi
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    // An IP address as the endpoint makes the S3 client address buckets path-style, as the stand-in expects.
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     // The SDK's notice that Node 20 is near its end: Lambda runs 22.
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',

@@ -1,8 +1,11 @@
+import { NotFoundError } from '../../functions/domain/errors';
 /**
  * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
  * adapters against the local emulators instead.
  */
-import type { AddressBlocklist, ImportJobStore, MemberSummary, MembershipChange, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, MemberSummary, MembershipChange, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import { ExportJobStatus, type ExportJob, type ExportJobEnd } from '../../functions/domain/subscriber/export-job';
+import { Readable } from 'node:stream';
 import { ImportJobStatus, type ImportJob, type ImportJobEnd, type ImportReportChunk, type ImportStep } from '../../functions/domain/subscriber/import-job';
 import type { ClaimOutcome, DeliveryStore, FanOutJob, Mailer, OutgoingEmail, SendJob } from '../../functions/domain/delivery/ports';
 import type { Clock, JobQueue, RateLimiter } from '../../functions/domain/ports';
@@ -172,8 +175,11 @@ export class MemorySubscriberStore implements SubscriberStore {
   async adjustMemberCounts(listId: string, delta: Partial<MemberCounts>) {
     this.adjust(listId, delta);
   }
+  // Lower-cased address → id, as the DynamoDB store's EMAIL# items: a 100,000-row import looks up every row.
+  private byEmail = new Map<string, string>();
   private find(email: string) {
-    return [...this.subscribers.values()].find((s) => s.email.toLowerCase() === email.toLowerCase());
+    const id = this.byEmail.get(email.toLowerCase());
+    return id === undefined ? undefined : this.subscribers.get(id);
   }
   private ensure(email: string, language: string | undefined, now: Date) {
     let subscriber = this.find(email);
@@ -181,6 +187,7 @@ export class MemorySubscriberStore implements SubscriberStore {
     if (!subscriber) {
       subscriber = { id: `sub-${this.next++}`, email, language, createdAt: now.toISOString(), memberships: [] };
       this.subscribers.set(subscriber.id, subscriber);
+      this.byEmail.set(email.toLowerCase(), subscriber.id);
     }
     return { subscriber, created };
   }
@@ -282,6 +289,7 @@ export class MemorySubscriberStore implements SubscriberStore {
   async erase(subscriberId: string) {
     const s = this.subscribers.get(subscriberId);
     if (s) this.counted(s, this.listsOf(s), () => (s.memberships = []));
+    if (s) this.byEmail.delete(s.email.toLowerCase());
     this.subscribers.delete(subscriberId);
   }
 }
@@ -567,6 +575,12 @@ export class MemoryImportJobStore implements ImportJobStore {
   async get(id: string) {
     return this.copy(this.jobs.get(id));
   }
+  async markQueued(id: string, now: Date) {
+    const job = this.jobs.get(id);
+    if (!job || job.status !== ImportJobStatus.AwaitingUpload) return false;
+    this.jobs.set(id, { ...job, status: ImportJobStatus.Queued, updatedAt: now.toISOString() });
+    return true;
+  }
   async markRunning(id: string, now: Date) {
     const job = this.jobs.get(id);
     if (!job || (job.status !== ImportJobStatus.Queued && job.status !== ImportJobStatus.Running)) return false;
@@ -597,5 +611,58 @@ export class MemoryImportJobStore implements ImportJobStore {
     const { now, ...rest } = end;
     this.jobs.set(id, { ...job, ...structuredClone(rest), updatedAt: now.toISOString() });
     return true;
+  }
+}
+
+export class MemoryExportJobStore implements ExportJobStore {
+  jobs = new Map<string, ExportJob>();
+  async create(job: ExportJob) {
+    if (this.jobs.has(job.id)) return false;
+    this.jobs.set(job.id, structuredClone(job));
+    return true;
+  }
+  async get(id: string) {
+    const job = this.jobs.get(id);
+    return job && structuredClone(job);
+  }
+  async markRunning(id: string, now: Date) {
+    const job = this.jobs.get(id);
+    if (!job || (job.status !== ExportJobStatus.Queued && job.status !== ExportJobStatus.Running)) return false;
+    this.jobs.set(id, { ...job, status: ExportJobStatus.Running, updatedAt: now.toISOString() });
+    return true;
+  }
+  async finish(id: string, end: ExportJobEnd) {
+    const job = this.jobs.get(id);
+    if (!job || job.status !== ExportJobStatus.Running) return false;
+    const { now, ...rest } = end;
+    this.jobs.set(id, { ...job, ...rest, updatedAt: now.toISOString() });
+    return true;
+  }
+}
+
+/** Staff's files in memory; links are `memory://` URLs that only say what they would do. */
+export class MemoryStaffFiles implements StaffFiles {
+  files = new Map<string, Buffer>();
+  async open(key: string) {
+    const file = this.files.get(key);
+    if (!file) throw new NotFoundError(`No file ${key}`);
+    return Readable.from([file]);
+  }
+  async size(key: string) {
+    return this.files.get(key)?.length;
+  }
+  async uploadUrl(key: string, expiresInSeconds: number) {
+    return `memory://put/${key}?expires=${expiresInSeconds}`;
+  }
+  async downloadUrl(key: string, filename: string, expiresInSeconds: number) {
+    return `memory://get/${key}?filename=${encodeURIComponent(filename)}&expires=${expiresInSeconds}`;
+  }
+  async put(key: string, body: Readable | string | Buffer) {
+    if (typeof body === 'string' || Buffer.isBuffer(body)) this.files.set(key, Buffer.from(body));
+    else {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(Buffer.from(chunk));
+      this.files.set(key, Buffer.concat(chunks));
+    }
   }
 }

@@ -32,7 +32,7 @@ export interface StackPolicies {
 }
 
 const { partition, region, account } = RECORDED_ARN_NAMING;
-export const LOCAL_NAMES = { table: 'pressroom', secret: 'pressroom', configurationSet: 'pressroom' } as const;
+export const LOCAL_NAMES = { table: 'pressroom', secret: 'pressroom', configurationSet: 'pressroom', filesBucket: 'pressroom-files' } as const;
 const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
 
 /** Synthesizes the stack with cdk.json's context and the example `from` and `postalAddress` (no bundling) and reads every function's policies. */
@@ -64,6 +64,8 @@ export function policiesOf(stack: PressroomStack, template: Record<string, any>)
         return arn('secretsmanager', `secret:${LOCAL_NAMES.secret}`);
       case 'AWS::SES::ConfigurationSet':
         return LOCAL_NAMES.configurationSet;
+      case 'AWS::S3::Bucket':
+        return LOCAL_NAMES.filesBucket;
       default:
         return id;
     }
@@ -78,6 +80,8 @@ export function policiesOf(stack: PressroomStack, template: Record<string, any>)
         return arn('sqs', queueNames.get(id) ?? id);
       case 'AWS::SecretsManager::Secret':
         return refOf(id);
+      case 'AWS::S3::Bucket':
+        return `arn:${partition}:s3:::${LOCAL_NAMES.filesBucket}`;
       default:
         return arn('unknown', id);
     }

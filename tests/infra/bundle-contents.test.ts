@@ -48,6 +48,7 @@ describe('what each Lambda bundle carries', () => {
     const makesText = parts.includes('renderer') || parts.includes('systemEmails');
     expect(packagesIn(metafile, /node_modules\/(html-to-text)\//).length > 0, 'html-to-text').toBe(makesText);
     expect(packagesIn(metafile, /node_modules\/(twitter-text)\//).length > 0, 'twitter-text').toBe(parts.includes('channels'));
+    expect(packagesIn(metafile, /node_modules\/@aws-sdk\/(client-s3|s3-request-presigner|lib-storage)\//).length > 0, 'the S3 client').toBe(parts.includes('files'));
   });
 
   it('renders the sample release and a digest from a bundle exactly as from node_modules (stubbed modules never run)', async () => {

@@ -155,7 +155,8 @@ describe('functions', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(handlers.size);
     for (const handler of handlers) {
       const props = resources[functionId(handler)].Properties;
-      expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, TracingConfig: { Mode: 'Active' } });
+      // The bulk jobs parse and write files of up to a few hundred MB: more memory, and with it more CPU.
+      expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: handler === 'bulk-jobs' ? 1024 : 512, TracingConfig: { Mode: 'Active' } });
       expect(props.Handler).toBe('index.handler');
     }
   });
@@ -174,9 +175,10 @@ describe('functions', () => {
     expect(() => configWith(-1)).toThrow(/publicReservedConcurrency/);
   });
 
-  it('gives fan-out 60 s and every other function 30 s', () => {
+  it('gives fan-out 60 s, the bulk jobs (a whole export) Lambda\'s 15 minutes, and every other function 30 s', () => {
+    const timeouts: Record<string, number> = { 'fan-out': 60, 'bulk-jobs': 900 };
     for (const handler of handlers) {
-      expect(resources[functionId(handler)].Properties.Timeout, handler).toBe(handler === 'fan-out' ? 60 : 30);
+      expect(resources[functionId(handler)].Properties.Timeout, handler).toBe(timeouts[handler] ?? 30);
     }
   });
 
@@ -186,6 +188,8 @@ describe('functions', () => {
       'PRESSROOM_FANOUT_QUEUE_URL',
       'PRESSROOM_SEND_QUEUE_URL',
       'PRESSROOM_SIGNUPS_QUEUE_URL',
+      'PRESSROOM_BULK_QUEUE_URL',
+      'PRESSROOM_FILES_BUCKET',
       'PRESSROOM_SECRET_ARN',
       'PRESSROOM_PUBLIC_URL',
       'PRESSROOM_FROM',
@@ -274,12 +278,32 @@ describe('least privilege', () => {
   it('lets the send worker, the sign-up queue\'s worker, imports and test sends send email, and only the send worker read the quota it paces by', () => {
     const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:SendRawEmail'));
     // Not subscribe: it only queues, so that its work is the same for every address.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'process-signup', 'send-email']);
+    // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {
       expect(actionsOf(handler).filter((a) => a.startsWith('ses:') && a !== 'ses:SendRawEmail' && a !== 'ses:GetSendQuota'), handler).toEqual([]);
     }
+  });
+
+  it('lets only the file handlers reach the staff file bucket, each folder as declared: uploads and their import into imports/, exports out of exports/', () => {
+    const s3 = (handler: string) =>
+      statementsOf(handler)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+        .flatMap((s) => [s.Action].flat().flatMap((a: string) => [s.Resource].flat().map((r) => `${a} ${JSON.stringify(r).match(/\/(\w+)\/\*/)?.[1]}`)))
+        .sort();
+    const withFiles = [...stack.functions.keys()].filter((h) => s3(h).length);
+    expect(withFiles.sort()).toEqual(['admin-export', 'admin-import', 'bulk-jobs']);
+    expect(s3('admin-import')).toEqual(['s3:AbortMultipartUpload imports', 's3:GetObject imports', 's3:PutObject imports']);
+    expect(s3('bulk-jobs')).toEqual(['s3:AbortMultipartUpload exports', 's3:GetObject imports', 's3:PutObject exports']);
+    expect(s3('admin-export')).toEqual(['s3:GetObject exports']);
+    const [[, bucket]] = ofType('AWS::S3::Bucket');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' })]) },
+    });
   });
 
   it('gives each function a role of its own that writes its own log group and no other, with no managed policy', () => {
@@ -292,8 +316,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the pages, feeds and export only read the table, and the queue status not touch it; every function reads the secret value', () => {
-    const readOnly = ['admin-export', 'archive', 'feeds', 'release-page'];
+  it('lets the pages and feeds only read the table, and the queue status not touch it; every function reads the secret value', () => {
+    const readOnly = ['archive', 'feeds', 'release-page'];
     for (const handler of stack.functions.keys()) {
       const table = actionsOf(handler).filter((a) => a.startsWith('dynamodb:')).sort();
       const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAddressBlocklist } from '../../functions/adapters/dynamodb/address-blocklist';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
 import { DynamoImportJobStore } from '../../functions/adapters/dynamodb/import-job-store';
+import { DynamoExportJobStore } from '../../functions/adapters/dynamodb/export-job-store';
+import { ExportJobStatus, newExportJob } from '../../functions/domain/subscriber/export-job';
 import { DynamoFanOutPlanStore } from '../../functions/adapters/dynamodb/fan-out-plan-store';
 import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
@@ -20,7 +22,7 @@ import { parseReleaseInput } from '../../functions/domain/release/release-input'
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { DeliveryStatus } from '../../functions/domain/delivery/delivery';
 import { emptyCounts } from '../../functions/domain/delivery/release-stats';
-import type { AddressBlocklist, ImportJobStore, SubscriberStore } from '../../functions/domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, SubscriberStore } from '../../functions/domain/subscriber/ports';
 import { ImportJobStatus, emptySummary, importJobReport, newImportJob, type ImportStep } from '../../functions/domain/subscriber/import-job';
 import { csvSource, importCsv } from '../../functions/domain/subscriber/csv-import';
 import { runImportSlice } from '../../functions/domain/subscriber/run-import-slice';
@@ -36,7 +38,7 @@ import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
-  MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore,
+  MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -482,9 +484,43 @@ const importStep = (line: number, fromLine: number, added: number, invalid: numb
 });
 
 describe.each([
+  ['in memory', (): ExportJobStore => new MemoryExportJobStore()],
+  ['DynamoDB', (): ExportJobStore => new DynamoExportJobStore(table())],
+])('ExportJobStore contract: %s', (_, make) => {
+  it('creates a job once, runs it (again after a crash) until it ends, and then never moves it', async () => {
+    const jobs = make();
+    const id = `exp-${randomUUID()}`;
+    const job = newExportJob(id, 'blog', t(0));
+    expect(await jobs.create(job)).toBe(true);
+    expect(await jobs.create({ ...job, listId: 'other' })).toBe(false);
+    expect(await jobs.get(id)).toEqual(job);
+    expect(await jobs.get(`exp-${randomUUID()}`)).toBeUndefined();
+    expect(await jobs.finish(id, { status: ExportJobStatus.Done, rows: 1, bytes: 2, now: t(1) })).toBe(false);
+    expect(await jobs.markRunning(id, t(1))).toBe(true);
+    expect(await jobs.markRunning(id, t(2))).toBe(true);
+    expect(await jobs.finish(id, { status: ExportJobStatus.Done, rows: 3, bytes: 120, now: t(3) })).toBe(true);
+    expect(await jobs.get(id)).toEqual({ ...job, status: 'done', rows: 3, bytes: 120, updatedAt: t(3).toISOString() });
+    expect(await jobs.markRunning(id, t(4))).toBe(false);
+    expect(await jobs.finish(id, { status: ExportJobStatus.Failed, error: 'late', now: t(5) })).toBe(false);
+    expect(await jobs.markRunning(`exp-${randomUUID()}`, t(1))).toBe(false);
+  });
+});
+
+describe.each([
   ['in memory', (): ImportJobStore => new MemoryImportJobStore()],
   ['DynamoDB', (): ImportJobStore => new DynamoImportJobStore(table())],
 ])('ImportJobStore contract: %s', (_, make) => {
+  it('holds a job awaiting its upload until it is marked queued, once', async () => {
+    const jobs = make();
+    const id = `imp-${randomUUID()}`;
+    await jobs.create(newImportJob(id, `imports/${id}.csv`, { dryRun: false, consent: true }, t(0), ImportJobStatus.AwaitingUpload));
+    expect(await jobs.markRunning(id, t(1))).toBe(false);
+    expect(await jobs.markQueued(id, t(2))).toBe(true);
+    expect(await jobs.markQueued(id, t(3))).toBe(false);
+    expect(await jobs.get(id)).toMatchObject({ status: 'queued', updatedAt: t(2).toISOString() });
+    expect(await jobs.markQueued(`imp-${randomUUID()}`, t(3))).toBe(false);
+  });
+
   it('creates a job once, runs it until it ends, and knows nothing of an unknown id', async () => {
     const jobs = make();
     const id = `imp-${randomUUID()}`;
@@ -494,12 +530,14 @@ describe.each([
     expect(await jobs.get(id)).toEqual(job);
     expect(await jobs.get(`imp-${randomUUID()}`)).toBeUndefined();
     expect(await jobs.markRunning(`imp-${randomUUID()}`, t(1))).toBe(false);
+    // Queued already: nothing to mark.
+    expect(await jobs.markQueued(id, t(1))).toBe(false);
     expect(await jobs.markRunning(id, t(1))).toBe(true);
     expect(await jobs.markRunning(id, t(2))).toBe(true);
     expect(await jobs.finish(id, 1, { status: ImportJobStatus.Done, ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, now: t(3) })).toBe(true);
     expect(await jobs.get(id)).toMatchObject({ status: 'done', ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, updatedAt: t(3).toISOString() });
     expect(await jobs.markRunning(id, t(4))).toBe(false);
-    expect(await jobs.finish(id, 1, { status: ImportJobStatus.Failed, error: 'late', now: t(5) })).toBe(false);
+    expect(await jobs.finish(id, 1, { status: ImportJobStatus.Failed, error: 'late', issues: [], now: t(5) })).toBe(false);
     expect((await jobs.get(id))!.status).toBe('done');
   });
 
@@ -516,8 +554,8 @@ describe.each([
     const job = (await jobs.get(id))!;
     expect(job).toMatchObject({ line: 51, rowsRead: 50, reportable: 6, summary: { ...emptySummary(), added: 44, invalid: 6 }, updatedAt: t(51).toISOString() });
     expect(job.lastChunk).toEqual(importStep(51, 27, 20, 5).chunk);
-    expect(await jobs.finish(id, 26, { status: ImportJobStatus.Failed, error: 'stale', now: t(60) })).toBe(false);
-    expect(await jobs.finish(id, 51, { status: ImportJobStatus.Failed, error: 'the CSV is empty', now: t(60) })).toBe(true);
+    expect(await jobs.finish(id, 26, { status: ImportJobStatus.Failed, error: 'stale', issues: [], now: t(60) })).toBe(false);
+    expect(await jobs.finish(id, 51, { status: ImportJobStatus.Failed, error: 'the CSV is empty', issues: [], now: t(60) })).toBe(true);
     expect(await jobs.get(id)).toMatchObject({ status: 'failed', error: 'the CSV is empty', line: 51 });
   });
 

@@ -29,6 +29,21 @@ export class DynamoImportJobStore implements ImportJobStore {
     return Item ? withoutKeys<ImportJob>(Item) : undefined;
   }
 
+  markQueued(id: string, now: Date): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: jobKey(id),
+          UpdateExpression: 'SET #status = :queued, updatedAt = :now',
+          ConditionExpression: '#status = :awaiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': ImportJobStatus.Queued, ':awaiting': ImportJobStatus.AwaitingUpload, ':now': now.toISOString() },
+        }),
+      ),
+    );
+  }
+
   markRunning(id: string, now: Date): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(

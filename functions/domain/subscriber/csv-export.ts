@@ -36,9 +36,22 @@ export function neutraliseFormula(value: string): string {
  * for await (const chunk of await exportListCsv('blog', { subscribers, lists })) csv += chunk;
  */
 export async function exportListCsv(listId: string, deps: CsvExportDeps): Promise<AsyncGenerator<string>> {
+  const pages = await exportListPages(listId, deps);
+  return (async function* () {
+    for await (const page of pages) yield page.csv;
+  })();
+}
+
+/**
+ * {@link exportListCsv}, each chunk with the number of members it holds (0 for the header): what
+ * an export job counts as it writes.
+ *
+ * @throws NotFoundError when the list does not exist (checked before the first chunk).
+ */
+export async function exportListPages(listId: string, deps: CsvExportDeps): Promise<AsyncGenerator<{ csv: string; members: number }>> {
   if (!(await deps.lists.get(listId))) throw new NotFoundError(`No list "${listId}"`);
   return (async function* () {
-    yield stringify([[...EXPORT_COLUMNS]]);
+    yield { csv: stringify([[...EXPORT_COLUMNS]]), members: 0 };
     let cursor: string | undefined;
     do {
       const page = await deps.subscribers.pageMembers(listId, cursor, PAGE_SIZE);
@@ -49,7 +62,7 @@ export async function exportListCsv(listId: string, deps: CsvExportDeps): Promis
         const row = [s.email, listId, m.status, s.suppressedAt ? 'true' : 'false', s.language ?? '', s.createdAt, m.changedAt];
         return [row.map(neutraliseFormula)];
       });
-      if (records.length) yield stringify(records);
+      if (records.length) yield { csv: stringify(records), members: records.length };
       cursor = page.cursor;
     } while (cursor);
   })();

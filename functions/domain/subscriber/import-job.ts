@@ -1,3 +1,4 @@
+import type { FieldIssue } from '../errors';
 import {
   FULL_REPORT_ROWS, MAX_REPORTED_ROWS, isPlainRow, omittedNote,
   type CsvImportOptions, type CsvImportReport, type CsvImportSummary, type ImportRowReport,
@@ -5,10 +6,12 @@ import {
 
 /**
  * A CSV import that runs as a job, across as many invocations as its file needs (see
- * run-import-slice.ts). Statuses move `queued → running → done | failed`; `failed` is kept for a
- * file that can never import (no `email`/`lists` header, empty), with the reason in `error`.
+ * run-import-slice.ts). Statuses move `awaiting-upload → queued → running → done | failed` (a job
+ * whose file came with the request starts `queued`); `failed` is kept for a file that can never
+ * import (no `email`/`lists` header, empty, too large), with the reason in `error`.
  */
 export const ImportJobStatus = {
+  AwaitingUpload: 'awaiting-upload',
   Queued: 'queued',
   Running: 'running',
   Done: 'done',
@@ -40,6 +43,8 @@ export interface ImportJob {
   ignoredColumns?: string[];
   stopped?: CsvImportReport['stopped'];
   error?: string;
+  /** What is wrong with a file that failed, field by field (the header, say). */
+  issues?: FieldIssue[];
   createdAt: string;
   updatedAt: string;
 }
@@ -56,21 +61,24 @@ export interface ImportStep {
 
 export type ImportJobEnd =
   | { status: typeof ImportJobStatus.Done; ignoredColumns: string[]; stopped?: CsvImportReport['stopped']; now: Date }
-  | { status: typeof ImportJobStatus.Failed; error: string; now: Date };
+  | { status: typeof ImportJobStatus.Failed; error: string; issues: FieldIssue[]; now: Date };
 
 export const emptySummary = (): CsvImportSummary => ({
   added: 0, updated: 0, unchanged: 0, skippedSuppressed: 0, skippedNotConfirmed: 0, invalid: 0, pendingConfirmation: 0,
 });
 
 /**
- * A new job, queued at line 1 (the header).
+ * A new job at line 1 (the header): `queued` when its file is in place, else waiting for the upload.
  *
  * @example
  * await jobs.create(newImportJob('imp-1', 'imports/imp-1.csv', { dryRun: false, consent: true }, clock.now()));
  */
-export function newImportJob(id: string, sourceKey: string, options: CsvImportOptions, now: Date): ImportJob {
+export function newImportJob(
+  id: string, sourceKey: string, options: CsvImportOptions, now: Date,
+  status: typeof ImportJobStatus.Queued | typeof ImportJobStatus.AwaitingUpload = ImportJobStatus.Queued,
+): ImportJob {
   return {
-    id, options, sourceKey, status: ImportJobStatus.Queued, line: 1, rowsRead: 0, reportable: 0, summary: emptySummary(),
+    id, options, sourceKey, status, line: 1, rowsRead: 0, reportable: 0, summary: emptySummary(),
     createdAt: now.toISOString(), updatedAt: now.toISOString(),
   };
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { MembershipStatus, Subscriber, SuppressionReason } from './subscriber';
 import type { MemberCounts } from './member-counts';
 import type { ImportJob, ImportJobEnd, ImportReportChunk, ImportStep } from './import-job';
+import type { ExportJob, ExportJobEnd } from './export-job';
 
 export interface MembershipChange {
   listId: string;
@@ -106,6 +107,8 @@ export interface ImportJobStore {
   /** Stores a new job; false (and nothing written) when one with its id exists. */
   create(job: ImportJob): Promise<boolean>;
   get(id: string): Promise<ImportJob | undefined>;
+  /** `awaiting-upload` → `queued`; false for any other status or no such job (nothing written). */
+  markQueued(id: string, now: Date): Promise<boolean>;
   /** `queued` → `running` (a `running` job stays so); false for a job that ended or does not exist. */
   markRunning(id: string, now: Date): Promise<boolean>;
   /**
@@ -122,7 +125,34 @@ export interface ImportJobStore {
   finish(id: string, fromLine: number, end: ImportJobEnd): Promise<boolean>;
 }
 
-/** Opens an import's file by its key: a file in the data dir locally, an S3 object on AWS. */
+/** List export jobs (see export-job.ts). */
+export interface ExportJobStore {
+  /** Stores a new job; false (nothing written) when one with its id exists. */
+  create(job: ExportJob): Promise<boolean>;
+  get(id: string): Promise<ExportJob | undefined>;
+  /** `queued` or `running` → `running` (a retry after a crash runs it again); false once it ended. */
+  markRunning(id: string, now: Date): Promise<boolean>;
+  /** Ends a running job; false (nothing written) when it is not running. */
+  finish(id: string, end: ExportJobEnd): Promise<boolean>;
+}
+
+/** Opens an import's file by its key. */
 export interface ImportSources {
+  /** @throws NotFoundError when there is no such file. */
   open(key: string): Promise<Readable>;
+}
+
+/**
+ * Staff's files: CSV imports uploaded for a job, and exports written for download. On AWS an S3
+ * bucket, locally the runner's S3 stand-in; staff move the bytes through pre-signed URLs.
+ */
+export interface StaffFiles extends ImportSources {
+  /** The file's size in bytes, or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** A URL that accepts one HTTP PUT of the file, for `expiresInSeconds`. */
+  uploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** A URL that downloads the file as `filename`, for `expiresInSeconds`. */
+  downloadUrl(key: string, filename: string, expiresInSeconds: number): Promise<string>;
+  /** Writes the file (any size), replacing one with the same key. */
+  put(key: string, body: Readable | string | Buffer, contentType: string): Promise<void>;
 }

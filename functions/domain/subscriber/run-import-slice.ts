@@ -92,7 +92,7 @@ export async function runImportSlice(jobId: string, deps: ImportSliceDeps, { tim
   } catch (error) {
     // A file that can never import (no header, empty) ends the job; anything else is left to a retry.
     if (!(error instanceof ValidationError)) throw error;
-    return finish({ status: ImportJobStatus.Failed, error: error.message, now: deps.clock.now() });
+    return finish({ status: ImportJobStatus.Failed, error: error.message, issues: error.issues, now: deps.clock.now() });
   }
   throw new Error('readCsvBatches ended without a final batch');
 }

@@ -16,4 +16,8 @@ export const subscribersService: ServiceFactory<'subscribers'> = (adapters, { co
     clock: adapters.clock,
     keyring: adapters.keyring,
     signups: adapters.signupQueue,
+    imports: adapters.importJobs,
+    exports: adapters.exportJobs,
+    files: adapters.files,
+    bulk: adapters.bulkQueue,
   }, { signupOrigins: [new URL(config.publicUrl).origin, ...config.signupOrigins] });
