@@ -581,11 +581,16 @@ export class MemoryImportJobStore implements ImportJobStore {
     this.jobs.set(id, { ...job, status: ImportJobStatus.Queued, updatedAt: now.toISOString() });
     return true;
   }
-  async markRunning(id: string, now: Date) {
+  async markRunning(id: string, now: Date, leaseUntil: Date) {
     const job = this.jobs.get(id);
-    if (!job || (job.status !== ImportJobStatus.Queued && job.status !== ImportJobStatus.Running)) return false;
-    this.jobs.set(id, { ...job, status: ImportJobStatus.Running, updatedAt: now.toISOString() });
+    const leaseOut = !job?.leaseUntil || job.leaseUntil <= now.toISOString();
+    if (!job || !(job.status === ImportJobStatus.Queued || (job.status === ImportJobStatus.Running && leaseOut))) return false;
+    this.jobs.set(id, { ...job, status: ImportJobStatus.Running, leaseUntil: leaseUntil.toISOString(), updatedAt: now.toISOString() });
     return true;
+  }
+  async releaseLease(id: string, leaseUntil: Date) {
+    const job = this.jobs.get(id);
+    if (job?.leaseUntil === leaseUntil.toISOString()) delete job.leaseUntil;
   }
   async advance(id: string, fromLine: number, step: ImportStep) {
     const job = this.jobs.get(id);

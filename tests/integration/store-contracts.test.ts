@@ -514,7 +514,7 @@ describe.each([
     const jobs = make();
     const id = `imp-${randomUUID()}`;
     await jobs.create(newImportJob(id, `imports/${id}.csv`, { dryRun: false, consent: true }, t(0), ImportJobStatus.AwaitingUpload));
-    expect(await jobs.markRunning(id, t(1))).toBe(false);
+    expect(await jobs.markRunning(id, t(1), t(60))).toBe(false);
     expect(await jobs.markQueued(id, t(2))).toBe(true);
     expect(await jobs.markQueued(id, t(3))).toBe(false);
     expect(await jobs.get(id)).toMatchObject({ status: 'queued', updatedAt: t(2).toISOString() });
@@ -529,14 +529,22 @@ describe.each([
     expect(await jobs.create({ ...job, sourceKey: 'other' })).toBe(false);
     expect(await jobs.get(id)).toEqual(job);
     expect(await jobs.get(`imp-${randomUUID()}`)).toBeUndefined();
-    expect(await jobs.markRunning(`imp-${randomUUID()}`, t(1))).toBe(false);
+    expect(await jobs.markRunning(`imp-${randomUUID()}`, t(1), t(60))).toBe(false);
     // Queued already: nothing to mark.
     expect(await jobs.markQueued(id, t(1))).toBe(false);
-    expect(await jobs.markRunning(id, t(1))).toBe(true);
-    expect(await jobs.markRunning(id, t(2))).toBe(true);
+    expect(await jobs.markRunning(id, t(1), t(10))).toBe(true);
+    // Another worker while the lease holds: refused; once it ran out, or was given up: taken.
+    expect(await jobs.markRunning(id, t(5), t(20))).toBe(false);
+    expect(await jobs.markRunning(id, t(10), t(20))).toBe(true);
+    await jobs.releaseLease(id, t(10));
+    expect(await jobs.markRunning(id, t(11), t(30))).toBe(false);
+    await jobs.releaseLease(id, t(20));
+    expect(await jobs.get(id)).not.toHaveProperty('leaseUntil');
+    expect(await jobs.markRunning(id, t(12), t(40))).toBe(true);
+    expect(await jobs.get(id)).toMatchObject({ leaseUntil: t(40).toISOString() });
     expect(await jobs.finish(id, 1, { status: ImportJobStatus.Done, ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, now: t(3) })).toBe(true);
     expect(await jobs.get(id)).toMatchObject({ status: 'done', ignoredColumns: ['name'], stopped: { line: 9, reason: 'unclosed quote' }, updatedAt: t(3).toISOString() });
-    expect(await jobs.markRunning(id, t(4))).toBe(false);
+    expect(await jobs.markRunning(id, t(99), t(100))).toBe(false);
     expect(await jobs.finish(id, 1, { status: ImportJobStatus.Failed, error: 'late', issues: [], now: t(5) })).toBe(false);
     expect((await jobs.get(id))!.status).toBe('done');
   });
@@ -546,7 +554,7 @@ describe.each([
     const id = `imp-${randomUUID()}`;
     await jobs.create(newImportJob(id, 'k', { dryRun: false, consent: true }, t(0)));
     expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(false); // not running yet
-    await jobs.markRunning(id, t(1));
+    await jobs.markRunning(id, t(1), t(2));
     expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(true);
     // A duplicate worker that read line 1 too: nothing is written, nothing counted twice.
     expect(await jobs.advance(id, 1, importStep(26, 2, 24, 1))).toBe(false);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_IMPORT_BYTES, exportJobView, openImportUpload, requestExport, runExport, startUploadedImport, type BulkJob,
+  MAX_IMPORT_BYTES, exportJobView, importJobView, openImportUpload, requestExport, runBulkImport, runExport, startUploadedImport, type BulkJob,
 } from '../../functions/domain/subscriber/bulk-jobs';
-import { FakeClock, MemoryExportJobStore, MemoryImportJobStore, MemoryListStore, MemoryStaffFiles, MemorySubscriberStore } from '../helpers/fakes';
+import { FakeClock, MemoryBlocklist, MemoryExportJobStore, MemoryImportJobStore, MemoryListStore, MemoryStaffFiles, MemorySubscriberStore } from '../helpers/fakes';
 
 /** Given: empty stores and files, a queue that keeps what it is sent. */
 function given() {
@@ -39,9 +39,33 @@ describe('import uploads', () => {
     // A lost message is replaced by starting again; a duplicate slice would find the job moved on.
     await startUploadedImport(job.id, deps);
     expect(queued).toEqual([{ kind: 'import', jobId: job.id }, { kind: 'import', jobId: job.id }]);
-    await deps.imports.markRunning(job.id, deps.clock.now());
+    await deps.imports.markRunning(job.id, deps.clock.now(), new Date(deps.clock.now().getTime() + 60_000));
     await expect(startUploadedImport(job.id, deps)).rejects.toMatchObject({ name: 'ConflictError', details: { status: 'running' } });
     await expect(startUploadedImport('imp_none', deps)).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+});
+
+describe('import slices from the queue', () => {
+  it('leave a job another worker holds, and look again once its lease has run out', async () => {
+    const { deps, queued } = given();
+    const { job } = await openImportUpload({ dryRun: false, consent: true }, deps);
+    deps.files.files.set(`imports/${job.id}.csv`, Buffer.from('email,lists\nada@example.org,blog\n'));
+    await startUploadedImport(job.id, deps);
+    queued.length = 0;
+    const sent: { jobs: BulkJob[]; delaySeconds?: number }[] = [];
+    const bulk = { send: async (jobs: BulkJob[], options?: { delaySeconds?: number }) => void sent.push({ jobs, ...options }) };
+    // A worker that took the job 10 s ago and holds it for 50 s more.
+    await deps.imports.markRunning(job.id, deps.clock.now(), new Date(deps.clock.now().getTime() + 50_000));
+    const slice = { subscribers: deps.subscribers, blocklist: new MemoryBlocklist(), clock: deps.clock, listIds: new Set(['blog']) };
+
+    const result = await runBulkImport(job.id, { ...deps, bulk, slice }, 20_000);
+    expect(result.outcome).toBe('leased');
+    expect(sent).toEqual([{ jobs: [{ kind: 'import', jobId: job.id }], delaySeconds: 50 }]);
+    expect(await deps.subscribers.findByEmail('ada@example.org')).toBeUndefined();
+
+    deps.clock.advance(50_000);
+    expect((await runBulkImport(job.id, { ...deps, bulk, slice }, 20_000)).outcome).toBe('finished');
+    expect((await importJobView(job.id, deps)).report?.summary.added).toBe(1);
   });
 });
 

@@ -44,16 +44,33 @@ export class DynamoImportJobStore implements ImportJobStore {
     );
   }
 
-  markRunning(id: string, now: Date): Promise<boolean> {
+  markRunning(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: jobKey(id),
-          UpdateExpression: 'SET #status = :running, updatedAt = :now',
-          ConditionExpression: '#status IN (:queued, :running)',
+          UpdateExpression: 'SET #status = :running, leaseUntil = :lease, updatedAt = :now',
+          // ISO timestamps compare as strings: a lease at or before now has run out.
+          ConditionExpression: '#status = :queued OR (#status = :running AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now))',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': ImportJobStatus.Running, ':queued': ImportJobStatus.Queued, ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':running': ImportJobStatus.Running, ':queued': ImportJobStatus.Queued, ':now': now.toISOString(), ':lease': leaseUntil.toISOString(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async releaseLease(id: string, leaseUntil: Date): Promise<void> {
+    await conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: jobKey(id),
+          UpdateExpression: 'REMOVE leaseUntil',
+          ConditionExpression: 'leaseUntil = :lease',
+          ExpressionAttributeValues: { ':lease': leaseUntil.toISOString() },
         }),
       ),
     );

@@ -126,6 +126,12 @@ export async function runBulkImport(
 ): Promise<ImportSliceResult> {
   const result = await runImportSlice(jobId, { ...deps.slice, jobs: deps.imports, sources: deps.files }, { timeBudgetMs });
   if (result.outcome === 'more') await deps.bulk.send([{ kind: 'import', jobId }]);
+  if (result.outcome === 'leased') {
+    // Another worker has it (a second delivery of the same message): look again once its lease
+    // has run out, in case that worker crashed; if it did not, this message will find the job moved on.
+    const wait = Math.ceil((Date.parse(result.job.leaseUntil ?? '') - deps.clock.now().getTime()) / 1000);
+    await deps.bulk.send([{ kind: 'import', jobId }], { delaySeconds: Math.min(900, Math.max(1, Number.isFinite(wait) ? wait : 1)) });
+  }
   return result;
 }
 

@@ -31,6 +31,12 @@ export interface ImportJob {
   status: ImportJobStatus;
   /** Where the file is: a key the runtime's ImportSources opens (a data-dir file locally, S3 later). */
   sourceKey: string;
+  /**
+   * Until when the worker running a slice holds the job: a second delivery of the same message waits
+   * for it rather than importing the same rows beside it (which would count right but report them
+   * as it found them). A crashed worker's lease runs out and the next delivery takes over.
+   */
+  leaseUntil?: string;
   /** Last line of the file imported and counted: the next slice resumes after it (the header is line 1). */
   line: number;
   /** Report rows read so far (data rows and unreadable records). */

@@ -109,8 +109,14 @@ export interface ImportJobStore {
   get(id: string): Promise<ImportJob | undefined>;
   /** `awaiting-upload` → `queued`; false for any other status or no such job (nothing written). */
   markQueued(id: string, now: Date): Promise<boolean>;
-  /** `queued` → `running` (a `running` job stays so); false for a job that ended or does not exist. */
-  markRunning(id: string, now: Date): Promise<boolean>;
+  /**
+   * Takes the job's lease until `leaseUntil`: `queued` → `running`, or a `running` job whose lease
+   * has run out (its worker stopped or crashed). False, and nothing written, while another worker's
+   * lease holds, or for a job that ended or does not exist.
+   */
+  markRunning(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Gives up the lease taken until `leaseUntil` (a later lease, another worker's, stays). */
+  releaseLease(id: string, leaseUntil: Date): Promise<void>;
   /**
    * Moves the checkpoint from line `fromLine` to `step.line`, adding the step's counts and keeping its
    * report rows as the job's `lastChunk`; false when the job is no longer at `fromLine` or not running

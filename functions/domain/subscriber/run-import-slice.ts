@@ -4,16 +4,24 @@ import { ImportJobStatus, emptySummary, keptRows, type ImportJob, type ImportJob
 import type { ImportJobStore, ImportSources } from './ports';
 
 export interface ImportSliceDeps extends CsvImportDeps {
-  jobs: Pick<ImportJobStore, 'get' | 'markRunning' | 'advance' | 'putReportChunk' | 'finish'>;
+  jobs: Pick<ImportJobStore, 'get' | 'markRunning' | 'releaseLease' | 'advance' | 'putReportChunk' | 'finish'>;
   sources: ImportSources;
 }
 
 /**
  * `finished`: the job is done or failed (by this slice or another). `more`: the time budget ran out;
  * run another slice. `superseded`: another worker moved the job on first; this one wrote nothing
- * and should leave the job to that worker.
+ * and should leave the job to that worker. `leased`: another worker holds the job (until
+ * `job.leaseUntil`); this one wrote nothing, and should try again once that lease has run out, in
+ * case its holder crashed.
  */
-export type ImportSliceResult = { outcome: 'finished' | 'more' | 'superseded'; job: ImportJob };
+export type ImportSliceResult = { outcome: 'finished' | 'more' | 'superseded' | 'leased'; job: ImportJob };
+
+/**
+ * A slice holds its job for its budget and this much more: time for the batch that runs past the
+ * budget and its checkpoint. A crashed worker's job waits this long before another takes it.
+ */
+export const LEASE_MARGIN_MS = 30_000;
 
 const isFinal = (job: ImportJob) => job.status === ImportJobStatus.Done || job.status === ImportJobStatus.Failed;
 
@@ -61,40 +69,56 @@ export async function runImportSlice(jobId: string, deps: ImportSliceDeps, { tim
   if (!job.options.consent && !job.options.dryRun && !deps.requestConfirmation) {
     throw new TypeError('runImportSlice needs requestConfirmation to import without consent');
   }
-  if (!(await deps.jobs.markRunning(jobId, started))) return settled(jobId, deps);
-  job = { ...job, status: ImportJobStatus.Running };
-
-  const finish = async (end: ImportJobEnd): Promise<ImportSliceResult> => {
-    if (!(await deps.jobs.finish(jobId, job!.line, end))) return settled(jobId, deps);
-    return { outcome: 'finished', job: (await deps.jobs.get(jobId))! };
-  };
-  try {
-    for await (const batch of readCsvBatches(await deps.sources.open(job.sourceKey), { afterLine: job.line })) {
-      const rows = await importBatch(batch, job.options, deps, started);
-      // Copy the chunk the previous checkpoint carried into its own item before the next one replaces
-      // it: the same chunk under the same key, so a duplicate or retried copy changes nothing.
-      if (job.lastChunk && (rows.length || batch.final)) await deps.jobs.putReportChunk(jobId, job.lastChunk);
-      if (rows.length) {
-        const { kept, reportable } = keptRows(rows, job);
-        const step: ImportStep = {
-          line: batch.lastLine, rowsRead: rows.length, reportable, summary: summaryOf(rows),
-          chunk: { fromLine: job.line + 1, rows: kept }, now: deps.clock.now(),
-        };
-        if (!(await deps.jobs.advance(jobId, job.line, step))) return settled(jobId, deps);
-        job = applied(job, step);
-        if (batch.final) await deps.jobs.putReportChunk(jobId, step.chunk);
-      }
-      if (batch.final) {
-        return finish({ status: ImportJobStatus.Done, ignoredColumns: batch.header.ignored, ...(batch.stopped ? { stopped: batch.stopped } : {}), now: deps.clock.now() });
-      }
-      if (deps.clock.now().getTime() - started.getTime() >= timeBudgetMs) return { outcome: 'more', job };
-    }
-  } catch (error) {
-    // A file that can never import (no header, empty) ends the job; anything else is left to a retry.
-    if (!(error instanceof ValidationError)) throw error;
-    return finish({ status: ImportJobStatus.Failed, error: error.message, issues: error.issues, now: deps.clock.now() });
+  const leaseUntil = new Date(started.getTime() + timeBudgetMs + LEASE_MARGIN_MS);
+  if (!(await deps.jobs.markRunning(jobId, started, leaseUntil))) {
+    const current = (await deps.jobs.get(jobId))!;
+    if (isFinal(current)) return { outcome: 'finished', job: current };
+    return { outcome: current.status === ImportJobStatus.Running ? 'leased' : 'superseded', job: current };
   }
-  throw new Error('readCsvBatches ended without a final batch');
+  let running: ImportJob = { ...job, status: ImportJobStatus.Running, leaseUntil: leaseUntil.toISOString() };
+  // Whatever ends this slice short of the job's end (its budget, an error) hands the job on at once.
+  let ended = false;
+  try {
+    const result = await runSlice();
+    ended = result.outcome === 'finished';
+    return result;
+  } finally {
+    if (!ended) await deps.jobs.releaseLease(jobId, leaseUntil);
+  }
+
+  async function runSlice(): Promise<ImportSliceResult> {
+    const finish = async (end: ImportJobEnd): Promise<ImportSliceResult> => {
+      if (!(await deps.jobs.finish(jobId, running.line, end))) return settled(jobId, deps);
+      return { outcome: 'finished', job: (await deps.jobs.get(jobId))! };
+    };
+    try {
+      for await (const batch of readCsvBatches(await deps.sources.open(running.sourceKey), { afterLine: running.line })) {
+        const rows = await importBatch(batch, running.options, deps, started);
+        // Copy the chunk the previous checkpoint carried into its own item before the next one replaces
+        // it: the same chunk under the same key, so a duplicate or retried copy changes nothing.
+        if (running.lastChunk && (rows.length || batch.final)) await deps.jobs.putReportChunk(jobId, running.lastChunk);
+        if (rows.length) {
+          const { kept, reportable } = keptRows(rows, running);
+          const step: ImportStep = {
+            line: batch.lastLine, rowsRead: rows.length, reportable, summary: summaryOf(rows),
+            chunk: { fromLine: running.line + 1, rows: kept }, now: deps.clock.now(),
+          };
+          if (!(await deps.jobs.advance(jobId, running.line, step))) return settled(jobId, deps);
+          running = applied(running, step);
+          if (batch.final) await deps.jobs.putReportChunk(jobId, step.chunk);
+        }
+        if (batch.final) {
+          return finish({ status: ImportJobStatus.Done, ignoredColumns: batch.header.ignored, ...(batch.stopped ? { stopped: batch.stopped } : {}), now: deps.clock.now() });
+        }
+        if (deps.clock.now().getTime() - started.getTime() >= timeBudgetMs) return { outcome: 'more', job: running };
+      }
+    } catch (error) {
+      // A file that can never import (no header, empty) ends the running; anything else is left to a retry.
+      if (!(error instanceof ValidationError)) throw error;
+      return finish({ status: ImportJobStatus.Failed, error: error.message, issues: error.issues, now: deps.clock.now() });
+    }
+    throw new Error('readCsvBatches ended without a final batch');
+  }
 }
 
 /** After losing a conditional write: finished if another worker ended the job, else superseded. */
