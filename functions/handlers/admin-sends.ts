@@ -2,6 +2,7 @@ import { awsServices } from '../runtime/aws';
 import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
 import { releasesService } from '../runtime/factories/releases';
 import { deliveryService } from '../runtime/factories/delivery';
+import { socialService } from '../runtime/factories/social';
 
 /** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
 function pauseReason(body: unknown): string | undefined {
@@ -16,6 +17,8 @@ function pauseReason(body: unknown): string | undefined {
  * POST /admin/releases/{id}/pause | resume | cancel: move the send; 200 with the new progress, 409
  * when its status does not allow the move. A resume may enqueue a fan-out job (planning not yet
  * finished), so this function sends to the fan-out queue.
+ * POST /admin/releases/{id}/social/{channel}/retry: a failed post goes back to be posted; 200 with
+ * the post, 409 unless it failed.
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
@@ -28,7 +31,8 @@ export const makeHandler = (getServices: ServicesProvider) =>
     if (command === 'pause') return json(200, await app.delivery.pause(id, pauseReason(event.body ? jsonBody(event) : undefined)));
     if (command === 'resume') return json(200, await app.delivery.resume(id));
     if (command === 'cancel') return json(200, await app.delivery.cancel(id));
+    if (command === 'retry') return json(200, await app.social.retry(id, event.pathParameters?.channel ?? ''));
     return json(404, { error: 'NotFound', message: `No route ${event.routeKey}` });
   });
 
-export const handler = makeHandler(() => awsServices({ releases: releasesService, delivery: deliveryService }));
+export const handler = makeHandler(() => awsServices({ releases: releasesService, delivery: deliveryService, social: socialService }));

@@ -150,15 +150,17 @@ export const functionSpecs = {
   },
   // Preview and test send (a test send is a real email to staff).
   'admin-releases': { services: ['releases', 'delivery'], http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
-  // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
+  // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or
+  // cancelling it; retrying a failed social post.
   'admin-sends': {
-    services: ['releases', 'delivery'],
+    services: ['releases', 'delivery', 'social'],
     http: [
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
       'POST /admin/releases/{id}/pause',
       'POST /admin/releases/{id}/resume',
       'POST /admin/releases/{id}/cancel',
+      'POST /admin/releases/{id}/social/{channel}/retry',
     ],
     table: 'read-write',
     sendsTo: ['fan-out'],

@@ -1,6 +1,8 @@
 import type { Clock } from '../domain/ports';
 import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
+import { retryFailedPost } from '../domain/social/retry-post';
+import type { SocialPost } from '../domain/social/social-post';
 
 /** What the social feature reads and writes. */
 export interface SocialPorts {
@@ -23,5 +25,10 @@ export class SocialService {
   /** Posts what is due; overlapping runs are safe (each post is claimed first). */
   postDue(): Promise<PostDueResult> {
     return postDueSocial(this.ports);
+  }
+
+  /** Sends a failed post back to be posted again. @throws NotFoundError, ConflictError */
+  retry(releaseId: string, channel: string): Promise<SocialPost> {
+    return retryFailedPost(releaseId, channel, this.ports);
   }
 }

@@ -496,7 +496,14 @@ export class MemorySocialPostStore implements SocialPostStore {
     Object.assign(p, retryAt
       ? { status: SocialPostStatus.Scheduled, dueAt: retryAt.toISOString(), lastError, attempts: p.attempts + 1 }
       : { status: SocialPostStatus.Failed, lastError, attempts: p.attempts + 1 });
+    p.lastAttemptAt = _now.toISOString();
     delete p.leaseUntil;
+  }
+  async retryFailed(post: Pick<SocialPost, 'releaseId' | 'channel'>, now: Date) {
+    const p = this.posts.get(this.key(post));
+    if (p?.status !== SocialPostStatus.Failed) return false;
+    Object.assign(p, { status: SocialPostStatus.Scheduled, dueAt: now.toISOString(), attempts: 0, retriedAt: now.toISOString() });
+    return true;
   }
   async listForRelease(releaseId: string) {
     return [...this.posts.values()]

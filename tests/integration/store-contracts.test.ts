@@ -680,6 +680,15 @@ describe.each([
     expect(x.lastError).toHaveLength(2000);
     expect([mastodon.leaseUntil, x.leaseUntil]).toEqual([undefined, undefined]);
     expect(await store.listDue(t(600), 10)).toEqual([]);
+    expect(x.lastAttemptAt).toBe(t(2).toISOString());
+
+    // Staff retry the failed one: due at once with fresh attempts; the posted one stays as it is.
+    expect(await store.retryFailed(mastodon, t(700))).toBe(false);
+    expect(await store.retryFailed(x, t(700))).toBe(true);
+    expect(await store.retryFailed(x, t(701))).toBe(false);
+    expect((await store.listDue(t(700), 10)).map(keyOf)).toEqual([keyOf(x)]);
+    expect((await store.listForRelease(release))[1]).toMatchObject({ status: SocialPostStatus.Scheduled, attempts: 0, dueAt: t(700).toISOString(), retriedAt: t(700).toISOString() });
+    expect(await store.claim(x, t(700), LEASE)).toBe(true);
   });
 
   it('records a post whose channel gave no URL without one', async () => {

@@ -121,6 +121,25 @@ export class DynamoSocialPostStore implements SocialPostStore {
     );
   }
 
+  retryFailed(post: Pick<SocialPost, 'releaseId' | 'channel'>, now: Date): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: postKey(post),
+          // Back on the due index (which a failed post left), due now.
+          UpdateExpression: 'SET #status = :scheduled, dueAt = :now, attempts = :zero, retriedAt = :now, gsi1pk = :due, gsi1sk = :next',
+          ConditionExpression: '#status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':scheduled': SocialPostStatus.Scheduled, ':failed': SocialPostStatus.Failed, ':now': now.toISOString(), ':zero': 0,
+            ':due': DUE, ':next': dueKey(post, now.toISOString()),
+          },
+        }),
+      ),
+    );
+  }
+
   async listForRelease(releaseId: string): Promise<SocialPost[]> {
     const { Items = [] } = await this.table.doc.send(
       new QueryCommand({

@@ -11,6 +11,11 @@ export interface SocialPostStore {
   markPosted(post: SocialPost, result: SocialPostResult, now: Date): Promise<void>;
   markFailed(post: SocialPost, error: string, now: Date, retryAt?: Date): Promise<void>;
   listForRelease(releaseId: string): Promise<SocialPost[]>;
+  /**
+   * Staff's retry of a post that ended `failed`: back to `scheduled`, due at `now`, with a fresh set
+   * of attempts (its last error kept until the next attempt). False when the post is not `failed`.
+   */
+  retryFailed(post: Pick<SocialPost, 'releaseId' | 'channel'>, now: Date): Promise<boolean>;
 }
 
 export interface SocialChannel {

@@ -45,6 +45,10 @@ export interface SocialPost {
   remoteUrl?: string;
   postedAt?: string;
   lastError?: string;
+  /** When the last attempt (posted or not) was made. */
+  lastAttemptAt?: string;
+  /** When staff last sent a failed post back to be tried again. */
+  retriedAt?: string;
   leaseUntil?: string;
 }
 
