@@ -7,6 +7,7 @@ import * as adminSends from '../handlers/admin-sends';
 import * as adminSubscribers from '../handlers/admin-subscribers';
 import * as archive from '../handlers/archive';
 import * as confirm from '../handlers/confirm';
+import * as consolePages from '../handlers/console';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
@@ -38,6 +39,7 @@ export const handlerModules = {
   'admin-subscribers': adminSubscribers,
   archive,
   confirm,
+  console: consolePages,
   'fan-out': fanOut,
   feeds,
   'mail-events': mailEvents,

@@ -108,10 +108,11 @@ export const functionSpecs = {
   'admin-import': { services: ['subscribers'], http: ['POST /admin/imports'], table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
   // Preview and test send (a test send is a real email to staff).
   'admin-releases': { services: ['releases', 'delivery'], http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
-  // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
+  // Releases newest first with their progress; a release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or cancelling it.
   'admin-sends': {
     services: ['releases', 'delivery'],
     http: [
+      'GET /admin/releases',
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
       'POST /admin/releases/{id}/pause',
@@ -120,6 +121,22 @@ export const functionSpecs = {
     ],
     table: 'read-write',
     sendsTo: ['fan-out'],
+  },
+  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages.
+  console: {
+    services: ['sessions', 'delivery', 'lists'],
+    http: [
+      'GET /console',
+      'GET /console/assets/console.css',
+      'POST /console/sign-in',
+      'GET /console/sign-in/{token}',
+      'POST /console/sign-in/{token}',
+      'POST /console/sign-out',
+      'GET /console/releases',
+    ],
+    table: 'read-write',
+    sendsEmail: true,
+    parts: ['systemEmails'],
   },
   // Staff: dead-letter queue depths and redrive.
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },

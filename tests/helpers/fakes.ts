@@ -7,7 +7,7 @@ import { ImportJobStatus, type ImportJob, type ImportJobEnd, type ImportReportCh
 import type { ClaimOutcome, DeliveryStore, FanOutJob, Mailer, OutgoingEmail, SendJob } from '../../functions/domain/delivery/ports';
 import type { Clock, JobQueue, RateLimiter } from '../../functions/domain/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
-import type { ReleaseStore } from '../../functions/domain/release/ports';
+import type { ReleaseStore, StaffReleaseQuery } from '../../functions/domain/release/ports';
 import type { SocialChannel, SocialPostStore } from '../../functions/domain/social/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
 import { SendStatus } from '../../functions/domain/release/send-status';
@@ -140,6 +140,15 @@ export class MemoryReleaseStore implements ReleaseStore {
       .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : -1));
     const releases = listed.slice(0, limit).map((r) => structuredClone(r));
     return { releases, next: listed.length > limit ? releaseCursor(releases.at(-1)!) : undefined };
+  }
+  /** Like the DynamoDB store: every release, newest first, filtered, without bodies. */
+  async listForStaff({ before, limit, status, listId }: StaffReleaseQuery) {
+    const boundary = before === undefined ? undefined : cursorPosition(before);
+    const matching = [...this.releases.values()]
+      .filter((r) => (boundary === undefined || listingPosition(r) < boundary) && (!status || r.sendStatus === status) && (!listId || r.lists.includes(listId)))
+      .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : -1));
+    const releases = matching.slice(0, limit).map(({ body: _b, html: _h, markdown: _m, digest: _d, social: _s, summary: _su, author: _a, warnings: _w, ...r }) => structuredClone(r) as Release);
+    return { releases, next: matching.length > limit ? releaseCursor(releases.at(-1)!) : undefined };
   }
 }
 
