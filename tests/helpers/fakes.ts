@@ -21,6 +21,8 @@ import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore }
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';
+import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore, StoredSession, StoredSignInLink } from '../../functions/domain/staff/ports';
+import type { StaffMember } from '../../functions/domain/staff/staff-member';
 
 export class FakeClock implements Clock {
   constructor(public current = new Date('2026-11-29T12:00:00Z')) {}
@@ -528,7 +530,12 @@ export class FakeChannel implements SocialChannel {
 }
 
 /** Renders system emails as plain strings that keep every input visible, for assertions. */
-export class FakeSystemEmails implements SystemEmailRenderer {
+export class FakeSystemEmails implements SystemEmailRenderer, SignInEmailRenderer {
+  signInLinks: string[] = [];
+  async renderSignInLink(input: { signInUrl: string }) {
+    this.signInLinks.push(input.signInUrl);
+    return { subject: 'Sign in', html: `<a href="${input.signInUrl}">Sign in</a>`, text: input.signInUrl };
+  }
   rendered: { lists: string[]; confirmUrl: string; language?: string }[] = [];
   async renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }) {
     this.rendered.push(input);
@@ -606,5 +613,52 @@ export class MemoryImportJobStore implements ImportJobStore {
     const { now, ...rest } = end;
     this.jobs.set(id, { ...job, ...structuredClone(rest), updatedAt: now.toISOString() });
     return true;
+  }
+}
+
+/** Staff members in memory; like the DynamoDB directory, an existing member is never overwritten by a seed. */
+export class MemoryStaffDirectory implements StaffDirectory {
+  members = new Map<string, StaffMember>();
+  async get(email: string) {
+    const member = this.members.get(email);
+    return member && structuredClone(member);
+  }
+  async addIfAbsent(member: StaffMember) {
+    if (this.members.has(member.email)) return false;
+    this.members.set(member.email, structuredClone(member));
+    return true;
+  }
+}
+
+/** Sign-in links in memory, spent by deleting them, as the DynamoDB store's conditional delete does. */
+export class MemorySignInLinkStore implements SignInLinkStore {
+  links = new Map<string, StoredSignInLink>();
+  async save(link: StoredSignInLink) {
+    this.links.set(link.tokenHash, structuredClone(link));
+  }
+  async spend(tokenHash: string, now: Date) {
+    const link = this.links.get(tokenHash);
+    if (!link || link.expiresAt <= now.toISOString()) return undefined;
+    this.links.delete(tokenHash);
+    return link.email;
+  }
+}
+
+export class MemoryStaffSessionStore implements StaffSessionStore {
+  sessions = new Map<string, StoredSession>();
+  async create(session: StoredSession) {
+    if (this.sessions.has(session.idHash)) throw new Error('session id taken');
+    this.sessions.set(session.idHash, structuredClone(session));
+  }
+  async get(idHash: string) {
+    const session = this.sessions.get(idHash);
+    return session && structuredClone(session);
+  }
+  async touch(idHash: string, lastSeenAt: Date) {
+    const session = this.sessions.get(idHash);
+    if (session) session.lastSeenAt = lastSeenAt.toISOString();
+  }
+  async remove(idHash: string) {
+    this.sessions.delete(idHash);
   }
 }
