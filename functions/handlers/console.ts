@@ -42,6 +42,11 @@ const route = async (event: HttpEvent, app: Services) => {
       app.staff.requireRole(current, 'contributor');
       return show.releases(app, current, event);
     }
+    case 'GET /console/staff': {
+      const current = await session();
+      app.staff.requireRole(current, 'admin');
+      return show.staff(app, current);
+    }
   }
   throw new Error(`No console route ${event.routeKey}`);
 };

@@ -133,6 +133,7 @@ export const functionSpecs = {
       'POST /console/sign-in/{token}',
       'POST /console/sign-out',
       'GET /console/releases',
+      'GET /console/staff',
     ],
     table: 'read-write',
     sendsEmail: true,

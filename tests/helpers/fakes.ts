@@ -623,6 +623,9 @@ export class MemoryStaffDirectory implements StaffDirectory {
     const member = this.members.get(email);
     return member && structuredClone(member);
   }
+  async list() {
+    return [...this.members.values()].sort((a, b) => (a.email < b.email ? -1 : 1)).map((m) => structuredClone(m));
+  }
   async addIfAbsent(member: StaffMember) {
     if (this.members.has(member.email)) return false;
     this.members.set(member.email, structuredClone(member));

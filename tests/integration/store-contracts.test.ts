@@ -251,6 +251,9 @@ describe.each([
     expect(await staff.addIfAbsent({ email, role: 'admin', addedAt: t(1).toISOString() })).toBe(false);
     expect(await staff.get(email)).toEqual({ email, role: 'editor', addedAt: t(0).toISOString() });
     expect(await staff.get(`nobody-${randomUUID()}@example.org`)).toBeUndefined();
+    const listed = await staff.list();
+    expect(listed.filter((m) => m.email === email)).toEqual([{ email, role: 'editor', addedAt: t(0).toISOString() }]);
+    expect(listed.map((m) => m.email)).toEqual([...listed.map((m) => m.email)].sort());
   });
 
   it('spends a sign-in link once, and never after it expired', async () => {

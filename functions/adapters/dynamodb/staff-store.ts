@@ -1,9 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SignInLinkStore, StaffDirectory, StaffSessionStore, StoredSession, StoredSignInLink } from '../../domain/staff/ports';
 import type { StaffMember } from '../../domain/staff/staff-member';
 import { conditionHolds, isConditionFailure, type TableRef } from './table';
 
-const memberKey = (email: string) => ({ pk: `STAFF#${email}`, sk: 'STAFF' });
+/**
+ * Staff share one partition, sorted by address: a few dozen people at most, read together on the
+ * staff page, and one at a time (by key) on every console request.
+ */
+const STAFF = 'STAFF';
+const memberKey = (email: string) => ({ pk: STAFF, sk: `MEMBER#${email}` });
 const linkKey = (tokenHash: string) => ({ pk: `SIGNIN#${tokenHash}`, sk: 'SIGNIN' });
 const sessionKey = (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' });
 
@@ -16,6 +21,24 @@ export class DynamoStaffDirectory implements StaffDirectory {
   async get(email: string): Promise<StaffMember | undefined> {
     const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: memberKey(email), ConsistentRead: true }));
     return Item ? { email: Item.email, role: Item.role, addedAt: Item.addedAt } : undefined;
+  }
+
+  async list(): Promise<StaffMember[]> {
+    const members: StaffMember[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :staff AND begins_with(sk, :member)',
+          ExpressionAttributeValues: { ':staff': STAFF, ':member': 'MEMBER#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) members.push({ email: item.email, role: item.role, addedAt: item.addedAt });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return members;
   }
 
   addIfAbsent(member: StaffMember): Promise<boolean> {

@@ -24,7 +24,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | delivery        | DELIVERY#<release>#<sub>    | DELIVERY      |                                         |
  * | import job      | IMPORT#<id>                 | JOB           |                                         |
  * | import report   | IMPORT#<id>                 | CHUNK#<line>  | (line zero-padded: chunks in file order) |
- * | staff member    | STAFF#<lower-cased address> | STAFF         |                                         |
+ * | staff member    | STAFF                       | MEMBER#<lower-cased address> |                          |
  * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
  *

@@ -4,6 +4,8 @@ import type { StaffMember } from './staff-member';
 /** Who is staff, and in which role. */
 export interface StaffDirectory {
   get(email: string): Promise<StaffMember | undefined>;
+  /** Every member, by address. */
+  list(): Promise<StaffMember[]>;
   /** Adds a member unless one with that address exists (configured staff never overwrite changes made since); true when added. */
   addIfAbsent(member: StaffMember): Promise<boolean>;
 }

@@ -39,6 +39,12 @@ export function Layout({ title, organisationName, signedIn, narrow, children }: 
             <>
               <nav aria-label="Console">
                 <a href="/console/releases">Releases</a>
+                {signedIn.role === 'admin' && (
+                  <>
+                    {' '}
+                    · <a href="/console/staff">Staff</a>
+                  </>
+                )}
               </nav>
               <span class="who">
                 {signedIn.email} ({signedIn.role})
