@@ -27,6 +27,7 @@ button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .5rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 th { font-size: .875rem; color: #374151; }
+caption { text-align: left; padding-bottom: .25rem; }
 .status { display: inline-block; padding: 0 .5rem; border-radius: 999px; background: #e5e7eb; font-size: .875rem; }
 .status-sending, .status-queued { background: #dbeafe; }
 .status-sent { background: #dcfce7; }
@@ -37,7 +38,7 @@ progress { width: 8rem; max-width: 100%; }
 @media (max-width: 40rem) {
   main { margin: 0; border-radius: 0; padding: 1rem; }
   thead { position: absolute; left: -9999px; }
-  table, tbody, tr, td { display: block; width: 100%; }
+  table, caption, tbody, tr, td { display: block; width: 100%; }
   tr { border-bottom: 1px solid #d1d5db; padding: .5rem 0; }
   td { border: 0; padding: .25rem 0; }
   td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }

@@ -29,7 +29,10 @@ export function consolePage(statusCode: number, body: string, cookies?: string[]
       'content-security-policy': CONSOLE_CSP,
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      // Not no-referrer: under it browsers send `Origin: null` with our own form posts, which the
+      // Origin check must refuse. same-origin still sends nothing to other sites (the sign-in
+      // link's page has its token in the URL).
+      'referrer-policy': 'same-origin',
       'cache-control': 'no-store',
     },
     body,

@@ -92,7 +92,7 @@ function Progress({ release }: { release: ReleaseOverview }) {
       <progress max={targeted} value={Math.min(sent, targeted)} aria-label={`${release.title}: sent ${sent} of ${targeted}`} /> {sent} of {targeted}
     </>
   ) : (
-    <span class="muted">not planned yet</span>
+    <span class="muted">{progress.planningFinished ? 'no recipients' : 'not planned yet'}</span>
   );
 }
 
