@@ -2,6 +2,7 @@ import { awsServices } from '../runtime/aws';
 import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../runtime/http';
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
+import { AuthenticationError } from '../domain/errors';
 import { sessionsService } from '../runtime/factories/sessions';
 import { deliveryService } from '../runtime/factories/delivery';
 import { listsService } from '../runtime/factories/lists';
@@ -22,7 +23,7 @@ const route = async (event: HttpEvent, app: Services) => {
     case 'GET /console/assets/console.css':
       return consoleStylesheet();
     case 'GET /console':
-      return show.home(app, await app.sessions.authenticate(sessionCookie(event)).catch(() => undefined), event);
+      return show.home(app, await session().catch((error) => (error instanceof AuthenticationError ? undefined : Promise.reject(error))), event);
     case 'POST /console/sign-in':
       app.staff.requireSameOrigin(origin);
       return show.linkRequested(app, formFields(event).get('email') ?? '');

@@ -52,7 +52,8 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer, SignInEmail
       ...values,
       attributes: rawHtml(templates.attributes),
       masthead: rawHtml(fillMasthead(brand, templates)),
-      lists: rawHtml(''),
+      // The compiled layout (confirmation-email.ts) keeps the list's <ul> with no items in it.
+      lists: rawHtml('<ul></ul>'),
     });
     const html = await compileMjml(mjml);
     return { subject, html, text: await confirmationText(html, language) };

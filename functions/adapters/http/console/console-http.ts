@@ -4,7 +4,7 @@
  */
 import type { HttpEvent, HttpResult } from '../../../runtime/http';
 import { header } from '../../../runtime/http';
-import type { StartedSession } from '../../../domain/staff/sign-in';
+import { SESSION_ABSOLUTE_MS, type StartedSession } from '../../../domain/staff/sign-in';
 import { CONSOLE_CSS } from './console-css';
 
 export const SESSION_COOKIE = 'pressroom_console';
@@ -70,7 +70,9 @@ export function sessionCookie(event: HttpEvent): string | undefined {
  * served over https (a local http run must still work).
  */
 export function setSessionCookie(started: StartedSession, publicUrl: string): string {
-  const maxAge = Math.max(0, Math.floor((started.expiresAt.getTime() - Date.now()) / 1000));
+  // A session's whole life (it was started just now): the browser forgets the cookie when the
+  // session ends at the latest, whatever this machine's clock says.
+  const maxAge = Math.floor(SESSION_ABSOLUTE_MS / 1000);
   return `${SESSION_COOKIE}=${started.sessionToken}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure(publicUrl)}`;
 }
 
