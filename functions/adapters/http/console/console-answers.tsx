@@ -55,13 +55,15 @@ export function signedOut(app: Services): HttpResult {
   return seeOther('/console', [clearSessionCookie(app.brand.publicUrl)]);
 }
 
-/** Releases newest first, filtered by `?status=&list=`, a page at a time (`?cursor=`). */
+/** Releases newest first, filtered by `?status=&list=`, a page at a time (`?cursor=`, `?limit=`). */
 export async function releases(app: Services, session: StaffSession, event: HttpEvent): Promise<HttpResult> {
   const params = event.queryStringParameters ?? {};
-  const query = parseReleaseQuery({ status: params.status, list: params.list, cursor: params.cursor });
+  const query = parseReleaseQuery({ status: params.status, list: params.list, cursor: params.cursor, limit: params.limit });
   const [overview, lists] = await Promise.all([app.delivery.overview(query), app.lists.catalogue()]);
   const filters = { status: query.status, list: query.listId };
-  const older = overview.next && `/console/releases?${new URLSearchParams({ ...(filters.status ? { status: filters.status } : {}), ...(filters.list ? { list: filters.list } : {}), cursor: overview.next })}`;
+  // The next page keeps the filters and the page size it was asked with.
+  const kept = { ...(filters.status ? { status: filters.status } : {}), ...(filters.list ? { list: filters.list } : {}), ...(params.limit ? { limit: String(query.limit) } : {}) };
+  const older = overview.next && `/console/releases?${new URLSearchParams({ ...kept, cursor: overview.next })}`;
   return page(
     200,
     <ReleasesPage
