@@ -26,7 +26,7 @@ const route = async (event: HttpEvent, app: Services) => {
       return show.home(app, await session().catch((error) => (error instanceof AuthenticationError ? undefined : Promise.reject(error))), event);
     case 'POST /console/sign-in':
       app.staff.requireSameOrigin(origin);
-      return show.linkRequested(app, formFields(event).get('email') ?? '');
+      return show.linkRequested(app, formFields(event).get('email') ?? '', event.requestContext.http.sourceIp);
     case 'GET /console/sign-in/{token}':
       return show.linkPage(app, event.pathParameters?.token ?? '');
     case 'POST /console/sign-in/{token}':

@@ -29,9 +29,9 @@ export interface SessionsPorts {
 export class SessionsService {
   constructor(private readonly ports: SessionsPorts) {}
 
-  /** @throws ValidationError when the input is not an address; answers alike for staff and anyone else. */
-  requestLink(email: string): Promise<void> {
-    return requestSignInLink(email, this.ports);
+  /** @throws RateLimitedError, ValidationError when the input is not an address; answers alike for staff and anyone else. */
+  requestLink(email: string, clientIp: string): Promise<void> {
+    return requestSignInLink({ email, clientIp }, this.ports);
   }
 
   /** @throws InvalidTokenError for a link that cannot start a session, whatever the reason. */

@@ -3,11 +3,14 @@ import { AuthenticationError, ForbiddenError, InvalidTokenError, ValidationError
 import { requireFormPost, requireRole, requireSameOrigin } from '../../functions/domain/staff/access';
 import { csrfTokenFor, hashSecretToken } from '../../functions/domain/staff/secrets';
 import { seedStaff } from '../../functions/domain/staff/seed-staff';
-import { authenticate, endSession, requestSignInLink, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGN_IN_LINK_VALID_MS, startSession } from '../../functions/domain/staff/sign-in';
+import { authenticate, endSession, requestSignInLink, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGN_IN_LINK_VALID_MS, SIGN_IN_REQUESTS_PER_IP, startSession } from '../../functions/domain/staff/sign-in';
 import { hasRole, parseStaff } from '../../functions/domain/staff/staff-member';
+import { RateLimitedError } from '../../functions/domain/subscriber/errors';
 import { FakeClock, FakeSystemEmails, MemoryRateLimiter, MemorySignInLinkStore, MemoryStaffDirectory, MemoryStaffSessionStore, RecordingMailer } from '../helpers/fakes';
 
 const PUBLIC_URL = 'https://news.example.org';
+/** A sign-in request from one client address. */
+const ask = (email: string, clientIp = '192.0.2.1') => ({ email, clientIp });
 const MINUTE = 60_000;
 
 /** Given a directory with an admin and an editor, and empty link and session stores. */
@@ -32,7 +35,7 @@ async function given() {
 describe('sign-in links', () => {
   it('emails a staff address (in any case) a link to the console, stores only its hash, and the link starts a session', async () => {
     const { deps, mailer, links, lastLink } = await given();
-    await requestSignInLink(' EDITOR@example.org ', deps);
+    await requestSignInLink(ask(' EDITOR@example.org '), deps);
     expect(mailer.sent.map((m) => m.to)).toEqual(['editor@example.org']);
     expect(deps.signInEmails.signInLinks[0]).toMatch(/^https:\/\/news\.example\.org\/console\/sign-in\/[A-Za-z0-9_-]{43}$/);
     expect([...links.links.keys()]).toEqual([hashSecretToken(lastLink())]);
@@ -46,12 +49,12 @@ describe('sign-in links', () => {
 
   it('does the same store work for an address that is not staff, emails nothing, and its stored link starts nothing', async () => {
     const { deps, mailer, links, rateLimiter } = await given();
-    await requestSignInLink('stranger@example.org', deps);
-    await requestSignInLink('admin@example.org', deps);
+    await requestSignInLink(ask('stranger@example.org'), deps);
+    await requestSignInLink(ask('admin@example.org'), deps);
     expect(mailer.sent.map((m) => m.to)).toEqual(['admin@example.org']);
     // One stored link and one rate count each, staff or not.
     expect(links.links.size).toBe(2);
-    expect([...rateLimiter.counts.values()].reduce((a, b) => a + b, 0)).toBe(2);
+    expect([...rateLimiter.counts.values()].reduce((a, b) => a + b, 0)).toBe(4); // per address and per client, each time
     const strangersHash = [...links.links.values()].find((l) => l.email === 'stranger@example.org')!.tokenHash;
     // Its token was never sent anywhere; even a guessed store entry cannot become a session.
     expect(await links.spend(strangersHash, deps.clock.now())).toBe('stranger@example.org');
@@ -59,17 +62,17 @@ describe('sign-in links', () => {
 
   it('refuses a link once spent, once expired, or once its address is no longer staff, all with the same error', async () => {
     const { deps, lastLink, staff } = await given();
-    await requestSignInLink('admin@example.org', deps);
+    await requestSignInLink(ask('admin@example.org'), deps);
     const spent = lastLink();
     await startSession(spent, deps);
     await expect(startSession(spent, deps)).rejects.toThrow(InvalidTokenError);
 
-    await requestSignInLink('admin@example.org', deps);
+    await requestSignInLink(ask('admin@example.org'), deps);
     const late = lastLink();
     deps.clock.advance(SIGN_IN_LINK_VALID_MS);
     await expect(startSession(late, deps)).rejects.toThrow(InvalidTokenError);
 
-    await requestSignInLink('editor@example.org', deps);
+    await requestSignInLink(ask('editor@example.org'), deps);
     const demoted = lastLink();
     staff.members.delete('editor@example.org');
     await expect(startSession(demoted, deps)).rejects.toThrow(InvalidTokenError);
@@ -79,23 +82,34 @@ describe('sign-in links', () => {
 
   it('a link still works a moment before its 15 minutes are up', async () => {
     const { deps, lastLink } = await given();
-    await requestSignInLink('admin@example.org', deps);
+    await requestSignInLink(ask('admin@example.org'), deps);
     deps.clock.advance(SIGN_IN_LINK_VALID_MS - 1000);
     await expect(startSession(lastLink(), deps)).resolves.toHaveProperty('sessionToken');
   });
 
   it('emails an address at most five links an hour, then again after the hour', async () => {
     const { deps, mailer } = await given();
-    for (let i = 0; i < 7; i++) await requestSignInLink('admin@example.org', deps);
+    for (let i = 0; i < 7; i++) await requestSignInLink(ask('admin@example.org'), deps);
     expect(mailer.sent).toHaveLength(5);
     deps.clock.advance(60 * MINUTE);
-    await requestSignInLink('admin@example.org', deps);
+    await requestSignInLink(ask('admin@example.org'), deps);
     expect(mailer.sent).toHaveLength(6);
+  });
+
+  it('refuses a client after 20 requests an hour, whatever the addresses, before storing or sending anything', async () => {
+    const { deps, mailer, links } = await given();
+    for (let i = 0; i < SIGN_IN_REQUESTS_PER_IP; i++) await requestSignInLink(ask(`someone-${i}@example.org`), deps);
+    await expect(requestSignInLink(ask('admin@example.org'), deps)).rejects.toThrow(RateLimitedError);
+    expect(mailer.sent).toHaveLength(0);
+    expect(links.links.size).toBe(SIGN_IN_REQUESTS_PER_IP);
+    // Another network is not held back.
+    await requestSignInLink(ask('admin@example.org', '198.51.100.7'), deps);
+    expect(mailer.sent).toHaveLength(1);
   });
 
   it('refuses input that is not an address, without storing anything', async () => {
     const { deps, links } = await given();
-    await expect(requestSignInLink('not an address', deps)).rejects.toThrow(ValidationError);
+    await expect(requestSignInLink(ask('not an address'), deps)).rejects.toThrow(ValidationError);
     expect(links.links.size).toBe(0);
   });
 });
@@ -103,7 +117,7 @@ describe('sign-in links', () => {
 describe('sessions', () => {
   async function signedIn(email = 'admin@example.org') {
     const g = await given();
-    await requestSignInLink(email, g.deps);
+    await requestSignInLink(ask(email), g.deps);
     return { ...g, token: (await startSession(g.lastLink(), g.deps)).sessionToken };
   }
 

@@ -6,6 +6,8 @@
 import type { Clock, RateLimiter } from '../ports';
 import type { Mailer } from '../delivery/ports';
 import { AuthenticationError, InvalidTokenError, ValidationError } from '../errors';
+// The sign-up form's error: the same 429 for the same reason, a client asking too often.
+import { RateLimitedError } from '../subscriber/errors';
 import { personaliseMessage } from '../mail/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
 import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore } from './ports';
@@ -19,6 +21,11 @@ export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 const TOUCH_AFTER_MS = 60_000;
 /** Sign-in emails per address per hour: enough for a mistyped attempt or two, too few to flood a mailbox. */
 const LINKS_PER_ADDRESS_PER_HOUR = 5;
+/**
+ * Sign-in requests one client address may make per hour, whatever the addresses asked for: enough
+ * for an office sharing one, too few to fill the table with links or to walk a list of addresses.
+ */
+export const SIGN_IN_REQUESTS_PER_IP = 20;
 const HOUR_MS = 3_600_000;
 
 export interface SignInDeps {
@@ -43,11 +50,15 @@ export function signInUrl(publicUrl: string, token: string): string {
  * address is staff.
  *
  * @example
- * await requestSignInLink('editor@example.org', deps); // an email, if that address is staff
- * @throws ValidationError when the input is not an email address at all.
+ * await requestSignInLink({ email: 'editor@example.org', clientIp: '192.0.2.1' }, deps); // an email, if that address is staff
+ * @throws RateLimitedError when the client made too many requests this hour (checked first: nothing is stored);
+ *   ValidationError when the input is not an email address at all.
  */
-export async function requestSignInLink(address: string, deps: SignInDeps): Promise<void> {
-  const email = staffEmail(address);
+export async function requestSignInLink(request: { email: string; clientIp: string }, deps: SignInDeps): Promise<void> {
+  if (!(await deps.rateLimiter.consume(`console-sign-in-ip:${request.clientIp}`, SIGN_IN_REQUESTS_PER_IP, HOUR_MS, deps.clock.now()))) {
+    throw new RateLimitedError(HOUR_MS / 1000, 'Too many sign-in requests from this network');
+  }
+  const email = staffEmail(request.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
     throw new ValidationError([{ field: 'email', message: 'Enter an email address like name@example.org.' }], 'Invalid sign-in');
   }

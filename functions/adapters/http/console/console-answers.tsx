@@ -27,10 +27,10 @@ export function home(app: Services, session: StaffSession | undefined, event: Ht
 }
 
 /** The same answer, no sooner than {@link SIGN_IN_ANSWER_MS}, whoever the address belongs to. */
-export async function linkRequested(app: Services, email: string): Promise<HttpResult> {
+export async function linkRequested(app: Services, email: string, clientIp: string): Promise<HttpResult> {
   const started = Date.now();
   try {
-    await app.sessions.requestLink(email);
+    await app.sessions.requestLink(email, clientIp);
   } catch (error) {
     // Not an address at all: say so (this reveals nothing about staff).
     if (error instanceof ValidationError) {

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { AuthenticationError, ForbiddenError, InvalidTokenError, ValidationError } from '../../../domain/errors';
 import type { HttpResult } from '../../../runtime/http';
+import { RateLimitedError } from '../../../domain/subscriber/errors';
 import { clearSessionCookie, consolePage } from './console-http';
 import { renderPage } from './layout';
 import { RefusalPage } from './pages';
@@ -24,6 +25,10 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     return page(401, 'Please sign in', 'Your session has ended or you are not signed in.', [clearSessionCookie(brand.publicUrl)]);
   }
   if (error instanceof ForbiddenError) return page(403, 'Not allowed', `${error.message}.`.replace(/\.\.$/, '.'));
+  if (error instanceof RateLimitedError) {
+    const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');
+    return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof ValidationError) return page(400, 'Check the address', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   return undefined;
 }
