@@ -40,7 +40,7 @@ Pressroom is running locally.
   Data           ${dataDir}
   Webhook secret ${webhookSecret}
   Admin token    ${pressroom.secrets.adminToken}
-  Console        ${pressroom.url}/console   (sign in as ${env.PRESSROOM_STAFF.split(',').map((s) => s.trim()).join(', ')}; the link arrives in the mailbox)
+  Console        ${pressroom.url}/console   (sign in as ${env.PRESSROOM_STAFF.split(',').map((s) => s.trim().replace('=', ' (') + ')').join(', ')}; the link arrives in the mailbox)
 
 Add a subscriber to both lists:
   curl -s -X POST ${pressroom.url}/admin/subscribers -H 'Authorization: Bearer ${pressroom.secrets.adminToken}' -H 'content-type: application/json' -d '{"email":"reader@example.com","lists":["blog","press-releases"]}'
