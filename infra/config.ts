@@ -2,6 +2,7 @@ import type { Node } from 'constructs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { BATCH_SIZE } from './messaging';
 import { minSendConcurrency, SEND_BATCH_OVERHEAD_MS } from './send-concurrency';
+import { parseStaff } from '../functions/domain/staff/staff-member';
 
 /** What `_dmarc.<From domain>` asks receivers to do with mail that fails DMARC (RFC 7489 §6.3). */
 export const DMARC_POLICIES = ['none', 'quarantine', 'reject'] as const;
@@ -26,6 +27,11 @@ export interface PressroomStackConfig {
   /** The postal address every email footer carries (CAN-SPAM). */
   postalAddress: string;
   lists: string;
+  /**
+   * The first staff of the console, `admin@example.org=admin,editor@example.org=editor` (context
+   * `staff`); the functions that sign staff in add those missing at cold start. Empty for none.
+   */
+  staff: string;
   /** Comma-separated channel names; empty for none. */
   socialChannels: string;
   /**
@@ -205,6 +211,8 @@ export function configFromContext(node: Node): PressroomStackConfig {
     publicDomain: publicDomainName === undefined ? undefined : { name: publicDomainName, certificateArn },
     postalAddress: required('postalAddress', '"Example Org, 1 Main Street, Springfield, IL 62701, USA"'),
     lists: required('lists'),
+    // Checked here too, so that a typo stops synth rather than every cold start.
+    staff: (parseStaff(optional('staff') ?? ''), optional('staff') ?? ''),
     socialChannels: optional('socialChannels') ?? '',
     channelSettings: Object.fromEntries(
       (Object.keys(CHANNEL_SETTING_VARIABLES) as Array<keyof ChannelSettings>).map((key) => [key, optional(key) ?? '']),

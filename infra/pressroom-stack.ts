@@ -77,6 +77,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_POSTAL_ADDRESS: config.postalAddress,
       PRESSROOM_SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
       PRESSROOM_LISTS: config.lists,
+      PRESSROOM_STAFF: config.staff,
       PRESSROOM_SOCIAL_CHANNELS: config.socialChannels,
       // Every channel setting, set or empty: the runtime applies its defaults and checks them at start-up.
       ...Object.fromEntries(Object.entries(config.channelSettings).map(([key, value]) => [CHANNEL_SETTING_VARIABLES[key as keyof ChannelSettings], value])),

@@ -85,3 +85,14 @@ export class InvalidTokenError extends PressroomError {
     this.name = 'InvalidTokenError';
   }
 }
+
+/**
+ * The caller is known but may not do this: a role below the one required, or a request that did
+ * not come from our own pages (foreign Origin, missing CSRF token). Reveals nothing more.
+ */
+export class ForbiddenError extends PressroomError {
+  constructor(message = 'Forbidden') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}

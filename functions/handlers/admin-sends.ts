@@ -3,6 +3,7 @@ import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../r
 import { releasesService } from '../runtime/factories/releases';
 import { deliveryService } from '../runtime/factories/delivery';
 import { socialService } from '../runtime/factories/social';
+import { parseReleaseQuery } from '../domain/delivery/release-overview';
 
 /** Optional `{ "reason": "…" }` on a pause: shown to staff with the paused status. */
 function pauseReason(body: unknown): string | undefined {
@@ -11,6 +12,7 @@ function pauseReason(body: unknown): string | undefined {
 }
 
 /**
+ * GET /admin/releases?limit=&cursor=&status=&list=: releases newest first with each send's progress.
  * GET /admin/releases/{id}: the release with its send and each social post (status, remote URL, the
  * channel's last error).
  * GET /admin/releases/{id}/send: the send's status, counters and bounce/complaint rates.
@@ -26,6 +28,7 @@ export const makeHandler = (getServices: ServicesProvider) =>
     const id = event.pathParameters?.id ?? '';
     // The route, e.g. `POST /admin/releases/{id}/pause`, names the command.
     const command = event.routeKey.split('/').pop();
+    if (command === 'releases') return json(200, await app.delivery.overview(parseReleaseQuery(event.queryStringParameters ?? {})));
     if (command === '{id}') return json(200, await app.releases.status(id));
     if (command === 'send') return json(200, await app.delivery.progress(id));
     if (command === 'pause') return json(200, await app.delivery.pause(id, pauseReason(event.body ? jsonBody(event) : undefined)));

@@ -54,6 +54,9 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Rou
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const isText = !body.length || TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
+  // Payload 2.0 moves the Cookie header into `cookies`, one entry per cookie; handlers see only that.
+  const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  delete headers.cookie;
   const query = Object.fromEntries(url.searchParams);
   const now = new Date();
   const routeKey = `${match.route.method} ${match.route.path}`;
@@ -63,6 +66,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Rou
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
+    ...(cookies?.length ? { cookies } : {}),
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : undefined,
     body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,

@@ -8,6 +8,7 @@ import * as adminSubscribers from '../handlers/admin-subscribers';
 import * as archive from '../handlers/archive';
 import * as bulkJobs from '../handlers/bulk-jobs';
 import * as confirm from '../handlers/confirm';
+import * as consolePages from '../handlers/console';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
@@ -40,6 +41,7 @@ export const handlerModules = {
   archive,
   'bulk-jobs': bulkJobs,
   confirm,
+  console: consolePages,
   'fan-out': fanOut,
   feeds,
   'mail-events': mailEvents,

@@ -5,7 +5,9 @@ import { startLocalPressroom } from './runner';
  * `npm start`: Pressroom on this machine with embedded stand-ins. Configuration comes from the
  * environment (see README.md); everything has a default, so no set-up is needed.
  */
-const env = process.env;
+/** Staff to sign in to the console with, locally, when PRESSROOM_STAFF does not name any (their emails land in the mailbox). */
+const DEFAULT_LOCAL_STAFF = 'admin@example.org=admin,editor@example.org=editor';
+const env: NodeJS.ProcessEnv & { PRESSROOM_STAFF: string } = { ...process.env, PRESSROOM_STAFF: process.env.PRESSROOM_STAFF ?? DEFAULT_LOCAL_STAFF };
 const dataDir = resolve(env.PRESSROOM_DATA_DIR ?? '.data');
 const rate = env.PRESSROOM_LOCAL_SES_RATE ? Number(env.PRESSROOM_LOCAL_SES_RATE) : undefined;
 
@@ -39,6 +41,7 @@ Pressroom is running locally.
   Data           ${dataDir}
   Webhook secret ${webhookSecret}
   Admin token    ${pressroom.secrets.adminToken}
+  Console        ${pressroom.url}/console   (sign in as ${env.PRESSROOM_STAFF.split(',').map((s) => s.trim().replace('=', ' (') + ')').join(', ')}; the link arrives in the mailbox)
 
 Add a subscriber to both lists:
   curl -s -X POST ${pressroom.url}/admin/subscribers -H 'Authorization: Bearer ${pressroom.secrets.adminToken}' -H 'content-type: application/json' -d '{"email":"reader@example.com","lists":["blog","press-releases"]}'

@@ -12,6 +12,7 @@ import type { SignupJob } from '../domain/subscriber/subscribe';
 import { LocalChannel } from '../adapters/social/local-channel';
 import { PUBLIC_OR_LOOPBACK } from '../adapters/outbound/address-policy';
 import { seedLists } from '../domain/lists/seed-lists';
+import { seedStaff } from '../domain/staff/seed-staff';
 import { readConfig, type PressroomSecrets } from '../runtime/config';
 import { buildAdapters, type Adapters } from '../runtime/adapters';
 import { countInMemory } from '../runtime/metrics';
@@ -264,6 +265,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   });
 
   await seedLists(config.lists, adapters.lists, adapters.clock.now());
+  await seedStaff(config.staff, adapters.staff, adapters.clock.now());
 
   const scheduler = new LocalScheduler({ logger: log });
   for (const schedule of schedules) {

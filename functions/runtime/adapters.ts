@@ -31,6 +31,8 @@ import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { StoredListNames } from '../domain/lists/list-names';
 import type { AddressPolicy } from '../adapters/outbound/address-policy';
+import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore } from '../domain/staff/ports';
+import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
  * The adapters both runtimes build over their clients and queues: stores, queues, the mailer, the
@@ -64,8 +66,12 @@ export interface Adapters {
   deadLetterQueues: DeadLetterQueues;
   mailer: Mailer;
   renderer: EmailRenderer;
-  /** Confirmation and other one-off emails the service sends itself. */
-  systemEmails: SystemEmailRenderer;
+  /** Confirmation, staff sign-in and other one-off emails the service sends itself. */
+  systemEmails: SystemEmailRenderer & SignInEmailRenderer;
+  /** Staff members, their sign-in links and console sessions. */
+  staff: StaffDirectory;
+  signInLinks: SignInLinkStore;
+  staffSessions: StaffSessionStore;
   clock: Clock;
   keyring: SigningKeyring;
   sender: SenderIdentity;
@@ -84,7 +90,7 @@ export type RendererFactory = (options: { templatesDir: string; brand: Brand; pu
 export type FilesFactory = (bucket: string) => StaffFiles;
 
 /** Builds the renderer of the service's own emails (runtime/system-emails.ts). */
-export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer;
+export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer & SignInEmailRenderer;
 
 /**
  * Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts),
@@ -122,7 +128,10 @@ export class PartNotWiredError extends PressroomError {
 /** What a function that did not ask for a part gets: a stand-in that refuses, loudly, when used. */
 export const NO_PARTS: FunctionParts = {
   renderer: () => ({ render: () => Promise.reject(new PartNotWiredError('renderer')) }),
-  systemEmails: () => ({ renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')) }),
+  systemEmails: () => ({
+    renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')),
+    renderSignInLink: () => Promise.reject(new PartNotWiredError('systemEmails')),
+  }),
   channels: async () => new NoChannels(),
   files: () => {
     const refuse = () => Promise.reject(new PartNotWiredError('files'));
@@ -199,6 +208,9 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     mailer: new SesMailer({ client: input.ses, configurationSetName: config.sesConfigurationSet }),
     renderer: input.parts.renderer({ templatesDir: input.templatesDir, brand: config.brand, publicUrl: config.publicUrl }),
     systemEmails: input.parts.systemEmails(config.brand),
+    staff: new DynamoStaffDirectory(table),
+    signInLinks: new DynamoSignInLinkStore(table),
+    staffSessions: new DynamoStaffSessionStore(table),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },

@@ -7,6 +7,7 @@ import { SqsQueue } from '../adapters/sqs/sqs-queue';
 import { SqsDeadLetterQueues } from '../adapters/sqs/dead-letter-queues';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { seedLists } from '../domain/lists/seed-lists';
+import { seedStaff } from '../domain/staff/seed-staff';
 import { buildAdapters, NO_PARTS, type FunctionParts } from './adapters';
 import { composeServices, type ServiceFactories, type Services } from './compose';
 import { checkComposedServices, functionSpec } from './function-specs';
@@ -109,6 +110,8 @@ export async function awsServices(services: Partial<ServiceFactories>, parts: Pa
   // A read-only function may not write the lists (its policy says so); any other function seeds
   // them, once per container (a secret rotation does not change the configured lists).
   if (!cached && functionSpec(name).table === 'read-write') await seedLists(config.lists, adapters.lists, adapters.clock.now());
+  // The first staff are seeded by the functions that sign staff in, the only ones that read them.
+  if (!cached && services.sessions) await seedStaff(config.staff, adapters.staff, adapters.clock.now());
   cached = { services: composeServices(services, adapters, { config, secrets }), secretJson };
   return cached.services;
 }

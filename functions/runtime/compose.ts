@@ -4,6 +4,7 @@ import type { SubscribersService } from '../services/subscribers';
 import type { ListsService } from '../services/lists';
 import type { SocialService } from '../services/social';
 import type { PublicSite } from '../services/site';
+import type { SessionsService } from '../services/sessions';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -22,6 +23,8 @@ export interface Services {
   lists: ListsService;
   social: SocialService;
   site: PublicSite;
+  /** Staff console sign-in: emailed links and sessions. */
+  sessions: SessionsService;
   staff: StaffAccess;
   brand: { organisationName: string; publicUrl: string };
 }
@@ -61,7 +64,7 @@ export function composeServices(factories: Partial<ServiceFactories>, adapters: 
   const { config, secrets } = settings;
   const built = new Map<ServiceName, unknown>();
   const services = {
-    staff: new StaffAccess({ adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock }),
+    staff: new StaffAccess({ adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock, publicUrl: config.publicUrl }),
     brand: { organisationName: config.brand.organisationName, publicUrl: config.publicUrl },
   } as Services;
   for (const name of SERVICE_NAMES) {

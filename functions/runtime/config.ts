@@ -3,6 +3,8 @@ import { DEFAULT_PAUSE_THRESHOLDS, type PauseThresholds } from '../domain/delive
 import { MAX_RECEIVE_COUNT, queueConsumers } from './routes';
 import type { DigestSchedule } from '../domain/digest/weekly-digest';
 import { CHANNEL_SETTINGS, type ChannelSecrets, type ChannelSettings } from '../channels';
+import { parseStaff, type StaffRole } from '../domain/staff/staff-member';
+import { ValidationError } from '../domain/errors';
 
 /** Where one work queue's dead-letter queue is (AWS only; the admin-queues function gets these). */
 export interface DeadLetterQueueConfig {
@@ -31,6 +33,11 @@ export interface PressroomConfig {
   replyTo?: string;
   /** Lists created at start-up when missing (id → display name); staff manage them afterwards. */
   lists: Map<string, string>;
+  /**
+   * The first staff (`PRESSROOM_STAFF`, `admin@example.org=admin,editor@example.org=editor`; on AWS
+   * the CDK context `staff`), added at cold start when missing; managed in the console afterwards.
+   */
+  staff: Map<string, StaffRole>;
   /** `PRESSROOM_SOCIAL_CHANNELS`: channel names, built (or refused) by `buildChannels` in channels.ts. */
   socialChannels: string[];
   /** The channels' plain settings; their secrets are in {@link PressroomSecrets}. */
@@ -224,6 +231,16 @@ export function parseOrigins(spec: string, variable: string): string[] {
     });
 }
 
+/** `PRESSROOM_STAFF`, refused whole at start-up when an entry is not `address=role`. */
+function readStaff(spec: string): Map<string, StaffRole> {
+  try {
+    return parseStaff(spec);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigError(`PRESSROOM_STAFF: ${error.issues.map((i) => i.message).join('; ')}`);
+    throw error;
+  }
+}
+
 export function readConfig(env: Env): PressroomConfig {
   const publicUrl = required(env, 'PRESSROOM_PUBLIC_URL').replace(/\/$/, '');
   const from = parseFrom(env.PRESSROOM_FROM ?? 'Pressroom <news@example.org>');
@@ -234,6 +251,7 @@ export function readConfig(env: Env): PressroomConfig {
     // Checked like From, kept as written (a display name is allowed): it goes out as the Reply-To header.
     replyTo: env.PRESSROOM_REPLY_TO ? (parseFrom(env.PRESSROOM_REPLY_TO, 'PRESSROOM_REPLY_TO'), env.PRESSROOM_REPLY_TO.trim()) : undefined,
     lists: parseLists(env.PRESSROOM_LISTS ?? 'blog=Blog,press-releases=Press Releases'),
+    staff: readStaff(env.PRESSROOM_STAFF ?? ''),
     socialChannels: (env.PRESSROOM_SOCIAL_CHANNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     channelSettings: readChannelSettings(env),
     sesConfigurationSet: env.PRESSROOM_SES_CONFIGURATION_SET || undefined,

@@ -15,6 +15,7 @@ import { subscribersService } from './factories/subscribers';
 import { listsService } from './factories/lists';
 import { socialService } from './factories/social';
 import { publicSite } from './factories/site';
+import { sessionsService } from './factories/sessions';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
@@ -25,4 +26,5 @@ export const EVERY_SERVICE: ServiceFactories = {
   lists: listsService,
   social: socialService,
   site: publicSite,
+  sessions: sessionsService,
 };

@@ -150,11 +150,12 @@ export const functionSpecs = {
   },
   // Preview and test send (a test send is a real email to staff).
   'admin-releases': { services: ['releases', 'delivery'], http: ['POST /admin/releases/preview', 'POST /admin/releases/{id}/test'], table: 'read-write', sendsEmail: true, parts: ['renderer'] },
-  // A release's status, its send progress, and pausing, resuming (which may queue the fan-out again) or
-  // cancelling it; retrying a failed social post.
+  // Releases newest first with their progress; a release's status, its send progress, and pausing,
+  // resuming (which may queue the fan-out again) or cancelling it; retrying a failed social post.
   'admin-sends': {
     services: ['releases', 'delivery', 'social'],
     http: [
+      'GET /admin/releases',
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
       'POST /admin/releases/{id}/pause',
@@ -164,6 +165,23 @@ export const functionSpecs = {
     ],
     table: 'read-write',
     sendsTo: ['fan-out'],
+  },
+  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages.
+  console: {
+    services: ['sessions', 'delivery', 'lists'],
+    http: [
+      'GET /console',
+      'GET /console/assets/console.css',
+      'POST /console/sign-in',
+      'GET /console/sign-in/{token}',
+      'POST /console/sign-in/{token}',
+      'POST /console/sign-out',
+      'GET /console/releases',
+      'GET /console/staff',
+    ],
+    table: 'read-write',
+    sendsEmail: true,
+    parts: ['systemEmails'],
   },
   // Staff: dead-letter queue depths and redrive.
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },

@@ -13,6 +13,8 @@ import type { SendProgress } from '../domain/delivery/send-progress';
 import { countDeadLetters, deadLetterDepths, isLastReceive, redriveDeadLetters, type DeadLetterDepth } from '../domain/delivery/dead-letters';
 import { PlanningConflictError } from '../domain/delivery/errors';
 import { sendTestEmail } from '../domain/delivery/send-test-email';
+import { listReleaseOverviews, type ReleaseOverviewPage } from '../domain/delivery/release-overview';
+import type { StaffReleaseQuery } from '../domain/release/ports';
 import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/delivery/mail-events';
 
 /** Where the delivery feature reports what staff and on-call should see but no caller can act on. */
@@ -135,6 +137,11 @@ export class DeliveryService {
   }
 
   /** A send's status, counters and rates. @throws NotFoundError */
+  /** Releases newest first with each send's progress, for staff (GET /admin/releases, the console). */
+  overview(query: StaffReleaseQuery): Promise<ReleaseOverviewPage> {
+    return listReleaseOverviews(query, this.ports);
+  }
+
   progress(releaseId: string): Promise<SendProgress> {
     return getSendProgress(releaseId, this.ports);
   }

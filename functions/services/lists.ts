@@ -55,6 +55,11 @@ export class ListsService implements ListDirectory {
     return this.names.nameOf(listId);
   }
 
+  /** Every list, archived too, without counts: what a filter or a picker offers. */
+  catalogue(): Promise<MailingList[]> {
+    return this.ports.lists.all();
+  }
+
   /** Every list with its member counts (staff). */
   all(): Promise<ListWithCounts[]> {
     return listLists(this.ports);

@@ -94,6 +94,17 @@ const cases = {
   },
   'admin-sends': { event: (f) => admin(f, { route: 'GET /admin/releases/{id}', path: `/admin/releases/${f.releaseId}` }), compare: 'body' },
   'admin-queues': { event: (f) => admin(f, { route: 'GET /admin/queues', path: '/admin/queues' }), compare: 'body' },
+  // A sign-in request for an address that is not staff: the same check-your-inbox page, the same store work.
+  console: {
+    event: (f) =>
+      httpEvent({
+        route: 'POST /console/sign-in',
+        path: '/console/sign-in',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: f.pressroom.url },
+        body: 'email=not-staff%40example.com',
+      }),
+    compare: 'body',
+  },
   'fan-out': { event: (f) => sqsEvent(queueArn('fan-out'), [{ releaseId: f.releaseId }]) },
   // A subscriber who joined after the send: the bundle sends the email, the in-process run finds it sent.
   'send-email': { event: (f) => sqsEvent(queueArn('send'), [{ releaseId: f.releaseId, subscriberId: f.lateSubscriberId, listId: 'blog' }]) },

@@ -10,7 +10,7 @@ import { ImportJobStatus, type ImportJob, type ImportJobEnd, type ImportReportCh
 import type { ClaimOutcome, DeliveryStore, FanOutJob, Mailer, OutgoingEmail, SendJob } from '../../functions/domain/delivery/ports';
 import type { Clock, JobQueue, RateLimiter } from '../../functions/domain/ports';
 import type { ListStore } from '../../functions/domain/lists/ports';
-import type { ReleaseStore } from '../../functions/domain/release/ports';
+import type { ReleaseStore, StaffReleaseQuery } from '../../functions/domain/release/ports';
 import type { SocialChannel, SocialPostStore } from '../../functions/domain/social/ports';
 import type { ListChanges, MailingList } from '../../functions/domain/lists/mailing-list';
 import { SendStatus } from '../../functions/domain/release/send-status';
@@ -24,6 +24,8 @@ import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore }
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';
+import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore, StoredSession, StoredSignInLink } from '../../functions/domain/staff/ports';
+import type { StaffMember } from '../../functions/domain/staff/staff-member';
 
 export class FakeClock implements Clock {
   constructor(public current = new Date('2026-11-29T12:00:00Z')) {}
@@ -144,7 +146,15 @@ export class MemoryReleaseStore implements ReleaseStore {
     const releases = listed.slice(0, limit).map((r) => structuredClone(r));
     return { releases, next: listed.length > limit ? releaseCursor(releases.at(-1)!) : undefined };
   }
-}
+  /** Like the DynamoDB store: every release, newest first, filtered, without bodies. */
+  async listForStaff({ before, limit, status, listId }: StaffReleaseQuery) {
+    const boundary = before === undefined ? undefined : cursorPosition(before);
+    const matching = [...this.releases.values()]
+      .filter((r) => (boundary === undefined || listingPosition(r) < boundary) && (!status || r.sendStatus === status) && (!listId || r.lists.includes(listId)))
+      .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : -1));
+    const releases = matching.slice(0, limit).map(({ body: _b, html: _h, markdown: _m, digest: _d, social: _s, summary: _su, author: _a, warnings: _w, ...r }) => structuredClone(r) as Release);
+    return { releases, next: matching.length > limit ? releaseCursor(releases.at(-1)!) : undefined };
+  }}
 
 /**
  * Subscribers in memory. Like the DynamoDB store, it keeps each list's counts as memberships change
@@ -534,7 +544,12 @@ export class FakeChannel implements SocialChannel {
 }
 
 /** Renders system emails as plain strings that keep every input visible, for assertions. */
-export class FakeSystemEmails implements SystemEmailRenderer {
+export class FakeSystemEmails implements SystemEmailRenderer, SignInEmailRenderer {
+  signInLinks: string[] = [];
+  async renderSignInLink(input: { signInUrl: string }) {
+    this.signInLinks.push(input.signInUrl);
+    return { subject: 'Sign in', html: `<a href="${input.signInUrl}">Sign in</a>`, text: input.signInUrl };
+  }
   rendered: { lists: string[]; confirmUrl: string; language?: string }[] = [];
   async renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }) {
     this.rendered.push(input);
@@ -676,5 +691,55 @@ export class MemoryStaffFiles implements StaffFiles {
       for await (const chunk of body) chunks.push(Buffer.from(chunk));
       this.files.set(key, Buffer.concat(chunks));
     }
+  }
+}
+
+/** Staff members in memory; like the DynamoDB directory, an existing member is never overwritten by a seed. */
+export class MemoryStaffDirectory implements StaffDirectory {
+  members = new Map<string, StaffMember>();
+  async get(email: string) {
+    const member = this.members.get(email);
+    return member && structuredClone(member);
+  }
+  async list() {
+    return [...this.members.values()].sort((a, b) => (a.email < b.email ? -1 : 1)).map((m) => structuredClone(m));
+  }
+  async addIfAbsent(member: StaffMember) {
+    if (this.members.has(member.email)) return false;
+    this.members.set(member.email, structuredClone(member));
+    return true;
+  }
+}
+
+/** Sign-in links in memory, spent by deleting them, as the DynamoDB store's conditional delete does. */
+export class MemorySignInLinkStore implements SignInLinkStore {
+  links = new Map<string, StoredSignInLink>();
+  async save(link: StoredSignInLink) {
+    this.links.set(link.tokenHash, structuredClone(link));
+  }
+  async spend(tokenHash: string, now: Date) {
+    const link = this.links.get(tokenHash);
+    if (!link || link.expiresAt <= now.toISOString()) return undefined;
+    this.links.delete(tokenHash);
+    return link.email;
+  }
+}
+
+export class MemoryStaffSessionStore implements StaffSessionStore {
+  sessions = new Map<string, StoredSession>();
+  async create(session: StoredSession) {
+    if (this.sessions.has(session.idHash)) throw new Error('session id taken');
+    this.sessions.set(session.idHash, structuredClone(session));
+  }
+  async get(idHash: string) {
+    const session = this.sessions.get(idHash);
+    return session && structuredClone(session);
+  }
+  async touch(idHash: string, lastSeenAt: Date) {
+    const session = this.sessions.get(idHash);
+    if (session) session.lastSeenAt = lastSeenAt.toISOString();
+  }
+  async remove(idHash: string) {
+    this.sessions.delete(idHash);
   }
 }

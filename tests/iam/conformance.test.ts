@@ -27,7 +27,8 @@ function representativeCalls({ arns }: StackPolicies): AwsCall[] {
   for (const fn of functionNames) {
     const spec: FunctionSpec = functionSpecs[fn];
     // Cold start (runtime/aws.ts): the secret is read through Secrets Manager (locally the runner
-    // generates development keys), and a function that may write seeds the configured lists.
+    // generates development keys), and a function that may write seeds the configured lists (and,
+    // if it signs staff in, the first staff).
     calls.push({ fn, action: 'secretsmanager:GetSecretValue', resource: arns.secret });
     if (spec.table === 'read-write') {
       calls.push({ fn, action: 'dynamodb:PutItem', resource: arns.table });

@@ -195,6 +195,7 @@ describe('functions', () => {
       'PRESSROOM_FROM',
       'PRESSROOM_SES_CONFIGURATION_SET',
       'PRESSROOM_LISTS',
+      'PRESSROOM_STAFF',
       'PRESSROOM_SOCIAL_CHANNELS',
       'PRESSROOM_MASTODON_URL',
       'PRESSROOM_BLUESKY_SERVICE',
@@ -275,11 +276,12 @@ describe('least privilege', () => {
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
   });
 
-  it('lets the send worker, the sign-up queue\'s worker, imports and test sends send email, and only the send worker read the quota it paces by', () => {
+  it('lets the send worker, the sign-up queue\'s worker, imports, test sends and console sign-in links send email, and only the send worker read the quota it paces by', () => {
     const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:SendRawEmail'));
-    // Not subscribe: it only queues, so that its work is the same for every address.
+    // Not subscribe: it only queues, so that its work is the same for every address. The console
+    // emails sign-in links itself, to staff only, and answers no sooner than a fixed time instead.
     // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'process-signup', 'send-email']);
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {

@@ -16,6 +16,7 @@ import { DynamoReleaseStatsStore } from '../../functions/adapters/dynamodb/relea
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
 import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
+import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../../functions/adapters/dynamodb/staff-store';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
@@ -38,7 +39,8 @@ import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
-  MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore,
+  MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore, MemorySignInLinkStore, MemoryStaffDirectory,
+  MemoryStaffSessionStore,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -214,6 +216,72 @@ describe.each([
     await store.embargoEnded('later');
     expect(await store.listEmbargoEnded(after, 10)).toEqual([]);
     expect((await store.listPublished({ limit: 10, now: after })).releases.map((r) => r.id)).toEqual(['later', 'three', 'two', 'one']);
+  });
+
+  it('lists every release for staff newest first, embargoed too, filtered by status and list, in pages, without bodies', async () => {
+    const store = await make();
+    for (const [id, day] of [['one', 1], ['two', 2], ['three', 3]] as const) await store.create(release(id, `2026-11-0${day}T09:00:00.000Z`));
+    await store.create(release('later', '2026-11-04T09:00:00.000Z', { embargoUntil: '2026-12-10T00:00:00.000Z' }));
+    await store.create(release('press', '2026-11-05T09:00:00.000Z', { lists: ['press-releases'] }));
+    await store.transition('two', [SendStatus.Queued], SendStatus.Sending, t(1));
+
+    const first = await store.listForStaff({ limit: 2 });
+    expect(first.releases.map((r) => r.id)).toEqual(['press', 'later']);
+    expect(first.releases[0]).not.toHaveProperty('body');
+    expect(first.releases[0]).toMatchObject({ title: 'Spring update', sendStatus: SendStatus.Queued, lists: ['press-releases'] });
+    const rest = await store.listForStaff({ limit: 10, before: first.next });
+    expect(rest.releases.map((r) => r.id)).toEqual(['three', 'two', 'one']);
+    expect(rest.next).toBeUndefined();
+
+    expect((await store.listForStaff({ limit: 10, status: SendStatus.Sending })).releases.map((r) => r.id)).toEqual(['two']);
+    expect((await store.listForStaff({ limit: 10, listId: 'blog' })).releases.map((r) => r.id)).toEqual(['later', 'three', 'two', 'one']);
+    // A filtered page still knows whether more match beyond it.
+    const blogPage = await store.listForStaff({ limit: 3, listId: 'blog', status: SendStatus.Queued });
+    expect(blogPage.releases.map((r) => r.id)).toEqual(['later', 'three', 'one']);
+    expect(blogPage.next).toBeUndefined();
+    expect((await store.listForStaff({ limit: 2, listId: 'blog', status: SendStatus.Queued })).next).toBeDefined();
+  });
+});
+
+describe.each([
+  ['in memory', () => ({ staff: new MemoryStaffDirectory(), links: new MemorySignInLinkStore(), sessions: new MemoryStaffSessionStore() })],
+  ['DynamoDB', () => ({ staff: new DynamoStaffDirectory(table()), links: new DynamoSignInLinkStore(table()), sessions: new DynamoStaffSessionStore(table()) })],
+])('Staff stores contract: %s', (_, make) => {
+  it('adds a member once; a second add (a seed at the next cold start) changes nothing', async () => {
+    const { staff } = make();
+    const email = `staff-${randomUUID()}@example.org`;
+    expect(await staff.addIfAbsent({ email, role: 'editor', addedAt: t(0).toISOString() })).toBe(true);
+    expect(await staff.addIfAbsent({ email, role: 'admin', addedAt: t(1).toISOString() })).toBe(false);
+    expect(await staff.get(email)).toEqual({ email, role: 'editor', addedAt: t(0).toISOString() });
+    expect(await staff.get(`nobody-${randomUUID()}@example.org`)).toBeUndefined();
+    const listed = await staff.list();
+    expect(listed.filter((m) => m.email === email)).toEqual([{ email, role: 'editor', addedAt: t(0).toISOString() }]);
+    expect(listed.map((m) => m.email)).toEqual([...listed.map((m) => m.email)].sort());
+  });
+
+  it('spends a sign-in link once, and never after it expired', async () => {
+    const { links } = make();
+    const hash = `h-${randomUUID()}`;
+    await links.save({ tokenHash: hash, email: 'a@example.org', expiresAt: t(10).toISOString() });
+    expect(await links.spend(hash, t(1))).toBe('a@example.org');
+    expect(await links.spend(hash, t(2))).toBeUndefined();
+    const late = `h-${randomUUID()}`;
+    await links.save({ tokenHash: late, email: 'a@example.org', expiresAt: t(10).toISOString() });
+    expect(await links.spend(late, t(10))).toBeUndefined();
+    expect(await links.spend(`h-${randomUUID()}`, t(1))).toBeUndefined();
+  });
+
+  it('keeps a session until removed, records activity, and a touch never brings a removed one back', async () => {
+    const { sessions } = make();
+    const idHash = `s-${randomUUID()}`;
+    const session = { idHash, email: 'a@example.org', createdAt: t(0).toISOString(), lastSeenAt: t(0).toISOString(), expiresAt: t(50).toISOString() };
+    await sessions.create(session);
+    expect(await sessions.get(idHash)).toEqual(session);
+    await sessions.touch(idHash, t(5));
+    expect((await sessions.get(idHash))?.lastSeenAt).toBe(t(5).toISOString());
+    await sessions.remove(idHash);
+    await sessions.touch(idHash, t(6));
+    expect(await sessions.get(idHash)).toBeUndefined();
   });
 });
 

@@ -36,6 +36,19 @@ describe('precompiled confirmation email', () => {
     },
   );
 
+  it.each(brands.map((brand) => ({ brand, name: brand.accentColour })))('makes the staff sign-in email in the same layout as the MJML does ($name)', async ({ brand }) => {
+    const request = { signInUrl: 'https://news.example.org/console/sign-in/q3Jx-_abc' };
+    const precompiled = await new PrecompiledSystemEmailRenderer({ brand }).renderSignInLink(request);
+    const atRunTime = await new MjmlSystemEmailRenderer({ templatesDir, brand }).renderSignInLink(request);
+    expect(precompiled).toEqual(atRunTime);
+    expect(precompiled.subject).toBe(`Sign in to the ${brand.organisationName} console`);
+    expect(precompiled.html).toContain('href="https://news.example.org/console/sign-in/q3Jx-_abc"');
+    expect(precompiled.text).toContain('https://news.example.org/console/sign-in/q3Jx-_abc');
+    expect(precompiled.text).toContain('The link works once, for 15 minutes.');
+    // No list of lists: that is the confirmation's.
+    expect(precompiled.html).not.toContain('<li');
+  });
+
   it('is up to date with templates/ (else run `npm run emails`)', async () => {
     expect(await readFile(GENERATED_FILE, 'utf8')).toBe(await confirmationEmailModule(templatesDir));
   });

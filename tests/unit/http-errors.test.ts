@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../functions/runtime/http';
-import { MAX_LISTED_ISSUES, TooLargeError, ValidationError } from '../../functions/domain/errors';
+import { AuthenticationError, ForbiddenError, MAX_LISTED_ISSUES, TooLargeError, ValidationError } from '../../functions/domain/errors';
 
 describe('a 400 that lists issues stays small', () => {
   it('lists the first issues and counts the rest, however many there are', () => {
@@ -36,3 +36,12 @@ describe('something too large to keep', () => {
   });
 });
 
+
+describe('a known caller without the right', () => {
+  it('is a 403 that says what is needed, apart from the 401 of an unknown caller', () => {
+    const answer = errorResponse(new ForbiddenError('This needs the admin role'));
+    expect(answer.statusCode).toBe(403);
+    expect(JSON.parse(answer.body as string)).toEqual({ error: 'Forbidden', message: 'This needs the admin role' });
+    expect(errorResponse(new AuthenticationError()).statusCode).toBe(401);
+  });
+});

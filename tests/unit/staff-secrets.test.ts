@@ -61,7 +61,7 @@ describe('staff secrets at start-up', () => {
   });
 
   it('never admits an empty bearer token, even if a blank admin token slipped through', () => {
-    const staff = new StaffAccess({ adminToken: '', webhookSecrets: [], clock: { now: () => new Date() } });
+    const staff = new StaffAccess({ adminToken: '', webhookSecrets: [], clock: { now: () => new Date() }, publicUrl: 'https://news.example.org' });
     for (const authorization of ['Bearer   ', 'Bearer \t ', 'Bearer']) expect(() => staff.requireAdmin(authorization)).toThrow(AuthenticationError);
   });
 });

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublishedReleasesPage, ReleaseStore, StoreReleaseResult } from '../../domain/release/ports';
+import type { PublishedReleasesPage, ReleaseStore, StaffReleaseQuery, StoreReleaseResult } from '../../domain/release/ports';
 import { SendStatus } from '../../domain/release/send-status';
 import type { SendStatusChanges } from '../../domain/release/release';
 import type { Release } from '../../domain/release/release';
@@ -27,6 +27,12 @@ const listingKey = (release: Release) => ({ gsi2pk: RELEASES, gsi2sk: listingPos
 const EMBARGOED = 'EMBARGOED';
 const embargoKey = (release: Release) =>
   release.embargoUntil ? { gsi1pk: EMBARGOED, gsi1sk: `${release.embargoUntil}#${release.id}` } : {};
+
+/** What the staff list of releases reads of each: everything but the bodies and the rendering inputs. */
+const STAFF_LIST_FIELDS = [
+  'id', 'kind', 'title', 'url', 'lists', 'tags', 'publishedAt', 'language', 'embargoUntil', 'receivedAt', 'sendStatus', 'statusChangedAt',
+  'sendError', 'sendStartedAt', 'planningFinishedAt', 'targeted', 'finishedAt', 'pausedFrom', 'pausedReason', 'pausedBy', 'resumeAt', 'thresholdsOverriddenAt',
+] as const;
 
 /** Senders retry webhooks for hours or days; a month of receipts covers any sane retry policy. */
 const WEBHOOK_RECEIPT_DAYS = 30;
@@ -174,6 +180,40 @@ export class DynamoReleaseStore implements ReleaseStore {
       for (const item of page.Items ?? []) {
         const release = withoutKeys<Release>(item);
         if (!isListed(release, now)) continue;
+        if (releases.length === limit) {
+          more = true;
+          break;
+        }
+        releases.push(release);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && !more);
+    return { releases, next: more ? releaseCursor(releases.at(-1)!) : undefined };
+  }
+
+  async listForStaff({ before, limit, status, listId }: StaffReleaseQuery): Promise<PublishedReleasesPage> {
+    const boundary = before === undefined ? undefined : cursorPosition(before);
+    const releases: Release[] = [];
+    let more = false;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: GSI2,
+          KeyConditionExpression: boundary === undefined ? 'gsi2pk = :releases' : 'gsi2pk = :releases AND gsi2sk < :before',
+          ExpressionAttributeValues: { ':releases': RELEASES, ...(boundary === undefined ? {} : { ':before': boundary }) },
+          // The list shows no bodies: leave them (up to 400 KB each) in the table.
+          ProjectionExpression: STAFF_LIST_FIELDS.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(STAFF_LIST_FIELDS.map((field, i) => [`#f${i}`, field])),
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const release = withoutKeys<Release>(item);
+        if ((status && release.sendStatus !== status) || (listId && !release.lists.includes(listId))) continue;
         if (releases.length === limit) {
           more = true;
           break;

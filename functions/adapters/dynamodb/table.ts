@@ -25,6 +25,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | import job      | IMPORT#<id>                 | JOB           |                                         |
  * | import report   | IMPORT#<id>                 | CHUNK#<line>  | (line zero-padded: chunks in file order) |
  * | export job      | EXPORT#<id>                 | JOB           |                                         |
+ * | staff member    | STAFF                       | MEMBER#<lower-cased address> |                          |
+ * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
+ * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.

@@ -12,6 +12,8 @@ import { assertPlainColour, type Brand } from './brand';
 import { fillTemplate, rawHtml, type TemplateValues } from './template';
 import { releaseStringsFor } from '../strings/release-strings';
 import { CONFIRMATION_EMAIL } from './generated/confirmation-email';
+import { signInSlots } from './sign-in-email';
+import type { SignInEmailRenderer } from '../../domain/staff/ports';
 
 export interface ConfirmationInput {
   /** Display names of the lists asked for. */
@@ -80,7 +82,7 @@ export async function confirmationText(html: string, language: string): Promise<
  *   lists: ['Blog'], confirmUrl: 'https://news.example.org/confirm/k1.abc.def', language: 'es',
  * });
  */
-export class PrecompiledSystemEmailRenderer implements SystemEmailRenderer {
+export class PrecompiledSystemEmailRenderer implements SystemEmailRenderer, SignInEmailRenderer {
   constructor(private readonly options: { brand: Brand }) {
     // mjml's strict validation refused a bad colour at render time; without mjml, refuse it up front.
     assertPlainColour(options.brand.accentColour);
@@ -97,6 +99,14 @@ export class PrecompiledSystemEmailRenderer implements SystemEmailRenderer {
       listItems: rawHtml(listItems),
     };
     const html = fillTemplate(compiled, slots);
+    return { subject, html, text: await confirmationText(html, language) };
+  }
+  /** The staff sign-in email, in the confirmation's layout with no lists (sign-in-email.ts). */
+  async renderSignInLink(input: { signInUrl: string }) {
+    const { brand } = this.options;
+    const { subject, language, values } = signInSlots(brand, input);
+    const compiled = brand.logoUrl ? CONFIRMATION_EMAIL.mastheadLogo : CONFIRMATION_EMAIL.mastheadName;
+    const html = fillTemplate(compiled, { ...values, accentColourAttribute: mjmlColourAttribute(brand.accentColour), listItems: rawHtml('') });
     return { subject, html, text: await confirmationText(html, language) };
   }
 }

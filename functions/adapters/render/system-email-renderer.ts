@@ -8,6 +8,8 @@ import type { Brand } from './brand';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
 import { confirmationSlots, confirmationText, type ConfirmationInput } from './confirmation-email';
+import { signInSlots } from './sign-in-email';
+import type { SignInEmailRenderer } from '../../domain/staff/ports';
 
 export interface SystemEmailRendererOptions {
   /** Folder holding `confirm.mjml` and `partials/`. */
@@ -22,7 +24,7 @@ export interface SystemEmailRendererOptions {
  *   lists: ['Blog'], confirmUrl: 'https://news.example.org/confirm/k1.abc.def', language: 'es',
  * });
  */
-export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
+export class MjmlSystemEmailRenderer implements SystemEmailRenderer, SignInEmailRenderer {
   private readonly files: TemplateFiles<'confirm' | 'attributes' | 'mastheadLogo' | 'mastheadName'>;
 
   constructor(private readonly options: SystemEmailRendererOptions) {
@@ -38,6 +40,20 @@ export class MjmlSystemEmailRenderer implements SystemEmailRenderer {
       attributes: rawHtml(templates.attributes),
       masthead: rawHtml(fillMasthead(brand, templates)),
       lists: rawHtml(`<ul>${input.lists.map((name) => `<li>${escapeHtml(name)}</li>`).join('')}</ul>`),
+    });
+    const html = await compileMjml(mjml);
+    return { subject, html, text: await confirmationText(html, language) };
+  }
+  async renderSignInLink(input: { signInUrl: string }) {
+    const templates = await this.files.load();
+    const { brand } = this.options;
+    const { subject, language, values } = signInSlots(brand, input);
+    const mjml = fillTemplate(templates.confirm, {
+      ...values,
+      attributes: rawHtml(templates.attributes),
+      masthead: rawHtml(fillMasthead(brand, templates)),
+      // The compiled layout (confirmation-email.ts) keeps the list's <ul> with no items in it.
+      lists: rawHtml('<ul></ul>'),
     });
     const html = await compileMjml(mjml);
     return { subject, html, text: await confirmationText(html, language) };

@@ -45,6 +45,22 @@ export interface ReleaseStore {
    * @throws ValidationError for a cursor that `releaseCursor` did not make.
    */
   listPublished(options: { before?: string; limit: number; now: Date }): Promise<PublishedReleasesPage>;
+  /**
+   * One page of every release (embargoed and digests too) for staff, newest `publishedAt` first,
+   * strictly older than the `before` cursor, keeping only those with `status` and on `listId` when
+   * given. `next` as in {@link listPublished}. Releases come without their bodies.
+   *
+   * @throws ValidationError for a cursor that `releaseCursor` did not make.
+   */
+  listForStaff(options: StaffReleaseQuery): Promise<PublishedReleasesPage>;
+}
+
+/** What staff filter the list of releases by (GET /admin/releases, the console's releases page). */
+export interface StaffReleaseQuery {
+  before?: string;
+  limit: number;
+  status?: SendStatus;
+  listId?: string;
 }
 
 /** A page of {@link ReleaseStore.listPublished}. */

@@ -1,0 +1,46 @@
+/** The console's one stylesheet (served at /console/assets/console.css: the CSP allows no inline style). */
+export const CONSOLE_CSS = `
+*, *::before, *::after { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
+a { color: #1d4ed8; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; }
+.skip:focus { left: 0; }
+header { background: #111827; color: #fff; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; }
+header .brand { font-weight: bold; margin-right: auto; }
+header a { color: #fff; }
+header form { margin: 0; }
+header button { background: transparent; border: 1px solid #9ca3af; color: #fff; padding: .25rem .75rem; }
+header .who { color: #d1d5db; font-size: .875rem; }
+main { max-width: 64rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem; border-radius: 8px; }
+main.narrow { max-width: 32rem; }
+h1 { font-size: 1.5rem; margin-top: 0; }
+label { display: block; font-weight: 600; margin-bottom: .25rem; }
+input[type=email], select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
+button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
+.field { margin-bottom: 1rem; }
+.muted { color: #4b5563; }
+.error { color: #991b1b; }
+.filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; margin-bottom: 1rem; }
+.filters .field { margin: 0; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .5rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+th { font-size: .875rem; color: #374151; }
+caption { text-align: left; padding-bottom: .25rem; }
+.status { display: inline-block; padding: 0 .5rem; border-radius: 999px; background: #e5e7eb; font-size: .875rem; }
+.status-sending, .status-queued { background: #dbeafe; }
+.status-sent { background: #dcfce7; }
+.status-paused { background: #fef3c7; }
+.status-failed, .status-cancelled { background: #fee2e2; }
+progress { width: 8rem; max-width: 100%; }
+.paging { display: flex; gap: 1rem; margin-top: 1rem; }
+@media (max-width: 40rem) {
+  main { margin: 0; border-radius: 0; padding: 1rem; }
+  thead { position: absolute; left: -9999px; }
+  table, caption, tbody, tr, td { display: block; width: 100%; }
+  tr { border-bottom: 1px solid #d1d5db; padding: .5rem 0; }
+  td { border: 0; padding: .25rem 0; }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+`;

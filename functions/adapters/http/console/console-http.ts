@@ -1,0 +1,83 @@
+/**
+ * The edge of the staff console: the session cookie, the HTML answer with its headers, and the
+ * stylesheet. Pages come from pages.tsx.
+ */
+import type { HttpEvent, HttpResult } from '../../../runtime/http';
+import { header } from '../../../runtime/http';
+import { SESSION_ABSOLUTE_MS, type StartedSession } from '../../../domain/staff/sign-in';
+import { CONSOLE_CSS } from './console-css';
+
+export const SESSION_COOKIE = 'pressroom_console';
+
+/**
+ * No script at all, and styles only from our stylesheet (no inline style either); forms post to
+ * this origin only; never framed; no base-URL tricks.
+ */
+const CONSOLE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * A console page: never cached (it shows one member's view), never framed, strict CSP.
+ *
+ * @example
+ * return consolePage(200, await renderPage(<SignInPage … />));
+ */
+export function consolePage(statusCode: number, body: string, cookies?: string[]): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': CONSOLE_CSP,
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      // Not no-referrer: under it browsers send `Origin: null` with our own form posts, which the
+      // Origin check must refuse. same-origin still sends nothing to other sites (the sign-in
+      // link's page has its token in the URL).
+      'referrer-policy': 'same-origin',
+      'cache-control': 'no-store',
+    },
+    body,
+    ...(cookies ? { cookies } : {}),
+  };
+}
+
+/** A redirect after a POST (303: the browser follows with GET). */
+export function seeOther(location: string, cookies?: string[]): HttpResult {
+  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '', ...(cookies ? { cookies } : {}) };
+}
+
+/** The stylesheet, cacheable for an hour (it changes only with a deploy). */
+export function consoleStylesheet(): HttpResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    body: CONSOLE_CSS,
+  };
+}
+
+/** The session cookie's value, from payload 2.0's `cookies` (API Gateway moves the Cookie header there). */
+export function sessionCookie(event: HttpEvent): string | undefined {
+  const cookies = event.cookies ?? header(event, 'cookie')?.split(';') ?? [];
+  for (const cookie of cookies) {
+    const [name, ...value] = cookie.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The session cookie: script cannot read it (HttpOnly), no other site's request carries it
+ * (SameSite=Strict), only the console's paths get it, and over https only when the console is
+ * served over https (a local http run must still work).
+ */
+export function setSessionCookie(started: StartedSession, publicUrl: string): string {
+  // A session's whole life (it was started just now): the browser forgets the cookie when the
+  // session ends at the latest, whatever this machine's clock says.
+  const maxAge = Math.floor(SESSION_ABSOLUTE_MS / 1000);
+  return `${SESSION_COOKIE}=${started.sessionToken}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure(publicUrl)}`;
+}
+
+export function clearSessionCookie(publicUrl: string): string {
+  return `${SESSION_COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0${secure(publicUrl)}`;
+}
+
+const secure = (publicUrl: string) => (publicUrl.startsWith('https://') ? '; Secure' : '');
