@@ -83,6 +83,8 @@ export const OPTIONAL_VARIABLES = {
   signupOrigins: 'PRESSROOM_SIGNUP_ORIGINS',
   // A sending rate below SES's own; it also sizes the send workers (checkSendConcurrency).
   maxSendRate: 'PRESSROOM_MAX_SEND_RATE',
+  // `true` switches on open and click tracking (the configuration set publishes those events too).
+  engagementTracking: 'PRESSROOM_ENGAGEMENT_TRACKING',
 } as const;
 export type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
@@ -127,6 +129,10 @@ export function configFromContext(node: Node): PressroomStackConfig {
   }
   const maxSendRate = optional('maxSendRate');
   if (maxSendRate !== undefined) checkSendConcurrency(Number(maxSendRate), sendMaxConcurrency);
+  const engagementTracking = optional('engagementTracking');
+  if (engagementTracking !== undefined && engagementTracking !== 'true' && engagementTracking !== 'false') {
+    throw new Error(`engagementTracking must be true or false, got "${engagementTracking}"`);
+  }
 
   const apiThrottle = Object.fromEntries(
     THROTTLE_GROUPS.map((group) => {

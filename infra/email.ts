@@ -24,14 +24,23 @@ export interface EmailProps {
   from: string;
   /** The custom MAIL FROM domain under the From domain, e.g. `mail.example.org`. */
   mailFromDomain: string;
+  /** Open and click tracking (context `engagementTracking`); off by default. */
+  engagementTracking?: boolean;
 }
 
 /**
  * What SES publishes for Pressroom to act on (functions/handlers/mail-events.ts); opens and clicks
- * stay off. Delivery delays are published for the record (they show a receiver deferring mail,
- * e.g. for missing authentication); the consumer leaves them alone.
+ * only with engagement tracking on ({@link ENGAGEMENT_EVENTS}). Delivery delays are published for
+ * the record (they show a receiver deferring mail, e.g. for missing authentication); the consumer
+ * leaves them alone.
  */
 export const PUBLISHED_EVENTS = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.DELIVERY_DELAY, EmailSendingEvent.REJECT];
+
+/**
+ * Publishing these is what makes SES track: it adds an image to every message and rewrites its
+ * links (except those marked `ses:no-track`: the footer's unsubscribe and preference links).
+ */
+export const ENGAGEMENT_EVENTS = [EmailSendingEvent.OPEN, EmailSendingEvent.CLICK];
 
 /**
  * SES for outgoing mail, set up for the Gmail and Yahoo bulk-sender rules: the From domain's
@@ -73,7 +82,7 @@ export class Email extends Construct {
     // Also adds the topic policy that lets SES publish, limited to this configuration set.
     this.configurationSet.addEventDestination('EventsToTopic', {
       destination: EventDestination.snsTopic(this.eventsTopic),
-      events: PUBLISHED_EVENTS,
+      events: props.engagementTracking ? [...PUBLISHED_EVENTS, ...ENGAGEMENT_EVENTS] : PUBLISHED_EVENTS,
     });
     this.identity = new EmailIdentity(this, 'Identity', {
       identity: Identity.domain(domain),

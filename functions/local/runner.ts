@@ -290,7 +290,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
       sendResult(res, await handler(toApiGatewayEvent(req, body, found), contextFor(found.route.handler)));
       return;
     }
-    await serveLocalRoute(method, path, res, { ses, social, queues, url, metrics });
+    await serveLocalRoute(method, path, res, { ses, social, queues, url, metrics, tracking: config.engagementTracking, query: new URL(req.url ?? '/', url).searchParams });
   };
 
   for (const q of byName.values()) q.start();
@@ -348,6 +348,9 @@ interface LocalRouteContext {
   queues: LocalQueues;
   url: string;
   metrics: ReadonlyMap<string, number>;
+  /** Whether engagement tracking is on, as the configuration set would publish opens and clicks. */
+  tracking: boolean;
+  query: URLSearchParams;
 }
 
 /** Routes that exist only locally: health, the mailbox and the local social channel. */
@@ -358,6 +361,16 @@ async function serveLocalRoute(method: string, path: string, res: ServerResponse
     res.end(body);
   };
   const json = (body: unknown) => reply(200, 'application/json; charset=utf-8', JSON.stringify(body, null, 2));
+  // A reader opening a message or following a link in it, as SES's tracking would report it:
+  // POST /local/mail/{id}/open, POST /local/mail/{id}/click?url=…
+  const engage = /^\/local\/mail\/([^/]+)\/(open|click)$/.exec(path);
+  if (method === 'POST' && engage) {
+    if (!ctx.tracking) return reply(409, 'application/json', JSON.stringify({ error: 'TrackingOff', message: 'Engagement tracking is off (PRESSROOM_ENGAGEMENT_TRACKING=true turns it on)' }));
+    const link = ctx.query.get('url');
+    if (engage[2] === 'click' && !link) return reply(400, 'application/json', JSON.stringify({ error: 'BadRequest', message: 'url is required' }));
+    const found = ctx.ses.engage(decodeURIComponent(engage[1]), engage[2] === 'open' ? { type: 'Open' } : { type: 'Click', link: link! });
+    return found ? reply(202, 'application/json', JSON.stringify({ queued: true })) : reply(404, 'application/json', JSON.stringify({ error: 'NotFound' }));
+  }
   if (method !== 'GET') return reply(404, 'application/json', JSON.stringify({ error: 'NotFound' }));
   if (path === '/health') return json({ status: 'ok' });
   if (path === '/') {

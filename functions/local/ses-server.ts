@@ -51,6 +51,12 @@ export interface LocalSes {
   mailbox: LocalMailbox;
   /** Messages accepted and `Throttling` answers given since start. */
   stats(): LocalSesStats;
+  /**
+   * What SES publishes when a reader opens a message or follows one of its links, with engagement
+   * tracking on: handed to `onEvent` like the other events. False for a message this process did not
+   * accept (its tags are kept in memory only).
+   */
+  engage(messageId: string, engagement: { type: 'Open' } | { type: 'Click'; link: string }): boolean;
   close(): Promise<void>;
 }
 
@@ -188,6 +194,9 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     counts.accepted++;
   }
 
+  // What engage() needs to build an open or click event as SES would: the message's tags.
+  const sentMessages = new Map<string, SimulatedMessage>();
+
   async function store(raw: Buffer, envelope: { destinations?: string[]; source?: string }, params: URLSearchParams): Promise<string> {
     if (raw.length > MAX_MESSAGE_BYTES) throw new SesFault('MessageRejected', `Message length is more than ${MAX_MESSAGE_BYTES} bytes long: '${raw.length}'.`);
     const tags = messageTags(params);
@@ -195,15 +204,17 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     const acceptedAtMs = hiResNow();
     admit(acceptedAtMs);
     const stored = await mailbox.add(raw, described, new Date(acceptedAtMs), acceptedAtMs);
+    const simulated: SimulatedMessage = {
+      messageId: stored.id,
+      source: stored.from,
+      destinations: stored.to,
+      tags,
+      configurationSet: params.get('ConfigurationSetName') ?? undefined,
+      timestamp: new Date(stored.date),
+    };
+    sentMessages.set(stored.id, simulated);
     if (options.onEvent) {
-      const events = simulatedEvents({
-        messageId: stored.id,
-        source: stored.from,
-        destinations: stored.to,
-        tags,
-        configurationSet: params.get('ConfigurationSetName') ?? undefined,
-        timestamp: new Date(stored.date),
-      });
+      const events = simulatedEvents(simulated);
       for (const event of events) {
         try {
           options.onEvent(event);
@@ -278,6 +289,12 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
     port,
     mailbox,
     stats: () => ({ ...counts }),
+    engage(messageId, engagement) {
+      const message = sentMessages.get(messageId);
+      if (!message) return false;
+      for (const event of engagementEvents(message, engagement, new Date())) options.onEvent?.(event);
+      return true;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -413,6 +430,24 @@ export function simulatedEvents(message: SimulatedMessage): object[] {
     }
     return [delivery(recipient)];
   });
+}
+
+/**
+ * The Open or Click event SES publishes for each recipient of a message when tracking is on (the
+ * reader's IP address and agent are made up: Pressroom never reads them).
+ *
+ * @example
+ * engagementEvents(message, { type: 'Click', link: 'https://example.org/post' }, new Date())
+ */
+export function engagementEvents(message: SimulatedMessage, engagement: { type: 'Open' } | { type: 'Click'; link: string }, at: Date): object[] {
+  const [sample] = simulatedEvents({ ...message, destinations: ['reader@example.com'] }) as { mail: Record<string, unknown> }[];
+  return message.destinations.map((recipient) => ({
+    eventType: engagement.type,
+    mail: { ...sample.mail, destination: [recipient] },
+    ...(engagement.type === 'Open'
+      ? { open: { timestamp: at.toISOString(), ipAddress: '192.0.2.1', userAgent: 'Pressroom local mail app' } }
+      : { click: { timestamp: at.toISOString(), link: engagement.link, linkTags: {}, ipAddress: '192.0.2.1', userAgent: 'Pressroom local mail app' } }),
+  }));
 }
 
 /** SendEmail's message, built with the same MIME code the service uses for raw sends. */

@@ -84,6 +84,12 @@ export interface PressroomConfig {
   signupOrigins: string[];
   /** The S3 bucket of staff's import and export files (`PRESSROOM_FILES_BUCKET`). */
   filesBucket: string;
+  /**
+   * Open and click tracking (`PRESSROOM_ENGAGEMENT_TRACKING=true`, set by the stack from context
+   * `engagementTracking`): off by default. The configuration set then publishes open and click
+   * events, which are counted per release and per link only.
+   */
+  engagementTracking: boolean;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -274,6 +280,7 @@ export function readConfig(env: Env): PressroomConfig {
     digest: readDigestSchedule(env),
     signupOrigins: parseOrigins(env.PRESSROOM_SIGNUP_ORIGINS ?? '', 'PRESSROOM_SIGNUP_ORIGINS'),
     filesBucket: env.PRESSROOM_FILES_BUCKET ?? 'pressroom-files',
+    engagementTracking: env.PRESSROOM_ENGAGEMENT_TRACKING === 'true',
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

@@ -158,6 +158,7 @@ export const functionSpecs = {
       'GET /admin/releases',
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
+      'GET /admin/releases/{id}/engagement',
       'POST /admin/releases/{id}/pause',
       'POST /admin/releases/{id}/resume',
       'POST /admin/releases/{id}/cancel',

@@ -5,6 +5,7 @@ import type { SubscriberStore } from '../domain/subscriber/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/mail/sender';
 import type { MessageTemplate } from '../domain/mail/mime';
+import { readEngagement, type Engagement } from '../domain/delivery/engagement';
 import type { PauseThresholds } from '../domain/delivery/send-progress';
 import { fanOutRelease, type FanOutResult, type FanOutSubscribers } from '../domain/delivery/fan-out';
 import { sendBatch, type SendOutcome } from '../domain/delivery/send-email';
@@ -56,6 +57,8 @@ export interface DeliverySettings {
   claimLeaseMs?: number;
   transientBounceLimit: number;
   pauseThresholds: PauseThresholds;
+  /** Whether open and click tracking is on (configuration set events); off unless configured. */
+  engagementTracking?: boolean;
 }
 
 /**
@@ -144,6 +147,11 @@ export class DeliveryService {
 
   progress(releaseId: string): Promise<SendProgress> {
     return getSendProgress(releaseId, this.ports);
+  }
+
+  /** Opens, clicks and clicks per link, in aggregate. @throws NotFoundError */
+  engagement(releaseId: string): Promise<Engagement> {
+    return readEngagement(releaseId, this.ports, { tracking: this.settings.engagementTracking ?? false });
   }
 
   /** @throws NotFoundError; SendTransitionError when the send's status does not allow it. */

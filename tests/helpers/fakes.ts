@@ -583,6 +583,17 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
     this.receipts.add(key);
     return true;
   }
+  links = new Map<string, Map<string, number>>();
+  async countLinkClick(releaseId: string, url: string) {
+    const links = this.links.get(releaseId) ?? new Map<string, number>();
+    links.set(url, (links.get(url) ?? 0) + 1);
+    this.links.set(releaseId, links);
+  }
+  async linkClicks(releaseId: string) {
+    return [...(this.links.get(releaseId) ?? new Map<string, number>())]
+      .map(([url, clicks]) => ({ url, clicks }))
+      .sort((a, b) => b.clicks - a.clicks || a.url.localeCompare(b.url));
+  }
 }
 
 export class MemoryImportJobStore implements ImportJobStore {

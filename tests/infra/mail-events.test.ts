@@ -109,3 +109,26 @@ describe('SES event publishing', () => {
     expect(refId(fromSns[0].Condition.ArnEquals['aws:SourceArn'])).toBe(topicId);
   });
 });
+
+describe('engagement tracking (context engagementTracking)', () => {
+  const synth = (engagementTracking?: string) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pressroom-tracking-')), context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...(engagementTracking === undefined ? {} : { engagementTracking }) } });
+    const stack = new PressroomStack(app, 'TrackingTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
+    const template = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    const [destination] = Object.values(template).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
+    const variables = Object.values(template).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Environment.Variables.PRESSROOM_ENGAGEMENT_TRACKING);
+    return { events: [...destination.Properties.EventDestination.MatchingEventTypes].sort(), variables: [...new Set(variables)] };
+  };
+
+  it('is off unless switched on: no open or click events, and the functions are told', () => {
+    expect(synth().events).not.toContain('open');
+    expect(synth().variables).toEqual([undefined]);
+    const on = synth('true');
+    expect(on.events).toEqual(['bounce', 'click', 'complaint', 'delivery', 'deliveryDelay', 'open', 'reject']);
+    expect(on.variables).toEqual(['true']);
+  });
+
+  it('refuses a value that is not true or false', () => {
+    expect(() => synth('yes')).toThrow('engagementTracking must be true or false, got "yes"');
+  });
+});

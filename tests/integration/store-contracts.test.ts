@@ -500,6 +500,19 @@ describe.each([
   ['in memory', (): ReleaseStatsStore => new MemoryReleaseStatsStore()],
   ['DynamoDB', (): ReleaseStatsStore => new DynamoReleaseStatsStore(table())],
 ])('ReleaseStatsStore contract: %s', (_, make) => {
+  it('counts clicks per link of a release, most clicked first, and keeps releases apart', async () => {
+    const store = make();
+    const release = `rel-${randomUUID()}`;
+    const long = `https://example.org/${'x'.repeat(3000)}`;
+    for (const url of ['https://example.org/b', 'https://example.org/a', 'https://example.org/b', long]) await store.countLinkClick(release, url);
+    await store.countLinkClick(`rel-${randomUUID()}`, 'https://example.org/a');
+    const links = await store.linkClicks(release);
+    expect(links.slice(0, 1)).toEqual([{ url: 'https://example.org/b', clicks: 2 }]);
+    expect(links.map((l) => l.clicks)).toEqual([2, 1, 1]);
+    expect(links.map((l) => l.url)).toContain('https://example.org/a');
+    expect(await store.linkClicks(`rel-${randomUUID()}`)).toEqual([]);
+  });
+
   it('sums every increment of a release (whatever shard it landed on), leaves other releases alone, and answers zeros for one never counted', async () => {
     const store = make();
     const { release } = fresh();

@@ -150,7 +150,7 @@ describe('handleMailEvent', () => {
     ['no message id', { messageId: '' }],
     ['no recipients', { recipients: [] }],
     ['a recipient that is not an address', { recipients: ['nobody'] }],
-    ['an unknown type', { type: 'open' as MailEvent['type'] }],
+    ['an unknown type', { type: 'send' as MailEvent['type'] }],
     ['a bounce without a bounce type', { bounceType: undefined }],
   ])('rejects an event with %s as malformed, changing nothing', async (_, change) => {
     const malformed = { ...bounce(BounceType.Permanent), ...change } as MailEvent;
@@ -159,5 +159,22 @@ describe('handleMailEvent', () => {
     expect((error as MalformedMailEventError).issues.length).toBeGreaterThan(0);
     expect((await stored()).suppressedAt).toBeUndefined();
     expect(releaseStats.increments.size).toBe(0);
+  });
+
+  it('opens and clicks count once per reader, clicks once per link too, in aggregate, touching no subscriber', async () => {
+    const before = structuredClone(await stored());
+    const message = { messageId: 'msg-engaged' };
+    for (let i = 0; i < 3; i++) expect(await handleMailEvent(event(MailEventType.Open, message), deps)).toEqual([{ action: 'engagement', firstSeen: i === 0 }]);
+    for (const link of ['https://example.org/a', 'https://example.org/b', 'https://example.org/a']) {
+      await handleMailEvent(event(MailEventType.Click, { ...message, link }), deps);
+    }
+    // Another reader clicks the first link.
+    await handleMailEvent(event(MailEventType.Click, { messageId: 'msg-other', recipients: ['bo@example.com'], subscriberId: undefined, link: 'https://example.org/a' }), deps);
+    expect(await releaseStats.get('spring-update')).toMatchObject({ opened: 1, clicked: 2, delivered: 0 });
+    expect(await releaseStats.linkClicks('spring-update')).toEqual([{ url: 'https://example.org/a', clicks: 2 }, { url: 'https://example.org/b', clicks: 1 }]);
+    expect(await stored()).toEqual(before);
+    // An untagged message (a test send) counts nowhere; a click without its link is malformed.
+    expect(await handleMailEvent(event(MailEventType.Open, { messageId: 'msg-test', releaseId: undefined }), deps)).toEqual([{ action: 'engagement', firstSeen: true }]);
+    await expect(handleMailEvent(event(MailEventType.Click), deps)).rejects.toBeInstanceOf(MalformedMailEventError);
   });
 });

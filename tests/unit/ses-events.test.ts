@@ -43,9 +43,19 @@ describe('parseSesEvent', () => {
     expect(parseSesEvent({ Type: 'Notification', MessageId: 'm', TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: text })).toMatchObject({ type: 'complaint' });
   });
 
+  it('reads opens and clicks (tracking on): the link clicked, never the reader\'s address or agent', () => {
+    const mail = fixture('delivery').mail;
+    const open = parseSesEvent({ eventType: 'Open', mail, open: { timestamp: '2026-11-29T13:00:00Z', ipAddress: '192.0.2.1', userAgent: 'Mail' } });
+    expect(open).toEqual({ type: 'open', messageId: mail.messageId, recipients: ['recipient@example.com'], releaseId: 'spring-update', subscriberId: expect.any(String), listId: expect.any(String), occurredAt: '2026-11-29T13:00:00Z' });
+    const click = parseSesEvent({ eventType: 'Click', mail, click: { timestamp: '2026-11-29T13:00:01Z', link: 'https://example.org/post', linkTags: {}, ipAddress: '192.0.2.1', userAgent: 'Mail' } });
+    expect(click).toMatchObject({ type: 'click', link: 'https://example.org/post' });
+    expect(JSON.stringify([open, click])).not.toMatch(/192\.0\.2\.1|Mail"/);
+    expect(() => parseSesEvent({ eventType: 'Click', mail, click: { timestamp: '2026-11-29T13:00:01Z' } })).toThrow(MalformedMailEventError);
+  });
+
   it('ignores event types Pressroom does not act on', () => {
     expect(parseSesEvent(fixture('send'))).toBeUndefined();
-    expect(parseSesEvent({ ...fixture('delivery'), eventType: 'Open' })).toBeUndefined();
+    expect(parseSesEvent({ ...fixture('delivery'), eventType: 'DeliveryDelay', deliveryDelay: {} })).toBeUndefined();
     expect(parseSesEvent({ notificationType: 'AMAZON_SES_SETUP_NOTIFICATION', mail: {} })).toBeUndefined();
   });
 

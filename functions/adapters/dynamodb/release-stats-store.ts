@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailEventReceipt, ReleaseStatsStore, SendJob } from '../../domain/delivery/ports';
 import { RELEASE_COUNTERS, sumCounts, type ReleaseCounts } from '../../domain/delivery/release-stats';
+import { linkKey } from '../../domain/delivery/mail-events';
 import { conditionHolds, type TableRef } from './table';
 import { ShardedCounters } from './sharded-counters';
 
@@ -23,6 +24,7 @@ export interface ReleaseStatsStoreOptions {
  * | -------------- | ----------------------------------------- | ---------- |
  * | counter shard  | RELEASESTATS#<release>#<0..shards-1>      | STATS      |
  * | event receipt  | MAILEVENT#<message id>#<type>#<addr hash> | MAILEVENT  | (expires after 14 days)
+ * | link clicks    | LINKCLICKS#<release>                      | LINK#<url digest> | (url, clicks; engagement tracking only)
  *
  * The counter shards are {@link ShardedCounters}: one ADD per increment, a BatchGetItem to read.
  */
@@ -54,6 +56,33 @@ export class DynamoReleaseStatsStore implements ReleaseStatsStore {
     // The address is hashed: receipts outlive an erasure by up to 14 days and must not hold it.
     const recipient = createHash('sha256').update(receipt.recipient.trim().toLowerCase()).digest('base64url').slice(0, 22);
     return this.putReceiptOnce(`MAILEVENT#${receipt.messageId}#${receipt.eventType}#${recipient}`, 'MAILEVENT', now);
+  }
+
+  async countLinkClick(releaseId: string, url: string): Promise<void> {
+    // A link in a message is counted once per reader (the caller's receipt), and a release's email
+    // has a few dozen links at most: one item per link takes the adds without sharding.
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: { pk: `LINKCLICKS#${releaseId}`, sk: `LINK#${linkKey(url)}` },
+        UpdateExpression: 'SET #url = :url ADD clicks :one',
+        ExpressionAttributeNames: { '#url': 'url' },
+        ExpressionAttributeValues: { ':url': url.slice(0, 2048), ':one': 1 },
+      }),
+    );
+  }
+
+  async linkClicks(releaseId: string): Promise<{ url: string; clicks: number }[]> {
+    const links: { url: string; clicks: number }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({ TableName: this.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `LINKCLICKS#${releaseId}` }, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) links.push({ url: String(item.url), clicks: Number(item.clicks) });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return links.sort((a, b) => b.clicks - a.clicks || a.url.localeCompare(b.url));
   }
 
   async recordDuplicateJobOnce(job: SendJob, now: Date): Promise<boolean> {

@@ -28,6 +28,9 @@ export interface SesEventRecord {
   complaint?: { complainedRecipients: { emailAddress: string }[]; complaintFeedbackType?: string; timestamp?: string };
   delivery?: { recipients: string[]; timestamp?: string; smtpResponse?: string };
   reject?: { reason?: string };
+  /** Only with open and click tracking on; the reader's IP address and user agent are never kept. */
+  open?: { timestamp?: string; ipAddress?: string; userAgent?: string };
+  click?: { timestamp?: string; link: string; linkTags?: Record<string, string[]>; ipAddress?: string; userAgent?: string };
 }
 
 const TYPES: Record<string, MailEvent['type']> = {
@@ -35,6 +38,8 @@ const TYPES: Record<string, MailEvent['type']> = {
   Complaint: MailEventType.Complaint,
   Delivery: MailEventType.Delivery,
   Reject: MailEventType.Reject,
+  Open: MailEventType.Open,
+  Click: MailEventType.Click,
 };
 const BOUNCE_TYPES: Record<string, BounceType> = {
   Permanent: BounceType.Permanent,
@@ -60,8 +65,9 @@ function tag(tags: unknown, name: string): string | undefined {
 /**
  * Turns the body of one mail-events SQS message into a domain {@link MailEvent}.
  *
- * Returns `undefined` for well-formed events Pressroom does not act on (Send, Open, Click,
- * DeliveryDelay, SES's set-up notification, types SES adds later). Accepts the SES JSON as an
+ * Returns `undefined` for well-formed events Pressroom does not act on (Send, DeliveryDelay, SES's
+ * set-up notification, types SES adds later). Open and Click events arrive only when engagement
+ * tracking is on; of them, only the link clicked is read (not the reader's IP address or agent). Accepts the SES JSON as an
  * object or a string, and also inside an SNS envelope in case raw delivery is ever turned off.
  *
  * @throws MalformedMailEventError when the body is not an SES event or lacks what handling needs.
@@ -117,6 +123,9 @@ export function parseSesEvent(body: unknown): MailEvent | undefined {
   } else if (type === MailEventType.Delivery) {
     const delivered = addresses((detail as Record<string, unknown>).recipients, 'delivery.recipients');
     if (delivered.length) event.recipients = delivered;
+  } else if (type === MailEventType.Click) {
+    const link = (detail as Record<string, unknown>).link;
+    if (typeof link === 'string') event.link = link;
   }
   assertMailEvent(event);
   return event;

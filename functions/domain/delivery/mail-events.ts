@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../ports';
 import type { ReleaseStatsStore } from './ports';
 import type { ReleaseStore } from '../release/ports';
@@ -15,6 +16,13 @@ export const MailEventType = {
   Complaint: 'complaint',
   /** The provider accepted the message, then refused to send it (e.g. a virus): nothing about the recipient. */
   Reject: 'reject',
+  /**
+   * Engagement, only with tracking switched on (configuration set open and click events): counted
+   * per release and per link in aggregate, never kept per person. Opens are unreliable: Apple Mail
+   * Privacy Protection loads every image, so many "opens" are the mail app, not the reader.
+   */
+  Open: 'open',
+  Click: 'click',
 } as const;
 export type MailEventType = (typeof MailEventType)[keyof typeof MailEventType];
 
@@ -37,6 +45,8 @@ export interface MailEvent {
   bounceType?: BounceType;
   /** The provider's finer reason, e.g. `General`, `MailboxFull`, `OnAccountSuppressionList`. */
   bounceSubType?: string;
+  /** Only for clicks: the link followed (as it was in the email, before the provider's rewriting). */
+  link?: string;
   /** The tags the message was sent with (see send-email.ts), when the provider returned them. */
   releaseId?: string;
   subscriberId?: string;
@@ -56,6 +66,8 @@ export const MailEventAction = {
   Counted: 'counted',
   /** No subscriber has this address (erased, or not ours): nothing to change. */
   UnknownRecipient: 'unknown-recipient',
+  /** An open or a click, counted against its release in aggregate (nothing about the subscriber changes). */
+  Engagement: 'engagement',
 } as const;
 export type MailEventAction = (typeof MailEventAction)[keyof typeof MailEventAction];
 
@@ -98,6 +110,8 @@ const COUNTER_OF: Record<MailEventType, ReleaseCounter> = {
   [MailEventType.Bounce]: ReleaseCounter.Bounced,
   [MailEventType.Complaint]: ReleaseCounter.Complained,
   [MailEventType.Reject]: ReleaseCounter.Rejected,
+  [MailEventType.Open]: ReleaseCounter.Opened,
+  [MailEventType.Click]: ReleaseCounter.Clicked,
 };
 
 /** Checks the fields every handler step relies on. @throws MalformedMailEventError */
@@ -111,6 +125,7 @@ export function assertMailEvent(event: MailEvent): void {
   if (event.type === MailEventType.Bounce && !Object.values(BounceType).includes(event.bounceType!)) {
     issues.push({ field: 'bounceType', message: `unknown bounce type "${String(event.bounceType)}"` });
   }
+  if (event.type === MailEventType.Click && (typeof event.link !== 'string' || !event.link)) issues.push({ field: 'link', message: 'is required for a click' });
   if (issues.length) throw new MalformedMailEventError(issues);
 }
 
@@ -145,9 +160,32 @@ export async function handleMailEvent(event: MailEvent, deps: MailEventDeps): Pr
   assertMailEvent(event);
   const outcomes: MailEventOutcome[] = [];
   for (const recipient of new Set(event.recipients.map((r) => r.trim()))) {
-    outcomes.push(await handleRecipient(event, recipient, deps));
+    const engagement = event.type === MailEventType.Open || event.type === MailEventType.Click;
+    outcomes.push(await (engagement ? countEngagement(event, recipient, deps) : handleRecipient(event, recipient, deps)));
   }
   return outcomes;
+}
+
+/** Keys a link by a digest: receipts and per-link counters hold any URL within a key's length. */
+export const linkKey = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 22);
+
+/**
+ * An open or a click: counted against its release once per recipient (a reader who opens an email
+ * five times is one open; a link clicked twice by one reader is one click on it), and a click on
+ * each link once per recipient too. No subscriber is looked up and nothing about them is kept: the
+ * receipts that make counting once possible hold a digest of the address and expire with the queue's
+ * retention (so "once" means once within 14 days).
+ */
+async function countEngagement(event: MailEvent, recipient: string, deps: MailEventDeps): Promise<MailEventOutcome> {
+  if (!event.releaseId) return { action: MailEventAction.Engagement, firstSeen: true };
+  const now = deps.clock.now();
+  const receipt = { messageId: event.messageId, eventType: event.type, recipient };
+  const firstSeen = await deps.releaseStats.recordEventOnce(receipt, now);
+  if (firstSeen) await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
+  if (event.type === MailEventType.Click && (await deps.releaseStats.recordEventOnce({ ...receipt, eventType: `click#${linkKey(event.link!)}` }, now))) {
+    await deps.releaseStats.countLinkClick(event.releaseId, event.link!);
+  }
+  return { action: MailEventAction.Engagement, firstSeen };
 }
 
 /** Keeps the first reason and date: a later bounce must not relabel a complaint. */

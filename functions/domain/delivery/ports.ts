@@ -54,6 +54,7 @@ export interface DeliveryStore {
 /** Identifies one provider event about one recipient, for handling it once under redelivery. */
 export interface MailEventReceipt {
   messageId: string;
+  /** The event's type; a click on a link names the link too (`click#<link key>`). */
   eventType: string;
   recipient: string;
 }
@@ -71,6 +72,10 @@ export interface ReleaseStatsStore {
    * first time for that (release, subscriber, job list), false for a redelivery of the same job.
    */
   recordDuplicateJobOnce(job: SendJob, now: Date): Promise<boolean>;
+  /** Counts one (first) click on `url` in the release's email. */
+  countLinkClick(releaseId: string, url: string): Promise<void>;
+  /** Clicks per link, most clicked first. */
+  linkClicks(releaseId: string): Promise<{ url: string; clicks: number }[]>;
 }
 
 /** A message for the send queue: one recipient of one release. */

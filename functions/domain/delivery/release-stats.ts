@@ -19,6 +19,9 @@ export const ReleaseCounter = {
   Complained: 'complained',
   /** SES accepted the message, then refused to send it (e.g. it found a virus). */
   Rejected: 'rejected',
+  /** With engagement tracking on: recipients who opened (unreliable, see mail-events.ts) and who clicked a link. */
+  Opened: 'opened',
+  Clicked: 'clicked',
   /** Send jobs that failed on their last allowed receive and went to the dead-letter queue. */
   DeadLettered: 'deadLettered',
 } as const;

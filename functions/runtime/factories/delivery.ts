@@ -37,5 +37,6 @@ export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }
       claimLeaseMs: config.claimLeaseSeconds === undefined ? undefined : config.claimLeaseSeconds * 1000,
       transientBounceLimit: config.transientBounceLimit,
       pauseThresholds: config.pauseThresholds,
+      engagementTracking: config.engagementTracking,
     },
   );
