@@ -18,7 +18,7 @@ import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
-import type { ConsentEvent, ConsentRecord } from '../../functions/domain/subscriber/consent';
+import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
 import { addCounts, countDelta, emptyMemberCounts, type CountedState, type MemberCounts } from '../../functions/domain/subscriber/member-counts';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
@@ -301,10 +301,13 @@ export class MemorySubscriberStore implements SubscriberStore {
   }
   async pageConsentHistory(subscriberId: string, cursor: string | undefined, limit: number) {
     const newestFirst = [...(this.consent.get(subscriberId) ?? [])].reverse();
-    const start = cursor ? Number(cursor) : 0;
+    // Its cursors name their subscriber, so one from another history is refused as DynamoDB's is.
+    const [owner, at] = cursor?.split(':') ?? [subscriberId, '0'];
+    const start = Number(at);
+    if (owner !== subscriberId || !Number.isInteger(start) || start < 0) throw invalidConsentCursor();
     return {
       events: structuredClone(newestFirst.slice(start, start + limit)),
-      cursor: start + limit < newestFirst.length ? String(start + limit) : undefined,
+      cursor: start + limit < newestFirst.length ? `${subscriberId}:${start + limit}` : undefined,
     };
   }
   async erase(subscriberId: string) {

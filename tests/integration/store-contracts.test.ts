@@ -33,6 +33,7 @@ import type { ReleaseStore } from '../../functions/domain/release/ports';
 import type { SocialPostStore } from '../../functions/domain/social/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import { ValidationError } from '../../functions/domain/errors';
 import {
   ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentDetail, type ConsentEvent,
 } from '../../functions/domain/subscriber/consent';
@@ -420,6 +421,10 @@ describe.each([
       { at: t(0).toISOString(), type: 'added', lists: ['blog'], source: 'api' },
     ]);
     expect(await store.pageConsentHistory('no-such-subscriber', undefined, 10)).toEqual({ events: [] });
+    // A cursor is good only for the history that gave it.
+    const { cursor: adaCursor } = await store.pageConsentHistory(ada, undefined, 1);
+    await expect(store.pageConsentHistory(bo, adaCursor, 1)).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.pageConsentHistory(ada, 'not-a-cursor', 1)).rejects.toBeInstanceOf(ValidationError);
 
     await store.erase(ada);
     expect((await store.pageConsentHistory(ada, undefined, 10)).events).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
-import type { ConsentEvent, ConsentRecord } from '../../domain/subscriber/consent';
+import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../domain/subscriber/consent';
 import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { countDelta, emptyMemberCounts, addCounts, MEMBER_COUNTERS, type CountedState, type MemberCounter, type MemberCounts } from '../../domain/subscriber/member-counts';
 import { decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
@@ -454,13 +454,22 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async pageConsentHistory(subscriberId: string, cursor: string | undefined, limit: number) {
+    // A cursor comes back from a caller: one that does not point into this history would make
+    // DynamoDB refuse the query (or read from elsewhere), so it is refused here, as a 400.
+    let start: Record<string, unknown> | undefined;
+    try {
+      start = decodeCursor(cursor);
+    } catch {
+      throw invalidConsentCursor();
+    }
+    if (start && (start.pk !== consentPk(subscriberId) || typeof start.sk !== 'string' || Object.keys(start).length !== 2)) throw invalidConsentCursor();
     const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
       new QueryCommand({
         TableName: this.table.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': consentPk(subscriberId) },
         ScanIndexForward: false,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: start,
         Limit: limit,
       }),
     );

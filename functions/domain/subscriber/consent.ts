@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors';
 import type { SuppressionReason } from './subscriber';
 
 /**
@@ -91,6 +92,11 @@ export interface ConsentRecord {
 export function consentEvent(type: ConsentEventType, lists: string[], source: ConsentSource, now: Date, detail?: ConsentDetail): ConsentEvent {
   const kept = detail && Object.fromEntries(Object.entries(detail).filter(([, v]) => v !== undefined));
   return { at: now.toISOString(), type, lists: [...lists], source, ...(kept && Object.keys(kept).length ? { detail: kept } : {}) };
+}
+
+/** A history cursor that is not one the store gave for this subscriber's history (a 400 at the edge). */
+export function invalidConsentCursor(): ValidationError {
+  return new ValidationError([{ field: 'cursor', message: "is not a cursor from this subscriber's history" }], 'Invalid cursor');
 }
 
 /** Events per page of `GET /admin/subscribers/{id}/history`. */
