@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { confirmSubscription } from '../../functions/domain/subscriber/confirm-subscription';
 import { unsubscribe, unsubscribeAll } from '../../functions/domain/subscriber/unsubscribe';
 import { signPreferencesToken, updatePreferences } from '../../functions/domain/subscriber/preferences';
-import { changeSubscriberLists, eraseSubscriber } from '../../functions/domain/subscriber/manage-subscribers';
+import { changeSubscriberLists, consentHistory, eraseSubscriber } from '../../functions/domain/subscriber/manage-subscribers';
+import { NOT_INCLUDED, subscriberData } from '../../functions/domain/subscriber/access-request';
+import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { importSubscribers } from '../../functions/domain/subscriber/import-subscribers';
 import { csvSource, importCsv } from '../../functions/domain/subscriber/csv-import';
 import { purgePendingSignups } from '../../functions/domain/subscriber/purge-pending';
@@ -155,5 +157,44 @@ describe('the consent history records each change with its source', () => {
     expect(await history(deps, id)).toHaveLength(2);
     await eraseSubscriber(id, deps);
     expect(await history(deps, id)).toEqual([]);
+  });
+});
+
+describe('what staff read', () => {
+  it('pages the history newest first, 50 at a time, and knows no history of an unknown subscriber', async () => {
+    const { deps, id } = await confirmedReader();
+    for (let i = 0; i < 60; i++) {
+      deps.clock.advance(1000);
+      await changeSubscriberLists(id, { lists: i % 2 ? { add: ['blog'] } : { remove: ['blog'] } }, deps);
+    }
+    const first = await consentHistory(id, undefined, deps);
+    expect(first.events).toHaveLength(50);
+    expect(first.events[0]).toMatchObject({ type: 'added', at: deps.clock.now().toISOString() });
+    const second = await consentHistory(id, first.cursor, deps);
+    expect(second.cursor).toBeUndefined();
+    expect(second.events.map((e) => e.type).slice(-2)).toEqual(['confirmed', 'signed-up']);
+    await expect(consentHistory('nobody', undefined, deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(consentHistory(id, 'nobody:1', deps)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('hands over everything held about a subscriber: profile, memberships with list names, suppression, the whole history, and what is left out', async () => {
+    const { deps, id } = await confirmedReader();
+    await unsubscribe(leaveToken(deps, id, 'blog'), deps);
+    const data = await subscriberData(id, deps);
+    expect(data).toEqual({
+      generatedAt: deps.clock.now().toISOString(),
+      profile: { id, email: 'ada@example.org', createdAt: '2026-11-29T12:00:00.000Z', confirmationEmailSentAt: '2026-11-29T12:00:00.000Z' },
+      memberships: [
+        { listId: 'blog', listName: 'Blog', status: 'unsubscribed', changedAt: deps.clock.now().toISOString() },
+        { listId: 'press-releases', listName: 'Press Releases', status: 'confirmed', changedAt: '2026-11-29T12:00:01.000Z' },
+      ],
+      suppression: null,
+      addressBlocklisted: false,
+      consentHistory: (await deps.subscribers.pageConsentHistory(id, undefined, 100)).events,
+      notIncluded: NOT_INCLUDED,
+    });
+    expect(data.consentHistory.map((e) => e.type)).toEqual(['unsubscribed', 'confirmed', 'signed-up']);
+    expect(data.notIncluded.map((n) => n.what).join('\n')).toMatch(/delivery records/);
+    await expect(subscriberData('nobody', deps)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
