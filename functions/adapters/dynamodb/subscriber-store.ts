@@ -487,9 +487,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async erase(subscriberId: string): Promise<void> {
     const subscriber = await this.get(subscriberId);
-    if (!subscriber) return;
-    // Memberships and history first and the address lookup last: until the end, a retry can still find the subscriber.
-    for (const m of subscriber.memberships) await this.removeMembership(subscriberId, m.listId);
+    // Memberships and history first and the address lookup last: until the end, a retry can still
+    // find the subscriber. History goes even without a profile, so a retry (or a second erase) also
+    // removes an event recorded while the subscriber was being erased (a confirmation racing a purge).
+    for (const m of subscriber?.memberships ?? []) await this.removeMembership(subscriberId, m.listId);
     let start: Record<string, unknown> | undefined;
     do {
       const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
@@ -506,6 +507,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       }
       start = LastEvaluatedKey;
     } while (start);
+    if (!subscriber) return;
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: profileKey(subscriberId) }));
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: emailKey(subscriber.email) }));
   }
