@@ -7,12 +7,19 @@ import { subscribersService } from '../runtime/factories/subscribers';
  * - POST /admin/subscribers: add confirmed subscribers `{ email, lists }` (one or many);
  * - GET /admin/subscribers?email=: look one up;
  * - PATCH /admin/subscribers/{id}: `{ lists: { add?, remove? } }`;
- * - DELETE /admin/subscribers/{id}: erase personal data (answers 200 with what was kept: a 204 could not say).
+ * - DELETE /admin/subscribers/{id}: erase personal data (answers 200 with what was kept: a 204 could not say);
+ * - GET /admin/subscribers/{id}/history?cursor=: the consent history, newest first, a page at a time;
+ * - GET /admin/subscribers/{id}/data: everything held about them (right of access), as a JSON download.
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
     app.staff.requireAdmin(header(event, 'authorization'));
     const id = event.pathParameters?.subscriberId;
+    if (event.routeKey.endsWith('/history')) return json(200, await app.subscribers.consentHistory(id!, event.queryStringParameters?.cursor));
+    if (event.routeKey.endsWith('/data')) {
+      const answer = json(200, await app.subscribers.subscriberData(id!));
+      return { ...answer, headers: { ...answer.headers, 'content-disposition': `attachment; filename="subscriber-${id!.replace(/[^\w-]/g, '')}.json"` } };
+    }
     switch (event.requestContext.http.method) {
       case 'GET':
         return json(200, await app.subscribers.lookup(event.queryStringParameters?.email));

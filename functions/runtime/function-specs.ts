@@ -106,7 +106,14 @@ export const functionSpecs = {
   // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
   'admin-subscribers': {
     services: ['subscribers'],
-    http: ['POST /admin/subscribers', 'GET /admin/subscribers', 'PATCH /admin/subscribers/{subscriberId}', 'DELETE /admin/subscribers/{subscriberId}'],
+    http: [
+      'POST /admin/subscribers',
+      'GET /admin/subscribers',
+      'PATCH /admin/subscribers/{subscriberId}',
+      'DELETE /admin/subscribers/{subscriberId}',
+      'GET /admin/subscribers/{subscriberId}/history',
+      'GET /admin/subscribers/{subscriberId}/data',
+    ],
     table: 'read-write',
   },
   'admin-lists': {

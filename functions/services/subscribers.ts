@@ -11,7 +11,10 @@ import { readPreferences, updatePreferences, type PreferencesForm, type Preferen
 import type { CsvImportOptions } from '../domain/subscriber/csv-import';
 import type { Subscriber } from '../domain/subscriber/subscriber';
 import { importSubscribers, type ImportedSubscriber } from '../domain/subscriber/import-subscribers';
-import { changeSubscriberLists, eraseSubscriber, lookupSubscriber, type EraseResult, type SubscriberView } from '../domain/subscriber/manage-subscribers';
+import {
+  changeSubscriberLists, consentHistory, eraseSubscriber, lookupSubscriber, type ConsentHistoryPage, type EraseResult, type SubscriberView,
+} from '../domain/subscriber/manage-subscribers';
+import { subscriberData, type SubscriberData } from '../domain/subscriber/access-request';
 import { exportListCsv } from '../domain/subscriber/csv-export';
 import {
   exportJobView, importFile, importJobView, openImportUpload, requestExport, runBulkImport, runExport, startUploadedImport,
@@ -217,7 +220,17 @@ export class SubscribersService {
     return changeSubscriberLists(subscriberId, body, this.ports);
   }
 
-  /** Erases a subscriber's personal data, keeping a keyed hash when they were suppressed. @throws NotFoundError */
+  /** A page of the subscriber's consent history, newest first. @throws NotFoundError, ValidationError (a foreign cursor) */
+  consentHistory(subscriberId: string, cursor: string | undefined): Promise<ConsentHistoryPage> {
+    return consentHistory(subscriberId, cursor, this.ports);
+  }
+
+  /** Everything held about the subscriber, for a right-of-access request. @throws NotFoundError */
+  subscriberData(subscriberId: string): Promise<SubscriberData> {
+    return subscriberData(subscriberId, this.ports);
+  }
+
+  /** Erases a subscriber's personal data and consent history, keeping a keyed hash when they were suppressed. @throws NotFoundError */
   erase(subscriberId: string): Promise<EraseResult> {
     return eraseSubscriber(subscriberId, this.ports);
   }

@@ -18,6 +18,7 @@ import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
 import { addCounts, countDelta, emptyMemberCounts, type CountedState, type MemberCounts } from '../../functions/domain/subscriber/member-counts';
 import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
@@ -280,9 +281,10 @@ export class MemorySubscriberStore implements SubscriberStore {
     const s = this.subscribers.get(subscriberId);
     if (s) this.counted(s, this.listsOf(s), () => Object.assign(s, { suppressedAt: undefined, suppressionReason: undefined, transientBounces: undefined }));
   }
-  async recordTransientBounce(subscriberId: string) {
+  async recordTransientBounce(subscriberId: string, now: Date) {
     const s = this.subscribers.get(subscriberId)!;
     s.transientBounces = (s.transientBounces ?? 0) + 1;
+    s.lastBounceAt = now.toISOString();
     return s.transientBounces;
   }
   async resetTransientBounces(subscriberId: string) {
@@ -296,8 +298,31 @@ export class MemorySubscriberStore implements SubscriberStore {
     s.confirmationSentAt = now.toISOString();
     return true;
   }
+  /** Each subscriber's events, oldest first, in the order recorded (the DynamoDB store sorts by time, then by call). */
+  consent = new Map<string, ConsentEvent[]>();
+  async recordConsent(records: ConsentRecord[]) {
+    for (const { subscriberId, event } of records) {
+      const events = this.consent.get(subscriberId) ?? [];
+      events.push(structuredClone(event));
+      // Stable: events of the same instant keep the order they were recorded in.
+      events.sort((a, b) => a.at.localeCompare(b.at));
+      this.consent.set(subscriberId, events);
+    }
+  }
+  async pageConsentHistory(subscriberId: string, cursor: string | undefined, limit: number) {
+    const newestFirst = [...(this.consent.get(subscriberId) ?? [])].reverse();
+    // Its cursors name their subscriber, so one from another history is refused as DynamoDB's is.
+    const [owner, at] = cursor?.split(':') ?? [subscriberId, '0'];
+    const start = Number(at);
+    if (owner !== subscriberId || !Number.isInteger(start) || start < 0) throw invalidConsentCursor();
+    return {
+      events: structuredClone(newestFirst.slice(start, start + limit)),
+      cursor: start + limit < newestFirst.length ? `${subscriberId}:${start + limit}` : undefined,
+    };
+  }
   async erase(subscriberId: string) {
     const s = this.subscribers.get(subscriberId);
+    this.consent.delete(subscriberId);
     if (s) this.counted(s, this.listsOf(s), () => (s.memberships = []));
     if (s) this.byEmail.delete(s.email.toLowerCase());
     this.subscribers.delete(subscriberId);

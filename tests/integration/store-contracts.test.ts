@@ -34,6 +34,10 @@ import type { ReleaseStore } from '../../functions/domain/release/ports';
 import type { SocialPostStore } from '../../functions/domain/social/ports';
 import { SocialPostStatus, type SocialPost } from '../../functions/domain/social/social-post';
 import { SuppressionReason } from '../../functions/domain/subscriber/subscriber';
+import { ValidationError } from '../../functions/domain/errors';
+import {
+  ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentDetail, type ConsentEvent,
+} from '../../functions/domain/subscriber/consent';
 import type { MemberCounts } from '../../functions/domain/subscriber/member-counts';
 import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
@@ -443,6 +447,60 @@ describe.each([
     await store.erase(subscriber.id);
     expect(await store.get(subscriber.id)).toBeUndefined();
     expect(await store.findByEmail('cy@example.org')).toBeUndefined();
+  });
+
+  it('keeps a subscriber\'s consent history newest first in pages, apart from other subscribers, and erases it with them', async () => {
+    const store = await make();
+    const ada = (await store.addPending('ada@example.org', ['blog'], undefined, t(0))).subscriber.id;
+    const bo = (await store.addConfirmed('bo@example.org', ['blog'], t(0))).subscriber.id;
+    const ev = (type: ConsentEventType, s: number, lists = ['blog'], source: ConsentSource = ConsentSource.Reader, detail?: ConsentDetail) =>
+      consentEvent(type, lists, source, t(s), detail);
+    await store.recordConsent([{ subscriberId: ada, event: ev(ConsentEventType.SignedUp, 0) }, { subscriberId: bo, event: ev(ConsentEventType.Added, 0, ['blog'], ConsentSource.Api) }]);
+    await store.recordConsent([{ subscriberId: ada, event: ev(ConsentEventType.Confirmed, 1, ['blog'], ConsentSource.Reader, { via: ConsentVia.ConfirmationLink }) }]);
+    // One call's events of the same instant keep their order: the later one reads as newer.
+    await store.recordConsent([
+      { subscriberId: ada, event: ev(ConsentEventType.Unsubscribed, 2, ['blog', 'press'], ConsentSource.System, { reason: SuppressionReason.Complaint }) },
+      { subscriberId: ada, event: ev(ConsentEventType.Suppressed, 2, ['blog', 'press'], ConsentSource.System, { reason: SuppressionReason.Complaint }) },
+    ]);
+    await store.recordConsent([{ subscriberId: ada, event: ev(ConsentEventType.Imported, 3, ['press'], ConsentSource.Import, { importJobId: 'job-1', consent: false }) }]);
+    await store.recordConsent([]);
+
+    const paged: ConsentEvent[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.pageConsentHistory(ada, cursor, 2);
+      expect(page.events.length).toBeLessThanOrEqual(2);
+      paged.push(...page.events);
+      cursor = page.cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(paged.map((e) => [e.type, e.at])).toEqual([
+      ['imported', t(3).toISOString()],
+      ['suppressed', t(2).toISOString()],
+      ['unsubscribed', t(2).toISOString()],
+      ['confirmed', t(1).toISOString()],
+      ['signed-up', t(0).toISOString()],
+    ]);
+    expect(paged[0]).toEqual({ at: t(3).toISOString(), type: 'imported', lists: ['press'], source: 'import', detail: { importJobId: 'job-1', consent: false } });
+    expect(paged[4]).toEqual({ at: t(0).toISOString(), type: 'signed-up', lists: ['blog'], source: 'reader' });
+    expect((await store.pageConsentHistory(bo, undefined, 10)).events).toEqual([
+      { at: t(0).toISOString(), type: 'added', lists: ['blog'], source: 'api' },
+    ]);
+    expect(await store.pageConsentHistory('no-such-subscriber', undefined, 10)).toEqual({ events: [] });
+    // A cursor is good only for the history that gave it.
+    const { cursor: adaCursor } = await store.pageConsentHistory(ada, undefined, 1);
+    await expect(store.pageConsentHistory(bo, adaCursor, 1)).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.pageConsentHistory(ada, 'not-a-cursor', 1)).rejects.toBeInstanceOf(ValidationError);
+
+    await store.erase(ada);
+    expect((await store.pageConsentHistory(ada, undefined, 10)).events).toEqual([]);
+    // An event recorded as its subscriber went (a confirmation racing a purge) goes with a second erase.
+    await store.recordConsent([{ subscriberId: ada, event: ev(ConsentEventType.Confirmed, 4) }]);
+    await store.erase(ada);
+    expect((await store.pageConsentHistory(ada, undefined, 10)).events).toEqual([]);
+    expect((await store.pageConsentHistory(bo, undefined, 10)).events).toHaveLength(1);
   });
 });
 

@@ -198,6 +198,7 @@ describe('CSV import', () => {
         maxReadAhead = Math.max(maxReadAhead, produced - writes);
         return { subscriber: {} as Subscriber, created: true };
       },
+      recordConsent: async () => {},
     } as unknown as SubscriberStore;
     const source = Readable.from(
       (function* () {

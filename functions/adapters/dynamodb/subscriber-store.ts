@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
+import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../domain/subscriber/consent';
 import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { countDelta, emptyMemberCounts, addCounts, MEMBER_COUNTERS, type CountedState, type MemberCounter, type MemberCounts } from '../../domain/subscriber/member-counts';
 import { decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
@@ -12,6 +13,15 @@ const membershipKey = (id: string, listId: string) => ({ pk: `SUB#${id}`, sk: `L
 // whatever case they type; the address as given is kept on the profile for sending.
 const emailKey = (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' });
 const PENDING = 'PENDING';
+// A sibling partition, not the profile's: get() reads SUB#<id> whole on every look-up, and a long
+// history must not make that read grow. Sort keys start with the time, so a query reads newest first;
+// the record's index keeps a call's own events in order, and the random tail keeps events of the
+// same millisecond from replacing each other.
+const consentPk = (id: string) => `CONSENT#${id}`;
+const consentKey = (id: string, at: string, index: number) => ({
+  pk: consentPk(id),
+  sk: `${at}#${String(index).padStart(3, '0')}#${randomBytes(4).toString('hex')}`,
+});
 
 /**
  * Ten shards per list take ~10,000 counter writes/s: an import of a million members, several
@@ -209,6 +219,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       suppressionReason: profile.suppressionReason as SuppressionReason | undefined,
       transientBounces: profile.transientBounces as number | undefined,
       confirmationSentAt: profile.confirmationSentAt as string | undefined,
+      lastBounceAt: profile.lastBounceAt as string | undefined,
       memberships,
     };
   }
@@ -429,11 +440,74 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
+  async recordConsent(records: ConsentRecord[]): Promise<void> {
+    await Promise.all(
+      records.map(({ subscriberId, event }, index) =>
+        this.table.doc.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: { ...consentKey(subscriberId, event.at, index), subscriberId, ...event },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async pageConsentHistory(subscriberId: string, cursor: string | undefined, limit: number) {
+    // A cursor comes back from a caller: one that does not point into this history would make
+    // DynamoDB refuse the query (or read from elsewhere), so it is refused here, as a 400.
+    let start: Record<string, unknown> | undefined;
+    try {
+      start = decodeCursor(cursor);
+    } catch {
+      throw invalidConsentCursor();
+    }
+    if (start && (start.pk !== consentPk(subscriberId) || typeof start.sk !== 'string' || Object.keys(start).length !== 2)) throw invalidConsentCursor();
+    const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': consentPk(subscriberId) },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+        Limit: limit,
+      }),
+    );
+    const events = Items.map(
+      (item): ConsentEvent => ({
+        at: item.at as string,
+        type: item.type as ConsentEvent['type'],
+        lists: (item.lists as string[] | undefined) ?? [],
+        source: item.source as ConsentEvent['source'],
+        ...(item.detail ? { detail: item.detail as ConsentEvent['detail'] } : {}),
+      }),
+    );
+    return { events, cursor: encodeCursor(LastEvaluatedKey) };
+  }
+
   async erase(subscriberId: string): Promise<void> {
     const subscriber = await this.get(subscriberId);
+    // Memberships and history first and the address lookup last: until the end, a retry can still
+    // find the subscriber. History goes even without a profile, so a retry (or a second erase) also
+    // removes an event recorded while the subscriber was being erased (a confirmation racing a purge).
+    for (const m of subscriber?.memberships ?? []) await this.removeMembership(subscriberId, m.listId);
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': consentPk(subscriberId) },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of Items) {
+        await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: { pk: item.pk, sk: item.sk } }));
+      }
+      start = LastEvaluatedKey;
+    } while (start);
     if (!subscriber) return;
-    // Memberships first and the address lookup last: until the end, a retry can still find the subscriber.
-    for (const m of subscriber.memberships) await this.removeMembership(subscriberId, m.listId);
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: profileKey(subscriberId) }));
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: emailKey(subscriber.email) }));
   }

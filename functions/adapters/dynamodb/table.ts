@@ -16,6 +16,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | membership      | SUB#<id>                    | LIST#<list>   | MEMBERS#<list> / <id> while mailable,   |
  * |                 |                             |               | PENDING / <since>#<id>#<list> unconfirmed |
  * |                 |                             |               | gsi2: LIST#<list> / <id> always          |
+ * | consent event   | CONSENT#<subscriber id>     | <at>#<n>#<r>  | (newest first; erased with the subscriber) |
  * | mailing list    | LISTS                       | LIST#<id>     |                                         |
  * | list counts     | LISTCOUNTS#<list>#<0..9>    | COUNTS        | (shards; subscriber-store.ts keeps them) |
  * | blocked address | BLOCKED#<keyed hash>        | BLOCKED       |                                         |
@@ -29,6 +30,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
  *
+ * Consent events sit in a sibling partition of their subscriber's, so that reading a subscriber
+ * (`SUB#<id>`, every look-up) never reads their history; `<n>` orders one call's events and the
+ * random tail keeps events of the same millisecond apart.
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.
  * GSI2 `RELEASES` lists releases by publication for the feeds and the archive (written by

@@ -8,6 +8,7 @@ import { ReleaseCounter, type ReleaseCounts } from './release-stats';
 import { pauseOnThresholds } from './control-send';
 import type { PauseThresholds } from './send-progress';
 import { MembershipStatus, SuppressionReason, type Subscriber } from '../subscriber/subscriber';
+import { ConsentEventType, ConsentSource, consentEvent } from '../subscriber/consent';
 
 /** What the mail provider reported about one sent message. */
 export const MailEventType = {
@@ -89,7 +90,7 @@ export class MalformedMailEventError extends ValidationError {
 /** What acting on a mail event needs of the subscriber store: find the recipient, then suppress, unsubscribe or count a bounce. */
 export type MailEventSubscribers = Pick<
   SubscriberStore,
-  'get' | 'findByEmail' | 'suppress' | 'setMemberships' | 'resetTransientBounces' | 'recordTransientBounce'
+  'get' | 'findByEmail' | 'suppress' | 'setMemberships' | 'resetTransientBounces' | 'recordTransientBounce' | 'recordConsent'
 >;
 
 export interface MailEventDeps {
@@ -188,10 +189,21 @@ async function countEngagement(event: MailEvent, recipient: string, deps: MailEv
   return { action: MailEventAction.Engagement, firstSeen };
 }
 
-/** Keeps the first reason and date: a later bounce must not relabel a complaint. */
-async function suppressOnce(subscriber: Subscriber, reason: SuppressionReason, now: Date, deps: MailEventDeps): Promise<void> {
-  if (!subscriber.suppressedAt) await deps.subscribers.suppress(subscriber.id, reason, now);
+/**
+ * Keeps the first reason and date: a later bounce must not relabel a complaint. The consent history
+ * gets the suppression, with the lists the person was still on, right after it (no transactions
+ * locally). Only bounces and complaints come here, never deliveries: a send adds no write per email.
+ */
+async function suppressOnce(subscriber: Subscriber, reason: SuppressionReason, now: Date, deps: MailEventDeps, stillOn = listsStillOn(subscriber)): Promise<void> {
+  if (subscriber.suppressedAt) return;
+  await deps.subscribers.suppress(subscriber.id, reason, now);
+  await deps.subscribers.recordConsent([
+    { subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Suppressed, stillOn, ConsentSource.System, now, { reason }) },
+  ]);
 }
+
+const listsStillOn = (subscriber: Subscriber) =>
+  subscriber.memberships.filter((m) => m.status !== MembershipStatus.Unsubscribed).map((m) => m.listId);
 
 async function handleRecipient(event: MailEvent, recipient: string, deps: MailEventDeps): Promise<MailEventOutcome> {
   const now = deps.clock.now();
@@ -205,11 +217,15 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
       await suppressOnce(subscriber, SuppressionReason.PermanentBounce, now, deps);
       action = MailEventAction.Suppressed;
     } else if (event.type === MailEventType.Complaint) {
-      const stillOn = subscriber.memberships.filter((m) => m.status !== MembershipStatus.Unsubscribed);
+      const stillOn = listsStillOn(subscriber);
       if (stillOn.length) {
-        await deps.subscribers.setMemberships(subscriber.id, stillOn.map((m) => ({ listId: m.listId, status: MembershipStatus.Unsubscribed })), now);
+        await deps.subscribers.setMemberships(subscriber.id, stillOn.map((listId) => ({ listId, status: MembershipStatus.Unsubscribed })), now);
+        const reason = { reason: SuppressionReason.Complaint };
+        await deps.subscribers.recordConsent([
+          { subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Unsubscribed, stillOn, ConsentSource.System, now, reason) },
+        ]);
       }
-      await suppressOnce(subscriber, SuppressionReason.Complaint, now, deps);
+      await suppressOnce(subscriber, SuppressionReason.Complaint, now, deps, stillOn);
       action = MailEventAction.UnsubscribedAndSuppressed;
     } else if (event.type === MailEventType.Delivery) {
       // Most subscribers have never bounced: skip the write (one per email sent) when there is nothing to reset.

@@ -5,6 +5,7 @@ import { InvalidTokenError } from '../errors';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
 import { CONFIRMATION_VALID_MS } from './confirmation';
+import { ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentRecord } from './consent';
 
 export interface ConfirmSubscriptionDeps {
   subscribers: SubscriberStore;
@@ -84,6 +85,17 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
   if (changes.length) await deps.subscribers.setMemberships(subscriber.id, changes, now);
   // Memberships first: unsuppressing then re-indexes them, so they become mailable in one step.
   if (subscriber.suppressedAt) await deps.subscribers.unsuppress(subscriber.id, now);
+  // Recorded after the changes (no transactions locally); a second click changes nothing and records nothing.
+  const records: ConsentRecord[] = [];
+  if (changes.length) {
+    const event = consentEvent(ConsentEventType.Confirmed, changes.map((c) => c.listId), ConsentSource.Reader, now, { via: ConsentVia.ConfirmationLink });
+    records.push({ subscriberId: subscriber.id, event });
+  }
+  if (subscriber.suppressedAt) {
+    const event = consentEvent(ConsentEventType.Unsuppressed, lists.map((l) => l.id), ConsentSource.Reader, now, { via: ConsentVia.ConfirmationLink });
+    records.push({ subscriberId: subscriber.id, event });
+  }
+  if (records.length) await deps.subscribers.recordConsent(records);
   await deps.blocklist.unblock(subscriber.email);
   return view(subscriber, lists);
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../ports';
 import { ValidationError } from '../errors';
 import type { ConfirmationOutcome } from './confirmation';
 import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
+import { ConsentEventType, ConsentSource, consentEvent } from './consent';
 
 /** What happened to one row of an import. */
 export const ImportOutcome = {
@@ -67,6 +68,8 @@ export interface CsvImportDeps {
   clock: Clock;
   /** Lists an import may target (existing and not archived). */
   listIds: ReadonlySet<string>;
+  /** The import job the rows come from, for the consent history (none for a one-shot import). */
+  importJobId?: string;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
   requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
@@ -401,13 +404,21 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
   const leftNote = left.length ? { reason: `left ${left.map((l) => `"${l}"`).join(', ')} earlier; an import does not re-subscribe` } : {};
   if (!wanted.length) return result(ImportOutcome.Unchanged, leftNote);
 
+  // Recorded right after each change (no transactions locally). A batch replayed after a crash finds
+  // its rows unchanged and records nothing again.
+  const recordImport = (subscriberId: string) =>
+    deps.subscribers.recordConsent([{
+      subscriberId,
+      event: consentEvent(ConsentEventType.Imported, wanted, ConsentSource.Import, now, { importJobId: deps.importJobId, consent: options.consent }),
+    }]);
   if (options.consent) {
-    if (!options.dryRun) await deps.subscribers.addConfirmed(email, wanted, now, language || undefined);
+    if (!options.dryRun) await recordImport((await deps.subscribers.addConfirmed(email, wanted, now, language || undefined)).subscriber.id);
     return result(existing ? ImportOutcome.Updated : ImportOutcome.Added, { lists: wanted, ...leftNote });
   }
   let reason = left.length ? leftNote.reason : undefined;
   if (!options.dryRun) {
     const { subscriber } = await deps.subscribers.addPending(email, wanted, language || undefined, now);
+    await recordImport(subscriber.id);
     const sent = await deps.requestConfirmation!(subscriber, wanted);
     if (sent === 'rate-limited') reason = [reason, 'confirmation email held back: one was sent to this address moments ago'].filter(Boolean).join('; ');
     if (sent === 'capped') reason = [reason, 'confirmation email held back: this address had its confirmation emails for today'].filter(Boolean).join('; ');

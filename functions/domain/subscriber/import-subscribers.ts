@@ -1,7 +1,8 @@
 import type { AddressBlocklist, SubscriberStore } from './ports';
 import type { Clock } from '../ports';
 import { ValidationError, type FieldIssue } from '../errors';
-import { normaliseEmail } from './subscriber';
+import { MembershipStatus, normaliseEmail } from './subscriber';
+import { ConsentEventType, ConsentSource, consentEvent } from './consent';
 
 export interface ImportSubscribersDeps {
   subscribers: SubscriberStore;
@@ -83,6 +84,11 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
       continue;
     }
     const { subscriber, created } = await deps.subscribers.addConfirmed(email, lists, now);
+    // Recorded right after the change (no transactions locally); lists already confirmed are no change.
+    const added = lists.filter((l) => !existing?.memberships.some((m) => m.listId === l && m.status === MembershipStatus.Confirmed));
+    if (added.length) {
+      await deps.subscribers.recordConsent([{ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Added, added, ConsentSource.Api, now) }]);
+    }
     imported.push({ email, subscriberId: subscriber.id, lists, created });
   }
   return imported;

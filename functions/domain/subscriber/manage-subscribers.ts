@@ -5,6 +5,7 @@ import type { ListReader } from '../lists/ports';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
+import { CONSENT_PAGE_SIZE, ConsentEventType, ConsentSource, consentEvent, type ConsentEvent, type ConsentRecord } from './consent';
 
 /** Staff tried to add lists to a suppressed subscriber (409 at the edge). */
 export class SubscriberSuppressedError extends ConflictError {
@@ -117,8 +118,47 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
     // Leaving a list one never joined records nothing.
     ...remove.filter((listId) => member.has(listId)).map((listId) => ({ listId, status: MembershipStatus.Unsubscribed })),
   ];
-  if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
+  if (changes.length) {
+    const now = deps.clock.now();
+    await deps.subscribers.setMemberships(subscriberId, changes, now);
+    // Recorded right after the change (no transactions locally), and only what changed: adding a
+    // list they are confirmed on, or removing one they left, is no change of consent.
+    const standing = new Map(subscriber.memberships.map((m) => [m.listId, m.status]));
+    const added = add.filter((id) => standing.get(id) !== MembershipStatus.Confirmed);
+    const removed = remove.filter((id) => standing.has(id) && standing.get(id) !== MembershipStatus.Unsubscribed);
+    const records: ConsentRecord[] = [];
+    if (added.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Added, added, ConsentSource.Staff, now) });
+    if (removed.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Unsubscribed, removed, ConsentSource.Staff, now) });
+    if (records.length) await deps.subscribers.recordConsent(records);
+  }
   return view((await deps.subscribers.get(subscriberId))!);
+}
+
+/** One page of a subscriber's consent history, newest first. */
+export interface ConsentHistoryPage {
+  subscriberId: string;
+  events: ConsentEvent[];
+  /** Pass back as `?cursor=` for older events; absent on the last page. */
+  cursor?: string;
+}
+
+/**
+ * A page of the consent history staff read beside a subscriber: what they agreed to, when, and who
+ * made each change (consent.ts).
+ *
+ * @throws NotFoundError for an unknown (or erased) subscriber; ValidationError for a cursor this
+ *   history did not give.
+ * @example
+ * const { events, cursor } = await consentHistory(id, undefined, { subscribers });
+ */
+export async function consentHistory(
+  subscriberId: string,
+  cursor: string | undefined,
+  deps: { subscribers: Pick<SubscriberStore, 'get' | 'pageConsentHistory'> },
+): Promise<ConsentHistoryPage> {
+  if (!(await deps.subscribers.get(subscriberId))) throw new NotFoundError('No such subscriber');
+  const page = await deps.subscribers.pageConsentHistory(subscriberId, cursor || undefined, CONSENT_PAGE_SIZE);
+  return { subscriberId, events: page.events, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 export interface EraseResult {

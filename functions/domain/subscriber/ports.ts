@@ -7,6 +7,7 @@ import type { MembershipStatus, Subscriber, SuppressionReason } from './subscrib
 import type { MemberCounts } from './member-counts';
 import type { ImportJob, ImportJobEnd, ImportReportChunk, ImportStep } from './import-job';
 import type { ExportJob, ExportJobEnd } from './export-job';
+import type { ConsentEvent, ConsentRecord } from './consent';
 
 export interface MembershipChange {
   listId: string;
@@ -80,7 +81,16 @@ export interface SubscriberStore {
    * Takes the right to send a confirmation email: true at most once per `minIntervalMs` per subscriber.
    */
   claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean>;
-  /** Deletes the subscriber's personal data: profile, memberships and the address lookup. */
+  /**
+   * Appends consent events (consent.ts), for one subscriber or many (an import batch). The stores do
+   * not write them in the same request as the change they record (there are no transactions
+   * locally): callers record right after the change, so a crash between the two leaves the change
+   * without its event, never an event without its change.
+   */
+  recordConsent(records: ConsentRecord[]): Promise<void>;
+  /** One page of a subscriber's consent history, newest first; pass the cursor to continue. */
+  pageConsentHistory(subscriberId: string, cursor: string | undefined, limit: number): Promise<{ events: ConsentEvent[]; cursor?: string }>;
+  /** Deletes the subscriber's personal data: profile, memberships, consent history and the address lookup. */
   erase(subscriberId: string): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { InvalidTokenError, ValidationError } from '../errors';
 import type { MailingList } from '../lists/mailing-list';
 import { signToken, verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
+import { ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentRecord } from './consent';
 
 /**
  * The preference centre: a subscriber, holding the signed link from one of our emails, sees their
@@ -161,15 +162,24 @@ export async function updatePreferences(token: string, form: PreferencesForm, de
     ];
   }
   const now = deps.clock.now();
-  if (changes.length) await deps.subscribers.setMemberships(subscriber.id, changes, now);
+  const joined = changes.filter((c) => c.status === MembershipStatus.Confirmed).map((c) => c.listId);
+  const left = changes.filter((c) => c.status === MembershipStatus.Unsubscribed).map((c) => c.listId);
+  if (changes.length) {
+    await deps.subscribers.setMemberships(subscriber.id, changes, now);
+    // Recorded right after the change (no transactions locally).
+    const via = { via: ConsentVia.Preferences };
+    const records: ConsentRecord[] = [];
+    if (left.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, via) });
+    if (joined.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Confirmed, joined, ConsentSource.Reader, now, via) });
+    await deps.subscribers.recordConsent(records);
+  }
 
   const after = (await deps.subscribers.get(subscriber.id)) ?? subscriber;
-  const joined = changes.filter((c) => c.status === MembershipStatus.Confirmed).map((c) => c.listId);
   return {
     view: buildView(after, lists),
     action: form.action,
     joined,
-    left: changes.filter((c) => c.status === MembershipStatus.Unsubscribed).map((c) => c.listId),
+    left,
     refused: form.action === PreferencesAction.Save ? [...ticked].filter((id) => !confirmed.has(id) && !joined.includes(id)) : [],
   };
 }

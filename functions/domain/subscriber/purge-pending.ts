@@ -2,6 +2,7 @@ import type { Clock } from '../ports';
 import type { SubscriberStore } from './ports';
 import { CONFIRMATION_VALID_MS } from './confirmation';
 import { MembershipStatus } from './subscriber';
+import { ConsentEventType, ConsentSource, consentEvent } from './consent';
 
 export interface PurgePendingDeps {
   subscribers: SubscriberStore;
@@ -49,8 +50,15 @@ export async function purgePendingSignups(deps: PurgePendingDeps): Promise<Purge
       removedHere++;
       const left = subscriber.memberships.filter((m) => m.listId !== member.listId);
       if (left.length === 0 && !subscriber.suppressedAt) {
+        // Erased whole, history too: an address typed into the form and never confirmed leaves nothing.
         await deps.subscribers.erase(subscriber.id);
         result.erased++;
+      } else {
+        // Recorded right after the change (no transactions locally).
+        const now = deps.clock.now();
+        await deps.subscribers.recordConsent([
+          { subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Expired, [member.listId], ConsentSource.System, now) },
+        ]);
       }
     }
     result.removed += removedHere;

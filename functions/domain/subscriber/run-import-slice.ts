@@ -93,7 +93,7 @@ export async function runImportSlice(jobId: string, deps: ImportSliceDeps, { tim
     };
     try {
       for await (const batch of readCsvBatches(await deps.sources.open(running.sourceKey), { afterLine: running.line })) {
-        const rows = await importBatch(batch, running.options, deps, started);
+        const rows = await importBatch(batch, running.options, { ...deps, importJobId: jobId }, started);
         // Copy the chunk the previous checkpoint carried into its own item before the next one replaces
         // it: the same chunk under the same key, so a duplicate or retried copy changes nothing.
         if (running.lastChunk && (rows.length || batch.final)) await deps.jobs.putReportChunk(jobId, running.lastChunk);

@@ -6,6 +6,7 @@ import { sendConfirmationEmail, type ConfirmationDeps, type ConfirmationOutcome 
 import { RateLimitedError } from './errors';
 import { isSupportedLanguage } from './language';
 import { isDeliverable, normaliseEmail } from './subscriber';
+import { ConsentEventType, ConsentSource, consentEvent } from './consent';
 
 /** A sign-up as it arrived (form or JSON), not yet validated. */
 export interface SubscriptionRequest {
@@ -169,5 +170,10 @@ export async function processSubscription(job: SignupJob, deps: ProcessSubscript
   // (they may come back, by confirming), and all of them while the address is suppressed.
   const toConfirm = lists.filter((listId) => !isDeliverable(subscriber, listId));
   if (toConfirm.length === 0) return 'already-confirmed';
+  // Recorded right after the change (no transactions locally): the lists the link will ask about,
+  // whether or not the email goes out now (a held-back email leaves the sign-up standing).
+  await deps.subscribers.recordConsent([
+    { subscriberId: subscriber.id, event: consentEvent(ConsentEventType.SignedUp, toConfirm, ConsentSource.Reader, now) },
+  ]);
   return sendConfirmationEmail(subscriber, toConfirm, deps);
 }

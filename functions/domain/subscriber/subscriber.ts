@@ -36,6 +36,8 @@ export interface Subscriber {
   suppressionReason?: SuppressionReason;
   /** Transient bounces in a row; a delivery resets it. */
   transientBounces?: number;
+  /** When the last transient bounce was counted. */
+  lastBounceAt?: string;
   /** When the last confirmation email went out, for the per-address rate limit. */
   confirmationSentAt?: string;
   memberships: Membership[];

@@ -2,6 +2,8 @@ import type { Clock } from '../ports';
 import type { SubscriberStore } from './ports';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { leaveAllChanges, signPreferencesToken } from './preferences';
+import { ConsentEventType, ConsentSource, ConsentVia, consentEvent } from './consent';
+import { MembershipStatus } from './subscriber';
 
 export interface UnsubscribeDeps {
   subscribers: SubscriberStore;
@@ -55,8 +57,18 @@ function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'
  */
 export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
   const { subscriberId, listId } = verified(token, deps);
-  await deps.subscribers.unsubscribe(subscriberId, listId, deps.clock.now());
-  return linkFor(subscriberId, listId, deps);
+  const subscriber = await deps.subscribers.get(subscriberId);
+  const now = deps.clock.now();
+  await deps.subscribers.unsubscribe(subscriberId, listId, now);
+  // Only a membership that was not left already is recorded, so a second click adds no event.
+  // Recorded right after the change (no transactions locally).
+  const standing = subscriber?.memberships.find((m) => m.listId === listId)?.status;
+  if (standing && standing !== MembershipStatus.Unsubscribed) {
+    const event = consentEvent(ConsentEventType.Unsubscribed, [listId], ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
+    await deps.subscribers.recordConsent([{ subscriberId, event }]);
+  }
+  const language = subscriber?.language;
+  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
 }
 
 /**
@@ -71,7 +83,12 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
   const { subscriberId, listId } = verified(token, deps);
   const subscriber = await deps.subscribers.get(subscriberId);
   const changes = subscriber ? leaveAllChanges(subscriber) : [];
-  if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
+  if (changes.length) {
+    const now = deps.clock.now();
+    await deps.subscribers.setMemberships(subscriberId, changes, now);
+    const event = consentEvent(ConsentEventType.Unsubscribed, changes.map((c) => c.listId), ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeAll });
+    await deps.subscribers.recordConsent([{ subscriberId, event }]);
+  }
   const language = subscriber?.language;
   return {
     listId,
