@@ -16,6 +16,7 @@ function pauseReason(body: unknown): string | undefined {
  * GET /admin/releases/{id}: the release with its send and each social post (status, remote URL, the
  * channel's last error).
  * GET /admin/releases/{id}/send: the send's status, counters and bounce/complaint rates.
+ * GET /admin/releases/{id}/recipients?list=&cursor=&email=: who got it, per member of one of its lists.
  * GET /admin/releases/{id}/engagement: opens, clicks and clicks per link (aggregates; tracking is off by default).
  * POST /admin/releases/{id}/pause | resume | cancel: move the send; 200 with the new progress, 409
  * when its status does not allow the move. A resume may enqueue a fan-out job (planning not yet
@@ -33,6 +34,10 @@ export const makeHandler = (getServices: ServicesProvider) =>
     if (command === '{id}') return json(200, await app.releases.status(id));
     if (command === 'send') return json(200, await app.delivery.progress(id));
     if (command === 'engagement') return json(200, await app.delivery.engagement(id));
+    if (command === 'recipients') {
+      const q = event.queryStringParameters ?? {};
+      return json(200, await app.delivery.recipients(id, { listId: q.list, cursor: q.cursor, email: q.email, ...(q.limit ? { limit: Number(q.limit) || undefined } : {}) }));
+    }
     if (command === 'pause') return json(200, await app.delivery.pause(id, pauseReason(event.body ? jsonBody(event) : undefined)));
     if (command === 'resume') return json(200, await app.delivery.resume(id));
     if (command === 'cancel') return json(200, await app.delivery.cancel(id));

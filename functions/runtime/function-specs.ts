@@ -166,6 +166,7 @@ export const functionSpecs = {
       'GET /admin/releases/{id}',
       'GET /admin/releases/{id}/send',
       'GET /admin/releases/{id}/engagement',
+      'GET /admin/releases/{id}/recipients',
       'POST /admin/releases/{id}/pause',
       'POST /admin/releases/{id}/resume',
       'POST /admin/releases/{id}/cancel',

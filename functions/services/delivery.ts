@@ -6,6 +6,7 @@ import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/mail/sender';
 import type { MessageTemplate } from '../domain/mail/mime';
 import { readEngagement, type Engagement } from '../domain/delivery/engagement';
+import { listRecipients, type RecipientPage, type RecipientQuery } from '../domain/delivery/recipients';
 import type { PauseThresholds } from '../domain/delivery/send-progress';
 import { fanOutRelease, type FanOutResult, type FanOutSubscribers } from '../domain/delivery/fan-out';
 import { sendBatch, type SendOutcome } from '../domain/delivery/send-email';
@@ -27,8 +28,8 @@ export interface DeliveryLog {
 /** What the delivery feature reads and writes. */
 export interface DeliveryPorts {
   releases: ReleaseStore;
-  /** The planner pages through members; the worker looks a recipient up; mail events suppress. */
-  subscribers: FanOutSubscribers & MailEventSubscribers & Pick<SubscriberStore, 'get'>;
+  /** The planner pages through members; the worker looks a recipient up; mail events suppress; staff see who got it. */
+  subscribers: FanOutSubscribers & MailEventSubscribers & Pick<SubscriberStore, 'get' | 'pageMembers'>;
   deliveries: DeliveryStore;
   plans: FanOutPlanStore;
   releaseStats: ReleaseStatsStore;
@@ -147,6 +148,11 @@ export class DeliveryService {
 
   progress(releaseId: string): Promise<SendProgress> {
     return getSendProgress(releaseId, this.ports);
+  }
+
+  /** Who got the release's email, a page of one of its lists at a time. @throws NotFoundError, ValidationError */
+  recipients(releaseId: string, query: RecipientQuery): Promise<RecipientPage> {
+    return listRecipients(releaseId, query, this.ports);
   }
 
   /** Opens, clicks and clicks per link, in aggregate. @throws NotFoundError */

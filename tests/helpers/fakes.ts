@@ -427,6 +427,10 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async get(releaseId: string, subscriberId: string) {
     return this.records.get(this.key(releaseId, subscriberId));
   }
+  async getMany(releaseId: string, subscriberIds: string[]) {
+    const found = subscriberIds.flatMap((id) => this.records.get(this.key(releaseId, id)) ?? []);
+    return new Map(found.map((record) => [record.subscriberId, structuredClone(record)]));
+  }
 }
 
 /** Fan-out checkpoints in memory, with the same sequence-number condition as the DynamoDB store. */

@@ -72,6 +72,21 @@ describe.each([
   ['in memory', (): DeliveryStore => new MemoryDeliveryStore()],
   ['DynamoDB', (): DeliveryStore => new DynamoDeliveryStore(table())],
 ])('DeliveryStore contract: %s', (_, make) => {
+  it('reads many of a release\'s deliveries by subscriber, leaving out those with none and other releases\'', async () => {
+    const store = make();
+    const { release } = fresh();
+    const ids = Array.from({ length: 120 }, (_, i) => `sub-${randomUUID()}-${i}`);
+    for (const id of ids.slice(0, 110)) await store.claim(release, id, 'blog', t(0), LEASE);
+    await store.markSent(release, ids[0], 'msg-0', t(1));
+    await store.claim(`${release}-other`, ids[115], 'blog', t(0), LEASE);
+    const found = await store.getMany(release, ids);
+    expect(found.size).toBe(110);
+    expect(found.get(ids[0])).toMatchObject({ releaseId: release, subscriberId: ids[0], status: DeliveryStatus.Sent, messageId: 'msg-0' });
+    expect(found.get(ids[109])).toMatchObject({ status: DeliveryStatus.Claimed });
+    expect(found.has(ids[115])).toBe(false);
+    expect((await store.getMany(release, [])).size).toBe(0);
+  });
+
   it('claims once: busy while the lease lives, claimable again once it ran out or was given back', async () => {
     const store = make();
     const { release, subscriber } = fresh();

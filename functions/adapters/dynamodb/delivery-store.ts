@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, DeliveryStore } from '../../domain/delivery/ports';
 import { DeliveryStatus, type DeliveryRecord } from '../../domain/delivery/delivery';
-import { conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { batchGetItems, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const deliveryKey = (releaseId: string, subscriberId: string) => ({
   pk: `DELIVERY#${releaseId}#${subscriberId}`,
@@ -135,5 +135,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
       new GetCommand({ TableName: this.table.tableName, Key: deliveryKey(releaseId, subscriberId), ConsistentRead: true }),
     );
     return Item ? withoutKeys<DeliveryRecord>(Item) : undefined;
+  }
+
+  async getMany(releaseId: string, subscriberIds: string[]): Promise<Map<string, DeliveryRecord>> {
+    const items = await batchGetItems(this.table, [...new Set(subscriberIds)].map((id) => deliveryKey(releaseId, id)), 'deliveries');
+    return new Map(items.map((item) => withoutKeys<DeliveryRecord>(item)).map((record) => [record.subscriberId, record]));
   }
 }

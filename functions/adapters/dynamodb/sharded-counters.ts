@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableRef } from './table';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems, type TableRef } from './table';
 
 export interface ShardedCountersOptions {
   /** Partition key prefix: a shard's key is `<prefix>#<id>#<shard>`. */
@@ -55,19 +55,7 @@ export class ShardedCounters<C extends string> {
   async shardsOf(ids: string[]): Promise<Map<string, Record<string, unknown>[]>> {
     const byId = new Map<string, Record<string, unknown>[]>(ids.map((id) => [id, []]));
     const all = ids.flatMap((id) => Array.from({ length: this.options.shards }, (_, shard) => this.key(id, shard)));
-    // BatchGetItem takes at most 100 keys per call.
-    for (let start = 0; start < all.length; start += 100) {
-      let keys: Record<string, unknown>[] = all.slice(start, start + 100);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`Could not read the ${this.options.prefix} counters: DynamoDB kept keys unprocessed`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const { Responses, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[this.table.tableName] ?? []) byId.get(item[this.options.idAttribute] as string)?.push(item);
-        keys = (UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
+    for (const item of await batchGetItems(this.table, all, `the ${this.options.prefix} counters`)) byId.get(item[this.options.idAttribute] as string)?.push(item);
     return byId;
   }
 }

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailableMembership, MemberSummary, MembershipChange, SubscriberStore } from '../../domain/subscriber/ports';
 import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../domain/subscriber/consent';
 import { MembershipStatus, pendingChanges, type Membership, type Subscriber, type SuppressionReason } from '../../domain/subscriber/subscriber';
 import { countDelta, emptyMemberCounts, addCounts, MEMBER_COUNTERS, type CountedState, type MemberCounter, type MemberCounts } from '../../domain/subscriber/member-counts';
-import { decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
+import { batchGetItems, decodeCursor, encodeCursor, GSI1, GSI2, conditionHolds, isConditionFailure, type TableRef } from './table';
 import { ShardedCounters } from './sharded-counters';
 
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
@@ -247,37 +247,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   /**
-   * Reads the membership items of every (subscriber, list) pair with BatchGetItem, 100 keys per call
-   * (its limit). A membership is mailable when it carries the `MEMBERS#<list>` index key, the same
+   * Reads the membership items of every (subscriber, list) pair with BatchGetItem. A membership is mailable when it carries the `MEMBERS#<list>` index key, the same
    * test pageConfirmedMembers applies.
    */
   async confirmedOn(subscriberIds: string[], listIds: string[]): Promise<MailableMembership[]> {
     const keys = subscriberIds.flatMap((id) => listIds.map((listId) => membershipKey(id, listId)));
-    const found: MailableMembership[] = [];
-    for (let start = 0; start < keys.length; start += 100) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('Could not read memberships: DynamoDB kept keys unprocessed');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const { Responses, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table.tableName]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: 'subscriberId, listId, changedAt, gsi1pk',
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.table.tableName] ?? []) {
-          if (item.gsi1pk !== `MEMBERS#${item.listId}`) continue;
-          found.push({ subscriberId: item.subscriberId as string, listId: item.listId as string, changedAt: item.changedAt as string });
-        }
-        pending = (UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
-    return found;
+    const items = await batchGetItems(this.table, keys, 'memberships', { projection: 'subscriberId, listId, changedAt, gsi1pk' });
+    return items
+      .filter((item) => item.gsi1pk === `MEMBERS#${item.listId}`)
+      .map((item) => ({ subscriberId: item.subscriberId as string, listId: item.listId as string, changedAt: item.changedAt as string }));
   }
 
   async unsubscribe(subscriberId: string, listId: string, now: Date): Promise<void> {

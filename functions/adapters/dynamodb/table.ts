@@ -1,3 +1,4 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -125,4 +126,36 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, expiresAt: _e, ...rest } = item;
   return rest as T;
+}
+
+/**
+ * Reads items by key with BatchGetItem: 100 keys per call (its limit), retrying the keys DynamoDB
+ * leaves unprocessed (under throttling) with a short backoff. Items come back in no particular order.
+ *
+ * @throws Error naming `what` when keys stay unprocessed after several tries.
+ * @example
+ * const items = await batchGetItems(table, ids.map((id) => ({ pk: `SUB#${id}`, sk: 'PROFILE' })), 'profiles');
+ */
+export async function batchGetItems(
+  table: TableRef,
+  keys: Record<string, unknown>[],
+  what: string,
+  options: { projection?: string } = {},
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending = keys.slice(start, start + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`Could not read ${what}: DynamoDB kept keys unprocessed`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const { Responses, UnprocessedKeys } = await table.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [table.tableName]: { Keys: pending, ConsistentRead: true, ...(options.projection ? { ProjectionExpression: options.projection } : {}) } },
+        }),
+      );
+      found.push(...(Responses?.[table.tableName] ?? []));
+      pending = (UnprocessedKeys?.[table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+  return found;
 }

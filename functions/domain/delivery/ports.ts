@@ -49,6 +49,8 @@ export interface DeliveryStore {
    */
   markCounted(releaseId: string, subscriberId: string): Promise<boolean>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  /** The release's deliveries to these subscribers, by subscriber id (those with none are absent). */
+  getMany(releaseId: string, subscriberIds: string[]): Promise<Map<string, DeliveryRecord>>;
 }
 
 /** Identifies one provider event about one recipient, for handling it once under redelivery. */
