@@ -11,8 +11,9 @@ import { readPreferences, updatePreferences, type PreferencesForm, type Preferen
 import type { CsvImportOptions } from '../domain/subscriber/csv-import';
 import type { Subscriber } from '../domain/subscriber/subscriber';
 import { importSubscribers, type ImportedSubscriber } from '../domain/subscriber/import-subscribers';
-import { changeSubscriberLists, eraseSubscriber, lookupSubscriber, type EraseResult, type SubscriberView } from '../domain/subscriber/manage-subscribers';
+import { changeSubscriberLists, eraseConfirmedSubscriber, eraseSubscriber, lookupSubscriber, type EraseResult, type SubscriberView } from '../domain/subscriber/manage-subscribers';
 import { exportListCsv } from '../domain/subscriber/csv-export';
+import { heldData, type HeldData } from '../domain/subscriber/held-data';
 import {
   exportJobView, importFile, importJobView, openImportUpload, requestExport, runBulkImport, runExport, startUploadedImport,
   type BulkJob, type ExportJobView, type ImportJobView,
@@ -220,6 +221,19 @@ export class SubscribersService {
   /** Erases a subscriber's personal data, keeping a keyed hash when they were suppressed. @throws NotFoundError */
   erase(subscriberId: string): Promise<EraseResult> {
     return eraseSubscriber(subscriberId, this.ports);
+  }
+
+  /**
+   * Erases a subscriber once staff typed their address (the console's confirmation step).
+   * @throws ValidationError when the address does not match; NotFoundError
+   */
+  eraseConfirmed(subscriberId: string, typedAddress: string): Promise<EraseResult> {
+    return eraseConfirmedSubscriber(subscriberId, typedAddress, this.ports);
+  }
+
+  /** Everything held about a subscriber, for a right-of-access request. @throws NotFoundError */
+  heldData(subscriberId: string): Promise<HeldData> {
+    return heldData(subscriberId, this.ports);
   }
 
   /** A list's members as CSV chunks. @throws NotFoundError */

@@ -34,7 +34,8 @@ export interface ManageSubscribersDeps {
   clock: Clock;
 }
 
-function view(s: Subscriber): SubscriberView {
+/** What staff see of a stored subscriber. */
+export function subscriberView(s: Subscriber): SubscriberView {
   return {
     id: s.id,
     email: s.email,
@@ -62,11 +63,11 @@ export async function lookupSubscriber(email: unknown, deps: Pick<ManageSubscrib
     // An address stored before addresses were checked for what SES can send is still found as it
     // was stored, so staff can see it and erase it; any other refused address stays a 400.
     const stored = error instanceof ValidationError && typeof email === 'string' ? await deps.subscribers.findByEmail(email.trim()) : undefined;
-    if (stored) return view(stored);
+    if (stored) return subscriberView(stored);
     throw error;
   }
   const subscriber = await deps.subscribers.findByEmail(address);
-  if (subscriber) return view(subscriber);
+  if (subscriber) return subscriberView(subscriber);
   if (await deps.blocklist.isBlocked(address)) {
     throw new NotFoundError('No subscriber has this address; it was erased and stays suppressed');
   }
@@ -118,7 +119,7 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
     ...remove.filter((listId) => member.has(listId)).map((listId) => ({ listId, status: MembershipStatus.Unsubscribed })),
   ];
   if (changes.length) await deps.subscribers.setMemberships(subscriberId, changes, deps.clock.now());
-  return view((await deps.subscribers.get(subscriberId))!);
+  return subscriberView((await deps.subscribers.get(subscriberId))!);
 }
 
 export interface EraseResult {
@@ -154,4 +155,30 @@ export async function eraseSubscriber(subscriberId: string, deps: Omit<ManageSub
       ? 'Personal data erased; suppression kept as a keyed hash of the address'
       : 'Personal data erased; nothing about this address was kept',
   };
+}
+
+/**
+ * Erases a subscriber once staff have typed their address: a guard against erasing the wrong
+ * person from a page of look-ups (erasure cannot be undone). The typed address is compared as
+ * addresses are stored (trimmed, domain lower-cased), so only a different address is refused.
+ *
+ * @throws ValidationError (field `confirm`) when the typed address is not the subscriber's;
+ *   NotFoundError for an unknown subscriber.
+ * @example
+ * await eraseConfirmedSubscriber(id, 'reader@example.org', deps);
+ */
+export async function eraseConfirmedSubscriber(subscriberId: string, typed: string, deps: Omit<ManageSubscribersDeps, 'lists'>): Promise<EraseResult> {
+  const subscriber = await deps.subscribers.get(subscriberId);
+  if (!subscriber) throw new NotFoundError('No such subscriber');
+  let address: string | undefined;
+  try {
+    address = normaliseEmail(typed, 'confirm');
+  } catch {
+    // An address stored before addresses were checked is matched as it was stored.
+    address = typed.trim();
+  }
+  if (address !== subscriber.email) {
+    throw new ValidationError([{ field: 'confirm', message: 'The address typed is not this subscriber\'s address; nothing was erased' }], 'Erasure not confirmed');
+  }
+  return eraseSubscriber(subscriberId, deps);
 }
