@@ -80,7 +80,12 @@ export function ListsPage({ organisationName, signedIn, lists, draft, issues, no
               <tr>
                 <td data-label="List">
                   <a href={`/console/lists/${encodeURIComponent(list.id)}`}>{list.name}</a> <span class="muted">({list.id})</span>
-                  {list.archived && <span class="status status-archived"> archived</span>}
+                  {list.archived && (
+                    <>
+                      {' '}
+                      <span class="status status-archived">archived</span>
+                    </>
+                  )}
                 </td>
                 <td data-label="Visibility">{list.public ? 'public' : 'private'}</td>
                 <td data-label="Confirmed">{list.counts.confirmed}</td>

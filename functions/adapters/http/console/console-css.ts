@@ -14,7 +14,7 @@ header button { background: transparent; border: 1px solid #9ca3af; color: #fff;
 header .who { color: #d1d5db; font-size: .875rem; }
 main { max-width: 64rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem; border-radius: 8px; }
 main.narrow { max-width: 32rem; }
-h1 { font-size: 1.5rem; margin-top: 0; }
+h1 { font-size: 1.5rem; margin-top: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
 input[type=email], select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
 button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
@@ -56,6 +56,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table.summary { width: auto; margin-bottom: 1rem; }
+table.summary th { min-width: 10rem; }
 .links { padding-left: 1.25rem; }
 code { background: #f3f4f6; padding: 0 .2rem; border-radius: 3px; }
 .status-confirmed, .status-done { background: #dcfce7; }
