@@ -220,6 +220,13 @@ describe('console audience pages over HTTP', () => {
     const jobPath = /Import (imp_\w+)/.exec(real.body)![1];
     expect((await html(await web.get(`/console/imports/${jobPath}`, admin))).body).toContain('3 rows read');
 
+    // Without consent, each new address is asked to confirm by email, from this function.
+    const unconsented = await follow(await upload('email,lists\nasked@example.com,events\n'));
+    expect(unconsented.body).toMatch(/<th scope="row">Asked to confirm<\/th><td>1<\/td>/);
+    const asked = (await pressroom.client.mail()).filter((m) => m.to.includes('asked@example.com'));
+    expect(asked).toHaveLength(1);
+    expect((await lookup('asked@example.com')).body.memberships).toEqual([expect.objectContaining({ listId: 'events', status: 'pending' })]);
+
     const empty = await html(await upload(''));
     expect(empty.status).toBe(400);
     expect(empty.body).toContain('file: choose a CSV file that is not empty');
