@@ -30,7 +30,7 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
   // An unknown list, subscriber, job or queue in the path: the domain's sentence says which.
-  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`);
+  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`.replace(/\.\.$/, '.'));
   if (error instanceof ValidationError) return page(400, 'Check the address', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   return undefined;
 }
