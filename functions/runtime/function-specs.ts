@@ -192,6 +192,40 @@ export const functionSpecs = {
     sendsEmail: true,
     parts: ['systemEmails'],
   },
+  // The console's audience pages (admins): lists, subscribers, CSV imports and list exports, dead
+  // letters. A function of its own rather than more routes on `console`: these pages need the
+  // staff file bucket, the bulk queue, every work queue's dead letters and confirmation emails for
+  // imports without consent, which the sign-in and releases pages must not be able to reach.
+  'console-audience': {
+    services: ['sessions', 'lists', 'subscribers', 'delivery'],
+    http: [
+      'GET /console/lists',
+      'POST /console/lists',
+      'GET /console/lists/{listId}',
+      'POST /console/lists/{listId}',
+      'POST /console/lists/{listId}/exports',
+      'GET /console/exports/{exportId}',
+      'GET /console/subscribers',
+      'POST /console/subscribers/{subscriberId}/lists',
+      'GET /console/subscribers/{subscriberId}/data',
+      'GET /console/subscribers/{subscriberId}/erase',
+      'POST /console/subscribers/{subscriberId}/erase',
+      'GET /console/imports',
+      'POST /console/imports',
+      'GET /console/imports/{importId}',
+      'GET /console/dead-letters',
+      'GET /console/dead-letters/{queue}/redrive',
+      'POST /console/dead-letters/{queue}/redrive',
+    ],
+    table: 'read-write',
+    // Imports without consent email each new address a confirmation, as admin-import does.
+    sendsEmail: true,
+    sendsTo: ['bulk'],
+    parts: ['systemEmails', 'files'],
+    // Uploads are stored into imports/ and read back slice by slice; exports are read for their link.
+    files: { read: ['imports', 'exports'], write: ['imports'] },
+    redrivesDeadLetters: true,
+  },
   // Staff: dead-letter queue depths and redrive.
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation

@@ -12,7 +12,7 @@ import type { CsvImportOptions } from '../domain/subscriber/csv-import';
 import type { Subscriber } from '../domain/subscriber/subscriber';
 import { importSubscribers, type ImportedSubscriber } from '../domain/subscriber/import-subscribers';
 import {
-  changeSubscriberLists, consentHistory, eraseSubscriber, lookupSubscriber, type ConsentHistoryPage, type EraseResult, type SubscriberView,
+  changeSubscriberLists, consentHistory, eraseConfirmedSubscriber, eraseSubscriber, lookupSubscriber, subscriberById, type ConsentHistoryPage, type EraseResult, type SubscriberView,
 } from '../domain/subscriber/manage-subscribers';
 import { subscriberData, type SubscriberData } from '../domain/subscriber/access-request';
 import { exportListCsv } from '../domain/subscriber/csv-export';
@@ -233,6 +233,19 @@ export class SubscribersService {
   /** Erases a subscriber's personal data and consent history, keeping a keyed hash when they were suppressed. @throws NotFoundError */
   erase(subscriberId: string): Promise<EraseResult> {
     return eraseSubscriber(subscriberId, this.ports);
+  }
+
+  /**
+   * Erases a subscriber once staff typed their address (the console's confirmation step).
+   * @throws ValidationError when the address does not match; NotFoundError
+   */
+  eraseConfirmed(subscriberId: string, typedAddress: string): Promise<EraseResult> {
+    return eraseConfirmedSubscriber(subscriberId, typedAddress, this.ports);
+  }
+
+  /** A subscriber by id, as the look-up shows them. @throws NotFoundError */
+  byId(subscriberId: string): Promise<SubscriberView> {
+    return subscriberById(subscriberId, this.ports);
   }
 
   /** A list's members as CSV chunks. @throws NotFoundError */

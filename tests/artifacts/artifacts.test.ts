@@ -14,6 +14,7 @@ import { EXAMPLE_CONTEXT } from '../helpers/template';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { preferencesLink } from '../helpers/preference-links';
 import { releaseBody } from '../helpers/releases';
+import { ConsoleClient } from '../helpers/console';
 import { newExportJob } from '../../functions/domain/subscriber/export-job';
 import { invokeBundle, localEnvironment, synthArtifacts, type FunctionArtifact, type LocalResources, type SynthesizedArtifacts } from './bundles';
 
@@ -35,6 +36,8 @@ interface Fixture {
   confirmToken: string;
   lateSubscriberId: string;
   exportId: string;
+  /** An admin's console session cookie (`name=value`). */
+  adminCookie: string;
 }
 
 type Compare = 'body' | 'status';
@@ -105,6 +108,11 @@ const cases = {
       }),
     compare: 'body',
   },
+  // An admin's page: the session read from the table, every dead-letter queue's depth.
+  'console-audience': {
+    event: (f) => httpEvent({ route: 'GET /console/dead-letters', path: '/console/dead-letters', headers: { cookie: f.adminCookie } }),
+    compare: 'body',
+  },
   'fan-out': { event: (f) => sqsEvent(queueArn('fan-out'), [{ releaseId: f.releaseId }]) },
   // A subscriber who joined after the send: the bundle sends the email, the in-process run finds it sent.
   'send-email': { event: (f) => sqsEvent(queueArn('send'), [{ releaseId: f.releaseId, subscriberId: f.lateSubscriberId, listId: 'blog' }]) },
@@ -153,7 +161,7 @@ beforeAll(async () => {
 
   // Configured as the stack configures the bundles where the local defaults differ: the postal
   // address is required context, so the template carries npm run synth's example.
-  const pressroom = await startTestPressroom({ env: { PRESSROOM_POSTAL_ADDRESS: EXAMPLE_CONTEXT.postalAddress } });
+  const pressroom = await startTestPressroom({ env: { PRESSROOM_POSTAL_ADDRESS: EXAMPLE_CONTEXT.postalAddress, PRESSROOM_STAFF: 'admin@example.org=admin' } });
   const { client } = pressroom;
   expect((await client.addSubscribers({ email: 'reader@example.com', lists: ['blog'] })).status).toBe(200);
   const releaseId = 'artifact-release';
@@ -177,6 +185,7 @@ beforeAll(async () => {
     confirmToken: token(confirmation.text, 'confirm'),
     lateSubscriberId: (late.body.subscribers as { subscriberId: string }[])[0].subscriberId,
     exportId: 'exp_artifact',
+    adminCookie: await new ConsoleClient(pressroom).signIn('admin@example.org'),
   };
   expect(await pressroom.adapters.exportJobs.create(newExportJob(fixture.exportId, 'blog', new Date()))).toBe(true);
   for (const [key, value] of Object.entries(fixture)) expect(value, key).toBeTruthy();

@@ -50,7 +50,7 @@ export class ConsoleClient {
     return fetch(`${this.pressroom.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
   }
 
-  post(path: string, options: { cookie?: string; origin?: string | null; form?: Record<string, string> } = {}) {
+  post(path: string, options: { cookie?: string; origin?: string | null; form?: Record<string, string> | URLSearchParams } = {}) {
     const origin = options.origin === undefined ? this.pressroom.url : options.origin;
     return fetch(`${this.pressroom.url}${path}`, {
       method: 'POST',

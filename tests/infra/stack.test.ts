@@ -7,6 +7,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueConsumers, routes, schedules } from '../../functions/runtime/routes';
+import { functionSpec, type FunctionName } from '../../functions/runtime/function-specs';
 import { deadLetterEnvNames, readConfig } from '../../functions/runtime/config';
 import { CHANNEL_SETTING_VARIABLES } from '../../functions/channels';
 import { configFromContext, PressroomStack } from '../../infra/pressroom-stack';
@@ -210,11 +211,11 @@ describe('functions', () => {
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
     ];
-    // Only the staff queue function learns where the DLQs are (tests/infra/dead-letters.test.ts).
+    // Only the staff functions that redrive learn where the DLQs are (tests/infra/dead-letters.test.ts).
     const deadLetterVariables = queueConsumers.flatMap(({ queue }) => Object.values(deadLetterEnvNames(queue)));
     for (const handler of handlers) {
       const variables = resources[functionId(handler)].Properties.Environment.Variables;
-      const own = handler === 'admin-queues' ? deadLetterVariables : [];
+      const own = functionSpec(handler as FunctionName).redrivesDeadLetters ? deadLetterVariables : [];
       expect(Object.keys(variables).sort()).toEqual([...expected, ...own].sort());
       expect(variables).toMatchObject({
         PRESSROOM_FROM: EXAMPLE_CONTEXT.from,
@@ -272,8 +273,8 @@ describe('least privilege', () => {
     );
 
   it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
-    expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
+    expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
   });
 
   it('lets the send worker, the sign-up queue\'s worker, imports, test sends and console sign-in links send email, and only the send worker read the quota it paces by', () => {
@@ -281,7 +282,8 @@ describe('least privilege', () => {
     // Not subscribe: it only queues, so that its work is the same for every address. The console
     // emails sign-in links itself, to staff only, and answers no sooner than a fixed time instead.
     // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'process-signup', 'send-email']);
+    // console-audience: the console's imports, as admin-import.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-audience', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {
@@ -296,10 +298,12 @@ describe('least privilege', () => {
         .flatMap((s) => [s.Action].flat().flatMap((a: string) => [s.Resource].flat().map((r) => `${a} ${JSON.stringify(r).match(/\/(\w+)\/\*/)?.[1]}`)))
         .sort();
     const withFiles = [...stack.functions.keys()].filter((h) => s3(h).length);
-    expect(withFiles.sort()).toEqual(['admin-export', 'admin-import', 'bulk-jobs']);
+    expect(withFiles.sort()).toEqual(['admin-export', 'admin-import', 'bulk-jobs', 'console-audience']);
     expect(s3('admin-import')).toEqual(['s3:AbortMultipartUpload imports', 's3:GetObject imports', 's3:PutObject imports']);
     expect(s3('bulk-jobs')).toEqual(['s3:AbortMultipartUpload exports', 's3:GetObject imports', 's3:PutObject exports']);
     expect(s3('admin-export')).toEqual(['s3:GetObject exports']);
+    // The console's upload form stores and imports as admin-import does, and links to exports as admin-export does.
+    expect(s3('console-audience')).toEqual(['s3:AbortMultipartUpload imports', 's3:GetObject exports', 's3:GetObject imports', 's3:PutObject imports']);
     const [[, bucket]] = ofType('AWS::S3::Bucket');
     expect(bucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },

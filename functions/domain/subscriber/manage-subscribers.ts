@@ -35,7 +35,8 @@ export interface ManageSubscribersDeps {
   clock: Clock;
 }
 
-function view(s: Subscriber): SubscriberView {
+/** What staff see of a stored subscriber. */
+export function subscriberView(s: Subscriber): SubscriberView {
   return {
     id: s.id,
     email: s.email,
@@ -44,6 +45,19 @@ function view(s: Subscriber): SubscriberView {
     suppression: s.suppressedAt ? { at: s.suppressedAt, reason: s.suppressionReason } : null,
     memberships: [...s.memberships].sort((a, b) => a.listId.localeCompare(b.listId)),
   };
+}
+
+/**
+ * A subscriber as staff see them, by id (the console's pages after a look-up).
+ *
+ * @throws NotFoundError for an unknown or erased subscriber.
+ * @example
+ * const view = await subscriberById(id, { subscribers });
+ */
+export async function subscriberById(subscriberId: string, deps: { subscribers: Pick<SubscriberStore, 'get'> }): Promise<SubscriberView> {
+  const subscriber = await deps.subscribers.get(subscriberId);
+  if (!subscriber) throw new NotFoundError('No such subscriber');
+  return subscriberView(subscriber);
 }
 
 /**
@@ -63,11 +77,11 @@ export async function lookupSubscriber(email: unknown, deps: Pick<ManageSubscrib
     // An address stored before addresses were checked for what SES can send is still found as it
     // was stored, so staff can see it and erase it; any other refused address stays a 400.
     const stored = error instanceof ValidationError && typeof email === 'string' ? await deps.subscribers.findByEmail(email.trim()) : undefined;
-    if (stored) return view(stored);
+    if (stored) return subscriberView(stored);
     throw error;
   }
   const subscriber = await deps.subscribers.findByEmail(address);
-  if (subscriber) return view(subscriber);
+  if (subscriber) return subscriberView(subscriber);
   if (await deps.blocklist.isBlocked(address)) {
     throw new NotFoundError('No subscriber has this address; it was erased and stays suppressed');
   }
@@ -131,7 +145,7 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
     if (removed.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Unsubscribed, removed, ConsentSource.Staff, now) });
     if (records.length) await deps.subscribers.recordConsent(records);
   }
-  return view((await deps.subscribers.get(subscriberId))!);
+  return subscriberView((await deps.subscribers.get(subscriberId))!);
 }
 
 /** One page of a subscriber's consent history, newest first. */
@@ -194,4 +208,30 @@ export async function eraseSubscriber(subscriberId: string, deps: Omit<ManageSub
       ? 'Personal data erased; suppression kept as a keyed hash of the address'
       : 'Personal data erased; nothing about this address was kept',
   };
+}
+
+/**
+ * Erases a subscriber once staff have typed their address: a guard against erasing the wrong
+ * person from a page of look-ups (erasure cannot be undone). The typed address is compared as
+ * addresses are stored (trimmed, domain lower-cased), so only a different address is refused.
+ *
+ * @throws ValidationError (field `confirm`) when the typed address is not the subscriber's;
+ *   NotFoundError for an unknown subscriber.
+ * @example
+ * await eraseConfirmedSubscriber(id, 'reader@example.org', deps);
+ */
+export async function eraseConfirmedSubscriber(subscriberId: string, typed: string, deps: Omit<ManageSubscribersDeps, 'lists'>): Promise<EraseResult> {
+  const subscriber = await deps.subscribers.get(subscriberId);
+  if (!subscriber) throw new NotFoundError('No such subscriber');
+  let address: string | undefined;
+  try {
+    address = normaliseEmail(typed, 'confirm');
+  } catch {
+    // An address stored before addresses were checked is matched as it was stored.
+    address = typed.trim();
+  }
+  if (address !== subscriber.email) {
+    throw new ValidationError([{ field: 'confirm', message: 'The address typed is not this subscriber\'s address; nothing was erased' }], 'Erasure not confirmed');
+  }
+  return eraseSubscriber(subscriberId, deps);
 }

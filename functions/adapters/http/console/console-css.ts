@@ -14,7 +14,7 @@ header button { background: transparent; border: 1px solid #9ca3af; color: #fff;
 header .who { color: #d1d5db; font-size: .875rem; }
 main { max-width: 64rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem; border-radius: 8px; }
 main.narrow { max-width: 32rem; }
-h1 { font-size: 1.5rem; margin-top: 0; }
+h1 { font-size: 1.5rem; margin-top: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
 input[type=email], select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
 button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
@@ -35,6 +35,33 @@ caption { text-align: left; padding-bottom: .25rem; }
 .status-failed, .status-cancelled { background: #fee2e2; }
 progress { width: 8rem; max-width: 100%; }
 .paging { display: flex; gap: 1rem; margin-top: 1rem; }
+input[type=text], input[type=file], textarea { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
+textarea { max-width: 32rem; }
+input[type=checkbox] { width: 1.1rem; height: 1.1rem; margin: .2rem 0 0; flex: none; }
+input:focus-visible, textarea:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.check { display: flex; gap: .5rem; align-items: flex-start; margin-bottom: .5rem; }
+.check label { font-weight: normal; margin: 0; }
+fieldset { border: 1px solid #d1d5db; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; min-width: 0; }
+legend { font-weight: 600; padding: 0 .25rem; }
+.columns { display: flex; flex-wrap: wrap; gap: 1rem; }
+.columns fieldset { flex: 1 1 16rem; }
+button.secondary { background: #fff; color: #1d4ed8; border: 1px solid #1d4ed8; padding: .3rem .8rem; }
+button.danger { background: #b91c1c; }
+.actions { white-space: nowrap; }
+.actions form { display: inline-block; margin: 0 .25rem .25rem 0; }
+.error-summary { border: 2px solid #991b1b; border-radius: 6px; padding: .5rem 1rem; margin-bottom: 1rem; color: #991b1b; }
+.error-summary h2 { font-size: 1.1rem; margin: .25rem 0; }
+.notice { border-left: 4px solid #15803d; background: #f0fdf4; padding: .5rem 1rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+table.summary { width: auto; margin-bottom: 1rem; }
+table.summary th { min-width: 10rem; }
+.links { padding-left: 1.25rem; }
+code { background: #f3f4f6; padding: 0 .2rem; border-radius: 3px; }
+.status-confirmed, .status-done { background: #dcfce7; }
+.status-pending, .status-running { background: #dbeafe; }
+.status-unsubscribed, .status-archived { background: #e5e7eb; }
 @media (max-width: 40rem) {
   main { margin: 0; border-radius: 0; padding: 1rem; }
   thead { position: absolute; left: -9999px; }
@@ -42,5 +69,9 @@ progress { width: 8rem; max-width: 100%; }
   tr { border-bottom: 1px solid #d1d5db; padding: .5rem 0; }
   td { border: 0; padding: .25rem 0; }
   td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  table.summary tr { display: flex; gap: 1rem; }
+  table.summary th, table.summary td { border: 0; padding: .1rem 0; }
+  dl.facts { grid-template-columns: 1fr; }
+  .actions { white-space: normal; }
 }
 `;

@@ -42,7 +42,8 @@ export function Layout({ title, organisationName, signedIn, narrow, children }: 
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
-                    · <a href="/console/staff">Staff</a>
+                    · <a href="/console/lists">Lists</a> · <a href="/console/subscribers">Subscribers</a> · <a href="/console/imports">Imports</a> ·{' '}
+                    <a href="/console/dead-letters">Dead letters</a> · <a href="/console/staff">Staff</a>
                   </>
                 )}
               </nav>

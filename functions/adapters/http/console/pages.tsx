@@ -81,7 +81,7 @@ export function RefusalPage({ organisationName, title, message, signedIn }: Bran
   );
 }
 
-const dateTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+export const dateTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function Progress({ release }: { release: ReleaseOverview }) {
   const { progress } = release;
