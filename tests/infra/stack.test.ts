@@ -272,7 +272,7 @@ describe('least privilege', () => {
     );
 
   it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-release', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'fan-out', 'send-email']);
   });
 
@@ -281,7 +281,8 @@ describe('least privilege', () => {
     // Not subscribe: it only queues, so that its work is the same for every address. The console
     // emails sign-in links itself, to staff only, and answers no sooner than a fixed time instead.
     // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'process-signup', 'send-email']);
+    // console-release: the release page's test send, to a staff address only.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-release', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {
