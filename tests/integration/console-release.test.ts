@@ -190,6 +190,13 @@ describe('the console release page over HTTP', () => {
     expect((await pressroom.adapters.socialPosts.listForRelease('page-social'))[0]).toMatchObject({ status: 'scheduled', attempts: 0 });
     expect((await post('/console/releases/page-social/social/local/retry', 'editor')).status).toBe(409);
     expect((await post('/console/releases/page-social/social/mastodon/retry', 'editor')).status).toBe(404);
+
+    // Posted on the next run; the local channel's `local://` address is shown, not linked.
+    await pressroom.scheduler.runNow('post-social');
+    const after = (await page('/console/releases/page-social')).html;
+    expect(after).toMatch(/<td data-label="Outcome"><span>Posted \d{4}-\d\d-\d\d \d\d:\d\d UTC<\/span><\/td>/);
+    expect(after).not.toContain('href="local:');
+    expect(after).not.toContain('A post that failed may still have gone out');
   });
 
   it('sends a test to a staff address for a contributor, and refuses any other address', { timeout: 30_000 }, async () => {

@@ -167,7 +167,9 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
 
 function PostOutcome({ post }: { post: SocialPostView }) {
   if (post.status === SocialPostStatus.Posted) {
-    return post.remoteUrl ? <a href={post.remoteUrl}>Posted{post.postedAt ? ` ${dateTime(post.postedAt)}` : ''}</a> : <span>Posted{post.postedAt ? ` ${dateTime(post.postedAt)}` : ''}</span>;
+    const posted = `Posted${post.postedAt ? ` ${dateTime(post.postedAt)}` : ''}`;
+    // A channel's answer names the URL: linked only when it is a web address (never `javascript:`).
+    return post.remoteUrl && /^https?:\/\//i.test(post.remoteUrl) ? <a href={post.remoteUrl}>{posted}</a> : <span>{posted}</span>;
   }
   if (post.lastError) return <span class={post.status === SocialPostStatus.Failed ? 'error' : undefined}>Last error: {post.lastError}</span>;
   return <span class="muted">Due {dateTime(post.dueAt)}</span>;
