@@ -5,6 +5,7 @@
  * paused note, and which send controls show. The server formats every string (send-figures.ts), so
  * nothing here decides what a figure says. It stops once the send has ended, after repeated
  * failures, or when the answer is not ours (the session ended): the page's Refresh link still works.
+ * A page in a background tab asks nothing until it is shown again (each ask is a Lambda invocation).
  *
  * Plain ES2017 in one function, no modules or build step: it is served as written.
  */
@@ -49,6 +50,12 @@ export const RELEASE_SCRIPT = `'use strict';
       control.hidden = control.dataset.when.split(' ').indexOf(figures.status) < 0;
     });
   }
+  function later(ms) {
+    setTimeout(function () {
+      if (document.hidden) document.addEventListener('visibilitychange', poll, { once: true });
+      else poll();
+    }, ms);
+  }
   function poll() {
     fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
       .then(function (answer) {
@@ -59,19 +66,19 @@ export const RELEASE_SCRIPT = `'use strict';
       .then(function (figures) {
         failures = 0;
         show(figures);
-        if (figures.pollMs > 0) setTimeout(poll, figures.pollMs);
+        if (figures.pollMs > 0) later(figures.pollMs);
         else stop('The send has ended: these figures are final, except for late bounces and complaints (Refresh to see them).');
       })
       .catch(function () {
         failures += 1;
-        if (failures < 5) setTimeout(poll, 2000 * failures);
+        if (failures < 5) later(2000 * failures);
         else stop('Live updates stopped: use Refresh to see the latest figures.');
       });
   }
   var first = Number(root.dataset.pollMs || 0);
   if (first > 0) {
     if (live) live.textContent = 'These figures update by themselves while the send runs.';
-    setTimeout(poll, first);
+    later(first);
   }
 })();
 `;
