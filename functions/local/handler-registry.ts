@@ -10,6 +10,7 @@ import * as bulkJobs from '../handlers/bulk-jobs';
 import * as confirm from '../handlers/confirm';
 import * as consolePages from '../handlers/console';
 import * as consoleAudience from '../handlers/console-audience';
+import * as consoleRelease from '../handlers/console-release';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
@@ -44,6 +45,7 @@ export const handlerModules = {
   confirm,
   console: consolePages,
   'console-audience': consoleAudience,
+  'console-release': consoleRelease,
   'fan-out': fanOut,
   feeds,
   'mail-events': mailEvents,

@@ -226,6 +226,26 @@ export const functionSpecs = {
     files: { read: ['imports', 'exports'], write: ['imports'] },
     redrivesDeadLetters: true,
   },
+  // One release in the console: its page, the live figures its script polls, and what staff do there
+  // (pause, resume, cancel, retry a failed post, send a test). A test send mails the rendering stored
+  // at publication, so no renderer part; a resume may queue the fan-out again.
+  'console-release': {
+    services: ['sessions', 'releases', 'delivery', 'social'],
+    http: [
+      'GET /console/assets/release.js',
+      'GET /console/releases/{id}',
+      'GET /console/releases/{id}/stats',
+      'POST /console/releases/{id}/pause',
+      'POST /console/releases/{id}/resume',
+      'GET /console/releases/{id}/cancel',
+      'POST /console/releases/{id}/cancel',
+      'POST /console/releases/{id}/social/{channel}/retry',
+      'POST /console/releases/{id}/test',
+    ],
+    table: 'read-write',
+    sendsEmail: true,
+    sendsTo: ['fan-out'],
+  },
   // Staff: dead-letter queue depths and redrive.
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation

@@ -113,6 +113,8 @@ const cases = {
     event: (f) => httpEvent({ route: 'GET /console/dead-letters', path: '/console/dead-letters', headers: { cookie: f.adminCookie } }),
     compare: 'body',
   },
+  // Its script, the one route without a session (the pages need a signed-in member's cookie).
+  'console-release': { event: () => httpEvent({ route: 'GET /console/assets/release.js', path: '/console/assets/release.js' }), compare: 'body' },
   'fan-out': { event: (f) => sqsEvent(queueArn('fan-out'), [{ releaseId: f.releaseId }]) },
   // A subscriber who joined after the send: the bundle sends the email, the in-process run finds it sent.
   'send-email': { event: (f) => sqsEvent(queueArn('send'), [{ releaseId: f.releaseId, subscriberId: f.lateSubscriberId, listId: 'blog' }]) },

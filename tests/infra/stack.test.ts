@@ -273,7 +273,7 @@ describe('least privilege', () => {
     );
 
   it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'console-release', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
   });
 
@@ -282,8 +282,9 @@ describe('least privilege', () => {
     // Not subscribe: it only queues, so that its work is the same for every address. The console
     // emails sign-in links itself, to staff only, and answers no sooner than a fixed time instead.
     // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
-    // console-audience: the console's imports, as admin-import.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-audience', 'process-signup', 'send-email']);
+    // console-audience: the console's imports, as admin-import. console-release: the release page's
+    // test send, to a staff address only.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-audience', 'console-release', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {

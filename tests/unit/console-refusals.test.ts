@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleRefusal } from '../../functions/adapters/http/console/console-errors';
-import { AuthenticationError, ForbiddenError, InvalidTokenError, ValidationError } from '../../functions/domain/errors';
+import { AuthenticationError, ConflictError, ForbiddenError, InvalidTokenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { RateLimitedError } from '../../functions/domain/subscriber/errors';
 
 const brand = { organisationName: 'Example <News>', publicUrl: 'https://news.example.org' };
@@ -8,9 +8,18 @@ const brand = { organisationName: 'Example <News>', publicUrl: 'https://news.exa
 describe("the console's refusals", () => {
   it('turns each known error into a page with its status, and leaves any other to the 500', async () => {
     const answers = await Promise.all(
-      [new InvalidTokenError('spent'), new AuthenticationError(), new ForbiddenError('This needs the admin role'), new RateLimitedError(3600), new ValidationError([{ field: 'limit', message: 'too big' }])].map((e) => consoleRefusal(e, brand)),
+      [
+        new InvalidTokenError('spent'),
+        new AuthenticationError(),
+        new ForbiddenError('This needs the admin role'),
+        new RateLimitedError(3600),
+        new ValidationError([{ field: 'limit', message: 'too big' }]),
+        new NotFoundError('Release x not found'),
+        new ConflictError('Cannot pause the send of release x: it is sent'),
+      ].map((e) => consoleRefusal(e, brand)),
     );
-    expect(answers.map((a) => a?.statusCode)).toEqual([400, 401, 403, 429, 400]);
+    expect(answers.map((a) => a?.statusCode)).toEqual([400, 401, 403, 429, 400, 404, 409]);
+    expect(answers[6]!.body).toContain('Cannot pause the send of release x: it is sent. Reload the page');
     expect(await consoleRefusal(new Error('DynamoDB is down'), brand)).toBeUndefined();
     for (const answer of answers) {
       expect(answer!.headers!['content-security-policy']).toContain("default-src 'none'");

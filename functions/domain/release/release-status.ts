@@ -27,6 +27,8 @@ export interface ReleaseStatus {
   title: string;
   url: string;
   language: string;
+  /** The lists it is sent to. */
+  lists: string[];
   publishedAt: string;
   embargoUntil?: string;
   /** False while the embargo holds: no email, post, web version or feed entry yet. */
@@ -56,6 +58,7 @@ export async function getReleaseStatus(
     title: release.title,
     url: release.url,
     language: release.language,
+    lists: release.lists,
     publishedAt: release.publishedAt,
     ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
     public: isPublic(release, deps.clock.now()),

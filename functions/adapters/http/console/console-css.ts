@@ -62,6 +62,25 @@ code { background: #f3f4f6; padding: 0 .2rem; border-radius: 3px; }
 .status-confirmed, .status-done { background: #dcfce7; }
 .status-pending, .status-running { background: #dbeafe; }
 .status-unsubscribed, .status-archived { background: #e5e7eb; }
+.crumbs { margin: 0 0 .5rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
+section + section { border-top: 1px solid #e5e7eb; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
+.facts dt { font-weight: 600; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+.bar { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin-bottom: 1rem; }
+.bar progress { width: 20rem; height: 1.25rem; }
+.counts { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: .75rem; margin: 0 0 1rem; }
+.counts div { border: 1px solid #d1d5db; border-radius: 6px; padding: .5rem .75rem; }
+.counts dt { font-size: .875rem; color: #374151; }
+.counts dd { margin: 0; font-size: 1.25rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.warning { background: #fef3c7; border-left: 4px solid #92400e; padding: .5rem .75rem; }
+.controls { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: center; }
+.controls form, .controls p { margin: 0; }
+[hidden] { display: none !important; }
+.danger-link { color: #991b1b; font-weight: 600; }
+.status-posted { background: #dcfce7; }
+.status-scheduled, .status-posting { background: #dbeafe; }
 @media (max-width: 40rem) {
   main { margin: 0; border-radius: 0; padding: 1rem; }
   thead { position: absolute; left: -9999px; }

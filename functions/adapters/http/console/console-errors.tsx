@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { AuthenticationError, ForbiddenError, InvalidTokenError, NotFoundError, ValidationError } from '../../../domain/errors';
+import { AuthenticationError, ConflictError, ForbiddenError, InvalidTokenError, NotFoundError, ValidationError } from '../../../domain/errors';
 import type { HttpResult } from '../../../runtime/http';
 import { RateLimitedError } from '../../../domain/subscriber/errors';
 import { clearSessionCookie, consolePage } from './console-http';
@@ -25,6 +25,10 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     return page(401, 'Please sign in', 'Your session has ended or you are not signed in.', [clearSessionCookie(brand.publicUrl)]);
   }
   if (error instanceof ForbiddenError) return page(403, 'Not allowed', `${error.message}.`.replace(/\.\.$/, '.'));
+  // Shown to signed-in staff only (the routes that throw these check the session first).
+  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`);
+  // The thing moved on since the page was drawn (a send that ended, a post already retried).
+  if (error instanceof ConflictError) return page(409, 'That cannot be done now', `${error.message}. Reload the page to see where things stand.`);
   if (error instanceof RateLimitedError) {
     const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };

@@ -6,6 +6,7 @@ import type { HttpEvent, HttpResult } from '../../../runtime/http';
 import { header } from '../../../runtime/http';
 import { SESSION_ABSOLUTE_MS, type StartedSession } from '../../../domain/staff/sign-in';
 import { CONSOLE_CSS } from './console-css';
+import { RELEASE_SCRIPT } from './release-script';
 
 export const SESSION_COOKIE = 'pressroom_console';
 
@@ -16,17 +17,23 @@ export const SESSION_COOKIE = 'pressroom_console';
 const CONSOLE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
+ * A page with live figures: the same, plus script from this origin only (a file, never inline) and
+ * requests back to this origin (its stats answer).
+ */
+const LIVE_CONSOLE_CSP = `${CONSOLE_CSP}; script-src 'self'; connect-src 'self'`;
+
+/**
  * A console page: never cached (it shows one member's view), never framed, strict CSP.
  *
  * @example
  * return consolePage(200, await renderPage(<SignInPage … />));
  */
-export function consolePage(statusCode: number, body: string, cookies?: string[]): HttpResult {
+export function consolePage(statusCode: number, body: string, cookies?: string[], options: { script?: boolean } = {}): HttpResult {
   return {
     statusCode,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': CONSOLE_CSP,
+      'content-security-policy': options.script ? LIVE_CONSOLE_CSP : CONSOLE_CSP,
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
       // Not no-referrer: under it browsers send `Origin: null` with our own form posts, which the
@@ -51,6 +58,15 @@ export function consoleStylesheet(): HttpResult {
     statusCode: 200,
     headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
     body: CONSOLE_CSS,
+  };
+}
+
+/** The release page's script (release-script.ts), cacheable like the stylesheet. */
+export function releaseScript(): HttpResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    body: RELEASE_SCRIPT,
   };
 }
 

@@ -156,7 +156,7 @@ export function ReleasesPage({ organisationName, signedIn, page, filters, lists,
               {page.releases.map((release) => (
                 <tr>
                   <td data-label="Release">
-                    {release.title}
+                    <a href={`/console/releases/${encodeURIComponent(release.id)}`}>{release.title}</a>
                     {release.kind === 'digest' && <span class="muted"> (digest)</span>}
                   </td>
                   <td data-label="Published">{dateTime(release.publishedAt)}</td>
