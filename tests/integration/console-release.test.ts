@@ -80,7 +80,14 @@ describe('the console release page over HTTP', () => {
     expect(shown.html).toMatch(/<td data-label="Channel">local<\/td><td data-label="Status"><span class="status status-scheduled">scheduled<\/span>/);
     expect(shown.html).toContain('Open and click tracking is off (the default)');
     expect(shown.html).toContain('Apple Mail Privacy Protection');
-    expect(shown.html).toContain('this page cannot say which subscribers got it');
+    // Who got it is for editors and admins: a contributor sees no address.
+    expect(shown.html).toContain('Editors and admins see who got this release.');
+    expect(shown.html).not.toContain('small00@example.com');
+    const editor = await page('/console/releases/page-sent', 'editor');
+    expect(editor.html).toMatch(/<td data-label="Address" class="wrap">small00@example\.com<\/td><td data-label="List">small<\/td><td data-label="Email">Sent<\/td>/);
+    const looked = await page(`/console/releases/page-sent?email=${encodeURIComponent('small01@example.com')}`, 'editor');
+    expect(looked.html).toContain('<caption>Looked up: small01@example.com</caption>');
+    expect(looked.html).not.toContain('small00@example.com');
     // A contributor sees no send control, but may send a test.
     expect(shown.html).not.toContain('Pause the send');
     expect(shown.html).toContain('Editors and admins can pause, resume and cancel a send.');

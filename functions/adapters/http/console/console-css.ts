@@ -20,6 +20,7 @@ input[type=email], select { font: inherit; padding: .5rem; border: 1px solid #6b
 button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
 .field { margin-bottom: 1rem; }
 .muted { color: #4b5563; }
+.wrap { overflow-wrap: anywhere; }
 .error { color: #991b1b; }
 .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; margin-bottom: 1rem; }
 .filters .field { margin: 0; }

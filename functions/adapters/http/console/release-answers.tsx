@@ -10,6 +10,7 @@ import type { Services } from '../../../runtime/compose';
 import { ValidationError } from '../../../domain/errors';
 import type { StaffSession } from '../../../domain/staff/sign-in';
 import { requireStaffRecipient } from '../../../domain/staff/test-recipient';
+import { hasRole, StaffRole } from '../../../domain/staff/staff-member';
 import { consolePage, seeOther } from './console-http';
 import { renderPage } from './layout';
 import { CancelSendPage, NOTICES, ReleasePage, type Notice, type ReleasePageProps } from './release-page';
@@ -18,18 +19,36 @@ import { sendFigures } from './send-figures';
 const pageOf = (releaseId: string) => `/console/releases/${encodeURIComponent(releaseId)}`;
 const isNotice = (value: string | undefined): value is Notice => !!value && Object.hasOwn(NOTICES, value);
 
-async function render(app: Services, session: StaffSession, releaseId: string, extra: Pick<ReleasePageProps, 'notice' | 'testSend'>, status = 200): Promise<HttpResult> {
+type Extra = Pick<ReleasePageProps, 'notice' | 'testSend'> & { query?: Record<string, string | undefined> };
+
+async function render(app: Services, session: StaffSession, releaseId: string, { query = {}, ...extra }: Extra, status = 200): Promise<HttpResult> {
   const release = await app.releases.status(releaseId);
+  const list = query.list && release.lists.includes(query.list) ? query.list : undefined;
+  const email = query.email?.trim() || undefined;
+  // Subscribers' addresses are for editors and admins: a contributor prepares releases, not lists.
+  const [engagement, recipients] = await Promise.all([
+    app.delivery.engagement(releaseId),
+    hasRole(session.role, StaffRole.Editor) ? app.delivery.recipients(releaseId, { listId: list, cursor: query.cursor, email }) : undefined,
+  ]);
   const html = await renderPage(
-    <ReleasePage organisationName={app.brand.organisationName} signedIn={session} release={release} figures={sendFigures(release.send)} {...extra} />,
+    <ReleasePage
+      organisationName={app.brand.organisationName}
+      signedIn={session}
+      release={release}
+      figures={sendFigures(release.send)}
+      engagement={engagement}
+      recipients={recipients}
+      recipientEmail={email}
+      {...extra}
+    />,
   );
   return consolePage(status, html, undefined, { script: true });
 }
 
 /** `GET /console/releases/{id}`, with the notice a POST redirected back with (`?done=`). */
 export function releasePage(app: Services, session: StaffSession, releaseId: string, event: HttpEvent): Promise<HttpResult> {
-  const done = event.queryStringParameters?.done;
-  return render(app, session, releaseId, isNotice(done) ? { notice: done } : {});
+  const query = event.queryStringParameters ?? {};
+  return render(app, session, releaseId, { query, ...(isNotice(query.done) ? { notice: query.done } : {}) });
 }
 
 /** `GET /console/releases/{id}/stats`: the send's figures for the page's script. */

@@ -10,6 +10,10 @@ import type { ReleaseStatus, SocialPostView } from '../../../domain/release/rele
 import { hasRole, isStaffRole } from '../../../domain/staff/staff-member';
 import { SocialPostStatus } from '../../../domain/social/social-post';
 import { controlWhen, dateTime, SendCommand, SHOWN_COUNTS, type SendFigures } from './send-figures';
+import type { Engagement as EngagementFigures } from '../../../domain/delivery/engagement';
+import type { RecipientPage } from '../../../domain/delivery/recipients';
+
+type Engagement = EngagementFigures;
 
 interface Brand {
   organisationName: string;
@@ -32,6 +36,11 @@ export interface ReleasePageProps extends Brand {
   notice?: Notice;
   /** The test-send form as sent back, with what is wrong with it. */
   testSend?: { address: string; error: string };
+  engagement: Engagement;
+  /** Who got it: a page of one list's members, for editors and admins (undefined for contributors). */
+  recipients?: RecipientPage;
+  /** The address looked up in "who got it", if any. */
+  recipientEmail?: string;
 }
 
 const COUNT_LABELS: Record<(typeof SHOWN_COUNTS)[number], string> = {
@@ -151,8 +160,8 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
         </div>
       </dl>
       <p class="muted">
-        Rates are over the messages the mail provider has reported on (delivered and bounced). Delivery is reported per release only: this page
-        cannot say which subscribers got it.
+        Rates are over the messages the mail provider has reported on (delivered and bounced). The provider's reports are counted per
+        release; "Who got it" below shows the email sent to each member.
       </p>
       <p>
         <span id="live-note" class="muted" aria-live="polite">
@@ -266,22 +275,154 @@ function TestSend({ release, signedIn, testSend }: { release: ReleaseStatus; sig
   );
 }
 
-function Engagement() {
+const percent = (rate: number) => `${Number((rate * 100).toFixed(1))} %`;
+
+/** Opens and clicks in aggregate when tracking is on; otherwise what turning it on would mean. */
+function EngagementSection({ engagement }: { engagement: Engagement }) {
   return (
     <section aria-labelledby="engagement-heading">
       <h2 id="engagement-heading">Engagement</h2>
-      <p>Open and click tracking is off (the default), so this page shows neither opens nor clicks.</p>
-      <p>
-        Turning it on would add a tracking image and rewrite each link through us, and would count opens and clicks per release only, never per
-        reader. Opens would still be unreliable: Apple Mail Privacy Protection and other mail clients fetch images on the reader's behalf, so
-        many unopened emails would count as opened. Clicks are the more trustworthy of the two.
-      </p>
+      {engagement.tracking ? (
+        <>
+          <dl class="counts">
+            <div>
+              <dt>Opened</dt>
+              <dd>{engagement.opened}</dd>
+            </div>
+            <div>
+              <dt>Open rate</dt>
+              <dd>{percent(engagement.openRate)}</dd>
+            </div>
+            <div>
+              <dt>Clicked</dt>
+              <dd>{engagement.clicked}</dd>
+            </div>
+            <div>
+              <dt>Click rate</dt>
+              <dd>{percent(engagement.clickRate)}</dd>
+            </div>
+          </dl>
+          {engagement.links.length > 0 && (
+            <table>
+              <caption>Readers who followed each link</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Link</th>
+                  <th scope="col">Readers</th>
+                </tr>
+              </thead>
+              <tbody>
+                {engagement.links.map((link) => (
+                  <tr>
+                    <td data-label="Link" class="wrap">{link.url}</td>
+                    <td data-label="Readers">{link.clicks}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p class="muted">{engagement.note}</p>
+        </>
+      ) : (
+        <>
+          <p>Open and click tracking is off (the default), so this page shows neither opens nor clicks.</p>
+          <p>
+            Turning it on would add a tracking image and rewrite each link through us, and would count opens and clicks per release and per link
+            only, never per reader. Opens would still be unreliable: Apple Mail Privacy Protection and other mail clients fetch images on the
+            reader's behalf, so many unopened emails would count as opened. Clicks are the more trustworthy of the two.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+const OUTCOME_LABELS: Record<string, string> = {
+  sent: 'Sent',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  sending: 'Sending',
+  'not-sent': 'Not sent',
+};
+
+/** Who got it: a page of one list's members with how the email went for each (editors and admins). */
+function Recipients({ release, recipients, email }: { release: ReleaseStatus; recipients?: RecipientPage; email?: string }) {
+  return (
+    <section aria-labelledby="recipients-heading">
+      <h2 id="recipients-heading">Who got it</h2>
+      {!recipients ? (
+        <p>Editors and admins see who got this release.</p>
+      ) : (
+        <>
+          <form method="get" action={base(release)} class="controls">
+            <div>
+              <label for="recipients-list">List</label>
+              <select id="recipients-list" name="list">
+                {release.lists.map((id) => (
+                  <option value={id} selected={id === recipients.listId}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="recipients-email">Or one address</label>
+              <input id="recipients-email" name="email" type="email" value={email ?? ''} autocomplete="off" />
+            </div>
+            <button type="submit" class="secondary">
+              Show
+            </button>
+          </form>
+          {recipients.recipients.length === 0 ? (
+            <p>{email ? 'No member of this release\'s lists has that address.' : 'This list has no members.'}</p>
+          ) : (
+            <table>
+              <caption>{email ? `Looked up: ${email}` : `Members of ${recipients.listId}`}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Address</th>
+                  <th scope="col">List</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Membership now</th>
+                </tr>
+              </thead>
+              <tbody>
+                {recipients.recipients.map((r) => (
+                  <tr>
+                    <td data-label="Address" class="wrap">{r.email}</td>
+                    <td data-label="List">{r.listId}{r.reachedThrough ? ` (sent through ${r.reachedThrough})` : ''}</td>
+                    <td data-label="Email">
+                      {OUTCOME_LABELS[r.outcome] ?? r.outcome}
+                      {r.reason ? `: ${r.reason}` : ''}
+                    </td>
+                    <td data-label="When">{r.at ? dateTime(r.at) : ''}</td>
+                    <td data-label="Membership now">
+                      {r.membership}
+                      {r.suppressed ? `, suppressed (${r.suppressed.reason ?? 'suppressed'}) ${dateTime(r.suppressed.at)}` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {recipients.next && (
+            <p>
+              <a href={`${base(release)}?${new URLSearchParams({ list: recipients.listId, cursor: recipients.next })}#recipients-heading`}>Next members</a>
+            </p>
+          )}
+          <p class="muted">
+            "Not sent": they joined or confirmed after the send was planned, or it has not reached them yet. Whether each email was then delivered
+            or bounced is counted per release above; a later suppression shows a bounce or complaint.
+          </p>
+        </>
+      )}
     </section>
   );
 }
 
 /** The release page. */
-export function ReleasePage({ organisationName, signedIn, release, figures, notice, testSend }: ReleasePageProps) {
+export function ReleasePage({ organisationName, signedIn, release, figures, notice, testSend, engagement, recipients, recipientEmail }: ReleasePageProps) {
   return (
     <Layout title={release.title} organisationName={organisationName} signedIn={signedIn} script="/console/assets/release.js">
       <p class="crumbs">
@@ -298,7 +439,8 @@ export function ReleasePage({ organisationName, signedIn, release, figures, noti
       <Social release={release} signedIn={signedIn} />
       <TestSend release={release} signedIn={signedIn} testSend={testSend} />
       <Warnings release={release} />
-      <Engagement />
+      <Recipients release={release} recipients={recipients} email={recipientEmail} />
+      <EngagementSection engagement={engagement} />
     </Layout>
   );
 }
