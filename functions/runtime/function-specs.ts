@@ -212,6 +212,15 @@ export function functionSpec(name: string): FunctionSpec {
   return spec;
 }
 
+/**
+ * Whether a function serves staff routes (`/admin/*`, `/console/*`): the HTTP edge then reads
+ * personal tokens and sessions (GetItem), records a token's use (UpdateItem) and writes audit
+ * entries (PutItem) for it, whatever its own `table` access (infra/storage.ts `grantStaffEdge`).
+ */
+export function servesStaff(name: string): boolean {
+  return (functionSpec(name).http ?? []).some((key) => /^\w+ \/(admin|console)\//.test(key));
+}
+
 export const timeoutSecondsOf = (name: string): number => functionSpec(name).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 /** The heavy parts of the wiring a function uses (see {@link FunctionPart}). */
 export const partsOf = (name: string): readonly FunctionPart[] => functionSpec(name).parts ?? [];

@@ -28,6 +28,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | staff member    | STAFF                       | MEMBER#<lower-cased address> |                          |
  * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
+ * | API token       | APITOKEN#<token hash>       | APITOKEN      | APITOKENS#<owner> / <created>#<id>       |
+ * | audit entry     | AUDIT                       | <at>#<random> | AUDITBY#<actor> / <at>#<random>; expires after 2 years |
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.

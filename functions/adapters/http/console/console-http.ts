@@ -2,12 +2,13 @@
  * The edge of the staff console: the session cookie, the HTML answer with its headers, and the
  * stylesheet. Pages come from pages.tsx.
  */
-import type { HttpEvent, HttpResult } from '../../../runtime/http';
-import { header } from '../../../runtime/http';
+import type { HttpResult } from '../../../runtime/http';
 import { SESSION_ABSOLUTE_MS, type StartedSession } from '../../../domain/staff/sign-in';
 import { CONSOLE_CSS } from './console-css';
 
-export const SESSION_COOKIE = 'pressroom_console';
+import { SESSION_COOKIE } from './session-cookie';
+
+export { SESSION_COOKIE, sessionCookie } from './session-cookie';
 
 /**
  * No script at all, and styles only from our stylesheet (no inline style either); forms post to
@@ -54,15 +55,6 @@ export function consoleStylesheet(): HttpResult {
   };
 }
 
-/** The session cookie's value, from payload 2.0's `cookies` (API Gateway moves the Cookie header there). */
-export function sessionCookie(event: HttpEvent): string | undefined {
-  const cookies = event.cookies ?? header(event, 'cookie')?.split(';') ?? [];
-  for (const cookie of cookies) {
-    const [name, ...value] = cookie.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || undefined;
-  }
-  return undefined;
-}
 
 /**
  * The session cookie: script cannot read it (HttpOnly), no other site's request carries it
