@@ -166,9 +166,10 @@ export const functionSpecs = {
     table: 'read-write',
     sendsTo: ['fan-out'],
   },
-  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages.
+  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages
+  // (releases; staff, personal API tokens and the audit log).
   console: {
-    services: ['sessions', 'delivery', 'lists'],
+    services: ['sessions', 'delivery', 'lists', 'team'],
     http: [
       'GET /console',
       'GET /console/assets/console.css',
@@ -178,6 +179,15 @@ export const functionSpecs = {
       'POST /console/sign-out',
       'GET /console/releases',
       'GET /console/staff',
+      'POST /console/staff',
+      'POST /console/staff/{email}/role',
+      'GET /console/staff/{email}/remove',
+      'POST /console/staff/{email}/remove',
+      'GET /console/tokens',
+      'POST /console/tokens',
+      'GET /console/tokens/{tokenId}/revoke',
+      'POST /console/tokens/{tokenId}/revoke',
+      'GET /console/audit',
     ],
     table: 'read-write',
     sendsEmail: true,

@@ -150,7 +150,7 @@ export function httpHandler(
         result = errorResponse(error);
       }
       try {
-        if (app) await recordStaffAction(event, app, result, caller);
+        if (app) await recordStaffAction(event, app, result, caller).catch((error) => logger.error('Audit entry not recorded', { error, routeKey: event.routeKey }));
         return withTransportSecurity(result, event, app?.brand.publicUrl);
       } finally {
         flushMetrics();

@@ -16,7 +16,7 @@ import { header } from './http-headers';
 export type StaffActor = Pick<AuditEntry, 'actor' | 'via' | 'tokenName'>;
 
 const SIGN_IN = 'POST /console/sign-in/{token}';
-const pathOf = (routeKey: string) => routeKey.split(' ')[1] ?? '';
+const pathOf = (routeKey: string | undefined) => (routeKey ?? '').split(' ')[1] ?? '';
 
 /**
  * Before the route: authorises an `/admin` request (throws AuthenticationError or ForbiddenError,

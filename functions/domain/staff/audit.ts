@@ -23,8 +23,8 @@ const bounded = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX
  * isAuditedRoute('POST /admin/releases/{id}/pause'); // true
  * isAuditedRoute('POST /console/sign-in'); // false
  */
-export function isAuditedRoute(routeKey: string): boolean {
-  const [method = '', path = ''] = routeKey.split(' ');
+export function isAuditedRoute(routeKey: string | undefined): boolean {
+  const [method = '', path = ''] = (routeKey ?? '').split(' ');
   if (!STATE_CHANGING.has(method)) return false;
   if (routeKey === 'POST /console/sign-in') return false;
   return path.startsWith('/admin/') || path.startsWith('/console/');

@@ -35,6 +35,17 @@ caption { text-align: left; padding-bottom: .25rem; }
 .status-failed, .status-cancelled { background: #fee2e2; }
 progress { width: 8rem; max-width: 100%; }
 .paging { display: flex; gap: 1rem; margin-top: 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0; }
+form.inline select { width: auto; }
+input[type=text] { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
+input.token { font-family: ui-monospace, monospace; max-width: 100%; }
+button.secondary { background: #fff; color: #1d4ed8; border: 1px solid #1d4ed8; padding: .35rem .8rem; }
+button.danger { background: #b91c1c; }
+.notice { border: 2px solid #15803d; background: #f0fdf4; padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
+.notice h2 { margin-top: 0; font-size: 1.125rem; }
+.ua { display: block; font-size: .8125rem; overflow-wrap: anywhere; }
+code { overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
   main { margin: 0; border-radius: 0; padding: 1rem; }
   thead { position: absolute; left: -9999px; }

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { AuthenticationError, ForbiddenError, InvalidTokenError, ValidationError } from '../../../domain/errors';
+import { AuthenticationError, ForbiddenError, InvalidTokenError, NotFoundError, ValidationError } from '../../../domain/errors';
 import type { HttpResult } from '../../../runtime/http';
 import { RateLimitedError } from '../../../domain/subscriber/errors';
 import { clearSessionCookie, consolePage } from './console-http';
@@ -24,6 +24,7 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     // The cookie names no live session: drop it, so the browser stops sending it.
     return page(401, 'Please sign in', 'Your session has ended or you are not signed in.', [clearSessionCookie(brand.publicUrl)]);
   }
+  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`);
   if (error instanceof ForbiddenError) return page(403, 'Not allowed', `${error.message}.`.replace(/\.\.$/, '.'));
   if (error instanceof RateLimitedError) {
     const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');

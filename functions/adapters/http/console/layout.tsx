@@ -38,11 +38,11 @@ export function Layout({ title, organisationName, signedIn, narrow, children }: 
           {signedIn && (
             <>
               <nav aria-label="Console">
-                <a href="/console/releases">Releases</a>
+                <a href="/console/releases">Releases</a> · <a href="/console/tokens">API tokens</a>
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
-                    · <a href="/console/staff">Staff</a>
+                    · <a href="/console/staff">Staff</a> · <a href="/console/audit">Audit log</a>
                   </>
                 )}
               </nav>
