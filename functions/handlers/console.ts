@@ -12,6 +12,7 @@ import { consoleRefusal } from '../adapters/http/console/console-errors';
 import * as show from '../adapters/http/console/console-answers';
 import * as staffOps from '../adapters/http/console/staff-answers';
 import { teamService } from '../runtime/factories/team';
+import { noteAuditTarget } from '../runtime/staff-audit';
 
 /**
  * A path parameter as typed: the local gateway decodes them, and one still holding `%XX` (an
@@ -88,15 +89,18 @@ const route = async (event: HttpEvent, app: Services) => {
   switch (event.routeKey) {
     case 'POST /console/tokens':
       app.staff.requireRole(current, 'contributor');
+      noteAuditTarget(event, { name: form.get('name') ?? '', role: form.get('role') ?? '' });
       return staffOps.createToken(app, current, form);
     case 'POST /console/tokens/{tokenId}/revoke':
       app.staff.requireRole(current, 'contributor');
       return staffOps.revokeToken(app, current, param('tokenId'));
     case 'POST /console/staff':
       app.staff.requireRole(current, 'admin');
+      noteAuditTarget(event, { member: form.get('email') ?? '', role: form.get('role') ?? '' });
       return staffOps.addMember(app, current, form);
     case 'POST /console/staff/{email}/role':
       app.staff.requireRole(current, 'admin');
+      noteAuditTarget(event, { role: form.get('role') ?? '' });
       return staffOps.changeRole(app, current, param('email'), form);
     case 'POST /console/staff/{email}/remove':
       app.staff.requireRole(current, 'admin');

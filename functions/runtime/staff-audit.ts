@@ -16,6 +16,20 @@ import { header } from './http-headers';
 export type StaffActor = Pick<AuditEntry, 'actor' | 'via' | 'tokenName'>;
 
 const SIGN_IN = 'POST /console/sign-in/{token}';
+
+/** What a handler adds to its request's target, for actions whose subject is in the body, not the path. */
+const noted = new WeakMap<APIGatewayProxyEventV2, Record<string, string>>();
+
+/**
+ * Names the subject of an action that the path does not (the address a staff form adds, a new
+ * token's name), for the audit entry the edge writes. Optional: the path parameters are always kept.
+ *
+ * @example
+ * noteAuditTarget(event, { member: form.get('email') ?? '' });
+ */
+export function noteAuditTarget(event: APIGatewayProxyEventV2, target: Record<string, string>): void {
+  noted.set(event, { ...noted.get(event), ...target });
+}
 const pathOf = (routeKey: string | undefined) => (routeKey ?? '').split(' ')[1] ?? '';
 
 /**
@@ -44,7 +58,7 @@ export async function recordStaffAction(event: APIGatewayProxyEventV2, app: Serv
     auditEntry({
       actor,
       routeKey: event.routeKey,
-      pathParameters: event.pathParameters,
+      pathParameters: { ...event.pathParameters, ...noted.get(event) },
       status: result.statusCode ?? 200,
       at: app.audit.now(),
       sourceIp: event.requestContext?.http?.sourceIp,

@@ -120,6 +120,8 @@ describe('staff tokens, staff management and the audit log over HTTP', () => {
     expect(viaAdminToken.status).toBeLessThan(300);
     const log = await auditPage();
     expect(log).toContain('POST /console/staff');
+    // The form's subject, which the path does not name, is in the target.
+    expect(log).toContain('member: audited@example.org, role: contributor');
     expect(log).toMatch(/admin@example\.org<span class="muted"> via console/);
     expect(log).toContain('POST /admin/lists');
     expect(log).toMatch(/admin token<span class="muted"> via shared admin token/);
