@@ -328,6 +328,10 @@ describe('least privilege', () => {
       expect(table, handler).toEqual(expected);
       expect(actionsOf(handler).filter((a) => a.startsWith('secretsmanager:')), handler).toEqual(['secretsmanager:GetSecretValue']);
     }
+    // Items by key only: the staff edge's grant names the table, not its indexes.
+    const queuesTable = statementsOf('admin-queues').filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(queuesTable).toHaveLength(1);
+    expect(JSON.stringify(queuesTable[0].Resource)).not.toContain('index');
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { ADMIN_ROUTE_ROLES, authenticateApiToken, BAD_TOKEN_MESSAGE, createApiToken, revokeApiToken, roleForAdminRoute } from '../../functions/domain/staff/api-tokens';
 import { auditEntry, isAuditedRoute } from '../../functions/domain/staff/audit';
@@ -6,6 +6,8 @@ import { addMember, changeRole, removeMember } from '../../functions/domain/staf
 import { hashSecretToken } from '../../functions/domain/staff/secrets';
 import { functionSpecs } from '../../functions/runtime/function-specs';
 import { StaffAccess } from '../../functions/services/staff';
+import { AuditTrail } from '../../functions/services/audit';
+import { logger } from '../../functions/runtime/logger';
 import { FakeClock, MemoryApiTokenStore, MemoryStaffDirectory, MemoryStaffSessionStore } from '../helpers/fakes';
 
 function given(members: [string, 'contributor' | 'editor' | 'admin'][]) {
@@ -163,3 +165,34 @@ describe('audit entries', () => {
     });
   });
 });
+
+describe('the audit trail', () => {
+  const entry = auditEntry({ actor: { actor: 'a@example.org', via: 'console' }, routeKey: 'POST /console/staff', status: 303, at: new Date('2026-12-07T10:00:00Z') });
+
+  it('never fails the action it records: a failed write is logged at error level with the whole entry', async () => {
+    const failing = { record: async () => Promise.reject(new Error('table unavailable')), page: async () => ({ entries: [] }) };
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(new AuditTrail(failing, new FakeClock()).record(entry)).resolves.toBeUndefined();
+      expect(errors).toHaveBeenCalledWith('Audit entry not stored', expect.objectContaining({ auditEntry: entry }));
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('refuses a limit out of range and a cursor it did not give', async () => {
+    const trail = new AuditTrail(new DynamoShapedLog(), new FakeClock());
+    await expect(trail.page({ limit: '0' })).rejects.toThrow(ValidationError);
+    await expect(trail.page({ limit: '201' })).rejects.toThrow(ValidationError);
+    await expect(trail.page({ cursor: 'not-json' })).rejects.toThrow(ValidationError);
+  });
+});
+
+/** Decodes cursors as the DynamoDB store does (base64url JSON). */
+class DynamoShapedLog {
+  async record() {}
+  async page(query: { cursor?: string }) {
+    if (query.cursor) JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    return { entries: [] };
+  }
+}
