@@ -7,6 +7,7 @@ import type { PublicSite } from '../services/site';
 import type { SessionsService } from '../services/sessions';
 import type { TeamService } from '../services/team';
 import { AuditTrail } from '../services/audit';
+import { logger } from './logger';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -74,7 +75,7 @@ export function composeServices(factories: Partial<ServiceFactories>, adapters: 
       { adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock, publicUrl: config.publicUrl },
       { tokens: adapters.apiTokens, staff: adapters.staff, sessions: adapters.staffSessions },
     ),
-    audit: new AuditTrail(adapters.auditLog, adapters.clock),
+    audit: new AuditTrail(adapters.auditLog, adapters.clock, (auditEntry, error) => logger.error('Audit entry not stored', { auditEntry, error: error as Error })),
     brand: { organisationName: config.brand.organisationName, publicUrl: config.publicUrl },
   } as Services;
   for (const name of SERVICE_NAMES) {

@@ -1,7 +1,6 @@
 import type { AuditEntry, AuditLog, AuditPage } from '../domain/staff/ports';
 import type { Clock } from '../domain/ports';
 import { ValidationError } from '../domain/errors';
-import { logger } from '../runtime/logger';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -18,6 +17,8 @@ export class AuditTrail {
   constructor(
     private readonly log: AuditLog,
     private readonly clock: Clock,
+    /** Where a lost entry goes (the wiring logs it at error level, which the log alarm watches). */
+    private readonly lost: (entry: AuditEntry, error: unknown) => void,
   ) {}
 
   /** When an entry being written now happened (the wiring's clock, which tests may set). */
@@ -34,7 +35,7 @@ export class AuditTrail {
     try {
       await this.log.record(entry);
     } catch (error) {
-      logger.error('Audit entry not stored', { auditEntry: entry, error: error as Error });
+      this.lost(entry, error);
     }
   }
 

@@ -8,6 +8,9 @@ import { functionSpecs } from '../../functions/runtime/function-specs';
 import { StaffAccess } from '../../functions/services/staff';
 import { AuditTrail } from '../../functions/services/audit';
 import { logger } from '../../functions/runtime/logger';
+import { composeServices } from '../../functions/runtime/compose';
+import type { Adapters } from '../../functions/runtime/adapters';
+import { readConfig } from '../../functions/runtime/config';
 import { FakeClock, MemoryApiTokenStore, MemoryStaffDirectory, MemoryStaffSessionStore } from '../helpers/fakes';
 
 function given(members: [string, 'contributor' | 'editor' | 'admin'][]) {
@@ -171,9 +174,17 @@ describe('the audit trail', () => {
 
   it('never fails the action it records: a failed write is logged at error level with the whole entry', async () => {
     const failing = { record: async () => Promise.reject(new Error('table unavailable')), page: async () => ({ entries: [] }) };
+    const lost: unknown[] = [];
+    await expect(new AuditTrail(failing, new FakeClock(), (e, error) => lost.push([e, (error as Error).message])).record(entry)).resolves.toBeUndefined();
+    expect(lost).toEqual([[entry, 'table unavailable']]);
+    // The wiring sends it to the log at error level.
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     try {
-      await expect(new AuditTrail(failing, new FakeClock()).record(entry)).resolves.toBeUndefined();
+      const services = composeServices({}, { clock: new FakeClock(), auditLog: failing } as unknown as Adapters, {
+        config: readConfig({ PRESSROOM_PUBLIC_URL: 'https://news.example.org', PRESSROOM_TABLE_NAME: 'pressroom' }),
+        secrets: { adminToken: 't', webhookSecrets: [] },
+      });
+      await services.audit.record(entry);
       expect(errors).toHaveBeenCalledWith('Audit entry not stored', expect.objectContaining({ auditEntry: entry }));
     } finally {
       errors.mockRestore();
@@ -181,7 +192,7 @@ describe('the audit trail', () => {
   });
 
   it('refuses a limit out of range and a cursor it did not give', async () => {
-    const trail = new AuditTrail(new DynamoShapedLog(), new FakeClock());
+    const trail = new AuditTrail(new DynamoShapedLog(), new FakeClock(), () => undefined);
     await expect(trail.page({ limit: '0' })).rejects.toThrow(ValidationError);
     await expect(trail.page({ limit: '201' })).rejects.toThrow(ValidationError);
     await expect(trail.page({ cursor: 'not-json' })).rejects.toThrow(ValidationError);
