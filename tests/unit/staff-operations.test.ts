@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { ADMIN_ROUTE_ROLES, authenticateApiToken, BAD_TOKEN_MESSAGE, createApiToken, revokeApiToken, roleForAdminRoute } from '../../functions/domain/staff/api-tokens';
@@ -82,6 +84,14 @@ describe('roles of /admin routes', () => {
     expect(roleForAdminRoute('GET /admin/releases')).toBe('contributor');
     expect(roleForAdminRoute('POST /admin/imports')).toBe('admin');
     expect(roleForAdminRoute('POST /admin/some-route-added-later')).toBe('admin');
+  });
+
+  it('are the table the README shows', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const rows = new Map(readme.split('\n').map((line) => /^\s*\| (contributor|editor|admin) \| (.*) \|$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]));
+    const listed = [...rows.values()].flatMap((row) => [...row.matchAll(/`([A-Z]+ \/admin[^`]*)`/g)].map((m) => m[1]));
+    expect(listed.sort()).toEqual(Object.keys(ADMIN_ROUTE_ROLES).sort());
+    for (const [route, role] of Object.entries(ADMIN_ROUTE_ROLES)) expect(rows.get(role), route).toContain(`\`${route}\``);
   });
 
   it('name only routes that exist', () => {
