@@ -129,6 +129,15 @@ describe('staff tokens, staff management and the audit log over HTTP', () => {
     expect(log).toMatch(/admin token<span class="muted"> via shared admin token/);
     // Sign-ins that worked are there, naming the member.
     expect(log).toContain('POST /console/sign-in/{token}');
+
+    // A page at a time, newest first: the next page starts where this one ended.
+    const first = await auditPage('?limit=1');
+    expect(first).toContain('POST /admin/lists');
+    const older = /href="(\/console\/audit\?[^"]*cursor=[^"]+)" rel="next"/.exec(first)![1].replaceAll('&amp;', '&');
+    const second = await auditPage(older.slice('/console/audit'.length));
+    expect(second).toContain('POST /console/staff');
+    expect(second).not.toContain('POST /admin/lists');
+    expect((await consoleClient.get('/console/audit?cursor=edited-by-hand', admin)).status).toBe(400);
   });
 
   it("leaves no entry naming a stranger's address typed at sign-in, nor any for a bad token", async () => {
