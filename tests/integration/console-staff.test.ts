@@ -137,7 +137,9 @@ describe('staff tokens, staff management and the audit log over HTTP', () => {
     const second = await auditPage(older.slice('/console/audit'.length));
     expect(second).toContain('POST /console/staff');
     expect(second).not.toContain('POST /admin/lists');
-    expect((await consoleClient.get('/console/audit?cursor=edited-by-hand', admin)).status).toBe(400);
+    const edited = await consoleClient.get('/console/audit?cursor=edited-by-hand', admin);
+    expect(edited.status).toBe(400);
+    expect(await edited.text()).toContain('cursor: not a cursor this page gave');
   });
 
   it("leaves no entry naming a stranger's address typed at sign-in, nor any for a bad token", async () => {

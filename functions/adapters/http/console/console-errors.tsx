@@ -30,6 +30,6 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
-  if (error instanceof ValidationError) return page(400, 'Check the address', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+  if (error instanceof ValidationError) return page(400, 'Check what was sent', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   return undefined;
 }
