@@ -5,7 +5,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT, routes } from '../functions/runtime/routes';
-import { functionNames, functionSpec } from '../functions/runtime/function-specs';
+import { functionNames, functionSpec, servesStaff } from '../functions/runtime/function-specs';
 import { CHANNEL_SETTING_VARIABLES, type ChannelSettings } from '../functions/channels';
 import { Api } from './api';
 import { OPTIONAL_VARIABLES, type OptionalKey, type PressroomStackConfig } from './config';
@@ -103,6 +103,8 @@ export class PressroomStack extends Stack {
       const reservedConcurrency = PUBLIC_FUNCTIONS.includes(handlerName) ? config.publicReservedConcurrency : undefined;
       const fn = pressroomFunction(this, handlerName, { environment, reservedConcurrency });
       if (spec.table) storage.grant(fn, spec.table);
+      // A read-write function has these already.
+      if (servesStaff(handlerName) && spec.table !== 'read-write') storage.grantStaffEdge(fn);
       if (spec.files) files.grant(fn, spec.files);
       secrets.grantReadValue(fn);
       for (const queue of spec.sendsTo ?? []) messaging.grantSend(queue, fn);

@@ -46,6 +46,17 @@ export class Storage extends Construct {
   }
 
   /**
+   * What the HTTP edge of a staff function needs beyond its declared access (function-specs.ts
+   * `servesStaff`): reading a personal token, its owner and a session by key, recording a token's
+   * use, and writing an audit entry. Items by key only: no queries, deletes or indexes.
+   */
+  grantStaffEdge(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
+    );
+  }
+
+  /**
    * Grants the table access a function declares (functions/runtime/function-specs.ts): exactly the
    * item operations the DynamoDB adapters use (functions/adapters/dynamodb/), on the table and its
    * indexes. CDK's grantReadWriteData would add scans, batch writes, transactions and stream reads

@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { s3Files } from '../runtime/s3-files';
-import { header, httpHandler, json, type ServicesProvider } from '../runtime/http';
+import { httpHandler, json, type ServicesProvider } from '../runtime/http';
 import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
@@ -13,7 +13,6 @@ import { subscribersService } from '../runtime/factories/subscribers';
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
-    app.staff.requireAdmin(header(event, 'authorization'));
     if (event.routeKey === 'POST /admin/lists/{listId}/exports') {
       const view = await app.subscribers.requestExport(event.pathParameters!.listId!);
       const accepted = json(202, view);

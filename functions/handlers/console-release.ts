@@ -3,6 +3,7 @@ import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../r
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
 import { sessionsService } from '../runtime/factories/sessions';
+import { teamService } from '../runtime/factories/team';
 import { releasesService } from '../runtime/factories/releases';
 import { deliveryService } from '../runtime/factories/delivery';
 import { socialService } from '../runtime/factories/social';
@@ -57,5 +58,5 @@ export const makeHandler = (getServices: ServicesProvider) =>
   });
 
 export const handler = makeHandler(() =>
-  awsServices({ sessions: sessionsService, releases: releasesService, delivery: deliveryService, social: socialService }),
+  awsServices({ sessions: sessionsService, team: teamService, releases: releasesService, delivery: deliveryService, social: socialService }),
 );

@@ -31,7 +31,9 @@ import { PressroomError } from '../domain/errors';
 import type { PressroomConfig, PressroomSecrets } from './config';
 import { StoredListNames } from '../domain/lists/list-names';
 import type { AddressPolicy } from '../adapters/outbound/address-policy';
-import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore } from '../domain/staff/ports';
+import type { ApiTokenStore, AuditLog, SignInEmailRenderer, SignInLinkStore, StaffRoster, StaffSessionStore } from '../domain/staff/ports';
+import { DynamoApiTokenStore } from '../adapters/dynamodb/api-token-store';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
@@ -69,9 +71,13 @@ export interface Adapters {
   /** Confirmation, staff sign-in and other one-off emails the service sends itself. */
   systemEmails: SystemEmailRenderer & SignInEmailRenderer;
   /** Staff members, their sign-in links and console sessions. */
-  staff: StaffDirectory;
+  staff: StaffRoster;
   signInLinks: SignInLinkStore;
   staffSessions: StaffSessionStore;
+  /** Members' personal API tokens (hashes). */
+  apiTokens: ApiTokenStore;
+  /** Staff actions, written by the HTTP edge. */
+  auditLog: AuditLog;
   clock: Clock;
   keyring: SigningKeyring;
   sender: SenderIdentity;
@@ -211,6 +217,8 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     staff: new DynamoStaffDirectory(table),
     signInLinks: new DynamoSignInLinkStore(table),
     staffSessions: new DynamoStaffSessionStore(table),
+    apiTokens: new DynamoApiTokenStore(table),
+    auditLog: new DynamoAuditLog(table),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },

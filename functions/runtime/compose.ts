@@ -5,6 +5,9 @@ import type { ListsService } from '../services/lists';
 import type { SocialService } from '../services/social';
 import type { PublicSite } from '../services/site';
 import type { SessionsService } from '../services/sessions';
+import type { TeamService } from '../services/team';
+import { AuditTrail } from '../services/audit';
+import { logger } from './logger';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -25,7 +28,11 @@ export interface Services {
   site: PublicSite;
   /** Staff console sign-in: emailed links and sessions. */
   sessions: SessionsService;
+  /** Staff management and personal API tokens (the console's staff and tokens pages). */
+  team: TeamService;
   staff: StaffAccess;
+  /** The audit log of staff actions: every edge writes to it (runtime/staff-audit.ts). */
+  audit: AuditTrail;
   brand: { organisationName: string; publicUrl: string };
 }
 
@@ -64,7 +71,11 @@ export function composeServices(factories: Partial<ServiceFactories>, adapters: 
   const { config, secrets } = settings;
   const built = new Map<ServiceName, unknown>();
   const services = {
-    staff: new StaffAccess({ adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock, publicUrl: config.publicUrl }),
+    staff: new StaffAccess(
+      { adminToken: secrets.adminToken, webhookSecrets: secrets.webhookSecrets, clock: adapters.clock, publicUrl: config.publicUrl },
+      { tokens: adapters.apiTokens, staff: adapters.staff, sessions: adapters.staffSessions },
+    ),
+    audit: new AuditTrail(adapters.auditLog, adapters.clock, (auditEntry, error) => logger.error('Audit entry not stored', { auditEntry, error: error as Error })),
     brand: { organisationName: config.brand.organisationName, publicUrl: config.publicUrl },
   } as Services;
   for (const name of SERVICE_NAMES) {

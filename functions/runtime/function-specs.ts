@@ -175,9 +175,10 @@ export const functionSpecs = {
     table: 'read-write',
     sendsTo: ['fan-out'],
   },
-  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages.
+  // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages
+  // (releases; staff, personal API tokens and the audit log).
   console: {
-    services: ['sessions', 'delivery', 'lists'],
+    services: ['sessions', 'delivery', 'lists', 'team'],
     http: [
       'GET /console',
       'GET /console/assets/console.css',
@@ -187,6 +188,15 @@ export const functionSpecs = {
       'POST /console/sign-out',
       'GET /console/releases',
       'GET /console/staff',
+      'POST /console/staff',
+      'POST /console/staff/{email}/role',
+      'GET /console/staff/{email}/remove',
+      'POST /console/staff/{email}/remove',
+      'GET /console/tokens',
+      'POST /console/tokens',
+      'GET /console/tokens/{tokenId}/revoke',
+      'POST /console/tokens/{tokenId}/revoke',
+      'GET /console/audit',
     ],
     table: 'read-write',
     sendsEmail: true,
@@ -230,7 +240,7 @@ export const functionSpecs = {
   // (pause, resume, cancel, retry a failed post, send a test). A test send mails the rendering stored
   // at publication, so no renderer part; a resume may queue the fan-out again.
   'console-release': {
-    services: ['sessions', 'releases', 'delivery', 'social'],
+    services: ['sessions', 'team', 'releases', 'delivery', 'social'],
     http: [
       'GET /console/assets/release.js',
       'GET /console/releases/{id}',
@@ -273,6 +283,15 @@ export function functionSpec(name: string): FunctionSpec {
   const spec = (functionSpecs as Record<string, FunctionSpec>)[name];
   if (!spec) throw new Error(`No function named "${name}" in function-specs.ts`);
   return spec;
+}
+
+/**
+ * Whether a function serves staff routes (`/admin/*`, `/console/*`): the HTTP edge then reads
+ * personal tokens and sessions (GetItem), records a token's use (UpdateItem) and writes audit
+ * entries (PutItem) for it, whatever its own `table` access (infra/storage.ts `grantStaffEdge`).
+ */
+export function servesStaff(name: string): boolean {
+  return (functionSpec(name).http ?? []).some((key) => /^\w+ \/(admin|console)\//.test(key));
 }
 
 export const timeoutSecondsOf = (name: string): number => functionSpec(name).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;

@@ -6,6 +6,12 @@ import type { Services } from './compose';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from './logger';
 import { flushMetrics } from './metrics';
+import { recordStaffAction, staffCaller, type StaffActor } from './staff-audit';
+import { ForbiddenRoleError } from '../services/staff';
+
+import { header } from './http-headers';
+
+export { header };
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -114,7 +120,11 @@ export function errorResponse(error: unknown): HttpResult {
 }
 
 /**
- * Wraps an HTTP route: resolves the services, runs the route, and maps errors at the edge.
+ * Wraps an HTTP route: resolves the services, runs the route, and maps errors at the edge. Staff
+ * routes get two things here, so that no handler can forget them: every `/admin` request is
+ * authorised (the shared admin token, or a personal token with the route's role; 401/403
+ * otherwise), and every state-changing `/admin` and `/console` request of a known member is
+ * written to the audit log once answered (runtime/staff-audit.ts).
  *
  * @example
  * export const makeHandler = (getServices: ServicesProvider) =>
@@ -128,11 +138,20 @@ export function httpHandler(
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {
       let app: Services | undefined;
+      let caller: StaffActor | undefined;
+      let result: HttpResult;
       try {
         app = await getServices();
-        return withTransportSecurity(await route(event, app, context), event, app.brand.publicUrl);
+        caller = await staffCaller(event, app);
+        result = await route(event, app, context);
       } catch (error) {
-        return withTransportSecurity(errorResponse(error), event, app?.brand.publicUrl);
+        // A personal token refused for its role is still someone's attempt: the log names them.
+        if (error instanceof ForbiddenRoleError) caller = error.actor;
+        result = errorResponse(error);
+      }
+      try {
+        if (app) await recordStaffAction(event, app, result, caller).catch((error) => logger.error('Audit entry not recorded', { error, routeKey: event.routeKey }));
+        return withTransportSecurity(result, event, app?.brand.publicUrl);
       } finally {
         flushMetrics();
       }
@@ -166,9 +185,3 @@ export function signedLinkHandler(getServices: ServicesProvider, page: SignedLin
   });
 }
 
-/** Lower-cased header lookup (API Gateway v2 already lower-cases; local callers may not). */
-export function header(event: HttpEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}

@@ -2,7 +2,6 @@ import type { Clock, RateLimiter } from '../domain/ports';
 import type { Mailer } from '../domain/delivery/ports';
 import type { SenderIdentity } from '../domain/mail/sender';
 import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore } from '../domain/staff/ports';
-import type { StaffMember } from '../domain/staff/staff-member';
 import { authenticate, endSession, requestSignInLink, startSession, type StaffSession, type StartedSession } from '../domain/staff/sign-in';
 
 /** What staff sign-in reads, writes and sends through. */
@@ -42,11 +41,6 @@ export class SessionsService {
   /** @throws AuthenticationError when the cookie names no live session of a current member. */
   authenticate(sessionToken: string | undefined): Promise<StaffSession> {
     return authenticate(sessionToken, this.ports);
-  }
-
-  /** Every staff member (the staff page; callers check the admin role first). */
-  members(): Promise<StaffMember[]> {
-    return this.ports.staff.list();
   }
 
   signOut(sessionToken: string | undefined): Promise<void> {

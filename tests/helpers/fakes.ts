@@ -25,7 +25,7 @@ import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore }
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';
-import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore, StoredSession, StoredSignInLink } from '../../functions/domain/staff/ports';
+import type { ApiTokenStore, AuditEntry, AuditLog, SignInEmailRenderer, SignInLinkStore, StaffRoster, StaffSessionStore, StoredApiToken, StoredSession, StoredSignInLink } from '../../functions/domain/staff/ports';
 import type { StaffMember } from '../../functions/domain/staff/staff-member';
 
 export class FakeClock implements Clock {
@@ -735,7 +735,7 @@ export class MemoryStaffFiles implements StaffFiles {
 }
 
 /** Staff members in memory; like the DynamoDB directory, an existing member is never overwritten by a seed. */
-export class MemoryStaffDirectory implements StaffDirectory {
+export class MemoryStaffDirectory implements StaffRoster {
   members = new Map<string, StaffMember>();
   async get(email: string) {
     const member = this.members.get(email);
@@ -748,6 +748,60 @@ export class MemoryStaffDirectory implements StaffDirectory {
     if (this.members.has(member.email)) return false;
     this.members.set(member.email, structuredClone(member));
     return true;
+  }
+  async setRole(email: string, role: StaffMember['role']) {
+    const member = this.members.get(email);
+    if (member) member.role = role;
+    return Boolean(member);
+  }
+  async remove(email: string) {
+    this.members.delete(email);
+  }
+}
+
+/** Personal tokens in memory, by hash; revoking deletes, as the DynamoDB store does. */
+export class MemoryApiTokenStore implements ApiTokenStore {
+  tokens = new Map<string, StoredApiToken>();
+  async save(token: StoredApiToken) {
+    if (this.tokens.has(token.tokenHash)) throw new Error('token hash taken');
+    this.tokens.set(token.tokenHash, structuredClone(token));
+  }
+  async find(tokenHash: string) {
+    const token = this.tokens.get(tokenHash);
+    return token && structuredClone(token);
+  }
+  async listByOwner(owner: string) {
+    return [...this.tokens.values()]
+      .filter((t) => t.owner === owner)
+      .sort((a, b) => (`${b.createdAt}#${b.id}` < `${a.createdAt}#${a.id}` ? -1 : 1))
+      .map((t) => structuredClone(t));
+  }
+  async revoke(owner: string, id: string) {
+    const token = [...this.tokens.values()].find((t) => t.owner === owner && t.id === id);
+    if (token) this.tokens.delete(token.tokenHash);
+    return Boolean(token);
+  }
+  async touch(tokenHash: string, at: Date) {
+    const token = this.tokens.get(tokenHash);
+    if (token) token.lastUsedAt = at.toISOString();
+  }
+}
+
+/** The audit log in memory: newest first, a cursor being the count already shown. */
+export class MemoryAuditLog implements AuditLog {
+  entries: AuditEntry[] = [];
+  async record(entry: AuditEntry) {
+    this.entries.push(structuredClone(entry));
+  }
+  async page(query: { actor?: string; cursor?: string; limit: number }) {
+    const all = this.entries
+      .map((entry, i) => ({ entry, i }))
+      .filter(({ entry }) => query.actor === undefined || entry.actor === query.actor)
+      .sort((a, b) => (a.entry.at === b.entry.at ? b.i - a.i : a.entry.at < b.entry.at ? 1 : -1))
+      .map(({ entry }) => structuredClone(entry));
+    const from = query.cursor ? Number(query.cursor) : 0;
+    const entries = all.slice(from, from + query.limit);
+    return { entries, ...(from + query.limit < all.length ? { next: String(from + query.limit) } : {}) };
   }
 }
 

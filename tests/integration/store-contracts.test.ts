@@ -17,6 +17,9 @@ import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-st
 import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../../functions/adapters/dynamodb/staff-store';
+import { DynamoApiTokenStore } from '../../functions/adapters/dynamodb/api-token-store';
+import { DynamoAuditLog } from '../../functions/adapters/dynamodb/audit-log-store';
+import type { ApiTokenStore, AuditEntry, AuditLog } from '../../functions/domain/staff/ports';
 import { tableDefinition, tableRef } from '../../functions/adapters/dynamodb/table';
 import { newRelease, type Release } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
@@ -44,7 +47,7 @@ import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
   MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore, MemorySignInLinkStore, MemoryStaffDirectory,
-  MemoryStaffSessionStore,
+  MemoryStaffSessionStore, MemoryApiTokenStore, MemoryAuditLog,
 } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
@@ -301,6 +304,77 @@ describe.each([
     await sessions.remove(idHash);
     await sessions.touch(idHash, t(6));
     expect(await sessions.get(idHash)).toBeUndefined();
+  });
+
+  it("sets a member's role and removes a member; setting the role of a non-member adds no one", async () => {
+    const { staff } = make();
+    const email = `staff-${randomUUID()}@example.org`;
+    await staff.addIfAbsent({ email, role: 'contributor', addedAt: t(0).toISOString() });
+    expect(await staff.setRole(email, 'admin')).toBe(true);
+    expect((await staff.get(email))?.role).toBe('admin');
+    await staff.remove(email);
+    expect(await staff.get(email)).toBeUndefined();
+    expect(await staff.setRole(email, 'editor')).toBe(false);
+    expect(await staff.get(email)).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['in memory', (): ApiTokenStore => new MemoryApiTokenStore()],
+  ['DynamoDB', (): ApiTokenStore => new DynamoApiTokenStore(table())],
+])('ApiTokenStore contract: %s', (_, make) => {
+  const token = (owner: string, n: number) => ({ id: `id${n}-${randomUUID().slice(0, 6)}`, tokenHash: `th-${randomUUID()}`, owner, name: `token ${n}`, role: 'editor' as const, createdAt: t(n).toISOString() });
+
+  it('finds a token by hash, lists an owner\'s newest first, records use, and revokes only the owner\'s own', async () => {
+    const store = make();
+    const owner = `o-${randomUUID()}@example.org`;
+    const [older, newer] = [token(owner, 1), token(owner, 2)];
+    await store.save(older);
+    await store.save(newer);
+    await store.save(token(`other-${randomUUID()}@example.org`, 3));
+    expect(await store.find(older.tokenHash)).toEqual(older);
+    expect(await store.find(`th-${randomUUID()}`)).toBeUndefined();
+    expect((await store.listByOwner(owner)).map((t) => t.id)).toEqual([newer.id, older.id]);
+    await store.touch(older.tokenHash, t(9));
+    expect((await store.find(older.tokenHash))?.lastUsedAt).toBe(t(9).toISOString());
+    expect(await store.revoke(`someone-${randomUUID()}@example.org`, older.id)).toBe(false);
+    expect(await store.revoke(owner, older.id)).toBe(true);
+    expect(await store.find(older.tokenHash)).toBeUndefined();
+    expect(await store.revoke(owner, older.id)).toBe(false);
+    // A use racing the revocation does not bring the token back.
+    await store.touch(older.tokenHash, t(10));
+    expect(await store.find(older.tokenHash)).toBeUndefined();
+    expect((await store.listByOwner(owner)).map((t) => t.id)).toEqual([newer.id]);
+  });
+});
+
+describe.each([
+  ['in memory', async (): Promise<AuditLog> => new MemoryAuditLog()],
+  ['DynamoDB', async (): Promise<AuditLog> => new DynamoAuditLog(await freshTable())],
+])('AuditLog contract: %s', (_, make) => {
+  const entry = (actor: string, s: number): AuditEntry => ({
+    at: t(s).toISOString(), actor, via: 'console', action: 'POST /admin/releases/{id}/pause', target: { id: `r${s}` }, outcome: 200, sourceIp: '192.0.2.1', userAgent: 'test',
+  });
+
+  it('pages newest first, and filters by actor', async () => {
+    const log = await make();
+    for (const [actor, s] of [['a@example.org', 1], ['b@example.org', 2], ['a@example.org', 3], ['a@example.org', 4], ['b@example.org', 5]] as const) await log.record(entry(actor, s));
+    const first = await log.page({ limit: 2 });
+    expect(first.entries.map((e) => e.target.id)).toEqual(['r5', 'r4']);
+    expect(first.entries[0]).toEqual(entry('b@example.org', 5));
+    const second = await log.page({ limit: 2, cursor: first.next });
+    expect(second.entries.map((e) => e.target.id)).toEqual(['r3', 'r2']);
+    const third = await log.page({ limit: 2, cursor: second.next });
+    expect(third.entries.map((e) => e.target.id)).toEqual(['r1']);
+    expect((await log.page({ limit: 10, actor: 'a@example.org' })).entries.map((e) => e.target.id)).toEqual(['r4', 'r3', 'r1']);
+    expect((await log.page({ limit: 10, actor: 'nobody@example.org' })).entries).toEqual([]);
+  });
+
+  it('keeps two entries of the same instant apart', async () => {
+    const log = await make();
+    await log.record(entry('a@example.org', 7));
+    await log.record({ ...entry('a@example.org', 7), outcome: 403 });
+    expect((await log.page({ limit: 10 })).entries.map((e) => e.outcome).sort()).toEqual([200, 403]);
   });
 });
 

@@ -24,11 +24,11 @@ describe('the composition root', () => {
     expect(() => services.lists).toThrow(/no lists service.*function-specs\.ts/);
   });
 
-  it('always has staff access and the brand, which every edge needs', () => {
+  it('always has staff access and the brand, which every edge needs', async () => {
     const services = composeServices({}, adapters, settings);
     expect(services.brand.organisationName).toBe(settings.config.brand.organisationName);
-    expect(services.staff.requireAdmin('Bearer admin-token')).toBeUndefined();
-    expect(() => services.staff.requireAdmin('Bearer wrong')).toThrow();
+    expect(await services.staff.authorizeApi('Bearer admin-token', 'POST /admin/imports')).toMatchObject({ role: 'admin', actor: { actor: 'admin token' } });
+    await expect(services.staff.authorizeApi('Bearer wrong', 'GET /admin/lists')).rejects.toThrow();
   });
 });
 

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SignInLinkStore, StaffDirectory, StaffSessionStore, StoredSession, StoredSignInLink } from '../../domain/staff/ports';
+import type { SignInLinkStore, StaffRoster, StaffSessionStore, StoredSession, StoredSignInLink } from '../../domain/staff/ports';
 import type { StaffMember } from '../../domain/staff/staff-member';
 import { conditionHolds, isConditionFailure, type TableRef } from './table';
 
@@ -15,7 +15,7 @@ const sessionKey = (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION'
 /** The table's TTL attribute (infra/storage.ts) is epoch seconds; DynamoDB removes the item some time after it. */
 const ttl = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
 
-export class DynamoStaffDirectory implements StaffDirectory {
+export class DynamoStaffDirectory implements StaffRoster {
   constructor(private readonly table: TableRef) {}
 
   async get(email: string): Promise<StaffMember | undefined> {
@@ -52,6 +52,26 @@ export class DynamoStaffDirectory implements StaffDirectory {
         }),
       ),
     );
+  }
+
+  setRole(email: string, role: StaffMember['role']): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: memberKey(email),
+          UpdateExpression: 'SET #role = :role',
+          // Only a member: a role set for a removed address must not bring them back.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': role },
+        }),
+      ),
+    );
+  }
+
+  async remove(email: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: memberKey(email) }));
   }
 }
 

@@ -30,6 +30,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | staff member    | STAFF                       | MEMBER#<lower-cased address> |                          |
  * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
+ * | API token       | APITOKEN#<token hash>       | APITOKEN      | APITOKENS#<owner> / <created>#<id>       |
+ * | audit entry     | AUDIT                       | <at>#<random> | AUDITBY#<actor> / <at>#<random>; expires after 2 years |
  *
  * Consent events sit in a sibling partition of their subscriber's, so that reading a subscriber
  * (`SUB#<id>`, every look-up) never reads their history; `<n>` orders one call's events and the

@@ -154,3 +154,19 @@ export async function authenticate(sessionToken: string | undefined, deps: Omit<
 export async function endSession(sessionToken: string | undefined, deps: Pick<SessionDeps, 'sessions'>): Promise<void> {
   if (sessionToken) await deps.sessions.remove(hashSecretToken(sessionToken));
 }
+
+/**
+ * The member a session cookie belongs to, if it names a live session of a current member; reads
+ * only (the audit log's edge asks this of every state-changing console request, beside the
+ * handler's own {@link authenticate}).
+ *
+ * @example
+ * const member = await sessionHolder(cookies.pressroom_console, deps); // 'editor@example.org' | undefined
+ */
+export async function sessionHolder(sessionToken: string | undefined, deps: Omit<SessionDeps, 'links'>): Promise<string | undefined> {
+  if (!sessionToken) return undefined;
+  const stored = await deps.sessions.get(hashSecretToken(sessionToken));
+  const now = deps.clock.now().getTime();
+  if (!stored || now >= Date.parse(stored.expiresAt) || now - Date.parse(stored.lastSeenAt) >= SESSION_IDLE_MS) return undefined;
+  return (await deps.staff.get(stored.email))?.email;
+}

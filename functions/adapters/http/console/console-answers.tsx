@@ -10,7 +10,7 @@ import { parseReleaseQuery } from '../../../domain/delivery/release-overview';
 import type { StaffSession, StartedSession } from '../../../domain/staff/sign-in';
 import { clearSessionCookie, consolePage, seeOther, setSessionCookie } from './console-http';
 import { renderPage } from './layout';
-import { CheckInboxPage, ReleasesPage, SignInLinkPage, SignInPage, StaffPage } from './pages';
+import { CheckInboxPage, ReleasesPage, SignInLinkPage, SignInPage } from './pages';
 
 /**
  * The least time a sign-in request takes to answer. Only a staff address makes the request send
@@ -75,10 +75,4 @@ export async function releases(app: Services, session: StaffSession, event: Http
       olderHref={older || undefined}
     />,
   );
-}
-
-/** Staff and their roles; the caller has checked the admin role. */
-export async function staff(app: Services, session: StaffSession): Promise<HttpResult> {
-  const members = await app.sessions.members();
-  return page(200, <StaffPage organisationName={app.brand.organisationName} signedIn={session} members={members} />);
 }

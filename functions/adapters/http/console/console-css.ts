@@ -82,6 +82,13 @@ section + section { border-top: 1px solid #e5e7eb; }
 .danger-link { color: #991b1b; font-weight: 600; }
 .status-posted { background: #dcfce7; }
 .status-scheduled, .status-posting { background: #dbeafe; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0; }
+form.inline select { width: auto; }
+input.token { font-family: ui-monospace, monospace; max-width: 100%; }
+.notice h2 { margin-top: 0; font-size: 1.125rem; }
+.ua { display: block; font-size: .8125rem; overflow-wrap: anywhere; }
+code { overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
   main { margin: 0; border-radius: 0; padding: 1rem; }
   thead { position: absolute; left: -9999px; }

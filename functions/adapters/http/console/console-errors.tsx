@@ -25,16 +25,15 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     return page(401, 'Please sign in', 'Your session has ended or you are not signed in.', [clearSessionCookie(brand.publicUrl)]);
   }
   if (error instanceof ForbiddenError) return page(403, 'Not allowed', `${error.message}.`.replace(/\.\.$/, '.'));
-  // Shown to signed-in staff only (the routes that throw these check the session first).
-  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`);
+  // Shown to signed-in staff only (the routes that throw these check the session first): an unknown
+  // release, list, subscriber, job or queue in the path; the domain's sentence says which.
+  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`.replace(/\.\.$/, '.'));
   // The thing moved on since the page was drawn (a send that ended, a post already retried).
   if (error instanceof ConflictError) return page(409, 'That cannot be done now', `${error.message}. Reload the page to see where things stand.`);
   if (error instanceof RateLimitedError) {
     const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
-  // An unknown list, subscriber, job or queue in the path: the domain's sentence says which.
-  if (error instanceof NotFoundError) return page(404, 'Not found', `${error.message}.`.replace(/\.\.$/, '.'));
-  if (error instanceof ValidationError) return page(400, 'Check the address', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+  if (error instanceof ValidationError) return page(400, 'Check what was sent', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   return undefined;
 }

@@ -2,13 +2,14 @@
  * The edge of the staff console: the session cookie, the HTML answer with its headers, and the
  * stylesheet. Pages come from pages.tsx.
  */
-import type { HttpEvent, HttpResult } from '../../../runtime/http';
-import { header } from '../../../runtime/http';
+import type { HttpResult } from '../../../runtime/http';
 import { SESSION_ABSOLUTE_MS, type StartedSession } from '../../../domain/staff/sign-in';
 import { CONSOLE_CSS } from './console-css';
 import { RELEASE_SCRIPT } from './release-script';
 
-export const SESSION_COOKIE = 'pressroom_console';
+import { SESSION_COOKIE } from './session-cookie';
+
+export { SESSION_COOKIE, sessionCookie } from './session-cookie';
 
 /**
  * No script at all, and styles only from our stylesheet (no inline style either); forms post to
@@ -68,16 +69,6 @@ export function releaseScript(): HttpResult {
     headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
     body: RELEASE_SCRIPT,
   };
-}
-
-/** The session cookie's value, from payload 2.0's `cookies` (API Gateway moves the Cookie header there). */
-export function sessionCookie(event: HttpEvent): string | undefined {
-  const cookies = event.cookies ?? header(event, 'cookie')?.split(';') ?? [];
-  for (const cookie of cookies) {
-    const [name, ...value] = cookie.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || undefined;
-  }
-  return undefined;
 }
 
 /**

@@ -41,12 +41,12 @@ export function Layout({ title, organisationName, signedIn, narrow, script, chil
           {signedIn && (
             <>
               <nav aria-label="Console">
-                <a href="/console/releases">Releases</a>
+                <a href="/console/releases">Releases</a> · <a href="/console/tokens">API tokens</a>
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
                     · <a href="/console/lists">Lists</a> · <a href="/console/subscribers">Subscribers</a> · <a href="/console/imports">Imports</a> ·{' '}
-                    <a href="/console/dead-letters">Dead letters</a> · <a href="/console/staff">Staff</a>
+                    <a href="/console/dead-letters">Dead letters</a> · <a href="/console/staff">Staff</a> · <a href="/console/audit">Audit log</a>
                   </>
                 )}
               </nav>

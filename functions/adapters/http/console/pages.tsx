@@ -2,7 +2,6 @@
 import { Layout, type SignedIn } from './layout';
 import type { ReleaseOverview, ReleaseOverviewPage } from '../../../domain/delivery/release-overview';
 import { SendStatus } from '../../../domain/release/send-status';
-import type { StaffMember } from '../../../domain/staff/staff-member';
 
 interface Brand {
   organisationName: string;
@@ -183,36 +182,6 @@ export function ReleasesPage({ organisationName, signedIn, page, filters, lists,
           </a>
         )}
       </nav>
-    </Layout>
-  );
-}
-
-/** Staff and their roles (admins only). */
-export function StaffPage({ organisationName, signedIn, members }: Brand & { signedIn: SignedIn; members: StaffMember[] }) {
-  return (
-    <Layout title="Staff" organisationName={organisationName} signedIn={signedIn}>
-      <h1>Staff</h1>
-      <p class="muted">Contributors prepare releases; editors also publish and control sends; admins also manage lists, subscribers and staff.</p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((member) => (
-              <tr>
-                <td data-label="Address">{member.email}</td>
-                <td data-label="Role">{member.role}</td>
-                <td data-label="Since">{dateTime(member.addedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
     </Layout>
   );
 }

@@ -90,7 +90,7 @@ export async function retryPost(app: Services, releaseId: string, channel: strin
 /** A test send to one staff address; a bad address gets the page back with the form's error. */
 export async function testSend(app: Services, session: StaffSession, releaseId: string, address: string): Promise<HttpResult> {
   try {
-    const to = requireStaffRecipient(address, await app.sessions.members());
+    const to = requireStaffRecipient(address, await app.team.members());
     await app.delivery.sendTest(releaseId, [to]);
   } catch (error) {
     if (error instanceof ValidationError) return render(app, session, releaseId, { testSend: { address, error: error.issues[0].message } }, 400);
