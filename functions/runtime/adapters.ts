@@ -32,6 +32,8 @@ import type { PressroomConfig, PressroomSecrets } from './config';
 import { StoredListNames } from '../domain/lists/list-names';
 import type { AddressPolicy } from '../adapters/outbound/address-policy';
 import type { SignInEmailRenderer, SignInLinkStore, StaffDirectory, StaffSessionStore } from '../domain/staff/ports';
+import type { DraftStore } from '../domain/draft/ports';
+import { DynamoDraftStore } from '../adapters/dynamodb/draft-store';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
@@ -72,6 +74,8 @@ export interface Adapters {
   staff: StaffDirectory;
   signInLinks: SignInLinkStore;
   staffSessions: StaffSessionStore;
+  /** Releases composed in the console and not yet published. */
+  drafts: DraftStore;
   clock: Clock;
   keyring: SigningKeyring;
   sender: SenderIdentity;
@@ -211,6 +215,7 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     staff: new DynamoStaffDirectory(table),
     signInLinks: new DynamoSignInLinkStore(table),
     staffSessions: new DynamoStaffSessionStore(table),
+    drafts: new DynamoDraftStore(table),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },

@@ -5,6 +5,7 @@ import type { ListsService } from '../services/lists';
 import type { SocialService } from '../services/social';
 import type { PublicSite } from '../services/site';
 import type { SessionsService } from '../services/sessions';
+import type { DraftsService } from '../services/drafts';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -25,6 +26,8 @@ export interface Services {
   site: PublicSite;
   /** Staff console sign-in: emailed links and sessions. */
   sessions: SessionsService;
+  /** Releases composed in the console: drafts, previews, test sends and publishing. */
+  drafts: DraftsService;
   staff: StaffAccess;
   brand: { organisationName: string; publicUrl: string };
 }

@@ -16,6 +16,7 @@ import { listsService } from './factories/lists';
 import { socialService } from './factories/social';
 import { publicSite } from './factories/site';
 import { sessionsService } from './factories/sessions';
+import { draftsService } from './factories/drafts';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
@@ -27,4 +28,5 @@ export const EVERY_SERVICE: ServiceFactories = {
   social: socialService,
   site: publicSite,
   sessions: sessionsService,
+  drafts: draftsService,
 };

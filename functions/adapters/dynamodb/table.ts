@@ -28,6 +28,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | staff member    | STAFF                       | MEMBER#<lower-cased address> |                          |
  * | sign-in link    | SIGNIN#<token hash>         | SIGNIN        | (deleted when spent; expires in 15 min)  |
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
+ * | draft release   | DRAFTS                      | DRAFT#<id>    | (none: no index, feed or send sees one)  |
  *
  * Deliveries get a partition each so that one release's send spreads over the whole key space.
  * GSI1 is sparse: only mailable or pending memberships and due posts carry its keys.

@@ -28,6 +28,8 @@ export interface ReleaseStatus {
   url: string;
   language: string;
   publishedAt: string;
+  /** Who published it from the console; absent for a release the webhook brought. */
+  publishedBy?: string;
   embargoUntil?: string;
   /** False while the embargo holds: no email, post, web version or feed entry yet. */
   public: boolean;
@@ -57,6 +59,7 @@ export async function getReleaseStatus(
     url: release.url,
     language: release.language,
     publishedAt: release.publishedAt,
+    ...(release.publishedBy ? { publishedBy: release.publishedBy } : {}),
     ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
     public: isPublic(release, deps.clock.now()),
     warnings: release.warnings ?? [],

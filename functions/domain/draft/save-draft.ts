@@ -1,0 +1,31 @@
+import type { Clock } from '../ports';
+import { ConflictError, NotFoundError } from '../errors';
+import { checkDraftFields, newDraftId, type Draft, type DraftFields } from './draft';
+import type { DraftStore } from './ports';
+
+/**
+ * Saves what staff composed: a new draft when `id` is absent, else the draft of that id, which must
+ * still exist (a draft published meanwhile is not brought back as a draft of the same release).
+ *
+ * @throws ValidationError for fields a draft cannot keep; NotFoundError when the draft is gone.
+ * @example
+ * const draft = await saveDraft({ fields, by: 'writer@example.org' }, { drafts, clock });
+ */
+export async function saveDraft(
+  input: { id?: string; fields: DraftFields; by: string },
+  deps: { drafts: DraftStore; clock: Clock; newId?: (title: string) => string },
+): Promise<Draft> {
+  const fields = checkDraftFields(input.fields);
+  const at = deps.clock.now().toISOString();
+  if (input.id) {
+    const existing = await deps.drafts.get(input.id);
+    if (!existing) throw new NotFoundError(`No draft "${input.id}"`);
+    const draft: Draft = { ...existing, fields, updatedBy: input.by, updatedAt: at };
+    if (!(await deps.drafts.update(draft))) throw new NotFoundError(`No draft "${input.id}"`);
+    return draft;
+  }
+  const draft: Draft = { id: (deps.newId ?? newDraftId)(fields.title), fields, createdBy: input.by, createdAt: at, updatedBy: input.by, updatedAt: at };
+  // Ids carry 32 random bits: a collision is all but impossible, and refused rather than overwritten.
+  if (!(await deps.drafts.create(draft))) throw new ConflictError(`Draft id "${draft.id}" is taken; save again`);
+  return draft;
+}
