@@ -9,6 +9,7 @@ import * as archive from '../handlers/archive';
 import * as bulkJobs from '../handlers/bulk-jobs';
 import * as confirm from '../handlers/confirm';
 import * as consolePages from '../handlers/console';
+import * as consoleCompose from '../handlers/console-compose';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
@@ -42,6 +43,7 @@ export const handlerModules = {
   'bulk-jobs': bulkJobs,
   confirm,
   console: consolePages,
+  'console-compose': consoleCompose,
   'fan-out': fanOut,
   feeds,
   'mail-events': mailEvents,

@@ -5,7 +5,7 @@ import type { Finding } from '../domain/release/finding';
 import type { PublishReleaseResult } from '../domain/release/publish-release';
 import type { RenderedEmail } from '../domain/release/rendered-email';
 import type { Release } from '../domain/release/release';
-import { ForbiddenError, NotFoundError } from '../domain/errors';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import { publishBodyOf, type Draft, type DraftFields } from '../domain/draft/draft';
 import type { DraftStore, DraftSummary } from '../domain/draft/ports';
 import { saveDraft } from '../domain/draft/save-draft';
@@ -66,6 +66,11 @@ export class DraftsService {
     return draft;
   }
 
+  /** The configured social channels, in order: the compose form offers each. */
+  channelNames(): string[] {
+    return [...this.ports.channels.keys()];
+  }
+
   list(): Promise<DraftSummary[]> {
     return this.ports.drafts.list();
   }
@@ -89,12 +94,12 @@ export class DraftsService {
   /**
    * Renders the draft and sends it to a staff member, marked as a test.
    *
-   * @throws ValidationError for the draft or the address; ForbiddenError for an address that is not staff.
+   * @throws ValidationError for the draft, or for an address that is not staff.
    */
   async testSend(fields: DraftFields, to: string, id = UNSAVED_ID): Promise<{ sent: string[] }> {
     // Anyone may be on the form; only staff get test sends (a console must not mail strangers).
-    const member = await this.ports.staff.get(staffEmail(to));
-    if (!member) throw new ForbiddenError('Test sends go to staff addresses only');
+    const member = to.trim() ? await this.ports.staff.get(staffEmail(to)) : undefined;
+    if (!member) throw new ValidationError([{ field: 'testTo', message: 'test sends go to staff addresses only' }]);
     const { rendered } = await this.preview(fields, id);
     return this.ports.delivery.sendTestRendering(id, rendered, [member.email]);
   }

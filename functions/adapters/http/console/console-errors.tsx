@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { AuthenticationError, ForbiddenError, InvalidTokenError, ValidationError } from '../../../domain/errors';
+import { AuthenticationError, ForbiddenError, InvalidTokenError, NotFoundError, ValidationError } from '../../../domain/errors';
 import type { HttpResult } from '../../../runtime/http';
 import { RateLimitedError } from '../../../domain/subscriber/errors';
 import { clearSessionCookie, consolePage } from './console-http';
@@ -29,6 +29,7 @@ export async function consoleRefusal(error: unknown, brand: { organisationName: 
     const limited = await page(429, 'Too many sign-in requests', 'We received many sign-in requests from your network. Please try again in an hour.');
     return { ...limited, headers: { ...limited.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
+  if (error instanceof NotFoundError) return page(404, 'Not found', 'It may have been published or removed. The releases and drafts pages list what there is.');
   if (error instanceof ValidationError) return page(400, 'Check the address', error.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   return undefined;
 }

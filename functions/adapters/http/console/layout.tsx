@@ -14,6 +14,8 @@ export interface LayoutProps {
   signedIn?: SignedIn;
   /** A narrow column for the one-form pages. */
   narrow?: boolean;
+  /** A script of our own origin (the compose page's counts), deferred; the page works without it. */
+  script?: string;
   children?: Child;
 }
 
@@ -21,7 +23,7 @@ export interface LayoutProps {
  * The document every console page shares: a skip link, the header (with the navigation and a
  * sign-out button once signed in) and the main column.
  */
-export function Layout({ title, organisationName, signedIn, narrow, children }: LayoutProps) {
+export function Layout({ title, organisationName, signedIn, narrow, script, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -30,6 +32,7 @@ export function Layout({ title, organisationName, signedIn, narrow, children }: 
         <meta name="robots" content="noindex" />
         <title>{`${title} · ${organisationName} console`}</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
+        {script && <script src={script} defer />}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
@@ -38,7 +41,7 @@ export function Layout({ title, organisationName, signedIn, narrow, children }: 
           {signedIn && (
             <>
               <nav aria-label="Console">
-                <a href="/console/releases">Releases</a>
+                <a href="/console/releases">Releases</a> · <a href="/console/drafts">Drafts</a> · <a href="/console/compose">Compose</a>
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
