@@ -224,11 +224,12 @@ export function ComposePage(props: ComposePageProps) {
             {/* srcdoc is an attribute: hono/jsx escapes it, and the HTML is the MJML renderer's output,
                 whose release HTML was sanitised (domain/release/sanitise.ts). sandbox="" runs no script
                 and gives the frame an origin of its own. */}
-            <figure>
+            {/* Focusable: on a narrow screen the 600 px frame scrolls sideways, by keyboard too. */}
+            <figure tabindex={0} aria-label="Desktop preview, 600 px">
               <figcaption>Desktop, 600 px</figcaption>
               <iframe class="frame-600" width="600" height="800" sandbox="" title="Email preview at 600 pixels" srcdoc={preview.html} />
             </figure>
-            <figure>
+            <figure tabindex={0} aria-label="Phone preview, 375 px">
               <figcaption>Phone, 375 px</figcaption>
               <iframe class="frame-375" width="375" height="800" sandbox="" title="Email preview at 375 pixels" srcdoc={preview.html} />
             </figure>

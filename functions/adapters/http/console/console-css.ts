@@ -51,6 +51,7 @@ button.publish { background: #166534; }
 button:disabled { background: #6b7280; color: #fff; cursor: not-allowed; }
 .frames { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 .frames figure { margin: 0; max-width: 100%; overflow-x: auto; }
+.frames figure:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .frames iframe { border: 1px solid #9ca3af; background: #fff; display: block; }
 .findings li { margin-bottom: .25rem; }
 progress { width: 8rem; max-width: 100%; }
