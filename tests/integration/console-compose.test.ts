@@ -162,4 +162,18 @@ describe('console compose over HTTP', () => {
     await pressroom.scheduler.runNow('post-social');
     expect((await pressroom.client.social()).filter((p) => p.releaseId === id).map((p) => p.channel)).toEqual(['local']);
   });
+
+  it('lets an editor publish straight from the compose form under embargo: stored with its embargo, nothing sent yet, no draft left behind', async () => {
+    const csrf = await csrfOf(editor);
+    const before = await (await consoleClient.get('/console/drafts', editor)).text();
+    const embargo = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
+    const published = await consoleClient.post('/console/compose', { cookie: editor, form: { csrf, action: 'publish', ...form('Embargoed from the console', { embargo }) } });
+    expect(published.status).toBe(303);
+    await pressroom.settle(30_000);
+    const releases = await (await consoleClient.get('/console/releases', editor)).text();
+    expect(releases).toContain('Embargoed from the console');
+    expect(releases).toContain(`${embargo.replace('T', ' ')} UTC`);
+    expect((await mailTo('reader@example.org')).filter((m) => m.subject === 'Embargoed from the console')).toHaveLength(0);
+    expect(await (await consoleClient.get('/console/drafts', editor)).text()).toBe(before);
+  });
 });
