@@ -54,8 +54,11 @@ export class DraftsService {
     private readonly settings: { publicUrl: string },
   ) {}
 
-  /** @throws ValidationError; NotFoundError when saving over a draft that is gone. */
-  save(input: { id?: string; fields: DraftFields; by: string }): Promise<Draft> {
+  /**
+   * `expectedUpdatedAt`: the save the form was opened on.
+   * @throws ValidationError; NotFoundError when saving over a draft that is gone; DraftChangedError when someone saved it since.
+   */
+  save(input: { id?: string; fields: DraftFields; by: string; expectedUpdatedAt?: string }): Promise<Draft> {
     return saveDraft(input, this.ports);
   }
 

@@ -746,7 +746,7 @@ export class MemoryStaffSessionStore implements StaffSessionStore {
   }
 }
 
-/** Drafts in memory; like the DynamoDB store, `create` never overwrites and `update` never brings one back. */
+/** Drafts in memory; like the DynamoDB store, `create` never overwrites, `update` never brings one back nor overwrites a newer save. */
 export class MemoryDraftStore implements DraftStore {
   drafts = new Map<string, Draft>();
   async create(draft: Draft) {
@@ -754,8 +754,8 @@ export class MemoryDraftStore implements DraftStore {
     this.drafts.set(draft.id, structuredClone(draft));
     return true;
   }
-  async update(draft: Draft) {
-    if (!this.drafts.has(draft.id)) return false;
+  async update(draft: Draft, expectedUpdatedAt: string) {
+    if (this.drafts.get(draft.id)?.updatedAt !== expectedUpdatedAt) return false;
     this.drafts.set(draft.id, structuredClone(draft));
     return true;
   }

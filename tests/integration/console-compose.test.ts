@@ -176,4 +176,23 @@ describe('console compose over HTTP', () => {
     expect((await mailTo('reader@example.org')).filter((m) => m.subject === 'Embargoed from the console')).toHaveLength(0);
     expect(await (await consoleClient.get('/console/drafts', editor)).text()).toBe(before);
   });
+
+  it('refuses to overwrite a draft someone saved after the form was opened (409), keeping their save', async () => {
+    const writerCsrf = await csrfOf(writer);
+    const saved = await consoleClient.post('/console/compose', { cookie: writer, form: { csrf: writerCsrf, action: 'save', ...form('Shared draft') } });
+    const id = draftIdOf(saved.headers.get('location'))!;
+    const version = /name="version" value="([^"]+)"/.exec(await (await consoleClient.get(`/console/drafts/${id}`, writer)).text())![1];
+
+    const editorCsrf = await csrfOf(editor, `/console/drafts/${id}`);
+    const editorSave = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf: editorCsrf, version, action: 'save', ...form('Shared draft, edited by the editor') } });
+    expect(editorSave.status).toBe(303);
+
+    const stale = await consoleClient.post(`/console/drafts/${id}`, { cookie: writer, form: { csrf: writerCsrf, version, action: 'save', ...form('Shared draft, edited by the writer') } });
+    expect(stale.status).toBe(409);
+    const html = await stale.text();
+    expect(html).toContain('editor@example.org saved this draft at');
+    // What the writer typed stays on the form for them to copy.
+    expect(html).toContain('value="Shared draft, edited by the writer"');
+    expect(await (await consoleClient.get(`/console/drafts/${id}`, writer)).text()).toContain('value="Shared draft, edited by the editor"');
+  });
 });

@@ -315,17 +315,20 @@ describe.each([
     ]);
   });
 
-  it('updates only a draft that exists, and a removed draft is gone for good', async () => {
+  it('updates only a draft that exists and nobody saved since, and a removed draft is gone for good', async () => {
     const store = await make();
     const kept = draft('kept', 'Kept', t(1));
     await store.create(kept);
     const edited = { ...kept, fields: { ...kept.fields, title: 'Edited' }, updatedBy: 'editor@example.org', updatedAt: t(3).toISOString() };
-    expect(await store.update(edited)).toBe(true);
+    expect(await store.update(edited, t(1).toISOString())).toBe(true);
+    expect(await store.get('kept')).toEqual(edited);
+    // A second edit begun on the first save: refused, the newer save kept.
+    expect(await store.update({ ...edited, fields: { ...kept.fields, title: 'Stale' }, updatedAt: t(4).toISOString() }, t(1).toISOString())).toBe(false);
     expect(await store.get('kept')).toEqual(edited);
     await store.remove('kept');
     await store.remove('kept');
     expect(await store.get('kept')).toBeUndefined();
-    expect(await store.update(edited)).toBe(false);
+    expect(await store.update(edited, t(3).toISOString())).toBe(false);
     expect(await store.get('kept')).toBeUndefined();
     expect(await store.list()).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { newDraftId, publishBodyOf, type DraftFields } from '../../functions/dom
 import { saveDraft } from '../../functions/domain/draft/save-draft';
 import { publishDraft } from '../../functions/domain/draft/publish-draft';
 import { socialCounts } from '../../functions/domain/draft/social-counts';
+import { DraftChangedError } from '../../functions/domain/draft/errors';
 import type { Release } from '../../functions/domain/release/release';
 import { FakeChannel, FakeClock, MemoryDraftStore, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
 
@@ -73,6 +74,17 @@ describe('drafts', () => {
     await drafts.remove('d1');
     await expect(saveDraft({ id: 'd1', fields: fields(), by: 'editor@example.org' }, { drafts, clock })).rejects.toBeInstanceOf(NotFoundError);
     expect(await drafts.get('d1')).toBeUndefined();
+  });
+
+  it('given two people editing the same draft, when the one who opened it earlier saves, then DraftChangedError names who saved since and their save is kept', async () => {
+    const opened = await saveDraft({ fields: fields(), by: 'writer@example.org' }, { drafts, clock, newId: () => 'd1' });
+    clock.advance(60_000);
+    await saveDraft({ id: 'd1', fields: fields({ title: 'Editor’s title' }), by: 'editor@example.org', expectedUpdatedAt: opened.updatedAt }, { drafts, clock });
+    clock.advance(60_000);
+    const error = await saveDraft({ id: 'd1', fields: fields({ title: 'Writer’s title' }), by: 'writer@example.org', expectedUpdatedAt: opened.updatedAt }, { drafts, clock }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DraftChangedError);
+    expect(error).toMatchObject({ updatedBy: 'editor@example.org' });
+    expect((await drafts.get('d1'))?.fields.title).toBe('Editor’s title');
   });
 
   it('given a draft without a title or with too large a body, then it is refused naming the field', async () => {

@@ -20,11 +20,17 @@ export class DynamoDraftStore implements DraftStore {
     );
   }
 
-  update(draft: Draft): Promise<boolean> {
+  update(draft: Draft, expectedUpdatedAt: string): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(
-        // Only over a draft that exists: one published (and so removed) meanwhile stays published.
-        new PutCommand({ TableName: this.table.tableName, Item: { ...draftKey(draft.id), ...draft }, ConditionExpression: 'attribute_exists(pk)' }),
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...draftKey(draft.id), ...draft },
+          // Only over a draft that exists (one published, and so removed, meanwhile stays published)
+          // and that nobody saved since this edit began (their changes are not overwritten unseen).
+          ConditionExpression: 'attribute_exists(pk) AND updatedAt = :expected',
+          ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+        }),
       ),
     );
   }

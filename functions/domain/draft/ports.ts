@@ -7,8 +7,11 @@ export type DraftSummary = Pick<Draft, 'id' | 'createdBy' | 'updatedBy' | 'updat
 export interface DraftStore {
   /** Stores a new draft; false when the id is taken. */
   create(draft: Draft): Promise<boolean>;
-  /** Replaces a draft that still exists; false when it is gone (published or removed meanwhile). */
-  update(draft: Draft): Promise<boolean>;
+  /**
+   * Replaces a draft that still exists and was last saved at `expectedUpdatedAt`; false when it is
+   * gone (published or removed meanwhile) or someone saved it since.
+   */
+  update(draft: Draft, expectedUpdatedAt: string): Promise<boolean>;
   get(id: string): Promise<Draft | undefined>;
   /** Every draft, most recently changed first. */
   list(): Promise<DraftSummary[]>;

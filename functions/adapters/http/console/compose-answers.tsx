@@ -10,6 +10,7 @@ import { json } from '../../../runtime/http';
 import type { Services } from '../../../runtime/compose';
 import { ValidationError, type FieldIssue } from '../../../domain/errors';
 import { PreflightError } from '../../../domain/release/errors';
+import { DraftChangedError } from '../../../domain/draft/errors';
 import { BodyFormat, type Draft, type DraftFields } from '../../../domain/draft/draft';
 import type { ChannelCount } from '../../../domain/draft/social-counts';
 import type { StaffSession } from '../../../domain/staff/sign-in';
@@ -84,6 +85,8 @@ const emptyFields = (channels: readonly string[]): DraftFields => ({
 
 interface View {
   draft?: Draft;
+  /** The save the form's edit began on, when it is not the draft's latest. */
+  version?: string;
   fields: DraftFields;
   preview?: PreviewView;
   counts?: ChannelCount[];
@@ -97,6 +100,7 @@ async function composePage(app: Services, session: StaffSession, status: number,
     organisationName: app.brand.organisationName,
     signedIn: session,
     draft: view.draft,
+    version: view.version,
     fields: view.fields,
     lists: lists.filter((l) => !l.archived || view.fields.lists.includes(l.id)).map((l) => ({ id: l.id, name: l.name })),
     counts,
@@ -135,11 +139,19 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
   const form = formFields(event);
   const fields = draftFieldsFrom(form, app.drafts.channelNames());
   const draft = id ? await app.drafts.get(id) : undefined;
+  // The save this edit began on: kept through previews and test sends, so that saving later still
+  // notices a save by someone else in between.
+  const version = form.get('version') ?? undefined;
   const retry = (status: number, error: unknown, saved = draft) => {
-    if (error instanceof ValidationError) return composePage(app, session, status, { draft: saved, fields, issues: error.issues });
+    const edit = { draft: saved, version: saved === draft ? version : undefined, fields };
+    if (error instanceof DraftChangedError) {
+      const message = `${error.updatedBy} saved this draft at ${error.updatedAt.slice(0, 16).replace('T', ' ')} UTC, after you opened it. Copy your changes, then reload the draft.`;
+      return composePage(app, session, 409, { ...edit, issues: [{ field: 'draft', message }] });
+    }
+    if (error instanceof ValidationError) return composePage(app, session, status, { ...edit, issues: error.issues });
     if (error instanceof PreflightError) {
       const issues = error.findings.filter((f) => f.severity === 'blocking').map((f) => ({ field: 'preflight', message: f.message }));
-      return composePage(app, session, 422, { draft: saved, fields, issues });
+      return composePage(app, session, 422, { ...edit, issues });
     }
     return Promise.reject(error);
   };
@@ -147,14 +159,14 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
     case 'preview':
       try {
         const { rendered, findings, counts } = await app.drafts.preview(fields, id);
-        return composePage(app, session, 200, { draft, fields, counts, preview: { subject: rendered.subject, html: rendered.html, findings } });
+        return composePage(app, session, 200, { draft, version, fields, counts, preview: { subject: rendered.subject, html: rendered.html, findings } });
       } catch (error) {
         return retry(400, error);
       }
     case 'test':
       try {
         const { sent } = await app.drafts.testSend(fields, form.get('testTo') ?? '', id);
-        return composePage(app, session, 200, { draft, fields, notice: `Test sent to ${sent.join(', ')}.` });
+        return composePage(app, session, 200, { draft, version, fields, notice: `Test sent to ${sent.join(', ')}.` });
       } catch (error) {
         return retry(400, error);
       }
@@ -164,7 +176,7 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
       let saved: Draft | undefined = draft;
       try {
         // What the editor sees is what is published: the form is saved first, then published.
-        saved = await app.drafts.save({ id, fields, by: session.email });
+        saved = await app.drafts.save({ id, fields, by: session.email, expectedUpdatedAt: version });
         await app.drafts.publish(saved.id, session.email);
         return seeOther('/console/releases');
       } catch (error) {
@@ -173,7 +185,7 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
     }
     default:
       try {
-        const saved = await app.drafts.save({ id, fields, by: session.email });
+        const saved = await app.drafts.save({ id, fields, by: session.email, expectedUpdatedAt: version });
         return seeOther(`/console/drafts/${encodeURIComponent(saved.id)}?saved=1`);
       } catch (error) {
         return retry(400, error);

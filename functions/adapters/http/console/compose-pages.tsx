@@ -21,6 +21,8 @@ export interface ComposePageProps extends Brand {
   signedIn: SignedIn;
   /** The saved draft being edited; absent on a new compose form. */
   draft?: Pick<DraftSummary, 'id' | 'createdBy' | 'updatedBy' | 'updatedAt'>;
+  /** The save this edit began on (sent back with the form, so a newer save by someone else is not overwritten). */
+  version?: string;
   fields: DraftFields;
   lists: { id: string; name: string }[];
   /** Each configured channel's post as it would go out (after a preview, or always when counted). */
@@ -71,7 +73,7 @@ function Findings({ findings }: { findings: Finding[] }) {
  * One form, one button per action (`action` names it), so it all works without script.
  */
 export function ComposePage(props: ComposePageProps) {
-  const { organisationName, signedIn, draft, fields, lists, counts, canPublish, preview, issues, notice, testTo } = props;
+  const { organisationName, signedIn, draft, version, fields, lists, counts, canPublish, preview, issues, notice, testTo } = props;
   const formAction = draft ? `/console/drafts/${encodeURIComponent(draft.id)}` : '/console/compose';
   const issueFor = (field: string) => issues?.filter((i) => i.field === field || i.field.startsWith(`${field}.`));
   const title = draft ? `Draft: ${fields.title}` : 'Compose a release';
@@ -102,6 +104,7 @@ export function ComposePage(props: ComposePageProps) {
       )}
       <form method="post" action={formAction} class="compose" data-counts="/console/compose/counts">
         <input type="hidden" name="csrf" value={signedIn.csrfToken} />
+        {draft && <input type="hidden" name="version" value={version ?? draft.updatedAt} />}
         <div class="field">
           <label for="title">Title</label>
           <input id="title" name="title" type="text" required maxlength={300} value={fields.title} aria-invalid={issueFor('title')?.length ? 'true' : undefined} />
