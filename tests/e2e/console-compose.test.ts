@@ -26,6 +26,8 @@ describe('console compose in Chromium', () => {
     ]);
     expect((await pressroom.client.addSubscribers({ email: 'reader@example.com', lists: ['blog'] })).status).toBe(200);
     [writer, editor] = await Promise.all([newPage(browser, { width: 1280, height: 800 }), newPage(browser, { width: 1280, height: 800 })]);
+    // A step that cannot happen fails with what it waited for, well before the test's own timeout.
+    for (const { page } of [writer, editor]) page.setDefaultTimeout(10_000);
   });
   afterAll(async () => {
     await writer?.close();
@@ -55,6 +57,9 @@ describe('console compose in Chromium', () => {
       await screenshot(page, `${name}-${width}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+    // Let the page lay itself out at the restored width before the next click aims at it.
+    // (A string: it runs in the page, where requestAnimationFrame is, not in Node.)
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
   };
 
   it('lets a contributor compose, see live counts, preview at 600 and 375 px, and save a draft; publishing is disabled with the reason', async () => {
@@ -96,7 +101,9 @@ describe('console compose in Chromium', () => {
     expect(await page.locator('#count-local').textContent()).toMatch(/\d+ of 500 characters \(formatted summary\)/);
     await expectAccessible(writer, 'console-compose-preview');
 
-    await Promise.all([page.waitForURL(/\/console\/drafts\/browser-release-[0-9a-f]{8}\?saved=1$/), page.getByRole('button', { name: 'Save draft' }).click()]);
+    // By keyboard: the button takes focus and Enter submits the form.
+    await page.getByRole('button', { name: 'Save draft' }).focus();
+    await Promise.all([page.waitForURL(/\/console\/drafts\/browser-release-[0-9a-f]{8}\?saved=1$/), page.keyboard.press('Enter')]);
     expect(await page.getByRole('status').textContent()).toBe('Draft saved.');
     expect(await page.getByLabel('Title').inputValue()).toBe('Browser release');
     draftPath = new URL(page.url()).pathname;
