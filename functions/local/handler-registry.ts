@@ -11,6 +11,7 @@ import * as confirm from '../handlers/confirm';
 import * as consolePages from '../handlers/console';
 import * as consoleAudience from '../handlers/console-audience';
 import * as consoleRelease from '../handlers/console-release';
+import * as consoleCompose from '../handlers/console-compose';
 import * as fanOut from '../handlers/fan-out';
 import * as feeds from '../handlers/feeds';
 import * as mailEvents from '../handlers/mail-events';
@@ -46,6 +47,7 @@ export const handlerModules = {
   console: consolePages,
   'console-audience': consoleAudience,
   'console-release': consoleRelease,
+  'console-compose': consoleCompose,
   'fan-out': fanOut,
   feeds,
   'mail-events': mailEvents,

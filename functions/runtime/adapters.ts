@@ -34,6 +34,8 @@ import type { AddressPolicy } from '../adapters/outbound/address-policy';
 import type { ApiTokenStore, AuditLog, SignInEmailRenderer, SignInLinkStore, StaffRoster, StaffSessionStore } from '../domain/staff/ports';
 import { DynamoApiTokenStore } from '../adapters/dynamodb/api-token-store';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
+import type { DraftStore } from '../domain/draft/ports';
+import { DynamoDraftStore } from '../adapters/dynamodb/draft-store';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
@@ -78,6 +80,8 @@ export interface Adapters {
   apiTokens: ApiTokenStore;
   /** Staff actions, written by the HTTP edge. */
   auditLog: AuditLog;
+  /** Releases composed in the console and not yet published. */
+  drafts: DraftStore;
   clock: Clock;
   keyring: SigningKeyring;
   sender: SenderIdentity;
@@ -219,6 +223,7 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     staffSessions: new DynamoStaffSessionStore(table),
     apiTokens: new DynamoApiTokenStore(table),
     auditLog: new DynamoAuditLog(table),
+    drafts: new DynamoDraftStore(table),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },

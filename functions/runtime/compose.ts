@@ -8,6 +8,7 @@ import type { SessionsService } from '../services/sessions';
 import type { TeamService } from '../services/team';
 import { AuditTrail } from '../services/audit';
 import { logger } from './logger';
+import type { DraftsService } from '../services/drafts';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -30,6 +31,8 @@ export interface Services {
   sessions: SessionsService;
   /** Staff management and personal API tokens (the console's staff and tokens pages). */
   team: TeamService;
+  /** Releases composed in the console: drafts, previews, test sends and publishing. */
+  drafts: DraftsService;
   staff: StaffAccess;
   /** The audit log of staff actions: every edge writes to it (runtime/staff-audit.ts). */
   audit: AuditTrail;

@@ -17,6 +17,7 @@ import { socialService } from './factories/social';
 import { publicSite } from './factories/site';
 import { sessionsService } from './factories/sessions';
 import { teamService } from './factories/team';
+import { draftsService } from './factories/drafts';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
@@ -29,4 +30,5 @@ export const EVERY_SERVICE: ServiceFactories = {
   site: publicSite,
   sessions: sessionsService,
   team: teamService,
+  drafts: draftsService,
 };

@@ -256,6 +256,24 @@ export const functionSpecs = {
     sendsEmail: true,
     sendsTo: ['fan-out'],
   },
+  // The console's compose pages: drafts, preview, test send, publish (through the releases service's
+  // publish, the webhook's use case). Apart from `console` because it loads MJML and the channels.
+  'console-compose': {
+    services: ['sessions', 'drafts', 'lists'],
+    http: [
+      'GET /console/assets/compose.js',
+      'GET /console/compose',
+      'POST /console/compose',
+      'POST /console/compose/counts',
+      'GET /console/drafts',
+      'GET /console/drafts/{id}',
+      'POST /console/drafts/{id}',
+    ],
+    table: 'read-write',
+    sendsEmail: true,
+    sendsTo: ['fan-out'],
+    parts: ['renderer', 'channels'],
+  },
   // Staff: dead-letter queue depths and redrive.
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation

@@ -14,7 +14,8 @@ import { cancelSend, failSend, getSendProgress, pauseSend, resumeSend } from '..
 import type { SendProgress } from '../domain/delivery/send-progress';
 import { countDeadLetters, deadLetterDepths, isLastReceive, redriveDeadLetters, type DeadLetterDepth } from '../domain/delivery/dead-letters';
 import { PlanningConflictError } from '../domain/delivery/errors';
-import { sendTestEmail } from '../domain/delivery/send-test-email';
+import { sendTestEmail, sendTestRendering, testRecipients } from '../domain/delivery/send-test-email';
+import type { RenderedEmail } from '../domain/release/rendered-email';
 import { listReleaseOverviews, type ReleaseOverviewPage } from '../domain/delivery/release-overview';
 import type { StaffReleaseQuery } from '../domain/release/ports';
 import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/delivery/mail-events';
@@ -178,6 +179,14 @@ export class DeliveryService {
   /** Sends a stored release to staff addresses only, marked as a test. @throws NotFoundError, ValidationError */
   sendTest(releaseId: string, to: unknown): Promise<{ sent: string[] }> {
     return sendTestEmail(releaseId, to, { ...this.ports, now: this.ports.clock.now() });
+  }
+
+  /**
+   * Sends a rendering that is not stored (a draft's, rendered just now) to checked addresses, marked
+   * as a test. @throws ValidationError for bad addresses
+   */
+  sendTestRendering(releaseId: string, rendered: RenderedEmail, to: string[]): Promise<{ sent: string[] }> {
+    return sendTestRendering(releaseId, rendered, testRecipients(to), { ...this.ports, now: this.ports.clock.now() });
   }
 
   /** How many messages each work queue's dead-letter queue holds. */

@@ -51,8 +51,8 @@ export class ReleasesService {
    *
    * @throws ValidationError naming each bad field; PreflightError when the release has blocking problems.
    */
-  async publish(body: unknown, webhookId?: string): Promise<PublishReleaseResult> {
-    return publishRelease({ body, webhookId }, { ...this.ports, listIds: await this.ports.directory.activeIds() });
+  async publish(body: unknown, webhookId?: string, publishedBy?: string): Promise<PublishReleaseResult> {
+    return publishRelease({ body, webhookId, publishedBy }, { ...this.ports, listIds: await this.ports.directory.activeIds() });
   }
 
   /** Renders and checks a release body without storing or sending it. @throws ValidationError */

@@ -115,6 +115,9 @@ const cases = {
   },
   // Its script, the one route without a session (the pages need a signed-in member's cookie).
   'console-release': { event: () => httpEvent({ route: 'GET /console/assets/release.js', path: '/console/assets/release.js' }), compare: 'body' },
+  // The counts script, the one page of it served before sign-in (the compose pages need a staff
+  // session the fixture does not have): the bundle loads whole, MJML and channels included.
+  'console-compose': { event: () => httpEvent({ route: 'GET /console/assets/compose.js', path: '/console/assets/compose.js' }), compare: 'body' },
   'fan-out': { event: (f) => sqsEvent(queueArn('fan-out'), [{ releaseId: f.releaseId }]) },
   // A subscriber who joined after the send: the bundle sends the email, the in-process run finds it sent.
   'send-email': { event: (f) => sqsEvent(queueArn('send'), [{ releaseId: f.releaseId, subscriberId: f.lateSubscriberId, listId: 'blog' }]) },

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** Debian's Chromium; scripts/ensure-chromium.sh (vitest global setup) installs it on a clean machine. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, '../output/screenshots');
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../output/screenshots');
 
 /** Hosts a page may load from: the local stack only. Everything else is aborted and recorded. */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

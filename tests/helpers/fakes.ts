@@ -1,3 +1,5 @@
+import type { Draft } from '../../functions/domain/draft/draft';
+import type { DraftStore } from '../../functions/domain/draft/ports';
 import { NotFoundError } from '../../functions/domain/errors';
 /**
  * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
@@ -835,5 +837,32 @@ export class MemoryStaffSessionStore implements StaffSessionStore {
   }
   async remove(idHash: string) {
     this.sessions.delete(idHash);
+  }
+}
+
+/** Drafts in memory; like the DynamoDB store, `create` never overwrites, `update` never brings one back nor overwrites a newer save. */
+export class MemoryDraftStore implements DraftStore {
+  drafts = new Map<string, Draft>();
+  async create(draft: Draft) {
+    if (this.drafts.has(draft.id)) return false;
+    this.drafts.set(draft.id, structuredClone(draft));
+    return true;
+  }
+  async update(draft: Draft, expectedUpdatedAt: string) {
+    if (this.drafts.get(draft.id)?.updatedAt !== expectedUpdatedAt) return false;
+    this.drafts.set(draft.id, structuredClone(draft));
+    return true;
+  }
+  async get(id: string) {
+    const draft = this.drafts.get(id);
+    return draft && structuredClone(draft);
+  }
+  async list() {
+    return [...this.drafts.values()]
+      .map((d) => ({ id: d.id, title: d.fields.title, createdBy: d.createdBy, updatedBy: d.updatedBy, updatedAt: d.updatedAt }))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id));
+  }
+  async remove(id: string) {
+    this.drafts.delete(id);
   }
 }

@@ -272,19 +272,19 @@ describe('least privilege', () => {
       statementsOf(handler).some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => refId(r) === queueArnOf(name))),
     );
 
-  it('lets only the handlers that need it enqueue: publish, fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'console-release', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
+  it('lets only the handlers that need it enqueue: publish (webhook and console compose), fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
+    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'console-compose', 'console-release', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
   });
 
-  it('lets the send worker, the sign-up queue\'s worker, imports, test sends and console sign-in links send email, and only the send worker read the quota it paces by', () => {
+  it('lets the send worker, the sign-up queue\'s worker, imports, test sends (admin and console compose) and console sign-in links send email, and only the send worker read the quota it paces by', () => {
     const senders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:SendRawEmail'));
     // Not subscribe: it only queues, so that its work is the same for every address. The console
     // emails sign-in links itself, to staff only, and answers no sooner than a fixed time instead.
     // bulk-jobs: imports without consent email each new address a confirmation, as admin-import does.
-    // console-audience: the console's imports, as admin-import. console-release: the release page's
-    // test send, to a staff address only.
-    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-audience', 'console-release', 'process-signup', 'send-email']);
+    // console-audience: the console's imports, as admin-import. console-release and console-compose:
+    // test sends, to staff addresses only.
+    expect(senders.sort()).toEqual(['admin-import', 'admin-releases', 'bulk-jobs', 'console', 'console-audience', 'console-compose', 'console-release', 'process-signup', 'send-email']);
     const quotaReaders = [...stack.functions.keys()].filter((h) => actionsOf(h).includes('ses:GetSendQuota'));
     expect(quotaReaders).toEqual(['send-email']);
     for (const handler of stack.functions.keys()) {

@@ -47,8 +47,11 @@ import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo
 import {
   MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
   MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore, MemorySignInLinkStore, MemoryStaffDirectory,
-  MemoryStaffSessionStore, MemoryApiTokenStore, MemoryAuditLog,
+  MemoryStaffSessionStore, MemoryApiTokenStore, MemoryAuditLog, MemoryDraftStore,
 } from '../helpers/fakes';
+import { DynamoDraftStore } from '../../functions/adapters/dynamodb/draft-store';
+import type { DraftStore } from '../../functions/domain/draft/ports';
+import type { Draft } from '../../functions/domain/draft/draft';
 import { releaseBody } from '../helpers/releases';
 
 /**
@@ -375,6 +378,52 @@ describe.each([
     await log.record(entry('a@example.org', 7));
     await log.record({ ...entry('a@example.org', 7), outcome: 403 });
     expect((await log.page({ limit: 10 })).entries.map((e) => e.outcome).sort()).toEqual([200, 403]);
+  });
+});
+
+const draft = (id: string, title: string, updatedAt: Date): Draft => ({
+  id,
+  fields: { title, format: 'markdown', body: '# Hello\n\nA body.', summary: 'Short.', lists: ['blog'], tags: ['news'], language: 'en', social: [{ channel: 'local', enabled: true, text: 'Own words' }] },
+  createdBy: 'writer@example.org',
+  createdAt: t(0).toISOString(),
+  updatedBy: 'writer@example.org',
+  updatedAt: updatedAt.toISOString(),
+});
+
+describe.each([
+  ['in memory', async (): Promise<DraftStore> => new MemoryDraftStore()],
+  // A table of its own: drafts share one partition, which the listing reads whole.
+  ['DynamoDB', async (): Promise<DraftStore> => new DynamoDraftStore(await freshTable())],
+])('Draft store contract: %s', (_, make) => {
+  it('creates a draft once, keeps it whole, and lists drafts most recently changed first without their bodies', async () => {
+    const store = await make();
+    const first = draft('first', 'First', t(1));
+    expect(await store.create(first)).toBe(true);
+    expect(await store.create({ ...first, fields: { ...first.fields, title: 'Overwritten' } })).toBe(false);
+    expect(await store.get('first')).toEqual(first);
+    await store.create(draft('second', 'Second', t(2)));
+    expect(await store.list()).toEqual([
+      { id: 'second', title: 'Second', createdBy: 'writer@example.org', updatedBy: 'writer@example.org', updatedAt: t(2).toISOString() },
+      { id: 'first', title: 'First', createdBy: 'writer@example.org', updatedBy: 'writer@example.org', updatedAt: t(1).toISOString() },
+    ]);
+  });
+
+  it('updates only a draft that exists and nobody saved since, and a removed draft is gone for good', async () => {
+    const store = await make();
+    const kept = draft('kept', 'Kept', t(1));
+    await store.create(kept);
+    const edited = { ...kept, fields: { ...kept.fields, title: 'Edited' }, updatedBy: 'editor@example.org', updatedAt: t(3).toISOString() };
+    expect(await store.update(edited, t(1).toISOString())).toBe(true);
+    expect(await store.get('kept')).toEqual(edited);
+    // A second edit begun on the first save: refused, the newer save kept.
+    expect(await store.update({ ...edited, fields: { ...kept.fields, title: 'Stale' }, updatedAt: t(4).toISOString() }, t(1).toISOString())).toBe(false);
+    expect(await store.get('kept')).toEqual(edited);
+    await store.remove('kept');
+    await store.remove('kept');
+    expect(await store.get('kept')).toBeUndefined();
+    expect(await store.update(edited, t(3).toISOString())).toBe(false);
+    expect(await store.get('kept')).toBeUndefined();
+    expect(await store.list()).toEqual([]);
   });
 });
 

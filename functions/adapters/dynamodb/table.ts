@@ -32,6 +32,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | console session | SESSION#<session id hash>   | SESSION       | (expires at its absolute end)            |
  * | API token       | APITOKEN#<token hash>       | APITOKEN      | APITOKENS#<owner> / <created>#<id>       |
  * | audit entry     | AUDIT                       | <at>#<random> | AUDITBY#<actor> / <at>#<random>; expires after 2 years |
+ * | draft release   | DRAFTS                      | DRAFT#<id>    | (none: no index, feed or send sees one)  |
  *
  * Consent events sit in a sibling partition of their subscriber's, so that reading a subscriber
  * (`SUB#<id>`, every look-up) never reads their history; `<n>` orders one call's events and the

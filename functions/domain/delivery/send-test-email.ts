@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
 import { personaliseMessage } from '../mail/mime';
 import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
-import { RecipientPlaceholder } from '../release/rendered-email';
+import { RecipientPlaceholder, type RenderedEmail } from '../release/rendered-email';
 
 const MAX_TEST_RECIPIENTS = 10;
 
@@ -21,6 +21,20 @@ export async function sendTestEmail(
   to: unknown,
   deps: { releases: ReleaseStore; mailer: Mailer; sender: SenderIdentity; now: Date },
 ): Promise<{ sent: string[] }> {
+  const addresses = testRecipients(to);
+  const rendered = await deps.releases.getRendered(releaseId);
+  if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"`);
+  return sendTestRendering(releaseId, rendered, addresses, deps);
+}
+
+/**
+ * The addresses a test send may go to: one to {@link MAX_TEST_RECIPIENTS}, each a valid address.
+ *
+ * @throws ValidationError naming each bad address.
+ * @example
+ * testRecipients(['Editor@Example.org']); // ['editor@example.org']
+ */
+export function testRecipients(to: unknown): string[] {
   if (!Array.isArray(to) || to.length === 0 || to.length > MAX_TEST_RECIPIENTS) {
     throw new ValidationError([{ field: 'to', message: `give 1 to ${MAX_TEST_RECIPIENTS} staff addresses` }]);
   }
@@ -35,9 +49,22 @@ export async function sendTestEmail(
     }
   });
   if (issues.length) throw new ValidationError(issues.flatMap((e) => e.issues));
-  const rendered = await deps.releases.getRendered(releaseId);
-  if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"`);
+  return addresses;
+}
 
+/**
+ * Sends a rendering (a stored release's, or a draft's rendered just now) to the given, already
+ * checked addresses, marked as a test, with recipient links pointing at the sign-up page.
+ *
+ * @example
+ * await sendTestRendering('spring-update-3f9a1c2b', rendered, ['editor@example.org'], { mailer, sender, now });
+ */
+export async function sendTestRendering(
+  releaseId: string,
+  rendered: RenderedEmail,
+  addresses: string[],
+  deps: { mailer: Mailer; sender: SenderIdentity; now: Date },
+): Promise<{ sent: string[] }> {
   const template = senderTemplate(deps.sender, { ...rendered, subject: `[TEST] ${rendered.subject}` }, Object.values(RecipientPlaceholder));
   const signUp = `${deps.sender.publicUrl.replace(/\/$/, '')}/subscribe`;
   const domain = senderDomain(deps.sender);

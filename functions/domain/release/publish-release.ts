@@ -44,12 +44,15 @@ export interface PublishReleaseResult {
  * An embargoed release is stored and its social posts scheduled for after the embargo, but its
  * fan-out is left to the `release-embargoed` schedule, which starts it once the embargo has passed.
  *
+ * `publishedBy` names the staff member who published from the console (never taken from the body,
+ * which a CMS sends).
+ *
  * @throws ValidationError naming each bad field.
  * @example
  * await publishRelease({ body, webhookId: 'msg_1' }, { releases, socialPosts, fanOutQueue, renderer, clock, listIds, channels });
  */
 export async function publishRelease(
-  input: { body: unknown; webhookId?: string },
+  input: { body: unknown; webhookId?: string; publishedBy?: string },
   deps: PublishReleaseDeps,
 ): Promise<PublishReleaseResult> {
   const now = deps.clock.now();
@@ -65,7 +68,7 @@ export async function publishRelease(
       // half-exists. The rendering is kept, so every recipient later gets exactly this email.
       const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now, [...deps.channels.keys()]), deps.renderer);
       if (hasBlocking(findings)) throw new PreflightError(findings);
-      const stored = await deps.releases.create({ ...storedForm(fresh), warnings: findings });
+      const stored = await deps.releases.create({ ...storedForm(fresh), warnings: findings, ...(input.publishedBy ? { publishedBy: input.publishedBy } : {}) });
       release = stored.release;
       created = stored.created;
       if (created) await deps.releases.saveRendered(release.id, rendered);

@@ -30,6 +30,8 @@ export interface ReleaseStatus {
   /** The lists it is sent to. */
   lists: string[];
   publishedAt: string;
+  /** Who published it from the console; absent for a release the webhook brought. */
+  publishedBy?: string;
   embargoUntil?: string;
   /** False while the embargo holds: no email, post, web version or feed entry yet. */
   public: boolean;
@@ -60,6 +62,7 @@ export async function getReleaseStatus(
     language: release.language,
     lists: release.lists,
     publishedAt: release.publishedAt,
+    ...(release.publishedBy ? { publishedBy: release.publishedBy } : {}),
     ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
     public: isPublic(release, deps.clock.now()),
     warnings: release.warnings ?? [],

@@ -32,6 +32,11 @@ export interface Release {
   tags: string[];
   summary?: string;
   author?: string;
+  /**
+   * The staff member (their address) who published the release from the console; absent for a
+   * release a CMS published through the webhook.
+   */
+  publishedBy?: string;
   publishedAt: string;
   language: string;
   /**

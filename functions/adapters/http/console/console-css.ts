@@ -3,7 +3,7 @@ export const CONSOLE_CSS = `
 *, *::before, *::after { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
 a { color: #1d4ed8; }
-a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; }
 .skip:focus { left: 0; }
 header { background: #111827; color: #fff; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; }
@@ -16,7 +16,7 @@ main { max-width: 64rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem;
 main.narrow { max-width: 32rem; }
 h1 { font-size: 1.5rem; margin-top: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
-input[type=email], select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
+input[type=email], input[type=text], input[type=datetime-local], textarea, select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
 button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
 .field { margin-bottom: 1rem; }
 .muted { color: #4b5563; }
@@ -34,6 +34,27 @@ caption { text-align: left; padding-bottom: .25rem; }
 .status-sent { background: #dcfce7; }
 .status-paused { background: #fef3c7; }
 .status-failed, .status-cancelled { background: #fee2e2; }
+textarea { max-width: 100%; width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+input[type=text] { max-width: 40rem; }
+fieldset { border: 1px solid #d1d5db; border-radius: 6px; padding: .75rem 1rem; }
+legend { font-weight: 600; padding: 0 .25rem; }
+.check { display: flex; gap: .5rem; align-items: center; margin: .25rem 0; }
+.check label { display: inline; font-weight: normal; margin: 0; }
+.channel { border-top: 1px solid #e5e7eb; padding: .5rem 0; }
+.channel:first-of-type { border-top: 0; }
+.hint { color: #4b5563; font-size: .875rem; margin: 0 0 .25rem; }
+.count { font-size: .875rem; margin: .25rem 0 0; }
+.notice { background: #dcfce7; padding: .5rem .75rem; border-radius: 6px; }
+.actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
+.actions .hint { flex-basis: 100%; }
+button.secondary { background: #fff; color: #1d4ed8; border: 2px solid #1d4ed8; }
+button.publish { background: #166534; }
+button:disabled { background: #6b7280; color: #fff; cursor: not-allowed; }
+.frames { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+.frames figure { margin: 0; max-width: 100%; overflow-x: auto; }
+.frames figure:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.frames iframe { border: 1px solid #9ca3af; background: #fff; display: block; }
+.findings li { margin-bottom: .25rem; }
 progress { width: 8rem; max-width: 100%; }
 .paging { display: flex; gap: 1rem; margin-top: 1rem; }
 input[type=text], input[type=file], textarea { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }

@@ -41,7 +41,7 @@ export function Layout({ title, organisationName, signedIn, narrow, script, chil
           {signedIn && (
             <>
               <nav aria-label="Console">
-                <a href="/console/releases">Releases</a> · <a href="/console/tokens">API tokens</a>
+                <a href="/console/releases">Releases</a> · <a href="/console/drafts">Drafts</a> · <a href="/console/compose">Compose</a> · <a href="/console/tokens">API tokens</a>
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
