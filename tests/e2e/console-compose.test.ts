@@ -128,6 +128,7 @@ describe('console compose in Chromium', () => {
     expect((await mailTo('editor@example.org')).map((m) => m.subject)).toContain('[TEST] Browser release');
     expect(await mailTo('reader@example.com')).toHaveLength(0);
 
+    await page.getByLabel('Send it to every subscriber of the lists ticked above (publishing cannot be undone)').check();
     await Promise.all([page.waitForURL(`${pressroom.url}/console/releases`), page.getByRole('button', { name: 'Publish' }).click()]);
     expect(await page.getByRole('row').filter({ hasText: 'Browser release' }).count()).toBe(1);
     await pressroom.settle();

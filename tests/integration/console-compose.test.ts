@@ -144,11 +144,16 @@ describe('console compose over HTTP', () => {
     const id = draftIdOf(saved.headers.get('location'))!;
 
     const csrf = await csrfOf(editor, `/console/drafts/${id}`);
-    const published = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf, action: 'publish', ...form('Published from the console') } });
+    // Without the confirmation ticked, nothing is saved or sent, and the form says why.
+    const unconfirmed = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf, action: 'publish', ...form('Published from the console') } });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('to publish; nothing was saved or sent');
+    expect((await consoleClient.get(`/console/drafts/${id}`, editor)).status).toBe(200);
+    const published = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf, action: 'publish', confirmPublish: 'yes', ...form('Published from the console') } });
     expect(published.status).toBe(303);
     expect(published.headers.get('location')).toBe('/console/releases');
     // Pressing it twice (a double click, a retry) sends nothing more: the draft is gone.
-    const again = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf, action: 'publish', ...form('Published from the console') } });
+    const again = await consoleClient.post(`/console/drafts/${id}`, { cookie: editor, form: { csrf, action: 'publish', confirmPublish: 'yes', ...form('Published from the console') } });
     expect(again.status).toBe(404);
     await pressroom.settle(30_000);
 
@@ -167,7 +172,7 @@ describe('console compose over HTTP', () => {
     const csrf = await csrfOf(editor);
     const before = await (await consoleClient.get('/console/drafts', editor)).text();
     const embargo = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
-    const published = await consoleClient.post('/console/compose', { cookie: editor, form: { csrf, action: 'publish', ...form('Embargoed from the console', { embargo }) } });
+    const published = await consoleClient.post('/console/compose', { cookie: editor, form: { csrf, action: 'publish', confirmPublish: 'yes', ...form('Embargoed from the console', { embargo }) } });
     expect(published.status).toBe(303);
     await pressroom.settle(30_000);
     const releases = await (await consoleClient.get('/console/releases', editor)).text();

@@ -173,6 +173,11 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
     case 'publish': {
       // Checked before anything is saved: a contributor's press of a disabled button changes nothing.
       app.staff.requireRole(session, 'editor');
+      // Publishing mails every subscriber of the lists and cannot be undone: the editor says so first.
+      if (form.get('confirmPublish') !== 'yes') {
+        const lists = fields.lists?.length ? fields.lists.join(', ') : 'the lists chosen';
+        return retry(400, new ValidationError([{ field: 'confirmPublish', message: `tick "Send it to every subscriber of ${lists}" to publish; nothing was saved or sent` }], 'Not confirmed'));
+      }
       let saved: Draft | undefined = draft;
       try {
         // What the editor sees is what is published: the form is saved first, then published.

@@ -201,9 +201,15 @@ export function ComposePage(props: ComposePageProps) {
             Send test
           </button>
           {canPublish ? (
-            <button type="submit" name="action" value="publish" class="publish">
-              Publish
-            </button>
+            <>
+              <div class="check">
+                <input type="checkbox" id="confirm-publish" name="confirmPublish" value="yes" />
+                <label for="confirm-publish">Send it to every subscriber of the lists ticked above (publishing cannot be undone)</label>
+              </div>
+              <button type="submit" name="action" value="publish" class="publish">
+                Publish
+              </button>
+            </>
           ) : (
             <>
               <button type="submit" name="action" value="publish" class="publish" disabled aria-describedby="publish-reason">
