@@ -163,6 +163,11 @@ describe('console audience pages over HTTP', () => {
     const changed = await follow(await post(`/console/subscribers/${id}/lists`, new URLSearchParams([['csrf', csrf], ['add', 'events'], ['remove', 'blog']])));
     expect(changed.body).toContain('List changes saved.');
     expect(changed.body).toContain('status-unsubscribed">unsubscribed');
+    // The consent history, newest first: staff's two changes above the API's addition.
+    const history = /<h3 id="history-heading">Consent history<\/h3>(.*?)<\/table>/s.exec(changed.body)![1];
+    const rows = [...history.matchAll(/<td data-label="What">([^<]*)<\/td><td data-label="Lists">([^<]*)<\/td><td data-label="By">([^<]*)<\/td>/g)].map((m) => m.slice(1).join(' | '));
+    expect(rows).toEqual(expect.arrayContaining(['added | Events | staff', 'unsubscribed | Blog | staff']));
+    expect(rows.at(-1)).toMatch(/ \| Blog \| the API$/);
     const lookedUp = (await lookup('reader@example.com')).body;
     expect(lookedUp.memberships.map((m: { listId: string; status: string }) => `${m.listId}:${m.status}`)).toEqual(['blog:unsubscribed', 'events:confirmed']);
     const unknownList = await html(await post(`/console/subscribers/${id}/lists`, new URLSearchParams([['csrf', csrf], ['add', 'no-such-list']])));

@@ -111,7 +111,8 @@ export async function subscribers(app: Services, session: StaffSession, event: H
     (status, issues) => page(status, <SubscribersPage {...brand(app, session)} email={email} lists={catalogue} issues={issues} />),
   );
   if (isAnswer(found)) return found;
-  return page(200, <SubscribersPage {...brand(app, session)} email={email} subscriber={found} lists={catalogue} notice={notice} />);
+  const history = await app.subscribers.consentHistory(found.id, undefined);
+  return page(200, <SubscribersPage {...brand(app, session)} email={email} subscriber={found} lists={catalogue} notice={notice} history={history} />);
 }
 
 /** The form's `add` and `remove` checkboxes, as `PATCH /admin/subscribers/{id}` takes them. */

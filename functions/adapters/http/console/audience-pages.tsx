@@ -9,7 +9,7 @@ import { dateTime } from './pages';
 import type { FieldIssue } from '../../../domain/errors';
 import type { ListWithCounts } from '../../../domain/lists/manage-lists';
 import type { MailingList } from '../../../domain/lists/mailing-list';
-import type { SubscriberView } from '../../../domain/subscriber/manage-subscribers';
+import type { ConsentHistoryPage, SubscriberView } from '../../../domain/subscriber/manage-subscribers';
 import type { ExportJobView, ImportJobView } from '../../../domain/subscriber/bulk-jobs';
 import type { CsvImportSummary } from '../../../domain/subscriber/csv-import';
 import type { DeadLetterDepth } from '../../../domain/delivery/dead-letters';
@@ -191,9 +191,54 @@ export interface SubscribersPageProps extends PageBase {
   /** Why the look-up or the change found nothing or was refused. */
   issues?: FieldIssue[];
   notice?: string;
+  /** The newest page of the subscriber's consent history. */
+  history?: ConsentHistoryPage;
 }
 
-export function SubscribersPage({ organisationName, signedIn, email, subscriber, lists, issues, notice }: SubscribersPageProps) {
+const SOURCE_LABELS: Record<string, string> = { reader: 'the reader', import: 'an import', staff: 'staff', system: 'the system', api: 'the API' };
+
+/** What each change of consent was, when, and who made it (newest first). */
+function ConsentHistory({ history, names }: { history: ConsentHistoryPage; names: Map<string, string> }) {
+  return (
+    <>
+      <h3 id="history-heading">Consent history</h3>
+      {history.events.length === 0 ? (
+        <p class="muted">Nothing recorded yet.</p>
+      ) : (
+        <table aria-labelledby="history-heading">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">What</th>
+              <th scope="col">Lists</th>
+              <th scope="col">By</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.events.map((e) => (
+              <tr>
+                <td data-label="When">{dateTime(e.at)}</td>
+                <td data-label="What">
+                  {e.type}
+                  {e.detail?.reason ? ` (${e.detail.reason})` : ''}
+                  {e.detail?.via ? `, by ${e.detail.via}` : ''}
+                </td>
+                <td data-label="Lists">{e.lists.map((id) => names.get(id) ?? id).join(', ') || '–'}</td>
+                <td data-label="By">
+                  {SOURCE_LABELS[e.source] ?? e.source}
+                  {e.detail?.importJobId ? ` ${e.detail.importJobId}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {history.cursor && <p class="muted">Older events are in the download below.</p>}
+    </>
+  );
+}
+
+export function SubscribersPage({ organisationName, signedIn, email, subscriber, lists, issues, notice, history }: SubscribersPageProps) {
   const names = new Map(lists.map((l) => [l.id, l.name]));
   const joined = new Set(subscriber?.memberships.filter((m) => m.status !== MembershipStatus.Unsubscribed).map((m) => m.listId));
   const addable = lists.filter((l) => !l.archived && !joined.has(l.id));
@@ -285,6 +330,8 @@ export function SubscribersPage({ organisationName, signedIn, email, subscriber,
             </div>
             <button type="submit">Save list changes</button>
           </form>
+
+          {history && <ConsentHistory history={history} names={names} />}
 
           <h3>Right of access and erasure</h3>
           <ul class="links">
