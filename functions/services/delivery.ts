@@ -2,6 +2,7 @@ import type { Clock, JobQueue } from '../domain/ports';
 import type { DeadLetterQueues, DeliveryStore, FanOutJob, FanOutPlanStore, Mailer, ReleaseStatsStore, SendJob, SendRateGate } from '../domain/delivery/ports';
 import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
 import type { SubscriberStore } from '../domain/subscriber/ports';
+import type { SocialPostStore } from '../domain/social/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/mail/sender';
 import type { MessageTemplate } from '../domain/mail/mime';
@@ -32,6 +33,8 @@ export interface DeliveryPorts {
   /** The planner pages through members; the worker looks a recipient up; mail events suppress; staff see who got it. */
   subscribers: FanOutSubscribers & MailEventSubscribers & Pick<SubscriberStore, 'get' | 'pageMembers'>;
   deliveries: DeliveryStore;
+  /** Read only, for the staff list of releases (each release's posts and their state). */
+  socialPosts: Pick<SocialPostStore, 'listForRelease'>;
   plans: FanOutPlanStore;
   releaseStats: ReleaseStatsStore;
   fanOutQueue: JobQueue<FanOutJob>;

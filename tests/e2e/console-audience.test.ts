@@ -63,15 +63,19 @@ describe('console audience pages in Chromium', () => {
     await page.getByLabel('Email address').fill('reader@example.com');
     await Promise.all([page.waitForURL(/email=reader/), page.getByRole('button', { name: 'Look up' }).click()]);
     expect(await page.getByRole('heading', { level: 2, name: 'reader@example.com' }).count()).toBe(1);
-    expect(await page.getByRole('row', { name: /Blog/ }).textContent()).toContain('confirmed');
+    const memberships = page.getByRole('table', { name: 'Memberships' });
+    expect(await memberships.getByRole('row', { name: /Blog/ }).textContent()).toContain('confirmed');
     await expectAccessible('console-subscriber');
 
     await page.getByLabel('Events').check();
     await page.getByRole('checkbox', { name: 'Blog' }).check();
     await Promise.all([page.waitForURL(/done=lists/), page.getByRole('button', { name: 'Save list changes' }).click()]);
     expect(await page.getByRole('status').textContent()).toContain('List changes saved.');
-    expect(await page.getByRole('row', { name: /Blog/ }).textContent()).toContain('unsubscribed');
-    expect(await page.getByRole('row', { name: /Events/ }).textContent()).toContain('confirmed');
+    expect(await memberships.getByRole('row', { name: /Blog/ }).textContent()).toContain('unsubscribed');
+    expect(await memberships.getByRole('row', { name: /Events/ }).textContent()).toContain('confirmed');
+    // The consent history names staff's two changes.
+    const history = page.getByRole('table', { name: 'Consent history' });
+    expect(await history.getByRole('row', { name: /staff/ }).count()).toBe(2);
 
     await Promise.all([page.waitForURL(/\/erase$/), page.getByRole('link', { name: 'Erase reader@example.com…' }).click()]);
     expect(await heading()).toBe('Erase reader@example.com');

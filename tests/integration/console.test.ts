@@ -152,6 +152,10 @@ describe('staff console over HTTP', () => {
     const page = await (await consoleClient.get('/console/releases?list=press-releases', cookie)).text();
     expect(page).toContain('<option value="press-releases" selected="">');
     expect(page.match(/<tr>/g)).toHaveLength(2); // the header row and console-two
+    // Its rates and each channel's post (the local channel's, not yet posted).
+    expect(page).toContain('<td data-label="Bounces / complaints">0 % / 0 %</td>');
+    expect(page).toMatch(/<td data-label="Social">local <span class="status status-scheduled">scheduled<\/span><\/td>/);
+    expect(((await list()).releases[0] as { social?: unknown }).social).toEqual([{ channel: 'local', status: 'scheduled' }]);
     const firstPage = await (await consoleClient.get('/console/releases?list=blog&limit=1', cookie)).text();
     // Every one is titled 'Spring update': tell them apart by publication date.
     expect(firstPage).toContain('2026-11-03 09:00 UTC');

@@ -1,10 +1,11 @@
+import { SocialPostStatus } from '../../functions/domain/social/social-post';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/domain/errors';
 import { listReleaseOverviews, parseReleaseQuery } from '../../functions/domain/delivery/release-overview';
 import { newRelease } from '../../functions/domain/release/release';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
-import { MemoryReleaseStatsStore, MemoryReleaseStore } from '../helpers/fakes';
+import { MemoryReleaseStatsStore, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 const at = new Date('2026-12-07T12:00:00Z');
@@ -34,9 +35,16 @@ describe('the staff list of releases', () => {
     await releases.transition('newer', [SendStatus.Queued], SendStatus.Sending, at);
     await releases.markPlanningFinished('newer', 3, at);
     await releaseStats.increment('newer', { targeted: 3, sent: 2 });
+    const socialPosts = new MemorySocialPostStore();
+    const summary = { title: 'Spring update', url: 'https://example.org/spring', tags: [], language: 'en' };
+    await socialPosts.schedule([
+      { releaseId: 'newer', channel: 'mastodon', status: SocialPostStatus.Scheduled, dueAt: at.toISOString(), attempts: 0, summary },
+      { releaseId: 'newer', channel: 'bluesky', status: SocialPostStatus.Scheduled, dueAt: at.toISOString(), attempts: 0, summary },
+    ]);
+    await socialPosts.markFailed({ releaseId: 'newer', channel: 'bluesky' } as never, 'HTTP 401', at);
 
     // When staff list them.
-    const page = await listReleaseOverviews(parseReleaseQuery({}), { releases, releaseStats });
+    const page = await listReleaseOverviews(parseReleaseQuery({}), { releases, releaseStats, socialPosts });
 
     // Then newest first, with progress and embargo.
     expect(page.releases.map((r) => r.id)).toEqual(['newer', 'older']);
@@ -44,6 +52,9 @@ describe('the staff list of releases', () => {
     expect(page.releases[0].progress).toMatchObject({ status: 'sending', targeted: 3, remaining: 1, counts: expect.objectContaining({ sent: 2 }) });
     expect(page.releases[1].progress).toMatchObject({ status: 'queued', targeted: 0 });
     expect(page.releases[1]).not.toHaveProperty('embargoUntil');
+    // Each channel's post and where it stands.
+    expect(page.releases[0].social).toEqual(expect.arrayContaining([{ channel: 'mastodon', status: 'scheduled' }, { channel: 'bluesky', status: 'failed' }]));
+    expect(page.releases[1].social).toEqual([]);
     expect(page.next).toBeUndefined();
   });
 });

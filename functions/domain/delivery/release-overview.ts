@@ -2,6 +2,8 @@
  * The staff list of releases: newest first, each with its send's progress (the same figures as
  * `GET /admin/releases/{id}/send`), filtered by send status and list, a page at a time.
  */
+import type { SocialPostStore } from '../social/ports';
+import type { SocialPostStatus } from '../social/social-post';
 import { ValidationError, type FieldIssue } from '../errors';
 import type { ReleaseStore, StaffReleaseQuery } from '../release/ports';
 import { SendStatus } from '../release/send-status';
@@ -21,6 +23,8 @@ export interface ReleaseOverview {
   lists: string[];
   embargoUntil?: string;
   progress: SendProgress;
+  /** Each social channel's post and where it stands (scheduled, posting, posted, failed). */
+  social: { channel: string; status: SocialPostStatus }[];
 }
 
 export interface ReleaseOverviewPage {
@@ -54,16 +58,16 @@ export function parseReleaseQuery(params: Record<string, string | undefined>): S
 }
 
 /**
- * A page of releases for staff with each send's progress. Reads the page, then each release's
- * counters (a few items each, read in parallel).
+ * A page of releases for staff with each send's progress and social posts. Reads the page, then
+ * each release's counters and posts (a few items each, read in parallel).
  *
  * @example
- * const page = await listReleaseOverviews(parseReleaseQuery(event.queryStringParameters ?? {}), { releases, releaseStats });
+ * const page = await listReleaseOverviews(parseReleaseQuery(event.queryStringParameters ?? {}), { releases, releaseStats, socialPosts });
  * @throws ValidationError for a cursor the list did not hand out.
  */
 export async function listReleaseOverviews(
   query: StaffReleaseQuery,
-  deps: { releases: Pick<ReleaseStore, 'listForStaff'>; releaseStats: Pick<ReleaseStatsStore, 'get'> },
+  deps: { releases: Pick<ReleaseStore, 'listForStaff'>; releaseStats: Pick<ReleaseStatsStore, 'get'>; socialPosts: Pick<SocialPostStore, 'listForRelease'> },
 ): Promise<ReleaseOverviewPage> {
   const page = await deps.releases.listForStaff(query);
   const releases = await Promise.all(
@@ -75,6 +79,7 @@ export async function listReleaseOverviews(
       lists: release.lists,
       ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
       progress: buildSendProgress(release, await deps.releaseStats.get(release.id)),
+      social: (await deps.socialPosts.listForRelease(release.id)).map((post) => ({ channel: post.channel, status: post.status })),
     })),
   );
   return { releases, ...(page.next ? { next: page.next } : {}) };

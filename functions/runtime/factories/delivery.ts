@@ -16,6 +16,7 @@ export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }
       releases: adapters.releases,
       subscribers: adapters.subscribers,
       deliveries: adapters.deliveries,
+      socialPosts: adapters.socialPosts,
       plans: adapters.fanOutPlans,
       releaseStats: adapters.releaseStats,
       fanOutQueue: adapters.fanOutQueue,

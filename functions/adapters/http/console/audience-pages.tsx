@@ -273,12 +273,12 @@ export function SubscribersPage({ organisationName, signedIn, email, subscriber,
             <dd>{subscriber.suppression ? `suppressed (${subscriber.suppression.reason ?? 'no reason recorded'}) since ${dateTime(subscriber.suppression.at)}` : 'not suppressed'}</dd>
           </dl>
 
-          <h3>Memberships</h3>
+          <h3 id="memberships-heading">Memberships</h3>
           {subscriber.memberships.length === 0 ? (
             <p>No memberships.</p>
           ) : (
             <div class="table-wrap">
-              <table>
+              <table aria-labelledby="memberships-heading">
                 <thead>
                   <tr>
                     <th scope="col">List</th>

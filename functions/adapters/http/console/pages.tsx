@@ -95,6 +95,9 @@ function Progress({ release }: { release: ReleaseOverview }) {
   );
 }
 
+/** A rate as staff read it: 0.0123 → "1.2 %". */
+const rate = (value: number) => `${Number((value * 100).toFixed(1))} %`;
+
 export interface ReleasesPageProps extends Brand {
   signedIn: SignedIn;
   page: ReleaseOverviewPage;
@@ -147,6 +150,8 @@ export function ReleasesPage({ organisationName, signedIn, page, filters, lists,
                 <th scope="col">Published</th>
                 <th scope="col">Status</th>
                 <th scope="col">Progress</th>
+                <th scope="col">Bounces / complaints</th>
+                <th scope="col">Social</th>
                 <th scope="col">Embargo</th>
                 <th scope="col">Lists</th>
               </tr>
@@ -165,6 +170,19 @@ export function ReleasesPage({ organisationName, signedIn, page, filters, lists,
                   </td>
                   <td data-label="Progress">
                     <Progress release={release} />
+                  </td>
+                  <td data-label="Bounces / complaints">
+                    {rate(release.progress.rates.bounce)} / {rate(release.progress.rates.complaint)}
+                  </td>
+                  <td data-label="Social">
+                    {release.social.length === 0
+                      ? '–'
+                      : release.social.map((post, i) => (
+                          <>
+                            {i > 0 && ', '}
+                            {post.channel} <span class={`status status-${post.status}`}>{post.status}</span>
+                          </>
+                        ))}
                   </td>
                   <td data-label="Embargo">{release.embargoUntil ? dateTime(release.embargoUntil) : '–'}</td>
                   <td data-label="Lists">{release.lists.join(', ')}</td>
