@@ -22,7 +22,7 @@ import type { RenderedEmail } from '../../functions/domain/release/rendered-emai
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
 import { addCounts, countDelta, emptyMemberCounts, type CountedState, type MemberCounts } from '../../functions/domain/subscriber/member-counts';
-import { DeliveryStatus, type DeliveryRecord } from '../../functions/domain/delivery/delivery';
+import { DeliveryStatus, type DeliveryRecord, type DeliveryReport, type ReportOutcome } from '../../functions/domain/delivery/delivery';
 import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
@@ -428,6 +428,15 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
   async get(releaseId: string, subscriberId: string) {
     return this.records.get(this.key(releaseId, subscriberId));
+  }
+  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome> {
+    const record = this.records.get(this.key(releaseId, subscriberId));
+    if (!record) return 'missing';
+    const attribute = `${report.kind}At` as 'deliveredAt' | 'bouncedAt' | 'complainedAt' | 'rejectedAt';
+    if (record[attribute]) return 'seen';
+    record[attribute] = report.at.toISOString();
+    if (report.bounceType) record.bounceType = report.bounceType;
+    return 'recorded';
   }
   async getMany(releaseId: string, subscriberIds: string[]) {
     const found = subscriberIds.flatMap((id) => this.records.get(this.key(releaseId, id)) ?? []);

@@ -36,7 +36,10 @@ describe('who got it (local stand-ins)', () => {
     const news = [...first.body.recipients, ...rest.body.recipients];
     expect(rest.body.next).toBeUndefined();
     expect(news.map((r) => r.email).sort()).toEqual([...members, 'both@example.com', 'late@example.com'].sort());
-    for (const email of members) expect(news.find((r) => r.email === email)).toMatchObject({ outcome: 'sent', membership: 'confirmed', at: expect.any(String) });
+    // What SES reported afterwards is kept on each delivery: the local SES reports every one delivered.
+    for (const email of members) {
+      expect(news.find((r) => r.email === email)).toMatchObject({ outcome: 'sent', membership: 'confirmed', at: expect.any(String), reported: { delivered: expect.any(String) } });
+    }
     expect(news.find((r) => r.email === 'late@example.com')).toMatchObject({ outcome: 'not-sent' });
 
     const events = (await admin('/admin/releases/who-got-it/recipients?list=events')).body.recipients;
@@ -47,7 +50,9 @@ describe('who got it (local stand-ins)', () => {
     // The simulator complained: unsubscribed from everything and suppressed after the send.
     expect(events.find((r: { email: string }) => r.email === 'complaint@simulator.amazonses.com')).toMatchObject({
       outcome: 'sent', membership: 'unsubscribed', suppressed: { reason: 'complaint', at: expect.any(String) },
+      reported: { delivered: expect.any(String), complained: expect.any(String) },
     });
+    expect(news.find((r) => r.email === 'late@example.com')).not.toHaveProperty('reported');
 
     const one = await admin(`/admin/releases/who-got-it/recipients?email=${encodeURIComponent('BOTH@example.com')}`);
     expect(one.body.recipients.map((r: { listId: string }) => r.listId).sort()).toEqual(['events', 'news']);

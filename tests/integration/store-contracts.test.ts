@@ -78,6 +78,21 @@ describe.each([
   ['in memory', (): DeliveryStore => new MemoryDeliveryStore()],
   ['DynamoDB', (): DeliveryStore => new DynamoDeliveryStore(table())],
 ])('DeliveryStore contract: %s', (_, make) => {
+  it('keeps each kind of provider report once on an existing delivery, and never creates one', async () => {
+    const store = make();
+    const { release, subscriber } = fresh();
+    expect(await store.recordReport(release, subscriber, { kind: 'delivered', at: t(1) })).toBe('missing');
+    expect(await store.get(release, subscriber)).toBeUndefined();
+    await store.claim(release, subscriber, 'blog', t(0), LEASE);
+    await store.markSent(release, subscriber, 'msg-1', t(1));
+    expect(await store.recordReport(release, subscriber, { kind: 'delivered', at: t(2) })).toBe('recorded');
+    expect(await store.recordReport(release, subscriber, { kind: 'delivered', at: t(3) })).toBe('seen');
+    expect(await store.recordReport(release, subscriber, { kind: 'bounced', at: t(4), bounceType: 'transient' })).toBe('recorded');
+    expect(await store.get(release, subscriber)).toMatchObject({
+      status: DeliveryStatus.Sent, messageId: 'msg-1', deliveredAt: t(2).toISOString(), bouncedAt: t(4).toISOString(), bounceType: 'transient',
+    });
+  });
+
   it('reads many of a release\'s deliveries by subscriber, leaving out those with none and other releases\'', async () => {
     const store = make();
     const { release } = fresh();

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   BounceType, handleMailEvent, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
 } from '../../functions/domain/delivery/mail-events';
-import { FakeClock, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
+import { FakeClock, MemoryDeliveryStore, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
 
 /** Given a subscriber on two lists, when the mail provider reports on a message sent to them, then … */
 describe('handleMailEvent', () => {
@@ -176,5 +176,25 @@ describe('handleMailEvent', () => {
     // An untagged message (a test send) counts nowhere; a click without its link is malformed.
     expect(await handleMailEvent(event(MailEventType.Open, { messageId: 'msg-test', releaseId: undefined }), deps)).toEqual([{ action: 'engagement', firstSeen: true }]);
     await expect(handleMailEvent(event(MailEventType.Click), deps)).rejects.toBeInstanceOf(MalformedMailEventError);
+  });
+
+  it('with the deliveries, keeps each report on the delivery it concerns, which is also what counts it once; a message with no delivery falls back to a receipt', async () => {
+    const deliveries = new MemoryDeliveryStore();
+    deps = { ...deps, deliveries };
+    await deliveries.claim('spring-update', ada.id, 'blog', clock.now(), 30_000);
+    await deliveries.markSent('spring-update', ada.id, 'msg-sent', clock.now());
+    const delivered = event(MailEventType.Delivery, { messageId: 'msg-sent' });
+    expect(await handleMailEvent(delivered, deps)).toEqual([expect.objectContaining({ action: 'delivered', firstSeen: true })]);
+    expect(await handleMailEvent(delivered, deps)).toEqual([expect.objectContaining({ firstSeen: false })]);
+    await handleMailEvent(bounce(BounceType.Transient, { messageId: 'msg-sent' }), deps);
+    expect(await deliveries.get('spring-update', ada.id)).toMatchObject({ deliveredAt: clock.now().toISOString(), bouncedAt: clock.now().toISOString(), bounceType: 'transient' });
+    expect(await releaseStats.get('spring-update')).toMatchObject({ delivered: 1, bounced: 1 });
+    expect(releaseStats.receipts.size).toBe(0);
+    // Another release's message to her has no delivery here: counted once through a receipt.
+    const other = event(MailEventType.Delivery, { messageId: 'msg-other', releaseId: 'autumn-update' });
+    await handleMailEvent(other, deps);
+    await handleMailEvent(other, deps);
+    expect(await releaseStats.get('autumn-update')).toMatchObject({ delivered: 1 });
+    expect(releaseStats.receipts.size).toBe(1);
   });
 });

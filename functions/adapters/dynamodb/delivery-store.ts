@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, DeliveryStore } from '../../domain/delivery/ports';
-import { DeliveryStatus, type DeliveryRecord } from '../../domain/delivery/delivery';
+import { DeliveryStatus, type DeliveryRecord, type DeliveryReport, type ReportOutcome } from '../../domain/delivery/delivery';
 import { batchGetItems, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const deliveryKey = (releaseId: string, subscriberId: string) => ({
@@ -128,6 +128,26 @@ export class DynamoDeliveryStore implements DeliveryStore {
         }),
       ),
     );
+  }
+
+  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome> {
+    const attribute = `${report.kind}At`;
+    const recorded = await conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          UpdateExpression: `SET #at = :at${report.bounceType ? ', bounceType = :type' : ''}`,
+          // Only on a delivery that exists (an update would otherwise create one), and once per kind.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#at)',
+          ExpressionAttributeNames: { '#at': attribute },
+          ExpressionAttributeValues: { ':at': report.at.toISOString(), ...(report.bounceType ? { ':type': report.bounceType } : {}) },
+        }),
+      ),
+    );
+    if (recorded) return 'recorded';
+    // Rare (a redelivered event, or a message with no delivery): read which it was.
+    return (await this.get(releaseId, subscriberId)) ? 'seen' : 'missing';
   }
 
   async get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined> {

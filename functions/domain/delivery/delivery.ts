@@ -30,4 +30,24 @@ export interface DeliveryRecord {
   endedAt?: string;
   /** Ended, but not yet in the release's counters (see `countEnded` in send-email.ts). */
   uncounted?: boolean;
+  /** What the provider reported afterwards (mail events), each once: when it was delivered, bounced, complained of or rejected. */
+  deliveredAt?: string;
+  bouncedAt?: string;
+  bounceType?: string;
+  complainedAt?: string;
+  rejectedAt?: string;
 }
+
+/** A provider's report about one delivery, as the delivery keeps it. */
+export interface DeliveryReport {
+  kind: 'delivered' | 'bounced' | 'complained' | 'rejected';
+  at: Date;
+  /** For a bounce: permanent, transient or undetermined. */
+  bounceType?: string;
+}
+
+/**
+ * `recorded`: this call kept the report (the first of its kind); `seen`: the delivery has it already
+ * (a redelivered event); `missing`: there is no such delivery to keep it on.
+ */
+export type ReportOutcome = 'recorded' | 'seen' | 'missing';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports';
-import type { ReleaseStatsStore } from './ports';
+import type { DeliveryStore, ReleaseStatsStore } from './ports';
 import type { ReleaseStore } from '../release/ports';
 import type { SubscriberStore } from '../subscriber/ports';
 import { ValidationError, type FieldIssue } from '../errors';
@@ -96,6 +96,12 @@ export type MailEventSubscribers = Pick<
 export interface MailEventDeps {
   subscribers: MailEventSubscribers;
   releaseStats: ReleaseStatsStore;
+  /**
+   * With it, a report about a message sent to a subscriber is kept on that delivery (staff see who
+   * got it, delivered or bounced), and that write is also what tells a first report from a
+   * redelivered one; without it, or for a message with no delivery, a receipt item does.
+   */
+  deliveries?: Pick<DeliveryStore, 'recordReport'>;
   clock: Clock;
   /** Transient bounces in a row (no delivery in between) that suppress an address. */
   transientBounceLimit: number;
@@ -105,6 +111,14 @@ export interface MailEventDeps {
 }
 
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
+
+/** What each report about a recipient is kept as on their delivery. */
+const REPORT_OF = {
+  [MailEventType.Delivery]: 'delivered',
+  [MailEventType.Bounce]: 'bounced',
+  [MailEventType.Complaint]: 'complained',
+  [MailEventType.Reject]: 'rejected',
+} as const;
 
 const COUNTER_OF: Record<MailEventType, ReleaseCounter> = {
   [MailEventType.Delivery]: ReleaseCounter.Delivered,
@@ -238,9 +252,16 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
   // Nothing left to count for an unknown address on an untagged message: no receipt needed.
   if (!event.releaseId && !(transient && subscriber)) return { action, subscriberId, firstSeen: true };
 
-  // Timeline: receipt (conditional put) → counters. A crash in between loses one count rather than
-  // doubling it on the redelivery; a redelivery of a handled event finds the receipt and counts nothing.
-  const firstSeen = await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now);
+  // Timeline: receipt (a conditional write) → counters. A crash in between loses one count rather
+  // than doubling it on the redelivery; a redelivery of a handled event finds the receipt and counts
+  // nothing. The receipt is the report kept on the delivery when there is one (one write, which also
+  // tells staff how the email went for this person), else a receipt item.
+  const onDelivery = event.releaseId && subscriber && event.subscriberId === subscriber.id && deps.deliveries
+    ? await deps.deliveries.recordReport(event.releaseId, subscriber.id, { kind: REPORT_OF[event.type as keyof typeof REPORT_OF], at: now, ...(event.bounceType ? { bounceType: event.bounceType } : {}) })
+    : 'missing';
+  const firstSeen = onDelivery === 'missing'
+    ? await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now)
+    : onDelivery === 'recorded';
   if (firstSeen && event.releaseId) {
     await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
   }

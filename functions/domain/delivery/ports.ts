@@ -1,5 +1,5 @@
 /** What delivery works through: the send queue and plans, claims, counters, the mailer and the rate gate. */
-import type { DeliveryRecord } from './delivery';
+import type { DeliveryReport, ReportOutcome, DeliveryRecord } from './delivery';
 import type { ReleaseCounts } from './release-stats';
 import type { ThrottleReading } from './send-rate';
 
@@ -49,6 +49,11 @@ export interface DeliveryStore {
    */
   markCounted(releaseId: string, subscriberId: string): Promise<boolean>;
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Keeps what the provider reported about a delivery, once per kind: the same write that tells a
+   * first report from a redelivered one, so a mail event costs no separate receipt.
+   */
+  recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome>;
   /** The release's deliveries to these subscribers, by subscriber id (those with none are absent). */
   getMany(releaseId: string, subscriberIds: string[]): Promise<Map<string, DeliveryRecord>>;
 }

@@ -32,6 +32,18 @@ export interface RecipientRow {
   reachedThrough?: string;
   /** Suppressed (a bounce, a complaint) now, with when: after `at`, the email is likely what caused it. */
   suppressed?: { reason?: SuppressionReason; at: string };
+  /** What the provider reported about this email, when it did: delivered, bounced (with its type), complained of, rejected. */
+  reported?: { delivered?: string; bounced?: { at: string; type?: string }; complained?: string; rejected?: string };
+}
+
+function reportedOf(record: DeliveryRecord | undefined): RecipientRow['reported'] | undefined {
+  if (!record || !(record.deliveredAt || record.bouncedAt || record.complainedAt || record.rejectedAt)) return undefined;
+  return {
+    ...(record.deliveredAt ? { delivered: record.deliveredAt } : {}),
+    ...(record.bouncedAt ? { bounced: { at: record.bouncedAt, ...(record.bounceType ? { type: record.bounceType } : {}) } } : {}),
+    ...(record.complainedAt ? { complained: record.complainedAt } : {}),
+    ...(record.rejectedAt ? { rejected: record.rejectedAt } : {}),
+  };
 }
 
 export interface RecipientPage {
@@ -77,9 +89,9 @@ function outcomeOf(record: DeliveryRecord | undefined): Pick<RecipientRow, 'outc
  * nothing for it: the members come from the list and their deliveries by key, so a member who left
  * the list (but was not erased) still shows, with their standing now.
  *
- * Not here yet: whether the provider then delivered it or it bounced for that person (mail events
- * count per release; a suppression shows a bounce or complaint that ended a membership), and which
- * email an unsubscribe came from.
+ * What the provider reported afterwards (delivered, bounced, complained of, rejected) is kept on
+ * each delivery by the mail-events consumer, and shown with it. Not here yet: which email an
+ * unsubscribe came from (the unsubscribe link names the list, not the release).
  *
  * @throws NotFoundError for no such release; ValidationError for a list the release was not sent to.
  * @example
@@ -123,6 +135,7 @@ function row(
     membership,
     ...outcomeOf(record),
     ...(record && record.listId !== listId ? { reachedThrough: record.listId } : {}),
+    ...(reportedOf(record) ? { reported: reportedOf(record) } : {}),
     ...(subscriber.suppressedAt ? { suppressed: { reason: subscriber.suppressionReason, at: subscriber.suppressedAt } } : {}),
   };
 }

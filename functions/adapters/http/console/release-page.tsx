@@ -395,6 +395,10 @@ function Recipients({ release, recipients, email }: { release: ReleaseStatus; re
                     <td data-label="Email">
                       {OUTCOME_LABELS[r.outcome] ?? r.outcome}
                       {r.reason ? `: ${r.reason}` : ''}
+                      {r.reported?.delivered ? ', delivered' : ''}
+                      {r.reported?.bounced ? `, bounced${r.reported.bounced.type ? ` (${r.reported.bounced.type})` : ''}` : ''}
+                      {r.reported?.complained ? ', marked as spam' : ''}
+                      {r.reported?.rejected ? ', rejected by the provider' : ''}
                     </td>
                     <td data-label="When">{r.at ? dateTime(r.at) : ''}</td>
                     <td data-label="Membership now">
@@ -412,8 +416,8 @@ function Recipients({ release, recipients, email }: { release: ReleaseStatus; re
             </p>
           )}
           <p class="muted">
-            "Not sent": they joined or confirmed after the send was planned, or it has not reached them yet. Whether each email was then delivered
-            or bounced is counted per release above; a later suppression shows a bounce or complaint.
+            "Not sent": they joined or confirmed after the send was planned, or it has not reached them yet. "Delivered", "bounced" and "marked as
+            spam" are what the mail provider reported afterwards.
           </p>
         </>
       )}
