@@ -1,5 +1,6 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../runtime/http';
+import { consoleHandler } from '../runtime/console-handler';
+import { header, type HttpEvent, type ServicesProvider } from '../runtime/http';
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
 import { multipartForm } from '../adapters/http/multipart-body';
@@ -10,7 +11,6 @@ import { deliveryService } from '../runtime/factories/delivery';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { s3Files } from '../runtime/s3-files';
 import { sessionCookie } from '../adapters/http/console/console-http';
-import { consoleRefusal } from '../adapters/http/console/console-errors';
 import * as show from '../adapters/http/console/audience-answers';
 
 // Leave this much of the invocation for answering; the rest of a large import goes to the bulk queue.
@@ -75,15 +75,7 @@ const route = async (event: HttpEvent, app: Services, remainingMs: () => number)
 };
 
 export const makeHandler = (getServices: ServicesProvider) =>
-  httpHandler(getServices, async (event, app, context) => {
-    try {
-      return await route(event, app, () => context.getRemainingTimeInMillis());
-    } catch (error) {
-      const refusal = await consoleRefusal(error, app.brand);
-      if (refusal) return refusal;
-      throw error;
-    }
-  });
+  consoleHandler(getServices, (event, app, context) => route(event, app, () => context.getRemainingTimeInMillis()));
 
 // The file bucket and the bulk queue for imports and exports, confirmation emails for imports
 // without consent, the dead-letter queues (its declaration's parts and permissions).

@@ -1,7 +1,8 @@
 import { awsServices } from '../runtime/aws';
+import { consoleHandler } from '../runtime/console-handler';
 import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { socialChannels } from '../runtime/channels';
-import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../runtime/http';
+import { header, type HttpEvent, type ServicesProvider } from '../runtime/http';
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
 import { sessionsService } from '../runtime/factories/sessions';
@@ -9,7 +10,6 @@ import { draftsService } from '../runtime/factories/drafts';
 import { listsService } from '../runtime/factories/lists';
 import { sessionCookie } from '../adapters/http/console/console-http';
 import { composeScript } from '../adapters/http/console/compose-script';
-import { consoleRefusal } from '../adapters/http/console/console-errors';
 import * as show from '../adapters/http/console/compose-answers';
 
 /**
@@ -43,16 +43,7 @@ const route = async (event: HttpEvent, app: Services) => {
   throw new Error(`No console route ${event.routeKey}`);
 };
 
-export const makeHandler = (getServices: ServicesProvider) =>
-  httpHandler(getServices, async (event, app) => {
-    try {
-      return await route(event, app);
-    } catch (error) {
-      const refusal = await consoleRefusal(error, app.brand);
-      if (refusal) return refusal;
-      throw error;
-    }
-  });
+export const makeHandler = (getServices: ServicesProvider) => consoleHandler(getServices, route);
 
 // Renders releases with MJML and counts posts with the configured channels (its declaration's parts).
 export const handler = makeHandler(() =>

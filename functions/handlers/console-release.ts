@@ -1,5 +1,6 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../runtime/http';
+import { consoleHandler } from '../runtime/console-handler';
+import { header, type HttpEvent, type ServicesProvider } from '../runtime/http';
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
 import { sessionsService } from '../runtime/factories/sessions';
@@ -8,7 +9,6 @@ import { releasesService } from '../runtime/factories/releases';
 import { deliveryService } from '../runtime/factories/delivery';
 import { socialService } from '../runtime/factories/social';
 import { releaseScript, sessionCookie } from '../adapters/http/console/console-http';
-import { consoleRefusal } from '../adapters/http/console/console-errors';
 import * as show from '../adapters/http/console/release-answers';
 
 /**
@@ -46,16 +46,7 @@ const route = async (event: HttpEvent, app: Services) => {
   throw new Error(`No console-release route ${event.routeKey}`);
 };
 
-export const makeHandler = (getServices: ServicesProvider) =>
-  httpHandler(getServices, async (event, app) => {
-    try {
-      return await route(event, app);
-    } catch (error) {
-      const refusal = await consoleRefusal(error, app.brand);
-      if (refusal) return refusal;
-      throw error;
-    }
-  });
+export const makeHandler = (getServices: ServicesProvider) => consoleHandler(getServices, route);
 
 export const handler = makeHandler(() =>
   awsServices({ sessions: sessionsService, team: teamService, releases: releasesService, delivery: deliveryService, social: socialService }),

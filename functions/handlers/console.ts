@@ -1,5 +1,6 @@
 import { awsServices } from '../runtime/aws';
-import { header, httpHandler, type HttpEvent, type ServicesProvider } from '../runtime/http';
+import { consoleHandler } from '../runtime/console-handler';
+import { header, type HttpEvent, type ServicesProvider } from '../runtime/http';
 import type { Services } from '../runtime/compose';
 import { formFields } from '../adapters/http/form-body';
 import { AuthenticationError } from '../domain/errors';
@@ -8,7 +9,6 @@ import { deliveryService } from '../runtime/factories/delivery';
 import { listsService } from '../runtime/factories/lists';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { consoleStylesheet, sessionCookie } from '../adapters/http/console/console-http';
-import { consoleRefusal } from '../adapters/http/console/console-errors';
 import * as show from '../adapters/http/console/console-answers';
 import * as staffOps from '../adapters/http/console/staff-answers';
 import { teamService } from '../runtime/factories/team';
@@ -109,16 +109,7 @@ const route = async (event: HttpEvent, app: Services) => {
   throw new Error(`No console route ${event.routeKey}`);
 };
 
-export const makeHandler = (getServices: ServicesProvider) =>
-  httpHandler(getServices, async (event, app) => {
-    try {
-      return await route(event, app);
-    } catch (error) {
-      const refusal = await consoleRefusal(error, app.brand);
-      if (refusal) return refusal;
-      throw error;
-    }
-  });
+export const makeHandler = (getServices: ServicesProvider) => consoleHandler(getServices, route);
 
 export const handler = makeHandler(() =>
   awsServices({ sessions: sessionsService, delivery: deliveryService, lists: listsService, team: teamService }, { systemEmails: precompiledSystemEmails }),

@@ -84,7 +84,7 @@ describe('the console release page over HTTP', () => {
     expect(shown.html).toContain('Editors and admins see who got this release.');
     expect(shown.html).not.toContain('small00@example.com');
     const editor = await page('/console/releases/page-sent', 'editor');
-    expect(editor.html).toMatch(/<td data-label="Address" class="wrap">small00@example\.com<\/td><td data-label="List">small<\/td><td data-label="Email">Sent<\/td>/);
+    expect(editor.html).toMatch(/<td data-label="Address" class="wrap">small00@example\.com<\/td><td data-label="List">small<\/td><td data-label="Email">Sent, delivered<\/td>/);
     const looked = await page(`/console/releases/page-sent?email=${encodeURIComponent('small01@example.com')}`, 'editor');
     expect(looked.html).toContain('<caption>Looked up: small01@example.com</caption>');
     expect(looked.html).not.toContain('small00@example.com');
