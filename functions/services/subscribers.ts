@@ -1,7 +1,7 @@
 import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
 import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
-import type { Mailer } from '../domain/delivery/ports';
+import type { DeliveryStore, Mailer } from '../domain/delivery/ports';
 import type { SigningKeyring } from '../domain/security/link-tokens';
 import type { SenderIdentity } from '../domain/mail/sender';
 import { acceptSubscription, processSubscription, type AcceptOutcome, type SignupJob, type SubscriptionOutcome, type SubscriptionRequest } from '../domain/subscriber/subscribe';
@@ -42,6 +42,8 @@ export interface SubscribersPorts {
   keyring: SigningKeyring;
   /** Accepted sign-ups wait here to be acted on (process-signup). */
   signups: JobQueue<SignupJob>;
+  /** An unsubscribe from a release's email is noted on that delivery (staff's who got it). */
+  deliveries: Pick<DeliveryStore, 'recordReport'>;
   /** Import and export jobs, their files, and the queue their work runs from (bulk-jobs). */
   imports: ImportJobStore;
   exports: ExportJobStore;

@@ -432,7 +432,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome> {
     const record = this.records.get(this.key(releaseId, subscriberId));
     if (!record) return 'missing';
-    const attribute = `${report.kind}At` as 'deliveredAt' | 'bouncedAt' | 'complainedAt' | 'rejectedAt';
+    const attribute = `${report.kind}At` as 'deliveredAt' | 'bouncedAt' | 'complainedAt' | 'rejectedAt' | 'unsubscribedAt';
     if (record[attribute]) return 'seen';
     record[attribute] = report.at.toISOString();
     if (report.bounceType) record.bounceType = report.bounceType;

@@ -54,6 +54,17 @@ describe('who got it (local stand-ins)', () => {
     });
     expect(news.find((r) => r.email === 'late@example.com')).not.toHaveProperty('reported');
 
+    // Ada leaves through the email's own one-click link: noted on that delivery, once.
+    const [toAda] = (await pressroom.client.mail()).filter((m) => m.to.includes('ada@example.com'));
+    const link = /https?:\/\/[^\s>]+\/unsubscribe\/[A-Za-z0-9_.-]+/.exec(toAda.text ?? '')![0];
+    for (let i = 0; i < 2; i++) {
+      const left = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(left.status).toBeLessThan(300);
+    }
+    const afterLeaving = (await admin(`/admin/releases/who-got-it/recipients?email=${encodeURIComponent('ada@example.com')}`)).body.recipients;
+    expect(afterLeaving).toMatchObject([{ membership: 'unsubscribed', outcome: 'sent', reported: { delivered: expect.any(String), unsubscribed: expect.any(String) } }]);
+    expect((await admin(`/admin/releases/who-got-it/recipients?email=${encodeURIComponent('bo@example.com')}`)).body.recipients[0].reported).not.toHaveProperty('unsubscribed');
+
     const one = await admin(`/admin/releases/who-got-it/recipients?email=${encodeURIComponent('BOTH@example.com')}`);
     expect(one.body.recipients.map((r: { listId: string }) => r.listId).sort()).toEqual(['events', 'news']);
     expect((await admin('/admin/releases/who-got-it/recipients?email=nobody@example.com')).body.recipients).toEqual([]);

@@ -20,6 +20,12 @@ describe('link tokens', () => {
     expect(verifyToken(token, TokenPurpose.Unsubscribe, keyring, now)).toEqual({ ...claims, lists: undefined, expiresAt: undefined });
   });
 
+  it('carries the release an unsubscribe link came from, when it was signed with one', () => {
+    const token = signToken({ ...claims, releaseId: 'spring-update' }, keyring);
+    expect(verifyToken(token, TokenPurpose.Unsubscribe, keyring, now).releaseId).toBe('spring-update');
+    expect(verifyToken(signToken(claims, keyring), TokenPurpose.Unsubscribe, keyring, now)).not.toHaveProperty('releaseId');
+  });
+
   it('is URL-safe so it can sit in a path segment', () => {
     expect(signToken(claims, keyring)).toMatch(/^[A-Za-z0-9_.-]+$/);
   });

@@ -36,11 +36,13 @@ export interface DeliveryRecord {
   bounceType?: string;
   complainedAt?: string;
   rejectedAt?: string;
+  /** When the reader left a list through this email's unsubscribe link. */
+  unsubscribedAt?: string;
 }
 
 /** A provider's report about one delivery, as the delivery keeps it. */
 export interface DeliveryReport {
-  kind: 'delivered' | 'bounced' | 'complained' | 'rejected';
+  kind: 'delivered' | 'bounced' | 'complained' | 'rejected' | 'unsubscribed';
   at: Date;
   /** For a bounce: permanent, transient or undetermined. */
   bounceType?: string;

@@ -80,7 +80,8 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
   const template = await templateFor(release, deps);
   const link = unsubscribeUrl(
     deps.sender.publicUrl,
-    signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId }, deps.keyring),
+    // The release too, so that staff see who left from which email (who got it).
+    signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId, releaseId: release.id }, deps.keyring),
   );
   const domain = senderDomain(deps.sender);
   const listName = await deps.sender.listNames.nameOf(listId);

@@ -33,16 +33,17 @@ export interface RecipientRow {
   /** Suppressed (a bounce, a complaint) now, with when: after `at`, the email is likely what caused it. */
   suppressed?: { reason?: SuppressionReason; at: string };
   /** What the provider reported about this email, when it did: delivered, bounced (with its type), complained of, rejected. */
-  reported?: { delivered?: string; bounced?: { at: string; type?: string }; complained?: string; rejected?: string };
+  reported?: { delivered?: string; bounced?: { at: string; type?: string }; complained?: string; rejected?: string; unsubscribed?: string };
 }
 
 function reportedOf(record: DeliveryRecord | undefined): RecipientRow['reported'] | undefined {
-  if (!record || !(record.deliveredAt || record.bouncedAt || record.complainedAt || record.rejectedAt)) return undefined;
+  if (!record || !(record.deliveredAt || record.bouncedAt || record.complainedAt || record.rejectedAt || record.unsubscribedAt)) return undefined;
   return {
     ...(record.deliveredAt ? { delivered: record.deliveredAt } : {}),
     ...(record.bouncedAt ? { bounced: { at: record.bouncedAt, ...(record.bounceType ? { type: record.bounceType } : {}) } } : {}),
     ...(record.complainedAt ? { complained: record.complainedAt } : {}),
     ...(record.rejectedAt ? { rejected: record.rejectedAt } : {}),
+    ...(record.unsubscribedAt ? { unsubscribed: record.unsubscribedAt } : {}),
   };
 }
 
@@ -90,8 +91,8 @@ function outcomeOf(record: DeliveryRecord | undefined): Pick<RecipientRow, 'outc
  * the list (but was not erased) still shows, with their standing now.
  *
  * What the provider reported afterwards (delivered, bounced, complained of, rejected) is kept on
- * each delivery by the mail-events consumer, and shown with it. Not here yet: which email an
- * unsubscribe came from (the unsubscribe link names the list, not the release).
+ * each delivery by the mail-events consumer, and shown with it, as is an unsubscribe through the
+ * email's own link (links signed before they named their release are not attributed).
  *
  * @throws NotFoundError for no such release; ValidationError for a list the release was not sent to.
  * @example

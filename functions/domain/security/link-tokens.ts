@@ -23,6 +23,8 @@ export interface TokenClaims {
   subscriberId: string;
   /** The list an unsubscribe link leaves. */
   listId?: string;
+  /** The release whose email carried an unsubscribe link (absent on links signed before it existed). */
+  releaseId?: string;
   /** The lists a confirmation link confirms. */
   lists?: string[];
   /** Seconds since the epoch after which the token is refused; absent means never. */
@@ -94,6 +96,7 @@ export function signToken(claims: TokenClaims, keyring: SigningKeyring): string 
   if (!key) throw new Error(`Current signing key "${keyring.current}" is missing`);
   const body: Record<string, string | number | string[]> = { p: claims.purpose, s: claims.subscriberId };
   if (claims.listId !== undefined) body.l = claims.listId;
+  if (claims.releaseId !== undefined) body.r = claims.releaseId;
   if (claims.lists !== undefined) body.ls = claims.lists;
   if (claims.expiresAt !== undefined) body.e = claims.expiresAt;
   if (claims.issuedAt !== undefined) body.i = claims.issuedAt;
@@ -118,7 +121,7 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('bad signature');
   const decoded = strictBase64url(payload);
   if (!decoded) throw new InvalidTokenError('malformed payload');
-  let body: { p?: unknown; s?: unknown; l?: unknown; ls?: unknown; e?: unknown; i?: unknown };
+  let body: { p?: unknown; s?: unknown; l?: unknown; r?: unknown; ls?: unknown; e?: unknown; i?: unknown };
   try {
     body = JSON.parse(decoded.toString('utf8'));
   } catch {
@@ -126,7 +129,7 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
   }
   if (body.p !== purpose) throw new InvalidTokenError('wrong purpose');
   const listsOk = body.ls === undefined || (Array.isArray(body.ls) && body.ls.every((l) => typeof l === 'string'));
-  if (typeof body.s !== 'string' || (body.l !== undefined && typeof body.l !== 'string') || !listsOk || (body.i !== undefined && typeof body.i !== 'number')) {
+  if (typeof body.s !== 'string' || (body.l !== undefined && typeof body.l !== 'string') || (body.r !== undefined && typeof body.r !== 'string') || !listsOk || (body.i !== undefined && typeof body.i !== 'number')) {
     throw new InvalidTokenError('malformed claims');
   }
   // Links that must name a list are useless without one, whatever the signature says.
@@ -139,6 +142,7 @@ export function verifyToken(token: string, purpose: TokenPurpose, keyring: Signi
     purpose,
     subscriberId: body.s,
     listId: body.l as string | undefined,
+    ...(body.r !== undefined ? { releaseId: body.r as string } : {}),
     lists: body.ls as string[] | undefined,
     expiresAt: body.e as number | undefined,
     issuedAt: body.i as number | undefined,

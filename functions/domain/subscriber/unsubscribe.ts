@@ -1,5 +1,6 @@
 import type { Clock } from '../ports';
 import type { SubscriberStore } from './ports';
+import type { DeliveryStore } from '../delivery/ports';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { leaveAllChanges, signPreferencesToken } from './preferences';
 import { ConsentEventType, ConsentSource, ConsentVia, consentEvent } from './consent';
@@ -9,6 +10,8 @@ export interface UnsubscribeDeps {
   subscribers: SubscriberStore;
   clock: Clock;
   keyring: SigningKeyring;
+  /** Where a link from a release's email is noted on that delivery (staff's who got it). */
+  deliveries?: Pick<DeliveryStore, 'recordReport'>;
 }
 
 export interface UnsubscribeLink {
@@ -41,10 +44,10 @@ async function linkFor(subscriberId: string, listId: string, deps: UnsubscribeDe
   return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
 }
 
-function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listId: string } {
+function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listId: string; releaseId?: string } {
   const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, deps.clock.now());
   // verifyToken refuses an unsubscribe token without a list, so listId is always there.
-  return { subscriberId: claims.subscriberId, listId: claims.listId! };
+  return { subscriberId: claims.subscriberId, listId: claims.listId!, ...(claims.releaseId ? { releaseId: claims.releaseId } : {}) };
 }
 
 /**
@@ -56,7 +59,7 @@ function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'
  * await unsubscribe(token, { subscribers, clock, keyring }); // RFC 8058 one-click POST
  */
 export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
-  const { subscriberId, listId } = verified(token, deps);
+  const { subscriberId, listId, releaseId } = verified(token, deps);
   const subscriber = await deps.subscribers.get(subscriberId);
   const now = deps.clock.now();
   await deps.subscribers.unsubscribe(subscriberId, listId, now);
@@ -66,6 +69,8 @@ export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise
   if (standing && standing !== MembershipStatus.Unsubscribed) {
     const event = consentEvent(ConsentEventType.Unsubscribed, [listId], ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
+    // Noted on the delivery that carried the link, once (a second click finds it noted).
+    if (releaseId && deps.deliveries) await deps.deliveries.recordReport(releaseId, subscriberId, { kind: 'unsubscribed', at: now });
   }
   const language = subscriber?.language;
   return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };

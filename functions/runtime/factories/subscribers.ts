@@ -16,6 +16,7 @@ export const subscribersService: ServiceFactory<'subscribers'> = (adapters, { co
     clock: adapters.clock,
     keyring: adapters.keyring,
     signups: adapters.signupQueue,
+    deliveries: adapters.deliveries,
     imports: adapters.importJobs,
     exports: adapters.exportJobs,
     files: adapters.files,

@@ -399,6 +399,7 @@ function Recipients({ release, recipients, email }: { release: ReleaseStatus; re
                       {r.reported?.bounced ? `, bounced${r.reported.bounced.type ? ` (${r.reported.bounced.type})` : ''}` : ''}
                       {r.reported?.complained ? ', marked as spam' : ''}
                       {r.reported?.rejected ? ', rejected by the provider' : ''}
+                      {r.reported?.unsubscribed ? ', unsubscribed through it' : ''}
                     </td>
                     <td data-label="When">{r.at ? dateTime(r.at) : ''}</td>
                     <td data-label="Membership now">
