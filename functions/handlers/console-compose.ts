@@ -34,7 +34,7 @@ const route = async (event: HttpEvent, app: Services) => {
     case 'POST /console/compose/counts':
       return show.counts(app, event);
     case 'GET /console/drafts':
-      return show.drafts(app, session);
+      return show.drafts(app, session, event.queryStringParameters?.deleted === '1');
     case 'GET /console/drafts/{id}':
       return show.draftPage(app, session, id, event);
     case 'POST /console/drafts/{id}':

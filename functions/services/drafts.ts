@@ -69,6 +69,12 @@ export class DraftsService {
     return draft;
   }
 
+  /** Deletes a draft nobody will publish. @throws NotFoundError for one that is gone (published or deleted). */
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    await this.ports.drafts.remove(id);
+  }
+
   /** The configured social channels, in order: the compose form offers each. */
   channelNames(): string[] {
     return [...this.ports.channels.keys()];

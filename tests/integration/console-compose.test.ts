@@ -161,7 +161,9 @@ describe('console compose over HTTP', () => {
     expect(received).toHaveLength(1);
     const status = (await (await adminGet(`/admin/releases/${id}`)).json()) as Record<string, unknown>;
     expect(status).toMatchObject({ id, publishedBy: 'editor@example.org', url: `${pressroom.url}/releases/${id}` });
-    expect(await (await consoleClient.get('/console/releases', editor)).text()).toContain('Published from the console');
+    const listed = await (await consoleClient.get('/console/releases', editor)).text();
+    expect(listed).toContain('Published from the console');
+    expect(listed).toContain('<span class="muted"> by editor@example.org</span>');
     expect((await consoleClient.get(`/console/drafts/${id}`, editor)).status).toBe(404);
     expect(await (await consoleClient.get('/console/drafts', editor)).text()).not.toContain(id);
     await pressroom.scheduler.runNow('post-social');
@@ -199,5 +201,23 @@ describe('console compose over HTTP', () => {
     // What the writer typed stays on the form for them to copy.
     expect(html).toContain('value="Shared draft, edited by the writer"');
     expect(await (await consoleClient.get(`/console/drafts/${id}`, writer)).text()).toContain('value="Shared draft, edited by the editor"');
+  });
+
+  it('deletes a draft only once the member confirms; a deleted draft is gone', async () => {
+    const csrf = await csrfOf(writer);
+    const saved = await consoleClient.post('/console/compose', { cookie: writer, form: { csrf, action: 'save', ...form('A draft to throw away') } });
+    const id = draftIdOf(saved.headers.get('location'))!;
+    const draftCsrf = await csrfOf(writer, `/console/drafts/${id}`);
+    const unconfirmed = await consoleClient.post(`/console/drafts/${id}`, { cookie: writer, form: { csrf: draftCsrf, action: 'delete', ...form('A draft to throw away') } });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('nothing was deleted');
+    expect((await consoleClient.get(`/console/drafts/${id}`, writer)).status).toBe(200);
+    const deleted = await consoleClient.post(`/console/drafts/${id}`, { cookie: writer, form: { csrf: draftCsrf, action: 'delete', confirmDelete: 'yes', ...form('A draft to throw away') } });
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.get('location')).toBe('/console/drafts?deleted=1');
+    expect(await (await consoleClient.get('/console/drafts?deleted=1', writer)).text()).toContain('Draft deleted.');
+    expect((await consoleClient.get(`/console/drafts/${id}`, writer)).status).toBe(404);
+    // Deleting it again finds nothing, and changes nothing.
+    expect((await consoleClient.post(`/console/drafts/${id}`, { cookie: writer, form: { csrf: draftCsrf, action: 'delete', confirmDelete: 'yes', ...form('x') } })).status).toBe(404);
   });
 });

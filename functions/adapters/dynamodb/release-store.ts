@@ -31,7 +31,7 @@ const embargoKey = (release: Release) =>
 /** What the staff list of releases reads of each: everything but the bodies and the rendering inputs. */
 const STAFF_LIST_FIELDS = [
   'id', 'kind', 'title', 'url', 'lists', 'tags', 'publishedAt', 'language', 'embargoUntil', 'receivedAt', 'sendStatus', 'statusChangedAt',
-  'sendError', 'sendStartedAt', 'planningFinishedAt', 'targeted', 'finishedAt', 'pausedFrom', 'pausedReason', 'pausedBy', 'resumeAt', 'thresholdsOverriddenAt',
+  'sendError', 'sendStartedAt', 'planningFinishedAt', 'targeted', 'finishedAt', 'pausedFrom', 'pausedReason', 'pausedBy', 'resumeAt', 'thresholdsOverriddenAt', 'publishedBy',
 ] as const;
 
 /** Senders retry webhooks for hours or days; a month of receipts covers any sane retry policy. */

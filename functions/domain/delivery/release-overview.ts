@@ -22,6 +22,8 @@ export interface ReleaseOverview {
   publishedAt: string;
   lists: string[];
   embargoUntil?: string;
+  /** The staff member who published it from the console, when one did. */
+  publishedBy?: string;
   progress: SendProgress;
   /** Each social channel's post and where it stands (scheduled, posting, posted, failed). */
   social: { channel: string; status: SocialPostStatus }[];
@@ -78,6 +80,7 @@ export async function listReleaseOverviews(
       publishedAt: release.publishedAt,
       lists: release.lists,
       ...(release.embargoUntil ? { embargoUntil: release.embargoUntil } : {}),
+      ...(release.publishedBy ? { publishedBy: release.publishedBy } : {}),
       progress: buildSendProgress(release, await deps.releaseStats.get(release.id)),
       social: (await deps.socialPosts.listForRelease(release.id)).map((post) => ({ channel: post.channel, status: post.status })),
     })),

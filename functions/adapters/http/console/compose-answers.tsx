@@ -8,7 +8,7 @@
 import type { HttpEvent, HttpResult } from '../../../runtime/http';
 import { json } from '../../../runtime/http';
 import type { Services } from '../../../runtime/compose';
-import { ValidationError, type FieldIssue } from '../../../domain/errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../../../domain/errors';
 import { PreflightError } from '../../../domain/release/errors';
 import { DraftChangedError } from '../../../domain/draft/errors';
 import { BodyFormat, type Draft, type DraftFields } from '../../../domain/draft/draft';
@@ -124,9 +124,9 @@ export async function draftPage(app: Services, session: StaffSession, id: string
 }
 
 /** GET /console/drafts. */
-export async function drafts(app: Services, session: StaffSession): Promise<HttpResult> {
+export async function drafts(app: Services, session: StaffSession, deleted = false): Promise<HttpResult> {
   const list = await app.drafts.list();
-  return consolePage(200, await renderPage(<DraftsPage organisationName={app.brand.organisationName} signedIn={session} drafts={list} />));
+  return consolePage(200, await renderPage(<DraftsPage organisationName={app.brand.organisationName} signedIn={session} drafts={list} deleted={deleted} />));
 }
 
 /**
@@ -187,6 +187,15 @@ export async function submit(app: Services, session: StaffSession, event: HttpEv
       } catch (error) {
         return retry(422, error, saved);
       }
+    }
+    case 'delete': {
+      if (!id) throw new NotFoundError('Only a saved draft can be deleted');
+      // Like publishing, deleting cannot be undone: the member says so first.
+      if (form.get('confirmDelete') !== 'yes') {
+        return retry(400, new ValidationError([{ field: 'confirmDelete', message: 'tick "Delete this draft for good" to delete it; nothing was deleted' }], 'Not confirmed'));
+      }
+      await app.drafts.remove(id);
+      return seeOther('/console/drafts?deleted=1');
     }
     default:
       try {

@@ -221,6 +221,17 @@ export function ComposePage(props: ComposePageProps) {
             </>
           )}
         </div>
+        {draft && (
+          <div class="actions">
+            <div class="check">
+              <input type="checkbox" id="confirm-delete" name="confirmDelete" value="yes" />
+              <label for="confirm-delete">Delete this draft for good</label>
+            </div>
+            <button type="submit" name="action" value="delete" class="danger">
+              Delete draft
+            </button>
+          </div>
+        )}
       </form>
       {preview && (
         <section aria-labelledby="preview-heading" class="preview">
@@ -250,10 +261,15 @@ export function ComposePage(props: ComposePageProps) {
 }
 
 /** Drafts, most recently changed first. */
-export function DraftsPage({ organisationName, signedIn, drafts }: Brand & { signedIn: SignedIn; drafts: DraftSummary[] }) {
+export function DraftsPage({ organisationName, signedIn, drafts, deleted }: Brand & { signedIn: SignedIn; drafts: DraftSummary[]; deleted?: boolean }) {
   return (
     <Layout title="Drafts" organisationName={organisationName} signedIn={signedIn}>
       <h1>Drafts</h1>
+      {deleted && (
+        <p class="notice" role="status">
+          Draft deleted.
+        </p>
+      )}
       <p>
         <a href="/console/compose">Compose a release</a>
       </p>

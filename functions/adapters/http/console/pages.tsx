@@ -162,6 +162,7 @@ export function ReleasesPage({ organisationName, signedIn, page, filters, lists,
                   <td data-label="Release">
                     <a href={`/console/releases/${encodeURIComponent(release.id)}`}>{release.title}</a>
                     {release.kind === 'digest' && <span class="muted"> (digest)</span>}
+                    {release.publishedBy && <span class="muted"> by {release.publishedBy}</span>}
                   </td>
                   <td data-label="Published">{dateTime(release.publishedAt)}</td>
                   <td data-label="Status">
