@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, newPage, screenshot, seriousViolations, type TestPage } from '../helpers/browser';
+import { launchBrowser, newPage, type TestPage, expectAccessibleAtBothWidths } from '../helpers/browser';
 import { ConsoleClient } from '../helpers/console';
 import { startTestPressroom } from '../helpers/local-pressroom';
 
@@ -38,20 +38,7 @@ describe('console audience pages in Chromium', () => {
     pressroom?.cleanup();
   });
 
-  /** axe at 1280 px and at 375 px, with a screenshot at each. */
-  const expectAccessible = async (name: string) => {
-    const { page } = opened;
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 800 });
-      const result = await checkAccessibility(page);
-      expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
-      expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
-      // Nothing wider than the viewport (a long job id, a table): the page never scrolls sideways.
-      expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} at ${width} px`).toBeLessThanOrEqual(width);
-      await screenshot(page, `${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  };
+  const expectAccessible = (name: string) => expectAccessibleAtBothWidths(opened.page, name, { noSideScroll: true });
   const heading = () => opened.page.getByRole('heading', { level: 1 }).textContent();
 
   it('looks a subscriber up, changes their lists, and erases them after typing the address', async () => {

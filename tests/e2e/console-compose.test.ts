@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { checkAccessibility, launchBrowser, newPage, screenshot, SCREENSHOT_DIR, seriousViolations, type TestPage } from '../helpers/browser';
+import { launchBrowser, newPage, SCREENSHOT_DIR, type TestPage, expectAccessibleAtBothWidths } from '../helpers/browser';
 import { ConsoleClient } from '../helpers/console';
 import { startTestPressroom } from '../helpers/local-pressroom';
 
@@ -48,19 +48,7 @@ describe('console compose in Chromium', () => {
   };
 
   /** axe at 1280 px and at 375 px (no violations at all), with a screenshot at each. */
-  const expectAccessible = async ({ page }: TestPage, name: string) => {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 800 });
-      const result = await checkAccessibility(page);
-      expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
-      expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
-      await screenshot(page, `${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    // Let the page lay itself out at the restored width before the next click aims at it.
-    // (A string: it runs in the page, where requestAnimationFrame is, not in Node.)
-    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
-  };
+  const expectAccessible = ({ page }: TestPage, name: string) => expectAccessibleAtBothWidths(page, name);
 
   it('lets a contributor compose, see live counts, preview at 600 and 375 px, and save a draft; publishing is disabled with the reason', async () => {
     await signIn(writer, 'writer@example.org');

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, newPage, screenshot, seriousViolations, type TestPage } from '../helpers/browser';
+import { launchBrowser, newPage, type TestPage, expectAccessibleAtBothWidths } from '../helpers/browser';
 import { ConsoleClient } from '../helpers/console';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody } from '../helpers/releases';
@@ -52,18 +52,7 @@ describe('console release page in Chromium', () => {
     pressroom?.cleanup();
   });
 
-  /** axe at 1280 px and at 375 px, with a screenshot at each. */
-  const expectAccessible = async (name: string) => {
-    const { page } = opened;
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 800 });
-      const result = await checkAccessibility(page);
-      expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
-      expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
-      await screenshot(page, `${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  };
+  const expectAccessible = (name: string) => expectAccessibleAtBothWidths(opened.page, name);
   const text = (page: Page, selector: string) => page.locator(selector).innerText();
 
   it('shows the send moving to its end without a reload, under the page\'s own CSP', { timeout: 90_000 }, async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, newPage, screenshot, seriousViolations, type TestPage } from '../helpers/browser';
+import { launchBrowser, newPage, type TestPage, expectAccessibleAtBothWidths } from '../helpers/browser';
 import { ConsoleClient } from '../helpers/console';
 import { startTestPressroom } from '../helpers/local-pressroom';
 
@@ -32,17 +32,7 @@ describe('staff operations in Chromium', () => {
     pressroom?.cleanup();
   });
 
-  const expectAccessible = async (name: string) => {
-    const { page } = opened;
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 800 });
-      const result = await checkAccessibility(page);
-      expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
-      expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
-      await screenshot(page, `${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  };
+  const expectAccessible = (name: string) => expectAccessibleAtBothWidths(opened.page, name);
   const heading = () => opened.page.getByRole('heading', { level: 1 }).textContent();
 
   it('creates a token that is shown once, uses it, and revokes it', async () => {

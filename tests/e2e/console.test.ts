@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, newPage, screenshot, seriousViolations, type TestPage } from '../helpers/browser';
+import { launchBrowser, newPage, type TestPage, expectAccessibleAtBothWidths } from '../helpers/browser';
 import { ConsoleClient } from '../helpers/console';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody } from '../helpers/releases';
@@ -33,19 +33,7 @@ describe('staff console in Chromium', () => {
     pressroom?.cleanup();
   });
 
-  /** axe at 1280 px and at 375 px, with a screenshot at each. */
-  const expectAccessible = async (name: string) => {
-    const { page } = opened;
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 800 });
-      const result = await checkAccessibility(page);
-      // None at all, not only the serious ones: these pages are new.
-      expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
-      expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
-      await screenshot(page, `${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  };
+  const expectAccessible = (name: string) => expectAccessibleAtBothWidths(opened.page, name);
 
   it('signs in by the emailed link, by keyboard, and lands on the releases, newest first', async () => {
     const { page, blockedRequests } = opened;

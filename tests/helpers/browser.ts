@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium; scripts/ensure-chromium.sh (vitest global setup) installs it on a clean machine. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -116,4 +117,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The console pages' accessibility check: at 1280 px and at 375 px, no axe violation of any impact
+ * (these pages are new: not only the serious ones), a screenshot at each, then back to 1280 px and
+ * laid out again before the next click aims at the page. `noSideScroll` also requires that nothing
+ * is wider than the viewport (a long job id, a table).
+ *
+ * @example
+ * await expectAccessibleAtBothWidths(page, 'console-releases');
+ */
+export async function expectAccessibleAtBothWidths(page: Page, name: string, options: { noSideScroll?: boolean } = {}): Promise<void> {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 800 });
+    const result = await checkAccessibility(page);
+    expect(seriousViolations(result), `${name} at ${width} px`).toEqual([]);
+    expect(result.violations.map((v) => `${v.id} [${v.impact}]`), `${name} at ${width} px`).toEqual([]);
+    if (options.noSideScroll) {
+      expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} at ${width} px`).toBeLessThanOrEqual(width);
+    }
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // A string: it runs in the page, where requestAnimationFrame is, not in Node.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
 }
