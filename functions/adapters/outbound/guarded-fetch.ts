@@ -15,6 +15,14 @@ export interface OutboundRequest {
   maxRedirects?: number;
   /** `image`: only a PNG, JPEG, GIF or WebP, told by its bytes; `contentType` is then the type they show. */
   accept?: 'image';
+  /** The Accept header to send when `accept` is unset (a feed reader names feed types); any type otherwise. */
+  acceptTypes?: string;
+  /**
+   * A conditional request: the validators of the last answer kept. A `304 Not Modified` answer is
+   * then returned (with no bytes) instead of refused.
+   */
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
 }
 
 export interface OutboundResponse {
@@ -23,6 +31,11 @@ export interface OutboundResponse {
   contentType: string;
   /** Where the body came from, after redirects. */
   finalUrl: string;
+  /** 2xx, or 304 for a conditional request whose resource has not changed. */
+  status: number;
+  /** The answer's validators, for the next conditional request. */
+  etag?: string;
+  lastModified?: string;
 }
 
 /** Fetches a URL that came from outside (a release, a feed): see {@link guardedFetcher}. */
@@ -43,7 +56,8 @@ export interface GuardedFetcherOptions {
 // Enough for a CDN's http → https → canonical host hops; a chain longer than that is not an image link.
 export const DEFAULT_MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = 'Pressroom (link card)';
+// Names the fetcher to site owners (feeds, link cards, article pages) in their logs.
+const USER_AGENT = 'Pressroom';
 
 const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
@@ -92,7 +106,7 @@ async function fetchFollowing(url: string, request: OutboundRequest, context: Co
   let current = parseUrl(url);
   for (let redirects = 0; ; redirects++) {
     const address = await vet(current, context);
-    const response = await get(current, address, request.accept, context);
+    const response = await get(current, address, request, context);
     const location = response.headers.location;
     if (REDIRECTS.has(response.statusCode ?? 0) && location) {
       response.destroy();
@@ -101,12 +115,16 @@ async function fetchFollowing(url: string, request: OutboundRequest, context: Co
       continue;
     }
     const status = response.statusCode ?? 0;
+    if (status === 304 && (request.ifNoneMatch || request.ifModifiedSince)) {
+      response.destroy();
+      return { bytes: new Uint8Array(), contentType: '', finalUrl: current.href, status, ...validators(response) };
+    }
     if (status < 200 || status > 299) {
       response.destroy();
       throw refused('bad-status', `${current.host} answered ${status}`);
     }
     const bytes = await readAtMost(response, request.maxBytes, current.host);
-    return { bytes, contentType: contentTypeOf(bytes, response, request.accept, current.host), finalUrl: current.href };
+    return { bytes, contentType: contentTypeOf(bytes, response, request.accept, current.host), finalUrl: current.href, status, ...validators(response) };
   }
 }
 
@@ -149,7 +167,13 @@ async function vet(url: URL, { policy, resolve }: Context): Promise<{ address: s
   return addresses[0];
 }
 
-function get(url: URL, vetted: { address: string; family: number }, accept: OutboundRequest['accept'], { ca, signal }: Context) {
+function validators(response: http.IncomingMessage): Pick<OutboundResponse, 'etag' | 'lastModified'> {
+  const etag = response.headers.etag;
+  const lastModified = response.headers['last-modified'];
+  return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+}
+
+function get(url: URL, vetted: { address: string; family: number }, request: OutboundRequest, { ca, signal }: Context) {
   // The connection goes to the vetted address whatever a second lookup would say; the URL's host
   // still names the server for TLS (SNI, certificate check) and the Host header.
   const lookup: LookupFunction = (_hostname, options, callback) => {
@@ -162,7 +186,9 @@ function get(url: URL, vetted: { address: string; family: number }, accept: Outb
     lookup,
     signal,
     headers: {
-      accept: accept === 'image' ? 'image/png, image/jpeg, image/webp, image/gif' : '*/*',
+      accept: request.accept === 'image' ? 'image/png, image/jpeg, image/webp, image/gif' : (request.acceptTypes ?? '*/*'),
+      ...(request.ifNoneMatch ? { 'if-none-match': request.ifNoneMatch } : {}),
+      ...(request.ifModifiedSince ? { 'if-modified-since': request.ifModifiedSince } : {}),
       // A compressed body would defeat both the size limit and the sniffing.
       'accept-encoding': 'identity',
       'user-agent': USER_AGENT,
