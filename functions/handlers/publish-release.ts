@@ -7,7 +7,10 @@ import { socialChannels } from '../runtime/channels';
 import { bodyText, header, httpHandler, json, parseJson, type ServicesProvider } from '../runtime/http';
 import { releasesService } from '../runtime/factories/releases';
 
-/** POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often retried. */
+/**
+ * POST /webhooks/releases: a release signed per Standard Webhooks. 202 once stored, however often
+ * retried; a changed body for a known id is a correction (`updated: true` and its revision).
+ */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app) => {
     const body = bodyText(event);
@@ -24,7 +27,14 @@ export const makeHandler = (getServices: ServicesProvider) =>
       throw error;
     }
     const result = await app.releases.publish(parseJson(body), webhookId);
-    return json(202, { releaseId: result.releaseId, duplicate: !result.created, status: result.status, warnings: result.warnings });
+    return json(202, {
+      releaseId: result.releaseId,
+      duplicate: !result.created && !result.updated,
+      updated: result.updated,
+      revision: result.revision,
+      status: result.status,
+      warnings: result.warnings,
+    });
   });
 
 // Renders the release to check it, and schedules its social posts (its declaration's parts, runtime/function-specs.ts).

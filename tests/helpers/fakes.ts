@@ -18,6 +18,7 @@ import type { ListChanges, MailingList } from '../../functions/domain/lists/mail
 import { SendStatus } from '../../functions/domain/release/send-status';
 import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
+import type { ReleaseRevision } from '../../functions/domain/release/correction';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
@@ -97,9 +98,28 @@ export class MemoryReleaseStore implements ReleaseStore {
     const r = this.releases.get(id);
     return r && structuredClone(r);
   }
+  revisions = new Map<string, ReleaseRevision[]>();
   async saveRendered(id: string, rendered: RenderedEmail) {
-    if (!this.rendered.has(id)) this.rendered.set(id, rendered);
+    const stored = this.rendered.get(id);
+    if (!stored || (stored.revision ?? 1) < (rendered.revision ?? 1)) this.rendered.set(id, rendered);
     return this.rendered.get(id)!;
+  }
+  async correct(previous: ReleaseRevision, corrected: Release) {
+    const kept = (this.revisions.get(previous.releaseId) ?? []).filter((r) => r.revision !== previous.revision);
+    this.revisions.set(previous.releaseId, [...kept, structuredClone(previous)].sort((a, b) => a.revision - b.revision));
+    const stored = this.releases.get(corrected.id);
+    if (!stored || (stored.revision ?? 1) !== previous.revision) return false;
+    // Like the DynamoDB store: only the content and revision fields; the send's own fields move on their own.
+    const fields = ['title', 'url', 'body', 'summary', 'tags', 'author', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt'] as const;
+    const next = stored as unknown as Record<string, unknown>;
+    for (const field of fields) {
+      if (corrected[field] === undefined) delete next[field];
+      else next[field] = structuredClone(corrected[field]);
+    }
+    return true;
+  }
+  async listRevisions(id: string) {
+    return structuredClone(this.revisions.get(id) ?? []);
   }
   async getRendered(id: string) {
     return this.rendered.get(id);
@@ -514,6 +534,11 @@ export class MemorySocialPostStore implements SocialPostStore {
   }
   async schedule(posts: SocialPost[]) {
     for (const p of posts) if (!this.posts.has(this.key(p))) this.posts.set(this.key(p), structuredClone(p));
+  }
+  async refreshSummary(releaseId: string, summary: SocialSummary) {
+    for (const p of this.posts.values()) {
+      if (p.releaseId === releaseId && (p.status === SocialPostStatus.Scheduled || p.status === SocialPostStatus.Failed)) p.summary = structuredClone(summary);
+    }
   }
   async listDue(now: Date, limit: number) {
     const until = `${now.toISOString()}#\uffff`;

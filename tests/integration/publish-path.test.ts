@@ -49,7 +49,7 @@ describe('publishing a release end to end (local stand-ins)', () => {
     expect(imported).toMatchObject({ status: 200, body: { added: 4, updated: 0 } });
 
     const published = await pressroom.client.publish(sampleRelease(), { webhookId: 'msg_sample' });
-    expect(published).toEqual({ status: 202, body: { releaseId: 'ice-retaliation-and-intimidation', duplicate: false, status: 'queued', warnings: [] } });
+    expect(published).toEqual({ status: 202, body: { releaseId: 'ice-retaliation-and-intimidation', duplicate: false, updated: false, revision: 1, status: 'queued', warnings: [] } });
     await pressroom.settle();
 
     const mail = await mailOf(String(sampleRelease().title));

@@ -229,6 +229,33 @@ describe.each([
     expect(await store.get('missing')).toBeUndefined();
   });
 
+  it('corrects a release only from the revision read, keeps the replaced revision, and lets a newer rendering replace an older one', async () => {
+    const store = await make();
+    const first = { ...release('c', '2026-11-01T09:00:00.000Z', { summary: 'Old summary', author: 'Ana' }), body: '<p>one</p>' };
+    await store.create(first);
+    await store.transition('c', [SendStatus.Queued], SendStatus.Sending, t(1));
+    const corrected: Release = { ...first, title: 'Fixed', body: '<p>two</p>', summary: undefined, author: 'Ana', revision: 2, updatedAt: t(2).toISOString(), correctionNote: 'Typo', correctedFields: ['title', 'body', 'summary'] };
+    const previous = { releaseId: 'c', revision: 1, at: first.receivedAt, title: first.title, url: first.url, body: '<p>one</p>', summary: 'Old summary', tags: [], author: 'Ana', changed: [] };
+    expect(await store.correct(previous, corrected)).toBe(true);
+    // Made against revision 1, which the release has left: refused.
+    expect(await store.correct(previous, { ...corrected, title: 'Late' })).toBe(false);
+
+    const stored = (await store.get('c'))!;
+    expect(stored).toMatchObject({ title: 'Fixed', body: '<p>two</p>', revision: 2, correctionNote: 'Typo', correctedFields: ['title', 'body', 'summary'] });
+    expect(stored.summary).toBeUndefined();
+    // The send's own fields are not the correction's to change.
+    expect(stored.sendStatus).toBe(SendStatus.Sending);
+    expect((await store.listRevisions('c')).map((r) => [r.revision, r.title, r.summary])).toEqual([[1, 'Spring update', 'Old summary']]);
+
+    const one = { subject: 'One', html: '<p>1</p>', text: '1' };
+    await store.saveRendered('c', one);
+    const two = { subject: 'Two', html: '<p>2</p>', text: '2', revision: 2 };
+    expect(await store.saveRendered('c', two)).toEqual(two);
+    expect(await store.saveRendered('c', { ...one, revision: 1 })).toEqual(two);
+    expect(await store.saveRendered('c', { ...two, subject: 'Two again' })).toEqual(two);
+    expect(await store.getRendered('c')).toEqual(two);
+  });
+
   it('moves the send status only from the statuses given, and finishes planning once', async () => {
     const store = await make();
     await store.create(release('s', '2026-11-01T09:00:00.000Z'));

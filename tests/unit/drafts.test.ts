@@ -97,7 +97,7 @@ describe('drafts', () => {
   it('given a draft, when published, then the webhook use case stores it once with who published it, schedules only the channels left on, and the draft is gone', async () => {
     await saveDraft({ fields: fields(), by: 'writer@example.org' }, { drafts, clock, newId: () => 'd1' });
     const result = await publishDraft('d1', 'editor@example.org', { drafts, publicUrl: PUBLIC_URL, publish });
-    expect(result).toEqual({ releaseId: 'd1', created: true, status: SendStatus.Queued, warnings: [] });
+    expect(result).toEqual({ releaseId: 'd1', created: true, updated: false, revision: 1, status: SendStatus.Queued, warnings: [] });
     expect(releases.releases.get('d1')).toMatchObject({ title: 'Spring update', url: `${PUBLIC_URL}/releases/d1`, publishedBy: 'editor@example.org', lists: ['blog'] });
     expect(fanOutQueue.jobs).toEqual([{ releaseId: 'd1' }]);
     expect([...socialPosts.posts.values()].map((p) => p.channel)).toEqual(['local']);

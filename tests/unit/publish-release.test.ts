@@ -30,7 +30,7 @@ describe('publishRelease', () => {
 
   it('given a new release, when published, then it is stored queued with one fan-out job and one post per channel', async () => {
     const result = await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
-    expect(result).toEqual({ releaseId: 'spring-update', created: true, status: SendStatus.Queued, warnings: [] });
+    expect(result).toEqual({ releaseId: 'spring-update', created: true, updated: false, revision: 1, status: SendStatus.Queued, warnings: [] });
     expect(deps.releases.rendered.get('spring-update')?.subject).toBe('Spring update');
     expect(deps.fanOutQueue.jobs).toEqual([{ releaseId: 'spring-update' }]);
     expect([...deps.socialPosts.posts.values()].map((p) => p.channel)).toEqual(['local', 'mastodon']);
@@ -70,12 +70,101 @@ describe('publishRelease', () => {
     expect(deps.socialPosts.posts.size).toBe(2);
   });
 
-  it('given the same release id under a new webhook id, then the first release stands', async () => {
+  it('given the same release id and the same content under a new webhook id, then it is a plain duplicate', async () => {
     await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
-    const again = await publishRelease({ body: releaseBody({ title: 'Edited' }), webhookId: 'msg_2' }, deps);
-    expect(again).toMatchObject({ releaseId: 'spring-update', created: false });
+    const again = await publishRelease({ body: releaseBody(), webhookId: 'msg_2' }, deps);
+    expect(again).toMatchObject({ releaseId: 'spring-update', created: false, updated: false, revision: 1 });
     expect(deps.releases.releases.size).toBe(1);
     expect(deps.releases.webhooks.get('msg_2')).toBe('spring-update');
+  });
+
+  describe('corrections', () => {
+    const sent = async () => {
+      await publishRelease({ body: releaseBody(), webhookId: 'msg_1' }, deps);
+      await deps.releases.transition('spring-update', [SendStatus.Queued], SendStatus.Sending, new Date());
+      await deps.releases.transition('spring-update', [SendStatus.Sending], SendStatus.Sent, new Date());
+    };
+
+    it('given a changed body for a sent release, then its content, rendering and revision move on and nothing is sent again', async () => {
+      await sent();
+      (deps.clock as FakeClock).advance(60_000);
+      const result = await publishRelease({ body: releaseBody({ title: 'Spring update (corrected)', correction: 'The title had a typo.' }), webhookId: 'msg_2' }, deps);
+
+      expect(result).toMatchObject({ releaseId: 'spring-update', created: false, updated: true, revision: 2, status: SendStatus.Sent });
+      const stored = deps.releases.releases.get('spring-update')!;
+      expect(stored).toMatchObject({ title: 'Spring update (corrected)', revision: 2, correctionNote: 'The title had a typo.', correctedFields: ['title', 'correctionNote'], sendStatus: SendStatus.Sent });
+      expect(stored.updatedAt).toBe((deps.clock as FakeClock).now().toISOString());
+      expect(deps.releases.rendered.get('spring-update')).toMatchObject({ subject: 'Spring update (corrected)', revision: 2 });
+      // The first publish queued the one fan-out; the correction queues none.
+      expect(deps.fanOutQueue.jobs).toHaveLength(1);
+      const [first] = await deps.releases.listRevisions('spring-update');
+      expect(first).toMatchObject({ revision: 1, title: 'Spring update', changed: [] });
+    });
+
+    it('given the same corrected body again, then it is a duplicate and the revision stays', async () => {
+      await sent();
+      await publishRelease({ body: releaseBody({ title: 'Corrected' }) }, deps);
+      const again = await publishRelease({ body: releaseBody({ title: 'Corrected' }) }, deps);
+      expect(again).toMatchObject({ created: false, updated: false, revision: 2 });
+      expect(deps.releases.releases.get('spring-update')!.revision).toBe(2);
+    });
+
+    it('given a correction, then posts not yet made carry the new summary and a post already made keeps its own', async () => {
+      await publishRelease({ body: releaseBody({ summary: 'Old summary.' }) }, deps);
+      const posted = [...deps.socialPosts.posts.values()].find((p) => p.channel === 'local')!;
+      await deps.socialPosts.claim(posted, new Date(Date.parse(posted.dueAt) + 1), 60_000);
+      await deps.socialPosts.markPosted(posted, { remoteId: 'r1' }, new Date());
+
+      await publishRelease({ body: releaseBody({ summary: 'New summary.' }) }, deps);
+      const bySummary = Object.fromEntries([...deps.socialPosts.posts.values()].map((p) => [p.channel, p.summary.summary]));
+      expect(bySummary).toEqual({ local: 'Old summary.', mastodon: 'New summary.' });
+    });
+
+    it('given a correction that tries to change lists or the date, then those stay as published, with a warning', async () => {
+      await sent();
+      const result = await publishRelease({ body: releaseBody({ title: 'New title', lists: ['press-releases'], publishedAt: '2026-01-01T00:00:00Z' }) }, deps);
+      expect(result.updated).toBe(true);
+      expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'correction-keeps-fields', message: expect.stringContaining('lists, publishedAt') }));
+      expect(deps.releases.releases.get('spring-update')!.lists).toEqual(['blog']);
+    });
+
+    it('given a correction whose rendering has blocking findings, then it is refused and the release is unchanged', async () => {
+      await sent();
+      deps.renderer = { render: async (release) => ({ subject: release.title, html: '<p>no footer</p>', text: 'no footer' }) };
+      await expect(publishRelease({ body: releaseBody({ title: 'Broken' }) }, deps)).rejects.toBeInstanceOf(PreflightError);
+      expect(deps.releases.releases.get('spring-update')!.title).toBe('Spring update');
+    });
+
+    it('given another correction stored first, then this one compares again with it and becomes the next revision', async () => {
+      await sent();
+      const correct = deps.releases.correct.bind(deps.releases);
+      let raced = false;
+      deps.releases.correct = async (previous, corrected) => {
+        if (!raced) {
+          raced = true;
+          // Another request corrects the title while this one was rendering.
+          await correct(previous, { ...corrected, title: 'Other correction', body: corrected.body });
+        }
+        return correct(previous, corrected);
+      };
+      const result = await publishRelease({ body: releaseBody({ title: 'Mine' }) }, deps);
+      expect(result).toMatchObject({ updated: true, revision: 3 });
+      expect(deps.releases.releases.get('spring-update')!.title).toBe('Mine');
+      expect((await deps.releases.listRevisions('spring-update')).map((r) => [r.revision, r.title])).toEqual([[1, 'Spring update'], [2, 'Other correction']]);
+    });
+
+    it('given a crash after the correction was stored but before its rendering, then the same body again finishes it', async () => {
+      await sent();
+      const save = deps.releases.saveRendered.bind(deps.releases);
+      deps.releases.saveRendered = async () => {
+        throw new Error('crash');
+      };
+      await expect(publishRelease({ body: releaseBody({ title: 'Corrected' }) }, deps)).rejects.toThrow('crash');
+      deps.releases.saveRendered = save;
+      const again = await publishRelease({ body: releaseBody({ title: 'Corrected' }) }, deps);
+      expect(again).toMatchObject({ updated: false, revision: 2 });
+      expect(deps.releases.rendered.get('spring-update')).toMatchObject({ subject: 'Corrected', revision: 2 });
+    });
   });
 
   it('given a send already under way, then a replay enqueues no new fan-out', async () => {

@@ -4,6 +4,7 @@ import { SendStatus } from '../../domain/release/send-status';
 import type { SendStatusChanges } from '../../domain/release/release';
 import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';
+import type { ReleaseRevision } from '../../domain/release/correction';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
 import { GSI1, GSI2, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 import { assertItemFits } from './item-size';
@@ -11,6 +12,8 @@ import { assertItemFits } from './item-size';
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
 const renderedKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RENDERED' });
 const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+// Zero-padded so that the partition's sort order is revision order.
+const revisionKey = (id: string, revision: number) => ({ pk: `RELEASE#${id}`, sk: `REVISION#${String(revision).padStart(6, '0')}` });
 
 /**
  * Every release sits in one GSI2 partition, sorted by publication, for the feeds and the archive.
@@ -32,7 +35,13 @@ const embargoKey = (release: Release) =>
 const STAFF_LIST_FIELDS = [
   'id', 'kind', 'title', 'url', 'lists', 'tags', 'publishedAt', 'language', 'embargoUntil', 'receivedAt', 'sendStatus', 'statusChangedAt',
   'sendError', 'sendStartedAt', 'planningFinishedAt', 'targeted', 'finishedAt', 'pausedFrom', 'pausedReason', 'pausedBy', 'resumeAt', 'thresholdsOverriddenAt', 'publishedBy',
+  'revision', 'updatedAt',
 ] as const;
+
+/** What a correction writes on the release item (correction.ts): its content and revision fields. */
+const CORRECTED_FIELDS = [
+  'title', 'url', 'body', 'summary', 'tags', 'author', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt',
+] as const satisfies readonly (keyof Release)[];
 
 /** Senders retry webhooks for hours or days; a month of receipts covers any sane retry policy. */
 const WEBHOOK_RECEIPT_DAYS = 30;
@@ -68,12 +77,17 @@ export class DynamoReleaseStore implements ReleaseStore {
   async saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail> {
     const item = { ...renderedKey(id), ...rendered };
     assertItemFits(item, `rendered email of release "${id}"`);
+    const revision = rendered.revision ?? 1;
     try {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // First rendering of a revision wins (every recipient of it gets the same email); a
+          // correction's rendering replaces an older revision's (stored without `revision`: 1).
+          ConditionExpression:
+            revision === 1 ? 'attribute_not_exists(pk)' : 'attribute_not_exists(pk) OR attribute_not_exists(revision) OR revision < :revision',
+          ...(revision === 1 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
         }),
       );
       return rendered;
@@ -137,6 +151,61 @@ export class DynamoReleaseStore implements ReleaseStore {
         }),
       ),
     );
+  }
+
+  async correct(previous: ReleaseRevision, corrected: Release): Promise<boolean> {
+    const revisionItem = { ...revisionKey(previous.releaseId, previous.revision), ...previous };
+    assertItemFits(revisionItem, `revision ${previous.revision} of release "${previous.releaseId}"`);
+    // Written from the stored content before the release moves on, and overwritten by any retry:
+    // a crash between the two writes leaves a record of the content that is still current.
+    await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: revisionItem }));
+    const set: string[] = [];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    for (const [i, field] of CORRECTED_FIELDS.entries()) {
+      names[`#c${i}`] = field;
+      const value = corrected[field];
+      if (value === undefined) remove.push(`#c${i}`);
+      else {
+        set.push(`#c${i} = :c${i}`);
+        values[`:c${i}`] = value;
+      }
+    }
+    assertItemFits({ ...releaseKey(corrected.id), ...corrected }, `release "${corrected.id}"`);
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: releaseKey(corrected.id),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          // Only from the revision the correction was made against: of two corrections made at once,
+          // one wins and the other compares again with what won.
+          ConditionExpression: previous.revision === 1 ? 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :from)' : 'revision = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':from': previous.revision },
+        }),
+      ),
+    );
+  }
+
+  async listRevisions(id: string): Promise<ReleaseRevision[]> {
+    const revisions: ReleaseRevision[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :revision)',
+          ExpressionAttributeValues: { ':pk': `RELEASE#${id}`, ':revision': 'REVISION#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      revisions.push(...(page.Items ?? []).map((item) => withoutKeys<ReleaseRevision>(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return revisions;
   }
 
   async rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SocialPostStore } from '../../domain/social/ports';
-import { SocialPostStatus, type SocialPost, type SocialPostResult } from '../../domain/social/social-post';
+import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../domain/social/social-post';
 import { GSI1, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const postKey = (post: Pick<SocialPost, 'releaseId' | 'channel'>) => ({
@@ -119,6 +119,25 @@ export class DynamoSocialPostStore implements SocialPostStore {
             ExpressionAttributeValues: { ...common, ':failed': SocialPostStatus.Failed },
           }),
     );
+  }
+
+  async refreshSummary(releaseId: string, summary: SocialSummary): Promise<void> {
+    for (const post of await this.listForRelease(releaseId)) {
+      if (post.status !== SocialPostStatus.Scheduled && post.status !== SocialPostStatus.Failed) continue;
+      await conditionHolds(
+        this.table.doc.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: postKey(post),
+            UpdateExpression: 'SET summary = :summary',
+            // Read a moment ago as waiting: a run that claimed it since posts the summary it read.
+            ConditionExpression: '#status IN (:scheduled, :failed)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':summary': summary, ':scheduled': SocialPostStatus.Scheduled, ':failed': SocialPostStatus.Failed },
+          }),
+        ),
+      );
+    }
   }
 
   retryFailed(post: Pick<SocialPost, 'releaseId' | 'channel'>, now: Date): Promise<boolean> {

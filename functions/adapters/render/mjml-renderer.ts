@@ -90,6 +90,7 @@ export class MjmlRenderer implements EmailRenderer {
         .filter(Boolean)
         .join(' · '),
       topics: release.tags.length ? `${strings.topics} ${release.tags.join(' · ')}` : '',
+      correction: rawHtml(correctionLine(release, strings.updated(formatDate(release.updatedAt ?? release.publishedAt, release.language, this.timeZone)))),
       body: rawHtml(body),
       url: release.url,
       ...this.footer(release, strings),
@@ -174,6 +175,16 @@ function formatPeriod(fromIso: string, toIso: string, language: string, timeZone
   } catch {
     return new Intl.DateTimeFormat('en', options).formatRange(from, to);
   }
+}
+
+/**
+ * The line under the byline of a corrected release: when, and the note staff gave. Empty before the
+ * first correction, so an uncorrected release renders exactly as before.
+ */
+function correctionLine(release: Release, updated: string): string {
+  if (!release.updatedAt) return '';
+  const note = release.correctionNote ? ` ${escapeHtml(release.correctionNote)}` : '';
+  return `<p class="correction" style="margin: 8px 0 0;"><strong>${escapeHtml(updated)}</strong>${note}</p>`;
 }
 
 function formatDate(iso: string, language: string, timeZone: string): string {

@@ -15,6 +15,8 @@ export interface ReleaseEmailStrings {
   share: { label: string; email: string };
   /** Lead-in of the release's tags under the byline. */
   topics: string;
+  /** Under the byline of a corrected release: when, before the correction's note (if any). */
+  updated: (date: string) => string;
   /** Heading of the numbered link list at the end of the plain-text part. */
   links: string;
   /** The weekly digest's own words. */
@@ -36,6 +38,7 @@ const en: ReleaseEmailStrings = {
   managePreferences: 'Manage preferences',
   share: { label: 'Share:', email: 'Email' },
   topics: 'Topics:',
+  updated: (date) => `Updated ${date}.`,
   links: 'Links:',
   digest: {
     subject: (organisation, period) => `${organisation}: the week in review, ${period}`,
@@ -55,6 +58,7 @@ const es: ReleaseEmailStrings = {
   managePreferences: 'Gestionar preferencias',
   share: { label: 'Compartir:', email: 'Correo' },
   topics: 'Temas:',
+  updated: (date) => `Actualizado el ${date}.`,
   links: 'Enlaces:',
   digest: {
     subject: (organisation, period) => `${organisation}: resumen de la semana, ${period}`,

@@ -5,7 +5,7 @@
 import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder } from '../release/rendered-email';
-import type { Release } from '../release/release';
+import { revisionOf, type Release } from '../release/release';
 import { signToken, TokenPurpose } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
@@ -29,14 +29,19 @@ function plannedThrough(subscriber: Subscriber, listId: string, release: Release
 }
 
 async function templateFor(release: Release, deps: SendEmailDeps): Promise<MessageTemplate> {
-  const cached = deps.templates.get(release.id);
+  // By revision: a corrected release's remaining recipients get the corrected email.
+  const key = `${release.id}#${revisionOf(release)}`;
+  const cached = deps.templates.get(key);
   if (cached) return cached;
   const rendered = await deps.releases.getRendered(release.id);
   if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered`);
   const template = senderTemplate(deps.sender, rendered, [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl]);
+  // A correction stores its rendering just after the release: until then, send the one there is
+  // without keeping it, so the next batch picks up the corrected email.
+  if ((rendered.revision ?? 1) < revisionOf(release)) return template;
   // A worker sees few releases at a time; keep the newest handful rather than grow without bound.
   if (deps.templates.size >= 8) deps.templates.delete(deps.templates.keys().next().value!);
-  deps.templates.set(release.id, template);
+  deps.templates.set(key, template);
   return template;
 }
 

@@ -141,7 +141,8 @@ async function feedItem(release: Release, base: string): Promise<FeedItem> {
     url: release.url,
     webVersionUrl,
     published,
-    updated: published,
+    // A corrected release says when: feed readers show the entry as updated rather than new.
+    updated: release.updatedAt ? new Date(release.updatedAt) : published,
     author: release.author || undefined,
     categories: release.tags,
     contentHtml: await releaseBody(release),
@@ -164,11 +165,12 @@ function withinBudget(items: FeedItem[]): FeedItem[] {
 
 /**
  * An item that was embargoed appears when the embargo ends, which may be long after its publication
- * date (and after newer items): counting only publication dates would let `If-Modified-Since` hide it.
+ * date (and after newer items), and a correction changes an item in place: counting only publication
+ * dates would let `If-Modified-Since` hide either.
  */
 function lastChanged(releases: Release[], lists: MailingList[], now: Date): Date {
   const moments = [
-    ...releases.map((r) => Math.max(Date.parse(r.publishedAt), r.embargoUntil ? Date.parse(r.embargoUntil) : 0)),
+    ...releases.map((r) => Math.max(Date.parse(r.publishedAt), r.embargoUntil ? Date.parse(r.embargoUntil) : 0, r.updatedAt ? Date.parse(r.updatedAt) : 0)),
     ...lists.map((l) => Date.parse(l.updatedAt)),
   ].filter((t) => !Number.isNaN(t));
   return new Date(Math.min(now.getTime(), Math.max(0, ...moments)));

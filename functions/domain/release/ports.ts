@@ -3,6 +3,7 @@ import type { Release } from './release';
 import type { RenderedEmail } from './rendered-email';
 import type { SendStatus } from './send-status';
 import type { SendStatusChanges } from './release';
+import type { ReleaseRevision } from './correction';
 
 /** Result of storing a release: `created` is false when the id was already known. */
 export interface StoreReleaseResult {
@@ -14,7 +15,10 @@ export interface ReleaseStore {
   /** Stores a release unless one with the same id exists; never overwrites. */
   create(release: Release): Promise<StoreReleaseResult>;
   get(id: string): Promise<Release | undefined>;
-  /** Stores the rendered email once; a second call keeps and returns the first rendering. */
+  /**
+   * Stores the rendered email of a revision (`rendered.revision`, 1 when absent): a second call for
+   * the same or an older revision keeps and returns the stored rendering; a newer one replaces it.
+   */
   saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail>;
   getRendered(id: string): Promise<RenderedEmail | undefined>;
   /**
@@ -33,6 +37,14 @@ export interface ReleaseStore {
   listEmbargoEnded(now: Date, limit: number): Promise<Release[]>;
   /** Takes a release off the embargoed list, once its send has been started. */
   embargoEnded(id: string): Promise<void>;
+  /**
+   * A correction: keeps `previous` (the stored content's revision record), then replaces the
+   * release's content with `corrected`'s, only if the release is still at `previous.revision`.
+   * False when another correction got there first.
+   */
+  correct(previous: ReleaseRevision, corrected: Release): Promise<boolean>;
+  /** The revision records kept by corrections, oldest first (the current content is the release itself). */
+  listRevisions(id: string): Promise<ReleaseRevision[]>;
   /** Remembers which release a webhook delivery carried (first record wins). */
   rememberWebhook(webhookId: string, releaseId: string, now: Date): Promise<void>;
   /** The release a webhook id carried, if that delivery was seen before. */

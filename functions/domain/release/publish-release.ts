@@ -2,15 +2,18 @@ import type { Clock, JobQueue } from '../ports';
 import type { EmailRenderer, ReleaseStore } from './ports';
 import type { FanOutJob } from '../delivery/ports';
 import type { SocialChannel, SocialPostStore } from '../social/ports';
-import type { Finding } from './finding';
+import { FindingSeverity, type Finding } from './finding';
 import { hasBlocking } from './preflight';
 import { PreflightError } from './errors';
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { renderAndCheck } from './preview-release';
-import { isPublic, newRelease, type Release } from './release';
-import { parseReleaseInput } from './release-input';
+import { isPublic, newRelease, ReleaseKind, revisionOf, type Release } from './release';
+import { parseReleaseInput, type ReleaseInput } from './release-input';
+import { correctionOf, revisionRecord } from './correction';
+import type { RenderedEmail } from './rendered-email';
+import { withBody } from './sanitise';
 import { SendStatus } from './send-status';
-import { scheduledPostsFor } from '../social/schedule-posts';
+import { scheduledPostsFor, summaryOf } from '../social/schedule-posts';
 
 export interface PublishReleaseDeps {
   releases: ReleaseStore;
@@ -26,15 +29,23 @@ export interface PublishReleaseDeps {
 
 export interface PublishReleaseResult {
   releaseId: string;
-  /** False when this webhook id or release id had been seen before: nothing new was stored. */
+  /** False when this webhook id or release id had been seen before. */
   created: boolean;
+  /** True when the release existed and this body changed its content: a correction was made. */
+  updated: boolean;
+  /** The revision the release is at after this call (1 until its first correction). */
+  revision: number;
   status: SendStatus;
-  /** Preflight warnings stored with the release. */
+  /** Preflight warnings stored with the release (a correction's own, for a correction). */
   warnings: Finding[];
 }
 
+/** How often a correction compares again after losing a race with another correction. */
+const CORRECTION_ATTEMPTS = 3;
+
 /**
- * Stores a release once and starts its email send and social posts.
+ * Stores a release once and starts its email send and social posts; a changed body for an existing
+ * id is a correction of its content (see {@link correctRelease}).
  *
  * Safe to call any number of times for the same webhook id or release id: the release is stored
  * once, and as long as its send is still `queued` the follow-up work (social posts, fan-out job) is
@@ -59,14 +70,18 @@ export async function publishRelease(
   const seenFor = input.webhookId ? await deps.releases.getWebhookRelease(input.webhookId) : undefined;
   let release: Release | undefined = seenFor ? await deps.releases.get(seenFor) : undefined;
   let created = false;
+  let corrected: { release: Release; warnings: Finding[] } | undefined;
   if (!release) {
     const parsed = parseReleaseInput(input.body, { listIds: deps.listIds, channels: deps.channels, now });
+    const candidate = newRelease(parsed, now, [...deps.channels.keys()]);
     const existing = await deps.releases.get(parsed.id);
-    if (existing) release = existing;
-    else {
+    if (existing) {
+      corrected = await correctRelease(existing, candidate, parsed, input.publishedBy, deps);
+      release = corrected?.release ?? existing;
+    } else {
       // Render and lint before storing: a release with blocking findings is refused (422) and never
       // half-exists. The rendering is kept, so every recipient later gets exactly this email.
-      const { release: fresh, rendered, findings } = await renderAndCheck(newRelease(parsed, now, [...deps.channels.keys()]), deps.renderer);
+      const { release: fresh, rendered, findings } = await renderAndCheck(candidate, deps.renderer);
       if (hasBlocking(findings)) throw new PreflightError(findings);
       const stored = await deps.releases.create({ ...storedForm(fresh), warnings: findings, ...(input.publishedBy ? { publishedBy: input.publishedBy } : {}) });
       release = stored.release;
@@ -76,11 +91,83 @@ export async function publishRelease(
     // Recorded after the release itself: a crash in between only means the retry finds the release by id.
     if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
   }
+  if (!created && !corrected) await repairRevision(release, deps);
   if (release.sendStatus === SendStatus.Queued) {
     await deps.socialPosts.schedule(await scheduledPostsFor(release, now, [...deps.channels.keys()]));
     if (isPublic(release, now)) await deps.fanOutQueue.send([{ releaseId: release.id }]);
   }
-  return { releaseId: release.id, created, status: release.sendStatus, warnings: release.warnings ?? [] };
+  return {
+    releaseId: release.id,
+    created,
+    updated: !!corrected,
+    revision: revisionOf(release),
+    status: release.sendStatus,
+    warnings: corrected?.warnings ?? release.warnings ?? [],
+  };
+}
+
+/**
+ * A republished release whose content changed: the web version, archive and feeds show the new
+ * revision, social posts not yet made carry the new summary, and emails still to be sent are built
+ * from the new rendering; emails already sent are not sent again (the deliveries are unchanged).
+ * Returns undefined when the content is the same: a plain duplicate.
+ *
+ * @throws PreflightError when the corrected release has blocking problems (nothing is changed).
+ */
+async function correctRelease(
+  stored: Release,
+  candidate: Release,
+  input: ReleaseInput,
+  by: string | undefined,
+  deps: PublishReleaseDeps,
+): Promise<{ release: Release; warnings: Finding[] } | undefined> {
+  const proposed = withBody(candidate);
+  let current = stored;
+  for (let attempt = 1; ; attempt++) {
+    const correction = correctionOf(withBody(current), storedForm(proposed) as Release & { body: string }, input, deps.clock.now(), by);
+    if (!correction) return undefined;
+    const { rendered, findings } = await renderAndCheck(correction.release, deps.renderer);
+    if (hasBlocking(findings)) throw new PreflightError(findings);
+    const warnings = [...findings, ...ignoredFindings(correction.ignored)];
+    if (await deps.releases.correct(revisionRecord(withBody(current)), correction.release)) {
+      await applyRevision(correction.release, { ...rendered, revision: revisionOf(correction.release) }, deps);
+      return { release: correction.release, warnings };
+    }
+    // Another correction won the race: compare again with what it stored.
+    const latest = await deps.releases.get(stored.id);
+    if (!latest || attempt >= CORRECTION_ATTEMPTS) throw new ConflictError(`Release "${stored.id}" is being corrected by another request; send it again`);
+    current = latest;
+  }
+}
+
+/** What follows a stored correction; each step is idempotent, so {@link repairRevision} can redo them. */
+async function applyRevision(release: Release, rendered: RenderedEmail, deps: PublishReleaseDeps): Promise<void> {
+  await deps.releases.saveRendered(release.id, rendered);
+  await deps.socialPosts.refreshSummary(release.id, await summaryOf(release));
+}
+
+/**
+ * A duplicate of a corrected release: if the correction's process stopped before its rendering was
+ * stored (a crash), the same body sent again finishes the job instead of leaving the old email.
+ */
+async function repairRevision(release: Release, deps: PublishReleaseDeps): Promise<void> {
+  if (revisionOf(release) === 1 || release.kind === ReleaseKind.Digest) return;
+  const rendered = await deps.releases.getRendered(release.id);
+  if ((rendered?.revision ?? 1) >= revisionOf(release)) return;
+  const { rendered: fresh } = await renderAndCheck(release, deps.renderer);
+  await applyRevision(release, { ...fresh, revision: revisionOf(release) }, deps);
+}
+
+/** Fields a correction cannot change, said as a warning rather than refused, so a CMS's retry stops. */
+function ignoredFindings(ignored: string[]): Finding[] {
+  if (!ignored.length) return [];
+  return [
+    {
+      code: 'correction-keeps-fields',
+      severity: FindingSeverity.Warning,
+      message: `A correction changes a release's content only: ${ignored.join(', ')} kept as published`,
+    },
+  ];
 }
 
 /**

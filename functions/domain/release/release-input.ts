@@ -64,6 +64,11 @@ const releaseInput = z
       .optional(),
     embargoUntil: isoDateTime.optional(),
     social: socialInput.optional(),
+    /**
+     * Sent with a changed body for an existing id: what the correction changed, in staff's words
+     * ("The date of the hearing was wrong"), shown with the release. Ignored on a first publish.
+     */
+    correction: z.string().trim().min(1, 'must not be empty').max(500).refine(noLineBreaks, 'must not contain line breaks').optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

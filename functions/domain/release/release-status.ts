@@ -3,7 +3,9 @@ import type { ReleaseStore } from './ports';
 import type { SocialPostStore } from '../social/ports';
 import { NotFoundError } from '../errors';
 import { buildSendProgress, type SendProgress } from '../delivery/send-progress';
-import { isPublic } from './release';
+import { isPublic, revisionOf, type Release } from './release';
+import { revisionRecord, type ReleaseRevision } from './correction';
+import { releaseBody } from './release-body';
 import type { Finding } from './finding';
 import type { SocialPostStatus } from '../social/social-post';
 
@@ -38,7 +40,17 @@ export interface ReleaseStatus {
   warnings: Finding[];
   send: SendProgress;
   social: SocialPostView[];
+  /** 1 until the first correction. */
+  revision: number;
+  /** When the latest correction was made. */
+  updatedAt?: string;
+  correctionNote?: string;
+  /** Every revision of the content, newest first (the current one first), without their bodies. */
+  revisions: RevisionView[];
 }
+
+/** A revision as listed: what it said and changed, without the body (up to 350 KB each). */
+export type RevisionView = Omit<ReleaseRevision, 'body' | 'releaseId'> & { bodyBytes: number };
 
 /**
  * Everything staff want to know about one release: its email send and each social post.
@@ -54,7 +66,11 @@ export async function getReleaseStatus(
 ): Promise<ReleaseStatus> {
   const release = await deps.releases.get(id);
   if (!release) throw new NotFoundError(`Release ${id} not found`);
-  const [counts, posts] = await Promise.all([deps.releaseStats.get(id), deps.socialPosts.listForRelease(id)]);
+  const [counts, posts, revisions] = await Promise.all([
+    deps.releaseStats.get(id),
+    deps.socialPosts.listForRelease(id),
+    revisionOf(release) > 1 ? deps.releases.listRevisions(id) : Promise.resolve([]),
+  ]);
   return {
     id: release.id,
     title: release.title,
@@ -80,5 +96,20 @@ export async function getReleaseStatus(
         ...(post.lastError ? { lastError: post.lastError } : {}),
       }))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.channel.localeCompare(b.channel)),
+    revision: revisionOf(release),
+    ...(release.updatedAt ? { updatedAt: release.updatedAt } : {}),
+    ...(release.correctionNote ? { correctionNote: release.correctionNote } : {}),
+    revisions: await revisionViews(release, revisions),
   };
+}
+
+/**
+ * The current content first, then the kept records of earlier revisions. A record of the current
+ * revision (left by a correction that crashed before moving the release on) is the release itself.
+ */
+async function revisionViews(release: Release, kept: ReleaseRevision[]): Promise<RevisionView[]> {
+  const current = revisionRecord({ ...release, body: await releaseBody(release) });
+  return [current, ...kept.filter((r) => r.revision < current.revision).sort((a, b) => b.revision - a.revision)].map(
+    ({ body, releaseId: _id, ...rest }) => ({ ...rest, bodyBytes: Buffer.byteLength(body) }),
+  );
 }

@@ -74,7 +74,23 @@ export interface Release {
    * as soon as the release is public.
    */
   social?: SocialPlanEntry[];
+  /**
+   * How many times the release's content has been set: 1 as published (absent on releases stored
+   * before corrections existed), one more for each correction (correct-release.ts).
+   */
+  revision?: number;
+  /** When the latest correction was made; absent until the first. */
+  updatedAt?: string;
+  /** What the latest correction says changed, in staff's words; shown with the release. */
+  correctionNote?: string;
+  /** The fields the latest correction changed (correction.ts `CORRECTABLE_FIELDS`). */
+  correctedFields?: string[];
+  /** The staff member who made the latest correction from the console, when one did. */
+  correctedBy?: string;
 }
+
+/** The revision a release is at: 1 until its first correction. */
+export const revisionOf = (release: Pick<Release, 'revision'>): number => release.revision ?? 1;
 
 /** Release fields a status move may write with the status; `null` removes the field. */
 export type SendStatusChanges = {

@@ -15,4 +15,6 @@ export interface RenderedEmail {
   html: string;
   /** Plain-text alternative, with the same placeholders. */
   text: string;
+  /** The release revision this is the email of (absent: 1); a correction's rendering replaces an older one. */
+  revision?: number;
 }

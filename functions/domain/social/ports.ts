@@ -12,6 +12,11 @@ export interface SocialPostStore {
   markFailed(post: SocialPost, error: string, now: Date, retryAt?: Date): Promise<void>;
   listForRelease(releaseId: string): Promise<SocialPost[]>;
   /**
+   * A corrected release's new summary, for its posts not yet made (`scheduled` or `failed`); a post
+   * being posted or already posted keeps the summary it went out with.
+   */
+  refreshSummary(releaseId: string, summary: SocialSummary): Promise<void>;
+  /**
    * Staff's retry of a post that ended `failed`: back to `scheduled`, due at `now`, with a fresh set
    * of attempts (its last error kept until the next attempt). False when the post is not `failed`.
    */
