@@ -11,6 +11,10 @@ import { guardedFetcher, type OutboundRequest, type Resolver } from '../../funct
 import { closeServer, listenOn, PNG, PUBLIC_STAND_IN, STAND_IN_POLICY } from '../helpers/outside-web';
 
 const IMAGE: OutboundRequest = { maxBytes: 64 * 1024, timeoutMs: 5_000, accept: 'image' };
+const FEED = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title></channel></rss>';
+const FEED_ETAG = '"5f3c-1c"';
+const FEED_MODIFIED = 'Tue, 03 Mar 2026 15:30:00 GMT';
+const FEED_REQUEST: OutboundRequest = { maxBytes: 64 * 1024, timeoutMs: 5_000, acceptTypes: 'application/rss+xml, application/atom+xml' };
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><image href="http://169.254.169.254/"/></svg>';
 
 async function refusalOf(promise: Promise<unknown>): Promise<OutboundRefusal> {
@@ -57,11 +61,18 @@ describe('guardedFetcher', () => {
     '/declared-huge.png': (_, res) => res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(10 * 1024 * 1024) }).end(),
     '/stalls.png': (_, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).write(PNG.subarray(0, 8)),
     '/missing.png': (_, res) => res.writeHead(404).end(),
+    '/not-modified': (_, res) => res.writeHead(304).end(),
     '/to-loopback': (_, res) => res.writeHead(302, { Location: `http://127.0.0.1:${forbiddenPort}/secret.png` }).end(),
     '/to-mapped-loopback': (_, res) => res.writeHead(302, { Location: `http://[::ffff:127.0.0.1]:${forbiddenPort}/secret.png` }).end(),
     '/to-metadata': (_, res) => res.writeHead(301, { Location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }).end(),
     '/to-private-name': (_, res) => res.writeHead(307, { Location: 'https://intranet.example/card.png' }).end(),
     '/relative': (_, res) => res.writeHead(303, { Location: '/card.png' }).end(),
+    '/feed.xml': (req, res) => {
+      // A feed that has not changed since it was first fetched: either validator is enough.
+      const unchanged = req.headers['if-none-match'] === FEED_ETAG || req.headers['if-modified-since'] === FEED_MODIFIED;
+      if (unchanged) return res.writeHead(304, { ETag: FEED_ETAG, 'Last-Modified': FEED_MODIFIED }).end();
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=UTF-8', ETag: FEED_ETAG, 'Last-Modified': FEED_MODIFIED }).end(FEED);
+    },
   };
 
   beforeAll(async () => {
@@ -180,6 +191,28 @@ describe('guardedFetcher', () => {
   it('takes any content when no image is asked for, typed by its header', async () => {
     const page = await fetchOutside(`${outsideUrl}/logo.svg`, { maxBytes: 1024, timeoutMs: 5_000 });
     expect(page.contentType).toBe('image/svg+xml');
+  });
+
+  it('makes a conditional request: the first answer’s validators, then 304 with no bytes', async () => {
+    const first = await fetchOutside(`${outsideUrl}/feed.xml`, FEED_REQUEST);
+    expect(first).toMatchObject({ status: 200, contentType: 'application/rss+xml', etag: FEED_ETAG, lastModified: FEED_MODIFIED });
+    expect(Buffer.from(first.bytes).toString('utf8')).toBe(FEED);
+
+    const byEtag = await fetchOutside(`${outsideUrl}/feed.xml`, { ...FEED_REQUEST, ifNoneMatch: first.etag });
+    expect(byEtag).toMatchObject({ status: 304, etag: FEED_ETAG });
+    expect(byEtag.bytes).toHaveLength(0);
+    const byDate = await fetchOutside(`${outsideUrl}/feed.xml`, { ...FEED_REQUEST, ifModifiedSince: first.lastModified });
+    expect(byDate).toMatchObject({ status: 304, lastModified: FEED_MODIFIED });
+    expect(byDate.bytes).toHaveLength(0);
+
+    // A validator that no longer matches gets the whole feed again.
+    const changed = await fetchOutside(`${outsideUrl}/feed.xml`, { ...FEED_REQUEST, ifNoneMatch: '"older"' });
+    expect(changed.status).toBe(200);
+    expect(changed.bytes.length).toBe(Buffer.byteLength(FEED));
+  });
+
+  it('refuses a 304 to a request that was not conditional', async () => {
+    expect(await refusalOf(fetchOutside(`${outsideUrl}/not-modified`, FEED_REQUEST))).toBe('bad-status');
   });
 
   it('refuses an error answer', async () => {

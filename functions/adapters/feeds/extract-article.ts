@@ -15,6 +15,8 @@ interface PageDocument {
   createElement(name: string): PageElement;
 }
 
+const MIN_ARTICLE_CHARACTERS = 140;
+
 /**
  * Finds the main content of an article page with Mozilla's Readability (Firefox's Reader View) over
  * linkedom, a DOM a fraction of jsdom's size, which is all Readability needs. Relative links and
@@ -38,7 +40,9 @@ export function extractArticle(html: string, url: string): ExtractedArticle | un
   const language = document.documentElement?.getAttribute('lang') ?? undefined;
   // Readability's types name the browser's Document; linkedom's is the same shape.
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
-  if (!article?.content) return undefined;
+  // Readability returns whatever text a page has, even "Page not found"; below the length Firefox's
+  // own readerable check asks for (isProbablyReaderable's minContentLength), there is no article.
+  if (!article?.content || (article.textContent ?? '').trim().length < MIN_ARTICLE_CHARACTERS) return undefined;
   return {
     contentHtml: article.content,
     ...(article.title ? { title: article.title } : {}),

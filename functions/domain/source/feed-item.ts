@@ -35,6 +35,11 @@ export interface ParsedFeed {
   /** The feed's language (RSS `language`, `xml:lang`, JSON Feed `language`), when given. */
   language?: string;
   items: FeedItem[];
+  /**
+   * Entries left out, and why: one with neither a guid/id nor a link (nothing could key it), or a
+   * second entry with the key of an earlier one (the first is kept). Shown to staff, never published.
+   */
+  skipped?: { title?: string; reason: string }[];
 }
 
 /** The main content of an article page, as a readability library finds it. */
