@@ -69,6 +69,17 @@ export class NotFoundError extends PressroomError {
  * The request is valid but the resource's current state forbids it (a taken id, a move the send's
  * status does not allow, a suppressed subscriber). `details` are safe to show to the caller.
  */
+/**
+ * What was asked for existed and was removed on purpose (a deleted source): unlike NotFoundError, the
+ * caller should stop asking (Ghost deletes a webhook that is answered 410).
+ */
+export class GoneError extends PressroomError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoneError';
+  }
+}
+
 export class ConflictError extends PressroomError {
   readonly details: Record<string, unknown>;
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AuthenticationError, ConflictError, ForbiddenError, InvalidTokenError, NotFoundError, TooLargeError, ValidationError } from '../domain/errors';
+import { AuthenticationError, ConflictError, ForbiddenError, GoneError, InvalidTokenError, NotFoundError, TooLargeError, ValidationError } from '../domain/errors';
 import { PreflightError } from '../domain/release/errors';
 import type { Services } from './compose';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -110,6 +110,7 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof AuthenticationError) return json(401, { error: 'Unauthorized', message: error.message });
   if (error instanceof ForbiddenError) return json(403, { error: 'Forbidden', message: error.message });
   if (error instanceof NotFoundError) return json(404, { error: 'NotFound', message: error.message });
+  if (error instanceof GoneError) return json(410, { error: 'Gone', message: error.message });
   if (error instanceof ConflictError) return json(409, { error: 'Conflict', message: error.message, ...error.details });
   if (error instanceof InvalidTokenError) return json(400, { error: 'InvalidToken', message: 'This link is not valid.' });
   if (error instanceof PreflightError) {

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { ValidationError, type FieldIssue } from '../errors';
+import { toFieldIssues } from '../field-issues';
+
+/** Where a source's posts come from: a feed Pressroom polls, or Ghost's webhooks. */
+export const SourceKind = { Feed: 'feed', Ghost: 'ghost' } as const;
+export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind];
+
+/** What happens to a new post: published at once, or held as a draft for staff to publish. */
+export const SourceMode = { Send: 'send', Hold: 'hold' } as const;
+export type SourceMode = (typeof SourceMode)[keyof typeof SourceMode];
+
+/** How the last poll of a feed ended. */
+export const PollStatus = { Ok: 'ok', NotModified: 'not-modified', Failed: 'failed' } as const;
+export type PollStatus = (typeof PollStatus)[keyof typeof PollStatus];
+
+/** The category (or tag) name that maps every post none of the others matched. */
+export const DEFAULT_CATEGORY = '*';
+
+export const POLL_MINUTES = { default: 10, min: 5, max: 24 * 60 };
+
+export interface Source {
+  id: string;
+  kind: SourceKind;
+  /** Staff's name for it; the feed's own title until they give one. */
+  name?: string;
+  /** The feed's address (feed sources). */
+  url?: string;
+  /** Category or tag name (as the CMS writes it) → list id; {@link DEFAULT_CATEGORY} for the rest. */
+  lists: Record<string, string>;
+  mode: SourceMode;
+  pollMinutes: number;
+  /** Ghost sources: the secret Ghost signs with (shown to staff once, at registration). */
+  secret?: string;
+  createdAt: string;
+  createdBy?: string;
+  updatedAt: string;
+  /** Set once the first poll has marked what the feed already held as seen (nothing of it is sent). */
+  primedAt?: string;
+  /** When the schedule next polls it. */
+  nextPollAt?: string;
+  lastPolledAt?: string;
+  lastPollStatus?: PollStatus;
+  /** Why the last poll failed, in words staff can act on; cleared by the next good poll. */
+  lastError?: string;
+  /** The feed's validators, for the next conditional request. */
+  etag?: string;
+  lastModified?: string;
+  /** The feed's language, when it says; releases from it are in that language. */
+  language?: string;
+  /** Posts known from this source. */
+  itemsSeen: number;
+  /** Removed by staff: kept so that Ghost is told 410 (and removes its webhook). */
+  deletedAt?: string;
+}
+
+const categoryName = z.string().trim().min(1, 'must not be empty').max(64);
+const listsMap = z.record(categoryName, z.string().trim().min(1).max(128)).refine((m) => Object.keys(m).length > 0, 'map at least one category or "*" to a list');
+
+const sourceFields = {
+  name: z.string().trim().min(1).max(120).optional(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2000).optional(),
+  lists: listsMap,
+  mode: z.enum([SourceMode.Send, SourceMode.Hold], { error: 'must be "send" (publish new posts) or "hold" (keep them as drafts)' }),
+  pollMinutes: z.number().int().min(POLL_MINUTES.min).max(POLL_MINUTES.max).optional(),
+};
+
+const newSourceInput = z
+  .object({ kind: z.enum([SourceKind.Feed, SourceKind.Ghost]).default(SourceKind.Feed), ...sourceFields })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.kind === SourceKind.Feed && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: "give the feed's address" });
+    if (s.kind === SourceKind.Ghost && s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a Ghost source has no URL: Ghost calls Pressroom' });
+  });
+const sourcePatch = z.object({ ...sourceFields, lists: listsMap.optional(), mode: sourceFields.mode.optional() }).strict();
+
+export type NewSourceInput = z.infer<typeof newSourceInput>;
+export type SourcePatch = z.infer<typeof sourcePatch>;
+
+/** Resolves what staff typed for a list (its id or its name) to its id; undefined for no such list. */
+export type ListResolver = (typed: string) => string | undefined;
+
+/**
+ * Validates a new source (POST /admin/sources) and resolves its lists to ids.
+ *
+ * @throws ValidationError naming each bad field, and each list that does not exist.
+ * @example
+ * parseNewSource({ url: 'https://example.org/feed/', lists: { Blog: 'blog', '*': 'news' }, mode: 'send' }, resolve);
+ */
+export function parseNewSource(body: unknown, resolve: ListResolver): NewSourceInput {
+  const parsed = newSourceInput.safeParse(body);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid source');
+  return { ...parsed.data, lists: resolveLists(parsed.data.lists, resolve) };
+}
+
+/**
+ * Validates a change to a source (PATCH /admin/sources/{id}).
+ *
+ * @throws ValidationError naming each bad field.
+ */
+export function parseSourcePatch(body: unknown, kind: SourceKind, resolve: ListResolver): SourcePatch {
+  const parsed = sourcePatch.safeParse(body);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid source');
+  if (kind === SourceKind.Ghost && parsed.data.url) throw new ValidationError([{ field: 'url', message: 'a Ghost source has no URL' }], 'Invalid source');
+  return { ...parsed.data, ...(parsed.data.lists ? { lists: resolveLists(parsed.data.lists, resolve) } : {}) };
+}
+
+function resolveLists(lists: Record<string, string>, resolve: ListResolver): Record<string, string> {
+  const issues: FieldIssue[] = [];
+  const resolved: Record<string, string> = {};
+  for (const [category, typed] of Object.entries(lists)) {
+    const id = resolve(typed);
+    if (id) resolved[category] = id;
+    else issues.push({ field: `lists.${category}`, message: `unknown list "${typed}"` });
+  }
+  if (issues.length) throw new ValidationError(issues, 'Invalid source');
+  return resolved;
+}
+
+/**
+ * A new source's id: short, random, and within the release id pattern, since every release from
+ * the source starts with it.
+ *
+ * @example
+ * newSourceId(); // 'src-3f9a1c2b'
+ */
+export const newSourceId = (random: string = randomBytes(4).toString('hex')): string => `src-${random}`;
+
+/** A Ghost webhook secret: printable, since staff paste it into Ghost Admin, which uses it as text. */
+export const newGhostSecret = (): string => randomBytes(24).toString('base64url');
+
+/** The source as staff see it: everything but the secret. */
+export type SourceView = Omit<Source, 'secret' | 'etag' | 'lastModified'>;
+
+export function sourceView(source: Source): SourceView {
+  const { secret: _secret, etag: _etag, lastModified: _lastModified, ...view } = source;
+  return view;
+}
