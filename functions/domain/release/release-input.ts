@@ -32,14 +32,20 @@ const socialInput = z
   })
   .strict();
 
-// Release ids become URL path segments, DynamoDB keys and Message-ID parts: keep them boring.
+/**
+ * What a release id may be. Ids become URL path segments, DynamoDB keys and Message-ID parts: keep
+ * them boring. Exported for whoever derives ids (the CLI's `--from-url`).
+ */
+export const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const RELEASE_ID_MAX_LENGTH = 128;
+
 const releaseInput = z
   .object({
     id: z
       .string()
       .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, underscore and hyphen only'),
+      .max(RELEASE_ID_MAX_LENGTH)
+      .regex(RELEASE_ID, 'use letters, digits, dot, underscore and hyphen only'),
     title: z
       .string()
       .trim()
