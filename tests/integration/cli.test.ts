@@ -67,7 +67,7 @@ describe('publish-release CLI (local stand-ins)', () => {
   });
 
   it('given a WordPress post served on this machine, when published --from-url, then the release arrives with its title, canonical URL and content', async () => {
-    const run = await cli(['--from-url', `${siteUrl}${POST_PATH}`, '--lists', 'press-releases', '--tags', 'jobs,WordPress', '--url', pressroom.url]);
+    const run = await cli(['--from-url', `${siteUrl}${POST_PATH}`, '--lists', 'Press Releases', '--tags', 'jobs,WordPress', '--url', pressroom.url]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('HTTP 202');
@@ -80,6 +80,8 @@ describe('publish-release CLI (local stand-ins)', () => {
       await fetch(`${pressroom.url}/admin/releases/${POST_ID}`, { headers: { authorization: `Bearer ${pressroom.secrets.adminToken}` } })
     ).json()) as Record<string, unknown>;
     expect(JSON.stringify(stored)).toContain(`https://wptavern.com${POST_PATH}`);
+    // --lists took the list's display name; the release names it by id.
+    expect(JSON.stringify(stored)).toContain('"lists":["press-releases"]');
   });
 
   it('given --dry-run, then the release JSON built from the page is printed and nothing is sent', async () => {

@@ -9,6 +9,7 @@ import { ValidationError } from '../errors';
 import { renderAndCheck } from './preview-release';
 import { isPublic, newRelease, type Release } from './release';
 import { parseReleaseInput } from './release-input';
+import type { TargetLists } from '../lists/list-resolver';
 import { SendStatus } from './send-status';
 import { scheduledPostsFor } from '../social/schedule-posts';
 
@@ -18,8 +19,8 @@ export interface PublishReleaseDeps {
   fanOutQueue: JobQueue<FanOutJob>;
   renderer: EmailRenderer;
   clock: Clock;
-  /** Ids of the lists a release may target (not archived). */
-  listIds: ReadonlySet<string>;
+  /** The lists a release may target (not archived), by id or display name. */
+  listIds: TargetLists;
   /** The configured social channels: a release's plan defaults to all of them and is checked against them. */
   channels: ReadonlyMap<string, Pick<SocialChannel, 'check'>>;
 }
