@@ -91,11 +91,6 @@ export async function sendRelease(release: Record<string, unknown>, options: { u
   return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };
 }
 
-/** Publishes a release file (see {@link releaseBodyFromFile}, {@link sendRelease}). */
-export async function publishFile(options: { file: string; url: string; secret: string; webhookId?: string }) {
-  return sendRelease(releaseBodyFromFile(options.file), options);
-}
-
 /**
  * One line saying why Pressroom refused a release: its message, then each field issue (400) or
  * blocking finding (422).
