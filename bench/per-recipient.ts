@@ -40,7 +40,7 @@ export interface PerRecipientOptions {
 
 const DEFAULTS: PerRecipientOptions = { recipients: 2_000, warmup: 200, sampleEvery: 100, blockSize: 50 };
 
-const SAMPLE_RELEASE = fileURLToPath(new URL('../../shared/samples/ice-retaliation.json', import.meta.url));
+const SAMPLE_RELEASE = fileURLToPath(new URL('../examples/ice-retaliation.json', import.meta.url));
 const TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
 const LISTS = new Map([
   ['blog', 'Blog'],

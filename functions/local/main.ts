@@ -27,7 +27,8 @@ if (env.PRESSROOM_READY_LINE) {
   console.log(JSON.stringify({ ready: true, url: pressroom.url, sqsEndpoint: pressroom.sqsEndpoint, secretsEndpoint: pressroom.secretsEndpoint, pid: process.pid }));
 }
 
-const sample = resolve(import.meta.dirname, '../../../shared/samples/ice-retaliation.json');
+// npm runs every script from the package root, so this path works from anywhere in any clone.
+const sample = 'examples/ice-retaliation.json';
 const webhookSecret = pressroom.secrets.webhookSecrets[0];
 console.log(`
 Pressroom is running locally.

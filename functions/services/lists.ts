@@ -4,6 +4,7 @@ import type { SubscriberStore } from '../domain/subscriber/ports';
 import { activeListIds, publicLists, type MailingList } from '../domain/lists/mailing-list';
 import { createList, describeList, listLists, updateList, type ListWithCounts } from '../domain/lists/manage-lists';
 import { StoredListNames, type ListNames } from '../domain/lists/list-names';
+import { listResolver, type ListResolver } from '../domain/lists/list-resolver';
 import { recountMembers, type RecountOutcome } from '../domain/lists/recount-members';
 
 /** What the lists feature reads and writes. */
@@ -23,6 +24,8 @@ export interface ListsPorts {
 export interface ListDirectory extends ListNames {
   /** Ids of the lists a release or an import may target: every list that is not archived. */
   activeIds(): Promise<ReadonlySet<string>>;
+  /** The same lists, to resolve what staff typed (an id, or a display name such as a CMS tag). */
+  activeListResolver(): Promise<ListResolver>;
   /** The lists a subscriber may join by themselves (sign-up form, preference centre). */
   publicLists(): Promise<MailingList[]>;
 }
@@ -45,6 +48,10 @@ export class ListsService implements ListDirectory {
 
   async activeIds(): Promise<ReadonlySet<string>> {
     return activeListIds(await this.ports.lists.all());
+  }
+
+  async activeListResolver(): Promise<ListResolver> {
+    return listResolver((await this.ports.lists.all()).filter((l) => !l.archived));
   }
 
   async publicLists(): Promise<MailingList[]> {

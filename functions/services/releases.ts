@@ -22,7 +22,7 @@ export interface ReleasesPorts {
   /** The configured channels: a release's social plan defaults to them and is checked against them. */
   channels: ReadonlyMap<string, SocialChannel>;
   /** Which lists a release may target. */
-  directory: Pick<ListDirectory, 'activeIds'>;
+  directory: Pick<ListDirectory, 'activeListResolver'>;
   /** The digest reads its list and which lists are syndicated. */
   lists: Pick<ListStore, 'get' | 'all'>;
   clock: Clock;
@@ -52,13 +52,13 @@ export class ReleasesService {
    * @throws ValidationError naming each bad field; PreflightError when the release has blocking problems.
    */
   async publish(body: unknown, webhookId?: string, publishedBy?: string): Promise<PublishReleaseResult> {
-    return publishRelease({ body, webhookId, publishedBy }, { ...this.ports, listIds: await this.ports.directory.activeIds() });
+    return publishRelease({ body, webhookId, publishedBy }, { ...this.ports, listIds: await this.ports.directory.activeListResolver() });
   }
 
   /** Renders and checks a release body without storing or sending it. @throws ValidationError */
   async preview(body: unknown): Promise<RenderedRelease> {
     const { renderer, clock } = this.ports;
-    return previewRelease(body, { renderer, listIds: await this.ports.directory.activeIds(), now: clock.now() });
+    return previewRelease(body, { renderer, listIds: await this.ports.directory.activeListResolver(), now: clock.now() });
   }
 
   /** The release with its send and each social post. @throws NotFoundError */

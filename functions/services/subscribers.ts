@@ -32,7 +32,7 @@ export interface SubscribersPorts {
   /** Lists are read here, never changed: the lists feature owns them. */
   lists: ListReader;
   /** Which lists an import may target, and what a list is called on the unsubscribe page. */
-  directory: Pick<ListDirectory, 'activeIds' | 'nameOf' | 'publicLists'>;
+  directory: Pick<ListDirectory, 'activeListResolver' | 'nameOf' | 'publicLists'>;
   rateLimiter: RateLimiter;
   /** The confirmation email (double opt-in). */
   mailer: Mailer;
@@ -195,7 +195,7 @@ export class SubscribersService {
       ...this.ports,
       slice: {
         ...this.ports,
-        listIds: await this.ports.directory.activeIds(),
+        listIds: await this.ports.directory.activeListResolver(),
         requestConfirmation: (subscriber: Subscriber, lists: string[]) => sendConfirmationEmail(subscriber, lists, this.ports),
       },
     };
@@ -203,7 +203,7 @@ export class SubscribersService {
 
   /** Adds confirmed subscribers `{ email, lists }` (one or many). @throws ValidationError */
   async importConfirmed(body: unknown): Promise<ImportSummary> {
-    const imported = await importSubscribers(body, { ...this.ports, listIds: await this.ports.directory.activeIds() });
+    const imported = await importSubscribers(body, { ...this.ports, listIds: await this.ports.directory.activeListResolver() });
     return {
       added: imported.filter((s) => s.created).length,
       updated: imported.filter((s) => !s.created && !s.skipped).length,

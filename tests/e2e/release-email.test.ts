@@ -26,7 +26,7 @@ async function releaseFrom(path: string): Promise<Release> {
 }
 
 const emails = [
-  { name: 'sample', file: join(root, '../shared/samples/ice-retaliation.json'), heading: 'ICE Retaliation and Intimidation', footer: 'Unsubscribe' },
+  { name: 'sample', file: join(root, 'examples/ice-retaliation.json'), heading: 'ICE Retaliation and Intimidation', footer: 'Unsubscribe' },
   { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json'), heading: 'La reforma migratoria', footer: 'Darse de baja' },
 ];
 

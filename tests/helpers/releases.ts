@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** The real sample release staff send (../shared/samples), as the webhook body. */
+/** The real sample release staff send (examples/), as the webhook body. */
 export function sampleRelease(): Record<string, unknown> {
-  return JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../shared/samples/ice-retaliation.json'), 'utf8'));
+  return JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/ice-retaliation.json'), 'utf8'));
 }
 
 /** A small valid release body; override any field. */

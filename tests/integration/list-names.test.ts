@@ -41,4 +41,20 @@ describe('list names (local stand-ins)', () => {
     expect(page).toContain('Campaigns &amp; actions');
     expect(page).not.toContain('campaigns<');
   });
+
+  it('given a release naming its list by display name, as a CMS tag does, then it goes to that list; a near miss names the id meant', async () => {
+    expect((await pressroom.client.addSubscribers({ email: 'press@example.com', lists: ['Press Releases'] })).status).toBe(200);
+    const sent = await pressroom.client.publish(releaseBody({ id: 'by-display-name', lists: ['Press Releases'] }));
+    expect(sent.status).toBe(202);
+    await pressroom.settle();
+    const mail = (await pressroom.client.mail()).filter((m) => m.to.includes('press@example.com'));
+    expect(mail.map((m) => m.subject)).toEqual(['Spring update']);
+    expect(rawHeader(mail[0], 'list-id')).toBe('Press Releases <press-releases.example.org>');
+
+    const typo = await pressroom.client.publish(releaseBody({ id: 'typo', lists: ['Press Release'] }));
+    expect(typo).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'lists.0', message: 'unknown list "Press Release"; did you mean "press-releases" (Press Releases)?' }] },
+    });
+  });
 });

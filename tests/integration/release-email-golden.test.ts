@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const GMAIL_CLIP_BYTES = 102 * 1024;
 
 const fixtures = [
-  { name: 'sample', file: join(root, '../shared/samples/ice-retaliation.json'), language: 'en', lists: ['blog', 'press-releases'] },
+  { name: 'sample', file: join(root, 'examples/ice-retaliation.json'), language: 'en', lists: ['blog', 'press-releases'] },
   { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json'), language: 'es', lists: ['blog'] },
 ];
 

@@ -36,7 +36,7 @@ const renderer = new MjmlRenderer({
 });
 
 const emails = [
-  { name: 'sample', file: join(root, '../shared/samples/ice-retaliation.json') },
+  { name: 'sample', file: join(root, 'examples/ice-retaliation.json') },
   { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json') },
 ];
 

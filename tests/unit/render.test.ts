@@ -15,7 +15,7 @@ import { releaseSummary } from '../../functions/domain/release/release-summary';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templatesDir = join(root, 'templates');
-const samples = join(root, '../shared/samples');
+const samples = join(root, 'examples');
 const lists = new Set(['blog', 'press-releases']);
 const brand: Brand = {
   organisationName: "America's Voice",

@@ -1,6 +1,7 @@
 import type { EmailRenderer } from './ports';
 import { newRelease, type Release } from './release';
 import { parseReleaseInput } from './release-input';
+import type { TargetLists } from '../lists/list-resolver';
 import type { RenderedEmail } from './rendered-email';
 import type { Finding } from './finding';
 import { preflight } from './preflight';
@@ -31,7 +32,7 @@ export async function renderAndCheck(input: Release, renderer: EmailRenderer): P
  */
 export async function previewRelease(
   body: unknown,
-  deps: { renderer: EmailRenderer; listIds: ReadonlySet<string>; now: Date },
+  deps: { renderer: EmailRenderer; listIds: TargetLists; now: Date },
 ): Promise<RenderedRelease> {
   return renderAndCheck(newRelease(parseReleaseInput(body, { listIds: deps.listIds, now: deps.now }), deps.now), deps.renderer);
 }

@@ -12,6 +12,7 @@ import { parseReleaseInput, type ReleaseInput } from './release-input';
 import { correctionOf, revisionRecord } from './correction';
 import type { RenderedEmail } from './rendered-email';
 import { withBody } from './sanitise';
+import type { TargetLists } from '../lists/list-resolver';
 import { SendStatus } from './send-status';
 import { scheduledPostsFor, summaryOf } from '../social/schedule-posts';
 
@@ -21,8 +22,8 @@ export interface PublishReleaseDeps {
   fanOutQueue: JobQueue<FanOutJob>;
   renderer: EmailRenderer;
   clock: Clock;
-  /** Ids of the lists a release may target (not archived). */
-  listIds: ReadonlySet<string>;
+  /** The lists a release may target (not archived), by id or display name. */
+  listIds: TargetLists;
   /** The configured social channels: a release's plan defaults to all of them and is checked against them. */
   channels: ReadonlyMap<string, Pick<SocialChannel, 'check'>>;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import { forbiddenXmlCharacter } from '../xml-characters';
+import { resolverOf, unknownListMessage, type TargetLists } from '../lists/list-resolver';
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -32,14 +33,20 @@ const socialInput = z
   })
   .strict();
 
-// Release ids become URL path segments, DynamoDB keys and Message-ID parts: keep them boring.
+/**
+ * What a release id may be. Ids become URL path segments, DynamoDB keys and Message-ID parts: keep
+ * them boring. Exported for whoever derives ids (the CLI's `--from-url`).
+ */
+export const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const RELEASE_ID_MAX_LENGTH = 128;
+
 const releaseInput = z
   .object({
     id: z
       .string()
       .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, underscore and hyphen only'),
+      .max(RELEASE_ID_MAX_LENGTH)
+      .regex(RELEASE_ID, 'use letters, digits, dot, underscore and hyphen only'),
     title: z
       .string()
       .trim()
@@ -84,8 +91,8 @@ export type ReleaseInput = z.infer<typeof releaseInput>;
 
 /** How parsing checks a release against what exists: its lists and the configured social channels. */
 export interface ReleaseContext {
-  /** Ids of the lists a release may target. */
-  listIds: ReadonlySet<string>;
+  /** The lists a release may target: their ids, or a resolver that also takes their display names. */
+  listIds: TargetLists;
   /** Configured social channels by name; `check` says why staff's text would not fit. */
   channels?: ReadonlyMap<string, { check(text: string): string | undefined }>;
   /** Now, for the dates' bounds (see {@link DATE_BOUNDS}); publishing and previews always give it. */
@@ -105,7 +112,9 @@ export const DATE_BOUNDS = {
 };
 
 /**
- * Validates a publish request body and checks its lists against the lists that exist.
+ * Validates a publish request body and checks its lists against the lists that exist. A list may
+ * be named by its id or its display name (a CMS tag such as "Press Releases"); the input returned
+ * names each by its id.
  *
  * @throws ValidationError naming every bad field.
  * @example
@@ -115,17 +124,15 @@ export function parseReleaseInput(body: unknown, context: ReleaseContext | Reado
   const { listIds: knownLists, channels, now } = context instanceof Set ? { listIds: context, channels: undefined, now: undefined } : (context as ReleaseContext);
   const parsed = releaseInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid release');
+  const lists = resolverOf(knownLists).resolve(parsed.data.lists);
   const issues: FieldIssue[] = [
     ...forbiddenCharacterIssues(parsed.data, []),
-    ...parsed.data.lists
-      .map((list, i) => ({ list, i }))
-      .filter(({ list }) => !knownLists.has(list))
-      .map(({ list, i }) => ({ field: `lists.${i}`, message: `unknown list "${list}"` })),
+    ...lists.unknown.map((unknown) => ({ field: `lists.${unknown.index}`, message: unknownListMessage(unknown) })),
   ];
   if (channels) issues.push(...socialIssues(parsed.data.social, channels));
   if (now) issues.push(...dateIssues(parsed.data, now));
   if (issues.length) throw new ValidationError(issues, 'Invalid release');
-  return { ...parsed.data, lists: [...new Set(parsed.data.lists)] };
+  return { ...parsed.data, lists: lists.ids };
 }
 
 /**

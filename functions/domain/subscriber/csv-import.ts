@@ -6,6 +6,7 @@ import { ValidationError } from '../errors';
 import type { ConfirmationOutcome } from './confirmation';
 import { MembershipStatus, normaliseEmail, type Subscriber } from './subscriber';
 import { ConsentEventType, ConsentSource, consentEvent } from './consent';
+import { resolverOf, unknownListMessage, type TargetLists } from '../lists/list-resolver';
 
 /** What happened to one row of an import. */
 export const ImportOutcome = {
@@ -66,8 +67,8 @@ export interface CsvImportDeps {
   subscribers: SubscriberStore;
   blocklist: AddressBlocklist;
   clock: Clock;
-  /** Lists an import may target (existing and not archived). */
-  listIds: ReadonlySet<string>;
+  /** Lists an import may target (existing and not archived), by id or display name. */
+  listIds: TargetLists;
   /** The import job the rows come from, for the consent history (none for a one-shot import). */
   importJobId?: string;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
@@ -367,10 +368,11 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
     if (!(error instanceof ValidationError)) throw error;
     reasons.push(raw ? error.issues[0].message : 'no email address');
   }
-  const lists = [...new Set((row.fields[columns.lists] ?? '').split(/[;|]/).map((l) => l.trim()).filter(Boolean))];
-  const unknown = lists.filter((l) => !deps.listIds.has(l));
-  if (!lists.length) reasons.push('no lists given');
-  else if (unknown.length) reasons.push(`unknown or archived list${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')}`);
+  const typedLists = [...new Set((row.fields[columns.lists] ?? '').split(/[;|]/).map((l) => l.trim()).filter(Boolean))];
+  const { ids: lists, unknown } = resolverOf(deps.listIds).resolve(typedLists);
+  if (!typedLists.length) reasons.push('no lists given');
+  else if (unknown.some((u) => u.hint)) reasons.push(...unknown.map((u) => unknownListMessage(u, 'unknown or archived list')));
+  else if (unknown.length) reasons.push(`unknown or archived list${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u.typed}"`).join(', ')}`);
   const cell = (column: number | undefined) => (column === undefined ? '' : (row.fields[column] ?? '').trim());
   const language = cell(columns.language);
   if (language && !LANGUAGE_TAG.test(language)) reasons.push(`"${language}" is not a language tag (e.g. en, de-CH)`);

@@ -3,12 +3,14 @@ import type { Clock } from '../ports';
 import { ValidationError, type FieldIssue } from '../errors';
 import { MembershipStatus, normaliseEmail } from './subscriber';
 import { ConsentEventType, ConsentSource, consentEvent } from './consent';
+import { resolverOf, unknownListMessage, type TargetLists } from '../lists/list-resolver';
 
 export interface ImportSubscribersDeps {
   subscribers: SubscriberStore;
   blocklist: AddressBlocklist;
   clock: Clock;
-  listIds: ReadonlySet<string>;
+  /** The lists staff may import into, by id or display name. */
+  listIds: TargetLists;
 }
 
 export interface ImportedSubscriber {
@@ -49,6 +51,7 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
     throw new ValidationError([{ field: 'subscribers', message: `at most ${MAX_PER_REQUEST} per request` }]);
   }
   const issues: FieldIssue[] = [];
+  const resolver = resolverOf(deps.listIds);
   const valid = entries.map((entry, i) => {
     const at = prefix(i);
     if (!entry || typeof entry !== 'object') {
@@ -67,10 +70,9 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
       issues.push({ field: `${at}lists`, message: 'must be a non-empty array of list ids' });
       return undefined;
     }
-    lists.forEach((list: string, j) => {
-      if (!deps.listIds.has(list)) issues.push({ field: `${at}lists.${j}`, message: `unknown list "${list}"` });
-    });
-    return address ? { email: address, lists: [...new Set(lists as string[])] } : undefined;
+    const resolved = resolver.resolve(lists as string[]);
+    for (const unknown of resolved.unknown) issues.push({ field: `${at}lists.${unknown.index}`, message: unknownListMessage(unknown) });
+    return address ? { email: address, lists: resolved.ids } : undefined;
   });
   if (issues.length) throw new ValidationError(issues, 'Invalid subscribers');
 
