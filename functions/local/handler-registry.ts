@@ -1,6 +1,9 @@
 import * as adminExport from '../handlers/admin-export';
 import * as adminImport from '../handlers/admin-import';
 import * as adminLists from '../handlers/admin-lists';
+import * as adminSources from '../handlers/admin-sources';
+import * as pollSources from '../handlers/poll-sources';
+import * as ghostWebhook from '../handlers/ghost-webhook';
 import * as adminQueues from '../handlers/admin-queues';
 import * as adminReleases from '../handlers/admin-releases';
 import * as adminSends from '../handlers/admin-sends';
@@ -37,6 +40,9 @@ export const handlerModules = {
   'admin-export': adminExport,
   'admin-import': adminImport,
   'admin-lists': adminLists,
+  'admin-sources': adminSources,
+  'poll-sources': pollSources,
+  'ghost-webhook': ghostWebhook,
   'admin-queues': adminQueues,
   'admin-releases': adminReleases,
   'admin-sends': adminSends,

@@ -36,6 +36,9 @@ import { DynamoApiTokenStore } from '../adapters/dynamodb/api-token-store';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
 import type { DraftStore } from '../domain/draft/ports';
 import { DynamoDraftStore } from '../adapters/dynamodb/draft-store';
+import type { SourceStore } from '../domain/source/ports';
+import { DynamoSourceStore } from '../adapters/dynamodb/source-store';
+import { guardedFetcher, type OutboundFetch } from '../adapters/outbound/guarded-fetch';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
@@ -82,6 +85,10 @@ export interface Adapters {
   auditLog: AuditLog;
   /** Releases composed in the console and not yet published. */
   drafts: DraftStore;
+  /** Feed sources and Ghost sources, and what each knows of its posts. */
+  sources: SourceStore;
+  /** The one guarded fetcher for URLs from outside (feeds, article pages), under the runtime's address policy. */
+  outboundFetch: OutboundFetch;
   clock: Clock;
   keyring: SigningKeyring;
   sender: SenderIdentity;
@@ -224,6 +231,8 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     apiTokens: new DynamoApiTokenStore(table),
     auditLog: new DynamoAuditLog(table),
     drafts: new DynamoDraftStore(table),
+    sources: new DynamoSourceStore(table),
+    outboundFetch: guardedFetcher({ policy: input.outboundPolicy }),
     clock: input.clock ?? systemClock,
     keyring: parseKeyring(secrets.signingKeys),
     sender: { from: config.from, replyTo: config.replyTo, publicUrl: config.publicUrl, listNames: new StoredListNames(lists) },

@@ -9,6 +9,7 @@ import type { TeamService } from '../services/team';
 import { AuditTrail } from '../services/audit';
 import { logger } from './logger';
 import type { DraftsService } from '../services/drafts';
+import type { SourcesService } from '../services/sources';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -33,6 +34,8 @@ export interface Services {
   team: TeamService;
   /** Releases composed in the console: drafts, previews, test sends and publishing. */
   drafts: DraftsService;
+  /** Feed sources and CMS webhooks (Ghost): where posts come from without a developer. */
+  sources: SourcesService;
   staff: StaffAccess;
   /** The audit log of staff actions: every edge writes to it (runtime/staff-audit.ts). */
   audit: AuditTrail;

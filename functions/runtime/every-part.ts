@@ -18,6 +18,7 @@ import { publicSite } from './factories/site';
 import { sessionsService } from './factories/sessions';
 import { teamService } from './factories/team';
 import { draftsService } from './factories/drafts';
+import { sourcesService } from './factories/sources';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
@@ -31,4 +32,5 @@ export const EVERY_SERVICE: ServiceFactories = {
   sessions: sessionsService,
   team: teamService,
   drafts: draftsService,
+  sources: sourcesService,
 };

@@ -275,6 +275,34 @@ export const functionSpecs = {
     parts: ['renderer', 'channels'],
   },
   // Staff: dead-letter queue depths and redrive.
+  // Feed sources and Ghost sources: staff register them and poll a feed now; the schedule polls
+  // each feed when due; Ghost calls its webhook. A post is published through the webhook's own use
+  // case (rendered and checked, its posts scheduled, its send queued), so each declares its parts.
+  'admin-sources': {
+    services: ['sources'],
+    http: [
+      'GET /admin/sources',
+      'POST /admin/sources',
+      'GET /admin/sources/{sourceId}',
+      'PATCH /admin/sources/{sourceId}',
+      'DELETE /admin/sources/{sourceId}',
+      'POST /admin/sources/{sourceId}/poll',
+      'POST /admin/sources/{sourceId}/items/{releaseId}/publish',
+    ],
+    table: 'read-write',
+    sendsTo: ['fan-out'],
+    parts: ['renderer', 'channels'],
+    timeoutSeconds: 120,
+  },
+  'poll-sources': {
+    services: ['sources'],
+    schedules: [{ name: 'poll-sources', rate: 'rate(1 minute)' }],
+    table: 'read-write',
+    sendsTo: ['fan-out'],
+    parts: ['renderer', 'channels'],
+    timeoutSeconds: 300,
+  },
+  'ghost-webhook': { services: ['sources'], http: ['POST /webhooks/ghost/{sourceId}'], table: 'read-write', sendsTo: ['fan-out'], parts: ['renderer', 'channels'] },
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation
   // when a long plan runs out of time: more time than a single send.

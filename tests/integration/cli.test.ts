@@ -15,7 +15,7 @@ import { releaseBody } from '../helpers/releases';
  */
 const root = join(import.meta.dirname, '../..');
 // A real WordPress article page (mozilla/readability's test page; see its NOTICE).
-const wordpressPage = readFileSync(join(root, 'tests/fixtures/cli/readability/wordpress-source.html'));
+const wordpressPage = readFileSync(join(root, 'tests/fixtures/feeds/readability/source.html'));
 const POST_PATH = '/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-wordpress-market-oversaturated-with-developers';
 const POST_ID = 'stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-wordpress-market-oversaturated-with-developers';
 const POST_TITLE = 'Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market Oversaturated with Developers';

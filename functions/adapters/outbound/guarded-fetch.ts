@@ -31,6 +31,8 @@ export interface OutboundResponse {
   contentType: string;
   /** Where the body came from, after redirects. */
   finalUrl: string;
+  /** The charset the Content-Type names (lowercase), when it names one: feeds and pages are decoded by it. */
+  charset?: string;
   /** 2xx, or 304 for a conditional request whose resource has not changed. */
   status: number;
   /** The answer's validators, for the next conditional request. */
@@ -124,7 +126,8 @@ async function fetchFollowing(url: string, request: OutboundRequest, context: Co
       throw refused('bad-status', `${current.host} answered ${status}`);
     }
     const bytes = await readAtMost(response, request.maxBytes, current.host);
-    return { bytes, contentType: contentTypeOf(bytes, response, request.accept, current.host), finalUrl: current.href, status, ...validators(response) };
+    const charset = /;\s*charset="?([^";\s]+)/i.exec(response.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    return { bytes, contentType: contentTypeOf(bytes, response, request.accept, current.host), ...(charset ? { charset } : {}), finalUrl: current.href, status, ...validators(response) };
   }
 }
 

@@ -24,6 +24,11 @@ export interface DraftFields {
   /** ISO 8601 in UTC; absent when the release is public once published. */
   embargoUntil?: string;
   social: DraftSocialEntry[];
+  /** The post's own page, for a draft a feed source held (absent: the release's web version). */
+  url?: string;
+  author?: string;
+  /** ISO 8601: when the held post was published on its site. */
+  publishedAt?: string;
 }
 
 /**
@@ -94,7 +99,7 @@ export function newDraftId(title: string, random: string = randomBytes(4).toStri
 /**
  * The publish request body a draft stands for: exactly what the webhook would receive, so that
  * publishing a draft runs the same validation, preflight and scheduling. Its URL is the release's
- * own web version (a console release has no CMS page).
+ * own web version (a console release has no CMS page), or the post's page for a draft a feed held.
  *
  * @example
  * publishBodyOf(draft, 'https://news.example.org'); // { id, title, url: 'https://news.example.org/releases/<id>', markdown, lists, … }
@@ -105,7 +110,9 @@ export function publishBodyOf(draft: Pick<Draft, 'id' | 'fields'>, publicUrl: st
   return {
     id: draft.id,
     title: f.title,
-    url: `${publicUrl.replace(/\/$/, '')}/releases/${encodeURIComponent(draft.id)}`,
+    url: f.url ?? `${publicUrl.replace(/\/$/, '')}/releases/${encodeURIComponent(draft.id)}`,
+    ...(f.author ? { author: f.author } : {}),
+    ...(f.publishedAt ? { publishedAt: f.publishedAt } : {}),
     [f.format]: f.body,
     lists: f.lists,
     tags: f.tags,

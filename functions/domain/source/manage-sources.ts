@@ -3,19 +3,20 @@ import { ConflictError, GoneError, NotFoundError, ValidationError } from '../err
 import type { SourceReach, SourceStore } from './ports';
 import {
   newGhostSecret, newSourceId, parseNewSource, parseSourcePatch, POLL_MINUTES, SourceKind, sourceView,
-  type ListResolver, type Source, type SourceView,
+  type Source, type SourceView,
 } from './source';
 import { itemReleaseId, ItemState, type SourceItem } from './source-item';
 import { nextPollAt, pollSource, type PollReport } from './poll-source';
 import { takeItem } from './take-item';
 import { ghostPostEvent, verifyGhostSignature } from './ghost';
 import { fingerprintOf } from './source-item';
+import type { ListResolver } from '../lists/list-resolver';
 
 export interface SourcesDeps {
   sources: SourceStore;
   reach: SourceReach;
   clock: Clock;
-  /** A list's id from what staff typed (its id or its name). */
+  /** Lists' ids from what staff typed (ids or names). */
   resolveList: ListResolver;
 }
 

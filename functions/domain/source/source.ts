@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../field-issues';
+import type { ListResolver } from '../lists/list-resolver';
 
 /** Where a source's posts come from: a feed Pressroom polls, or Ghost's webhooks. */
 export const SourceKind = { Feed: 'feed', Ghost: 'ghost' } as const;
@@ -68,18 +69,11 @@ const sourceFields = {
 
 const newSourceInput = z
   .object({ kind: z.enum([SourceKind.Feed, SourceKind.Ghost]).default(SourceKind.Feed), ...sourceFields })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.kind === SourceKind.Feed && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: "give the feed's address" });
-    if (s.kind === SourceKind.Ghost && s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a Ghost source has no URL: Ghost calls Pressroom' });
-  });
+  .strict();
 const sourcePatch = z.object({ ...sourceFields, lists: listsMap.optional(), mode: sourceFields.mode.optional() }).strict();
 
 export type NewSourceInput = z.infer<typeof newSourceInput>;
 export type SourcePatch = z.infer<typeof sourcePatch>;
-
-/** Resolves what staff typed for a list (its id or its name) to its id; undefined for no such list. */
-export type ListResolver = (typed: string) => string | undefined;
 
 /**
  * Validates a new source (POST /admin/sources) and resolves its lists to ids.
@@ -90,7 +84,13 @@ export type ListResolver = (typed: string) => string | undefined;
  */
 export function parseNewSource(body: unknown, resolve: ListResolver): NewSourceInput {
   const parsed = newSourceInput.safeParse(body);
-  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error), 'Invalid source');
+  // Checked beside the schema, so that one answer names every field to fix.
+  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const kind = fields.kind ?? SourceKind.Feed;
+  const issues: FieldIssue[] = parsed.success ? [] : toFieldIssues(parsed.error);
+  if (kind === SourceKind.Feed && fields.url === undefined) issues.push({ field: 'url', message: "give the feed's address" });
+  if (kind === SourceKind.Ghost && fields.url !== undefined) issues.push({ field: 'url', message: 'a Ghost source has no URL: Ghost calls Pressroom' });
+  if (!parsed.success || issues.length) throw new ValidationError(issues, 'Invalid source');
   return { ...parsed.data, lists: resolveLists(parsed.data.lists, resolve) };
 }
 
@@ -110,9 +110,9 @@ function resolveLists(lists: Record<string, string>, resolve: ListResolver): Rec
   const issues: FieldIssue[] = [];
   const resolved: Record<string, string> = {};
   for (const [category, typed] of Object.entries(lists)) {
-    const id = resolve(typed);
+    const { ids: [id], unknown: [missing] } = resolve.resolve([typed]);
     if (id) resolved[category] = id;
-    else issues.push({ field: `lists.${category}`, message: `unknown list "${typed}"` });
+    else issues.push({ field: `lists.${category}`, message: `unknown list "${typed}"${missing?.hint ? `; ${missing.hint}` : ''}` });
   }
   if (issues.length) throw new ValidationError(issues, 'Invalid source');
   return resolved;

@@ -109,6 +109,12 @@ export const ADMIN_ROUTE_ROLES: Readonly<Record<string, StaffRole>> = {
   'POST /admin/releases/{id}/social/{channel}/retry': 'editor',
   // Subscribers' addresses: as on the release page, for editors and admins.
   'GET /admin/releases/{id}/recipients': 'editor',
+  // Sources: editors see them, poll a feed now and publish a post from one; connecting, changing or
+  // removing a source (which decides what is mailed without anyone pressing publish) is for admins.
+  'GET /admin/sources': 'editor',
+  'GET /admin/sources/{sourceId}': 'editor',
+  'POST /admin/sources/{sourceId}/poll': 'editor',
+  'POST /admin/sources/{sourceId}/items/{releaseId}/publish': 'editor',
 };
 
 /**
