@@ -39,7 +39,7 @@ interface Fixture {
   exportId: string;
   /** An admin's console session cookie (`name=value`). */
   adminCookie: string;
-  /** A Ghost source and the secret Ghost signs its deliveries with. */
+  /** A Ghost source (to a list nobody in the fixture is on) and the secret Ghost signs its deliveries with. */
   ghostSourceId: string;
   ghostSecret: string;
 }
@@ -220,7 +220,7 @@ beforeAll(async () => {
 }, 300_000);
 
 async function ghostSource(pressroom: Pressroom): Promise<{ ghostSourceId: string; ghostSecret: string }> {
-  const { source, secret } = await pressroom.servicesFor('admin-sources').sources.register({ kind: 'ghost', lists: { '*': 'blog' }, mode: 'send' });
+  const { source, secret } = await pressroom.servicesFor('admin-sources').sources.register({ kind: 'ghost', lists: { '*': 'press-releases' }, mode: 'send' });
   return { ghostSourceId: source.id, ghostSecret: secret! };
 }
 

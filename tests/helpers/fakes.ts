@@ -19,6 +19,9 @@ import { SendStatus } from '../../functions/domain/release/send-status';
 import type { SendStatusChanges } from '../../functions/domain/release/release';
 import type { Release } from '../../functions/domain/release/release';
 import type { ReleaseRevision } from '../../functions/domain/release/correction';
+import type { PollRecord, SourceStore } from '../../functions/domain/source/ports';
+import type { Source, SourcePatch } from '../../functions/domain/source/source';
+import type { SourceItem } from '../../functions/domain/source/source-item';
 import type { RenderedEmail } from '../../functions/domain/release/rendered-email';
 import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReason } from '../../functions/domain/subscriber/subscriber';
 import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
@@ -898,5 +901,77 @@ export class MemoryDraftStore implements DraftStore {
   }
   async remove(id: string) {
     this.drafts.delete(id);
+  }
+}
+
+/** In-memory SourceStore, with the DynamoDB store's conditions (store-contracts.test.ts holds them to one contract). */
+export class MemorySourceStore implements SourceStore {
+  sources = new Map<string, Source>();
+  items = new Map<string, SourceItem>();
+  async create(source: Source) {
+    if (this.sources.has(source.id)) return false;
+    this.sources.set(source.id, structuredClone(source));
+    return true;
+  }
+  async get(id: string) {
+    const s = this.sources.get(id);
+    return s && structuredClone(s);
+  }
+  async list() {
+    return [...this.sources.values()].filter((s) => !s.deletedAt).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((s) => structuredClone(s));
+  }
+  async update(id: string, patch: SourcePatch & { primedAt?: null }, now: Date) {
+    const s = this.sources.get(id);
+    if (!s || s.deletedAt) return false;
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === null) delete (s as unknown as Record<string, unknown>)[field];
+      else if (value !== undefined) (s as unknown as Record<string, unknown>)[field] = structuredClone(value);
+    }
+    if (patch.primedAt === null) {
+      delete s.etag;
+      delete s.lastModified;
+      s.nextPollAt = now.toISOString();
+    }
+    s.updatedAt = now.toISOString();
+    return true;
+  }
+  async remove(id: string, now: Date) {
+    const s = this.sources.get(id);
+    if (!s) throw new Error(`no source ${id}`);
+    s.deletedAt = now.toISOString();
+    s.updatedAt = now.toISOString();
+    delete s.nextPollAt;
+  }
+  async listDue(now: Date, limit: number) {
+    return [...this.sources.values()]
+      .filter((s) => s.kind === 'feed' && !s.deletedAt && s.nextPollAt !== undefined && s.nextPollAt <= now.toISOString())
+      .sort((a, b) => a.nextPollAt!.localeCompare(b.nextPollAt!))
+      .slice(0, limit)
+      .map((s) => structuredClone(s));
+  }
+  async claimPoll(id: string, expected: string | undefined, next: string) {
+    const s = this.sources.get(id);
+    if (!s || s.deletedAt || s.nextPollAt !== expected) return false;
+    s.nextPollAt = next;
+    return true;
+  }
+  async recordPoll(id: string, record: PollRecord) {
+    const s = this.sources.get(id);
+    if (!s) return;
+    if (!('lastError' in record)) delete s.lastError;
+    for (const [field, value] of Object.entries(record)) {
+      if (value === undefined) delete (s as unknown as Record<string, unknown>)[field];
+      else (s as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  async listItems(sourceId: string) {
+    return [...this.items.values()].filter((i) => i.sourceId === sourceId).map((i) => structuredClone(i));
+  }
+  async getItem(sourceId: string, releaseId: string) {
+    const item = this.items.get(`${sourceId}#${releaseId}`);
+    return item && structuredClone(item);
+  }
+  async putItem(item: SourceItem) {
+    this.items.set(`${item.sourceId}#${item.releaseId}`, structuredClone(item));
   }
 }

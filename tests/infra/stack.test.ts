@@ -176,8 +176,8 @@ describe('functions', () => {
     expect(() => configWith(-1)).toThrow(/publicReservedConcurrency/);
   });
 
-  it('gives fan-out 60 s, the bulk jobs (a whole export) Lambda\'s 15 minutes, and every other function 30 s', () => {
-    const timeouts: Record<string, number> = { 'fan-out': 60, 'bulk-jobs': 900 };
+  it('gives fan-out 60 s, the bulk jobs (a whole export) Lambda\'s 15 minutes, feed polls (staff\'s and the schedule\'s) minutes, and every other function 30 s', () => {
+    const timeouts: Record<string, number> = { 'fan-out': 60, 'bulk-jobs': 900, 'admin-sources': 120, 'poll-sources': 300 };
     for (const handler of handlers) {
       expect(resources[functionId(handler)].Properties.Timeout, handler).toBe(timeouts[handler] ?? 30);
     }
@@ -272,8 +272,10 @@ describe('least privilege', () => {
       statementsOf(handler).some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => refId(r) === queueArnOf(name))),
     );
 
-  it('lets only the handlers that need it enqueue: publish (webhook and console compose), fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
-    expect(sendersTo('fan-out').sort()).toEqual(['admin-queues', 'admin-sends', 'console-audience', 'console-compose', 'console-release', 'fan-out', 'publish-release', 'release-embargoed', 'weekly-digest']);
+  it('lets only the handlers that need it enqueue: publish (webhook, console compose, feed and Ghost sources), fan-out continuations, resume, embargo ends, the digest; sends from fan-out and deferred sends; redriven dead letters', () => {
+    expect(sendersTo('fan-out').sort()).toEqual([
+      'admin-queues', 'admin-sends', 'admin-sources', 'console-audience', 'console-compose', 'console-release', 'fan-out', 'ghost-webhook', 'poll-sources', 'publish-release', 'release-embargoed', 'weekly-digest',
+    ]);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
   });
 

@@ -14,6 +14,10 @@ import { DynamoListStore } from '../../functions/adapters/dynamodb/list-store';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
 import { DynamoReleaseStatsStore } from '../../functions/adapters/dynamodb/release-stats-store';
 import { DynamoReleaseStore } from '../../functions/adapters/dynamodb/release-store';
+import { DynamoSourceStore } from '../../functions/adapters/dynamodb/source-store';
+import type { SourceStore } from '../../functions/domain/source/ports';
+import type { Source } from '../../functions/domain/source/source';
+import type { SourceItem } from '../../functions/domain/source/source-item';
 import { DynamoSocialPostStore } from '../../functions/adapters/dynamodb/social-post-store';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../../functions/adapters/dynamodb/staff-store';
@@ -45,7 +49,7 @@ import type { MemberCounts } from '../../functions/domain/subscriber/member-coun
 import { countMembers } from '../../functions/domain/lists/recount-members';
 import { startLocalDynamo, type LocalDynamo } from '../../functions/local/dynamo';
 import {
-  MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore,
+  MemoryBlocklist, MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryListStore, MemoryRateLimiter, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySourceStore,
   MemorySocialPostStore, MemorySubscriberStore, MemoryImportJobStore, MemoryExportJobStore, MemorySignInLinkStore, MemoryStaffDirectory,
   MemoryStaffSessionStore, MemoryApiTokenStore, MemoryAuditLog, MemoryDraftStore,
 } from '../helpers/fakes';
@@ -1020,5 +1024,57 @@ describe.each([
     const [posted] = await store.listForRelease(release);
     expect(posted).toMatchObject({ status: SocialPostStatus.Posted, remoteId: 'r-2', text: 'Posted' });
     expect(posted.remoteUrl).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['in memory', async (): Promise<SourceStore> => new MemorySourceStore()],
+  ['DynamoDB', async (): Promise<SourceStore> => new DynamoSourceStore(await freshTable())],
+])('SourceStore contract: %s', (_, make) => {
+  const feed = (id: string, extra: Partial<Source> = {}): Source => ({
+    id, kind: 'feed', url: `https://example.org/${id}/feed/`, lists: { '*': 'blog' }, mode: 'send', pollMinutes: 10,
+    createdAt: t(0).toISOString(), updatedAt: t(0).toISOString(), nextPollAt: t(1).toISOString(), itemsSeen: 0, ...extra,
+  });
+
+  it('stores a source once, lists those not removed, and keeps a removed one for its 410', async () => {
+    const store = await make();
+    expect(await store.create(feed('a'))).toBe(true);
+    expect(await store.create(feed('a', { name: 'Again' }))).toBe(false);
+    await store.create(feed('b', { createdAt: t(1).toISOString() }));
+    await store.remove('b', t(2));
+    expect((await store.list()).map((s) => s.id)).toEqual(['a']);
+    expect((await store.get('b'))?.deletedAt).toBe(t(2).toISOString());
+    expect(await store.update('b', { name: 'Too late' }, t(3))).toBe(false);
+    expect(await store.listDue(t(5), 10)).toEqual([expect.objectContaining({ id: 'a' })]);
+  });
+
+  it('hands a due poll to one taker, records the poll, and starts over on a new address', async () => {
+    const store = await make();
+    await store.create(feed('a'));
+    expect(await store.listDue(t(0), 10)).toEqual([]);
+    expect(await store.claimPoll('a', t(1).toISOString(), t(11).toISOString())).toBe(true);
+    expect(await store.claimPoll('a', t(1).toISOString(), t(12).toISOString())).toBe(false);
+    expect(await store.listDue(t(5), 10)).toEqual([]);
+    await store.recordPoll('a', { lastPolledAt: t(2).toISOString(), lastPollStatus: 'failed', lastError: 'down', itemsSeen: 0 });
+    await store.recordPoll('a', { lastPolledAt: t(3).toISOString(), lastPollStatus: 'ok', etag: '"e1"', primedAt: t(3).toISOString(), itemsSeen: 4 });
+    expect(await store.get('a')).toMatchObject({ lastPollStatus: 'ok', etag: '"e1"', primedAt: t(3).toISOString(), itemsSeen: 4, nextPollAt: t(11).toISOString() });
+    expect((await store.get('a'))?.lastError).toBeUndefined();
+    expect(await store.update('a', { url: 'https://example.org/other/', primedAt: null }, t(4))).toBe(true);
+    const restarted = (await store.get('a'))!;
+    expect(restarted).toMatchObject({ url: 'https://example.org/other/', nextPollAt: t(4).toISOString(), updatedAt: t(4).toISOString() });
+    expect(restarted.primedAt).toBeUndefined();
+    expect(restarted.etag).toBeUndefined();
+    expect((await store.listDue(t(4), 10)).map((s) => s.id)).toEqual(['a']);
+  });
+
+  it('keeps what became of each post, replacing it when it changes', async () => {
+    const store = await make();
+    const item: SourceItem = { sourceId: 'a', releaseId: 'a-1', key: 'guid-1', state: 'seen', fingerprint: 'f1', firstSeenAt: t(0).toISOString(), lastChangedAt: t(0).toISOString() };
+    await store.putItem(item);
+    await store.putItem({ ...item, releaseId: 'a-2', key: 'guid-2' });
+    await store.putItem({ ...item, state: 'published', lists: ['blog'], revision: 2, fingerprint: 'f2' });
+    expect(await store.getItem('a', 'a-1')).toMatchObject({ state: 'published', fingerprint: 'f2', lists: ['blog'], revision: 2 });
+    expect((await store.listItems('a')).map((i) => i.releaseId).sort()).toEqual(['a-1', 'a-2']);
+    expect(await store.listItems('b')).toEqual([]);
   });
 });

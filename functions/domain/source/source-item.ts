@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { convert } from 'html-to-text';
 import type { ExtractedArticle, FeedItem } from './feed-item';
 import { DEFAULT_CATEGORY, type Source } from './source';
 
@@ -87,6 +88,12 @@ const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
+/** A feed's excerpt as the release's summary: plain text, WordPress's "[…]" ending as "…". */
+function summaryText(html: string): string {
+  const text = convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+  return oneLine(text).replace(/\s*\[(…|\.\.\.)\]$/, '…');
+}
+
 /**
  * The publish body (Pressroom's release JSON) a post stands for, so that a post from a feed or Ghost
  * runs the same validation, sanitising, preflight and idempotency as the webhook. `article` is the
@@ -107,7 +114,7 @@ export function releaseBodyFor(
   if (!item.link) return { reason: 'the post has no link to its page' };
   const html = (carriesFullContent(item) ? item.contentHtml : options.article?.contentHtml) || item.contentHtml || item.summary;
   if (!html?.trim()) return { reason: 'the post has no content, and its page had no article to take' };
-  const summary = item.summary ? cut(textOf(item.summary).replace(/\s*\[(…|\.\.\.)\]\s*$/, '…'), RELEASE_LIMITS.summary) : undefined;
+  const summary = item.summary ? cut(summaryText(item.summary), RELEASE_LIMITS.summary) : undefined;
   const author = item.author || options.article?.byline;
   const published = item.publishedAt ? Date.parse(item.publishedAt) : NaN;
   const datable = published > Date.parse('1990-01-01T00:00:00Z') && published < options.now.getTime() + 86_400_000;
