@@ -257,9 +257,10 @@ export const functionSpecs = {
     sendsTo: ['fan-out'],
   },
   // The console's compose pages: drafts, preview, test send, publish (through the releases service's
-  // publish, the webhook's use case). Apart from `console` because it loads MJML and the channels.
+  // publish, the webhook's use case); and the sources pages, whose "poll now" and "publish now"
+  // publish the same way. Apart from `console` because it loads MJML and the channels.
   'console-compose': {
-    services: ['sessions', 'drafts', 'lists'],
+    services: ['sessions', 'drafts', 'lists', 'sources'],
     http: [
       'GET /console/assets/compose.js',
       'GET /console/compose',
@@ -268,6 +269,14 @@ export const functionSpecs = {
       'GET /console/drafts',
       'GET /console/drafts/{id}',
       'POST /console/drafts/{id}',
+      'GET /console/sources',
+      'POST /console/sources',
+      'GET /console/sources/{sourceId}',
+      'POST /console/sources/{sourceId}',
+      'POST /console/sources/{sourceId}/poll',
+      'POST /console/sources/{sourceId}/items/{releaseId}/publish',
+      'GET /console/sources/{sourceId}/remove',
+      'POST /console/sources/{sourceId}/remove',
     ],
     table: 'read-write',
     sendsEmail: true,

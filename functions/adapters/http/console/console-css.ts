@@ -16,7 +16,7 @@ main { max-width: 64rem; margin: 1.5rem auto; background: #fff; padding: 1.5rem;
 main.narrow { max-width: 32rem; }
 h1 { font-size: 1.5rem; margin-top: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
-input[type=email], input[type=text], input[type=datetime-local], textarea, select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
+input[type=email], input[type=text], input[type=url], input[type=number], input[type=datetime-local], textarea, select { font: inherit; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; width: 100%; max-width: 24rem; }
 button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.1rem; border-radius: 6px; cursor: pointer; }
 .field { margin-bottom: 1rem; }
 .muted { color: #4b5563; }
@@ -35,7 +35,8 @@ caption { text-align: left; padding-bottom: .25rem; }
 .status-paused { background: #fef3c7; }
 .status-failed, .status-cancelled { background: #fee2e2; }
 textarea { max-width: 100%; width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-input[type=text] { max-width: 40rem; }
+input[type=text], input[type=url] { max-width: 40rem; }
+input[type=number] { max-width: 8rem; }
 fieldset { border: 1px solid #d1d5db; border-radius: 6px; padding: .75rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
 .check { display: flex; gap: .5rem; align-items: center; margin: .25rem 0; }

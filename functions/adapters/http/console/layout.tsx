@@ -41,7 +41,13 @@ export function Layout({ title, organisationName, signedIn, narrow, script, chil
           {signedIn && (
             <>
               <nav aria-label="Console">
-                <a href="/console/releases">Releases</a> · <a href="/console/drafts">Drafts</a> · <a href="/console/compose">Compose</a> · <a href="/console/tokens">API tokens</a>
+                <a href="/console/releases">Releases</a> · <a href="/console/drafts">Drafts</a> · <a href="/console/compose">Compose</a> ·{' '}
+                {(signedIn.role === 'editor' || signedIn.role === 'admin') && (
+                  <>
+                    <a href="/console/sources">Sources</a> ·{' '}
+                  </>
+                )}
+                <a href="/console/tokens">API tokens</a>
                 {signedIn.role === 'admin' && (
                   <>
                     {' '}
