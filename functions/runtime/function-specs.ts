@@ -282,6 +282,8 @@ export const functionSpecs = {
     sendsEmail: true,
     sendsTo: ['fan-out'],
     parts: ['renderer', 'channels'],
+    // "Poll now" on a source's page reads the feed and maybe article pages (20 s and 15 s each at most).
+    timeoutSeconds: 120,
   },
   // Staff: dead-letter queue depths and redrive.
   // Feed sources and Ghost sources: staff register them and poll a feed now; the schedule polls

@@ -177,7 +177,7 @@ describe('functions', () => {
   });
 
   it('gives fan-out 60 s, the bulk jobs (a whole export) Lambda\'s 15 minutes, feed polls (staff\'s and the schedule\'s) minutes, and every other function 30 s', () => {
-    const timeouts: Record<string, number> = { 'fan-out': 60, 'bulk-jobs': 900, 'admin-sources': 120, 'poll-sources': 300 };
+    const timeouts: Record<string, number> = { 'fan-out': 60, 'bulk-jobs': 900, 'admin-sources': 120, 'poll-sources': 300, 'console-compose': 120 };
     for (const handler of handlers) {
       expect(resources[functionId(handler)].Properties.Timeout, handler).toBe(timeouts[handler] ?? 30);
     }

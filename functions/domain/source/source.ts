@@ -64,7 +64,12 @@ const sourceFields = {
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2000).optional(),
   lists: listsMap,
   mode: z.enum([SourceMode.Send, SourceMode.Hold], { error: 'must be "send" (publish new posts) or "hold" (keep them as drafts)' }),
-  pollMinutes: z.number().int().min(POLL_MINUTES.min).max(POLL_MINUTES.max).optional(),
+  pollMinutes: z
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(POLL_MINUTES.min, `at least ${POLL_MINUTES.min} minutes (feeds rarely change faster, and sites count requests)`)
+    .max(POLL_MINUTES.max, `at most ${POLL_MINUTES.max} minutes (once a day)`)
+    .optional(),
 };
 
 const newSourceInput = z
