@@ -202,7 +202,7 @@ describe('feed sources and Ghost (local stand-ins)', () => {
     const answer = await admin('POST', '/admin/sources', { lists: { Blog: 'Blgo' }, mode: 'sometimes' });
     expect(answer.status).toBe(400);
     const fields = (answer.body.issues as { field: string }[]).map((i) => i.field).sort();
-    expect(fields).toEqual(['mode', 'url']);
+    expect(fields).toEqual(['lists.Blog', 'mode', 'url']);
     const unknown = await admin('POST', '/admin/sources', { url: 'https://example.org/feed/', lists: { Blog: 'Blgo' }, mode: 'send' });
     expect(unknown.body.issues).toEqual([{ field: 'lists.Blog', message: expect.stringContaining('unknown list "Blgo"') }]);
   });

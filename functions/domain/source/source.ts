@@ -95,6 +95,9 @@ export function parseNewSource(body: unknown, resolve: ListResolver): NewSourceI
   const issues: FieldIssue[] = parsed.success ? [] : toFieldIssues(parsed.error);
   if (kind === SourceKind.Feed && fields.url === undefined) issues.push({ field: 'url', message: "give the feed's address" });
   if (kind === SourceKind.Ghost && fields.url !== undefined) issues.push({ field: 'url', message: 'a Ghost source has no URL: Ghost calls Pressroom' });
+  // Lists are checked against what exists even when another field is wrong: one answer names all.
+  const typedLists = fields.lists && typeof fields.lists === 'object' ? Object.entries(fields.lists as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+  issues.push(...listIssues(Object.fromEntries(typedLists), resolve));
   if (!parsed.success || issues.length) throw new ValidationError(issues, 'Invalid source');
   return { ...parsed.data, lists: resolveLists(parsed.data.lists, resolve) };
 }
@@ -111,16 +114,17 @@ export function parseSourcePatch(body: unknown, kind: SourceKind, resolve: ListR
   return { ...parsed.data, ...(parsed.data.lists ? { lists: resolveLists(parsed.data.lists, resolve) } : {}) };
 }
 
+function listIssues(lists: Record<string, string>, resolve: ListResolver): FieldIssue[] {
+  return Object.entries(lists).flatMap(([category, typed]) => {
+    const { ids, unknown: [missing] } = resolve.resolve([typed.trim()]);
+    return ids.length ? [] : [{ field: `lists.${category}`, message: `unknown list "${typed}"${missing?.hint ? `; ${missing.hint}` : ''}` }];
+  });
+}
+
 function resolveLists(lists: Record<string, string>, resolve: ListResolver): Record<string, string> {
-  const issues: FieldIssue[] = [];
-  const resolved: Record<string, string> = {};
-  for (const [category, typed] of Object.entries(lists)) {
-    const { ids: [id], unknown: [missing] } = resolve.resolve([typed]);
-    if (id) resolved[category] = id;
-    else issues.push({ field: `lists.${category}`, message: `unknown list "${typed}"${missing?.hint ? `; ${missing.hint}` : ''}` });
-  }
+  const issues = listIssues(lists, resolve);
   if (issues.length) throw new ValidationError(issues, 'Invalid source');
-  return resolved;
+  return Object.fromEntries(Object.entries(lists).map(([category, typed]) => [category, resolve.resolve([typed])!.ids[0]]));
 }
 
 /**
