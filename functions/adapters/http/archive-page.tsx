@@ -27,8 +27,9 @@ export function longDate(iso: string): string {
 }
 
 // pages.ts's look, with the archive's own parts; every text colour keeps ≥ 4.5:1 on its background.
+// The runtime escapes a <style> child like any text, so the rules avoid & < > and quotes.
 const STYLE = `
-  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
+  body { font: 16px/1.5 system-ui, -apple-system, Segoe UI, Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
   main { max-width: 40rem; margin: 2rem auto; background: #fff; padding: 1.5rem 1.25rem; border-radius: 8px; }
   h1 { font-size: 1.5rem; margin-top: 0; }
   h2 { font-size: 1.25rem; margin: 0 0 .25rem; }
@@ -40,7 +41,7 @@ const STYLE = `
   select { font: inherit; padding: .5rem .75rem; border: 1px solid #6b7280; border-radius: 6px; background: #fff; color: inherit; min-height: 2.75rem; }
   button { font: inherit; background: #1d4ed8; color: #fff; border: 0; padding: .6rem 1.25rem; border-radius: 6px; cursor: pointer; min-height: 2.75rem; }
   ol.releases { list-style: none; padding: 0; margin: 0; }
-  ol.releases > li { border-top: 1px solid #e5e7eb; padding: 1rem 0; }
+  ol.releases li.entry { border-top: 1px solid #e5e7eb; padding: 1rem 0; }
   .meta { margin: 0; }
   .tags { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .5rem; }
   .tags li { background: #e5e7eb; border-radius: 999px; padding: 0 .75rem; font-size: .9375rem; }
@@ -111,7 +112,7 @@ export function renderArchivePage(archive: ArchivePage, options: ArchivePageOpti
           {archive.releases.length ? (
             <ol class="releases">
               {archive.releases.map((r) => (
-                <li>
+                <li class="entry">
                   <article lang={r.language}>
                     <h2>
                       <a href={`${base}/releases/${encodeURIComponent(r.id)}`}>{r.title}</a>

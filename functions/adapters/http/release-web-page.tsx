@@ -26,8 +26,9 @@ export interface ReleaseWebPageInput {
 }
 
 // Readable measure, body images that never overflow a phone, contrast ≥ 4.5:1 for every text colour.
+// The runtime escapes a <style> child like any text, so the rules avoid & < > and quotes.
 const STYLE = `
-  body { font: 17px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
+  body { font: 17px/1.6 system-ui, -apple-system, Segoe UI, Roboto, sans-serif; color: #1f2937; background: #f3f4f6; margin: 0; }
   header, main, footer { max-width: 40rem; margin: 0 auto; padding: 0 1.25rem; }
   header { padding-top: 1.5rem; }
   main { background: #fff; padding: 2rem 1.25rem; border-radius: 8px; }
