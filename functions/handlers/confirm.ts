@@ -20,7 +20,8 @@ export const makeHandler = (getServices: ServicesProvider) =>
     async act(token, app) {
       const confirmed = await app.subscribers.confirm(token);
       count(MetricName.SubscriptionsConfirmed);
-      return html(200, confirmedPage(app.brand.organisationName, stringsFor(confirmed.language), confirmed.lists.map((l) => l.name)));
+      const lists = confirmed.lists.map((l) => l.name);
+      return html(200, confirmedPage(app.brand.organisationName, stringsFor(confirmed.language), lists, app.subscribers.siteUrl()));
     },
     invalid: invalidConfirmationPage,
   });

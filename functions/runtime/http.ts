@@ -57,7 +57,7 @@ const PAGE_HEADERS = {
  * when served over https.
  *
  * @example
- * return html(200, renderArchivePage(archive, brand), { cache: 'public' });
+ * return html(200, await renderArchivePage(archive, brand), { cache: 'public' });
  */
 export function html(statusCode: number, body: string, options: PageOptions = {}): HttpResult {
   const cache = options.cache === 'public' ? 'public, max-age=300' : 'no-store';

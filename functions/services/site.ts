@@ -3,13 +3,13 @@ import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
 import type { ListReader } from '../domain/lists/ports';
 import { archivePage, type ArchivePage } from '../domain/feeds/archive';
 import { buildFeed, type FeedModel, type FeedRequest } from '../domain/feeds/feeds';
-import { webVersion } from '../domain/release/web-version';
+import { webVersion, type WebVersion } from '../domain/release/web-version';
 
 /** What the public site reads. */
 export interface SitePorts {
   releases: ReleaseStore;
   lists: ListReader;
-  /** Only for an older release whose web version was not rendered at publish. */
+  /** Only for an older digest whose email was not rendered at publish. */
   renderer: EmailRenderer;
   clock: Clock;
 }
@@ -24,7 +24,7 @@ export interface SiteSettings {
  * public and the same for everyone; a release under embargo is not there yet.
  *
  * @example
- * const { releases, next } = await site.archive(query.before);
+ * const { releases, next } = await site.archive({ before: query.before, listId: query.list });
  */
 export class PublicSite {
   constructor(
@@ -32,9 +32,12 @@ export class PublicSite {
     private readonly settings: SiteSettings,
   ) {}
 
-  /** One page of past releases. @throws ValidationError for a `before` this archive did not make. */
-  archive(before?: string): Promise<ArchivePage> {
-    return archivePage({ before }, this.ports);
+  /**
+   * One page of past releases, of every public list or of one.
+   * @throws ValidationError for a `before` this archive did not make; NotFoundError for a list that is not public.
+   */
+  archive(query: { before?: string; listId?: string } = {}): Promise<ArchivePage> {
+    return archivePage(query, this.ports);
   }
 
   /** The feed of all releases or of one public list. @throws NotFoundError for an unknown or private list. */
@@ -42,8 +45,8 @@ export class PublicSite {
     return buildFeed(request, { ...this.ports, ...this.settings });
   }
 
-  /** The web version behind every email's "view in browser" link. @throws NotFoundError */
-  webVersion(releaseId: string): Promise<string> {
+  /** The web version behind every email's "view in browser" link: a page, or a digest's email. @throws NotFoundError */
+  webVersion(releaseId: string): Promise<WebVersion> {
     return webVersion(releaseId, { ...this.ports, publicUrl: this.settings.publicUrl });
   }
 }

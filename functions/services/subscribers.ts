@@ -22,6 +22,7 @@ import {
 } from '../domain/subscriber/bulk-jobs';
 import { purgePendingSignups, type PurgePendingResult } from '../domain/subscriber/purge-pending';
 import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
+import { allowedReturnUrl } from '../domain/subscriber/embedded-signup';
 import type { ListDirectory } from './lists';
 import type { MailingList } from '../domain/lists/mailing-list';
 
@@ -54,6 +55,11 @@ export interface SubscribersPorts {
 export interface SubscribersSettings {
   /** The public URL's origin and `PRESSROOM_SIGNUP_ORIGINS`: the pages that may post the sign-up form. */
   signupOrigins: readonly string[];
+  /**
+   * `PRESSROOM_SIGNUP_ORIGINS` alone: the organisation's sites that embed the form, where a thank-you
+   * redirect may go; the first is the site the confirmation page links back to.
+   */
+  embedOrigins: readonly string[];
 }
 
 /** An unsubscribe link, with the name of the list it leaves for the page. */
@@ -99,6 +105,19 @@ export class SubscribersService {
     if (fetchSite === 'same-origin' || fetchSite === 'none') return true;
     if (origin === undefined || origin === 'null') return fetchSite === undefined;
     return this.settings.signupOrigins.includes(origin);
+  }
+
+  /**
+   * Where an embedded form's reader goes after a sign-up is accepted: its `return_to`, when that is
+   * on a configured embedding site; undefined otherwise (Pressroom's own check-your-inbox page).
+   */
+  thankYouUrl(returnTo: unknown): string | undefined {
+    return allowedReturnUrl(returnTo, this.settings.embedOrigins);
+  }
+
+  /** The organisation's site, which the confirmation page links back to; undefined when none is configured. */
+  siteUrl(): string | undefined {
+    return this.settings.embedOrigins[0];
   }
 
   /** A sign-up: counted, checked and queued, the same work for any address. @throws RateLimitedError, ValidationError */

@@ -9,7 +9,8 @@ import { archivePage, ARCHIVE_PAGE_SIZE } from '../../functions/domain/feeds/arc
 import { cursorPosition, releaseCursor } from '../../functions/domain/feeds/listing';
 import { feedResponse, notModified, writeFeed } from '../../functions/adapters/http/feed-writer';
 import { webVersion } from '../../functions/domain/release/web-version';
-import { newRelease, type Release } from '../../functions/domain/release/release';
+import { newRelease, ReleaseKind, type Release } from '../../functions/domain/release/release';
+import { RecipientPlaceholder } from '../../functions/domain/release/rendered-email';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { SendStatus } from '../../functions/domain/release/send-status';
 import { NotFoundError, ValidationError } from '../../functions/domain/errors';
@@ -216,14 +217,22 @@ describe('feeds and archive (domain, in-memory stores)', () => {
   });
 
   describe('web version', () => {
-    const renderer = { render: async (r: Release) => ({ subject: r.title, html: `<p>${r.title}</p>`, text: r.title }) };
+    const renderer = { render: async (r: Release) => ({ subject: r.title, html: `<p>${r.title}</p><a href="${RecipientPlaceholder.UnsubscribeUrl}">x</a>`, text: r.title }) };
 
     it('is not found while the release is under embargo, and shown once the embargo ends', async () => {
       await releases.create(release({ id: 'later' }, { embargoUntil: '2026-11-30T00:00:00.000Z' }));
       const versionDeps = { releases, renderer, clock, publicUrl: PUBLIC_URL };
       await expect(webVersion('later', versionDeps)).rejects.toThrow(NotFoundError);
       clock.current = new Date('2026-11-30T00:00:00.000Z');
-      expect(await webVersion('later', versionDeps)).toBe('<p>Spring update</p>');
+      expect(await webVersion('later', versionDeps)).toMatchObject({ kind: 'page', release: { id: 'later' }, summary: expect.any(String) });
+    });
+
+    it('is a page with the summary and first image for a release, and the email without recipient links for a digest', async () => {
+      await releases.create(release({ id: 'pictured', html: '<p>It is here. More.</p><img src="https://img.example.org/a.jpg?w=1&amp;h=2" alt="">' }));
+      const deps = { releases, renderer, clock, publicUrl: PUBLIC_URL };
+      expect(await webVersion('pictured', deps)).toMatchObject({ kind: 'page', summary: 'It is here.', imageUrl: 'https://img.example.org/a.jpg?w=1&h=2' });
+      await releases.create(release({ id: 'weekly' }, { kind: ReleaseKind.Digest }));
+      expect(await webVersion('weekly', deps)).toEqual({ kind: 'email', html: `<p>Spring update</p><a href="${PUBLIC_URL}/subscribe">x</a>` });
     });
   });
 });

@@ -46,6 +46,9 @@ const trapField = (label: string) => `<div class="trap" aria-hidden="true">
   <input id="${TRAP_FIELD}" name="${TRAP_FIELD}" type="text" tabindex="-1" autocomplete="off" value="">
 </div>`;
 
+/** The embedded form's thank-you URL field (README, "Embedding the sign-up form"). */
+export const RETURN_FIELD = 'return_to';
+
 export interface SignupFormInput {
   organisationName: string;
   strings: Strings;
@@ -54,13 +57,15 @@ export interface SignupFormInput {
   /** What the visitor sent, when the form comes back with errors. */
   values?: { email?: unknown; lists?: unknown; language?: unknown };
   errors?: FieldIssue[];
+  /** An embedded form's allowed thank-you URL, kept when its sign-up comes back with errors. */
+  returnTo?: string;
 }
 
 /** Which control a validation issue belongs to: `lists.2` is the lists fieldset. */
 type Control = 'email' | 'lists' | 'language';
 const controlOf = (issue: FieldIssue): Control => (issue.field.startsWith('lists') ? 'lists' : issue.field === 'language' ? 'language' : 'email');
 
-export function signupFormPage({ organisationName, strings, lists, values = {}, errors = [] }: SignupFormInput): string {
+export function signupFormPage({ organisationName, strings, lists, values = {}, errors = [], returnTo }: SignupFormInput): string {
   const s = strings.signup;
   const bad = new Set(errors.map(controlOf));
   const message = (control: Control) =>
@@ -100,7 +105,7 @@ export function signupFormPage({ organisationName, strings, lists, values = {}, 
 <nav aria-label="Language">${otherLanguages}</nav>
 ${summary}
 <p>${escapeHtml(s.intro)}</p>
-<form method="post" action="subscribe">
+<form method="post" action="subscribe">${returnTo ? `\n<input type="hidden" name="${RETURN_FIELD}" value="${escapeHtml(returnTo)}">` : ''}
 <div class="field">
   <label for="email">${escapeHtml(s.emailLabel)}</label>
   <p id="email-hint" class="hint">${escapeHtml(s.emailHint)}</p>
@@ -159,12 +164,27 @@ ${listItems(listNames)}
   });
 }
 
-export function confirmedPage(organisationName: string, strings: Strings, listNames: string[]): string {
+/** `siteUrl`: the organisation's own site (the first embedding origin), linked back to when configured. */
+export function confirmedPage(organisationName: string, strings: Strings, listNames: string[], siteUrl?: string): string {
+  const back = siteUrl ? `\n<p><a href="${escapeHtml(siteUrl)}">${escapeHtml(strings.confirmed.backTo(new URL(siteUrl).host))}</a></p>` : '';
   return page({
     title: strings.confirmed.title,
     organisationName,
     lang: strings.language,
-    body: `<p>${escapeHtml(strings.confirmed.body)}</p>\n${listItems(listNames)}\n<p class="muted">${escapeHtml(strings.confirmed.manage)}</p>`,
+    body: `<p>${escapeHtml(strings.confirmed.body)}</p>\n${listItems(listNames)}\n<p class="muted">${escapeHtml(strings.confirmed.manage)}</p>${back}`,
+  });
+}
+
+/**
+ * A browser posted the sign-up form from a page on a site that is not configured to embed it. In
+ * English: the words are for the site's owner, who set the form up, more than for the reader.
+ */
+export function refusedOriginPage(organisationName: string, origin: string | undefined): string {
+  return page({
+    title: 'Sign-up not accepted from this site',
+    organisationName,
+    body: `<p>Sign-ups are not accepted from pages on ${escapeHtml(origin ?? 'another site')}: add the site's origin to PRESSROOM_SIGNUP_ORIGINS to embed the form there.</p>
+<p>To subscribe, use <a href="subscribe">our own sign-up page</a>.</p>`,
   });
 }
 

@@ -16,6 +16,7 @@ import { TEXT_PART, textPart } from './text-part';
 import { assertPlainColour, type Brand } from './brand';
 import { releaseStringsFor } from '../strings/release-strings';
 import { shareLinks } from './share-links';
+import { formatDate } from './release-date';
 
 
 export interface MjmlRendererOptions {
@@ -185,17 +186,4 @@ function correctionLine(release: Release, updated: string): string {
   if (!release.updatedAt) return '';
   const note = release.correctionNote ? ` ${escapeHtml(release.correctionNote)}` : '';
   return `<p class="correction" style="margin: 8px 0 0;"><strong>${escapeHtml(updated)}</strong>${note}</p>`;
-}
-
-function formatDate(iso: string, language: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
-  } catch {
-    // A well-formed tag that ICU still rejects: English is better than no email.
-    format = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone });
-  }
-  return format.format(date);
 }

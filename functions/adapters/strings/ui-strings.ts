@@ -28,7 +28,8 @@ export interface SignupStrings {
   checkInbox: { title: string; body: string; spam: string };
   rateLimited: { title: string; body: string };
   confirm: { title: string; intro: string; button: string };
-  confirmed: { title: string; body: string; manage: string };
+  /** `backTo` names the organisation's site (its host) in the link back to it. */
+  confirmed: { title: string; body: string; manage: string; backTo: (site: string) => string };
   invalidLink: { title: string; body: string; signupAgain: string };
   email: {
     subject: (organisation: string) => string;
@@ -80,6 +81,7 @@ const en: SignupStrings = {
     title: 'You are subscribed',
     body: 'Thank you. You are subscribed to:',
     manage: 'Every email we send has links to change your preferences or unsubscribe.',
+    backTo: (site) => `Back to ${site}`,
   },
   invalidLink: {
     title: 'This link is not valid',
@@ -136,6 +138,7 @@ const es: SignupStrings = {
     title: 'Está suscrito',
     body: 'Gracias. Está suscrito a:',
     manage: 'Cada correo que enviamos tiene enlaces para cambiar sus preferencias o darse de baja.',
+    backTo: (site) => `Volver a ${site}`,
   },
   invalidLink: {
     title: 'Este enlace no es válido',

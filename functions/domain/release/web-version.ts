@@ -1,26 +1,48 @@
 import type { Clock } from '../ports';
 import type { EmailRenderer, ReleaseStore } from './ports';
 import { NotFoundError } from '../errors';
-import { isPublic } from './release';
+import { isPublic, ReleaseKind, type Release } from './release';
+import { releaseBody } from './release-body';
+import { releaseImageUrl, releaseSummary } from './release-summary';
 import { RecipientPlaceholder } from './rendered-email';
 
+/** Characters of the summary a link card shows (Open Graph descriptions are cut around here). */
+const CARD_SUMMARY_MAX = 200;
+
 /**
- * The "view in browser" page of a release: the email's own HTML, with every recipient link replaced
- * by the public sign-up page so that the page, which anyone may open or share, carries nothing
- * personal.
+ * What the web version of a release shows. A release is a web page of its own (its sanitised body,
+ * with what a shared link's card needs); a digest is still its email, whose whole content is a list
+ * of links to releases, so a page of its own would say nothing more.
+ */
+export type WebVersion =
+  | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string }
+  | { kind: 'email'; html: string };
+
+/**
+ * The web version of a release, behind every email's "view in browser" link: the release as a page
+ * anyone may open or share, carrying nothing personal.
  *
  * @throws NotFoundError for an unknown release, and for one still under embargo (the same answer,
  * so that a guessed id reveals nothing before the embargo ends).
  * @example
- * const html = await webVersion('spring-update', { releases, renderer, clock, publicUrl });
+ * const version = await webVersion('spring-update', { releases, renderer, clock, publicUrl });
+ * if (version.kind === 'page') version.summary; // 'We ship the spring update today.'
  */
 export async function webVersion(
   releaseId: string,
   deps: { releases: ReleaseStore; renderer: EmailRenderer; clock: Clock; publicUrl: string },
-): Promise<string> {
+): Promise<WebVersion> {
   const release = await deps.releases.get(releaseId);
   if (!release || !isPublic(release, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
-  // Normally rendered at publish; an older release rendered at fan-out may not be yet.
+  if (release.kind === ReleaseKind.Digest) return { kind: 'email', html: await digestEmail(release, deps) };
+  const body = await releaseBody(release);
+  const imageUrl = releaseImageUrl(body);
+  return { kind: 'page', release, body, summary: releaseSummary(release, body, CARD_SUMMARY_MAX), ...(imageUrl ? { imageUrl } : {}) };
+}
+
+/** A digest's email with every recipient link replaced by the public sign-up page. */
+async function digestEmail(release: Release, deps: { releases: ReleaseStore; renderer: EmailRenderer; publicUrl: string }): Promise<string> {
+  // Normally rendered at publish; an older digest rendered at fan-out may not be yet.
   const rendered = (await deps.releases.getRendered(release.id)) ?? (await deps.renderer.render(release));
   const signUp = `${deps.publicUrl.replace(/\/$/, '')}/subscribe`;
   return Object.values(RecipientPlaceholder).reduce((html, placeholder) => html.replaceAll(placeholder, signUp), rendered.html);

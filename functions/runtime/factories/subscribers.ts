@@ -21,4 +21,4 @@ export const subscribersService: ServiceFactory<'subscribers'> = (adapters, { co
     exports: adapters.exportJobs,
     files: adapters.files,
     bulk: adapters.bulkQueue,
-  }, { signupOrigins: [new URL(config.publicUrl).origin, ...config.signupOrigins] });
+  }, { signupOrigins: [new URL(config.publicUrl).origin, ...config.signupOrigins], embedOrigins: config.signupOrigins });
