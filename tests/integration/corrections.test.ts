@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { startTestPressroom } from '../helpers/local-pressroom';
 import { releaseBody } from '../helpers/releases';
+import { ConsoleClient } from '../helpers/console';
 
 /**
  * A correction through the local stack: the same release id sent again with a changed body updates
@@ -13,7 +14,7 @@ describe('correcting a published release (local stand-ins)', () => {
   const admin = (path: string) => fetch(`${pressroom.url}${path}`, { headers: { authorization: `Bearer ${pressroom.secrets.adminToken}` } });
 
   beforeAll(async () => {
-    pressroom = await startTestPressroom();
+    pressroom = await startTestPressroom({ env: { PRESSROOM_STAFF: 'editor@example.org=editor' } });
   });
   afterAll(async () => {
     await pressroom?.stop();
@@ -56,5 +57,12 @@ describe('correcting a published release (local stand-ins)', () => {
       [2, `Hearing on Wednesday ${id}`, ['title', 'body', 'correctionNote']],
       [1, `Hearing on Tuesday ${id}`, []],
     ]);
+
+    // Staff see the same on the release's console page.
+    const staff = new ConsoleClient(pressroom);
+    const consolePage = await (await staff.get(`/console/releases/${id}`, await staff.signIn('editor@example.org'))).text();
+    expect(consolePage).toContain('<h2 id="revisions-heading">Corrections</h2>');
+    expect(consolePage).toContain('Revision 2');
+    expect(consolePage).toContain('The hearing moved to Wednesday.');
   });
 });

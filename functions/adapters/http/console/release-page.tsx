@@ -102,6 +102,47 @@ function Warnings({ release }: { release: ReleaseStatus }) {
   );
 }
 
+/** Every revision of the content, when the release was corrected: when, what changed, the note, who. */
+function Revisions({ release }: { release: ReleaseStatus }) {
+  if (release.revision < 2) return null;
+  return (
+    <section aria-labelledby="revisions-heading">
+      <h2 id="revisions-heading">Corrections</h2>
+      <p>
+        Revision {release.revision}: the web version, archive and feeds show it, and anyone the send had not reached got it. Nobody was sent the release twice.
+      </p>
+      <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Revisions, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Revision</th>
+            <th scope="col">When</th>
+            <th scope="col">Title</th>
+            <th scope="col">Changed</th>
+            <th scope="col">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {release.revisions.map((revision) => (
+            <tr>
+              <td data-label="Revision">{revision.revision}</td>
+              <td data-label="When">{dateTime(revision.at)}</td>
+              <td data-label="Title">{revision.title}</td>
+              <td data-label="Changed">
+                {revision.changed.length ? revision.changed.join(', ') : 'first published'}
+                {revision.by ? ` (by ${revision.by})` : ''}
+              </td>
+              <td data-label="Note">{revision.correctionNote ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      </div>
+    </section>
+  );
+}
+
 function SendControls({ release, signedIn, figures }: { release: ReleaseStatus; signedIn: SignedIn; figures: SendFigures }) {
   if (!mayControl(signedIn)) return <p class="muted">Editors and admins can pause, resume and cancel a send.</p>;
   // Every control is in the page; those the status does not allow are hidden, and the script shows
@@ -444,6 +485,7 @@ export function ReleasePage({ organisationName, signedIn, release, figures, noti
       <Social release={release} signedIn={signedIn} />
       <TestSend release={release} signedIn={signedIn} testSend={testSend} />
       <Warnings release={release} />
+      <Revisions release={release} />
       <Recipients release={release} recipients={recipients} email={recipientEmail} />
       <EngagementSection engagement={engagement} />
     </Layout>
