@@ -6,7 +6,7 @@ import type { Release } from '../../domain/release/release';
 import type { RenderedEmail } from '../../domain/release/rendered-email';
 import type { ReleaseRevision } from '../../domain/release/correction';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../domain/feeds/listing';
-import { GSI1, GSI2, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { GSI2, assignments, conditionHolds, dueBy, isConditionFailure, updateExpression, withoutKeys, type TableRef } from './table';
 import { assertItemFits } from './item-size';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
@@ -159,26 +159,14 @@ export class DynamoReleaseStore implements ReleaseStore {
     // Written from the stored content before the release moves on, and overwritten by any retry:
     // a crash between the two writes leaves a record of the content that is still current.
     await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: revisionItem }));
-    const set: string[] = [];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const [i, field] of CORRECTED_FIELDS.entries()) {
-      names[`#c${i}`] = field;
-      const value = corrected[field];
-      if (value === undefined) remove.push(`#c${i}`);
-      else {
-        set.push(`#c${i} = :c${i}`);
-        values[`:c${i}`] = value;
-      }
-    }
+    const { set, remove, names, values } = assignments(Object.fromEntries(CORRECTED_FIELDS.map((field) => [field, corrected[field]])), 'c');
     assertItemFits({ ...releaseKey(corrected.id), ...corrected }, `release "${corrected.id}"`);
     return conditionHolds(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: releaseKey(corrected.id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: updateExpression(set, remove),
           // Only from the revision the correction was made against: of two corrections made at once,
           // one wins and the other compares again with what won.
           ConditionExpression: previous.revision === 1 ? 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :from)' : 'revision = :from',
@@ -294,17 +282,8 @@ export class DynamoReleaseStore implements ReleaseStore {
     return { releases, next: more ? releaseCursor(releases.at(-1)!) : undefined };
   }
 
-  async listEmbargoEnded(now: Date, limit: number): Promise<Release[]> {
-    const { Items = [] } = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :embargoed AND gsi1sk <= :until',
-        ExpressionAttributeValues: { ':embargoed': EMBARGOED, ':until': `${now.toISOString()}#\uffff` },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => withoutKeys<Release>(item));
+  listEmbargoEnded(now: Date, limit: number): Promise<Release[]> {
+    return dueBy<Release>(this.table, EMBARGOED, now, limit);
   }
 
   async embargoEnded(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SocialPostStore } from '../../domain/social/ports';
 import { SocialPostStatus, type SocialPost, type SocialPostResult, type SocialSummary } from '../../domain/social/social-post';
-import { GSI1, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { conditionHolds, dueBy, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const postKey = (post: Pick<SocialPost, 'releaseId' | 'channel'>) => ({
   pk: `RELEASE#${post.releaseId}`,
@@ -31,17 +31,8 @@ export class DynamoSocialPostStore implements SocialPostStore {
     }
   }
 
-  async listDue(now: Date, limit: number): Promise<SocialPost[]> {
-    const { Items = [] } = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
-        ExpressionAttributeValues: { ':due': DUE, ':until': `${now.toISOString()}#\uffff` },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => withoutKeys<SocialPost>(item));
+  listDue(now: Date, limit: number): Promise<SocialPost[]> {
+    return dueBy<SocialPost>(this.table, DUE, now, limit);
   }
 
   async claim(post: SocialPost, now: Date, leaseMs: number): Promise<boolean> {

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { PollRecord, SourceStore } from '../../domain/source/ports';
 import { SourceKind, type Source, type SourcePatch } from '../../domain/source/source';
 import type { SourceItem } from '../../domain/source/source-item';
-import { GSI1, conditionHolds, withoutKeys, type TableRef } from './table';
+import { assignments, conditionHolds, dueBy, updateExpression, withoutKeys, type TableRef } from './table';
 import { assertItemFits } from './item-size';
 
 /**
@@ -52,19 +52,11 @@ export class DynamoSourceStore implements SourceStore {
   }
 
   update(id: string, patch: SourcePatch & { primedAt?: null }, now: Date): Promise<boolean> {
-    const set = ['updatedAt = :now'];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now.toISOString() };
-    for (const [i, [field, value]] of Object.entries(patch).entries()) {
-      if (value === undefined) continue;
-      names[`#f${i}`] = field;
-      if (value === null) remove.push(`#f${i}`);
-      else {
-        set.push(`#f${i} = :f${i}`);
-        values[`:f${i}`] = value;
-      }
-    }
+    // Fields the patch leaves out stay as they are; `null` removes one.
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const { set, remove, names, values } = assignments(given, 'f');
+    set.push('updatedAt = :now');
+    values[':now'] = now.toISOString();
     // A new address starts over: drop the old feed's validators, and poll it now.
     if (patch.primedAt === null) {
       remove.push('etag', 'lastModified');
@@ -77,7 +69,7 @@ export class DynamoSourceStore implements SourceStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: sourceKey(id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: updateExpression(set, remove),
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
@@ -99,17 +91,8 @@ export class DynamoSourceStore implements SourceStore {
     );
   }
 
-  async listDue(now: Date, limit: number): Promise<Source[]> {
-    const { Items = [] } = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
-        ExpressionAttributeValues: { ':due': DUE, ':until': `${now.toISOString()}#\uffff` },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => withoutKeys<Source>(item));
+  listDue(now: Date, limit: number): Promise<Source[]> {
+    return dueBy<Source>(this.table, DUE, now, limit);
   }
 
   claimPoll(id: string, expected: string | undefined, next: string): Promise<boolean> {
@@ -131,25 +114,14 @@ export class DynamoSourceStore implements SourceStore {
   }
 
   async recordPoll(id: string, record: PollRecord): Promise<void> {
-    const set: string[] = [];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const [i, [field, value]] of Object.entries(record).entries()) {
-      names[`#r${i}`] = field;
-      if (value === undefined) remove.push(`#r${i}`);
-      else {
-        set.push(`#r${i} = :r${i}`);
-        values[`:r${i}`] = value;
-      }
-    }
-    if (!('lastError' in record)) remove.push('lastError');
+    // A poll that did not fail clears the last one's error.
+    const { set, remove, names, values } = assignments({ lastError: undefined, ...record }, 'r');
     await conditionHolds(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: sourceKey(id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: updateExpression(set, remove),
           // A source removed while it was being polled stays removed.
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,

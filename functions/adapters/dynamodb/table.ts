@@ -1,4 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -161,4 +161,55 @@ export async function batchGetItems(
     }
   }
   return found;
+}
+
+/**
+ * The items of a sparse GSI1 partition whose sort key (`<ISO time>#…`) is due by `now`, soonest
+ * first: embargoes ending, social posts and feed polls waiting their turn all sit in one such
+ * partition each.
+ *
+ * @example
+ * const due = await dueBy<SocialPost>(table, 'SOCIAL#DUE', now, 25);
+ */
+export async function dueBy<T>(table: TableRef, partition: string, now: Date, limit: number): Promise<T[]> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
+      ExpressionAttributeValues: { ':due': partition, ':until': `${now.toISOString()}#\uffff` },
+      Limit: limit,
+    }),
+  );
+  return Items.map((item) => withoutKeys<T>(item));
+}
+
+/**
+ * The SET and REMOVE clauses that write `fields` onto an item: a value is set, `undefined` or
+ * `null` removed (a store writes what the domain object holds, and an absent field must not linger).
+ * Names and values are numbered under `prefix` so that a caller can add its own beside them.
+ *
+ * @example
+ * const { set, remove, names, values } = assignments({ title: 'New', summary: undefined }, 'c');
+ * // set: ['#c0 = :c0'], remove: ['#c1'], names: { '#c0': 'title', '#c1': 'summary' }, values: { ':c0': 'New' }
+ */
+export function assignments(fields: Record<string, unknown>, prefix: string): { set: string[]; remove: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const set: string[] = [];
+  const remove: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [i, [field, value]] of Object.entries(fields).entries()) {
+    names[`#${prefix}${i}`] = field;
+    if (value === undefined || value === null) remove.push(`#${prefix}${i}`);
+    else {
+      set.push(`#${prefix}${i} = :${prefix}${i}`);
+      values[`:${prefix}${i}`] = value;
+    }
+  }
+  return { set, remove, names, values };
+}
+
+/** `SET a, b REMOVE c` from clauses, leaving out an empty part. */
+export function updateExpression(set: string[], remove: string[]): string {
+  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
 }
