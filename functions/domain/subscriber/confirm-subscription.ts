@@ -21,6 +21,8 @@ export interface ConfirmationView {
   lists: { id: string; name: string }[];
   /** The subscriber's language, for the page. */
   language?: string;
+  /** Whose link it is (for the welcome queued after confirming); never shown. */
+  subscriberId?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ async function resolve(token: string, deps: Omit<ConfirmSubscriptionDeps, 'block
   return { subscriber, lists };
 }
 
-const view = (subscriber: Subscriber, lists: ConfirmationView['lists']): ConfirmationView => ({ lists, language: subscriber.language });
+const view = (subscriber: Subscriber, lists: ConfirmationView['lists']): ConfirmationView => ({ lists, language: subscriber.language, subscriberId: subscriber.id });
 
 /**
  * Checks a confirmation link without changing anything: GET requests come from mail scanners too.
