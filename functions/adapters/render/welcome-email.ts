@@ -6,7 +6,8 @@
 import type { WelcomeEmailRenderer } from '../../domain/subscriber/ports';
 import type { Brand } from './brand';
 import { fillTemplate, rawHtml } from './template';
-import { confirmationText, mjmlColourAttribute } from './confirmation-email';
+import { mjmlColourAttribute } from './confirmation-email';
+import { releaseStringsFor } from '../strings/release-strings';
 import { welcomeStringsFor } from '../strings/welcome-strings';
 import { WELCOME_EMAIL } from './generated/welcome-email';
 
@@ -48,6 +49,13 @@ export class PrecompiledWelcomeRenderer implements WelcomeEmailRenderer {
     const compiled = brand.logoUrl ? WELCOME_EMAIL.mastheadLogo : WELCOME_EMAIL.mastheadName;
     // The body was sanitised by the caller (domain/subscriber/welcome.ts): the one raw slot.
     const html = fillTemplate(compiled, { ...values, accentColourAttribute: mjmlColourAttribute(brand.accentColour), body: rawHtml(input.bodyHtml) });
-    return { subject: input.subject, html, text: await confirmationText(html, language) };
+    return { subject: input.subject, html, text: await welcomeText(html, language) };
   }
+}
+
+/** The text part: staff's headings keep the case they wrote (the release text part shouts them). */
+async function welcomeText(html: string, language: string): Promise<string> {
+  const { textPart, TEXT_PART } = await import('./text-part');
+  const headings = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } }));
+  return textPart(html, { ...TEXT_PART, selectors: [...(TEXT_PART.selectors ?? []), ...headings] }, releaseStringsFor(language).links);
 }
