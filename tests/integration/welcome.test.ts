@@ -18,7 +18,7 @@ describe('a list welcome end to end (local stand-ins)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${pressroom.secrets.adminToken}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   const mailTo = async (email: string) => (await pressroom.client.mail()).filter((m) => m.to.includes(email));
   const confirmLinkIn = (mail: Mail) => /href="([^"]*\/confirm\/[^"]+)"/.exec(String(mail.html))![1];

@@ -21,7 +21,7 @@ export interface ConfirmationView {
   lists: { id: string; name: string }[];
   /** The subscriber's language, for the page. */
   language?: string;
-  /** Whose link it is (for the welcome queued after confirming); never shown. */
+  /** Whose link it is, once confirmed (for the welcome queued after); never shown. */
   subscriberId?: string;
 }
 
@@ -55,7 +55,7 @@ async function resolve(token: string, deps: Omit<ConfirmSubscriptionDeps, 'block
   return { subscriber, lists };
 }
 
-const view = (subscriber: Subscriber, lists: ConfirmationView['lists']): ConfirmationView => ({ lists, language: subscriber.language, subscriberId: subscriber.id });
+const view = (subscriber: Subscriber, lists: ConfirmationView['lists']): ConfirmationView => ({ lists, language: subscriber.language });
 
 /**
  * Checks a confirmation link without changing anything: GET requests come from mail scanners too.
@@ -99,5 +99,5 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
   }
   if (records.length) await deps.subscribers.recordConsent(records);
   await deps.blocklist.unblock(subscriber.email);
-  return view(subscriber, lists);
+  return { ...view(subscriber, lists), subscriberId: subscriber.id };
 }
