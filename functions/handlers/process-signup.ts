@@ -1,4 +1,4 @@
-import type { SignupJob } from '../domain/subscriber/subscribe';
+import { isWelcomeJob, type SignupQueueJob } from '../domain/subscriber/welcome';
 import { awsServices } from '../runtime/aws';
 import type { ServicesProvider } from '../runtime/http';
 import { logger } from '../runtime/logger';
@@ -10,11 +10,17 @@ import { subscribersService } from '../runtime/factories/subscribers';
 
 /**
  * Sign-ups queue consumer: each sign-up POST /subscribe accepted is recorded pending and gets its
- * confirmation email here, after the caller had its answer. A failure (SES down, say) is retried by
- * the queue and ends in the DLQ, where its alarm asks for a look.
+ * confirmation email here, after the caller had its answer; a confirmed membership's welcome email
+ * (a `kind: 'welcome'` job) goes from here too. A failure (SES down, say) is retried by the queue
+ * and ends in the DLQ, where its alarm asks for a look.
  */
 export const makeHandler = (getServices: ServicesProvider) =>
-  sqsHandler<SignupJob>(getServices, async (job, app) => {
+  sqsHandler<SignupQueueJob>(getServices, async (job, app) => {
+    if (isWelcomeJob(job)) {
+      const outcomes = await app.subscribers.sendWelcome(job);
+      logger.info('Welcome processed', { outcomes, via: job.via });
+      return outcomes;
+    }
     const outcome = await app.subscribers.processSubscription(job);
     if (outcome === 'sent') count(MetricName.ConfirmationEmailsSent);
     // No address in the log: it may be a stranger's.
@@ -22,5 +28,5 @@ export const makeHandler = (getServices: ServicesProvider) =>
     return outcome;
   });
 
-// Sends the confirmation email (its declaration's parts, runtime/function-specs.ts).
+// Sends the confirmation and welcome emails (its declaration's parts, runtime/function-specs.ts).
 export const handler = makeHandler(() => awsServices({ subscribers: subscribersService }, { systemEmails: precompiledSystemEmails }));

@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../domain/ports';
 import type { FanOutJob, SendJob } from '../domain/delivery/ports';
-import type { SignupJob } from '../domain/subscriber/subscribe';
+import type { SignupQueueJob } from '../domain/subscriber/welcome';
 import { LocalChannel } from '../adapters/social/local-channel';
 import { PUBLIC_OR_LOOPBACK } from '../adapters/outbound/address-policy';
 import { seedLists } from '../domain/lists/seed-lists';
@@ -251,7 +251,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     ses: sesClient,
     fanOutQueue: new SqsQueue<FanOutJob>(sqsClient, sqs.queue('fan-out').url),
     sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
-    signupQueue: new SqsQueue<SignupJob>(sqsClient, sqs.queue('signups').url),
+    signupQueue: new SqsQueue<SignupQueueJob>(sqsClient, sqs.queue('signups').url),
     bulkQueue: new SqsQueue<BulkJob>(sqsClient, sqs.queue('bulk').url),
     deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),

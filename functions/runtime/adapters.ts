@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer, WelcomeEmailRenderer } from '../domain/subscriber/ports';
 import type { BulkJob } from '../domain/subscriber/bulk-jobs';
 import { DynamoImportJobStore } from '../adapters/dynamodb/import-job-store';
 import { DynamoExportJobStore } from '../adapters/dynamodb/export-job-store';
@@ -23,7 +23,7 @@ import { DynamoSendRateGate } from '../adapters/dynamodb/send-rate-gate';
 import { maxSendRate } from '../adapters/ses/send-quota';
 import { DynamoReleaseStatsStore } from '../adapters/dynamodb/release-stats-store';
 import type { DeadLetterQueues, FanOutPlanStore, ReleaseStatsStore } from '../domain/delivery/ports';
-import type { SignupJob } from '../domain/subscriber/subscribe';
+import type { SignupQueueJob } from '../domain/subscriber/welcome';
 import { DynamoFanOutPlanStore } from '../adapters/dynamodb/fan-out-plan-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
 import type { Brand } from '../adapters/render/brand';
@@ -60,7 +60,7 @@ export interface Adapters {
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   /** Accepted sign-ups, acted on by process-signup. */
-  signupQueue: JobQueue<SignupJob>;
+  signupQueue: JobQueue<SignupQueueJob>;
   /** Staff's imports and exports, run by bulk-jobs. */
   bulkQueue: JobQueue<BulkJob>;
   importJobs: ImportJobStore;
@@ -74,7 +74,7 @@ export interface Adapters {
   mailer: Mailer;
   renderer: EmailRenderer;
   /** Confirmation, staff sign-in and other one-off emails the service sends itself. */
-  systemEmails: SystemEmailRenderer & SignInEmailRenderer;
+  systemEmails: SystemEmailRenderer & SignInEmailRenderer & WelcomeEmailRenderer;
   /** Staff members, their sign-in links and console sessions. */
   staff: StaffRoster;
   signInLinks: SignInLinkStore;
@@ -107,7 +107,7 @@ export type RendererFactory = (options: { templatesDir: string; brand: Brand; pu
 export type FilesFactory = (bucket: string) => StaffFiles;
 
 /** Builds the renderer of the service's own emails (runtime/system-emails.ts). */
-export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer & SignInEmailRenderer;
+export type SystemEmailsFactory = (brand: Brand) => SystemEmailRenderer & SignInEmailRenderer & WelcomeEmailRenderer;
 
 /**
  * Builds the configured social channels, plus any the runtime provides itself (runtime/channels.ts),
@@ -148,6 +148,7 @@ export const NO_PARTS: FunctionParts = {
   systemEmails: () => ({
     renderConfirmation: () => Promise.reject(new PartNotWiredError('systemEmails')),
     renderSignInLink: () => Promise.reject(new PartNotWiredError('systemEmails')),
+    renderWelcome: () => Promise.reject(new PartNotWiredError('systemEmails')),
   }),
   channels: async () => new NoChannels(),
   files: () => {
@@ -181,7 +182,7 @@ export interface AdaptersInput {
   fanOutQueue: JobQueue<FanOutJob>;
   sendQueue: JobQueue<SendJob>;
   /** Accepted sign-ups, acted on by process-signup. */
-  signupQueue: JobQueue<SignupJob>;
+  signupQueue: JobQueue<SignupQueueJob>;
   bulkQueue: JobQueue<BulkJob>;
   deadLetterQueues: DeadLetterQueues;
   /** Folder with the MJML templates, for the renderer. */

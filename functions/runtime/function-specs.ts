@@ -100,7 +100,8 @@ export const functionSpecs = {
   // process-signup records it and sends the confirmation email.
   subscribe: { services: ['subscribers'], http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsTo: ['signups'] },
   'process-signup': { services: ['subscribers'], queue: 'signups', table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
-  confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write' },
+  // Confirming queues the lists' welcome emails, which process-signup sends.
+  confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write', sendsTo: ['signups'] },
   preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
   unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
   // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
@@ -115,6 +116,8 @@ export const functionSpecs = {
       'GET /admin/subscribers/{subscriberId}/data',
     ],
     table: 'read-write',
+    // An import with consent queues the welcome of lists that welcome imports.
+    sendsTo: ['signups'],
   },
   'admin-lists': {
     services: ['lists'],
@@ -137,7 +140,7 @@ export const functionSpecs = {
     http: ['POST /admin/imports', 'POST /admin/imports/uploads', 'POST /admin/imports/{importId}/start', 'GET /admin/imports/{importId}'],
     table: 'read-write',
     sendsEmail: true,
-    sendsTo: ['bulk'],
+    sendsTo: ['bulk', 'signups'],
     parts: ['systemEmails', 'files'],
     files: { read: ['imports'], write: ['imports'] },
   },
@@ -148,7 +151,7 @@ export const functionSpecs = {
     queue: 'bulk',
     table: 'read-write',
     sendsEmail: true,
-    sendsTo: ['bulk'],
+    sendsTo: ['bulk', 'signups'],
     parts: ['systemEmails', 'files'],
     files: { read: ['imports'], write: ['exports'] },
     // An export writes its whole file in one invocation: about a million members in Lambda's 15 minutes.
@@ -230,7 +233,7 @@ export const functionSpecs = {
     table: 'read-write',
     // Imports without consent email each new address a confirmation, as admin-import does.
     sendsEmail: true,
-    sendsTo: ['bulk'],
+    sendsTo: ['bulk', 'signups'],
     parts: ['systemEmails', 'files'],
     // Uploads are stored into imports/ and read back slice by slice; exports are read for their link.
     files: { read: ['imports', 'exports'], write: ['imports'] },

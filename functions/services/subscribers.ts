@@ -1,4 +1,4 @@
-import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer, WelcomeEmailRenderer } from '../domain/subscriber/ports';
 import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
 import type { DeliveryStore, Mailer } from '../domain/delivery/ports';
@@ -25,6 +25,7 @@ import { sendConfirmationEmail } from '../domain/subscriber/confirmation';
 import { allowedReturnUrl } from '../domain/subscriber/embedded-signup';
 import type { ListDirectory } from './lists';
 import type { MailingList } from '../domain/lists/mailing-list';
+import { queueWelcome, sendWelcome, WelcomeVia, type SignupQueueJob, type WelcomeJob, type WelcomeOutcome } from '../domain/subscriber/welcome';
 
 /** What the subscribers feature reads and writes. */
 export interface SubscribersPorts {
@@ -37,12 +38,12 @@ export interface SubscribersPorts {
   rateLimiter: RateLimiter;
   /** The confirmation email (double opt-in). */
   mailer: Mailer;
-  systemEmails: SystemEmailRenderer;
+  systemEmails: SystemEmailRenderer & WelcomeEmailRenderer;
   sender: SenderIdentity;
   clock: Clock;
   keyring: SigningKeyring;
-  /** Accepted sign-ups wait here to be acted on (process-signup). */
-  signups: JobQueue<SignupJob>;
+  /** Accepted sign-ups and welcomes to send wait here to be acted on (process-signup). */
+  signups: JobQueue<SignupQueueJob>;
   /** An unsubscribe from a release's email is noted on that delivery (staff's who got it). */
   deliveries: Pick<DeliveryStore, 'recordReport'>;
   /** Import and export jobs, their files, and the queue their work runs from (bulk-jobs). */
@@ -135,9 +136,25 @@ export class SubscribersService {
     return readConfirmation(token, this.ports);
   }
 
-  /** Confirms the link's lists. @throws InvalidTokenError */
-  confirm(token: string): Promise<ConfirmationView> {
-    return confirmSubscription(token, this.ports);
+  /**
+   * Confirms the link's lists and queues their welcomes. Every confirmation queues them, a second
+   * click too: the welcome's own claim sends each once, and a crash between confirming and queueing
+   * is mended by clicking again.
+   * @throws InvalidTokenError
+   */
+  async confirm(token: string): Promise<ConfirmationView> {
+    const view = await confirmSubscription(token, this.ports);
+    if (view.subscriberId) await this.queueWelcome(view.subscriberId, view.lists.map((l) => l.id), WelcomeVia.Confirmation);
+    return view;
+  }
+
+  /** Sends a queued welcome, once per subscriber and list. */
+  sendWelcome(job: WelcomeJob): Promise<Record<string, WelcomeOutcome>> {
+    return sendWelcome(job, { ...this.ports, welcomeEmails: this.ports.systemEmails });
+  }
+
+  private queueWelcome(subscriberId: string, lists: string[], via: WelcomeVia): Promise<boolean> {
+    return queueWelcome(subscriberId, lists, via, { lists: this.ports.lists, welcomes: this.ports.signups });
   }
 
   /** What an unsubscribe link would leave, changing nothing. @throws InvalidTokenError */
@@ -216,13 +233,18 @@ export class SubscribersService {
         ...this.ports,
         listIds: await this.ports.directory.activeListResolver(),
         requestConfirmation: (subscriber: Subscriber, lists: string[]) => sendConfirmationEmail(subscriber, lists, this.ports),
+        welcome: (subscriberId: string, lists: string[]) => this.queueWelcome(subscriberId, lists, WelcomeVia.Import),
       },
     };
   }
 
   /** Adds confirmed subscribers `{ email, lists }` (one or many). @throws ValidationError */
   async importConfirmed(body: unknown): Promise<ImportSummary> {
-    const imported = await importSubscribers(body, { ...this.ports, listIds: await this.ports.directory.activeListResolver() });
+    const imported = await importSubscribers(body, {
+      ...this.ports,
+      listIds: await this.ports.directory.activeListResolver(),
+      welcome: (subscriberId, lists) => this.queueWelcome(subscriberId, lists, WelcomeVia.Import),
+    });
     return {
       added: imported.filter((s) => s.created).length,
       updated: imported.filter((s) => !s.created && !s.skipped).length,

@@ -41,6 +41,19 @@ describe('console audience pages in Chromium', () => {
   const expectAccessible = (name: string) => expectAccessibleAtBothWidths(opened.page, name, { noSideScroll: true });
   const heading = () => opened.page.getByRole('heading', { level: 1 }).textContent();
 
+  it("sets a list's welcome email on the list's page", async () => {
+    const { page } = opened;
+    await page.goto(`${pressroom.url}/console/lists/events`);
+    expect(await page.getByRole('heading', { level: 2, name: 'Welcome email' }).count()).toBe(1);
+    await page.getByLabel('Welcome (Markdown)').first().fill('**Thanks** for joining Events.');
+    await page.getByLabel('Also welcome people imported with consent').check();
+    await expectAccessible('console-list-welcome');
+    await Promise.all([page.waitForURL(/done=saved/), page.getByRole('button', { name: 'Save welcome' }).click()]);
+    expect(await page.getByRole('status').textContent()).toContain('List events saved.');
+    const list = (await (await fetch(`${pressroom.url}/admin/lists/events`, { headers: { authorization: `Bearer ${pressroom.secrets.adminToken}` } })).json()) as { welcome?: unknown };
+    expect(list.welcome).toEqual({ markdown: '**Thanks** for joining Events.', onImport: true });
+  });
+
   it('looks a subscriber up, changes their lists, and erases them after typing the address', async () => {
     const { page } = opened;
     await Promise.all([page.waitForURL(`${pressroom.url}/console/subscribers`), page.getByRole('link', { name: 'Subscribers' }).click()]);

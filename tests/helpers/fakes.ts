@@ -5,7 +5,7 @@ import { NotFoundError } from '../../functions/domain/errors';
  * In-memory fakes of the domain ports, for domain unit tests only. Integration tests use the real
  * adapters against the local emulators instead.
  */
-import type { AddressBlocklist, ExportJobStore, ImportJobStore, MemberSummary, MembershipChange, StaffFiles, SubscriberStore, SystemEmailRenderer } from '../../functions/domain/subscriber/ports';
+import type { AddressBlocklist, ExportJobStore, ImportJobStore, MemberSummary, MembershipChange, StaffFiles, SubscriberStore, SystemEmailRenderer, WelcomeEmailRenderer } from '../../functions/domain/subscriber/ports';
 import { ExportJobStatus, type ExportJob, type ExportJobEnd } from '../../functions/domain/subscriber/export-job';
 import { Readable } from 'node:stream';
 import { ImportJobStatus, type ImportJob, type ImportJobEnd, type ImportReportChunk, type ImportStep } from '../../functions/domain/subscriber/import-job';
@@ -316,6 +316,18 @@ export class MemorySubscriberStore implements SubscriberStore {
     const s = this.subscribers.get(subscriberId);
     if (s) s.transientBounces = undefined;
   }
+  /** Lists each subscriber was welcomed to (claimWelcome). */
+  welcomed = new Map<string, Set<string>>();
+  async claimWelcome(subscriberId: string, listId: string) {
+    if (!this.subscribers.has(subscriberId)) return false;
+    const lists = this.welcomed.get(subscriberId) ?? new Set<string>();
+    if (lists.has(listId)) return false;
+    this.welcomed.set(subscriberId, lists.add(listId));
+    return true;
+  }
+  async releaseWelcome(subscriberId: string, listId: string) {
+    this.welcomed.get(subscriberId)?.delete(listId);
+  }
   async claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number) {
     const s = this.subscribers.get(subscriberId);
     if (!s) return false;
@@ -378,6 +390,7 @@ export class MemoryListStore implements ListStore {
     const l = this.lists.get(id);
     if (!l) return undefined;
     Object.assign(l, changes, { updatedAt: now.toISOString() });
+    for (const [key, value] of Object.entries(changes)) if (value === null) delete (l as unknown as Record<string, unknown>)[key];
     return { ...l };
   }
 }
@@ -612,8 +625,13 @@ export class FakeChannel implements SocialChannel {
 }
 
 /** Renders system emails as plain strings that keep every input visible, for assertions. */
-export class FakeSystemEmails implements SystemEmailRenderer, SignInEmailRenderer {
+export class FakeSystemEmails implements SystemEmailRenderer, SignInEmailRenderer, WelcomeEmailRenderer {
   signInLinks: string[] = [];
+  welcomes: Parameters<WelcomeEmailRenderer['renderWelcome']>[0][] = [];
+  async renderWelcome(input: Parameters<WelcomeEmailRenderer['renderWelcome']>[0]) {
+    this.welcomes.push(input);
+    return { subject: input.subject, html: `${input.bodyHtml}<a href="${input.unsubscribeUrl}">Unsubscribe</a>`, text: input.bodyHtml };
+  }
   async renderSignInLink(input: { signInUrl: string }) {
     this.signInLinks.push(input.signInUrl);
     return { subject: 'Sign in', html: `<a href="${input.signInUrl}">Sign in</a>`, text: input.signInUrl };

@@ -147,6 +147,26 @@ describe('console audience pages over HTTP', () => {
     expect((await web.get('/console/lists/no-such-list', admin)).status).toBe(404);
   });
 
+  it("sets, shows and removes a list's welcome email from its page", async () => {
+    const saved = await follow(
+      await post('/console/lists/events', {
+        action: 'welcome', 'welcome-subject': 'Hello', 'welcome-markdown': '**Thanks** for joining', 'welcome-es-markdown': 'Gracias', 'welcome-on-import': 'true',
+      }),
+    );
+    expect(saved.body).toContain('List events saved.');
+    expect((await listOf('events')).welcome).toEqual({ subject: 'Hello', markdown: '**Thanks** for joining', onImport: true, translations: { es: { markdown: 'Gracias' } } });
+    const page = (await html(await web.get('/console/lists/events', admin))).body;
+    expect(page).toContain('<h2>Welcome email</h2>');
+    expect(page).toMatch(/<textarea id="welcome-markdown" name="welcome-markdown"[^>]*>\s*\*\*Thanks\*\* for joining/);
+    expect(page).toMatch(/<input id="welcome-on-import" name="welcome-on-import" type="checkbox" value="true" checked[^>]*>/);
+    // Without a CSRF token, nothing changes; an empty welcome removes it.
+    expect((await post('/console/lists/events', new URLSearchParams({ action: 'welcome', 'welcome-markdown': 'Changed' }))).status).toBe(403);
+    await follow(await post('/console/lists/events', { action: 'welcome', 'welcome-markdown': '' }));
+    expect((await listOf('events')).welcome).toBeUndefined();
+    // An editor may not change it.
+    expect((await post('/console/lists/events', { action: 'welcome', 'welcome-markdown': 'Hi' }, { cookie: editor })).status).toBe(403);
+  });
+
   it('looks a subscriber up, changes their lists, and downloads everything held about them as JSON', async () => {
     await pressroom.client.addSubscribers({ email: 'reader@example.com', lists: ['blog'] });
     const missing = await html(await web.get('/console/subscribers?email=nobody%40example.com', admin));

@@ -46,15 +46,18 @@ export class DynamoListStore implements ListStore {
   }
 
   async update(id: string, changes: ListChanges, now: Date): Promise<MailingList | undefined> {
-    const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
+    const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined && v !== null);
+    // A change to null (e.g. `welcome: null`) removes the attribute rather than storing a NULL.
+    const removed = Object.entries(changes).filter(([, v]) => v === null).map(([k]) => k);
+    const remove = removed.length ? ` REMOVE ${removed.map((k) => `#${k}`).join(', ')}` : '';
     try {
       const { Attributes } = await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: listKey(id),
-          UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+          UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}${remove}`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+          ExpressionAttributeNames: Object.fromEntries([...fields.map(([k]) => k), ...removed].map((k) => [`#${k}`, k])),
           ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
           ReturnValues: 'ALL_NEW',
         }),

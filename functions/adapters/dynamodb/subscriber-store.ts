@@ -400,6 +400,38 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
   }
 
+  async claimWelcome(subscriberId: string, listId: string): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: profileKey(subscriberId),
+          // On the profile, not the membership: memberships are rewritten whole on every change
+          // (writeMemberships), and the profile goes with an erasure.
+          UpdateExpression: 'ADD welcomed :list',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(welcomed, :listId)',
+          ExpressionAttributeValues: { ':list': new Set([listId]), ':listId': listId },
+        }),
+      ),
+    );
+  }
+
+  async releaseWelcome(subscriberId: string, listId: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: profileKey(subscriberId),
+          UpdateExpression: 'DELETE welcomed :list',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':list': new Set([listId]) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(

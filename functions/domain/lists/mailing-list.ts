@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { toFieldIssues } from '../field-issues';
+import { welcomeInput, type ListWelcome } from './welcome';
 
 /**
  * A list subscribers join and releases target. Public lists are offered on the sign-up form and in
@@ -13,6 +14,8 @@ export interface MailingList {
   description?: string;
   public: boolean;
   archived: boolean;
+  /** The welcome email new members get (welcome.ts); none when absent. */
+  welcome?: ListWelcome;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,7 +35,12 @@ const listInput = z
   })
   .strict();
 
-const listChanges = listInput.omit({ id: true }).extend({ archived: z.boolean().optional() }).partial().strict();
+// `welcome: null` removes a list's welcome.
+const listChanges = listInput
+  .omit({ id: true })
+  .extend({ archived: z.boolean().optional(), welcome: welcomeInput.nullable().optional() })
+  .partial()
+  .strict();
 
 export type ListInput = z.infer<typeof listInput>;
 export type ListChanges = z.infer<typeof listChanges>;

@@ -21,6 +21,8 @@ export interface ConfirmationView {
   lists: { id: string; name: string }[];
   /** The subscriber's language, for the page. */
   language?: string;
+  /** Whose link it is, once confirmed (for the welcome queued after); never shown. */
+  subscriberId?: string;
 }
 
 /**
@@ -97,5 +99,5 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
   }
   if (records.length) await deps.subscribers.recordConsent(records);
   await deps.blocklist.unblock(subscriber.email);
-  return view(subscriber, lists);
+  return { ...view(subscriber, lists), subscriberId: subscriber.id };
 }

@@ -71,6 +71,8 @@ export interface CsvImportDeps {
   listIds: TargetLists;
   /** The import job the rows come from, for the consent history (none for a one-shot import). */
   importJobId?: string;
+  /** Queues the welcome of lists confirmed with consent (lists that welcome imports only); none when absent. */
+  welcome?: (subscriberId: string, lists: string[]) => Promise<unknown>;
   /** Sends the double opt-in email for `lists`; needed when `consent` is false. */
   requestConfirmation?: (subscriber: Subscriber, lists: string[]) => Promise<ConfirmationOutcome>;
 }
@@ -414,7 +416,11 @@ async function importRow(row: Row, columns: Columns, options: CsvImportOptions, 
       event: consentEvent(ConsentEventType.Imported, wanted, ConsentSource.Import, now, { importJobId: deps.importJobId, consent: options.consent }),
     }]);
   if (options.consent) {
-    if (!options.dryRun) await recordImport((await deps.subscribers.addConfirmed(email, wanted, now, language || undefined)).subscriber.id);
+    if (!options.dryRun) {
+      const { subscriber } = await deps.subscribers.addConfirmed(email, wanted, now, language || undefined);
+      await recordImport(subscriber.id);
+      await deps.welcome?.(subscriber.id, wanted);
+    }
     return result(existing ? ImportOutcome.Updated : ImportOutcome.Added, { lists: wanted, ...leftNote });
   }
   let reason = left.length ? leftNote.reason : undefined;

@@ -11,6 +11,8 @@ export interface ImportSubscribersDeps {
   clock: Clock;
   /** The lists staff may import into, by id or display name. */
   listIds: TargetLists;
+  /** Queues the welcome of lists just confirmed (lists that welcome imports only); none when absent. */
+  welcome?: (subscriberId: string, lists: string[]) => Promise<unknown>;
 }
 
 export interface ImportedSubscriber {
@@ -90,6 +92,7 @@ export async function importSubscribers(body: unknown, deps: ImportSubscribersDe
     const added = lists.filter((l) => !existing?.memberships.some((m) => m.listId === l && m.status === MembershipStatus.Confirmed));
     if (added.length) {
       await deps.subscribers.recordConsent([{ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Added, added, ConsentSource.Api, now) }]);
+      await deps.welcome?.(subscriber.id, added);
     }
     imported.push({ email, subscriberId: subscriber.id, lists, created });
   }

@@ -78,6 +78,13 @@ export interface SubscriberStore {
   recordTransientBounce(subscriberId: string, now: Date): Promise<number>;
   resetTransientBounces(subscriberId: string): Promise<void>;
   /**
+   * Takes the right to send a list's welcome email to a subscriber: true once per (subscriber, list),
+   * ever, whatever retries or duplicate messages ask (a conditional write); false for an unknown subscriber.
+   */
+  claimWelcome(subscriberId: string, listId: string): Promise<boolean>;
+  /** Gives a claimed welcome back, after a send that failed, so that the queue's retry may send it. */
+  releaseWelcome(subscriberId: string, listId: string): Promise<void>;
+  /**
    * Takes the right to send a confirmation email: true at most once per `minIntervalMs` per subscriber.
    */
   claimConfirmationEmail(subscriberId: string, now: Date, minIntervalMs: number): Promise<boolean>;
@@ -106,6 +113,20 @@ export interface AddressBlocklist {
 export interface SystemEmailRenderer {
   /** The double opt-in email: `lists` are display names, `confirmUrl` the signed confirmation link. */
   renderConfirmation(input: { lists: string[]; confirmUrl: string; language?: string }): Promise<{ subject: string; html: string; text: string }>;
+}
+
+/** A list's welcome email (welcome.ts), around a body already sanitised. */
+export interface WelcomeEmailRenderer {
+  renderWelcome(input: {
+    subject: string;
+    /** Sanitised HTML from staff's Markdown: placed as is. */
+    bodyHtml: string;
+    listName: string;
+    /** The language of the body, so the chrome matches it; the default language when absent. */
+    language?: string;
+    unsubscribeUrl: string;
+    preferencesUrl: string;
+  }): Promise<{ subject: string; html: string; text: string }>;
 }
 
 /**

@@ -5,6 +5,7 @@
  * redirects. A refused form is shown again with its problems; other errors go up to
  * console-errors.tsx. The caller has checked the session's role and, for a POST, its form.
  */
+import { WELCOME_TRANSLATIONS, type ListWelcomeForm } from './audience-pages';
 import type { HttpEvent, HttpResult } from '../../../runtime/http';
 import type { Services } from '../../../runtime/compose';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../../domain/errors';
@@ -82,9 +83,42 @@ export async function editList(app: Services, session: StaffSession, listId: str
   return page(200, <ListEditPage {...brand(app, session)} list={await app.lists.describe(listId)} />);
 }
 
-/** `action=edit` saves the form's fields; `archive` and `unarchive` change only that. */
+/**
+ * The welcome form as PATCH /admin/lists/{listId} takes it: an empty default Markdown removes the
+ * welcome; a translation counts only when its Markdown is given.
+ */
+export function welcomeFromForm(form: URLSearchParams): ListWelcomeForm | null {
+  const markdown = form.get('welcome-markdown')?.trim() ?? '';
+  if (!markdown) return null;
+  const subject = form.get('welcome-subject')?.trim() || undefined;
+  const translations = Object.fromEntries(
+    WELCOME_TRANSLATIONS.flatMap((language) => {
+      const text = form.get(`welcome-${language}-markdown`)?.trim();
+      const subject = form.get(`welcome-${language}-subject`)?.trim() || undefined;
+      return text ? [[language, { markdown: text, ...(subject ? { subject } : {}) }]] : [];
+    }),
+  );
+  return {
+    markdown,
+    ...(subject ? { subject } : {}),
+    onImport: form.get('welcome-on-import') === 'true',
+    ...(Object.keys(translations).length ? { translations } : {}),
+  };
+}
+
+/** `action=edit` saves the form's fields; `welcome` saves the welcome; `archive` and `unarchive` change only that. */
 export async function updateList(app: Services, session: StaffSession, listId: string, form: URLSearchParams): Promise<HttpResult> {
   const action = form.get('action');
+  if (action === 'welcome') {
+    const welcome = welcomeFromForm(form);
+    const saved = await orShow(
+      () => app.lists.update(listId, { welcome }),
+      async (status, issues) =>
+        page(status, <ListEditPage {...brand(app, session)} list={await app.lists.describe(listId)} welcomeDraft={welcome ?? undefined} issues={issues} />),
+    );
+    if (isAnswer(saved)) return saved;
+    return seeOther(`/console/lists?${new URLSearchParams({ done: 'saved', list: listId })}`);
+  }
   if (action === 'archive' || action === 'unarchive') {
     await app.lists.update(listId, { archived: action === 'archive' });
     return seeOther(`/console/lists?${new URLSearchParams({ done: `${action}d`, list: listId })}`);

@@ -14,6 +14,8 @@ import type { ExportJobView, ImportJobView } from '../../../domain/subscriber/bu
 import type { CsvImportSummary } from '../../../domain/subscriber/csv-import';
 import type { DeadLetterDepth } from '../../../domain/delivery/dead-letters';
 import { MembershipStatus } from '../../../domain/subscriber/subscriber';
+import { SUPPORTED_LANGUAGES } from '../../../domain/subscriber/language';
+import type { ListWelcome } from '../../../domain/lists/welcome';
 
 interface PageBase {
   organisationName: string;
@@ -152,13 +154,62 @@ function ListFields({ draft }: { draft?: { name?: string; description?: string; 
   );
 }
 
+/** A welcome as the console's form sends it (the API's shape, welcome.ts). */
+export type ListWelcomeForm = Omit<ListWelcome, 'onImport'> & { onImport?: boolean };
+
+/** Languages the welcome form offers a translation in: every supported one but the default. */
+export const WELCOME_TRANSLATIONS = SUPPORTED_LANGUAGES.filter((language) => language !== 'en');
+const LANGUAGE_NAMES: Record<string, string> = { es: 'Spanish' };
+
+function WelcomeFields({ welcome }: { welcome?: ListWelcomeForm }) {
+  return (
+    <>
+      <p class="muted">
+        Sent once to each person who confirms their subscription to this list, in their language when a translation is given. Write it in
+        Markdown; leave it empty for no welcome.
+      </p>
+      <div class="field">
+        <label for="welcome-subject">Subject (default: “Welcome to” and the list's name)</label>
+        <input id="welcome-subject" name="welcome-subject" type="text" maxlength={200} value={welcome?.subject} />
+      </div>
+      <div class="field">
+        <label for="welcome-markdown">Welcome (Markdown)</label>
+        <textarea id="welcome-markdown" name="welcome-markdown" rows={8} maxlength={20000}>
+          {welcome?.markdown ?? ''}
+        </textarea>
+      </div>
+      {WELCOME_TRANSLATIONS.map((language) => (
+        <fieldset>
+          <legend>{LANGUAGE_NAMES[language] ?? language} translation (optional)</legend>
+          <div class="field">
+            <label for={`welcome-${language}-subject`}>Subject</label>
+            <input id={`welcome-${language}-subject`} name={`welcome-${language}-subject`} type="text" maxlength={200} value={welcome?.translations?.[language]?.subject} />
+          </div>
+          <div class="field">
+            <label for={`welcome-${language}-markdown`}>Welcome (Markdown)</label>
+            <textarea id={`welcome-${language}-markdown`} name={`welcome-${language}-markdown`} rows={6} maxlength={20000}>
+              {welcome?.translations?.[language]?.markdown ?? ''}
+            </textarea>
+          </div>
+        </fieldset>
+      ))}
+      <div class="field check">
+        <input id="welcome-on-import" name="welcome-on-import" type="checkbox" value="true" checked={!!welcome?.onImport} />
+        <label for="welcome-on-import">Also welcome people imported with consent</label>
+      </div>
+    </>
+  );
+}
+
 export interface ListEditPageProps extends PageBase {
   list: ListWithCounts;
   draft?: { name?: string; description?: string; public?: boolean };
+  /** The welcome form as sent back with problems. */
+  welcomeDraft?: ListWelcomeForm;
   issues?: FieldIssue[];
 }
 
-export function ListEditPage({ organisationName, signedIn, list, draft, issues }: ListEditPageProps) {
+export function ListEditPage({ organisationName, signedIn, list, draft, welcomeDraft, issues }: ListEditPageProps) {
   return (
     <Layout title={`Edit ${list.name}`} organisationName={organisationName} signedIn={signedIn} narrow>
       <p>
@@ -175,6 +226,13 @@ export function ListEditPage({ organisationName, signedIn, list, draft, issues }
         <input type="hidden" name="action" value="edit" />
         <ListFields draft={draft ?? list} />
         <button type="submit">Save</button>
+      </form>
+      <h2>Welcome email</h2>
+      <form method="post" action={`/console/lists/${encodeURIComponent(list.id)}`}>
+        <Csrf signedIn={signedIn} />
+        <input type="hidden" name="action" value="welcome" />
+        <WelcomeFields welcome={welcomeDraft ?? list.welcome} />
+        <button type="submit">Save welcome</button>
       </form>
     </Layout>
   );
