@@ -76,6 +76,14 @@ describe('drafts', () => {
     expect(await drafts.get('d1')).toBeUndefined();
   });
 
+  it('given a draft a feed source held, when staff edit it in the form, then it keeps the post\'s page, author and date, and publishes with them', async () => {
+    await drafts.create({ id: 'held-1', fields: fields({ url: 'https://example.org/post/', author: 'Ana', publishedAt: '2026-11-28T09:00:00.000Z' }), createdBy: 'feed source', createdAt: '2026-11-28T09:00:00.000Z', updatedBy: 'feed source', updatedAt: '2026-11-28T09:00:00.000Z' });
+    const edited = await saveDraft({ id: 'held-1', fields: fields({ title: 'Edited in the console' }), by: 'editor@example.org' }, { drafts, clock });
+    expect(edited.fields).toMatchObject({ title: 'Edited in the console', url: 'https://example.org/post/', author: 'Ana', publishedAt: '2026-11-28T09:00:00.000Z' });
+    await publishDraft('held-1', 'editor@example.org', { drafts, publicUrl: 'https://news.example.org', publish });
+    expect(releases.releases.get('held-1')).toMatchObject({ url: 'https://example.org/post/', author: 'Ana', publishedAt: '2026-11-28T09:00:00.000Z' });
+  });
+
   it('given two people editing the same draft, when the one who opened it earlier saves, then DraftChangedError names who saved since and their save is kept', async () => {
     const opened = await saveDraft({ fields: fields(), by: 'writer@example.org' }, { drafts, clock, newId: () => 'd1' });
     clock.advance(60_000);

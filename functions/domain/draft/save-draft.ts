@@ -25,7 +25,10 @@ export async function saveDraft(
     if (!existing) throw new NotFoundError(`No draft "${input.id}"`);
     const expected = input.expectedUpdatedAt ?? existing.updatedAt;
     if (existing.updatedAt !== expected) throw new DraftChangedError(existing);
-    const draft: Draft = { ...existing, fields, updatedBy: input.by, updatedAt: at };
+    // A draft a feed source held keeps its post's page, author and date: the compose form does not show them.
+    const { url, author, publishedAt } = existing.fields;
+    const kept = { ...(url ? { url } : {}), ...(author ? { author } : {}), ...(publishedAt ? { publishedAt } : {}) };
+    const draft: Draft = { ...existing, fields: { ...kept, ...fields }, updatedBy: input.by, updatedAt: at };
     if (!(await deps.drafts.update(draft, expected))) {
       // Lost a race with another save or a publish: say which.
       const now = await deps.drafts.get(input.id);
