@@ -44,7 +44,13 @@ export interface DeliveryAttempt {
   outcome: 'delivered' | 'retrying' | 'gave-up' | 'disabled';
 }
 
-/** Whether the endpoint takes events of this type now. */
+/**
+ * Whether the endpoint takes events of this type now: enabled by staff, not disabled by Pressroom,
+ * and its filter names the type (or is `all`).
+ *
+ * @example
+ * wants({ ...endpoint, events: ['release.sent'] }, 'subscriber.confirmed'); // false
+ */
 export const wants = (endpoint: WebhookEndpoint, type: WebhookEventType): boolean =>
   endpoint.enabled && !endpoint.disabledAt && (endpoint.events === 'all' || endpoint.events.includes(type));
 

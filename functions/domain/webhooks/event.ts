@@ -59,7 +59,12 @@ export function webhookEvent<T extends WebhookEventType>(type: T, data: EventDat
   return { id, type, timestamp: now.toISOString(), data };
 }
 
-/** The body a receiver gets: the event without our queue's id (the webhook-id header carries one). */
+/**
+ * The body a receiver gets: the event without our queue's id (the webhook-id header carries one).
+ *
+ * @example
+ * webhookPayload(event); // '{"type":"release.sent","timestamp":"…","data":{…}}'
+ */
 export function webhookPayload(event: WebhookEvent): string {
   return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
 }
