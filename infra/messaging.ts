@@ -26,6 +26,9 @@ const SIGNUPS_MAX_CONCURRENCY = 2;
 // Staff's imports and exports: two at a time, so one large import cannot hold the table's write
 // capacity against the send path (each slice writes as fast as one worker can).
 const BULK_MAX_CONCURRENCY = 2;
+// Outgoing webhooks: each delivery waits at most 10 s on a receiver; two workers keep up with a
+// handful of endpoints, and a slow one cannot take Lambda concurrency from the send path.
+const WEBHOOKS_MAX_CONCURRENCY = 2;
 /** Messages per invocation, for every consumer; the send workers' sizing (send-concurrency.ts) rests on it. */
 export const BATCH_SIZE = 10;
 
@@ -56,7 +59,7 @@ export class Messaging extends Construct {
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
-    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY, signups: SIGNUPS_MAX_CONCURRENCY, bulk: BULK_MAX_CONCURRENCY };
+    this.maxConcurrency = { 'fan-out': FAN_OUT_MAX_CONCURRENCY, send: props.sendMaxConcurrency, 'mail-events': MAIL_EVENTS_MAX_CONCURRENCY, signups: SIGNUPS_MAX_CONCURRENCY, bulk: BULK_MAX_CONCURRENCY, webhooks: WEBHOOKS_MAX_CONCURRENCY };
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Pressroom alarms', enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const queues = new Map<QueueName, Queue>();

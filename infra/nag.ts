@@ -86,6 +86,7 @@ export function acknowledgeNagFindings({ stack, functions }: NagScope): void {
     'Messaging/MailEventsDeadLetterQueue': 'the mail-events queue\'s redrive target',
     'Messaging/SignupsDeadLetterQueue': 'the sign-ups queue\'s redrive target',
     'Messaging/BulkDeadLetterQueue': 'the bulk jobs queue\'s redrive target',
+    'Messaging/WebhooksDeadLetterQueue': 'the outgoing webhooks queue\'s redrive target',
     'Email/EventsDeadLetterQueue': 'the dead-letter queue of the SNS subscription that delivers SES events to the mail-events queue',
     'Schedules/FailedRunsQueue': 'Lambda\'s on-failure destination and Scheduler\'s dead-letter queue for the scheduled functions',
   };

@@ -70,6 +70,7 @@ export class PressroomStack extends Stack {
       PRESSROOM_SEND_QUEUE_URL: messaging.queue('send').queueUrl,
       PRESSROOM_SIGNUPS_QUEUE_URL: messaging.queue('signups').queueUrl,
       PRESSROOM_BULK_QUEUE_URL: messaging.queue('bulk').queueUrl,
+      PRESSROOM_WEBHOOKS_QUEUE_URL: messaging.queue('webhooks').queueUrl,
       PRESSROOM_FILES_BUCKET: files.bucket.bucketName,
       PRESSROOM_SECRET_ARN: secrets.secret.secretArn,
       PRESSROOM_PUBLIC_URL: config.publicUrl ?? api.endpoint,

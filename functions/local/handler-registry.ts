@@ -2,6 +2,8 @@ import * as adminExport from '../handlers/admin-export';
 import * as adminImport from '../handlers/admin-import';
 import * as adminLists from '../handlers/admin-lists';
 import * as adminSources from '../handlers/admin-sources';
+import * as adminWebhooks from '../handlers/admin-webhooks';
+import * as deliverWebhooks from '../handlers/deliver-webhooks';
 import * as pollSources from '../handlers/poll-sources';
 import * as ghostWebhook from '../handlers/ghost-webhook';
 import * as adminQueues from '../handlers/admin-queues';
@@ -41,6 +43,8 @@ export const handlerModules = {
   'admin-import': adminImport,
   'admin-lists': adminLists,
   'admin-sources': adminSources,
+  'admin-webhooks': adminWebhooks,
+  'deliver-webhooks': deliverWebhooks,
   'poll-sources': pollSources,
   'ghost-webhook': ghostWebhook,
   'admin-queues': adminQueues,

@@ -37,6 +37,7 @@ import { startLocalSecretsManager } from './secrets-server';
 import { startLocalS3 } from './s3-server';
 import { S3StaffFiles } from '../adapters/s3/staff-files';
 import type { BulkJob } from '../domain/subscriber/bulk-jobs';
+import type { WebhookJob } from '../domain/webhooks/ports';
 import { startLocalSes, type LocalSes } from './ses-server';
 import { sesRetryStrategy } from '../adapters/ses/retry-strategy';
 import { extractHtmlPart, renderMailboxPage } from './mailbox-page';
@@ -253,6 +254,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     sendQueue: new SqsQueue<SendJob>(sqsClient, sqs.queue('send').url),
     signupQueue: new SqsQueue<SignupQueueJob>(sqsClient, sqs.queue('signups').url),
     bulkQueue: new SqsQueue<BulkJob>(sqsClient, sqs.queue('bulk').url),
+    webhookQueue: new SqsQueue<WebhookJob>(sqsClient, sqs.queue('webhooks').url),
     deadLetterQueues,
     templatesDir: resolve(import.meta.dirname, '../../templates'),
     // One process runs every handler, so it has every part a function may use.

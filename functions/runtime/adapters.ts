@@ -39,6 +39,11 @@ import { DynamoDraftStore } from '../adapters/dynamodb/draft-store';
 import type { SourceStore } from '../domain/source/ports';
 import { DynamoSourceStore } from '../adapters/dynamodb/source-store';
 import { guardedFetcher, type OutboundFetch } from '../adapters/outbound/guarded-fetch';
+import type { EventPublisher, WebhookEndpointStore, WebhookJob, WebhookPoster } from '../domain/webhooks/ports';
+import { DynamoWebhookEndpointStore } from '../adapters/dynamodb/webhook-endpoint-store';
+import { QueueEventPublisher } from '../adapters/sqs/queue-event-publisher';
+import { guardedPoster } from '../adapters/outbound/guarded-fetch';
+import { logger } from './logger';
 import { DynamoSignInLinkStore, DynamoStaffDirectory, DynamoStaffSessionStore } from '../adapters/dynamodb/staff-store';
 
 /**
@@ -63,6 +68,14 @@ export interface Adapters {
   signupQueue: JobQueue<SignupQueueJob>;
   /** Staff's imports and exports, run by bulk-jobs. */
   bulkQueue: JobQueue<BulkJob>;
+  /** Outgoing webhook events and deliveries, run by deliver-webhooks. */
+  webhookQueue: JobQueue<WebhookJob>;
+  /** Where state changes are told, for outgoing webhooks: queues each event, never throws. */
+  events: EventPublisher;
+  /** Webhook endpoints staff registered, and their delivery logs. */
+  webhookEndpoints: WebhookEndpointStore;
+  /** POSTs a delivery to an endpoint under the runtime's address policy (no redirects). */
+  webhookPost: WebhookPoster;
   importJobs: ImportJobStore;
   exportJobs: ExportJobStore;
   /** Staff's import and export files (S3). */
@@ -184,6 +197,7 @@ export interface AdaptersInput {
   /** Accepted sign-ups, acted on by process-signup. */
   signupQueue: JobQueue<SignupQueueJob>;
   bulkQueue: JobQueue<BulkJob>;
+  webhookQueue: JobQueue<WebhookJob>;
   deadLetterQueues: DeadLetterQueues;
   /** Folder with the MJML templates, for the renderer. */
   templatesDir: string;
@@ -218,6 +232,10 @@ export async function buildAdapters(input: AdaptersInput): Promise<Adapters> {
     sendQueue: input.sendQueue,
     signupQueue: input.signupQueue,
     bulkQueue: input.bulkQueue,
+    webhookQueue: input.webhookQueue,
+    events: new QueueEventPublisher(input.webhookQueue, (event, error) => logger.error('Webhook event not queued', { event: { id: event.id, type: event.type }, error: error as Error })),
+    webhookEndpoints: new DynamoWebhookEndpointStore(table),
+    webhookPost: guardedPoster({ policy: input.outboundPolicy }),
     importJobs: new DynamoImportJobStore(table),
     exportJobs: new DynamoExportJobStore(table),
     files: input.parts.files(config.filesBucket),

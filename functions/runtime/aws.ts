@@ -100,6 +100,7 @@ export async function awsServices(services: Partial<ServiceFactories>, parts: Pa
     sendQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SEND_QUEUE_URL ?? ''),
     signupQueue: new SqsQueue(clients.sqs, env.PRESSROOM_SIGNUPS_QUEUE_URL ?? ''),
     bulkQueue: new SqsQueue(clients.sqs, env.PRESSROOM_BULK_QUEUE_URL ?? ''),
+    webhookQueue: new SqsQueue(clients.sqs, env.PRESSROOM_WEBHOOKS_QUEUE_URL ?? ''),
     deadLetterQueues: new SqsDeadLetterQueues(config.deadLetterQueues, clients.sqs),
     // Functions that render get templates/ copied next to their bundle (infra/functions.ts): every
     // file read at run time stays inside the function's own folder.

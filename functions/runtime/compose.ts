@@ -10,6 +10,7 @@ import { AuditTrail } from '../services/audit';
 import { logger } from './logger';
 import type { DraftsService } from '../services/drafts';
 import type { SourcesService } from '../services/sources';
+import type { WebhooksService } from '../services/webhooks';
 import { StaffAccess } from '../services/staff';
 import { PressroomError } from '../domain/errors';
 import type { Adapters } from './adapters';
@@ -36,6 +37,8 @@ export interface Services {
   drafts: DraftsService;
   /** Feed sources and CMS webhooks (Ghost): where posts come from without a developer. */
   sources: SourcesService;
+  /** Outgoing webhooks: staff's endpoints, and the deliveries of events to them. */
+  webhooks: WebhooksService;
   staff: StaffAccess;
   /** The audit log of staff actions: every edge writes to it (runtime/staff-audit.ts). */
   audit: AuditTrail;

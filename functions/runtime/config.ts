@@ -65,6 +65,11 @@ export interface PressroomConfig {
    */
   quotaRecheckSeconds: number;
   /**
+   * Seconds before an outgoing webhook's second attempt (`PRESSROOM_WEBHOOK_RETRY_SECONDS`, default
+   * 30, at most 900); each later wait doubles, up to 15 minutes. Tests shorten it.
+   */
+  webhookFirstRetrySeconds: number;
+  /**
    * How long a send worker's claim on a delivery is trusted (`PRESSROOM_CLAIM_LEASE_SECONDS`; unset,
    * the send engine's default). A worker that died holding one blocks that recipient until it ends;
    * the local stack shortens it so a killed runner's sends finish soon after a restart.
@@ -271,6 +276,7 @@ export function readConfig(env: Env): PressroomConfig {
     },
     pausedRecheckSeconds: Math.min(900, positiveInteger(env, 'PRESSROOM_PAUSED_RECHECK_SECONDS', 120)),
     quotaRecheckSeconds: positiveInteger(env, 'PRESSROOM_QUOTA_RECHECK_SECONDS', 3600),
+    webhookFirstRetrySeconds: Math.min(900, positiveInteger(env, 'PRESSROOM_WEBHOOK_RETRY_SECONDS', 30)),
     claimLeaseSeconds: env.PRESSROOM_CLAIM_LEASE_SECONDS ? positiveInteger(env, 'PRESSROOM_CLAIM_LEASE_SECONDS', 1) : undefined,
     deadLetterQueues: queueConsumers.flatMap(({ queue }) => {
       const names = deadLetterEnvNames(queue);

@@ -19,6 +19,7 @@ import { sessionsService } from './factories/sessions';
 import { teamService } from './factories/team';
 import { draftsService } from './factories/drafts';
 import { sourcesService } from './factories/sources';
+import { webhooksService } from './factories/webhooks';
 
 export const EVERY_PART: FunctionParts = { renderer: mjmlRenderer, systemEmails: precompiledSystemEmails, channels: socialChannels, files: s3Files };
 
@@ -33,4 +34,5 @@ export const EVERY_SERVICE: ServiceFactories = {
   team: teamService,
   drafts: draftsService,
   sources: sourcesService,
+  webhooks: webhooksService,
 };

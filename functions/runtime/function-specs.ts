@@ -14,9 +14,9 @@ export type RouteKey = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
 /**
  * The work queues: a release's, in the order its work flows (fan-out → send → mail events), then
  * sign-ups, which are answered at once and acted on from the queue, then staff's bulk jobs (CSV
- * imports in slices, list exports).
+ * imports in slices, list exports), then outgoing webhooks (events, and each delivery's retries).
  */
-export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events', 'signups', 'bulk'] as const;
+export const QUEUE_NAMES = ['fan-out', 'send', 'mail-events', 'signups', 'bulk', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -100,10 +100,11 @@ export const functionSpecs = {
   // process-signup records it and sends the confirmation email.
   subscribe: { services: ['subscribers'], http: ['GET /subscribe', 'POST /subscribe'], table: 'read-write', sendsTo: ['signups'] },
   'process-signup': { services: ['subscribers'], queue: 'signups', table: 'read-write', sendsEmail: true, parts: ['systemEmails'] },
-  // Confirming queues the lists' welcome emails, which process-signup sends.
-  confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write', sendsTo: ['signups'] },
+  // Confirming queues the lists' welcome emails, which process-signup sends, and tells outgoing
+  // webhooks; unsubscribe, mail-events, the send's end and social posts tell them too (one message each).
+  confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write', sendsTo: ['signups', 'webhooks'] },
   preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
-  unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write' },
+  unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write', sendsTo: ['webhooks'] },
   // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
   'admin-subscribers': {
     services: ['subscribers'],
@@ -176,7 +177,8 @@ export const functionSpecs = {
       'POST /admin/releases/{id}/social/{channel}/retry',
     ],
     table: 'read-write',
-    sendsTo: ['fan-out'],
+    // A resume that finds every job ended completes the send, which tells webhooks `release.sent`.
+    sendsTo: ['fan-out', 'webhooks'],
   },
   // The staff console: sign-in by emailed link (only staff addresses are emailed), sessions, and its pages
   // (releases; staff, personal API tokens and the audit log).
@@ -257,7 +259,8 @@ export const functionSpecs = {
     ],
     table: 'read-write',
     sendsEmail: true,
-    sendsTo: ['fan-out'],
+    // As admin-sends: a resume may complete the send (`release.sent` to webhooks).
+    sendsTo: ['fan-out', 'webhooks'],
   },
   // The console's compose pages: drafts, preview, test send, publish (through the releases service's
   // publish, the webhook's use case); and the sources pages, whose "poll now" and "publish now"
@@ -320,12 +323,28 @@ export const functionSpecs = {
   'admin-queues': { services: ['delivery'], http: ['GET /admin/queues', 'POST /admin/queues/{queue}/redrive'], redrivesDeadLetters: true },
   // Renders the release once and pages through every targeted list, queueing its own continuation
   // when a long plan runs out of time: more time than a single send.
-  'fan-out': { services: ['delivery'], queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out'], parts: ['renderer'], timeoutSeconds: 60 },
+  'fan-out': { services: ['delivery'], queue: 'fan-out', table: 'read-write', sendsTo: ['send', 'fan-out', 'webhooks'], parts: ['renderer'], timeoutSeconds: 60 },
   // Paces by SES's quota; puts paused and throttled jobs back on its own queue with a delay.
-  'send-email': { services: ['delivery'], queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send'] },
+  'send-email': { services: ['delivery'], queue: 'send', table: 'read-write', sendsEmail: true, readsSendQuota: true, sendsTo: ['send', 'webhooks'] },
   // SES bounce, complaint and delivery events, via the configuration set's SNS topic (raw delivery).
-  'mail-events': { services: ['delivery'], queue: 'mail-events', table: 'read-write' },
-  'post-social': { services: ['social'], schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write', parts: ['channels'] },
+  'mail-events': { services: ['delivery'], queue: 'mail-events', table: 'read-write', sendsTo: ['webhooks'] },
+  'post-social': { services: ['social'], schedules: [{ name: 'post-social', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['webhooks'], parts: ['channels'] },
+  // Outgoing webhooks: staff's endpoints and their delivery logs (admins only), and the queue's
+  // consumer, which fans each event out to the endpoints that want it and delivers it, signed,
+  // re-queueing a failed delivery on its own queue with a growing delay for a day.
+  'admin-webhooks': {
+    services: ['webhooks'],
+    http: [
+      'GET /admin/webhooks',
+      'POST /admin/webhooks',
+      'GET /admin/webhooks/{endpointId}',
+      'PATCH /admin/webhooks/{endpointId}',
+      'DELETE /admin/webhooks/{endpointId}',
+      'GET /admin/webhooks/{endpointId}/deliveries',
+    ],
+    table: 'read-write',
+  },
+  'deliver-webhooks': { services: ['webhooks'], queue: 'webhooks', table: 'read-write', sendsTo: ['webhooks'] },
   // Releases published under embargo start their email send once it ends.
   'release-embargoed': { services: ['releases'], schedules: [{ name: 'release-embargoed', rate: 'rate(1 minute)' }], table: 'read-write', sendsTo: ['fan-out'] },
   // Acts only in the hours after the configured digest day and hour; every other run returns at once.

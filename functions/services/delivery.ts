@@ -1,3 +1,4 @@
+import type { EventPublisher } from '../domain/webhooks/ports';
 import type { Clock, JobQueue } from '../domain/ports';
 import type { DeadLetterQueues, DeliveryStore, FanOutJob, FanOutPlanStore, Mailer, ReleaseStatsStore, SendJob, SendRateGate } from '../domain/delivery/ports';
 import type { EmailRenderer, ReleaseStore } from '../domain/release/ports';
@@ -29,6 +30,8 @@ export interface DeliveryLog {
 
 /** What the delivery feature reads and writes. */
 export interface DeliveryPorts {
+  /** Outgoing webhooks: where state changes are told (never throws). */
+  events?: EventPublisher;
   releases: ReleaseStore;
   /** The planner pages through members; the worker looks a recipient up; mail events suppress; staff see who got it. */
   subscribers: FanOutSubscribers & MailEventSubscribers & Pick<SubscriberStore, 'get' | 'pageMembers'>;

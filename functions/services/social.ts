@@ -1,3 +1,4 @@
+import type { EventPublisher } from '../domain/webhooks/ports';
 import type { Clock } from '../domain/ports';
 import type { SocialChannel, SocialPostStore } from '../domain/social/ports';
 import { postDueSocial, type PostDueResult } from '../domain/social/post-due';
@@ -6,6 +7,8 @@ import type { SocialPost } from '../domain/social/social-post';
 
 /** What the social feature reads and writes. */
 export interface SocialPorts {
+  /** Outgoing webhooks: where state changes are told (never throws). */
+  events?: EventPublisher;
   socialPosts: SocialPostStore;
   /** The configured channels, by name. */
   channels: ReadonlyMap<string, SocialChannel>;

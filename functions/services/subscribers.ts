@@ -1,3 +1,4 @@
+import type { EventPublisher } from '../domain/webhooks/ports';
 import type { AddressBlocklist, ExportJobStore, ImportJobStore, StaffFiles, SubscriberStore, SystemEmailRenderer, WelcomeEmailRenderer } from '../domain/subscriber/ports';
 import type { Clock, JobQueue, RateLimiter } from '../domain/ports';
 import type { ListReader } from '../domain/lists/ports';
@@ -29,6 +30,8 @@ import { queueWelcome, sendWelcome, WelcomeVia, type SignupQueueJob, type Welcom
 
 /** What the subscribers feature reads and writes. */
 export interface SubscribersPorts {
+  /** Outgoing webhooks: where state changes are told (never throws). */
+  events?: EventPublisher;
   subscribers: SubscriberStore;
   blocklist: AddressBlocklist;
   /** Lists are read here, never changed: the lists feature owns them. */

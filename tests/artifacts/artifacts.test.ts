@@ -147,6 +147,11 @@ const cases = {
   // An export job the fixture stored without queueing: the bundle writes its file to S3, the
   // in-process run finds it done.
   'bulk-jobs': { event: (f) => sqsEvent(queueArn('bulk'), [{ kind: 'export', exportId: f.exportId }]) },
+  'admin-webhooks': { event: (f) => admin(f, { route: 'GET /admin/webhooks', path: '/admin/webhooks' }), compare: 'body' },
+  // An event with no endpoint registered: fanned out to none.
+  'deliver-webhooks': {
+    event: (f) => sqsEvent(queueArn('webhooks'), [{ kind: 'event', event: { id: 'evt_bundle', type: 'release.sent', timestamp: new Date(0).toISOString(), data: { release: { id: f.releaseId, title: 'T', lists: ['blog'], finishedAt: new Date(0).toISOString() } } } }]),
+  },
   'mail-events': { event: () => sqsEvent(queueArn('mail-events'), [readFileSync(join(import.meta.dirname, '../fixtures/ses-events/delivery.json'), 'utf8')]) },
   'post-social': { event: () => scheduledEvent('post-social') },
   'release-embargoed': { event: () => scheduledEvent('release-embargoed') },

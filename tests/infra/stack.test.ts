@@ -190,6 +190,7 @@ describe('functions', () => {
       'PRESSROOM_SEND_QUEUE_URL',
       'PRESSROOM_SIGNUPS_QUEUE_URL',
       'PRESSROOM_BULK_QUEUE_URL',
+      'PRESSROOM_WEBHOOKS_QUEUE_URL',
       'PRESSROOM_FILES_BUCKET',
       'PRESSROOM_SECRET_ARN',
       'PRESSROOM_PUBLIC_URL',
@@ -277,6 +278,12 @@ describe('least privilege', () => {
       'admin-queues', 'admin-sends', 'admin-sources', 'console-audience', 'console-compose', 'console-release', 'fan-out', 'ghost-webhook', 'poll-sources', 'publish-release', 'release-embargoed', 'weekly-digest',
     ]);
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
+  });
+
+  it('lets the places where events happen tell the webhooks queue (confirm, unsubscribe, suppressions, a send\'s end, social posts), and its worker re-queue retries', () => {
+    expect(sendersTo('webhooks').sort()).toEqual([
+      'admin-queues', 'admin-sends', 'confirm', 'console-audience', 'console-release', 'deliver-webhooks', 'fan-out', 'mail-events', 'post-social', 'send-email', 'unsubscribe',
+    ]);
   });
 
   it('lets the send worker, the sign-up queue\'s worker, imports, test sends (admin and console compose) and console sign-in links send email, and only the send worker read the quota it paces by', () => {

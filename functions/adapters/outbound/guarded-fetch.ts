@@ -96,6 +96,53 @@ export function guardedFetcher(options: GuardedFetcherOptions = {}): OutboundFet
   };
 }
 
+/** A POST to a URL staff typed (a webhook endpoint): see {@link guardedPoster}. */
+export interface OutboundPost {
+  headers: Record<string, string>;
+  body: string;
+  /** For the whole request: the lookup, the connection and the answer's status line. */
+  timeoutMs: number;
+}
+
+/** Sends a POST under the same address vetting as {@link guardedFetcher}; answers the status, whatever it is. */
+export type OutboundPoster = (url: string, request: OutboundPost) => Promise<{ status: number }>;
+
+/**
+ * The one way to POST to a URL that came from outside (a webhook endpoint staff registered): the
+ * same scheme and address vetting as {@link guardedFetcher}, connected to the address that was
+ * checked, within the timeout; never follows a redirect (a 3xx is answered as the status it is,
+ * since a redirect could point anywhere). The answer's body is not read.
+ *
+ * @throws OutboundFetchRefusedError when the URL or its address is refused, or nothing answered in time.
+ * @example
+ * const post = guardedPoster();
+ * const { status } = await post('https://crm.example.org/hooks', { headers, body, timeoutMs: 10_000 });
+ */
+export function guardedPoster(options: GuardedFetcherOptions = {}): OutboundPoster {
+  const policy = options.policy ?? PUBLIC_ONLY;
+  const resolve = options.resolve ?? systemResolver;
+  return async (url, request) => {
+    const signal = AbortSignal.timeout(request.timeoutMs);
+    const timedOut = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(refused('timeout', `No answer within ${request.timeoutMs} ms`));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const post = async () => {
+      const target = parseUrl(url);
+      const address = await vet(target, { policy, resolve, ca: options.ca, signal });
+      const response = await send(target, address, 'POST', request.headers, request.body, { ca: options.ca, signal });
+      response.destroy();
+      return { status: response.statusCode ?? 0 };
+    };
+    return Promise.race([post(), timedOut]).catch((error: unknown) => {
+      if (error instanceof OutboundFetchRefusedError) throw error;
+      if (signal.aborted) throw refused('timeout', `No answer within ${request.timeoutMs} ms`, error);
+      throw refused('network', `Could not reach ${hostOf(url)}: ${error instanceof Error ? error.message : String(error)}`, error);
+    });
+  };
+}
+
 interface Context {
   policy: AddressPolicy;
   resolve: Resolver;
@@ -176,7 +223,17 @@ function validators(response: http.IncomingMessage): Pick<OutboundResponse, 'eta
   return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
 }
 
-function get(url: URL, vetted: { address: string; family: number }, request: OutboundRequest, { ca, signal }: Context) {
+function get(url: URL, vetted: { address: string; family: number }, request: OutboundRequest, context: Context) {
+  return send(url, vetted, 'GET', {
+    accept: request.accept === 'image' ? 'image/png, image/jpeg, image/webp, image/gif' : (request.acceptTypes ?? '*/*'),
+    ...(request.ifNoneMatch ? { 'if-none-match': request.ifNoneMatch } : {}),
+    ...(request.ifModifiedSince ? { 'if-modified-since': request.ifModifiedSince } : {}),
+    // A compressed body would defeat both the size limit and the sniffing.
+    'accept-encoding': 'identity',
+  }, undefined, context);
+}
+
+function send(url: URL, vetted: { address: string; family: number }, method: 'GET' | 'POST', headers: Record<string, string>, body: string | undefined, { ca, signal }: Pick<Context, 'ca' | 'signal'>) {
   // The connection goes to the vetted address whatever a second lookup would say; the URL's host
   // still names the server for TLS (SNI, certificate check) and the Host header.
   const lookup: LookupFunction = (_hostname, options, callback) => {
@@ -184,24 +241,17 @@ function get(url: URL, vetted: { address: string; family: number }, request: Out
     else callback(null, vetted.address, vetted.family);
   };
   const options: https.RequestOptions = {
-    method: 'GET',
+    method,
     agent: false,
     lookup,
     signal,
-    headers: {
-      accept: request.accept === 'image' ? 'image/png, image/jpeg, image/webp, image/gif' : (request.acceptTypes ?? '*/*'),
-      ...(request.ifNoneMatch ? { 'if-none-match': request.ifNoneMatch } : {}),
-      ...(request.ifModifiedSince ? { 'if-modified-since': request.ifModifiedSince } : {}),
-      // A compressed body would defeat both the size limit and the sniffing.
-      'accept-encoding': 'identity',
-      'user-agent': USER_AGENT,
-    },
+    headers: { ...headers, 'user-agent': USER_AGENT },
     ...(ca ? { ca } : {}),
   };
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(url, options, resolve);
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 

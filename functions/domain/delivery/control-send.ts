@@ -1,3 +1,5 @@
+import type { EventPublisher } from '../webhooks/ports';
+import { WebhookEventType, webhookEvent } from '../webhooks/event';
 /**
  * The moves of a release's send after the fan-out started it: pause, resume, cancel (staff, the
  * bounce/complaint thresholds, or SES's daily quota with its resume time) and completion. Each is a conditional write from the status just
@@ -19,6 +21,8 @@ export interface ControlSendDeps {
   releases: ReleaseStore;
   releaseStats: ReleaseStatsStore;
   clock: Clock;
+  /** Told `release.sent` when a send completes (outgoing webhooks); none, nothing is told. */
+  events?: EventPublisher;
   /** A resumed send whose planning had not finished gets a fresh fan-out job (the planner resumes from its checkpoint). */
   fanOutQueue: JobQueue<FanOutJob>;
 }
@@ -145,14 +149,21 @@ export async function cancelSend(releaseId: string, deps: ControlSendDeps): Prom
  */
 export async function completeSendIfDone(
   releaseId: string,
-  deps: Pick<ControlSendDeps, 'releases' | 'releaseStats' | 'clock'>,
+  deps: Pick<ControlSendDeps, 'releases' | 'releaseStats' | 'clock' | 'events'>,
   known?: Release,
 ): Promise<boolean> {
   const release = known ?? (await deps.releases.get(releaseId));
   if (!release || release.sendStatus !== SendStatus.Sending || !release.planningFinishedAt) return false;
   if (!isSendComplete(release, await deps.releaseStats.get(releaseId))) return false;
   const now = deps.clock.now();
-  return deps.releases.transition(releaseId, [SendStatus.Sending], SendStatus.Sent, now, { finishedAt: now.toISOString() });
+  const completed = await deps.releases.transition(releaseId, [SendStatus.Sending], SendStatus.Sent, now, { finishedAt: now.toISOString() });
+  // Only the caller whose transition won tells, so the event goes out once; after the change, and
+  // publishing never throws (a lost event must not undo or repeat a completed send).
+  if (completed) {
+    const data = { release: { id: release.id, title: release.title, url: release.url, lists: release.lists, finishedAt: now.toISOString() } };
+    await deps.events?.publish(webhookEvent(WebhookEventType.ReleaseSent, data, now));
+  }
+  return completed;
 }
 
 /**

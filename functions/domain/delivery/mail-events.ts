@@ -1,3 +1,5 @@
+import type { EventPublisher } from '../webhooks/ports';
+import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports';
 import type { DeliveryStore, ReleaseStatsStore } from './ports';
@@ -108,6 +110,8 @@ export interface MailEventDeps {
   /** With both, a bounce or complaint that takes its release over a threshold pauses the send. */
   releases?: ReleaseStore;
   pauseThresholds?: PauseThresholds;
+  /** Told `subscriber.suppressed` (outgoing webhooks). */
+  events?: EventPublisher;
 }
 
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
@@ -214,6 +218,9 @@ async function suppressOnce(subscriber: Subscriber, reason: SuppressionReason, n
   await deps.subscribers.recordConsent([
     { subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Suppressed, stillOn, ConsentSource.System, now, { reason }) },
   ]);
+  // After the change, once (an address already suppressed returned above); publishing never throws.
+  const data = { subscriber: { id: subscriber.id, email: subscriber.email, lists: stillOn }, reason };
+  await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberSuppressed, data, now));
 }
 
 const listsStillOn = (subscriber: Subscriber) =>

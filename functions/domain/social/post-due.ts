@@ -1,3 +1,5 @@
+import type { EventPublisher } from '../webhooks/ports';
+import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import type { Clock } from '../ports';
 import type { SocialChannel, SocialPostStore } from './ports';
 import { SocialPostRejectedError, SocialPostRetryableError } from './errors';
@@ -8,6 +10,8 @@ export interface PostDueDeps {
   socialPosts: SocialPostStore;
   channels: ReadonlyMap<string, SocialChannel>;
   clock: Clock;
+  /** Told `post.published` and `post.failed` (a post that will not be retried); none, nothing is told. */
+  events?: EventPublisher;
   /** Attempts before a post ends `failed`. */
   maxAttempts?: number;
   /** First retry delay; doubles with every attempt. */
@@ -52,6 +56,7 @@ export async function postDueSocial(deps: PostDueDeps): Promise<PostDueResult> {
       continue;
     }
     const outcome = await attempt(post, deps, maxAttempts, backoffMs);
+    await tell(post, outcome, deps);
     result[outcome]++;
     result.attempts.push({ channel: post.channel, outcome });
   }
@@ -102,4 +107,20 @@ async function attempt(
   // interrupted: re-posted with the same key where the channel dedupes, else ended for staff to check.
   await deps.socialPosts.markPosted({ ...post, text }, result, deps.clock.now());
   return 'posted';
+}
+
+/**
+ * Tells other systems how a post ended, once it has: a post being retried has not. Read back from
+ * the store for the URL and error as recorded; publishing never throws.
+ */
+async function tell(post: SocialPost, outcome: 'posted' | 'retrying' | 'failed', deps: PostDueDeps): Promise<void> {
+  if (!deps.events || outcome === 'retrying') return;
+  const stored = (await deps.socialPosts.listForRelease(post.releaseId).catch(() => [] as SocialPost[])).find((p) => p.channel === post.channel);
+  const now = deps.clock.now();
+  const base = { releaseId: post.releaseId, channel: post.channel };
+  if (outcome === 'posted') {
+    await deps.events.publish(webhookEvent(WebhookEventType.PostPublished, { post: { ...base, ...(stored?.remoteUrl ? { url: stored.remoteUrl } : {}) } }, now));
+  } else {
+    await deps.events.publish(webhookEvent(WebhookEventType.PostFailed, { post: { ...base, ...(stored?.lastError ? { error: stored.lastError } : {}) } }, now));
+  }
 }

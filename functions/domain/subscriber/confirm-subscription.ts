@@ -1,3 +1,5 @@
+import type { EventPublisher } from '../webhooks/ports';
+import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import type { AddressBlocklist, SubscriberStore } from './ports';
 import type { Clock } from '../ports';
 import type { ListReader } from '../lists/ports';
@@ -13,6 +15,8 @@ export interface ConfirmSubscriptionDeps {
   lists: ListReader;
   clock: Clock;
   keyring: SigningKeyring;
+  /** Told `subscriber.confirmed` with the lists just confirmed (outgoing webhooks). */
+  events?: EventPublisher;
 }
 
 /** What a confirmation link is for: shown on the page, confirmed on POST. */
@@ -99,5 +103,10 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
   }
   if (records.length) await deps.subscribers.recordConsent(records);
   await deps.blocklist.unblock(subscriber.email);
+  // After every change, and never throwing: a second click confirms nothing and tells nothing.
+  if (changes.length) {
+    const data = { subscriber: { id: subscriber.id, email: subscriber.email, lists: changes.map((c) => c.listId) } };
+    await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberConfirmed, data, now));
+  }
   return { ...view(subscriber, lists), subscriberId: subscriber.id };
 }

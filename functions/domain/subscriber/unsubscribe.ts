@@ -1,10 +1,12 @@
+import type { EventPublisher } from '../webhooks/ports';
+import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import type { Clock } from '../ports';
 import type { SubscriberStore } from './ports';
 import type { DeliveryStore } from '../delivery/ports';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { leaveAllChanges, signPreferencesToken } from './preferences';
 import { ConsentEventType, ConsentSource, ConsentVia, consentEvent } from './consent';
-import { MembershipStatus } from './subscriber';
+import { MembershipStatus, type Subscriber } from './subscriber';
 
 export interface UnsubscribeDeps {
   subscribers: SubscriberStore;
@@ -12,6 +14,8 @@ export interface UnsubscribeDeps {
   keyring: SigningKeyring;
   /** Where a link from a release's email is noted on that delivery (staff's who got it). */
   deliveries?: Pick<DeliveryStore, 'recordReport'>;
+  /** Told `subscriber.unsubscribed` with the lists just left (outgoing webhooks). */
+  events?: EventPublisher;
 }
 
 export interface UnsubscribeLink {
@@ -71,6 +75,7 @@ export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
     // Noted on the delivery that carried the link, once (a second click finds it noted).
     if (releaseId && deps.deliveries) await deps.deliveries.recordReport(releaseId, subscriberId, { kind: 'unsubscribed', at: now });
+    await tellUnsubscribed(subscriber!, [listId], now, deps);
   }
   const language = subscriber?.language;
   return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
@@ -93,6 +98,7 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
     await deps.subscribers.setMemberships(subscriberId, changes, now);
     const event = consentEvent(ConsentEventType.Unsubscribed, changes.map((c) => c.listId), ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeAll });
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
+    await tellUnsubscribed(subscriber!, changes.map((c) => c.listId), now, deps);
   }
   const language = subscriber?.language;
   return {
@@ -101,4 +107,10 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
     left: changes.map((c) => c.listId),
     ...(language ? { language } : {}),
   };
+}
+
+/** After the change, and only when something was left; publishing never throws. */
+async function tellUnsubscribed(subscriber: Subscriber, lists: string[], now: Date, deps: UnsubscribeDeps): Promise<void> {
+  const data = { subscriber: { id: subscriber.id, email: subscriber.email, lists } };
+  await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberUnsubscribed, data, now));
 }

@@ -28,6 +28,7 @@ export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }
       clock: adapters.clock,
       keyring: adapters.keyring,
       sender: adapters.sender,
+      events: adapters.events,
       log: { warn: (message, details) => logger.warn(message, details), error: (message, details) => logger.error(message, details) },
     },
     {

@@ -21,4 +21,5 @@ export const subscribersService: ServiceFactory<'subscribers'> = (adapters, { co
     exports: adapters.exportJobs,
     files: adapters.files,
     bulk: adapters.bulkQueue,
+    events: adapters.events,
   }, { signupOrigins: [new URL(config.publicUrl).origin, ...config.signupOrigins], embedOrigins: config.signupOrigins });
