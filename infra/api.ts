@@ -106,7 +106,9 @@ export class Api extends Construct {
     for (const route of routes) {
       let integration = integrations.get(route.handler);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, functionFor(route.handler));
+        // One invoke permission per function (from any route of this API) rather than one per route:
+        // 115 routes made 115 permissions, and the stack passed CloudFormation's 500-resource limit.
+        integration = new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, functionFor(route.handler), { scopePermissionToRoute: false });
         integrations.set(route.handler, integration);
       }
       const [httpRoute] = this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
