@@ -220,7 +220,7 @@ describe('feeds and archive (domain, in-memory stores)', () => {
 
     it('is not found while the release is under embargo, and shown once the embargo ends', async () => {
       await releases.create(release({ id: 'later' }, { embargoUntil: '2026-11-30T00:00:00.000Z' }));
-      const versionDeps = { releases, renderer, clock, publicUrl: PUBLIC_URL };
+      const versionDeps = { releases, renderer, clock, publicUrl: PUBLIC_URL, lists: { get: async () => undefined } };
       await expect(webVersion('later', versionDeps)).rejects.toThrow(NotFoundError);
       clock.current = new Date('2026-11-30T00:00:00.000Z');
       expect(await webVersion('later', versionDeps)).toBe('<p>Spring update</p>');
