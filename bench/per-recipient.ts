@@ -23,6 +23,7 @@ import { preferencesUrl, unsubscribeUrl } from '../functions/domain/mail/sender'
 import { newRelease } from '../functions/domain/release/release';
 import { parseReleaseInput } from '../functions/domain/release/release-input';
 import { RecipientPlaceholder, type RenderedEmail } from '../functions/domain/release/rendered-email';
+import { listFormat } from '../functions/domain/lists/list-names';
 import { parseKeyring, signToken, TokenPurpose, verifyToken, type SigningKeyring } from '../functions/domain/security/link-tokens';
 import { signPreferencesToken } from '../functions/domain/subscriber/preferences';
 import { summarise, type BenchResult } from './result';
@@ -65,6 +66,8 @@ export interface Recipient {
 export interface RecipientParts {
   unsubscribe: string;
   preferences: string;
+  /** The footer's "a member of …", joined as the send worker joins it. */
+  listNames: string;
   messageId: string;
   headers: Record<string, string>;
 }
@@ -91,6 +94,7 @@ function recipientParts(release: Release, recipient: Recipient): RecipientParts 
   return {
     unsubscribe,
     preferences,
+    listNames: listFormat('en').format([listName]),
     messageId: `<${release.id}.${recipient.id}@${domain}>`,
     headers: {
       'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${recipient.listId}.${domain}>`,
@@ -108,6 +112,7 @@ function fastPath(release: Release, recipient: Recipient, now: Date): Buffer {
     values: {
       [RecipientPlaceholder.UnsubscribeUrl]: parts.unsubscribe,
       [RecipientPlaceholder.PreferencesUrl]: parts.preferences,
+      [RecipientPlaceholder.ListNames]: parts.listNames,
     },
     messageId: parts.messageId,
     date: now,
@@ -121,7 +126,8 @@ function naivePath(release: Release, recipient: Recipient, now: Date): Promise<B
   const fill = (body: string, escape: (s: string) => string) =>
     body
       .replaceAll(RecipientPlaceholder.UnsubscribeUrl, escape(parts.unsubscribe))
-      .replaceAll(RecipientPlaceholder.PreferencesUrl, escape(parts.preferences));
+      .replaceAll(RecipientPlaceholder.PreferencesUrl, escape(parts.preferences))
+      .replaceAll(RecipientPlaceholder.ListNames, escape(parts.listNames));
   return new MailComposer({
     from: FROM,
     to: recipient.email,
@@ -199,7 +205,7 @@ async function prepareRelease(): Promise<{ release: Release; renderMs: number; t
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    placeholders: [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl],
+    placeholders: Object.values(RecipientPlaceholder),
   });
   const templateMs = performance.now() - started;
   const keyring = parseKeyring(`bench:${randomBytes(32).toString('base64')}`);

@@ -191,8 +191,8 @@ export class DeliveryService {
    * Sends a rendering that is not stored (a draft's, rendered just now) to checked addresses, marked
    * as a test. @throws ValidationError for bad addresses
    */
-  sendTestRendering(releaseId: string, rendered: RenderedEmail, to: string[]): Promise<{ sent: string[] }> {
-    return sendTestRendering(releaseId, rendered, testRecipients(to), { ...this.ports, now: this.ports.clock.now() });
+  sendTestRendering(releaseId: string, rendered: RenderedEmail, to: string[], audience?: { lists: string[]; language?: string }): Promise<{ sent: string[] }> {
+    return sendTestRendering(releaseId, rendered, testRecipients(to), { ...this.ports, now: this.ports.clock.now() }, audience);
   }
 
   /** How many messages each work queue's dead-letter queue holds. */

@@ -110,7 +110,7 @@ export class DraftsService {
     const member = to.trim() ? await this.ports.staff.get(staffEmail(to)) : undefined;
     if (!member) throw new ValidationError([{ field: 'testTo', message: 'test sends go to staff addresses only' }]);
     const { rendered } = await this.preview(fields, id);
-    return this.ports.delivery.sendTestRendering(id, rendered, [member.email]);
+    return this.ports.delivery.sendTestRendering(id, rendered, [member.email], { lists: fields.lists, language: fields.language });
   }
 
   /**

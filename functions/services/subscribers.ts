@@ -66,9 +66,9 @@ export interface SubscribersSettings {
   embedOrigins: readonly string[];
 }
 
-/** An unsubscribe link, with the name of the list it leaves for the page. */
+/** An unsubscribe link, with the names of the lists it leaves for the page (in the link's order). */
 export interface NamedUnsubscribeLink extends UnsubscribeLink {
-  listName: string;
+  listNames: string[];
 }
 
 /** What a JSON import of confirmed subscribers did. */
@@ -165,8 +165,8 @@ export class SubscribersService {
     return this.named(await readUnsubscribeToken(token, this.ports));
   }
 
-  /** Leaves the link's list (also RFC 8058 one-click). @throws InvalidTokenError */
-  async unsubscribe(token: string): Promise<NamedUnsubscribeLink> {
+  /** Leaves the link's lists, those that brought the email (also RFC 8058 one-click). @throws InvalidTokenError */
+  async unsubscribe(token: string): Promise<NamedUnsubscribeLink & { left: string[] }> {
     return this.named(await unsubscribe(token, this.ports));
   }
 
@@ -304,7 +304,7 @@ export class SubscribersService {
     return purgePendingSignups(this.ports);
   }
 
-  private async named(link: UnsubscribeLink): Promise<NamedUnsubscribeLink> {
-    return { ...link, listName: await this.ports.directory.nameOf(link.listId) };
+  private async named<T extends UnsubscribeLink>(link: T): Promise<T & NamedUnsubscribeLink> {
+    return { ...link, listNames: await Promise.all(link.listIds.map((id) => this.ports.directory.nameOf(id))) };
   }
 }

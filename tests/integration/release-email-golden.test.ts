@@ -15,8 +15,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const GMAIL_CLIP_BYTES = 102 * 1024;
 
 const fixtures = [
-  { name: 'sample', file: join(root, 'examples/ice-retaliation.json'), language: 'en', lists: ['blog', 'press-releases'] },
-  { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json'), language: 'es', lists: ['blog'] },
+  // The golden copy of each is the email of its first reader: the sample's is a member of both its lists.
+  { name: 'sample', file: join(root, 'examples/ice-retaliation.json'), language: 'en', lists: ['blog', 'press-releases'], reader: 'reader-both@example.com' },
+  { name: 'spanish', file: join(root, 'tests/fixtures/releases/spanish-release.json'), language: 'es', lists: ['blog'], reader: 'lectora@example.com' },
 ];
 
 describe('release emails as received (golden)', () => {
@@ -35,6 +36,7 @@ describe('release emails as received (golden)', () => {
     });
     await pressroom.adapters.subscribers.addConfirmed('reader-en@example.com', ['press-releases'], new Date(), 'en');
     await pressroom.adapters.subscribers.addConfirmed('lectora@example.com', ['blog'], new Date(), 'es');
+    await pressroom.adapters.subscribers.addConfirmed('reader-both@example.com', ['blog', 'press-releases'], new Date(), 'en');
     for (const { name, file } of fixtures) {
       const body = { publishedAt: '2026-03-20T15:00:00Z', ...JSON.parse(await readFile(file, 'utf8')) };
       bodies.set(name, body);
@@ -47,13 +49,15 @@ describe('release emails as received (golden)', () => {
     pressroom?.cleanup();
   });
 
-  const received = async (name: string) => {
+  /** The release's emails, the one to `reader` first when given. */
+  const received = async (name: string, reader?: string) => {
     const title = bodies.get(name)!.title as string;
     const mail = (await pressroom.client.mail()).filter((m) => m.subject === title);
-    return mail;
+    const to = (m: (typeof mail)[number]) => JSON.stringify(m.to);
+    return reader ? [...mail.filter((m) => to(m).includes(reader)), ...mail.filter((m) => !to(m).includes(reader))] : mail;
   };
 
-  describe.each(fixtures)('$name release', ({ name, language }) => {
+  describe.each(fixtures)('$name release', ({ name, language, reader }) => {
     it('round-trips the subject and carries every header a mailbox provider checks', async () => {
       const mail = await received(name);
       // The subject matched exactly after RFC 2047 decoding, accents, guillemets and all.
@@ -84,7 +88,8 @@ describe('release emails as received (golden)', () => {
     });
 
     it('has a plain-text part that reads like the golden copy', async () => {
-      const [message] = await received(name);
+      const [message] = await received(name, reader);
+      expect(JSON.stringify(message.to)).toContain(reader);
       const unsubscribe = listUnsubscribeUrl(message)!;
       // Recipient links differ per subscriber and per run: compare with markers in their place.
       const text = (message.text as string)
@@ -95,8 +100,23 @@ describe('release emails as received (golden)', () => {
     });
   });
 
+  it("each email's footer names the lists of the release that its reader is on, in the email's language", async () => {
+    const footer = async (name: string, reader: string) => {
+      const message = (await received(name)).find((m) => JSON.stringify(m.to).includes(reader))!;
+      return { text: message.text as string, html: message.html as string };
+    };
+    expect((await footer('sample', 'reader-both@example.com')).text).toContain('You receive this as a member of Blog and Press Releases.');
+    expect((await footer('sample', 'reader-both@example.com')).html).toContain('You receive this as a member of Blog and Press Releases.');
+    expect((await footer('sample', 'reader-en@example.com')).text).toContain('You receive this as a member of Press Releases.');
+    expect((await footer('spanish', 'lectora@example.com')).text).toContain('Recibe este correo por su suscripción a Blog.');
+    expect((await footer('spanish', 'reader-both@example.com')).html).toContain('Recibe este correo por su suscripción a Blog.');
+    for (const { text, html } of [await footer('sample', 'reader-en@example.com'), await footer('spanish', 'lectora@example.com')]) {
+      expect(text + html).not.toContain('__pressroom_list_names__');
+    }
+  });
+
   it('the Spanish text part keeps the parts a reader needs, in Spanish', async () => {
-    const [message] = await received('spanish');
+    const [message] = await received('spanish', 'lectora@example.com');
     const text = message.text as string;
     expect(text).toContain('«Las familias no pueden seguir esperando», dijo la portavoz.');
     expect(text).toMatch(/\* Un camino a la ciudadanía/);

@@ -46,7 +46,7 @@ describe('per-recipient benchmark', () => {
     const problems = await checkMessage(raw, {
       subject: 'Hello',
       recipient: { id: 's1', email: 'ada@example.com', listId: 'blog' },
-      parts: { unsubscribe: mine, preferences: 'https://news.example.org/preferences/x', messageId: '<r1.s1@example.org>', headers: { 'List-Id': 'Blog <blog.example.org>' } },
+      parts: { unsubscribe: mine, preferences: 'https://news.example.org/preferences/x', listNames: 'Blog', messageId: '<r1.s1@example.org>', headers: { 'List-Id': 'Blog <blog.example.org>' } },
       keyring,
     });
 

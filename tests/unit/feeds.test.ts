@@ -221,7 +221,7 @@ describe('feeds and archive (domain, in-memory stores)', () => {
 
     it('is not found while the release is under embargo, and shown once the embargo ends', async () => {
       await releases.create(release({ id: 'later' }, { embargoUntil: '2026-11-30T00:00:00.000Z' }));
-      const versionDeps = { releases, renderer, clock, publicUrl: PUBLIC_URL };
+      const versionDeps = { releases, renderer, clock, publicUrl: PUBLIC_URL, lists: { get: async () => undefined } };
       await expect(webVersion('later', versionDeps)).rejects.toThrow(NotFoundError);
       clock.current = new Date('2026-11-30T00:00:00.000Z');
       expect(await webVersion('later', versionDeps)).toMatchObject({ kind: 'page', release: { id: 'later' }, summary: expect.any(String) });
@@ -229,7 +229,7 @@ describe('feeds and archive (domain, in-memory stores)', () => {
 
     it('is a page with the summary and first image for a release, and the email without recipient links for a digest', async () => {
       await releases.create(release({ id: 'pictured', html: '<p>It is here. More.</p><img src="https://img.example.org/a.jpg?w=1&amp;h=2" alt="">' }));
-      const deps = { releases, renderer, clock, publicUrl: PUBLIC_URL };
+      const deps = { releases, renderer, clock, publicUrl: PUBLIC_URL, lists: { get: async () => undefined } };
       expect(await webVersion('pictured', deps)).toMatchObject({ kind: 'page', summary: 'It is here.', imageUrl: 'https://img.example.org/a.jpg?w=1&h=2' });
       await releases.create(release({ id: 'weekly' }, { kind: ReleaseKind.Digest }));
       expect(await webVersion('weekly', deps)).toEqual({ kind: 'email', html: `<p>Spring update</p><a href="${PUBLIC_URL}/subscribe">x</a>` });

@@ -90,7 +90,9 @@ describe('MjmlRenderer with the sample release', () => {
   });
 
   it('has the footer with the reason, postal address and unsubscribe link', () => {
-    expect(email.html).toContain('You are receiving this because you subscribed to news from America&#39;s Voice.');
+    // The lists are the recipient's own: left as a placeholder that the sender fills per recipient.
+    expect(email.html).toContain(`You receive this as a member of ${RecipientPlaceholder.ListNames}.`);
+    expect(email.text).toContain(`You receive this as a member of ${RecipientPlaceholder.ListNames}.`);
     expect(email.html).toContain('1201 Example Ave NW, Washington, DC 20005');
   });
 
@@ -211,7 +213,7 @@ describe('MjmlRenderer with hostile or unusual releases', () => {
     for (const phrase of [
       'Ver en el navegador',
       'Leer en nuestro sitio web',
-      'Recibe este correo porque se suscribió a las noticias de America&#39;s Voice.',
+      `Recibe este correo por su suscripción a ${RecipientPlaceholder.ListNames}.`,
       '>Darse de baja</a>',
       '>Gestionar preferencias</a>',
       'Compartir:',
@@ -220,7 +222,7 @@ describe('MjmlRenderer with hostile or unusual releases', () => {
     ]) {
       expect(email.html).toContain(phrase);
     }
-    for (const english of ['View in browser', 'Read on our website', 'You are receiving', 'Unsubscribe<', 'Manage preferences', 'Share:']) {
+    for (const english of ['View in browser', 'Read on our website', 'You receive this', 'Unsubscribe<', 'Manage preferences', 'Share:']) {
       expect(email.html).not.toContain(english);
     }
   });

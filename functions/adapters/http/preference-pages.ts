@@ -7,6 +7,7 @@
  */
 import { PreferencesAction, type PreferencesUpdate, type PreferencesView } from '../../domain/subscriber/preferences';
 import { preferenceStringsFor } from '../strings/ui-strings';
+import { listFormat } from '../../domain/lists/list-names';
 import { escapeHtml, page } from './pages';
 
 const NOTICE = 'style="background:#ecfdf5;color:#065f46;border-left:4px solid #047857;padding:.75rem 1rem;margin:0 0 1rem"';
@@ -21,6 +22,12 @@ const preferencesHref = (token: string) => `../preferences/${escapeHtml(encodeUR
 const formAction = (token: string) => escapeHtml(encodeURIComponent(token));
 const link = (href: string, text: string) => `<a href="${href}">${escapeHtml(text)}</a>`;
 const strong = (text: string) => `<strong>${escapeHtml(text)}</strong>`;
+/** "<strong>Blog</strong> and <strong>Press Releases</strong>", joined the page language's way. */
+const strongList = (names: string[], language: string) =>
+  listFormat(language)
+    .formatToParts(names)
+    .map((part) => (part.type === 'element' ? strong(part.value) : escapeHtml(part.value)))
+    .join('');
 
 /**
  * The one page for every bad link, whatever was wrong with it: it must not tell forged from real.
@@ -34,12 +41,13 @@ export function invalidLinkPage(organisationName: string): string {
 export interface UnsubscribePageInput {
   organisationName: string;
   token: string;
-  listName: string;
+  /** The lists the link leaves: those that brought the email. */
+  listNames: string[];
   preferencesToken: string;
   language?: string;
 }
 
-/** GET /unsubscribe/{token}: asks before changing anything, offering this list or all of them. */
+/** GET /unsubscribe/{token}: asks before changing anything, offering the email's lists or all of them. */
 export function unsubscribeConfirmPage(o: UnsubscribePageInput): string {
   const s = preferenceStringsFor(o.language);
   const u = s.unsubscribe;
@@ -47,7 +55,7 @@ export function unsubscribeConfirmPage(o: UnsubscribePageInput): string {
     title: u.title,
     organisationName: o.organisationName,
     lang: s.language,
-    body: `<p>${u.question(strong(o.listName))}</p>
+    body: `<p>${u.question(strongList(o.listNames, s.language))}</p>
 <form method="post" action="${formAction(o.token)}">
   <div ${BUTTONS}>
     <button type="submit" name="scope" value="list">${escapeHtml(u.one)}</button>
@@ -59,10 +67,10 @@ export function unsubscribeConfirmPage(o: UnsubscribePageInput): string {
 }
 
 /** POST /unsubscribe/{token}: the result, with a way back in through the preference centre. */
-export function unsubscribedPage(o: Omit<UnsubscribePageInput, 'token' | 'listName'> & { listName?: string }): string {
+export function unsubscribedPage(o: Omit<UnsubscribePageInput, 'token' | 'listNames'> & { listNames?: string[] }): string {
   const s = preferenceStringsFor(o.language);
   const u = s.unsubscribe;
-  const done = o.listName === undefined ? escapeHtml(u.doneAll) : u.doneOne(strong(o.listName));
+  const done = o.listNames === undefined ? escapeHtml(u.doneAll) : u.doneOne(strongList(o.listNames, s.language));
   return page({
     title: u.doneTitle,
     organisationName: o.organisationName,

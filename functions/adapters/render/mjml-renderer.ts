@@ -96,7 +96,8 @@ export class MjmlRenderer implements EmailRenderer {
       url: release.url,
       ...this.footer(release, strings),
       readOnWebsite: strings.readOnWebsite,
-      whyReceiving: strings.whyReceiving(brand.organisationName),
+      // The lists differ per recipient (those of the release they are on): the sender fills them in.
+      whyReceiving: strings.whyReceiving(RecipientPlaceholder.ListNames),
       shareLabel: strings.share.label,
       shareEmailLabel: strings.share.email,
       shareX: share.x,

@@ -7,8 +7,11 @@ import { stringsFor, type SupportedLanguage } from './ui-strings';
 export interface ReleaseEmailStrings {
   viewInBrowser: string;
   readOnWebsite: string;
-  /** Why the reader gets this email (CAN-SPAM asks that they can tell). */
-  whyReceiving: (organisation: string) => string;
+  /**
+   * Why the reader gets this email (CAN-SPAM asks that they can tell): the lists that brought it,
+   * already joined ("Blog and Press Releases"; per recipient, so a placeholder when rendering).
+   */
+  whyReceiving: (lists: string) => string;
   unsubscribe: string;
   managePreferences: string;
   /** The share line: its lead-in, and the label of the mailto link. Network names are proper nouns. */
@@ -33,7 +36,7 @@ export interface ReleaseEmailStrings {
 const en: ReleaseEmailStrings = {
   viewInBrowser: 'View in browser',
   readOnWebsite: 'Read on our website',
-  whyReceiving: (organisation) => `You are receiving this because you subscribed to news from ${organisation}.`,
+  whyReceiving: (lists) => `You receive this as a member of ${lists}.`,
   unsubscribe: 'Unsubscribe',
   managePreferences: 'Manage preferences',
   share: { label: 'Share:', email: 'Email' },
@@ -53,7 +56,7 @@ const en: ReleaseEmailStrings = {
 const es: ReleaseEmailStrings = {
   viewInBrowser: 'Ver en el navegador',
   readOnWebsite: 'Leer en nuestro sitio web',
-  whyReceiving: (organisation) => `Recibe este correo porque se suscribió a las noticias de ${organisation}.`,
+  whyReceiving: (lists) => `Recibe este correo por su suscripción a ${lists}.`,
   unsubscribe: 'Darse de baja',
   managePreferences: 'Gestionar preferencias',
   share: { label: 'Compartir:', email: 'Correo' },

@@ -6,15 +6,15 @@ import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder } from '../release/rendered-email';
 import { revisionOf, type Release } from '../release/release';
-import { signToken, TokenPurpose } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
+import { signUnsubscribeToken } from '../subscriber/unsubscribe';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
 import { countDuplicateJob, DEFAULT_CLAIM_LEASE_MS, skip } from './ending-tally';
 import { DeliveryBusyError } from './errors';
 import { UnsendableRecipientError } from '../mail/errors';
 import { personaliseMessage, type MessageTemplate } from '../mail/mime';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
-import { feedbackId, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from '../mail/sender';
+import { feedbackId, memberOf, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from '../mail/sender';
 
 /**
  * Whether the fan-out certainly planned this subscriber through `listId` as well: they were on it
@@ -35,7 +35,7 @@ async function templateFor(release: Release, deps: SendEmailDeps): Promise<Messa
   if (cached) return cached;
   const rendered = await deps.releases.getRendered(release.id);
   if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered`);
-  const template = senderTemplate(deps.sender, rendered, [RecipientPlaceholder.UnsubscribeUrl, RecipientPlaceholder.PreferencesUrl]);
+  const template = senderTemplate(deps.sender, rendered, Object.values(RecipientPlaceholder));
   // A correction stores its rendering just after the release: until then, send the one there is
   // without keeping it, so the next batch picks up the corrected email.
   if ((rendered.revision ?? 1) < revisionOf(release)) return template;
@@ -64,9 +64,11 @@ export interface PreparedDelivery {
 export async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps): Promise<PreparedDelivery | SendOutcome> {
   const now = deps.clock.now();
   const subscriber = await deps.subscribers.get(job.subscriberId);
-  // The first targeted list the subscriber is still on decides whose unsubscribe link they get, so a
+  // Every targeted list the subscriber is still on brought them this email: the footer names them
+  // and its unsubscribe link leaves them all. The first decides the claim and the List-Id, so a
   // member of two lists is sent (and claimed) the same way whichever job arrives first.
-  const listId = subscriber && release.lists.find((list) => isDeliverable(subscriber, list));
+  const lists = subscriber ? release.lists.filter((list) => isDeliverable(subscriber, list)) : [];
+  const listId = lists[0];
   if (!subscriber || !listId) return skip(job, 'not subscribed or suppressed at send time', deps);
   // Only a job for a later list may stand down for an earlier one: the planner plans each member
   // through their first list, so a job for a later list exists only if they left that one.
@@ -86,7 +88,7 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
   const link = unsubscribeUrl(
     deps.sender.publicUrl,
     // The release too, so that staff see who left from which email (who got it).
-    signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: subscriber.id, listId, releaseId: release.id }, deps.keyring),
+    signUnsubscribeToken({ subscriberId: subscriber.id, releaseId: release.id, lists }, deps.keyring),
   );
   const domain = senderDomain(deps.sender);
   const listName = await deps.sender.listNames.nameOf(listId);
@@ -97,6 +99,7 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
       values: {
         [RecipientPlaceholder.UnsubscribeUrl]: link,
         [RecipientPlaceholder.PreferencesUrl]: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriber.id, deps.keyring)),
+        [RecipientPlaceholder.ListNames]: await memberOf(lists, release.language, deps.sender.listNames),
       },
       // Stable per delivery, so a rare duplicate after a crash threads as the same message.
       messageId: `<${release.id}.${subscriber.id}@${domain}>`,

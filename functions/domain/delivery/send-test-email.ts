@@ -3,8 +3,8 @@ import type { ReleaseStore } from '../release/ports';
 import { NotFoundError, ValidationError } from '../errors';
 import { normaliseEmail } from '../subscriber/subscriber';
 import { personaliseMessage } from '../mail/mime';
-import { senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
-import { RecipientPlaceholder, type RenderedEmail } from '../release/rendered-email';
+import { memberOf, senderDomain, senderTemplate, type SenderIdentity } from '../mail/sender';
+import { RECIPIENT_LINKS, RecipientPlaceholder, type RenderedEmail } from '../release/rendered-email';
 
 const MAX_TEST_RECIPIENTS = 10;
 
@@ -24,7 +24,8 @@ export async function sendTestEmail(
   const addresses = testRecipients(to);
   const rendered = await deps.releases.getRendered(releaseId);
   if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"`);
-  return sendTestRendering(releaseId, rendered, addresses, deps);
+  const release = await deps.releases.get(releaseId);
+  return sendTestRendering(releaseId, rendered, addresses, deps, { lists: release?.lists ?? [], language: release?.language });
 }
 
 /**
@@ -54,7 +55,8 @@ export function testRecipients(to: unknown): string[] {
 
 /**
  * Sends a rendering (a stored release's, or a draft's rendered just now) to the given, already
- * checked addresses, marked as a test, with recipient links pointing at the sign-up page.
+ * checked addresses, marked as a test, with recipient links pointing at the sign-up page and the
+ * footer naming all the release's lists (`audience`), as a member of every one would see it.
  *
  * @example
  * await sendTestRendering('spring-update-3f9a1c2b', rendered, ['editor@example.org'], { mailer, sender, now });
@@ -64,14 +66,19 @@ export async function sendTestRendering(
   rendered: RenderedEmail,
   addresses: string[],
   deps: { mailer: Mailer; sender: SenderIdentity; now: Date },
+  audience: { lists: readonly string[]; language?: string } = { lists: [] },
 ): Promise<{ sent: string[] }> {
   const template = senderTemplate(deps.sender, { ...rendered, subject: `[TEST] ${rendered.subject}` }, Object.values(RecipientPlaceholder));
   const signUp = `${deps.sender.publicUrl.replace(/\/$/, '')}/subscribe`;
+  const values = {
+    ...Object.fromEntries(RECIPIENT_LINKS.map((p) => [p, signUp])),
+    [RecipientPlaceholder.ListNames]: await memberOf(audience.lists, audience.language, deps.sender.listNames),
+  };
   const domain = senderDomain(deps.sender);
   for (const [i, address] of addresses.entries()) {
     const raw = personaliseMessage(template, {
       to: address,
-      values: Object.fromEntries(Object.values(RecipientPlaceholder).map((p) => [p, signUp])),
+      values,
       messageId: `<test.${releaseId}.${deps.now.getTime()}.${i}@${domain}>`,
       date: deps.now,
     });

@@ -43,3 +43,26 @@ export function memoizedListNames(names: ListNames): ListNames {
 export function fixedListNames(names: ReadonlyMap<string, string>): ListNames {
   return { nameOf: async (listId) => names.get(listId) ?? listId };
 }
+
+const listFormats = new Map<string, Intl.ListFormat>();
+
+/**
+ * The "A, B and C" of a language (`Intl.ListFormat`, conjunction), made once per language: the send
+ * worker joins each recipient's list names with it. A tag ICU rejects falls back to English.
+ *
+ * @example
+ * listFormat('es').format(['Blog', 'Press Releases']); // 'Blog y Press Releases'
+ */
+export function listFormat(language: string | undefined): Intl.ListFormat {
+  const key = language ?? 'en';
+  let format = listFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.ListFormat(key, { type: 'conjunction' });
+    } catch {
+      format = new Intl.ListFormat('en', { type: 'conjunction' });
+    }
+    listFormats.set(key, format);
+  }
+  return format;
+}

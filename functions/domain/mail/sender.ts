@@ -2,7 +2,7 @@
  * Who a Pressroom email is from and the links and headers that name it: shared by the send worker,
  * the confirmation email and test sends. Pure: values in, values out.
  */
-import type { ListNames } from '../lists/list-names';
+import { listFormat, type ListNames } from '../lists/list-names';
 import { buildMessageTemplate, type MessageTemplate } from './mime';
 
 export interface SenderIdentity {
@@ -48,4 +48,15 @@ export function preferencesUrl(publicUrl: string, token: string): string {
 export function feedbackId(releaseId: string, listId: string, senderDomain: string): string {
   const field = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '') || 'none';
   return [field(releaseId), field(listId), 'pressroom', field(senderDomain)].join(':');
+}
+
+/**
+ * The footer's "a member of …" for these lists: their current names joined in the email's language.
+ * Per recipient in the send worker, so the names come from a memoised {@link ListNames}.
+ *
+ * @example
+ * await memberOf(['blog', 'press-releases'], 'en', listNames); // 'Blog and Press Releases'
+ */
+export async function memberOf(lists: readonly string[], language: string | undefined, listNames: ListNames): Promise<string> {
+  return listFormat(language).format(await Promise.all(lists.map((id) => listNames.nameOf(id))));
 }

@@ -4,7 +4,10 @@ import { NotFoundError } from '../errors';
 import { isPublic, ReleaseKind, type Release } from './release';
 import { releaseBody } from './release-body';
 import { releaseImageUrl, releaseSummary } from './release-summary';
-import { RecipientPlaceholder } from './rendered-email';
+import { RECIPIENT_LINKS, RecipientPlaceholder } from './rendered-email';
+import { StoredListNames } from '../lists/list-names';
+import type { ListReader } from '../lists/ports';
+import { memberOf } from '../mail/sender';
 
 /** Characters of the summary a link card shows (Open Graph descriptions are cut around here). */
 const CARD_SUMMARY_MAX = 200;
@@ -30,7 +33,7 @@ export type WebVersion =
  */
 export async function webVersion(
   releaseId: string,
-  deps: { releases: ReleaseStore; renderer: EmailRenderer; clock: Clock; publicUrl: string },
+  deps: { releases: ReleaseStore; renderer: EmailRenderer; clock: Clock; publicUrl: string; lists: Pick<ListReader, 'get'> },
 ): Promise<WebVersion> {
   const release = await deps.releases.get(releaseId);
   if (!release || !isPublic(release, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
@@ -40,10 +43,12 @@ export async function webVersion(
   return { kind: 'page', release, body, summary: releaseSummary(release, body, CARD_SUMMARY_MAX), ...(imageUrl ? { imageUrl } : {}) };
 }
 
-/** A digest's email with every recipient link replaced by the public sign-up page. */
-async function digestEmail(release: Release, deps: { releases: ReleaseStore; renderer: EmailRenderer; publicUrl: string }): Promise<string> {
+/** A digest's email with every recipient link replaced by the public sign-up page, its footer naming all its lists. */
+async function digestEmail(release: Release, deps: { releases: ReleaseStore; renderer: EmailRenderer; publicUrl: string; lists: Pick<ListReader, 'get'> }): Promise<string> {
   // Normally rendered at publish; an older digest rendered at fan-out may not be yet.
   const rendered = (await deps.releases.getRendered(release.id)) ?? (await deps.renderer.render(release));
   const signUp = `${deps.publicUrl.replace(/\/$/, '')}/subscribe`;
-  return Object.values(RecipientPlaceholder).reduce((html, placeholder) => html.replaceAll(placeholder, signUp), rendered.html);
+  const names = await memberOf(release.lists, release.language, new StoredListNames(deps.lists));
+  return RECIPIENT_LINKS.reduce((html, placeholder) => html.replaceAll(placeholder, signUp), rendered.html)
+    .replaceAll(RecipientPlaceholder.ListNames, names.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }

@@ -9,7 +9,10 @@ import { InvalidTokenError } from '../errors';
  * and the payload names its purpose, so a token minted for one purpose never passes for another.
  */
 export const TokenPurpose = {
-  /** Leave one list (or all, from the page). Never expires: it sits in every email ever sent. */
+  /**
+   * Leave the lists that brought one email (or all, from the page). Never expires: it sits in every
+   * email ever sent.
+   */
   Unsubscribe: 'unsubscribe',
   /** Confirm a sign-up (double opt-in) for the lists chosen; expires after seven days. */
   Confirm: 'confirm',
@@ -21,11 +24,14 @@ export type TokenPurpose = (typeof TokenPurpose)[keyof typeof TokenPurpose];
 export interface TokenClaims {
   purpose: TokenPurpose;
   subscriberId: string;
-  /** The list an unsubscribe link leaves. */
+  /** The list an unsubscribe link leaves (the first, when it leaves several). */
   listId?: string;
   /** The release whose email carried an unsubscribe link (absent on links signed before it existed). */
   releaseId?: string;
-  /** The lists a confirmation link confirms. */
+  /**
+   * The lists a confirmation link confirms; on an unsubscribe link, every list that brought that
+   * email when more than one did (absent on single-list links and on links signed before it existed).
+   */
   lists?: string[];
   /** Seconds since the epoch after which the token is refused; absent means never. */
   expiresAt?: number;

@@ -3,7 +3,7 @@ import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import type { Clock } from '../ports';
 import type { SubscriberStore } from './ports';
 import type { DeliveryStore } from '../delivery/ports';
-import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
+import { signToken, verifyToken, TokenPurpose, type SigningKeyring, type TokenClaims } from '../security/link-tokens';
 import { leaveAllChanges, signPreferencesToken } from './preferences';
 import { ConsentEventType, ConsentSource, ConsentVia, consentEvent } from './consent';
 import { MembershipStatus, type Subscriber } from './subscriber';
@@ -19,12 +19,44 @@ export interface UnsubscribeDeps {
 }
 
 export interface UnsubscribeLink {
-  /** The list the link leaves. */
+  /** The first list the link leaves. */
   listId: string;
+  /** Every list the link leaves: those that brought the email (one on links signed before that). */
+  listIds: string[];
   /** A preference-centre token for the same subscriber, for the page's "manage preferences" link. */
   preferencesToken: string;
   /** The subscriber's language for the page; absent when they chose none or were erased. */
   language?: string;
+}
+
+/**
+ * Signs the unsubscribe link of one release's email to one reader: it leaves every list of the
+ * release that reached them (`lists`, the release's lists they were on at send time, in the
+ * release's order). The first stays the `l` claim, so the token reads as before to anything that
+ * knows one list only; the whole set goes in `ls` only when there are several, so a single-list
+ * link (most of them, and the List-Unsubscribe header is long enough) is as short as before.
+ *
+ * @example
+ * const token = signUnsubscribeToken({ subscriberId: 's1', releaseId: 'r1', lists: ['blog', 'press-releases'] }, keyring);
+ */
+export function signUnsubscribeToken(link: { subscriberId: string; releaseId: string; lists: readonly string[] }, keyring: SigningKeyring): string {
+  const [listId, ...more] = link.lists;
+  if (!listId) throw new Error('An unsubscribe link must leave at least one list');
+  return signToken(
+    { purpose: TokenPurpose.Unsubscribe, subscriberId: link.subscriberId, listId, releaseId: link.releaseId, ...(more.length ? { lists: [...link.lists] } : {}) },
+    keyring,
+  );
+}
+
+/**
+ * The lists an unsubscribe link's claims leave: its `lists` when it names several, else its one
+ * list (every link signed before links named several). `l` is always among them, once, first.
+ *
+ * @example
+ * listsToLeave({ purpose: 'unsubscribe', subscriberId: 's1', listId: 'blog' }); // ['blog']
+ */
+export function listsToLeave(claims: Pick<TokenClaims, 'listId' | 'lists'>): string[] {
+  return [...new Set([claims.listId!, ...(claims.lists ?? [])])];
 }
 
 /**
@@ -35,50 +67,55 @@ export interface UnsubscribeLink {
  *
  * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
  * @example
- * const { listId, preferencesToken, language } = await readUnsubscribeToken(token, { subscribers, clock, keyring });
+ * const { listIds, preferencesToken, language } = await readUnsubscribeToken(token, { subscribers, clock, keyring });
  */
 export async function readUnsubscribeToken(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
-  const { listId, subscriberId } = verified(token, deps);
-  return linkFor(subscriberId, listId, deps);
-}
-
-/** The link's page details, in the subscriber's own language (the token is checked before any read). */
-async function linkFor(subscriberId: string, listId: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
+  const { listIds, subscriberId } = verified(token, deps);
   const language = (await deps.subscribers.get(subscriberId))?.language;
-  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
+  return linkFor(subscriberId, listIds, language, deps);
 }
 
-function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listId: string; releaseId?: string } {
+/** The link's page details, in the subscriber's own language. */
+function linkFor(subscriberId: string, listIds: string[], language: string | undefined, deps: Pick<UnsubscribeDeps, 'keyring'>): UnsubscribeLink {
+  return { listId: listIds[0], listIds, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
+}
+
+function verified(token: string, deps: Pick<UnsubscribeDeps, 'clock' | 'keyring'>): { subscriberId: string; listIds: string[]; releaseId?: string } {
   const claims = verifyToken(token, TokenPurpose.Unsubscribe, deps.keyring, deps.clock.now());
-  // verifyToken refuses an unsubscribe token without a list, so listId is always there.
-  return { subscriberId: claims.subscriberId, listId: claims.listId!, ...(claims.releaseId ? { releaseId: claims.releaseId } : {}) };
+  // verifyToken refuses an unsubscribe token without a list, so there is always one to leave.
+  return { subscriberId: claims.subscriberId, listIds: listsToLeave(claims), ...(claims.releaseId ? { releaseId: claims.releaseId } : {}) };
 }
 
 /**
- * Takes the subscriber off the list the token names. Idempotent: a second click changes nothing.
- * Takes effect before it returns, so any release still queued skips this address at send time.
+ * Takes the subscriber off every list the token names: the lists that brought that email, so that
+ * "stop sending me this" (RFC 8058 one-click, as Gmail and Yahoo read it) also stops the next
+ * release to any of them. Idempotent: a second click changes nothing and records nothing. Takes
+ * effect before it returns, so any release still queued skips this address at send time.
  *
  * @throws InvalidTokenError when the token is not one we signed for unsubscribing.
  * @example
  * await unsubscribe(token, { subscribers, clock, keyring }); // RFC 8058 one-click POST
  */
-export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink> {
-  const { subscriberId, listId, releaseId } = verified(token, deps);
+export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink & { left: string[] }> {
+  const { subscriberId, listIds, releaseId } = verified(token, deps);
   const subscriber = await deps.subscribers.get(subscriberId);
   const now = deps.clock.now();
-  await deps.subscribers.unsubscribe(subscriberId, listId, now);
-  // Only a membership that was not left already is recorded, so a second click adds no event.
-  // Recorded right after the change (no transactions locally).
-  const standing = subscriber?.memberships.find((m) => m.listId === listId)?.status;
-  if (standing && standing !== MembershipStatus.Unsubscribed) {
-    const event = consentEvent(ConsentEventType.Unsubscribed, [listId], ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
+  // Only memberships not left already are recorded, so a second click adds no event.
+  const left = listIds.filter((listId) => {
+    const standing = subscriber?.memberships.find((m) => m.listId === listId)?.status;
+    return standing !== undefined && standing !== MembershipStatus.Unsubscribed;
+  });
+  // Every named list, as before: the store's write is a no-op for a list never joined or left.
+  for (const listId of listIds) await deps.subscribers.unsubscribe(subscriberId, listId, now);
+  if (left.length) {
+    // One event naming each list left once. Recorded right after the change (no transactions locally).
+    const event = consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
     // Noted on the delivery that carried the link, once (a second click finds it noted).
     if (releaseId && deps.deliveries) await deps.deliveries.recordReport(releaseId, subscriberId, { kind: 'unsubscribed', at: now });
-    await tellUnsubscribed(subscriber!, [listId], now, deps);
+    await tellUnsubscribed(subscriber!, left, now, deps);
   }
-  const language = subscriber?.language;
-  return { listId, preferencesToken: signPreferencesToken(subscriberId, deps.keyring), ...(language ? { language } : {}) };
+  return { ...linkFor(subscriberId, listIds, subscriber?.language, deps), left };
 }
 
 /**
@@ -90,7 +127,7 @@ export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise
  * const { left } = await unsubscribeAll(token, { subscribers, clock, keyring });
  */
 export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Promise<UnsubscribeLink & { left: string[] }> {
-  const { subscriberId, listId } = verified(token, deps);
+  const { subscriberId, listIds } = verified(token, deps);
   const subscriber = await deps.subscribers.get(subscriberId);
   const changes = subscriber ? leaveAllChanges(subscriber) : [];
   if (changes.length) {
@@ -100,13 +137,7 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
     await tellUnsubscribed(subscriber!, changes.map((c) => c.listId), now, deps);
   }
-  const language = subscriber?.language;
-  return {
-    listId,
-    preferencesToken: signPreferencesToken(subscriberId, deps.keyring),
-    left: changes.map((c) => c.listId),
-    ...(language ? { language } : {}),
-  };
+  return { ...linkFor(subscriberId, listIds, subscriber?.language, deps), left: changes.map((c) => c.listId) };
 }
 
 /** After the change, and only when something was left; publishing never throws. */
