@@ -151,6 +151,7 @@ describe('poison messages: dead-letter queue, status and redrive', () => {
         { queue: 'mail-events', deadLetters: 0 },
         { queue: 'signups', deadLetters: 0 },
         { queue: 'bulk', deadLetters: 0 },
+        { queue: 'webhooks', deadLetters: 0 },
       ],
     });
     expect((await pressroom.adapters.releaseStats.get('late-release')).deadLettered).toBe(1);

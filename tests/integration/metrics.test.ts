@@ -39,7 +39,7 @@ describe('metrics counted at the edges (local stand-ins)', () => {
     const shown = (await (await fetch(`${pressroom.url}/local/metrics`)).json()) as Record<string, number>;
     expect(shown.SubscriptionsConfirmed).toBe(pressroom.metrics.get('SubscriptionsConfirmed'));
     const queues = (await (await fetch(`${pressroom.url}/local/queues`)).json()) as Record<string, unknown>;
-    expect(Object.keys(queues)).toEqual(['fan-out', 'send', 'mail-events', 'signups', 'bulk']);
+    expect(Object.keys(queues)).toEqual(['fan-out', 'send', 'mail-events', 'signups', 'bulk', 'webhooks']);
   });
 
   it('a release to two members counts two emails sent and a post per channel; a bounce and a complaint count once each however often they arrive', async () => {
