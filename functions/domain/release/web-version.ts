@@ -5,6 +5,7 @@ import { isPublic, ReleaseKind, type Release } from './release';
 import { releaseBody } from './release-body';
 import { releaseImageUrl, releaseSummary } from './release-summary';
 import { RecipientPlaceholder } from './rendered-email';
+import { releaseIn } from './translations';
 
 /** Characters of the summary a link card shows (Open Graph descriptions are cut around here). */
 const CARD_SUMMARY_MAX = 200;
@@ -15,8 +16,15 @@ const CARD_SUMMARY_MAX = 200;
  * of links to releases, so a page of its own would say nothing more.
  */
 export type WebVersion =
-  | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string }
+  | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string; versions: LanguageVersion[]; translated: boolean }
   | { kind: 'email'; html: string };
+
+/** One language version of a release's web page, for `hreflang` alternates. */
+export interface LanguageVersion {
+  language: string;
+  /** `/releases/{id}` for the release's own language, `/releases/{id}?lang={tag}` for a translation. */
+  path: string;
+}
 
 /**
  * The web version of a release, behind every email's "view in browser" link: the release as a page
@@ -31,13 +39,40 @@ export type WebVersion =
 export async function webVersion(
   releaseId: string,
   deps: { releases: ReleaseStore; renderer: EmailRenderer; clock: Clock; publicUrl: string },
+  language?: string,
 ): Promise<WebVersion> {
-  const release = await deps.releases.get(releaseId);
-  if (!release || !isPublic(release, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
-  if (release.kind === ReleaseKind.Digest) return { kind: 'email', html: await digestEmail(release, deps) };
+  const original = await deps.releases.get(releaseId);
+  if (!original || !isPublic(original, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
+  if (original.kind === ReleaseKind.Digest) return { kind: 'email', html: await digestEmail(original, deps) };
+  // `?lang=` picks a translation like a reader's language picks their email (es-MX → es); a language
+  // the release has no translation into shows the release's own version.
+  const release = releaseIn(original, language);
   const body = await releaseBody(release);
   const imageUrl = releaseImageUrl(body);
-  return { kind: 'page', release, body, summary: releaseSummary(release, body, CARD_SUMMARY_MAX), ...(imageUrl ? { imageUrl } : {}) };
+  return {
+    kind: 'page',
+    release,
+    body,
+    summary: releaseSummary(release, body, CARD_SUMMARY_MAX),
+    ...(imageUrl ? { imageUrl } : {}),
+    versions: languageVersions(original),
+    translated: release !== original,
+  };
+}
+
+/**
+ * Every language version of a release's web page, its own first.
+ *
+ * @example
+ * languageVersions({ id: 'r', language: 'en', translations: [{ language: 'es', title: 'Hola' }] });
+ * // [{ language: 'en', path: '/releases/r' }, { language: 'es', path: '/releases/r?lang=es' }]
+ */
+export function languageVersions(release: Pick<Release, 'id' | 'language' | 'translations'>): LanguageVersion[] {
+  const path = `/releases/${encodeURIComponent(release.id)}`;
+  return [
+    { language: release.language, path },
+    ...(release.translations ?? []).map((t) => ({ language: t.language, path: `${path}?lang=${encodeURIComponent(t.language)}` })),
+  ];
 }
 
 /** A digest's email with every recipient link replaced by the public sign-up page. */
