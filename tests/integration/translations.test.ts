@@ -89,4 +89,26 @@ describe('a release in two languages (local stand-ins)', () => {
     const all = parseFeed(await (await fetch(`${pressroom.url}/feeds/all.atom`)).text());
     expect(all.items.find((item) => item.title?.includes(id))?.title).toBe(`New park opens ${id}`);
   });
+
+  it('a list named per language: the Spanish sign-up page shows the Spanish names and descriptions, the English page the own', async () => {
+    const patch = (listId: string, body: unknown) =>
+      fetch(`${pressroom.url}/admin/lists/${listId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${pressroom.secrets.adminToken}` },
+        body: JSON.stringify(body),
+      });
+    const answer = await patch('press-releases', { names: { ES: 'Comunicados de prensa' }, descriptions: { es: 'Nuestros comunicados oficiales' } });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ names: { es: 'Comunicados de prensa' }, descriptions: { es: 'Nuestros comunicados oficiales' } });
+    expect((await patch('blog', { names: { es: 'Bitácora' } })).status).toBe(200);
+    expect((await patch('blog', { names: { 'not a tag': 'x' } })).status).toBe(400);
+
+    const es = await (await fetch(`${pressroom.url}/subscribe?lang=es`)).text();
+    expect(es).toContain('<label for="list-press-releases">Comunicados de prensa</label>');
+    expect(es).toContain('Nuestros comunicados oficiales');
+    expect(es).toContain('<label for="list-blog">Bitácora</label>');
+    const en = await (await fetch(`${pressroom.url}/subscribe`)).text();
+    expect(en).toContain('<label for="list-press-releases">Press Releases</label>');
+    expect(en).not.toContain('Comunicados de prensa');
+  });
 });
