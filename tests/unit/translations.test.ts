@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { listIn, parseListChanges } from '../../functions/domain/lists/mailing-list';
+import { parseKeyring } from '../../functions/domain/security/link-tokens';
+import { readPreferences, signPreferencesToken } from '../../functions/domain/subscriber/preferences';
 import { parseReleaseInput } from '../../functions/domain/release/release-input';
 import { releaseIn, translationFor } from '../../functions/domain/release/translations';
 import { publishRelease, type PublishReleaseDeps } from '../../functions/domain/release/publish-release';
@@ -6,7 +10,7 @@ import { RecipientPlaceholder } from '../../functions/domain/release/rendered-em
 import { ValidationError } from '../../functions/domain/errors';
 import type { FanOutJob } from '../../functions/domain/delivery/ports';
 import type { Release } from '../../functions/domain/release/release';
-import { FakeClock, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore } from '../helpers/fakes';
+import { FakeClock, MemoryListStore, MemoryQueue, MemoryReleaseStore, MemorySocialPostStore, MemorySubscriberStore } from '../helpers/fakes';
 import { releaseBody } from '../helpers/releases';
 
 const lists = new Set(['blog', 'press-releases']);
@@ -134,5 +138,30 @@ describe('translations: publishing', () => {
     const dropped = await publishRelease({ body: releaseBody() }, deps);
     expect(dropped).toMatchObject({ updated: true, revision: 3 });
     expect(deps.releases.releases.get('spring-update')?.translations).toBeUndefined();
+  });
+});
+
+describe('lists named per language', () => {
+  it('listIn takes the exact tag, else the primary subtag, else the own name', () => {
+    const list = { name: 'Press Releases', description: 'Statements', names: { es: 'Comunicados de prensa', 'pt-br': 'Comunicados' }, descriptions: { es: 'Declaraciones' } };
+    expect(listIn(list, 'es-MX')).toMatchObject({ name: 'Comunicados de prensa', description: 'Declaraciones' });
+    expect(listIn(list, 'pt-BR')).toMatchObject({ name: 'Comunicados', description: 'Statements' });
+    expect(listIn(list, 'fr')).toMatchObject({ name: 'Press Releases', description: 'Statements' });
+    expect(listIn(list, undefined)).toBe(list);
+  });
+
+  it('the preference centre names the lists in the subscriber’s language', async () => {
+    const subscribers = new MemorySubscriberStore();
+    const lists = new MemoryListStore([{ id: 'press-releases', name: 'Press Releases', names: { es: 'Comunicados de prensa' } }]);
+    const deps = { subscribers, lists, clock: new FakeClock(), keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`) };
+    const { subscriber } = await subscribers.addConfirmed('lector@example.com', ['press-releases'], deps.clock.now(), 'es');
+    const view = await readPreferences(signPreferencesToken(subscriber.id, deps.keyring), deps);
+    expect(view.lists.map((l) => l.name)).toEqual(['Comunicados de prensa']);
+  });
+
+  it('list input takes names by language tag, stored lower-case, and refuses a bad tag', () => {
+    expect(parseListChanges({ names: { ES: 'Comunicados' } })).toEqual({ names: { es: 'Comunicados' } });
+    expect(() => parseListChanges({ names: { 'no tag': 'x' } })).toThrow(ValidationError);
+    expect(() => parseListChanges({ names: { es: 'a\nb' } })).toThrow(ValidationError);
   });
 });
