@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { releaseBodyFromFile } from '../../functions/cli/publish-release';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listIn, parseListChanges } from '../../functions/domain/lists/mailing-list';
 import { parseKeyring } from '../../functions/domain/security/link-tokens';
@@ -163,5 +167,21 @@ describe('lists named per language', () => {
     expect(parseListChanges({ names: { ES: 'Comunicados' } })).toEqual({ names: { es: 'Comunicados' } });
     expect(() => parseListChanges({ names: { 'no tag': 'x' } })).toThrow(ValidationError);
     expect(() => parseListChanges({ names: { es: 'a\nb' } })).toThrow(ValidationError);
+  });
+});
+
+describe('the CLI reads translations named in Markdown front matter', () => {
+  it('follows each path relative to the release file, taking language, title and summary from its front matter', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'translations-'));
+    try {
+      writeFileSync(join(dir, 'release.md'), '---\nid: park\ntitle: New park\nurl: https://example.org/park\nlists: [blog]\ntranslations:\n  - park.es.md\n---\nThe park opens.\n');
+      // Naming the release back must not loop: a translation's own translations are not followed.
+      writeFileSync(join(dir, 'park.es.md'), '---\nlanguage: es\ntitle: Nuevo parque\nsummary: Abre el sábado.\nlists: [ignored]\ntranslations: [release.md]\n---\nEl parque abre.\n');
+      const body = releaseBodyFromFile(join(dir, 'release.md'));
+      expect(body.translations).toEqual([{ language: 'es', title: 'Nuevo parque', summary: 'Abre el sábado.', markdown: 'El parque abre.\n' }]);
+      expect(() => parseReleaseInput(body, lists)).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
