@@ -81,21 +81,22 @@ function TranslationsFieldset({ translations }: { translations: NonNullable<Draf
         <fieldset class="field">
           <legend>{t ? `Translation ${i + 1} (${t.language})` : `Translation ${i + 1} (new)`}</legend>
           <div class="field">
-            <label for={`translation-language-${i}`}>Language</label>
+            <label for={`translation-language-${i}`}>Language of translation {i + 1}</label>
             <input id={`translation-language-${i}`} name={`translation-language-${i}`} type="text" value={t?.language ?? ''} />
           </div>
           <div class="field">
-            <label for={`translation-title-${i}`}>Title</label>
+            {/* "Headline" and "Lead", not "Title" and "Summary": each label names one control on the page. */}
+            <label for={`translation-title-${i}`}>Headline of translation {i + 1}</label>
             <input id={`translation-title-${i}`} name={`translation-title-${i}`} type="text" maxlength={300} value={t?.title ?? ''} />
           </div>
           <div class="field">
-            <label for={`translation-summary-${i}`}>Summary</label>
+            <label for={`translation-summary-${i}`}>Lead of translation {i + 1} (optional)</label>
             <textarea id={`translation-summary-${i}`} name={`translation-summary-${i}`} rows={2} maxlength={1000}>
               {t?.summary ?? ''}
             </textarea>
           </div>
           <div class="field">
-            <label for={`translation-body-${i}`}>Body</label>
+            <label for={`translation-body-${i}`}>Body of translation {i + 1}</label>
             <textarea id={`translation-body-${i}`} name={`translation-body-${i}`} rows={8}>
               {t?.body ?? ''}
             </textarea>
