@@ -9,7 +9,7 @@
  * font or icon from elsewhere (the API's Content-Security-Policy allows no more).
  */
 import type { Release } from '../../domain/release/release';
-import type { LanguageVersion } from '../../domain/release/web-version';
+import type { LanguageVersion } from '../../domain/release/translations';
 import { releaseStringsFor } from '../strings/release-strings';
 import { stringsFor } from '../strings/ui-strings';
 import { formatDate } from '../render/release-date';

@@ -7,8 +7,7 @@ import { releaseBody } from '../release/release-body';
 import type { Release } from '../release/release';
 import { collectListed, syndicatedListIds } from './listing';
 import { ALL_RELEASES_FEED } from './feed-names';
-import { primarySubtag, releaseIn } from '../release/translations';
-import { languageVersions } from '../release/web-version';
+import { languageVersions, primarySubtag, releaseIn } from '../release/translations';
 
 /** The syndication formats each feed is offered in (the extension in `/feeds/{name}.{format}`). */
 export const FeedFormat = {

@@ -68,3 +68,25 @@ export function releaseIn(release: Release, language: string | undefined): Relea
 export function versionLanguages(release: Pick<Release, 'translations'>): (string | undefined)[] {
   return [undefined, ...(release.translations ?? []).map((t) => t.language)];
 }
+
+/** One language version of a release's web page, for `hreflang` alternates. */
+export interface LanguageVersion {
+  language: string;
+  /** `/releases/{id}` for the release's own language, `/releases/{id}?lang={tag}` for a translation. */
+  path: string;
+}
+
+/**
+ * Every language version of a release's web page, its own first.
+ *
+ * @example
+ * languageVersions({ id: 'r', language: 'en', translations: [{ language: 'es', title: 'Hola' }] });
+ * // [{ language: 'en', path: '/releases/r' }, { language: 'es', path: '/releases/r?lang=es' }]
+ */
+export function languageVersions(release: Pick<Release, 'id' | 'language' | 'translations'>): LanguageVersion[] {
+  const path = `/releases/${encodeURIComponent(release.id)}`;
+  return [
+    { language: release.language, path },
+    ...(release.translations ?? []).map((t) => ({ language: t.language, path: `${path}?lang=${encodeURIComponent(t.language)}` })),
+  ];
+}

@@ -5,7 +5,7 @@ import { isPublic, ReleaseKind, type Release } from './release';
 import { releaseBody } from './release-body';
 import { releaseImageUrl, releaseSummary } from './release-summary';
 import { RecipientPlaceholder } from './rendered-email';
-import { releaseIn } from './translations';
+import { languageVersions, releaseIn, type LanguageVersion } from './translations';
 
 /** Characters of the summary a link card shows (Open Graph descriptions are cut around here). */
 const CARD_SUMMARY_MAX = 200;
@@ -18,13 +18,6 @@ const CARD_SUMMARY_MAX = 200;
 export type WebVersion =
   | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string; versions: LanguageVersion[]; translated: boolean }
   | { kind: 'email'; html: string };
-
-/** One language version of a release's web page, for `hreflang` alternates. */
-export interface LanguageVersion {
-  language: string;
-  /** `/releases/{id}` for the release's own language, `/releases/{id}?lang={tag}` for a translation. */
-  path: string;
-}
 
 /**
  * The web version of a release, behind every email's "view in browser" link: the release as a page
@@ -58,21 +51,6 @@ export async function webVersion(
     versions: languageVersions(original),
     translated: release !== original,
   };
-}
-
-/**
- * Every language version of a release's web page, its own first.
- *
- * @example
- * languageVersions({ id: 'r', language: 'en', translations: [{ language: 'es', title: 'Hola' }] });
- * // [{ language: 'en', path: '/releases/r' }, { language: 'es', path: '/releases/r?lang=es' }]
- */
-export function languageVersions(release: Pick<Release, 'id' | 'language' | 'translations'>): LanguageVersion[] {
-  const path = `/releases/${encodeURIComponent(release.id)}`;
-  return [
-    { language: release.language, path },
-    ...(release.translations ?? []).map((t) => ({ language: t.language, path: `${path}?lang=${encodeURIComponent(t.language)}` })),
-  ];
 }
 
 /** A digest's email with every recipient link replaced by the public sign-up page. */
