@@ -111,4 +111,24 @@ describe('a release in two languages (local stand-ins)', () => {
     expect(en).toContain('<label for="list-press-releases">Press Releases</label>');
     expect(en).not.toContain('Comunicados de prensa');
   });
+
+  it('staff preview every version and test-send a translation', async () => {
+    const admin = (path: string, body: unknown) =>
+      fetch(`${pressroom.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${pressroom.secrets.adminToken}` },
+        body: JSON.stringify(body),
+      });
+    const preview = (await (
+      await admin('/admin/releases/preview', releaseBody({ id: `preview-${id}`, translations: [{ language: 'es', title: 'Vista previa', html: '<p>Hola.</p>' }] }))
+    ).json()) as { subject: string; translations: { language: string; subject: string; html: string }[] };
+    expect(preview.subject).toBe('Spring update');
+    expect(preview.translations.map((t) => [t.language, t.subject])).toEqual([['es', 'Vista previa']]);
+    expect(preview.translations[0].html).toContain('Darse de baja');
+
+    const staff = `editor-${id}@example.org`;
+    expect((await admin(`/admin/releases/${id}/test`, { to: [staff], language: 'es' })).status).toBe(200);
+    expect((await mailTo(staff)).map((m) => m.subject)).toEqual([`[TEST] Abre el nuevo parque ${id}`]);
+    expect((await admin(`/admin/releases/${id}/test`, { to: [staff], language: 'fr' })).status).toBe(404);
+  });
 });
