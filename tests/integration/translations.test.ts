@@ -110,6 +110,15 @@ describe('a release in two languages (local stand-ins)', () => {
     const en = await (await fetch(`${pressroom.url}/subscribe`)).text();
     expect(en).toContain('<label for="list-press-releases">Press Releases</label>');
     expect(en).not.toContain('Comunicados de prensa');
+
+    // A Spanish sign-up: the confirmation email and page name the lists in Spanish too.
+    const reader = `lector-${id}@example.com`;
+    await fetch(`${pressroom.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: reader, lists: ['press-releases'], language: 'es' }) });
+    await pressroom.settle();
+    const [confirmation] = await mailTo(reader);
+    expect(confirmation.text).toContain('Comunicados de prensa');
+    const link = /href="([^"]*\/confirm\/[^"]+)"/.exec(String(confirmation.html))![1].replace(/&amp;/g, '&');
+    expect(await (await fetch(link)).text()).toContain('<strong>Comunicados de prensa</strong>');
   });
 
   it('staff preview every version and test-send a translation', async () => {
