@@ -139,8 +139,13 @@ describe('translations: publishing', () => {
     expect(deps.releases.rendered.get('spring-update#es')).toMatchObject({ subject: 'es: Corregido', revision: 2 });
     // The same body again is a duplicate, not a third revision.
     expect(await publishRelease({ body: releaseBody({ translations: [{ ...spanish, title: 'Corregido' }] }) }, deps)).toMatchObject({ updated: false, revision: 2 });
-    const dropped = await publishRelease({ body: releaseBody() }, deps);
-    expect(dropped).toMatchObject({ updated: true, revision: 3 });
+    // A body without translations (a CMS that knows none) keeps them, and says so when the original changed.
+    const kept = await publishRelease({ body: releaseBody({ title: 'Spring update, corrected' }) }, deps);
+    expect(kept).toMatchObject({ updated: true, revision: 3 });
+    expect(kept.warnings.map((w) => w.code)).toContain('correction-translations-kept');
+    expect(deps.releases.releases.get('spring-update')?.translations?.map((t) => t.title)).toEqual(['Corregido']);
+    const dropped = await publishRelease({ body: releaseBody({ title: 'Spring update, corrected', translations: [] }) }, deps);
+    expect(dropped).toMatchObject({ updated: true, revision: 4 });
     expect(deps.releases.releases.get('spring-update')?.translations).toBeUndefined();
   });
 });

@@ -56,7 +56,7 @@ const orUndefined = (text: string | undefined) => (text ? text : undefined);
 export function correctionOf(
   stored: Release & { body: string },
   candidate: Pick<Release, 'title' | 'url' | 'summary' | 'tags' | 'author' | 'translations'> & { body: string },
-  input: Pick<ReleaseInput, 'correction' | 'lists' | 'language' | 'publishedAt' | 'embargoUntil'>,
+  input: Pick<ReleaseInput, 'correction' | 'lists' | 'language' | 'publishedAt' | 'embargoUntil' | 'translations'>,
   now: Date,
   by?: string,
 ): Correction | undefined {
@@ -67,9 +67,9 @@ export function correctionOf(
     summary: orUndefined(candidate.summary),
     tags: candidate.tags,
     author: orUndefined(candidate.author),
-    // The republished set replaces the stored one (none given: none kept), so every version a reader
-    // may get is one staff last sent.
-    translations: candidate.translations?.length ? candidate.translations : undefined,
+    // A set given replaces the stored one (`[]` removes them all); none given keeps them, because a CMS
+    // or feed source that knows nothing of translations must not wipe those staff added.
+    translations: input.translations === undefined ? stored.translations : candidate.translations?.length ? candidate.translations : undefined,
   };
   const changed: CorrectableField[] = (Object.keys(proposed) as (keyof typeof proposed)[]).filter((field) =>
     field === 'translations' ? !same(translationsKey(stored.translations), translationsKey(proposed.translations)) : !same(orUndefinedAny(stored[field]), proposed[field]),

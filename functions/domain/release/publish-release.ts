@@ -129,7 +129,7 @@ async function correctRelease(
     if (!correction) return undefined;
     const { rendered, translated, findings } = await renderAndCheck(correction.release, deps.renderer);
     if (hasBlocking(findings)) throw new PreflightError(findings);
-    const warnings = [...findings, ...ignoredFindings(correction.ignored)];
+    const warnings = [...findings, ...ignoredFindings(correction.ignored), ...staleTranslationFindings(correction.changed, current, input)];
     if (await deps.releases.correct(revisionRecord(withBody(current)), correction.release)) {
       await applyRevision(correction.release, { rendered, translated }, deps);
       return { release: correction.release, warnings };
@@ -181,6 +181,22 @@ function ignoredFindings(ignored: string[]): Finding[] {
       code: 'correction-keeps-fields',
       severity: FindingSeverity.Warning,
       message: `A correction changes a release's content only: ${ignored.join(', ')} kept as published`,
+    },
+  ];
+}
+
+/**
+ * The original changed and its translations were kept as they were (none given): said as a warning,
+ * since readers of a translation otherwise get the uncorrected words.
+ */
+function staleTranslationFindings(changed: readonly string[], stored: Release, input: ReleaseInput): Finding[] {
+  if (input.translations !== undefined || !stored.translations?.length) return [];
+  if (!changed.some((field) => field === 'title' || field === 'body' || field === 'summary')) return [];
+  return [
+    {
+      code: 'correction-translations-kept',
+      severity: FindingSeverity.Warning,
+      message: `The translations (${stored.translations.map((t) => t.language).join(', ')}) were kept as they were: send them with the correction to correct them too`,
     },
   ];
 }
