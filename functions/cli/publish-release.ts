@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PUBLIC_ONLY, PUBLIC_OR_LOOPBACK, isLoopbackAddress } from '../adapters/outbound/address-policy';
 import { guardedFetcher } from '../adapters/outbound/guarded-fetch';
@@ -34,7 +34,7 @@ const SEND_TIMEOUT_MS = 30_000;
  * @example
  * releaseBodyFromFile('examples/ice-retaliation.md'); // { id: 'ice-retaliation-and-intimidation', …, markdown: '…' }
  */
-export function releaseBodyFromFile(path: string): Record<string, unknown> {
+export function releaseBodyFromFile(path: string, asTranslation = false): Record<string, unknown> {
   const kind = extname(path).toLowerCase();
   if (kind !== '.json' && kind !== '.md' && kind !== '.markdown') {
     throw new CliError(`${path}: not a release file (give a .json webhook body or a .md file with YAML front matter)`, 2);
@@ -53,10 +53,35 @@ export function releaseBodyFromFile(path: string): Record<string, unknown> {
       return body as Record<string, unknown>;
     }
     const { frontMatter, markdown } = parseMarkdownRelease(text);
-    return { ...frontMatter, markdown };
+    // A translation's own `translations` are not followed: two files naming each other would loop.
+    return { ...frontMatter, ...(asTranslation ? {} : translationsFrom(frontMatter, path)), markdown };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${path}: not valid ${kind === '.json' ? 'JSON' : 'Markdown with YAML front matter'} (${oneLine((error as Error).message)})`);
   }
+}
+
+/**
+ * A Markdown release's `translations`: each entry a path (relative to the release file) of a Markdown
+ * file whose front matter gives its `language`, `title` and maybe `summary`, or an object passed on
+ * as it is (the API checks both alike).
+ *
+ *   translations:
+ *     - spring-update.es.md
+ */
+function translationsFrom(frontMatter: Record<string, unknown>, releasePath: string): { translations?: unknown[] } {
+  const entries = frontMatter.translations;
+  if (!Array.isArray(entries)) return {};
+  return {
+    translations: entries.map((entry) => {
+      if (typeof entry !== 'string') return entry;
+      const file = resolve(dirname(releasePath), entry);
+      const translation = releaseBodyFromFile(file, true);
+      // Only what a translation carries: an `id` or `lists` in its front matter would be refused.
+      const { language, title, summary, markdown } = translation;
+      return { language, title, ...(summary !== undefined ? { summary } : {}), markdown };
+    }),
+  };
 }
 
 /**

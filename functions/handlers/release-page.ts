@@ -6,12 +6,12 @@ import { mjmlRenderer } from '../runtime/mjml-rendering';
 import { html, httpHandler, type ServicesProvider, type HttpResult } from '../runtime/http';
 import { publicSite } from '../runtime/factories/site';
 
-/** GET /releases/{id}: the web version behind every email's "view in browser" link, and the page to share. */
+/** GET /releases/{id}[?lang=es]: the web version (of a translation) behind every email's "view in browser" link, and the page to share. */
 export const makeHandler = (getServices: ServicesProvider) =>
   httpHandler(getServices, async (event, app): Promise<HttpResult> => {
     const { organisationName, publicUrl } = app.brand;
     try {
-      const version = await app.site.webVersion(event.pathParameters?.id ?? '');
+      const version = await app.site.webVersion(event.pathParameters?.id ?? '', event.queryStringParameters?.lang);
       const body = version.kind === 'page' ? await releaseWebPage({ ...version, organisationName, publicUrl }) : version.html;
       // Public and identical for everyone: caches may keep it; neither page runs scripts.
       return html(200, body, { cache: 'public' });

@@ -182,9 +182,9 @@ export class DeliveryService {
     return cancelSend(releaseId, this.ports);
   }
 
-  /** Sends a stored release to staff addresses only, marked as a test. @throws NotFoundError, ValidationError */
-  sendTest(releaseId: string, to: unknown): Promise<{ sent: string[] }> {
-    return sendTestEmail(releaseId, to, { ...this.ports, now: this.ports.clock.now() });
+  /** Sends a stored release (`language`: its translation) to staff addresses only, marked as a test. @throws NotFoundError, ValidationError */
+  sendTest(releaseId: string, to: unknown, language?: string): Promise<{ sent: string[] }> {
+    return sendTestEmail(releaseId, to, { ...this.ports, now: this.ports.clock.now() }, language);
   }
 
   /**

@@ -45,8 +45,8 @@ export class PublicSite {
     return buildFeed(request, { ...this.ports, ...this.settings });
   }
 
-  /** The web version behind every email's "view in browser" link: a page, or a digest's email. @throws NotFoundError */
-  webVersion(releaseId: string): Promise<WebVersion> {
-    return webVersion(releaseId, { ...this.ports, publicUrl: this.settings.publicUrl });
+  /** The web version behind every email's "view in browser" link (`language`: a translation's): a page, or a digest's email. @throws NotFoundError */
+  webVersion(releaseId: string, language?: string): Promise<WebVersion> {
+    return webVersion(releaseId, { ...this.ports, publicUrl: this.settings.publicUrl }, language);
   }
 }

@@ -102,10 +102,12 @@ export class MemoryReleaseStore implements ReleaseStore {
     return r && structuredClone(r);
   }
   revisions = new Map<string, ReleaseRevision[]>();
-  async saveRendered(id: string, rendered: RenderedEmail) {
-    const stored = this.rendered.get(id);
-    if (!stored || (stored.revision ?? 1) < (rendered.revision ?? 1)) this.rendered.set(id, rendered);
-    return this.rendered.get(id)!;
+  async saveRendered(id: string, rendered: RenderedEmail, language?: string) {
+    // Keyed like the DynamoDB store: the release's own language by id, a translation's by id#tag.
+    const key = language ? `${id}#${language.toLowerCase()}` : id;
+    const stored = this.rendered.get(key);
+    if (!stored || (stored.revision ?? 1) < (rendered.revision ?? 1)) this.rendered.set(key, rendered);
+    return this.rendered.get(key)!;
   }
   async correct(previous: ReleaseRevision, corrected: Release) {
     const kept = (this.revisions.get(previous.releaseId) ?? []).filter((r) => r.revision !== previous.revision);
@@ -113,7 +115,7 @@ export class MemoryReleaseStore implements ReleaseStore {
     const stored = this.releases.get(corrected.id);
     if (!stored || (stored.revision ?? 1) !== previous.revision) return false;
     // Like the DynamoDB store: only the content and revision fields; the send's own fields move on their own.
-    const fields = ['title', 'url', 'body', 'summary', 'tags', 'author', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt'] as const;
+    const fields = ['title', 'url', 'body', 'summary', 'tags', 'author', 'translations', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt'] as const;
     const next = stored as unknown as Record<string, unknown>;
     for (const field of fields) {
       if (corrected[field] === undefined) delete next[field];
@@ -124,8 +126,8 @@ export class MemoryReleaseStore implements ReleaseStore {
   async listRevisions(id: string) {
     return structuredClone(this.revisions.get(id) ?? []);
   }
-  async getRendered(id: string) {
-    return this.rendered.get(id);
+  async getRendered(id: string, language?: string) {
+    return this.rendered.get(language ? `${id}#${language.toLowerCase()}` : id);
   }
   async transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes: SendStatusChanges = {}) {
     const r = this.releases.get(id);

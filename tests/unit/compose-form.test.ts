@@ -77,4 +77,17 @@ describe('the compose form', () => {
       social: { channels: [{ channel: 'x', text: 'Own' }] },
     });
   });
+
+  it('reads numbered translation slots, ignores an empty one, and publishes each in the body’s format', () => {
+    const form = new URLSearchParams([
+      ['title', 'Park'], ['format', 'markdown'], ['body', 'The park.'], ['lists', 'blog'], ['language', 'en'],
+      ['translation-language-0', 'es'], ['translation-title-0', ' Parque '], ['translation-summary-0', ''], ['translation-body-0', 'El parque.'],
+      ['translation-language-1', ''], ['translation-title-1', ''], ['translation-summary-1', ''], ['translation-body-1', ''],
+    ]);
+    const fields = draftFieldsFrom(form, []);
+    expect(fields.translations).toEqual([{ language: 'es', title: 'Parque', body: 'El parque.' }]);
+    expect(publishBodyOf({ id: 'park', fields }, 'https://news.example.org').translations).toEqual([{ language: 'es', title: 'Parque', markdown: 'El parque.' }]);
+    expect(draftFieldsFrom(new URLSearchParams('title=x&translation-language-0=&translation-title-0='), []).translations).toBeUndefined();
+    expect(() => checkDraftFields({ ...fields, translations: [{ language: 'es', title: 'x', body: 'y'.repeat(300_000) }] })).toThrow(ValidationError);
+  });
 });

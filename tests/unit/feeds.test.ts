@@ -55,6 +55,12 @@ describe('feeds and archive (domain, in-memory stores)', () => {
       expect(parseFeedName('blog.json')).toEqual({ listId: 'blog', format: 'json' });
     });
 
+    it('reads a language between the name and the format, lower-case only', () => {
+      expect(parseFeedName('all.es.atom')).toEqual({ listId: undefined, language: 'es', format: 'atom' });
+      expect(parseFeedName('blog.pt-br.rss')).toEqual({ listId: 'blog', language: 'pt-br', format: 'rss' });
+      for (const name of ['all.ES.atom', 'all.e.atom', 'all.es.es.atom']) expect(() => parseFeedName(name), name).toThrow(NotFoundError);
+    });
+
     it('refuses names no feed has with NotFoundError', () => {
       for (const name of ['all', 'all.xml', 'Blog.rss', '../x.rss', '.rss', 'blog.rss.rss', '']) {
         expect(() => parseFeedName(name), name).toThrow(NotFoundError);

@@ -10,7 +10,9 @@ import { GSI2, assignments, conditionHolds, dueBy, isConditionFailure, updateExp
 import { assertItemFits } from './item-size';
 
 const releaseKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RELEASE' });
-const renderedKey = (id: string) => ({ pk: `RELEASE#${id}`, sk: 'RENDERED' });
+// The release's own language keeps the bare `RENDERED`; a translation's is `RENDERED#<tag>`, lower-cased
+// because tags compare case-insensitively (translations.ts).
+const renderedKey = (id: string, language?: string) => ({ pk: `RELEASE#${id}`, sk: language ? `RENDERED#${language.toLowerCase()}` : 'RENDERED' });
 const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
 // Zero-padded so that the partition's sort order is revision order.
 const revisionKey = (id: string, revision: number) => ({ pk: `RELEASE#${id}`, sk: `REVISION#${String(revision).padStart(6, '0')}` });
@@ -40,7 +42,7 @@ const STAFF_LIST_FIELDS = [
 
 /** What a correction writes on the release item (correction.ts): its content and revision fields. */
 const CORRECTED_FIELDS = [
-  'title', 'url', 'body', 'summary', 'tags', 'author', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt',
+  'title', 'url', 'body', 'summary', 'tags', 'author', 'translations', 'correctionNote', 'correctedFields', 'correctedBy', 'revision', 'updatedAt',
 ] as const satisfies readonly (keyof Release)[];
 
 /** Senders retry webhooks for hours or days; a month of receipts covers any sane retry policy. */
@@ -74,8 +76,8 @@ export class DynamoReleaseStore implements ReleaseStore {
     return Item ? withoutKeys<Release>(Item) : undefined;
   }
 
-  async saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail> {
-    const item = { ...renderedKey(id), ...rendered };
+  async saveRendered(id: string, rendered: RenderedEmail, language?: string): Promise<RenderedEmail> {
+    const item = { ...renderedKey(id, language), ...rendered };
     assertItemFits(item, `rendered email of release "${id}"`);
     const revision = rendered.revision ?? 1;
     try {
@@ -93,13 +95,13 @@ export class DynamoReleaseStore implements ReleaseStore {
       return rendered;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return (await this.getRendered(id))!;
+      return (await this.getRendered(id, language))!;
     }
   }
 
-  async getRendered(id: string): Promise<RenderedEmail | undefined> {
+  async getRendered(id: string, language?: string): Promise<RenderedEmail | undefined> {
     const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.tableName, Key: renderedKey(id), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table.tableName, Key: renderedKey(id, language), ConsistentRead: true }),
     );
     return Item ? withoutKeys<RenderedEmail>(Item) : undefined;
   }

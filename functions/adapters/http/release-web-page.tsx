@@ -9,6 +9,7 @@
  * font or icon from elsewhere (the API's Content-Security-Policy allows no more).
  */
 import type { Release } from '../../domain/release/release';
+import type { LanguageVersion } from '../../domain/release/translations';
 import { releaseStringsFor } from '../strings/release-strings';
 import { stringsFor } from '../strings/ui-strings';
 import { formatDate } from '../render/release-date';
@@ -21,6 +22,10 @@ export interface ReleaseWebPageInput {
   /** Its own summary, else its first sentence (release-summary.ts), for the card's description. */
   summary: string;
   imageUrl?: string;
+  /** Every language version of the release, its own first: each page names all as `hreflang` alternates. */
+  versions?: LanguageVersion[];
+  /** This page shows a translation (then it is its own canonical: see below). */
+  translated?: boolean;
   organisationName: string;
   publicUrl: string;
 }
@@ -65,7 +70,7 @@ export function subscribeUrl(base: string, release: Pick<Release, 'lists' | 'lan
  * @example
  * const page = await releaseWebPage({ release, body, summary, organisationName, publicUrl });
  */
-export function releaseWebPage({ release, body, summary, imageUrl, organisationName, publicUrl }: ReleaseWebPageInput): Promise<string> {
+export function releaseWebPage({ release, body, summary, imageUrl, versions = [], translated = false, organisationName, publicUrl }: ReleaseWebPageInput): Promise<string> {
   const base = publicUrl.replace(/\/+$/, '');
   const words = releaseStringsFor(release.language);
   const signup = stringsFor(release.language).signup;
@@ -77,7 +82,12 @@ export function releaseWebPage({ release, body, summary, imageUrl, organisationN
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${release.title} · ${organisationName}`}</title>
         {summary && <meta name="description" content={summary} />}
-        <link rel="canonical" href={release.url} />
+        {/* A translation names itself as canonical: one naming the original (another language) would
+            tell search engines to drop it in favour of a page its readers cannot read. */}
+        <link rel="canonical" href={translated ? `${base}${versions.find((v) => v.language === release.language)?.path ?? ''}` : release.url} />
+        {versions.length > 1 &&
+          versions.map((v) => <link rel="alternate" hreflang={v.language} href={`${base}${v.path}`} />)}
+        {versions.length > 1 && <link rel="alternate" hreflang="x-default" href={`${base}${versions[0]!.path}`} />}
         <meta property="og:type" content="article" />
         <meta property="og:site_name" content={organisationName} />
         <meta property="og:title" content={release.title} />

@@ -2,6 +2,7 @@
  * The sign-up and confirmation pages. Plain HTML forms that work without JavaScript; every word
  * comes from the strings table of the page's language (functions/adapters/strings/ui-strings.ts).
  */
+import { listIn } from '../../domain/lists/mailing-list';
 import type { FieldIssue } from '../../domain/errors';
 import { SUPPORTED_LANGUAGES, stringsFor, type SignupStrings, type SupportedLanguage } from '../strings/ui-strings';
 import { escapeHtml, page } from './pages';
@@ -53,7 +54,8 @@ export interface SignupFormInput {
   organisationName: string;
   strings: Strings;
   /** The public, non-archived lists. */
-  lists: { id: string; name: string; description?: string }[];
+  /** Named in the page's language where staff gave a name in it (mailing-list.ts `listIn`). */
+  lists: { id: string; name: string; description?: string; names?: Record<string, string>; descriptions?: Record<string, string> }[];
   /** What the visitor sent, when the form comes back with errors. */
   values?: { email?: unknown; lists?: unknown; language?: unknown };
   errors?: FieldIssue[];
@@ -85,6 +87,7 @@ export function signupFormPage({ organisationName, strings, lists, values = {}, 
     .map((l) => `<a href="?lang=${l}" lang="${l}" hreflang="${l}">${escapeHtml(stringsFor(l).languageName)}</a>`)
     .join(' · ');
   const choices = lists
+    .map((list) => listIn(list, strings.language))
     .map((list) => {
       const id = `list-${escapeHtml(list.id)}`;
       const hint = list.description ? `<p id="${id}-hint" class="hint">${escapeHtml(list.description)}</p>` : '';

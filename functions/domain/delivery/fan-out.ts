@@ -5,6 +5,7 @@ import type { SubscriberStore } from '../subscriber/ports';
 import { NotFoundError } from '../errors';
 import { FINAL_SEND_STATUSES, SendStatus } from '../release/send-status';
 import { isPublic, type Release } from '../release/release';
+import { releaseIn, versionLanguages } from '../release/translations';
 import { PlanningConflictError } from './errors';
 import { completeSendIfDone } from './control-send';
 
@@ -107,9 +108,13 @@ export async function fanOutRelease(job: FanOutJob, deps: FanOutDeps): Promise<F
   if (!isPublic(release, deps.clock.now())) {
     return { releaseId: release.id, outcome: PlanningOutcome.Embargoed, planned: 0, pages: 0, targeted: 0 };
   }
-  // Render before any job exists, so that every worker reads the same stored rendering.
-  if (!(await deps.releases.getRendered(release.id))) {
-    await deps.releases.saveRendered(release.id, await deps.renderer.render(release));
+  // Render before any job exists, so that every worker reads the same stored rendering (of each
+  // language: publishing stores them all, this repairs one a crash left out).
+  for (const language of versionLanguages(release)) {
+    if (!(await deps.releases.getRendered(release.id, language))) {
+      const rendered = await deps.renderer.render(releaseIn(release, language));
+      await deps.releases.saveRendered(release.id, { ...rendered, ...(release.revision ? { revision: release.revision } : {}) }, language);
+    }
   }
   await deps.releases.transition(release.id, [SendStatus.Queued], SendStatus.Sending, deps.clock.now());
 

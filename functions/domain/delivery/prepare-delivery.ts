@@ -6,6 +6,7 @@ import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder } from '../release/rendered-email';
 import { revisionOf, type Release } from '../release/release';
+import { translationFor } from '../release/translations';
 import { signPreferencesToken } from '../subscriber/preferences';
 import { signUnsubscribeToken } from '../subscriber/unsubscribe';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
@@ -28,13 +29,18 @@ function plannedThrough(subscriber: Subscriber, listId: string, release: Release
   return !!release.sendStartedAt && !!membership && membership.changedAt <= release.sendStartedAt;
 }
 
-async function templateFor(release: Release, deps: SendEmailDeps): Promise<MessageTemplate> {
-  // By revision: a corrected release's remaining recipients get the corrected email.
-  const key = `${release.id}#${revisionOf(release)}`;
+/**
+ * The message template of one version of a release: `language` names a translation (translations.ts
+ * `translationFor`), undefined the release's own language.
+ */
+async function templateFor(release: Release, language: string | undefined, deps: SendEmailDeps): Promise<MessageTemplate> {
+  // By revision: a corrected release's remaining recipients get the corrected email; by language:
+  // each translation is its own email.
+  const key = `${release.id}#${revisionOf(release)}#${language?.toLowerCase() ?? ''}`;
   const cached = deps.templates.get(key);
   if (cached) return cached;
-  const rendered = await deps.releases.getRendered(release.id);
-  if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered`);
+  const rendered = await deps.releases.getRendered(release.id, language);
+  if (!rendered) throw new NotFoundError(`Release ${release.id} has not been rendered${language ? ` in ${language}` : ''}`);
   const template = senderTemplate(deps.sender, rendered, Object.values(RecipientPlaceholder));
   // A correction stores its rendering just after the release: until then, send the one there is
   // without keeping it, so the next batch picks up the corrected email.
@@ -84,7 +90,8 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
   }
   if (claim === 'busy') throw new DeliveryBusyError(release.id, subscriber.id);
 
-  const template = await templateFor(release, deps);
+  // The subscriber's stored language picks the version: no read beyond the record already read above.
+  const template = await templateFor(release, translationFor(release, subscriber.language)?.language, deps);
   const link = unsubscribeUrl(
     deps.sender.publicUrl,
     // The release too, so that staff see who left from which email (who got it).

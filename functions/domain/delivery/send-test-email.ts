@@ -11,21 +11,23 @@ const MAX_TEST_RECIPIENTS = 10;
 /**
  * Sends a stored release to staff addresses only, marked as a test. Nothing is recorded as a
  * delivery, and the recipient links point at the sign-up page (test recipients are not subscribers).
+ * `language` names one of its translations (as given at publish) to send that version instead.
  *
- * @throws NotFoundError for an unknown release; ValidationError for bad or too many addresses.
+ * @throws NotFoundError for an unknown release or translation; ValidationError for bad or too many addresses.
  * @example
- * await sendTestEmail('spring-update', ['editor@example.org'], { releases, mailer, sender, now: new Date() });
+ * await sendTestEmail('spring-update', ['editor@example.org'], { releases, mailer, sender, now: new Date() }, 'es');
  */
 export async function sendTestEmail(
   releaseId: string,
   to: unknown,
   deps: { releases: ReleaseStore; mailer: Mailer; sender: SenderIdentity; now: Date },
+  language?: string,
 ): Promise<{ sent: string[] }> {
   const addresses = testRecipients(to);
-  const rendered = await deps.releases.getRendered(releaseId);
-  if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"`);
+  const rendered = await deps.releases.getRendered(releaseId, language || undefined);
+  if (!rendered) throw new NotFoundError(`No rendered release "${releaseId}"${language ? ` in "${language}"` : ''}`);
   const release = await deps.releases.get(releaseId);
-  return sendTestRendering(releaseId, rendered, addresses, deps, { lists: release?.lists ?? [], language: release?.language });
+  return sendTestRendering(releaseId, rendered, addresses, deps, { lists: release?.lists ?? [], language: language || release?.language });
 }
 
 /**

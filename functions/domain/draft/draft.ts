@@ -12,6 +12,14 @@ export interface DraftSocialEntry {
   text?: string;
 }
 
+/** One translation in a draft: the release in another language, its body in the draft's format. */
+export interface DraftTranslation {
+  language: string;
+  title: string;
+  summary?: string;
+  body: string;
+}
+
 /** What staff write in the compose form. Checked in full only when previewed or published. */
 export interface DraftFields {
   title: string;
@@ -29,6 +37,8 @@ export interface DraftFields {
   author?: string;
   /** ISO 8601: when the held post was published on its site. */
   publishedAt?: string;
+  /** The release in other languages (domain/release/translations.ts); absent when there are none. */
+  translations?: DraftTranslation[];
 }
 
 /**
@@ -65,6 +75,10 @@ export function checkDraftFields(fields: DraftFields): DraftFields {
   if (fields.title.length > DRAFT_LIMITS.title) issues.push({ field: 'title', message: `at most ${DRAFT_LIMITS.title} characters` });
   if (!Object.values(BodyFormat).includes(fields.format)) issues.push({ field: 'format', message: 'must be markdown or html' });
   if (Buffer.byteLength(fields.body) > DRAFT_LIMITS.bodyBytes) issues.push({ field: 'body', message: `at most ${DRAFT_LIMITS.bodyBytes / 1000} KB` });
+  // The draft is one item too: its translations share the body's room.
+  const translated = (fields.translations ?? []).reduce((sum, t) => sum + Buffer.byteLength(t.body) + Buffer.byteLength(t.title) + Buffer.byteLength(t.summary ?? ''), 0);
+  if (translated && Buffer.byteLength(fields.body) + translated > DRAFT_LIMITS.bodyBytes) issues.push({ field: 'translations', message: `the body and translations at most ${DRAFT_LIMITS.bodyBytes / 1000} KB together` });
+  if ((fields.translations ?? []).length > 10) issues.push({ field: 'translations', message: 'at most 10 translations' });
   if ((fields.summary ?? '').length > DRAFT_LIMITS.summary) issues.push({ field: 'summary', message: `at most ${DRAFT_LIMITS.summary} characters` });
   if (fields.tags.length > DRAFT_LIMITS.tags) issues.push({ field: 'tags', message: `at most ${DRAFT_LIMITS.tags} tags` });
   if (fields.tags.some((t) => t.length > DRAFT_LIMITS.tag)) issues.push({ field: 'tags', message: `each tag at most ${DRAFT_LIMITS.tag} characters` });
@@ -119,6 +133,9 @@ export function publishBodyOf(draft: Pick<Draft, 'id' | 'fields'>, publicUrl: st
     ...(summary ? { summary } : {}),
     language: f.language,
     ...(f.embargoUntil ? { embargoUntil: f.embargoUntil } : {}),
+    ...(f.translations?.length
+      ? { translations: f.translations.map((t) => ({ language: t.language, title: t.title, ...(t.summary?.trim() ? { summary: t.summary.trim() } : {}), [f.format]: t.body })) }
+      : {}),
     // Every configured channel is in the form: the plan names the ones left on, in the form's order.
     social: { channels: f.social.filter((e) => e.enabled).map((e) => (e.text?.trim() ? { channel: e.channel, text: e.text.trim() } : e.channel)) },
   };

@@ -7,6 +7,7 @@ import { releaseBody } from '../release/release-body';
 import type { Release } from '../release/release';
 import { collectListed, syndicatedListIds } from './listing';
 import { ALL_RELEASES_FEED } from './feed-names';
+import { languageVersions, primarySubtag, releaseIn } from '../release/translations';
 
 /** The syndication formats each feed is offered in (the extension in `/feeds/{name}.{format}`). */
 export const FeedFormat = {
@@ -31,6 +32,12 @@ const FEED_MAX_READS = 10;
 export interface FeedRequest {
   /** Undefined for the all-releases feed. */
   listId?: string;
+  /**
+   * The feed in one language (`all.es.atom`): each release in that language, its translation's when
+   * it has one. A release with neither is left out, since a reader who chose a language's feed cannot
+   * be assumed to read another; the feed without a language (`all.atom`) still carries every release.
+   */
+  language?: string;
   format: FeedFormat;
 }
 
@@ -81,16 +88,25 @@ export interface FeedDeps {
 }
 
 /**
- * Reads `all.rss`, `blog.atom`, `press-releases.json` … as a feed request.
+ * Reads `all.rss`, `blog.atom`, `press-releases.json`, `all.es.atom`, `blog.pt-br.rss` … as a feed
+ * request (list ids never hold a dot, so the middle part is always a language).
  *
  * @throws NotFoundError for a name that no feed could have.
  * @example
  * parseFeedName('blog.atom'); // { listId: 'blog', format: 'atom' }
+ * parseFeedName('all.es.json'); // { listId: undefined, language: 'es', format: 'json' }
  */
 export function parseFeedName(name: string): FeedRequest {
-  const match = /^([a-z0-9][a-z0-9-]{0,63})\.(rss|atom|json)$/.exec(name);
+  const match = /^([a-z0-9][a-z0-9-]{0,63})(?:\.(?!(?:rss|atom|json)\.)([a-z]{2,3}(?:-[a-z0-9]{2,8})*))?\.(rss|atom|json)$/.exec(name);
   if (!match) throw new NotFoundError(`No feed "${name}"`);
-  return { listId: match[1] === ALL_RELEASES_FEED ? undefined : match[1], format: match[2] as FeedFormat };
+  return { listId: match[1] === ALL_RELEASES_FEED ? undefined : match[1], ...(match[2] ? { language: match[2] } : {}), format: match[3] as FeedFormat };
+}
+
+/** The version of a release a feed in `language` carries, or undefined when it has none in that language. */
+function inLanguage(release: Release, language: string | undefined): Release | undefined {
+  if (!language) return release;
+  const version = releaseIn(release, language);
+  return primarySubtag(version.language) === primarySubtag(language) ? version : undefined;
 }
 
 /**
@@ -108,12 +124,13 @@ export async function buildFeed(request: FeedRequest, deps: FeedDeps): Promise<F
   const list = request.listId === undefined ? undefined : lists.find((l) => l.id === request.listId);
   if (request.listId !== undefined && (!list || !syndicated.has(list.id))) throw new NotFoundError(`No public list "${request.listId}"`);
 
-  const wanted = list ? (r: Release) => r.lists.includes(list.id) : (r: Release) => r.lists.some((id) => syndicated.has(id));
+  const onList = list ? (r: Release) => r.lists.includes(list.id) : (r: Release) => r.lists.some((id) => syndicated.has(id));
+  const wanted = (r: Release) => onList(r) && inLanguage(r, request.language) !== undefined;
   const { releases } = await collectListed(deps.releases, { limit: FEED_MAX_ITEMS, now, wanted, maxReads: FEED_MAX_READS });
   const base = deps.publicUrl.replace(/\/+$/, '');
-  const items = withinBudget(await Promise.all(releases.map((release) => feedItem(release, base))));
+  const items = withinBudget(await Promise.all(releases.map((release) => feedItem(inLanguage(release, request.language)!, base, release))));
 
-  const name = list?.id ?? ALL_RELEASES_FEED;
+  const name = `${list?.id ?? ALL_RELEASES_FEED}${request.language ? `.${request.language}` : ''}`;
   const org = deps.organisationName;
   const languages = new Set(items.map((i) => i.language));
   return {
@@ -132,9 +149,10 @@ export async function buildFeed(request: FeedRequest, deps: FeedDeps): Promise<F
   };
 }
 
-async function feedItem(release: Release, base: string): Promise<FeedItem> {
+/** `release` is the version the feed shows (a translation, maybe); `original` the release as stored. */
+async function feedItem(release: Release, base: string, original: Release): Promise<FeedItem> {
   const published = new Date(release.publishedAt);
-  const webVersionUrl = `${base}/releases/${encodeURIComponent(release.id)}`;
+  const webVersionUrl = `${base}${languageVersions(original).find((v) => v.language === release.language)?.path ?? `/releases/${encodeURIComponent(release.id)}`}`;
   return {
     id: webVersionUrl,
     title: release.title,

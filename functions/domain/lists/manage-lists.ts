@@ -73,6 +73,8 @@ export async function createList(body: unknown, deps: Pick<ManageListsDeps, 'lis
     id: input.id,
     name: input.name,
     ...(input.description ? { description: input.description } : {}),
+    ...(input.names && Object.keys(input.names).length ? { names: input.names } : {}),
+    ...(input.descriptions && Object.keys(input.descriptions).length ? { descriptions: input.descriptions } : {}),
     public: input.public ?? false,
     archived: false,
     createdAt: at,
@@ -83,7 +85,8 @@ export async function createList(body: unknown, deps: Pick<ManageListsDeps, 'lis
 }
 
 /**
- * Renames, describes, makes public or private, archives or unarchives a list. Archiving keeps the
+ * Renames, describes (in other languages too: `names`, `descriptions`, each replacing the map it
+ * names), makes public or private, archives or unarchives a list. Archiving keeps the
  * members and their history; it only stops new releases and imports from targeting the list.
  *
  * @throws ValidationError naming each bad field; NotFoundError when there is no such list.

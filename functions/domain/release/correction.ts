@@ -7,7 +7,7 @@ import type { ReleaseInput } from './release-input';
  * lists, dates, embargo, social plan) stays as published, because emails and posts may already
  * have gone out on its strength.
  */
-export const CORRECTABLE_FIELDS = ['title', 'url', 'body', 'summary', 'tags', 'author', 'correctionNote'] as const;
+export const CORRECTABLE_FIELDS = ['title', 'url', 'body', 'summary', 'tags', 'author', 'translations', 'correctionNote'] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
 /** Fields a republished body may carry that a correction leaves as they were. */
@@ -55,8 +55,8 @@ const orUndefined = (text: string | undefined) => (text ? text : undefined);
  */
 export function correctionOf(
   stored: Release & { body: string },
-  candidate: Pick<Release, 'title' | 'url' | 'summary' | 'tags' | 'author'> & { body: string },
-  input: Pick<ReleaseInput, 'correction' | 'lists' | 'language' | 'publishedAt' | 'embargoUntil'>,
+  candidate: Pick<Release, 'title' | 'url' | 'summary' | 'tags' | 'author' | 'translations'> & { body: string },
+  input: Pick<ReleaseInput, 'correction' | 'lists' | 'language' | 'publishedAt' | 'embargoUntil' | 'translations'>,
   now: Date,
   by?: string,
 ): Correction | undefined {
@@ -67,8 +67,13 @@ export function correctionOf(
     summary: orUndefined(candidate.summary),
     tags: candidate.tags,
     author: orUndefined(candidate.author),
+    // A set given replaces the stored one (`[]` removes them all); none given keeps them, because a CMS
+    // or feed source that knows nothing of translations must not wipe those staff added.
+    translations: input.translations === undefined ? stored.translations : candidate.translations?.length ? candidate.translations : undefined,
   };
-  const changed: CorrectableField[] = (Object.keys(proposed) as (keyof typeof proposed)[]).filter((field) => !same(orUndefinedAny(stored[field]), proposed[field]));
+  const changed: CorrectableField[] = (Object.keys(proposed) as (keyof typeof proposed)[]).filter((field) =>
+    field === 'translations' ? !same(translationsKey(stored.translations), translationsKey(proposed.translations)) : !same(orUndefinedAny(stored[field]), proposed[field]),
+  );
   // A note alone is no correction: a CMS resending the same post with the same note is a duplicate.
   if (!changed.length) return undefined;
   if (input.correction !== undefined) changed.push('correctionNote');
@@ -86,6 +91,11 @@ export function correctionOf(
     changed,
     ignored: FIXED_FIELDS.filter((field) => input[field] !== undefined && !same(fixedValue(stored, field), fixedValue(input, field))),
   };
+}
+
+/** Translations as compared: a stored map's key order is DynamoDB's, not ours. */
+function translationsKey(translations: Release['translations']): unknown {
+  return translations?.length ? translations.map((t) => [t.language, t.title, t.summary || null, t.body ?? null]) : undefined;
 }
 
 function orUndefinedAny(value: unknown): unknown {

@@ -19,8 +19,12 @@ export interface ReleaseStore {
    * Stores the rendered email of a revision (`rendered.revision`, 1 when absent): a second call for
    * the same or an older revision keeps and returns the stored rendering; a newer one replaces it.
    */
-  saveRendered(id: string, rendered: RenderedEmail): Promise<RenderedEmail>;
-  getRendered(id: string): Promise<RenderedEmail | undefined>;
+  saveRendered(id: string, rendered: RenderedEmail, language?: string): Promise<RenderedEmail>;
+  /**
+   * The rendered email of the release's own language, or (with `language`) of its translation into
+   * that language: each version is rendered once, stored beside the release.
+   */
+  getRendered(id: string, language?: string): Promise<RenderedEmail | undefined>;
   /**
    * Conditional status move; returns false when the release was not in `from`. `changes` are
    * written in the same conditional write (`null` removes a field). Moving `queued → sending` (the

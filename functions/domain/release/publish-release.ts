@@ -6,7 +6,7 @@ import { FindingSeverity, type Finding } from './finding';
 import { hasBlocking } from './preflight';
 import { PreflightError } from './errors';
 import { ConflictError, ValidationError } from '../errors';
-import { renderAndCheck } from './preview-release';
+import { renderAndCheck, type RenderedRelease } from './preview-release';
 import { isPublic, newRelease, ReleaseKind, revisionOf, type Release } from './release';
 import { parseReleaseInput, type ReleaseInput } from './release-input';
 import { correctionOf, revisionRecord } from './correction';
@@ -82,12 +82,12 @@ export async function publishRelease(
     } else {
       // Render and lint before storing: a release with blocking findings is refused (422) and never
       // half-exists. The rendering is kept, so every recipient later gets exactly this email.
-      const { release: fresh, rendered, findings } = await renderAndCheck(candidate, deps.renderer);
+      const { release: fresh, rendered, translated, findings } = await renderAndCheck(candidate, deps.renderer);
       if (hasBlocking(findings)) throw new PreflightError(findings);
       const stored = await deps.releases.create({ ...storedForm(fresh), warnings: findings, ...(input.publishedBy ? { publishedBy: input.publishedBy } : {}) });
       release = stored.release;
       created = stored.created;
-      if (created) await deps.releases.saveRendered(release.id, rendered);
+      if (created) await saveRenderings(release.id, rendered, translated, deps);
     }
     // Recorded after the release itself: a crash in between only means the retry finds the release by id.
     if (input.webhookId) await deps.releases.rememberWebhook(input.webhookId, release.id, now);
@@ -127,11 +127,11 @@ async function correctRelease(
   for (let attempt = 1; ; attempt++) {
     const correction = correctionOf(withBody(current), storedForm(proposed) as Release & { body: string }, input, deps.clock.now(), by);
     if (!correction) return undefined;
-    const { rendered, findings } = await renderAndCheck(correction.release, deps.renderer);
+    const { rendered, translated, findings } = await renderAndCheck(correction.release, deps.renderer);
     if (hasBlocking(findings)) throw new PreflightError(findings);
-    const warnings = [...findings, ...ignoredFindings(correction.ignored)];
+    const warnings = [...findings, ...ignoredFindings(correction.ignored), ...staleTranslationFindings(correction.changed, current, input)];
     if (await deps.releases.correct(revisionRecord(withBody(current)), correction.release)) {
-      await applyRevision(correction.release, { ...rendered, revision: revisionOf(correction.release) }, deps);
+      await applyRevision(correction.release, { rendered, translated }, deps);
       return { release: correction.release, warnings };
     }
     // Another correction won the race: compare again with what it stored.
@@ -142,9 +142,24 @@ async function correctRelease(
 }
 
 /** What follows a stored correction; each step is idempotent, so {@link repairRevision} can redo them. */
-async function applyRevision(release: Release, rendered: RenderedEmail, deps: PublishReleaseDeps): Promise<void> {
-  await deps.releases.saveRendered(release.id, rendered);
+async function applyRevision(release: Release, emails: Pick<RenderedRelease, 'rendered' | 'translated'>, deps: PublishReleaseDeps): Promise<void> {
+  const revision = revisionOf(release);
+  await saveRenderings(
+    release.id,
+    { ...emails.rendered, revision },
+    emails.translated.map(({ language, rendered }) => ({ language, rendered: { ...rendered, revision } })),
+    deps,
+  );
   await deps.socialPosts.refreshSummary(release.id, await summaryOf(release));
+}
+
+/**
+ * Stores each version's email: translations first and the release's own last, because the fan-out
+ * takes the own rendering as the sign that publishing finished (and renders any version missing).
+ */
+async function saveRenderings(id: string, rendered: RenderedEmail, translated: RenderedRelease['translated'], deps: PublishReleaseDeps): Promise<void> {
+  for (const version of translated) await deps.releases.saveRendered(id, version.rendered, version.language);
+  await deps.releases.saveRendered(id, rendered);
 }
 
 /**
@@ -155,8 +170,7 @@ async function repairRevision(release: Release, deps: PublishReleaseDeps): Promi
   if (revisionOf(release) === 1 || release.kind === ReleaseKind.Digest) return;
   const rendered = await deps.releases.getRendered(release.id);
   if ((rendered?.revision ?? 1) >= revisionOf(release)) return;
-  const { rendered: fresh } = await renderAndCheck(release, deps.renderer);
-  await applyRevision(release, { ...fresh, revision: revisionOf(release) }, deps);
+  await applyRevision(release, await renderAndCheck(release, deps.renderer), deps);
 }
 
 /** Fields a correction cannot change, said as a warning rather than refused, so a CMS's retry stops. */
@@ -172,8 +186,26 @@ function ignoredFindings(ignored: string[]): Finding[] {
 }
 
 /**
+ * The original changed and its translations were kept as they were (none given): said as a warning,
+ * since readers of a translation otherwise get the uncorrected words.
+ */
+function staleTranslationFindings(changed: readonly string[], stored: Release, input: ReleaseInput): Finding[] {
+  if (input.translations !== undefined || !stored.translations?.length) return [];
+  if (!changed.some((field) => field === 'title' || field === 'body' || field === 'summary')) return [];
+  return [
+    {
+      code: 'correction-translations-kept',
+      severity: FindingSeverity.Warning,
+      message: `The translations (${stored.translations.map((t) => t.language).join(', ')}) were kept as they were: send them with the correction to correct them too`,
+    },
+  ];
+}
+
+/**
  * DynamoDB refuses items over 400 KB; the body as kept must leave room for the rest of the release
- * (a Markdown body grows when it becomes HTML, so the input limits alone do not bound it).
+ * (a Markdown body grows when it becomes HTML, so the input limits alone do not bound it). The bound
+ * is on the body and its translations' bodies together: they are stored in the release's own item,
+ * so that every reader of a release (the sender, the web version, the feeds) still reads one item.
  */
 export const MAX_BODY_BYTES = 350_000;
 
@@ -185,10 +217,14 @@ export const MAX_BODY_BYTES = 350_000;
  */
 function storedForm(release: Release): Release {
   const { html, markdown, ...kept } = release;
-  const bytes = Buffer.byteLength(kept.body ?? '');
+  const translations = kept.translations?.map(({ html: _h, markdown: _m, ...t }) => t);
+  const own = Buffer.byteLength(kept.body ?? '');
+  const bytes = own + (translations ?? []).reduce((sum, t) => sum + Buffer.byteLength(t.body ?? ''), 0);
   if (bytes > MAX_BODY_BYTES) {
-    const field = html !== undefined ? 'html' : 'markdown';
-    throw new ValidationError([{ field, message: `the body is ${Math.ceil(bytes / 1000)} KB once sanitised; at most ${MAX_BODY_BYTES / 1000} KB` }]);
+    const field = own > MAX_BODY_BYTES || !translations?.length ? (html !== undefined ? 'html' : 'markdown') : 'translations';
+    const what = translations?.length ? 'the body and its translations are' : 'the body is';
+    const limit = `at most ${MAX_BODY_BYTES / 1000} KB${translations?.length ? ' together' : ''}`;
+    throw new ValidationError([{ field, message: `${what} ${Math.ceil(bytes / 1000)} KB once sanitised; ${limit}` }]);
   }
-  return kept;
+  return translations ? { ...kept, translations } : kept;
 }

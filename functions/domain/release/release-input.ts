@@ -40,6 +40,47 @@ const socialInput = z
 export const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const RELEASE_ID_MAX_LENGTH = 128;
 
+const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+const languageTag = z.string().regex(LANGUAGE_TAG, 'must be a language tag such as en or es-MX');
+const titleText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(300)
+  // A CR or LF in a title would become header injection in the Subject line.
+  .refine(noLineBreaks, 'must not contain line breaks');
+const bodyText = z.string().min(1).max(300_000);
+
+/**
+ * One entry of `translations`: the release in another language, its body given like the release's
+ * own (one of `html` or `markdown`).
+ *
+ * @example
+ * { "language": "es", "title": "Nuevo parque", "markdown": "Abrimos el parque." }
+ */
+const translationInput = z
+  .object({
+    language: languageTag,
+    title: titleText,
+    summary: z.string().trim().max(1000).optional(),
+    html: bodyText.optional(),
+    markdown: bodyText.optional(),
+  })
+  .strict()
+  .superRefine(oneBody);
+
+function oneBody(r: { html?: string; markdown?: string }, ctx: z.RefinementCtx) {
+  if (r.html === undefined && r.markdown === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['html'], message: 'give either html or markdown' });
+  }
+  if (r.html !== undefined && r.markdown !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['markdown'], message: 'give html or markdown, not both' });
+  }
+}
+
+/** At most this many translations: each is rendered at publish and stored with the release. */
+export const MAX_TRANSLATIONS = 10;
+
 const releaseInput = z
   .object({
     id: z
@@ -47,16 +88,10 @@ const releaseInput = z
       .min(1)
       .max(RELEASE_ID_MAX_LENGTH)
       .regex(RELEASE_ID, 'use letters, digits, dot, underscore and hyphen only'),
-    title: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(300)
-      // A CR or LF in a title would become header injection in the Subject line.
-      .refine(noLineBreaks, 'must not contain line breaks'),
+    title: titleText,
     url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
-    html: z.string().min(1).max(300_000).optional(),
-    markdown: z.string().min(1).max(300_000).optional(),
+    html: bodyText.optional(),
+    markdown: bodyText.optional(),
     lists: z
       .array(z.string().min(1).max(64))
       .min(1, 'name at least one list')
@@ -65,10 +100,9 @@ const releaseInput = z
     summary: z.string().trim().max(1000).optional(),
     author: z.string().trim().max(200).refine(noLineBreaks, 'must not contain line breaks').optional(),
     publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-    language: z
-      .string()
-      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as en or es-MX')
-      .optional(),
+    language: languageTag.optional(),
+    /** The release in other languages; each reader gets the one in their language (translations.ts). */
+    translations: z.array(translationInput).max(MAX_TRANSLATIONS).optional(),
     embargoUntil: isoDateTime.optional(),
     social: socialInput.optional(),
     /**
@@ -79,13 +113,28 @@ const releaseInput = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.html === undefined && r.markdown === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['html'], message: 'give either html or markdown' });
-    }
-    if (r.html !== undefined && r.markdown !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['markdown'], message: 'give html or markdown, not both' });
-    }
+    oneBody(r, ctx);
+    translationLanguageIssues(r.language ?? 'en', r.translations ?? []).forEach(({ index, message }) =>
+      ctx.addIssue({ code: 'custom', path: ['translations', index, 'language'], message }),
+    );
   });
+
+/**
+ * Each translation's language must differ from the release's own and from every other's, compared
+ * case-insensitively: a reader is matched to one version, so two of the same language would be a
+ * coin toss.
+ */
+function translationLanguageIssues(own: string, translations: readonly { language: string }[]): { index: number; message: string }[] {
+  const issues: { index: number; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const [index, { language }] of translations.entries()) {
+    const tag = language.toLowerCase();
+    if (tag === own.toLowerCase()) issues.push({ index, message: `"${language}" is the release's own language` });
+    else if (seen.has(tag)) issues.push({ index, message: `"${language}" is translated twice` });
+    seen.add(tag);
+  }
+  return issues;
+}
 
 export type ReleaseInput = z.infer<typeof releaseInput>;
 

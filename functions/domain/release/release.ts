@@ -3,6 +3,7 @@ import type { DigestContent } from '../digest/digest-content';
 import { resolveSocialPlan, type SocialPlanEntry } from '../social/social-plan';
 import type { ReleaseInput } from './release-input';
 import { SendStatus, type PausedBy } from './send-status';
+import type { ReleaseTranslation } from './translations';
 
 /** A release is a post or press release; a digest is the weekly email that sums releases up. */
 export const ReleaseKind = {
@@ -39,6 +40,11 @@ export interface Release {
   publishedBy?: string;
   publishedAt: string;
   language: string;
+  /**
+   * The release in other languages (translations.ts), each body sanitised at publish like `body`;
+   * absent when there are none.
+   */
+  translations?: ReleaseTranslation[];
   /**
    * Nothing about the release is public before this moment: no email, no social post, no web
    * version, feed entry or archive line. Absent when the release was public on arrival.
@@ -128,6 +134,7 @@ export function newRelease(input: ReleaseInput, now: Date, channels: readonly st
     author: input.author,
     publishedAt: input.publishedAt ? new Date(input.publishedAt).toISOString() : at,
     language: input.language ?? 'en',
+    ...(input.translations?.length ? { translations: input.translations } : {}),
     receivedAt: at,
     sendStatus: SendStatus.Queued,
     statusChangedAt: at,

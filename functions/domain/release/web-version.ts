@@ -8,6 +8,7 @@ import { RECIPIENT_LINKS, RecipientPlaceholder } from './rendered-email';
 import { StoredListNames } from '../lists/list-names';
 import type { ListReader } from '../lists/ports';
 import { memberOf } from '../mail/sender';
+import { languageVersions, releaseIn, type LanguageVersion } from './translations';
 
 /** Characters of the summary a link card shows (Open Graph descriptions are cut around here). */
 const CARD_SUMMARY_MAX = 200;
@@ -18,7 +19,7 @@ const CARD_SUMMARY_MAX = 200;
  * of links to releases, so a page of its own would say nothing more.
  */
 export type WebVersion =
-  | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string }
+  | { kind: 'page'; release: Release; body: string; summary: string; imageUrl?: string; versions: LanguageVersion[]; translated: boolean }
   | { kind: 'email'; html: string };
 
 /**
@@ -34,13 +35,25 @@ export type WebVersion =
 export async function webVersion(
   releaseId: string,
   deps: { releases: ReleaseStore; renderer: EmailRenderer; clock: Clock; publicUrl: string; lists: Pick<ListReader, 'get'> },
+  language?: string,
 ): Promise<WebVersion> {
-  const release = await deps.releases.get(releaseId);
-  if (!release || !isPublic(release, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
-  if (release.kind === ReleaseKind.Digest) return { kind: 'email', html: await digestEmail(release, deps) };
+  const original = await deps.releases.get(releaseId);
+  if (!original || !isPublic(original, deps.clock.now())) throw new NotFoundError(`No release "${releaseId}"`);
+  if (original.kind === ReleaseKind.Digest) return { kind: 'email', html: await digestEmail(original, deps) };
+  // `?lang=` picks a translation like a reader's language picks their email (es-MX → es); a language
+  // the release has no translation into shows the release's own version.
+  const release = releaseIn(original, language);
   const body = await releaseBody(release);
   const imageUrl = releaseImageUrl(body);
-  return { kind: 'page', release, body, summary: releaseSummary(release, body, CARD_SUMMARY_MAX), ...(imageUrl ? { imageUrl } : {}) };
+  return {
+    kind: 'page',
+    release,
+    body,
+    summary: releaseSummary(release, body, CARD_SUMMARY_MAX),
+    ...(imageUrl ? { imageUrl } : {}),
+    versions: languageVersions(original),
+    translated: release !== original,
+  };
 }
 
 /** A digest's email with every recipient link replaced by the public sign-up page, its footer naming all its lists. */

@@ -3,6 +3,7 @@ import { WebhookEventType, webhookEvent } from '../webhooks/event';
 import type { AddressBlocklist, SubscriberStore } from './ports';
 import type { Clock } from '../ports';
 import type { ListReader } from '../lists/ports';
+import { listIn } from '../lists/mailing-list';
 import { InvalidTokenError } from '../errors';
 import { verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
@@ -55,7 +56,8 @@ async function resolve(token: string, deps: Omit<ConfirmSubscriptionDeps, 'block
   if (!wanted.length) throw new InvalidTokenError('spent: every list left since the link was sent');
   // A list archived since the sign-up takes no new members; one made private keeps the consent given.
   const known = await Promise.all(wanted.map((id) => deps.lists.get(id)));
-  const lists = known.filter((l) => l && !l.archived).map((l) => ({ id: l!.id, name: l!.name }));
+  // Named in the subscriber's language, as the confirmation pages around them are.
+  const lists = known.filter((l) => l && !l.archived).map((l) => ({ id: l!.id, name: listIn(l!, subscriber.language).name }));
   return { subscriber, lists };
 }
 

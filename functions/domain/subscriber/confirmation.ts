@@ -1,5 +1,6 @@
 import type { Clock, RateLimiter } from '../ports';
 import type { ListReader } from '../lists/ports';
+import { listIn } from '../lists/mailing-list';
 import type { Mailer } from '../delivery/ports';
 import type { SubscriberStore, SystemEmailRenderer } from './ports';
 import { UnsendableRecipientError } from '../mail/errors';
@@ -78,8 +79,12 @@ export async function sendConfirmationEmail(
     },
     deps.keyring,
   );
-  // Names as staff call the lists today (they may have renamed one since configuration seeded it).
-  const names = await Promise.all(lists.map(async (id) => (await deps.lists.get(id))?.name ?? id));
+  // Names as staff call the lists today (they may have renamed one since configuration seeded it),
+  // in the subscriber's language when staff named them in it, as the email around them is.
+  const names = await Promise.all(lists.map(async (id) => {
+    const list = await deps.lists.get(id);
+    return list ? listIn(list, subscriber.language).name : id;
+  }));
   const rendered = await deps.systemEmails.renderConfirmation({
     lists: names,
     confirmUrl: confirmUrl(deps.sender.publicUrl, token),

@@ -2,7 +2,7 @@ import type { Clock } from '../ports';
 import type { ListReader } from '../lists/ports';
 import type { MembershipChange, SubscriberStore } from './ports';
 import { InvalidTokenError, ValidationError } from '../errors';
-import type { MailingList } from '../lists/mailing-list';
+import { listIn, type MailingList } from '../lists/mailing-list';
 import { signToken, verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
 import { ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentRecord } from './consent';
@@ -200,10 +200,12 @@ function buildView(subscriber: Subscriber, lists: MailingList[]): PreferencesVie
     .filter((list) => !list.archived)
     .map((list): ListPreference => {
       const status = statusOf(list.id);
+      // In the subscriber's language, as the page around it is.
+      const { name, description } = listIn(list, subscriber.language);
       return {
         id: list.id,
-        name: list.name,
-        description: list.description,
+        name,
+        description,
         subscribed: status === MembershipStatus.Confirmed,
         pending: status === MembershipStatus.Pending,
         joinable: list.public && !suppressed,

@@ -66,11 +66,28 @@ export function draftFieldsFrom(form: URLSearchParams, channels: readonly string
       .filter(Boolean),
     language: form.get('language')?.trim() || 'en',
     ...(embargoUntil ? { embargoUntil } : {}),
+    ...translationsFrom(form),
     social: channels.map((channel) => {
       const text = form.get(`social-text-${channel}`)?.trim();
       return { channel, enabled: on.has(channel), ...(text ? { text } : {}) };
     }),
   };
+}
+
+/**
+ * The translations a compose form posted: numbered slots (`translation-language-0`, `-title-0`,
+ * `-summary-0`, `-body-0`, …); a slot left wholly empty is no translation, so the form can always
+ * offer one more without script.
+ */
+function translationsFrom(form: URLSearchParams): Pick<DraftFields, 'translations'> {
+  const translations: NonNullable<DraftFields['translations']> = [];
+  for (let i = 0; i < 11 && form.has(`translation-language-${i}`); i++) {
+    const value = (name: string) => form.get(`translation-${name}-${i}`) ?? '';
+    const [language, title, summary, body] = [value('language').trim(), value('title').trim(), value('summary').trim(), value('body')];
+    if (!language && !title && !summary && !body.trim()) continue;
+    translations.push({ language, title, ...(summary ? { summary } : {}), body });
+  }
+  return translations.length ? { translations } : {};
 }
 
 const emptyFields = (channels: readonly string[]): DraftFields => ({

@@ -68,6 +68,46 @@ function Findings({ findings }: { findings: Finding[] }) {
 }
 
 /**
+ * The release in other languages: one group per translation kept, and one empty group to add another
+ * (a group left empty is ignored), so it works without script. Bodies use the body's format.
+ */
+function TranslationsFieldset({ translations }: { translations: NonNullable<DraftFields['translations']> }) {
+  const slots = translations.length < 10 ? [...translations, undefined] : translations;
+  return (
+    <fieldset class="field">
+      <legend>Translations</legend>
+      <p class="hint">Optional. Each reader gets the version in their language; others get this one. Leave a group empty to add none.</p>
+      {slots.map((t, i) => (
+        <fieldset class="field">
+          <legend>{t ? `Translation ${i + 1} (${t.language})` : `Translation ${i + 1} (new)`}</legend>
+          <div class="field">
+            <label for={`translation-language-${i}`}>Language of translation {i + 1}</label>
+            <input id={`translation-language-${i}`} name={`translation-language-${i}`} type="text" value={t?.language ?? ''} />
+          </div>
+          <div class="field">
+            {/* "Headline" and "Lead", not "Title" and "Summary": each label names one control on the page. */}
+            <label for={`translation-title-${i}`}>Headline of translation {i + 1}</label>
+            <input id={`translation-title-${i}`} name={`translation-title-${i}`} type="text" maxlength={300} value={t?.title ?? ''} />
+          </div>
+          <div class="field">
+            <label for={`translation-summary-${i}`}>Lead of translation {i + 1} (optional)</label>
+            <textarea id={`translation-summary-${i}`} name={`translation-summary-${i}`} rows={2} maxlength={1000}>
+              {t?.summary ?? ''}
+            </textarea>
+          </div>
+          <div class="field">
+            <label for={`translation-body-${i}`}>Body of translation {i + 1}</label>
+            <textarea id={`translation-body-${i}`} name={`translation-body-${i}`} rows={8}>
+              {t?.body ?? ''}
+            </textarea>
+          </div>
+        </fieldset>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
  * The compose form (new release or a saved draft): every field of a release, the social plan with
  * each channel's count, the preview in sandboxed frames at 600 and 375 px, test send and publish.
  * One form, one button per action (`action` names it), so it all works without script.
@@ -159,6 +199,7 @@ export function ComposePage(props: ComposePageProps) {
           </p>
           <input id="language" name="language" type="text" value={fields.language} aria-describedby="language-hint" />
         </div>
+        <TranslationsFieldset translations={fields.translations ?? []} />
         <div class="field">
           <label for="embargo">Embargo until (UTC)</label>
           <p id="embargo-hint" class="hint">
