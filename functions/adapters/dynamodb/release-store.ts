@@ -107,20 +107,13 @@ export class DynamoReleaseStore implements ReleaseStore {
   }
 
   async transition(id: string, from: SendStatus[], to: SendStatus, now: Date, changes: SendStatusChanges = {}): Promise<boolean> {
-    const values: Record<string, unknown> = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
-    const fromList = Object.keys(values).join(', ');
-    const set = ['sendStatus = :to', 'statusChangedAt = :now'];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    for (const [i, [field, value]] of Object.entries(changes).entries()) {
-      if (value === undefined) continue;
-      names[`#f${i}`] = field;
-      if (value === null) remove.push(`#f${i}`);
-      else {
-        set.push(`#f${i} = :f${i}`);
-        values[`:f${i}`] = value;
-      }
-    }
+    const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+    const fromList = Object.keys(fromValues).join(', ');
+    // Changes left out stay as they are; `null` removes one.
+    const given = assignments(Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), 'f');
+    const set = ['sendStatus = :to', 'statusChangedAt = :now', ...given.set];
+    const { remove, names } = given;
+    const values: Record<string, unknown> = { ...fromValues, ...given.values };
     // The fan-out's move `queued → sending` is when the send started (a resume keeps or lacks it).
     if (to === SendStatus.Sending && from.includes(SendStatus.Queued)) set.push('sendStartedAt = if_not_exists(sendStartedAt, :now)');
     return conditionHolds(
@@ -128,7 +121,7 @@ export class DynamoReleaseStore implements ReleaseStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: releaseKey(id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: updateExpression(set, remove),
           // Only from the statuses the caller read: a concurrent move (a pause racing the last
           // delivery's completion, two staff clicks) makes exactly one of them win.
           ConditionExpression: `attribute_exists(pk) AND sendStatus IN (${fromList})`,

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryAttempt, WebhookEndpoint, WebhookEndpointPatch } from '../../domain/webhooks/endpoint';
 import type { WebhookEndpointStore } from '../../domain/webhooks/ports';
-import { conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
+import { assignments, conditionHolds, isConditionFailure, updateExpression, withoutKeys, type TableRef } from './table';
 
 /**
  * Endpoints share one partition, `WEBHOOKS`: an organisation registers a handful, and every event
@@ -46,25 +46,16 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
   }
 
   update(id: string, patch: WebhookEndpointPatch, now: Date): Promise<boolean> {
-    const set = ['updatedAt = :now'];
-    const remove: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now.toISOString() };
-    for (const [i, [field, value]] of Object.entries(patch).entries()) {
-      if (value === undefined) continue;
-      names[`#f${i}`] = field;
-      if (value === null) remove.push(`#f${i}`);
-      else {
-        set.push(`#f${i} = :f${i}`);
-        values[`:f${i}`] = value;
-      }
-    }
+    // Fields the patch leaves out stay as they are; `null` removes one.
+    const { set, remove, names, values } = assignments(Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)), 'f');
+    set.push('updatedAt = :now');
+    values[':now'] = now.toISOString();
     return conditionHolds(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: endpointKey(id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: updateExpression(set, remove),
           ConditionExpression: 'attribute_exists(pk)',
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,

@@ -4,6 +4,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { Marked } from 'marked';
+import type { ReleaseTranslation } from './translations';
 
 const HEADING_LEVELS = ['h2', 'h3', 'h4'];
 
@@ -143,17 +144,8 @@ export function releaseBodyHtml(release: { html?: string; markdown?: string; url
  * The release with its canonical body: sanitised here once (at publish or preview) and carried, so
  * that no reader sanitises it again. A release that already has one keeps it.
  */
-export function withBody<R extends { html?: string; markdown?: string; body?: string; url: string; translations?: TranslationSource[] }>(release: R): R & { body: string } {
+export function withBody<R extends { html?: string; markdown?: string; body?: string; url: string; translations?: ReleaseTranslation[] }>(release: R): R & { body: string } {
   const translations = release.translations?.map(({ html, markdown, ...t }) => ({ ...t, body: t.body ?? releaseBodyHtml({ html, markdown, url: release.url }) }));
   return { ...release, body: release.body ?? releaseBodyHtml(release), ...(translations ? { translations } : {}) };
 }
 
-/** A translation as it arrives or is stored; {@link withBody} gives it a canonical body the same way. */
-interface TranslationSource {
-  language: string;
-  title: string;
-  summary?: string;
-  body?: string;
-  html?: string;
-  markdown?: string;
-}
