@@ -209,8 +209,9 @@ export const functionSpecs = {
   },
   // The console's audience pages (admins): lists, subscribers, CSV imports and list exports, dead
   // letters, outgoing webhook endpoints (and their delivery logs). A function of its own rather than
-  // more routes on `console`: these pages need the staff file bucket, the bulk queue, every work queue's dead letters and confirmation emails for
-  // imports without consent, which the sign-in and releases pages must not be able to reach.
+  // more routes on `console`: these pages need the staff file bucket, the bulk queue, every work
+  // queue's dead letters and confirmation emails for imports without consent, which the sign-in and
+  // releases pages must not be able to reach.
   'console-audience': {
     services: ['sessions', 'lists', 'subscribers', 'delivery', 'webhooks'],
     http: [
