@@ -339,7 +339,7 @@ export function WebhookPage({ organisationName, signedIn, endpoint, deliveries, 
         ) : (
           <div class="table-wrap">
             <table>
-              <caption class="muted">The last {deliveries.length} attempts, newest first.</caption>
+              <caption class="muted">{deliveries.length === 1 ? 'The one attempt so far.' : `The last ${deliveries.length} attempts, newest first.`}</caption>
               <thead>
                 <tr>
                   <th scope="col">When</th>
