@@ -8,17 +8,19 @@ import { sessionsService } from '../runtime/factories/sessions';
 import { listsService } from '../runtime/factories/lists';
 import { subscribersService } from '../runtime/factories/subscribers';
 import { deliveryService } from '../runtime/factories/delivery';
+import { webhooksService } from '../runtime/factories/webhooks';
 import { precompiledSystemEmails } from '../runtime/system-emails';
 import { s3Files } from '../runtime/s3-files';
 import { sessionCookie } from '../adapters/http/console/console-http';
 import * as show from '../adapters/http/console/audience-answers';
+import * as webhooks from '../adapters/http/console/webhooks-answers';
 
 // Leave this much of the invocation for answering; the rest of a large import goes to the bulk queue.
 const ANSWER_MARGIN_MS = 5_000;
 
 /**
  * The console's audience pages, admins only: lists, subscribers, CSV imports and list exports, dead
- * letters. Every route checks the session's role first; every POST then our Origin and the
+ * letters, outgoing webhook endpoints. Every route checks the session's role first; every POST then our Origin and the
  * session's CSRF token (an upload carries it in its multipart body).
  */
 const route = async (event: HttpEvent, app: Services, remainingMs: () => number) => {
@@ -70,6 +72,18 @@ const route = async (event: HttpEvent, app: Services, remainingMs: () => number)
     case 'POST /console/dead-letters/{queue}/redrive':
       form();
       return show.redrive(app, p.queue!);
+    case 'GET /console/webhooks':
+      return webhooks.webhooks(app, session, event);
+    case 'POST /console/webhooks':
+      return webhooks.add(app, session, form());
+    case 'GET /console/webhooks/{endpointId}':
+      return webhooks.endpointPage(app, session, p.endpointId!, event);
+    case 'POST /console/webhooks/{endpointId}':
+      return webhooks.change(app, session, p.endpointId!, form());
+    case 'GET /console/webhooks/{endpointId}/remove':
+      return webhooks.confirmRemoval(app, session, p.endpointId!);
+    case 'POST /console/webhooks/{endpointId}/remove':
+      return webhooks.remove(app, p.endpointId!, form().get('confirm') === 'remove');
   }
   throw new Error(`No console route ${event.routeKey}`);
 };
@@ -81,7 +95,7 @@ export const makeHandler = (getServices: ServicesProvider) =>
 // without consent, the dead-letter queues (its declaration's parts and permissions).
 export const handler = makeHandler(() =>
   awsServices(
-    { sessions: sessionsService, lists: listsService, subscribers: subscribersService, delivery: deliveryService },
+    { sessions: sessionsService, lists: listsService, subscribers: subscribersService, delivery: deliveryService, webhooks: webhooksService },
     { systemEmails: precompiledSystemEmails, files: s3Files },
   ),
 );

@@ -208,11 +208,12 @@ export const functionSpecs = {
     parts: ['systemEmails'],
   },
   // The console's audience pages (admins): lists, subscribers, CSV imports and list exports, dead
-  // letters. A function of its own rather than more routes on `console`: these pages need the
-  // staff file bucket, the bulk queue, every work queue's dead letters and confirmation emails for
-  // imports without consent, which the sign-in and releases pages must not be able to reach.
+  // letters, outgoing webhook endpoints (and their delivery logs). A function of its own rather than
+  // more routes on `console`: these pages need the staff file bucket, the bulk queue, every work
+  // queue's dead letters and confirmation emails for imports without consent, which the sign-in and
+  // releases pages must not be able to reach.
   'console-audience': {
-    services: ['sessions', 'lists', 'subscribers', 'delivery'],
+    services: ['sessions', 'lists', 'subscribers', 'delivery', 'webhooks'],
     http: [
       'GET /console/lists',
       'POST /console/lists',
@@ -231,6 +232,12 @@ export const functionSpecs = {
       'GET /console/dead-letters',
       'GET /console/dead-letters/{queue}/redrive',
       'POST /console/dead-letters/{queue}/redrive',
+      'GET /console/webhooks',
+      'POST /console/webhooks',
+      'GET /console/webhooks/{endpointId}',
+      'POST /console/webhooks/{endpointId}',
+      'GET /console/webhooks/{endpointId}/remove',
+      'POST /console/webhooks/{endpointId}/remove',
     ],
     table: 'read-write',
     // Imports without consent email each new address a confirmation, as admin-import does.

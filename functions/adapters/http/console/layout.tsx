@@ -52,7 +52,7 @@ export function Layout({ title, organisationName, signedIn, narrow, script, chil
                   <>
                     {' '}
                     · <a href="/console/lists">Lists</a> · <a href="/console/subscribers">Subscribers</a> · <a href="/console/imports">Imports</a> ·{' '}
-                    <a href="/console/dead-letters">Dead letters</a> · <a href="/console/staff">Staff</a> · <a href="/console/audit">Audit log</a>
+                    <a href="/console/dead-letters">Dead letters</a> · <a href="/console/webhooks">Webhooks</a> · <a href="/console/staff">Staff</a> · <a href="/console/audit">Audit log</a>
                   </>
                 )}
               </nav>
