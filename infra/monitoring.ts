@@ -92,6 +92,11 @@ export class Monitoring extends Construct {
       metric: props.sendQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: SEND_QUEUE_MAX_AGE.toSeconds(),
     });
+    alarm('WebhookEndpointDisabledAlarm', {
+      description: 'Pressroom disabled an outgoing webhook endpoint after a day of failed deliveries: see /console/webhooks for which and why, fix the receiver, then enable it again.',
+      metric: new Metric({ namespace: METRIC_NAMESPACE, metricName: MetricName.WebhookEndpointsDisabled, dimensionsMap: { service: 'pressroom' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+    });
     alarm('Api5xxAlarm', {
       description: 'The HTTP API answered 5xx: see the functions\' errors and the API access log.',
       metric: props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),

@@ -26,5 +26,7 @@ export const MetricName = {
   SubscriptionsConfirmed: 'SubscriptionsConfirmed',
   /** Release webhooks refused for a bad or missing signature. */
   WebhooksRejected: 'WebhooksRejected',
+  /** Outgoing webhook endpoints Pressroom disabled after a day of failed deliveries (an alarm tells staff). */
+  WebhookEndpointsDisabled: 'WebhookEndpointsDisabled',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

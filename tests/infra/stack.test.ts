@@ -638,6 +638,8 @@ describe('monitoring', () => {
       expect.objectContaining({ Threshold: 900, Statistic: 'Maximum' }),
     ]);
     expect(alarmOn('5xx')).toEqual([expect.objectContaining({ Namespace: 'AWS/ApiGateway', Threshold: 5 })]);
+    // Staff are told when Pressroom disables an outgoing webhook endpoint.
+    expect(alarmOn('WebhookEndpointsDisabled')).toEqual([expect.objectContaining({ Namespace: 'Pressroom', Threshold: 1, Dimensions: [{ Name: 'service', Value: 'pressroom' }] })]);
     // CloudFormation takes a metric name with a dot as a one-metric `Metrics` list.
     const reputation = (name: string) => alarms().filter((a) => a.Metrics?.[0]?.MetricStat?.Metric?.MetricName === name);
     expect(reputation('Reputation.BounceRate')).toEqual([expect.objectContaining({ Threshold: 0.05, ComparisonOperator: 'GreaterThanOrEqualToThreshold' })]);

@@ -1,10 +1,13 @@
 import { WebhooksService } from '../../services/webhooks';
 import type { ServiceFactory } from '../compose';
 import { logger } from '../logger';
+import { count } from '../metrics';
+import { MetricName } from '../metric-names';
 
 /**
- * Builds the webhooks service from the adapters. Staff learn of a disabled endpoint from the error
- * log (where an alarm can watch) and from `disabledAt` and `disabledReason` on GET /admin/webhooks.
+ * Builds the webhooks service from the adapters. Staff are told of an endpoint Pressroom disabled
+ * by the `WebhookEndpointDisabledAlarm` (the alarm topic, `alarmEmail`), counted here, and see it
+ * with its reason in the console and on GET /admin/webhooks.
  */
 export const webhooksService: ServiceFactory<'webhooks'> = (adapters, { config }) =>
   new WebhooksService(
@@ -13,7 +16,10 @@ export const webhooksService: ServiceFactory<'webhooks'> = (adapters, { config }
       queue: adapters.webhookQueue,
       post: adapters.webhookPost,
       clock: adapters.clock,
-      onDisabled: (endpoint, reason) => logger.error('Webhook endpoint disabled', { endpointId: endpoint.id, url: endpoint.url, reason }),
+      onDisabled: (endpoint, reason) => {
+        logger.error('Webhook endpoint disabled', { endpointId: endpoint.id, url: endpoint.url, reason });
+        count(MetricName.WebhookEndpointsDisabled);
+      },
     },
     { firstRetrySeconds: config.webhookFirstRetrySeconds },
   );
