@@ -103,7 +103,7 @@ export const functionSpecs = {
   // Confirming queues the lists' welcome emails, which process-signup sends, and tells outgoing
   // webhooks; unsubscribe, mail-events, the send's end and social posts tell them too (one message each).
   confirm: { services: ['subscribers'], http: ['GET /confirm/{token}', 'POST /confirm/{token}'], table: 'read-write', sendsTo: ['signups', 'webhooks'] },
-  preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write' },
+  preferences: { services: ['subscribers'], http: ['GET /preferences/{token}', 'POST /preferences/{token}'], table: 'read-write', sendsTo: ['webhooks'] },
   unsubscribe: { services: ['subscribers'], http: ['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}'], table: 'read-write', sendsTo: ['webhooks'] },
   // Staff: subscribers, lists, CSV import (which emails a confirmation without consent) and export.
   'admin-subscribers': {

@@ -290,7 +290,7 @@ describe('least privilege', () => {
 
   it('lets the places where events happen tell the webhooks queue (confirm, unsubscribe, suppressions, a send\'s end, social posts), and its worker re-queue retries', () => {
     expect(sendersTo('webhooks').sort()).toEqual([
-      'admin-queues', 'admin-sends', 'confirm', 'console-audience', 'console-release', 'deliver-webhooks', 'fan-out', 'mail-events', 'post-social', 'send-email', 'unsubscribe',
+      'admin-queues', 'admin-sends', 'confirm', 'console-audience', 'console-release', 'deliver-webhooks', 'fan-out', 'mail-events', 'post-social', 'preferences', 'send-email', 'unsubscribe',
     ]);
   });
 

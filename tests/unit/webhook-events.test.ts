@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confirmSubscription } from '../../functions/domain/subscriber/confirm-subscription';
 import { unsubscribe, unsubscribeAll } from '../../functions/domain/subscriber/unsubscribe';
+import { signPreferencesToken, updatePreferences } from '../../functions/domain/subscriber/preferences';
 import { signToken, TokenPurpose } from '../../functions/domain/security/link-tokens';
 import { confirmTokenIn, signUp, signupDeps } from '../helpers/signup-deps';
 import { RecordingEventPublisher } from '../helpers/webhook-fakes';
@@ -37,6 +38,20 @@ describe('events from subscribers', () => {
     expect(events.events.filter((e) => e.type === 'subscriber.unsubscribed').map((e) => (e.data as { subscriber: { lists: string[] } }).subscriber.lists)).toEqual([
       ['blog'],
       ['press-releases'],
+    ]);
+  });
+
+  it('tells the preference centre\'s changes too: lists unticked as unsubscribed, lists ticked as confirmed', async () => {
+    const events = new RecordingEventPublisher();
+    const { deps, token, subscriber } = await reader(events);
+    await confirmSubscription(token, deps);
+    const preferences = signPreferencesToken(subscriber.id, deps.keyring);
+    await updatePreferences(preferences, { action: 'save', lists: ['press-releases'] }, deps);
+    await updatePreferences(preferences, { action: 'save', lists: ['press-releases'] }, deps);
+    await updatePreferences(preferences, { action: 'save', lists: ['press-releases', 'blog'] }, deps);
+    expect(events.events.slice(1).map((e) => [e.type, (e.data as { subscriber: { lists: string[] } }).subscriber.lists])).toEqual([
+      ['subscriber.unsubscribed', ['blog']],
+      ['subscriber.confirmed', ['blog']],
     ]);
   });
 

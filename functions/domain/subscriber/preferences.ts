@@ -6,6 +6,8 @@ import { listIn, type MailingList } from '../lists/mailing-list';
 import { signToken, verifyToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { MembershipStatus, type Subscriber } from './subscriber';
 import { ConsentEventType, ConsentSource, ConsentVia, consentEvent, type ConsentRecord } from './consent';
+import type { EventPublisher } from '../webhooks/ports';
+import { webhookEvent, WebhookEventType } from '../webhooks/event';
 
 /**
  * The preference centre: a subscriber, holding the signed link from one of our emails, sees their
@@ -16,6 +18,8 @@ export interface PreferencesDeps {
   lists: ListReader;
   clock: Clock;
   keyring: SigningKeyring;
+  /** Outgoing webhooks: lists left and joined here are told like those of the email's links. */
+  events?: EventPublisher;
 }
 
 /** What the form asks for: save the ticked lists, or leave every list whatever is ticked. */
@@ -172,6 +176,10 @@ export async function updatePreferences(token: string, form: PreferencesForm, de
     if (left.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, via) });
     if (joined.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Confirmed, joined, ConsentSource.Reader, now, via) });
     await deps.subscribers.recordConsent(records);
+    // After the change, and never throwing (the publisher logs instead).
+    const person = (lists: string[]) => ({ subscriber: { id: subscriber.id, email: subscriber.email, lists } });
+    if (left.length) await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberUnsubscribed, person(left), now));
+    if (joined.length) await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberConfirmed, person(joined), now));
   }
 
   const after = (await deps.subscribers.get(subscriber.id)) ?? subscriber;
