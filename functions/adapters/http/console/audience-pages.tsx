@@ -3,8 +3,8 @@
  * The audience pages (admins): lists, subscribers, imports and exports, dead letters. Each takes
  * what a service answered and shows it; forms post back to the console-audience function.
  */
-import type { Child } from 'hono/jsx';
 import { Layout, type SignedIn } from './layout';
+import { Csrf, Notice, Problems } from './form-parts';
 import { dateTime } from './pages';
 import type { FieldIssue } from '../../../domain/errors';
 import type { ListWithCounts } from '../../../domain/lists/manage-lists';
@@ -22,30 +22,6 @@ interface PageBase {
   signedIn: SignedIn;
 }
 
-/** The session's CSRF token, in every form that changes something. */
-const Csrf = ({ signedIn }: { signedIn: SignedIn }) => <input type="hidden" name="csrf" value={signedIn.csrfToken} />;
-
-/** A form's problems, announced, each naming its field. */
-function Problems({ issues }: { issues?: FieldIssue[] }) {
-  if (!issues?.length) return null;
-  return (
-    <div class="error-summary" role="alert">
-      <h2>There is a problem</h2>
-      <ul>
-        {issues.map((issue) => (
-          <li>{issue.field === 'form' ? issue.message : `${issue.field}: ${issue.message}`}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** A sentence saying what the last action did (a redirect's query carries it). */
-const Notice = ({ children }: { children?: Child }) => (
-  <p class="notice" role="status">
-    {children}
-  </p>
-);
 
 // ---------------------------------------------------------------------------------------------
 // Lists

@@ -6,6 +6,7 @@
  * checks the role again on every POST.
  */
 import { Layout, type SignedIn } from './layout';
+import { Csrf } from './form-parts';
 import type { ReleaseStatus, SocialPostView } from '../../../domain/release/release-status';
 import { hasRole, isStaffRole } from '../../../domain/staff/staff-member';
 import { SocialPostStatus } from '../../../domain/social/social-post';
@@ -57,10 +58,6 @@ const COUNT_LABELS: Record<(typeof SHOWN_COUNTS)[number], string> = {
 const mayControl = (signedIn: SignedIn) => isStaffRole(signedIn.role) && hasRole(signedIn.role, 'editor');
 
 const base = (release: ReleaseStatus) => `/console/releases/${encodeURIComponent(release.id)}`;
-
-function Csrf({ signedIn }: { signedIn: SignedIn }) {
-  return <input type="hidden" name="csrf" value={signedIn.csrfToken} />;
-}
 
 function Facts({ release }: { release: ReleaseStatus }) {
   return (

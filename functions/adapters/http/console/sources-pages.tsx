@@ -6,6 +6,7 @@
  */
 import type { Child } from 'hono/jsx';
 import { Layout, type SignedIn } from './layout';
+import { Csrf, FieldProblem, Notice, Problems } from './form-parts';
 import type { FieldIssue } from '../../../domain/errors';
 import { DEFAULT_CATEGORY, SourceKind, SourceMode, type SourceView } from '../../../domain/source/source';
 import { ItemState, type SourceItem } from '../../../domain/source/source-item';
@@ -86,39 +87,6 @@ export function pollInWords(report: Omit<PollReport, 'sourceId'>): string {
   return parts.length ? `${parts.join(', ')}.` : `Nothing new: ${plural(report.inFeed, 'post', 'posts')} in the feed, all known.`;
 }
 
-/** The session's CSRF token, in every form that changes something. */
-const Csrf = ({ signedIn }: { signedIn: SignedIn }) => <input type="hidden" name="csrf" value={signedIn.csrfToken} />;
-
-const Notice = ({ children }: { children?: Child }) => (
-  <p class="notice" role="status">
-    {children}
-  </p>
-);
-
-/** A form's problems, announced; each is also shown beside its field. */
-function Problems({ issues }: { issues?: FieldIssue[] }) {
-  if (!issues?.length) return null;
-  return (
-    <div class="error-summary" role="alert">
-      <h2>There is a problem</h2>
-      <ul>
-        {issues.map((issue) => (
-          <li>{`${issue.field}: ${issue.message}`}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** One field's problems, beside it (its id is the field's `aria-describedby`). */
-function FieldProblem({ id, issues }: { id: string; issues: FieldIssue[] }) {
-  if (!issues.length) return null;
-  return (
-    <p id={id} class="error">
-      {issues.map((i) => i.message).join('; ')}
-    </p>
-  );
-}
 
 function ListSelect({ id, name, lists, selected, label, describedBy }: { id: string; name: string; lists: ListChoice[]; selected: string; label?: string; describedBy?: string }) {
   return (

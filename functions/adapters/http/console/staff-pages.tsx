@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The staff, personal tokens and audit pages (staff-answers.tsx renders them). */
 import { Layout, type SignedIn } from './layout';
+import { Csrf } from './form-parts';
 import type { StaffMember } from '../../../domain/staff/staff-member';
 import { STAFF_ROLES, hasRole } from '../../../domain/staff/staff-member';
 import type { AuditEntry, StoredApiToken } from '../../../domain/staff/ports';
@@ -13,7 +14,6 @@ interface Page {
 const dateTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The CSRF field every state-changing form carries. */
-const Csrf = ({ signedIn }: { signedIn: SignedIn }) => <input type="hidden" name="csrf" value={signedIn.csrfToken} />;
 
 /** A problem with the last form sent, announced to screen readers. */
 function Problem({ message }: { message?: string }) {

@@ -4,8 +4,8 @@
  * the form to add one, the page that shows a new endpoint's secret once, an endpoint's page
  * (settings, enable or disable, its delivery log) and the removal's confirmation step.
  */
-import type { Child } from 'hono/jsx';
 import { Layout, type SignedIn } from './layout';
+import { Csrf, FieldProblem, Notice, Problems } from './form-parts';
 import type { FieldIssue } from '../../../domain/errors';
 import type { DeliveryAttempt, WebhookEndpointView } from '../../../domain/webhooks/endpoint';
 import { WEBHOOK_EVENT_TYPES } from '../../../domain/webhooks/event';
@@ -54,38 +54,6 @@ const dateTime = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 export const webhookPath = (id: string) => `/console/webhooks/${encodeURIComponent(id)}`;
 const eventsInWords = (events: WebhookEndpointView['events']) => (events === 'all' ? 'all' : events.join(', '));
 
-/** The session's CSRF token, in every form that changes something. */
-const Csrf = ({ signedIn }: { signedIn: SignedIn }) => <input type="hidden" name="csrf" value={signedIn.csrfToken} />;
-
-const Notice = ({ children }: { children?: Child }) => (
-  <p class="notice" role="status">
-    {children}
-  </p>
-);
-
-/** A form's problems, announced; each is also shown beside its field. */
-function Problems({ issues }: { issues?: FieldIssue[] }) {
-  if (!issues?.length) return null;
-  return (
-    <div class="error-summary" role="alert">
-      <h2>There is a problem</h2>
-      <ul>
-        {issues.map((issue) => (
-          <li>{`${issue.field}: ${issue.message}`}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function FieldProblem({ id, issues }: { id: string; issues: FieldIssue[] }) {
-  if (!issues.length) return null;
-  return (
-    <p id={id} class="error">
-      {issues.map((i) => i.message).join('; ')}
-    </p>
-  );
-}
 
 /** Enabled, or disabled by staff, or disabled by Pressroom (with when and why): in words, not colour only. */
 function State({ endpoint }: { endpoint: WebhookEndpointView }) {
