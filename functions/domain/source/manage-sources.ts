@@ -5,11 +5,10 @@ import {
   newGhostSecret, newSourceId, parseNewSource, parseSourcePatch, POLL_MINUTES, SourceKind, sourceView,
   type Source, type SourceView,
 } from './source';
-import { itemReleaseId, ItemState, type SourceItem } from './source-item';
+import { fingerprintOf, itemRecord, itemReleaseId, ItemState, type SourceItem } from './source-item';
 import { nextPollAt, pollSource, type PollReport } from './poll-source';
 import { takeItem } from './take-item';
 import { ghostPostEvent, verifyGhostSignature } from './ghost';
-import { fingerprintOf } from './source-item';
 import type { ListResolver } from '../lists/list-resolver';
 
 export interface SourcesDeps {
@@ -184,10 +183,7 @@ export async function receiveGhostWebhook(
   const known = await deps.sources.getItem(sourceId, releaseId);
   if (known && known.fingerprint === fingerprintOf(event.item)) return { releaseId, state: known.state, ...(known.revision ? { revision: known.revision } : {}) };
   const at = deps.clock.now().toISOString();
-  const unsent = (state: ItemState, reason: string): SourceItem => ({
-    sourceId, releaseId, key: event.item.key, ...(event.item.title ? { title: event.item.title.slice(0, 300) } : {}), ...(event.item.link ? { link: event.item.link } : {}),
-    state, reason, fingerprint: fingerprintOf(event.item), firstSeenAt: known?.firstSeenAt ?? at, lastChangedAt: at,
-  });
+  const unsent = (state: ItemState, reason: string): SourceItem => ({ ...itemRecord(event.item, sourceId, state, at, known), reason });
   let after: SourceItem;
   if (!known && event.edited) after = unsent(ItemState.Seen, 'an edit of a post published before the source was connected');
   else if (event.visibility !== 'public' && known?.state !== ItemState.Published) after = unsent(ItemState.Skipped, `the post is for ${event.visibility} readers only in Ghost`);

@@ -1,9 +1,8 @@
 import type { Clock } from '../ports';
 import { PressroomError } from '../errors';
-import type { FeedItem } from './feed-item';
 import type { SourceReach, SourceStore } from './ports';
 import { PollStatus, POLL_MINUTES, SourceKind, type Source } from './source';
-import { fingerprintOf, itemReleaseId, ItemState, type SourceItem } from './source-item';
+import { fingerprintOf, itemRecord, itemReleaseId, ItemState, type SourceItem } from './source-item';
 import { takeItem } from './take-item';
 
 /** Posts acted on in one poll; a feed that gains more at once has the rest taken at the next poll. */
@@ -68,8 +67,9 @@ export async function pollSource(source: Source, deps: { sources: SourceStore; r
     const before = known.get(releaseId);
     if (before && before.fingerprint === fingerprintOf(item)) continue;
     if (!source.primedAt) {
-      await deps.sources.putItem(seenItem(item, source, releaseId, polledAt, before));
-      known.set(releaseId, { ...seenItem(item, source, releaseId, polledAt, before) });
+      const seen = itemRecord(item, source.id, ItemState.Seen, polledAt, before);
+      await deps.sources.putItem(seen);
+      known.set(releaseId, seen);
       report.seen++;
       continue;
     }
@@ -93,20 +93,6 @@ export async function pollSource(source: Source, deps: { sources: SourceStore; r
     itemsSeen: known.size,
   });
   return report;
-}
-
-function seenItem(item: FeedItem, source: Source, releaseId: string, at: string, before: SourceItem | undefined): SourceItem {
-  return {
-    sourceId: source.id,
-    releaseId,
-    key: item.key,
-    ...(item.title ? { title: item.title.slice(0, 300) } : {}),
-    ...(item.link ? { link: item.link } : {}),
-    state: ItemState.Seen,
-    fingerprint: fingerprintOf(item),
-    firstSeenAt: before?.firstSeenAt ?? at,
-    lastChangedAt: at,
-  };
 }
 
 function count(report: PollReport, before: SourceItem | undefined, after: SourceItem): void {

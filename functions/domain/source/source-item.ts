@@ -46,6 +46,24 @@ export function itemReleaseId(sourceId: string, key: string): string {
   return `${sourceId}-${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 }
 
+/**
+ * What is known of a post as of `at`, in `state`: the one shape a poll, a Ghost delivery and
+ * take-item.ts record, keeping when it was first seen.
+ */
+export function itemRecord(item: FeedItem, sourceId: string, state: ItemState, at: string, known?: Pick<SourceItem, 'firstSeenAt'>): SourceItem {
+  return {
+    sourceId,
+    releaseId: itemReleaseId(sourceId, item.key),
+    key: item.key,
+    ...(item.title ? { title: item.title.slice(0, 300) } : {}),
+    ...(item.link ? { link: item.link } : {}),
+    state,
+    fingerprint: fingerprintOf(item),
+    firstSeenAt: known?.firstSeenAt ?? at,
+    lastChangedAt: at,
+  };
+}
+
 /** What a post says: a change to any of it is a correction; a new date alone is not. */
 export function fingerprintOf(item: FeedItem): string {
   const content = [item.title, item.link, item.contentHtml, item.summary, item.categories, item.author];

@@ -4,7 +4,7 @@ import { PreflightError } from '../release/errors';
 import type { FeedItem } from './feed-item';
 import type { SourceReach } from './ports';
 import { SourceMode, type Source } from './source';
-import { carriesFullContent, fingerprintOf, itemReleaseId, ItemState, listsFor, releaseBodyFor, type SourceItem } from './source-item';
+import { carriesFullContent, itemRecord, ItemState, listsFor, releaseBodyFor, type SourceItem } from './source-item';
 
 /**
  * Acts on a post that is new to its source, or changed since it was last seen, and says what became
@@ -34,17 +34,9 @@ export async function takeItem(
   const now = deps.clock.now();
   const at = now.toISOString();
   const record: SourceItem = {
-    sourceId: source.id,
-    releaseId: itemReleaseId(source.id, item.key),
-    key: item.key,
-    ...(item.title ? { title: item.title.slice(0, 300) } : {}),
-    ...(item.link ? { link: item.link } : {}),
-    state: known?.state ?? ItemState.Seen,
-    fingerprint: fingerprintOf(item),
+    ...itemRecord(item, source.id, known?.state ?? ItemState.Seen, at, known),
     ...(known?.lists ? { lists: known.lists } : {}),
     ...(known?.revision ? { revision: known.revision } : {}),
-    firstSeenAt: known?.firstSeenAt ?? at,
-    lastChangedAt: at,
   };
   if (known?.state === ItemState.Seen && !options.publishNow) return record;
   // A post that became a release keeps its lists: a correction changes what it says, not who gets it.
