@@ -29,8 +29,16 @@ const BULK_MAX_CONCURRENCY = 2;
 // Outgoing webhooks: each delivery waits at most 10 s on a receiver; two workers keep up with a
 // handful of endpoints, and a slow one cannot take Lambda concurrency from the send path.
 const WEBHOOKS_MAX_CONCURRENCY = 2;
-/** Messages per invocation, for every consumer; the send workers' sizing (send-concurrency.ts) rests on it. */
+/** Messages per invocation, for every consumer but mail-events; the send workers' sizing (send-concurrency.ts) rests on it. */
 export const BATCH_SIZE = 10;
+/**
+ * SES events: a send of N emails brings N delivery events at the send rate, and each batch is
+ * counted in one write per release (mail-events.ts `handleMailEvents`), so larger batches mean
+ * fewer counter writes, invocations and SQS requests per email (docs/benchmarks.md, figure 4).
+ * Above 10 messages SQS needs a batching window; a second keeps a bounce's suppression and the
+ * pause thresholds prompt.
+ */
+export const MAIL_EVENTS_BATCH = { batchSize: 100, maxBatchingWindow: Duration.seconds(1) };
 
 export interface MessagingProps {
   /**
@@ -142,7 +150,7 @@ export class Messaging extends Construct {
     for (const { queue: name, handler } of queueConsumers) {
       functionFor(handler).addEventSource(
         new SqsEventSource(this.queue(name), {
-          batchSize: BATCH_SIZE,
+          ...(name === 'mail-events' ? MAIL_EVENTS_BATCH : { batchSize: BATCH_SIZE }),
           reportBatchItemFailures: true,
           maxConcurrency: this.maxConcurrency[name],
         }),

@@ -20,7 +20,7 @@ import { sendTestEmail, sendTestRendering, testRecipients } from '../domain/deli
 import type { RenderedEmail } from '../domain/release/rendered-email';
 import { listReleaseOverviews, type ReleaseOverviewPage } from '../domain/delivery/release-overview';
 import type { StaffReleaseQuery } from '../domain/release/ports';
-import { handleMailEvent, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/delivery/mail-events';
+import { handleMailEvent, handleMailEvents, type MailEvent, type MailEventOutcome, type MailEventSubscribers } from '../domain/delivery/mail-events';
 
 /** Where the delivery feature reports what staff and on-call should see but no caller can act on. */
 export interface DeliveryLog {
@@ -145,6 +145,15 @@ export class DeliveryService {
   recordMailEvent(event: MailEvent): Promise<MailEventOutcome[]> {
     const { transientBounceLimit, pauseThresholds } = this.settings;
     return handleMailEvent(event, { ...this.ports, transientBounceLimit, pauseThresholds });
+  }
+
+  /**
+   * Applies a queue batch of SES events, counted together (see `handleMailEvents`).
+   * @returns one settled result per event, in order.
+   */
+  recordMailEvents(events: MailEvent[]): Promise<PromiseSettledResult<MailEventOutcome[]>[]> {
+    const { transientBounceLimit, pauseThresholds } = this.settings;
+    return handleMailEvents(events, { ...this.ports, transientBounceLimit, pauseThresholds });
   }
 
   /** A send's status, counters and rates. @throws NotFoundError */

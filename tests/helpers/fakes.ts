@@ -27,7 +27,7 @@ import { MembershipStatus, pendingChanges, type Subscriber, type SuppressionReas
 import { invalidConsentCursor, type ConsentEvent, type ConsentRecord } from '../../functions/domain/subscriber/consent';
 import { addCounts, countDelta, emptyMemberCounts, type CountedState, type MemberCounts } from '../../functions/domain/subscriber/member-counts';
 import { DeliveryStatus, type DeliveryRecord, type DeliveryReport, type ReportOutcome } from '../../functions/domain/delivery/delivery';
-import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore } from '../../functions/domain/delivery/ports';
+import type { FanOutPlan, FanOutPlanStore, MailEventReceipt, ReleaseStatsStore, TallyReceipt } from '../../functions/domain/delivery/ports';
 import { sumCounts, type ReleaseCounts } from '../../functions/domain/delivery/release-stats';
 import { SocialPostStatus, type SocialPost, type SocialMessage, type SocialPostResult, type SocialSummary } from '../../functions/domain/social/social-post';
 import { cursorPosition, isListed, listingPosition, releaseCursor } from '../../functions/domain/feeds/listing';
@@ -423,6 +423,8 @@ export class MemoryRateLimiter implements RateLimiter {
 
 export class MemoryDeliveryStore implements DeliveryStore {
   records = new Map<string, DeliveryRecord>();
+  /** With the stats store's receipts, `get` reports `uncounted` as the DynamoDB store does (only while no receipt names the ending). */
+  constructor(private readonly tallies?: Pick<ReleaseStatsStore, 'tallyCounted'>) {}
   private key = (r: string, s: string) => `${r}#${s}`;
   async claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId = listId): Promise<ClaimOutcome> {
     const current = this.records.get(this.key(releaseId, subscriberId));
@@ -435,11 +437,11 @@ export class MemoryDeliveryStore implements DeliveryStore {
     });
     return 'claimed';
   }
-  async markSent(releaseId: string, subscriberId: string, messageId: string, now: Date) {
-    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString() });
+  async markSent(releaseId: string, subscriberId: string, messageId: string, now: Date, tally?: string) {
+    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Sent, messageId, sentAt: now.toISOString(), ...(tally ? { tally } : {}) });
   }
-  async markFailed(releaseId: string, subscriberId: string, reason: string, now: Date) {
-    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Failed, reason, endedAt: now.toISOString() });
+  async markFailed(releaseId: string, subscriberId: string, reason: string, now: Date, tally?: string) {
+    return this.end(releaseId, subscriberId, { status: DeliveryStatus.Failed, reason, endedAt: now.toISOString(), ...(tally ? { tally } : {}) });
   }
   /** Like the DynamoDB store: only a claimed delivery ends; true when this call ended it. */
   private end(releaseId: string, subscriberId: string, fields: Partial<DeliveryRecord>) {
@@ -455,26 +457,37 @@ export class MemoryDeliveryStore implements DeliveryStore {
     delete record.uncounted;
     return true;
   }
-  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date) {
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date, tally?: string) {
     const current = this.records.get(this.key(releaseId, subscriberId));
     if (current && !(current.status === DeliveryStatus.Claimed && current.leaseUntil! < now.toISOString())) return false;
-    this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, jobListId: listId, status: DeliveryStatus.Skipped, reason, endedAt: now.toISOString(), uncounted: true });
+    this.records.set(this.key(releaseId, subscriberId), { releaseId, subscriberId, listId, jobListId: listId, status: DeliveryStatus.Skipped, reason, endedAt: now.toISOString(), uncounted: true, ...(tally ? { tally } : {}) });
     return true;
   }
   async releaseClaim(releaseId: string, subscriberId: string) {
     if (this.records.get(this.key(releaseId, subscriberId))?.status === DeliveryStatus.Claimed) this.records.delete(this.key(releaseId, subscriberId));
   }
-  async get(releaseId: string, subscriberId: string) {
-    return this.records.get(this.key(releaseId, subscriberId));
+  async get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined> {
+    const record = this.records.get(this.key(releaseId, subscriberId));
+    if (record?.uncounted && record.tally && (await this.tallies?.tallyCounted(releaseId, record.tally, subscriberId))) {
+      return { ...record, uncounted: undefined };
+    }
+    return record;
   }
-  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome> {
+  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport, tally?: string): Promise<ReportOutcome> {
     const record = this.records.get(this.key(releaseId, subscriberId));
     if (!record) return 'missing';
     const attribute = `${report.kind}At` as 'deliveredAt' | 'bouncedAt' | 'complainedAt' | 'rejectedAt' | 'unsubscribedAt';
     if (record[attribute]) return 'seen';
     record[attribute] = report.at.toISOString();
     if (report.bounceType) record.bounceType = report.bounceType;
+    if (tally) (record as unknown as Record<string, string>)[`${report.kind}Tally`] = tally;
     return 'recorded';
+  }
+  async moveReportTally(releaseId: string, subscriberId: string, kind: DeliveryReport['kind'], from: string, to: string) {
+    const record = this.records.get(this.key(releaseId, subscriberId)) as unknown as Record<string, string> | undefined;
+    if (!record || record[`${kind}Tally`] !== from) return false;
+    record[`${kind}Tally`] = to;
+    return true;
   }
   async getMany(releaseId: string, subscriberIds: string[]) {
     const found = subscriberIds.flatMap((id) => this.records.get(this.key(releaseId, id)) ?? []);
@@ -664,6 +677,13 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
     if (this.receipts.has(key)) return false;
     this.receipts.add(key);
     return true;
+  }
+  tallies = new Map<string, string[]>();
+  async recordTally({ releaseId, tally, entries }: TallyReceipt) {
+    this.tallies.set(`${releaseId}#${tally}`, [...entries]);
+  }
+  async tallyCounted(releaseId: string, tally: string, entry: string) {
+    return this.tallies.get(`${releaseId}#${tally}`)?.includes(entry) ?? false;
   }
   async recordEventOnce(receipt: MailEventReceipt) {
     const key = `${receipt.messageId}#${receipt.eventType}#${receipt.recipient.trim().toLowerCase()}`;

@@ -163,6 +163,46 @@ describe.each([
 });
 
 describe.each([
+  ['in memory', () => {
+    const stats = new MemoryReleaseStatsStore();
+    return { stats, deliveries: new MemoryDeliveryStore(stats) as DeliveryStore };
+  }],
+  ['DynamoDB', () => ({ stats: new DynamoReleaseStatsStore(table()), deliveries: new DynamoDeliveryStore(table()) as DeliveryStore })],
+])('Batch tallies (DeliveryStore with ReleaseStatsStore) contract: %s', (_, make) => {
+  it('an ending stays uncounted until its tally\'s receipt names it, and only its own tally\'s receipt counts', async () => {
+    const { stats, deliveries } = make();
+    const { release, subscriber } = fresh();
+    await deliveries.claim(release, subscriber, 'blog', t(0), LEASE);
+    expect(await deliveries.markSent(release, subscriber, 'msg-1', t(1), 'tally-a')).toBe(true);
+    expect(await deliveries.get(release, subscriber)).toMatchObject({ status: DeliveryStatus.Sent, tally: 'tally-a', uncounted: true });
+    await stats.recordTally({ releaseId: release, tally: 'tally-b', entries: [subscriber] }, t(2));
+    await stats.recordTally({ releaseId: release, tally: 'tally-a', entries: ['someone-else'] }, t(2));
+    expect((await deliveries.get(release, subscriber))?.uncounted).toBe(true);
+    expect(await stats.tallyCounted(release, 'tally-a', subscriber)).toBe(false);
+    await stats.recordTally({ releaseId: release, tally: 'tally-a', entries: ['someone-else', subscriber] }, t(3));
+    expect(await stats.tallyCounted(release, 'tally-a', subscriber)).toBe(true);
+    expect(await stats.tallyCounted(`${release}-other`, 'tally-a', subscriber)).toBe(false);
+    expect((await deliveries.get(release, subscriber))?.uncounted).toBeFalsy();
+  });
+
+  it('keeps the tally that counts each report, and hands it on to exactly one caller', async () => {
+    const { deliveries } = make();
+    const { release, subscriber } = fresh();
+    await deliveries.claim(release, subscriber, 'blog', t(0), LEASE);
+    await deliveries.markSent(release, subscriber, 'msg-1', t(1), 'send-tally');
+    expect(await deliveries.recordReport(release, subscriber, { kind: 'delivered', at: t(2) }, 'events-1')).toBe('recorded');
+    expect(await deliveries.get(release, subscriber)).toMatchObject({ deliveredAt: t(2).toISOString(), deliveredTally: 'events-1' });
+    const moves = await Promise.all([
+      deliveries.moveReportTally(release, subscriber, 'delivered', 'events-1', 'events-2'),
+      deliveries.moveReportTally(release, subscriber, 'delivered', 'events-1', 'events-3'),
+    ]);
+    expect(moves.filter(Boolean)).toHaveLength(1);
+    expect((await deliveries.get(release, subscriber))?.deliveredTally).toBe(moves[0] ? 'events-2' : 'events-3');
+    expect(await deliveries.moveReportTally(release, subscriber, 'bounced', 'events-1', 'events-4')).toBe(false);
+  });
+});
+
+describe.each([
   ['in memory', (): RateLimiter => new MemoryRateLimiter()],
   ['DynamoDB', (): RateLimiter => new DynamoRateLimiter(table())],
 ])('RateLimiter contract: %s', (_, make) => {

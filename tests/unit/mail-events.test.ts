@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MailEventBusyError } from '../../functions/domain/delivery/errors';
 import {
-  BounceType, handleMailEvent, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
+  BounceType, DEFAULT_REPORT_GRACE_MS, handleMailEvent, handleMailEvents, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
 } from '../../functions/domain/delivery/mail-events';
 import { FakeClock, MemoryDeliveryStore, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
 
@@ -196,5 +197,81 @@ describe('handleMailEvent', () => {
     await handleMailEvent(other, deps);
     expect(await releaseStats.get('autumn-update')).toMatchObject({ delivered: 1 });
     expect(releaseStats.receipts.size).toBe(1);
+  });
+
+  describe('a batch of events', () => {
+    let deliveries: MemoryDeliveryStore;
+    let people: { id: string; email: string }[];
+
+    beforeEach(async () => {
+      deliveries = new MemoryDeliveryStore(releaseStats);
+      deps = { ...deps, deliveries };
+      people = [];
+      for (const name of ['bo', 'cy', 'di']) {
+        const { subscriber } = await subscribers.addConfirmed(`${name}@example.com`, ['blog'], clock.now());
+        await deliveries.claim('spring-update', subscriber.id, 'blog', clock.now(), 30_000);
+        await deliveries.markSent('spring-update', subscriber.id, `msg-${name}`, clock.now());
+        people.push(subscriber);
+      }
+    });
+    const deliveredTo = (p: { id: string; email: string }) =>
+      event(MailEventType.Delivery, { messageId: `msg-${p.email}`, recipients: [p.email], subscriberId: p.id });
+
+    it('counts its events in one counter write and one receipt per release, and a copy in the same batch once', async () => {
+      const increments: unknown[] = [];
+      const increment = releaseStats.increment.bind(releaseStats);
+      releaseStats.increment = async (releaseId, counts) => void (increments.push(counts), await increment(releaseId, counts));
+      const events = [...people.map(deliveredTo), deliveredTo(people[0])];
+      const results = await handleMailEvents(events, deps);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(increments).toEqual([{ delivered: 3 }]);
+      expect(releaseStats.tallies.size).toBe(1);
+      expect([...releaseStats.tallies.values()][0].sort()).toEqual(people.map((p) => `${p.id}#delivered`).sort());
+    });
+
+    it('a malformed event fails alone, and a failed counter write fails the events it held, whose redelivery counts them once, after the grace', async () => {
+      const increment = releaseStats.increment.bind(releaseStats);
+      releaseStats.increment = async () => {
+        releaseStats.increment = increment;
+        throw new Error('worker killed before counting');
+      };
+      const events = people.map(deliveredTo);
+      const malformed = { ...deliveredTo(people[0]), recipients: [] };
+      const results = await handleMailEvents([...events, malformed], deps);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual([
+        'worker killed before counting', 'worker killed before counting', 'worker killed before counting', 'Malformed mail event: recipients: must list at least one address',
+      ]);
+      expect((await releaseStats.get('spring-update')).delivered).toBe(0);
+
+      // Redelivered at once (the batch might still be counting): each waits.
+      const soon = await handleMailEvents(events, deps);
+      expect(soon.map((r) => r.status === 'rejected' && r.reason instanceof MailEventBusyError)).toEqual([true, true, true]);
+      clock.advance(DEFAULT_REPORT_GRACE_MS);
+      // Two copies of the batch at once: each report is moved to one of them and counted once.
+      const [first, second] = await Promise.all([handleMailEvents(events, deps), handleMailEvents(events, deps)]);
+      expect([...first, ...second].every((r) => r.status === 'fulfilled')).toBe(true);
+      expect((await releaseStats.get('spring-update')).delivered).toBe(3);
+      await handleMailEvents(events, deps);
+      expect((await releaseStats.get('spring-update')).delivered).toBe(3);
+    });
+
+    it('a bounce over the thresholds pauses its send once the batch is counted', async () => {
+      const paused: string[] = [];
+      const thresholds = { bounceRate: 0.5, complaintRate: 0.5, minSample: 2 };
+      const releases = { get: async () => undefined } as unknown as MailEventDeps['releases'];
+      // The check reads the counters after the batch's one write: two bounces of three reports.
+      const events = [
+        bounce(BounceType.Permanent, { messageId: 'msg-bo', recipients: [people[0].email], subscriberId: people[0].id }),
+        bounce(BounceType.Permanent, { messageId: 'msg-cy', recipients: [people[1].email], subscriberId: people[1].id }),
+        deliveredTo(people[2]),
+      ];
+      const get = releaseStats.get.bind(releaseStats);
+      releaseStats.get = async (releaseId) => {
+        paused.push(JSON.stringify(await get(releaseId)));
+        return get(releaseId);
+      };
+      await handleMailEvents(events, { ...deps, releases, pauseThresholds: thresholds });
+      expect(paused.map((p) => JSON.parse(p))).toEqual([expect.objectContaining({ bounced: 2, delivered: 1 })]);
+    });
   });
 });

@@ -34,7 +34,9 @@ describe('fan-out and send', () => {
     clock = new FakeClock();
     releases = new MemoryReleaseStore();
     subscribers = new MemorySubscriberStore();
-    deliveries = new MemoryDeliveryStore();
+    const releaseStats = new MemoryReleaseStatsStore();
+    // Given the receipts, the store reports `uncounted` as the DynamoDB one does.
+    deliveries = new MemoryDeliveryStore(releaseStats);
     mailer = new RecordingMailer();
     sendQueue = new MemoryQueue<SendJob>();
     renders = 0;
@@ -43,7 +45,7 @@ describe('fan-out and send', () => {
       keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
       sender: { from: { name: 'Example Org', address: 'news@example.org' }, publicUrl: 'https://news.example.org', listNames: fixedListNames(new Map([['blog', 'Blog']])) },
       templates: new Map(),
-      releaseStats: new MemoryReleaseStatsStore(),
+      releaseStats,
       sendQueue,
     };
     await releases.create(newRelease(parseReleaseInput(releaseBody({ lists: ['blog', 'press-releases'] }), lists), clock.now()));
@@ -224,7 +226,7 @@ describe('fan-out and send', () => {
     expect((await deliveries.get('spring-update', job.subscriberId))?.uncounted).toBeUndefined();
   });
 
-  it('counts a batch\'s endings in one counter write, and clears every mark', async () => {
+  it('counts a batch\'s endings in one counter write and one receipt naming each, with no write per delivery after its ending, and reports them counted', async () => {
     await fanOut();
     const blogOnly = (await subscribers.findByEmail('blog@example.org'))!;
     await subscribers.unsubscribe(blogOnly.id, 'blog', clock.now()); // one job ends skipped
@@ -232,8 +234,17 @@ describe('fan-out and send', () => {
     const increment = stats.increment.bind(stats);
     const writes: unknown[] = [];
     stats.increment = async (releaseId, counts) => void (writes.push(counts), await increment(releaseId, counts));
+    const markCounted = vi.spyOn(deliveries, 'markCounted');
     await sendBatch(sendQueue.jobs, deps);
     expect(writes).toEqual([{ sent: 2, skipped: 1 }]);
+    expect(markCounted).not.toHaveBeenCalled();
+    const records = await Promise.all(sendQueue.jobs.map((job) => deliveries.get(job.releaseId, job.subscriberId)));
+    const tallies = new Set(records.map((r) => r?.tally));
+    expect(tallies.size).toBe(1); // one batch, one tally
+    const [tally] = tallies;
+    expect([...stats.tallies]).toEqual([[`spring-update#${tally}`, expect.arrayContaining(sendQueue.jobs.map((job) => job.subscriberId))]]);
+    for (const job of sendQueue.jobs) expect(await stats.tallyCounted('spring-update', tally!, job.subscriberId)).toBe(true);
+    // Counted, as the store reports it: the receipt covers the mark left on each record.
     for (const job of sendQueue.jobs) expect((await deliveries.get(job.releaseId, job.subscriberId))?.uncounted).toBeUndefined();
   });
 

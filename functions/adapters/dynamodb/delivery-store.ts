@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, DeliveryStore } from '../../domain/delivery/ports';
 import { DeliveryStatus, type DeliveryRecord, type DeliveryReport, type ReportOutcome } from '../../domain/delivery/delivery';
+import { tallyNames } from './release-stats-store';
 import { batchGetItems, conditionHolds, isConditionFailure, withoutKeys, type TableRef } from './table';
 
 const deliveryKey = (releaseId: string, subscriberId: string) => ({
@@ -42,7 +43,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, fields: Record<string, string>): Promise<boolean> {
+  private async end(releaseId: string, subscriberId: string, status: DeliveryStatus, given: Record<string, string | undefined>): Promise<boolean> {
+    const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const names = Object.keys(fields);
     return conditionHolds(
       this.table.doc.send(
@@ -65,15 +67,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
-  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean> {
-    return this.end(releaseId, subscriberId, DeliveryStatus.Sent, { messageId, sentAt: now.toISOString() });
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date, tally?: string): Promise<boolean> {
+    return this.end(releaseId, subscriberId, DeliveryStatus.Sent, { messageId, sentAt: now.toISOString(), tally });
   }
 
-  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
-    return this.end(releaseId, subscriberId, DeliveryStatus.Failed, { reason, endedAt: now.toISOString() });
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date, tally?: string): Promise<boolean> {
+    return this.end(releaseId, subscriberId, DeliveryStatus.Failed, { reason, endedAt: now.toISOString(), tally });
   }
 
-  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean> {
+  async markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date, tally?: string): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(
         new PutCommand({
@@ -88,6 +90,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             reason,
             endedAt: now.toISOString(),
             uncounted: true,
+            ...(tally ? { tally } : {}),
           },
           // Nothing recorded yet, or a claim whose worker died (its lease ran out): without the
           // second case a crashed claim would never end, and the send never complete.
@@ -130,18 +133,22 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
-  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome> {
+  async recordReport(releaseId: string, subscriberId: string, report: DeliveryReport, tally?: string): Promise<ReportOutcome> {
     const attribute = `${report.kind}At`;
     const recorded = await conditionHolds(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
-          UpdateExpression: `SET #at = :at${report.bounceType ? ', bounceType = :type' : ''}`,
+          UpdateExpression: `SET #at = :at${report.bounceType ? ', bounceType = :type' : ''}${tally ? ', #tally = :tally' : ''}`,
           // Only on a delivery that exists (an update would otherwise create one), and once per kind.
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#at)',
-          ExpressionAttributeNames: { '#at': attribute },
-          ExpressionAttributeValues: { ':at': report.at.toISOString(), ...(report.bounceType ? { ':type': report.bounceType } : {}) },
+          ExpressionAttributeNames: { '#at': attribute, ...(tally ? { '#tally': `${report.kind}Tally` } : {}) },
+          ExpressionAttributeValues: {
+            ':at': report.at.toISOString(),
+            ...(report.bounceType ? { ':type': report.bounceType } : {}),
+            ...(tally ? { ':tally': tally } : {}),
+          },
         }),
       ),
     );
@@ -150,11 +157,31 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return (await this.get(releaseId, subscriberId)) ? 'seen' : 'missing';
   }
 
+  async moveReportTally(releaseId: string, subscriberId: string, kind: DeliveryReport['kind'], from: string, to: string): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(releaseId, subscriberId),
+          UpdateExpression: 'SET #tally = :to',
+          // Only from the tally the caller found unreceipted: of two redeliveries, one moves it.
+          ConditionExpression: '#tally = :from',
+          ExpressionAttributeNames: { '#tally': `${kind}Tally` },
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+        }),
+      ),
+    );
+  }
+
   async get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined> {
     const { Item } = await this.table.doc.send(
       new GetCommand({ TableName: this.table.tableName, Key: deliveryKey(releaseId, subscriberId), ConsistentRead: true }),
     );
-    return Item ? withoutKeys<DeliveryRecord>(Item) : undefined;
+    if (!Item) return undefined;
+    const record = withoutKeys<DeliveryRecord>(Item);
+    // The mark stays on the item (clearing it was a write per email); the batch's receipt says it was counted.
+    if (record.uncounted && record.tally && (await tallyNames(this.table, releaseId, record.tally, subscriberId))) delete record.uncounted;
+    return record;
   }
 
   async getMany(releaseId: string, subscriberIds: string[]): Promise<Map<string, DeliveryRecord>> {

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MailEventReceipt, ReleaseStatsStore, SendJob } from '../../domain/delivery/ports';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailEventReceipt, ReleaseStatsStore, SendJob, TallyReceipt } from '../../domain/delivery/ports';
 import { RELEASE_COUNTERS, sumCounts, type ReleaseCounts } from '../../domain/delivery/release-stats';
 import { linkKey } from '../../domain/delivery/mail-events';
 import { conditionHolds, type TableRef } from './table';
 import { ShardedCounters } from './sharded-counters';
+
+/** A batch tally's receipt (see batch-tally.ts); the delivery store reads it too. */
+export const tallyKey = (releaseId: string, tally: string) => ({ pk: `TALLY#${releaseId}#${tally}`, sk: 'TALLY' });
+
+/** Whether the receipt of `tally` names `entry`. */
+export async function tallyNames(table: TableRef, releaseId: string, tally: string, entry: string): Promise<boolean> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: tallyKey(releaseId, tally), ConsistentRead: true }));
+  return Array.isArray(Item?.entries) && (Item.entries as unknown[]).includes(entry);
+}
 
 /** Ten shards take ~10,000 counter writes/s, far above any SES sending rate Pressroom will see. */
 export const DEFAULT_STATS_SHARDS = 10;
@@ -25,6 +34,7 @@ export interface ReleaseStatsStoreOptions {
  * | counter shard  | RELEASESTATS#<release>#<0..shards-1>      | STATS      |
  * | event receipt  | MAILEVENT#<message id>#<type>#<addr hash> | MAILEVENT  | (expires after 14 days)
  * | link clicks    | LINKCLICKS#<release>                      | LINK#<url digest> | (url, clicks; engagement tracking only)
+ * | tally receipt  | TALLY#<release>#<tally id>                | TALLY      | (entries counted; expires after 14 days)
  *
  * The counter shards are {@link ShardedCounters}: one ADD per increment, a BatchGetItem to read.
  */
@@ -50,6 +60,20 @@ export class DynamoReleaseStatsStore implements ReleaseStatsStore {
 
   async get(releaseId: string): Promise<ReleaseCounts> {
     return sumCounts((await this.counters.shardsOf([releaseId])).get(releaseId) ?? []);
+  }
+
+  async recordTally({ releaseId, tally, entries }: TallyReceipt, now: Date): Promise<void> {
+    // Read only by a redelivery, which SQS makes within its 14-day retention.
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...tallyKey(releaseId, tally), entries, receivedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + RECEIPT_TTL_SECONDS },
+      }),
+    );
+  }
+
+  tallyCounted(releaseId: string, tally: string, entry: string): Promise<boolean> {
+    return tallyNames(this.table, releaseId, tally, entry);
   }
 
   async recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean> {

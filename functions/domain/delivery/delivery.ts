@@ -28,8 +28,19 @@ export interface DeliveryRecord {
   reason?: string;
   /** When a failed or skipped delivery ended (a sent one has `sentAt`). */
   endedAt?: string;
-  /** Ended, but not yet in the release's counters (see `countEnded` in send-email.ts). */
+  /**
+   * Set by every ending: counted once the tally receipt of `tally` names this subscriber (the batch
+   * that ended it writes it after its counter write), else by the one redelivery that clears the mark
+   * (see ending-tally.ts).
+   */
   uncounted?: boolean;
+  /** The batch tally that counts this ending. */
+  tally?: string;
+  /** The batch tally that counts each report (see batch-tally.ts); gone once moved to a recount. */
+  deliveredTally?: string;
+  bouncedTally?: string;
+  complainedTally?: string;
+  rejectedTally?: string;
   /** What the provider reported afterwards (mail events), each once: when it was delivered, bounced, complained of or rejected. */
   deliveredAt?: string;
   bouncedAt?: string;

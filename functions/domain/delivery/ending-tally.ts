@@ -7,6 +7,7 @@ import type { DeliveryStore, ReleaseStatsStore, SendJob } from './ports';
 import { DeliveryStatus, type DeliveryRecord } from './delivery';
 import { DeliveryBusyError } from './errors';
 import type { ReleaseCounts } from './release-stats';
+import { BatchTally } from './batch-tally';
 
 /** What counting needs of the send worker's dependencies. */
 export interface CountingDeps {
@@ -34,54 +35,43 @@ const ENDED_AS: Partial<Record<DeliveryStatus, EndedAs>> = {
 };
 
 /**
- * The deliveries a batch ended, counted together once its sends are done: one counter write a batch
- * instead of one an email (DynamoDB writes are the largest cost after SES; docs/benchmarks.md,
- * figure 4).
+ * The deliveries a batch ended, counted together once its sends are done: one counter write and one
+ * receipt a batch, where it was a counter write and a "counted" write per email (DynamoDB writes are
+ * the largest cost after SES; docs/benchmarks.md, figure 4). See batch-tally.ts.
  *
- * Counting is at least once: every ending write also sets `uncounted`, cleared only after the
- * counters were written. A worker that dies between the two leaves its messages on the queue; the
- * redelivered job finds the delivery ended and still `uncounted` and counts it
- * ({@link recountIfLost}), so the send still completes. Dying after counting but before clearing
- * counts that delivery twice: completion compares with `>=`, and one extra is better than a send
- * that never ends.
+ * Counting is at least once: every ending write sets `uncounted` and this batch's `tally` id; the
+ * receipt written after the counters names each subscriber counted. A worker that dies between the
+ * ending and its receipt leaves its messages on the queue; the redelivered job finds the delivery
+ * ended, `uncounted`, and not named by its tally's receipt, and counts it ({@link recountIfLost}), so
+ * the send still completes. Dying after counting but before the receipt counts those endings twice:
+ * completion compares with `>=`, and one extra is better than a send that never ends.
  */
 export class EndingTally {
-  private readonly ended = new Map<string, { counts: Partial<ReleaseCounts>; jobs: SendJob[] }>();
+  private readonly batch = new BatchTally<SendJob>();
+  /** The id every ending of this batch is marked with. */
+  readonly id = this.batch.id;
 
   add(job: SendJob, as: EndedAs): void {
-    const entry = this.ended.get(job.releaseId) ?? { counts: {}, jobs: [] };
-    entry.counts[as] = (entry.counts[as] ?? 0) + 1;
-    entry.jobs.push(job);
-    this.ended.set(job.releaseId, entry);
+    this.batch.add(job.releaseId, as, job.subscriberId, job);
   }
 
-  /** Counts every ending, then clears the marks. @returns the jobs whose endings may not be counted, with the error. */
+  /** Counts every ending, then writes the receipts. @returns the jobs whose endings may not be counted, with the error. */
   async flush(deps: CountingDeps): Promise<{ job: SendJob; error: unknown }[]> {
-    const uncounted: { job: SendJob; error: unknown }[] = [];
-    for (const [releaseId, { counts, jobs }] of this.ended) {
-      try {
-        await count(releaseId, counts, deps);
-      } catch (error) {
-        uncounted.push(...jobs.map((job) => ({ job, error })));
-        continue;
-      }
-      // A mark left set only means a redelivery recounts it later: the ending was counted here.
-      await Promise.allSettled(jobs.map((job) => deps.deliveries.markCounted(releaseId, job.subscriberId)));
-    }
-    this.ended.clear();
-    return uncounted;
+    return (await this.batch.flush(deps.releaseStats, deps.clock.now())).map(({ owner, error }) => ({ job: owner, error }));
   }
 }
 
 /**
  * A redelivered job whose delivery it ended itself: counted then, unless that worker died in
- * between. A recent ending may still be counted by a live worker (a redelivery can overtake a slow
- * batch), so the job waits (busy) until the ending is older than a claim lease, the longest a worker
- * is trusted to live; then the first to clear the mark counts it.
+ * between, which its tally's receipt tells (it names every subscriber that batch counted). A recent
+ * ending may still be counted by a live worker (a redelivery can overtake a slow batch), so the job
+ * waits (busy) until the ending is older than a claim lease, the longest a worker is trusted to live;
+ * then the first to clear the mark counts it.
  */
 async function recountIfLost(job: SendJob, record: DeliveryRecord, deps: CountingDeps): Promise<void> {
   const as = ENDED_AS[record.status];
   if (!record.uncounted || !as) return;
+  if (record.tally && (await deps.releaseStats.tallyCounted(job.releaseId, record.tally, job.subscriberId))) return;
   const endedAt = Date.parse(record.endedAt ?? record.sentAt ?? '');
   const grace = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   if (!(deps.clock.now().getTime() - endedAt >= grace)) throw new DeliveryBusyError(job.releaseId, job.subscriberId);
@@ -109,7 +99,7 @@ export async function countDuplicateJob(job: SendJob, deps: CountingDeps, ended:
 
 /** Ends a delivery as skipped (counted once), or counts the job as a duplicate when it had ended. */
 export async function skip(job: SendJob, reason: string, deps: CountingDeps & { tally: EndingTally }): Promise<'skipped'> {
-  if (await deps.deliveries.markSkipped(job.releaseId, job.subscriberId, job.listId, reason, deps.clock.now())) {
+  if (await deps.deliveries.markSkipped(job.releaseId, job.subscriberId, job.listId, reason, deps.clock.now(), deps.tally.id)) {
     deps.tally.add(job, 'skipped');
   } else {
     await countDuplicateJob(job, deps);

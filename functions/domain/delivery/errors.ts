@@ -119,3 +119,21 @@ export class SendTransitionError extends ConflictError {
     this.name = 'SendTransitionError';
   }
 }
+
+/**
+ * A redelivered mail event whose report another batch recorded and has not counted yet: that batch
+ * may still be running, so this copy fails and comes back later (SQS), when the count is either in
+ * or known lost (see `handleMailEvents`).
+ *
+ * @example
+ * if (now - reportedAt < graceMs) throw new MailEventBusyError(releaseId, subscriberId);
+ */
+export class MailEventBusyError extends PressroomError {
+  constructor(
+    readonly releaseId: string,
+    readonly subscriberId: string,
+  ) {
+    super(`A report about release ${releaseId} for subscriber ${subscriberId} is being counted by another worker`);
+    this.name = 'MailEventBusyError';
+  }
+}

@@ -6,7 +6,9 @@ import type { DeliveryStore, ReleaseStatsStore } from './ports';
 import type { ReleaseStore } from '../release/ports';
 import type { SubscriberStore } from '../subscriber/ports';
 import { ValidationError, type FieldIssue } from '../errors';
-import { ReleaseCounter, type ReleaseCounts } from './release-stats';
+import { ReleaseCounter } from './release-stats';
+import { BatchTally } from './batch-tally';
+import { MailEventBusyError } from './errors';
 import { pauseOnThresholds } from './control-send';
 import type { PauseThresholds } from './send-progress';
 import { MembershipStatus, SuppressionReason, type Subscriber } from '../subscriber/subscriber';
@@ -103,8 +105,13 @@ export interface MailEventDeps {
    * got it, delivered or bounced), and that write is also what tells a first report from a
    * redelivered one; without it, or for a message with no delivery, a receipt item does.
    */
-  deliveries?: Pick<DeliveryStore, 'recordReport'>;
+  deliveries?: Pick<DeliveryStore, 'recordReport' | 'get' | 'moveReportTally'>;
   clock: Clock;
+  /**
+   * How long a recorded report is left to the batch that recorded it before a redelivered copy
+   * counts it instead (longer than a mail-events invocation lives). Default {@link DEFAULT_REPORT_GRACE_MS}.
+   */
+  reportGraceMs?: number;
   /** Transient bounces in a row (no delivery in between) that suppress an address. */
   transientBounceLimit: number;
   /** With both, a bounce or complaint that takes its release over a threshold pauses the send. */
@@ -115,6 +122,19 @@ export interface MailEventDeps {
 }
 
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
+
+/** Four times the mail-events function's 30 s timeout, and shorter than its queue's 180 s visibility timeout. */
+export const DEFAULT_REPORT_GRACE_MS = 2 * 60_000;
+
+/** Events handled at once within a batch (each makes a few sequential requests). */
+const EVENT_CONCURRENCY = 10;
+
+/** What the events of one batch share: the tally that counts them, and the releases to check against the pause thresholds. */
+interface EventBatch {
+  tally: BatchTally<number>;
+  /** Releases a bounce or complaint of this batch concerned, with the events that concerned them. */
+  alarming: Map<string, number[]>;
+}
 
 /** What each report about a recipient is kept as on their delivery. */
 const REPORT_OF = {
@@ -169,18 +189,91 @@ async function findRecipient(event: MailEvent, recipient: string, subscribers: M
  *
  * SQS may deliver the same event more than once. Suppressing and unsubscribing are idempotent and
  * always run; what is not (the release counters, the transient count) runs only for the first copy,
- * gated by a receipt per (message, event type, recipient).
+ * gated by a receipt per (message, event type, recipient). {@link handleMailEvents} for one event.
  *
  * @throws MalformedMailEventError when the event lacks what the steps need.
  * @example
  * await handleMailEvent(parseSesEvent(body)!, { subscribers, releaseStats, clock, transientBounceLimit: 3 });
  */
 export async function handleMailEvent(event: MailEvent, deps: MailEventDeps): Promise<MailEventOutcome[]> {
+  const [result] = await handleMailEvents([event], deps);
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/**
+ * Applies a queue batch of mail events ({@link handleMailEvent} says what each does), counting them
+ * against their releases together: one counter write and one tally receipt per release a batch,
+ * where it was a counter write per event (docs/benchmarks.md, figure 4).
+ *
+ * Timeline per event: find the recipient → idempotent effects (suppress, unsubscribe) → the report
+ * on its delivery, marked with this batch's tally (the write that tells a first copy from a
+ * redelivered one) → the transient count. Then the batch writes its counts and its receipt, and
+ * checks each release a bounce or complaint concerned against the pause thresholds.
+ *
+ * Counted once, and at least once across a crash: a redelivered copy that finds the report recorded
+ * by a batch whose receipt does not name it waits (fails, {@link MailEventBusyError}) while that
+ * batch may still be running, then moves the report to its own tally and counts it. Events with no
+ * delivery to keep a report on (an unknown address, an untagged message) and opens and clicks keep a
+ * receipt item per event instead, written before counting: a crash before the batch's counter write
+ * loses those counts rather than doubling them.
+ *
+ * @returns one settled result per event, in order, for the SQS partial batch response.
+ * @example
+ * const results = await handleMailEvents(events, { subscribers, releaseStats, deliveries, clock, transientBounceLimit: 3 });
+ */
+export async function handleMailEvents(events: MailEvent[], deps: MailEventDeps): Promise<PromiseSettledResult<MailEventOutcome[]>[]> {
+  const batch: EventBatch = { tally: new BatchTally<number>(), alarming: new Map() };
+  const results = await settleInOrder(events, (event, i) => handleOne(event, i, batch, deps));
+  // An event whose count could not be written fails: its redelivery counts it.
+  for (const { owner, error } of await batch.tally.flush(deps.releaseStats, deps.clock.now())) results[owner] = { status: 'rejected', reason: error };
+  if (deps.releases && deps.pauseThresholds) {
+    for (const [releaseId, concerned] of batch.alarming) {
+      try {
+        await pauseOnThresholds(releaseId, deps.pauseThresholds, { releases: deps.releases, releaseStats: deps.releaseStats, clock: deps.clock });
+      } catch (error) {
+        // Their redelivery checks again: a send must not run on past its thresholds for want of a retry.
+        for (const i of concerned) results[i] = { status: 'rejected', reason: error };
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * Runs `work` over the items, {@link EVENT_CONCURRENCY} at a time, one at a time per recipient (a
+ * bounce and a delivery about one person read and change the same subscriber).
+ */
+async function settleInOrder<R>(events: MailEvent[], work: (event: MailEvent, i: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(events.length);
+  const byRecipient = new Map<string, number[]>();
+  events.forEach((event, i) => {
+    const key = Array.isArray(event?.recipients) ? event.recipients.map((r) => String(r).trim().toLowerCase()).sort().join(',') : `#${i}`;
+    byRecipient.set(key, [...(byRecipient.get(key) ?? []), i]);
+  });
+  const chains = [...byRecipient.values()];
+  let next = 0;
+  const runner = async () => {
+    while (next < chains.length) {
+      for (const i of chains[next++]) {
+        try {
+          results[i] = { status: 'fulfilled', value: await work(events[i], i) };
+        } catch (reason) {
+          results[i] = { status: 'rejected', reason };
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EVENT_CONCURRENCY, chains.length) }, runner));
+  return results;
+}
+
+async function handleOne(event: MailEvent, i: number, batch: EventBatch, deps: MailEventDeps): Promise<MailEventOutcome[]> {
   assertMailEvent(event);
   const outcomes: MailEventOutcome[] = [];
   for (const recipient of new Set(event.recipients.map((r) => r.trim()))) {
     const engagement = event.type === MailEventType.Open || event.type === MailEventType.Click;
-    outcomes.push(await (engagement ? countEngagement(event, recipient, deps) : handleRecipient(event, recipient, deps)));
+    outcomes.push(await (engagement ? countEngagement(event, recipient, i, batch, deps) : handleRecipient(event, recipient, i, batch, deps)));
   }
   return outcomes;
 }
@@ -195,12 +288,12 @@ export const linkKey = (url: string) => createHash('sha256').update(url).digest(
  * receipts that make counting once possible hold a digest of the address and expire with the queue's
  * retention (so "once" means once within 14 days).
  */
-async function countEngagement(event: MailEvent, recipient: string, deps: MailEventDeps): Promise<MailEventOutcome> {
+async function countEngagement(event: MailEvent, recipient: string, i: number, batch: EventBatch, deps: MailEventDeps): Promise<MailEventOutcome> {
   if (!event.releaseId) return { action: MailEventAction.Engagement, firstSeen: true };
   const now = deps.clock.now();
   const receipt = { messageId: event.messageId, eventType: event.type, recipient };
   const firstSeen = await deps.releaseStats.recordEventOnce(receipt, now);
-  if (firstSeen) await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
+  if (firstSeen) batch.tally.add(event.releaseId, COUNTER_OF[event.type], undefined, i);
   if (event.type === MailEventType.Click && (await deps.releaseStats.recordEventOnce({ ...receipt, eventType: `click#${linkKey(event.link!)}` }, now))) {
     await deps.releaseStats.countLinkClick(event.releaseId, event.link!);
   }
@@ -226,7 +319,7 @@ async function suppressOnce(subscriber: Subscriber, reason: SuppressionReason, n
 const listsStillOn = (subscriber: Subscriber) =>
   subscriber.memberships.filter((m) => m.status !== MembershipStatus.Unsubscribed).map((m) => m.listId);
 
-async function handleRecipient(event: MailEvent, recipient: string, deps: MailEventDeps): Promise<MailEventOutcome> {
+async function handleRecipient(event: MailEvent, recipient: string, i: number, batch: EventBatch, deps: MailEventDeps): Promise<MailEventOutcome> {
   const now = deps.clock.now();
   const subscriber = await findRecipient(event, recipient, deps.subscribers);
   const subscriberId = subscriber?.id;
@@ -259,24 +352,26 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
   // Nothing left to count for an unknown address on an untagged message: no receipt needed.
   if (!event.releaseId && !(transient && subscriber)) return { action, subscriberId, firstSeen: true };
 
-  // Timeline: receipt (a conditional write) → counters. A crash in between loses one count rather
-  // than doubling it on the redelivery; a redelivery of a handled event finds the receipt and counts
-  // nothing. The receipt is the report kept on the delivery when there is one (one write, which also
-  // tells staff how the email went for this person), else a receipt item.
+  // The receipt is the report kept on the delivery when there is one (one write, which also tells
+  // staff how the email went for this person and names the tally that counts it), else a receipt item.
+  const kind = REPORT_OF[event.type as keyof typeof REPORT_OF];
+  const counter = COUNTER_OF[event.type];
   const onDelivery = event.releaseId && subscriber && event.subscriberId === subscriber.id && deps.deliveries
-    ? await deps.deliveries.recordReport(event.releaseId, subscriber.id, { kind: REPORT_OF[event.type as keyof typeof REPORT_OF], at: now, ...(event.bounceType ? { bounceType: event.bounceType } : {}) })
+    ? await deps.deliveries.recordReport(event.releaseId, subscriber.id, { kind, at: now, ...(event.bounceType ? { bounceType: event.bounceType } : {}) }, batch.tally.id)
     : 'missing';
-  const firstSeen = onDelivery === 'missing'
-    ? await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now)
-    : onDelivery === 'recorded';
-  if (firstSeen && event.releaseId) {
-    await deps.releaseStats.increment(event.releaseId, { [COUNTER_OF[event.type]]: 1 } as Partial<ReleaseCounts>);
+  let firstSeen: boolean;
+  if (onDelivery === 'missing') {
+    firstSeen = await deps.releaseStats.recordEventOnce({ messageId: event.messageId, eventType: event.type, recipient }, now);
+    if (firstSeen && event.releaseId) batch.tally.add(event.releaseId, counter, undefined, i);
+  } else {
+    firstSeen = onDelivery === 'recorded';
+    const entry = `${subscriber!.id}#${kind}`;
+    if (firstSeen) batch.tally.add(event.releaseId!, counter, entry, i);
+    else await recountIfLost(event.releaseId!, subscriber!.id, kind, entry, i, batch, deps);
   }
   // Also for a redelivery: a crash between counting and this check must not let the send run on.
   const alarming = event.type === MailEventType.Bounce || event.type === MailEventType.Complaint;
-  if (alarming && event.releaseId && deps.releases && deps.pauseThresholds) {
-    await pauseOnThresholds(event.releaseId, deps.pauseThresholds, { releases: deps.releases, releaseStats: deps.releaseStats, clock: deps.clock });
-  }
+  if (alarming && event.releaseId) batch.alarming.set(event.releaseId, [...(batch.alarming.get(event.releaseId) ?? []), i]);
   if (transient && subscriber) {
     // A redelivery re-checks the stored count, so a crash between counting and suppressing heals.
     const count = firstSeen ? await deps.subscribers.recordTransientBounce(subscriber.id, now) : (subscriber.transientBounces ?? 0);
@@ -289,3 +384,25 @@ async function handleRecipient(event: MailEvent, recipient: string, deps: MailEv
   }
   return { action, subscriberId, firstSeen };
 }
+
+/**
+ * A redelivered report: counted by the batch that recorded it, unless that batch died first, which
+ * its receipt tells (it names every report it counted). A recent report may still be counted by a
+ * live batch, so the copy waits ({@link MailEventBusyError}) until the report is older than
+ * `reportGraceMs`; then the one copy that moves the report to its own tally counts it.
+ */
+async function recountIfLost(releaseId: string, subscriberId: string, kind: (typeof REPORT_OF)[keyof typeof REPORT_OF], entry: string, i: number, batch: EventBatch, deps: MailEventDeps): Promise<void> {
+  const record = (await deps.deliveries!.get(releaseId, subscriberId)) as (Record<string, unknown> & { [k: string]: unknown }) | undefined;
+  const pending = record?.[`${kind}Tally`];
+  // No mark (recorded before tallies, or by a path that counts nothing), or this very batch's own.
+  if (typeof pending !== 'string' || pending === batch.tally.id) return;
+  if (await deps.releaseStats.tallyCounted(releaseId, pending, entry)) return;
+  const reportedAt = Date.parse(String(record?.[`${kind}At`] ?? ''));
+  if (!(deps.clock.now().getTime() - reportedAt >= (deps.reportGraceMs ?? DEFAULT_REPORT_GRACE_MS))) throw new MailEventBusyError(releaseId, subscriberId);
+  if (await deps.deliveries!.moveReportTally(releaseId, subscriberId, kind, pending, batch.tally.id)) {
+    batch.tally.add(releaseId, COUNTER_OF[kindEvent(kind)], entry, i);
+  }
+}
+
+const kindEvent = (kind: (typeof REPORT_OF)[keyof typeof REPORT_OF]) =>
+  (Object.keys(REPORT_OF) as (keyof typeof REPORT_OF)[]).find((type) => REPORT_OF[type] === kind)!;

@@ -31,30 +31,42 @@ export interface DeliveryStore {
   claim(releaseId: string, subscriberId: string, listId: string, now: Date, leaseMs: number, jobListId?: string): Promise<ClaimOutcome>;
   /**
    * Ends a claimed delivery as sent. Returns true when this call ended it, false when it had
-   * already ended (another worker, after a lease ran out): count the delivery only on true.
+   * already ended (another worker, after a lease ran out): count the delivery only on true. Every
+   * ending is marked `uncounted` with the `tally` (a batch's {@link TallyReceipt} id) that will count
+   * it, so a redelivery can tell a counted ending from one whose worker died first.
    */
-  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date): Promise<boolean>;
+  markSent(releaseId: string, subscriberId: string, messageId: string, now: Date, tally?: string): Promise<boolean>;
   /** Ends a claimed delivery as failed (the provider rejected it); true when this call ended it. */
-  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
+  markFailed(releaseId: string, subscriberId: string, reason: string, now: Date, tally?: string): Promise<boolean>;
   /**
    * Records that the delivery was not attempted: when no record exists, or over a claim whose lease
    * ran out. Leaves an ended delivery or a live claim as it is. True when this call ended it.
    */
-  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date): Promise<boolean>;
+  markSkipped(releaseId: string, subscriberId: string, listId: string, reason: string, now: Date, tally?: string): Promise<boolean>;
   /** Gives a claim back (e.g. after throttling) so a retry can claim it again. */
   releaseClaim(releaseId: string, subscriberId: string): Promise<void>;
   /**
-   * Clears the `uncounted` mark every ending sets, once the ending is in the release's counters.
-   * True when this call cleared it (the caller that clears a lost count counts it).
+   * Clears the `uncounted` mark of an ending whose batch never counted it (its tally receipt does not
+   * name it). True when this call cleared it: the caller that clears a lost count counts it.
    */
   markCounted(releaseId: string, subscriberId: string): Promise<boolean>;
+  /**
+   * The delivery as it stands; `uncounted` only while no tally receipt names its ending (the mark
+   * itself stays on the stored record: clearing it would cost a write per email).
+   */
   get(releaseId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   /**
    * Keeps what the provider reported about a delivery, once per kind: the same write that tells a
-   * first report from a redelivered one, so a mail event costs no separate receipt.
+   * first report from a redelivered one, so a mail event costs no separate receipt. With `tally`,
+   * the report also names the batch tally that counts it (`<kind>Tally`), as an ending does.
    */
-  recordReport(releaseId: string, subscriberId: string, report: DeliveryReport): Promise<ReportOutcome>;
-  /** The release's deliveries to these subscribers, by subscriber id (those with none are absent). */
+  recordReport(releaseId: string, subscriberId: string, report: DeliveryReport, tally?: string): Promise<ReportOutcome>;
+  /**
+   * Hands a report's count from the tally `from` (whose batch died before counting it) to `to`:
+   * true for the one caller that moved it, who counts it.
+   */
+  moveReportTally(releaseId: string, subscriberId: string, kind: DeliveryReport['kind'], from: string, to: string): Promise<boolean>;
+  /** The release's deliveries to these subscribers, by subscriber id (those with none are absent); `uncounted` as stored. */
   getMany(releaseId: string, subscriberIds: string[]): Promise<Map<string, DeliveryRecord>>;
 }
 
@@ -66,12 +78,27 @@ export interface MailEventReceipt {
   recipient: string;
 }
 
+/** What one batch counted for one release (see `BatchTally` in batch-tally.ts). */
+export interface TallyReceipt {
+  releaseId: string;
+  tally: string;
+  entries: string[];
+}
+
 /** Per-release delivery counters, sharded by the store so a whole send's writes spread out. */
 export interface ReleaseStatsStore {
   /** Adds the given amounts (atomically per counter; zero and missing counters are left alone). */
   increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<void>;
   /** The summed counters; all zero for a release nothing was counted for. */
   get(releaseId: string): Promise<ReleaseCounts>;
+  /**
+   * Records that a batch's counts are in the counters: `entries` name what it counted (a subscriber
+   * id for an ending, `<subscriber id>#<report kind>` for a mail event's report). Written after the
+   * counter write, so a receipt that names an entry means it was counted.
+   */
+  recordTally(receipt: TallyReceipt, now: Date): Promise<void>;
+  /** Whether the tally `tally` of the release was counted and named `entry`. */
+  tallyCounted(releaseId: string, tally: string, entry: string): Promise<boolean>;
   /** Records that an event was handled: true the first time, false for a redelivery of the same event. */
   recordEventOnce(receipt: MailEventReceipt, now: Date): Promise<boolean>;
   /**

@@ -123,7 +123,7 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
     if (!(error instanceof UnsendableRecipientError)) throw error;
     // No retry can send it: end the delivery failed now (as SES refusing the address would), so the
     // job is not retried until it dead-letters and the send can complete.
-    if (await deps.deliveries.markFailed(release.id, subscriber.id, error.message, now)) deps.tally.add(job, 'failed');
+    if (await deps.deliveries.markFailed(release.id, subscriber.id, error.message, now, deps.tally.id)) deps.tally.add(job, 'failed');
     return 'rejected';
   }
   return { job, release, subscriberId: subscriber.id, email: subscriber.email, listId, raw };

@@ -32,13 +32,13 @@ async function deliver(prepared: PreparedDelivery, deps: BatchDeps): Promise<Sen
     });
     // Counted only when this record ended the delivery: if our lease ran out and another worker
     // sent and recorded it too, that worker counted it.
-    if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now())) {
+    if (await deps.deliveries.markSent(release.id, subscriberId, messageId, deps.clock.now(), deps.tally.id)) {
       deps.tally.add(job, 'sent');
     }
     return 'sent';
   } catch (error) {
     if (error instanceof MailerRejectedError) {
-      if (await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now())) {
+      if (await deps.deliveries.markFailed(release.id, subscriberId, error.message, deps.clock.now(), deps.tally.id)) {
         deps.tally.add(job, 'failed');
       }
       return 'rejected';
