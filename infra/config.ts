@@ -85,6 +85,8 @@ export const OPTIONAL_VARIABLES = {
   maxSendRate: 'PRESSROOM_MAX_SEND_RATE',
   // `true` switches on open and click tracking (the configuration set publishes those events too).
   engagementTracking: 'PRESSROOM_ENGAGEMENT_TRACKING',
+  // `false` stops SES publishing delivery events: a cheaper send, without `delivered` counts.
+  deliveryEvents: 'PRESSROOM_DELIVERY_EVENTS',
 } as const;
 export type OptionalKey = keyof typeof OPTIONAL_VARIABLES;
 
@@ -129,9 +131,9 @@ export function configFromContext(node: Node): PressroomStackConfig {
   }
   const maxSendRate = optional('maxSendRate');
   if (maxSendRate !== undefined) checkSendConcurrency(Number(maxSendRate), sendMaxConcurrency);
-  const engagementTracking = optional('engagementTracking');
-  if (engagementTracking !== undefined && engagementTracking !== 'true' && engagementTracking !== 'false') {
-    throw new Error(`engagementTracking must be true or false, got "${engagementTracking}"`);
+  for (const key of ['engagementTracking', 'deliveryEvents']) {
+    const value = optional(key);
+    if (value !== undefined && value !== 'true' && value !== 'false') throw new Error(`${key} must be true or false, got "${value}"`);
   }
 
   const apiThrottle = Object.fromEntries(

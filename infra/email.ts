@@ -26,6 +26,8 @@ export interface EmailProps {
   mailFromDomain: string;
   /** Open and click tracking (context `engagementTracking`); off by default. */
   engagementTracking?: boolean;
+  /** Delivery events (context `deliveryEvents`); on by default. Off: one SNS publish and one write less per email. */
+  deliveryEvents?: boolean;
 }
 
 /**
@@ -82,7 +84,10 @@ export class Email extends Construct {
     // Also adds the topic policy that lets SES publish, limited to this configuration set.
     this.configurationSet.addEventDestination('EventsToTopic', {
       destination: EventDestination.snsTopic(this.eventsTopic),
-      events: props.engagementTracking ? [...PUBLISHED_EVENTS, ...ENGAGEMENT_EVENTS] : PUBLISHED_EVENTS,
+      events: [
+        ...PUBLISHED_EVENTS.filter((event) => props.deliveryEvents !== false || event !== EmailSendingEvent.DELIVERY),
+        ...(props.engagementTracking ? ENGAGEMENT_EVENTS : []),
+      ],
     });
     this.identity = new EmailIdentity(this, 'Identity', {
       identity: Identity.domain(domain),

@@ -149,13 +149,15 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   // What SES publishes through the configuration set, SNS and SQS on AWS goes to the local
   // mail-events queue over SQS (created below; no message is sent before it exists).
   let mailEvents: SqsQueue<object> | undefined;
+  // As SES does for a configuration set deployed with `deliveryEvents=false`: it publishes no Delivery.
+  let publishes = (_event: object) => true;
   const ses = await startLocalSes({
     dataDir: join(dataDir, 'mail'),
     maxSendRate: options.sesMaxSendRate,
     reportedMaxSendRate: options.sesReportedMaxSendRate,
     max24HourSend: options.sesMax24HourSend,
     quotaWindowMs: options.sesQuotaWindowMs,
-    onEvent: (event) => void mailEvents?.send([event]).catch((error) => log.error('Could not queue a mail event', { error: String(error) })),
+    onEvent: (event) => void (publishes(event) ? mailEvents?.send([event]) : undefined)?.catch((error) => log.error('Could not queue a mail event', { error: String(error) })),
   });
   const secrets = loadDevSecrets(dataDir, env);
   const social = new LocalChannel({ dataDir });
@@ -188,6 +190,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
     // One value for the queues' redrive policy and the send worker's last-receive check.
     ...(options.maxReceiveCount ? { PRESSROOM_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) } : {}),
   });
+  if (!config.deliveryEvents) publishes = (event) => (event as { eventType?: string }).eventType !== 'Delivery';
   const invokers = new Map<string, unknown>();
   // Each function gets the services its declaration lists and no others, composed as its entry file
   // does on AWS (over adapters all functions share here), so calling an undeclared service fails here too.

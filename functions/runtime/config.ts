@@ -95,6 +95,14 @@ export interface PressroomConfig {
    * events, which are counted per release and per link only.
    */
   engagementTracking: boolean;
+  /**
+   * Whether SES publishes delivery events (`PRESSROOM_DELIVERY_EVENTS=false`, set by the stack from
+   * context `deliveryEvents`, turns them off): on by default. Off, a send costs an SNS publish and
+   * a DynamoDB write less per email (docs/benchmarks.md, figure 4), and `delivered` is not counted:
+   * rates are then over the messages sent, and a transient bounce count lapses after
+   * {@link TRANSIENT_BOUNCE_WINDOW_DAYS} days without another bounce instead of at a delivery.
+   */
+  deliveryEvents: boolean;
 }
 
 /** Secret values: Secrets Manager on AWS, environment or generated development keys locally. */
@@ -287,6 +295,7 @@ export function readConfig(env: Env): PressroomConfig {
     signupOrigins: parseOrigins(env.PRESSROOM_SIGNUP_ORIGINS ?? '', 'PRESSROOM_SIGNUP_ORIGINS'),
     filesBucket: env.PRESSROOM_FILES_BUCKET ?? 'pressroom-files',
     engagementTracking: env.PRESSROOM_ENGAGEMENT_TRACKING === 'true',
+    deliveryEvents: env.PRESSROOM_DELIVERY_EVENTS !== 'false',
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

@@ -67,6 +67,8 @@ export interface DeliverySettings {
   pauseThresholds: PauseThresholds;
   /** Whether open and click tracking is on (configuration set events); off unless configured. */
   engagementTracking?: boolean;
+  /** Whether the provider reports deliveries (see `deliveryEvents` in runtime/config.ts); default true. */
+  deliveryEvents?: boolean;
 }
 
 /**
@@ -143,8 +145,8 @@ export class DeliveryService {
 
   /** Applies one SES event (bounce, complaint, delivery, reject) once, however often it arrives. */
   recordMailEvent(event: MailEvent): Promise<MailEventOutcome[]> {
-    const { transientBounceLimit, pauseThresholds } = this.settings;
-    return handleMailEvent(event, { ...this.ports, transientBounceLimit, pauseThresholds });
+    const { transientBounceLimit, pauseThresholds, deliveryEvents } = this.settings;
+    return handleMailEvent(event, { ...this.ports, transientBounceLimit, pauseThresholds, deliveryEvents });
   }
 
   /**
@@ -152,8 +154,8 @@ export class DeliveryService {
    * @returns one settled result per event, in order.
    */
   recordMailEvents(events: MailEvent[]): Promise<PromiseSettledResult<MailEventOutcome[]>[]> {
-    const { transientBounceLimit, pauseThresholds } = this.settings;
-    return handleMailEvents(events, { ...this.ports, transientBounceLimit, pauseThresholds });
+    const { transientBounceLimit, pauseThresholds, deliveryEvents } = this.settings;
+    return handleMailEvents(events, { ...this.ports, transientBounceLimit, pauseThresholds, deliveryEvents });
   }
 
   /** A send's status, counters and rates. @throws NotFoundError */

@@ -132,3 +132,26 @@ describe('engagement tracking (context engagementTracking)', () => {
     expect(() => synth('yes')).toThrow('engagementTracking must be true or false, got "yes"');
   });
 });
+
+describe('delivery events (context deliveryEvents)', () => {
+  const synth = (deliveryEvents?: string) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pressroom-deliveries-')), context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...(deliveryEvents === undefined ? {} : { deliveryEvents }) } });
+    const stack = new PressroomStack(app, 'DeliveriesTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
+    const template = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    const [destination] = Object.values(template).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
+    const variables = Object.values(template).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Environment.Variables.PRESSROOM_DELIVERY_EVENTS);
+    return { events: [...destination.Properties.EventDestination.MatchingEventTypes].sort(), variables: [...new Set(variables)] };
+  };
+
+  it('are published unless switched off; off, SES publishes no delivery event and the functions are told', () => {
+    expect(synth().events).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
+    expect(synth().variables).toEqual([undefined]);
+    const off = synth('false');
+    expect(off.events).toEqual(['bounce', 'complaint', 'deliveryDelay', 'reject']);
+    expect(off.variables).toEqual(['false']);
+  });
+
+  it('refuses a value that is not true or false', () => {
+    expect(() => synth('no')).toThrow('deliveryEvents must be true or false, got "no"');
+  });
+});

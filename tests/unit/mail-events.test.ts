@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MailEventBusyError } from '../../functions/domain/delivery/errors';
 import {
-  BounceType, DEFAULT_REPORT_GRACE_MS, handleMailEvent, handleMailEvents, MailEventType, MalformedMailEventError, type MailEvent, type MailEventDeps,
+  BounceType, DEFAULT_REPORT_GRACE_MS, handleMailEvent, handleMailEvents, MailEventType, TRANSIENT_BOUNCE_WINDOW_DAYS, MalformedMailEventError, type MailEvent, type MailEventDeps,
 } from '../../functions/domain/delivery/mail-events';
 import { FakeClock, MemoryDeliveryStore, MemoryReleaseStatsStore, MemorySubscriberStore } from '../helpers/fakes';
 
@@ -197,6 +197,18 @@ describe('handleMailEvent', () => {
     await handleMailEvent(other, deps);
     expect(await releaseStats.get('autumn-update')).toMatchObject({ delivered: 1 });
     expect(releaseStats.receipts.size).toBe(1);
+  });
+
+  it('without delivery events, transient bounces more than the window apart are not in a row', async () => {
+    deps = { ...deps, deliveryEvents: false };
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    clock.advance((TRANSIENT_BOUNCE_WINDOW_DAYS + 1) * 24 * 60 * 60_000);
+    expect(await handleMailEvent(bounce(BounceType.Transient), deps)).toEqual([expect.objectContaining({ action: 'transient-counted' })]);
+    expect((await stored()).transientBounces).toBe(1);
+    clock.advance(7 * 24 * 60 * 60_000);
+    await handleMailEvent(bounce(BounceType.Transient), deps);
+    expect(await handleMailEvent(bounce(BounceType.Transient), deps)).toEqual([expect.objectContaining({ action: 'suppressed' })]);
   });
 
   describe('a batch of events', () => {

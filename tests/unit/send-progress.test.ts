@@ -72,6 +72,12 @@ describe('rates and thresholds', () => {
     expect(sendRates(emptyCounts())).toEqual({ bounce: 0, complaint: 0, sample: 0 });
   });
 
+  it('without any delivery reported (a stack deployed without delivery events), rates are over the messages sent', () => {
+    expect(sendRates(counts({ sent: 200, bounced: 6, complained: 1 }))).toEqual({ bounce: 0.03, complaint: 0.005, sample: 200 });
+    expect(thresholdBreach(counts({ sent: 1000, bounced: 62 }), DEFAULT_PAUSE_THRESHOLDS)).toBe('bounce rate 6.2 % over 5 %');
+    expect(thresholdBreach(counts({ sent: 50, bounced: 40 }), DEFAULT_PAUSE_THRESHOLDS)).toBeUndefined(); // too few to judge
+  });
+
   it('names the breached threshold in words staff read', () => {
     expect(thresholdBreach(counts({ delivered: 938, bounced: 62 }), DEFAULT_PAUSE_THRESHOLDS)).toBe('bounce rate 6.2 % over 5 %');
     expect(thresholdBreach(counts({ delivered: 1000, complained: 2 }), DEFAULT_PAUSE_THRESHOLDS)).toBe('complaint rate 0.2 % over 0.1 %');

@@ -39,7 +39,9 @@ export async function readEngagement(
 ): Promise<Engagement> {
   if (!(await deps.releases.get(releaseId))) throw new NotFoundError(`No release ${releaseId}`);
   const [counts, links] = await Promise.all([deps.releaseStats.get(releaseId), deps.releaseStats.linkClicks(releaseId)]);
-  const rate = (n: number) => (counts.delivered ? n / counts.delivered : 0);
+  // Over the messages delivered, or sent when the stack does not publish delivery events.
+  const base = counts.delivered || counts.sent;
+  const rate = (n: number) => (base ? n / base : 0);
   return {
     releaseId,
     tracking,

@@ -119,9 +119,22 @@ export interface MailEventDeps {
   pauseThresholds?: PauseThresholds;
   /** Told `subscriber.suppressed` (outgoing webhooks). */
   events?: EventPublisher;
+  /**
+   * Whether the provider reports deliveries (default true). Without them nothing says a delivery
+   * came between two transient bounces, so a count lapses after {@link TRANSIENT_BOUNCE_WINDOW_DAYS}
+   * days without a bounce instead.
+   */
+  deliveryEvents?: boolean;
 }
 
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
+
+/**
+ * Without delivery events: transient bounces this many days apart are not "in a row". A list mailed
+ * weekly sends four times in that span, so a mailbox full for a month still reaches the limit, and
+ * one that bounced twice in a year does not.
+ */
+export const TRANSIENT_BOUNCE_WINDOW_DAYS = 30;
 
 /** Four times the mail-events function's 30 s timeout, and shorter than its queue's 180 s visibility timeout. */
 export const DEFAULT_REPORT_GRACE_MS = 2 * 60_000;
@@ -278,6 +291,10 @@ async function handleOne(event: MailEvent, i: number, batch: EventBatch, deps: M
   return outcomes;
 }
 
+/** Whether the last bounce is older than the window in which transient bounces count as in a row. */
+const lapsed = (lastBounceAt: string | undefined, now: Date) =>
+  !lastBounceAt || now.getTime() - Date.parse(lastBounceAt) > TRANSIENT_BOUNCE_WINDOW_DAYS * 24 * 60 * 60_000;
+
 /** Keys a link by a digest: receipts and per-link counters hold any URL within a key's length. */
 export const linkKey = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 22);
 
@@ -373,6 +390,9 @@ async function handleRecipient(event: MailEvent, recipient: string, i: number, b
   const alarming = event.type === MailEventType.Bounce || event.type === MailEventType.Complaint;
   if (alarming && event.releaseId) batch.alarming.set(event.releaseId, [...(batch.alarming.get(event.releaseId) ?? []), i]);
   if (transient && subscriber) {
+    if (firstSeen && deps.deliveryEvents === false && subscriber.transientBounces && lapsed(subscriber.lastBounceAt, now)) {
+      await deps.subscribers.resetTransientBounces(subscriber.id);
+    }
     // A redelivery re-checks the stored count, so a crash between counting and suppressing heals.
     const count = firstSeen ? await deps.subscribers.recordTransientBounce(subscriber.id, now) : (subscriber.transientBounces ?? 0);
     if (count >= deps.transientBounceLimit) {

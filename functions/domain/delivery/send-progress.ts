@@ -101,19 +101,21 @@ export function isSendComplete(release: Pick<Release, 'sendStatus' | 'planningFi
 export interface SendRates {
   bounce: number;
   complaint: number;
-  /** Messages the rates are over: delivered plus bounced (what the provider has reported on). */
+  /** Messages the rates are over: delivered plus bounced (what the provider has reported on), or sent. */
   sample: number;
 }
 
 /**
  * Bounce and complaint rates over the messages the provider reported on (delivered + bounced), so
- * mail still in flight does not dilute them.
+ * mail still in flight does not dilute them. A stack deployed without delivery events never counts
+ * a delivery: its rates are over the messages sent (as SES's own reputation figures are).
  *
  * @example
  * sendRates({ ...counts, delivered: 94, bounced: 6 }) // { bounce: 0.06, complaint: 0, sample: 100 }
+ * sendRates({ ...counts, sent: 200, bounced: 6 }) // { bounce: 0.03, complaint: 0, sample: 200 }
  */
 export function sendRates(counts: ReleaseCounts): SendRates {
-  const sample = counts.delivered + counts.bounced;
+  const sample = counts.delivered > 0 ? counts.delivered + counts.bounced : counts.sent;
   if (sample === 0) return { bounce: 0, complaint: 0, sample };
   return { bounce: counts.bounced / sample, complaint: counts.complained / sample, sample };
 }

@@ -40,5 +40,6 @@ export const deliveryService: ServiceFactory<'delivery'> = (adapters, { config }
       transientBounceLimit: config.transientBounceLimit,
       pauseThresholds: config.pauseThresholds,
       engagementTracking: config.engagementTracking,
+      deliveryEvents: config.deliveryEvents,
     },
   );

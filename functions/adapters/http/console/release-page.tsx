@@ -198,8 +198,8 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
         </div>
       </dl>
       <p class="muted">
-        Rates are over the messages the mail provider has reported on (delivered and bounced). The provider's reports are counted per
-        release; "Who got it" below shows the email sent to each member.
+        Rates are over the messages the mail provider has reported on (delivered and bounced), or over the messages sent when the
+        stack is deployed without delivery events (then nothing shows as delivered). The provider's reports are counted per release; "Who got it" below shows the email sent to each member.
       </p>
       <p>
         <span id="live-note" class="muted" aria-live="polite">
