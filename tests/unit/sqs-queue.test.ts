@@ -28,6 +28,24 @@ describe('SqsQueue', () => {
     expect(inputs.slice(2).map((i) => i.Entries![0].DelaySeconds)).toEqual([120, 900]);
   });
 
+  it('sends the batch calls of one send together, not one round trip after another, and still throws when one fails', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const client = {
+      send: async (command: SendMessageBatchCommand) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        if (command.input.Entries![0].MessageBody === '{"n":20}') throw new Error('SQS unavailable');
+        return {};
+      },
+    } as unknown as SQSClient;
+    const queue = new SqsQueue<{ n: number }>(client, 'https://sqs.example/send');
+    await queue.send(Array.from({ length: 20 }, (_, n) => ({ n })));
+    expect(most).toBe(2);
+    await expect(queue.send(Array.from({ length: 30 }, (_, n) => ({ n })))).rejects.toThrow('SQS unavailable');
+  });
+
   it('throws when SQS takes only part of a batch, naming how many it refused and why, so the caller retries the lot', async () => {
     // SQS answers a batch with per-entry failures that no local stand-in produces: injected here.
     const client = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
