@@ -11,7 +11,9 @@
  */
 import { signWebhook } from '../functions/domain/security/standard-webhooks';
 import { busiestWindow, type LocalSesStats, type StoredMessage } from '../functions/local/ses-server';
-import { countEnqueued, countRequests, timeHandlers, type InvocationStats, type RequestCounts } from './instrument';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { countCapacity, countEnqueued, countRequests, timeHandlers, type CapacityUnits, type InvocationStats, type RequestCounts } from './instrument';
 import { startBenchPressroom } from './local-stack';
 import { checkSeeded, seedSubscribers } from './seed';
 import type { BenchResult } from './result';
@@ -27,6 +29,13 @@ export interface LocalSendOptions {
    * pacer itself comes to the limit when the stand-ins' CPU is not what limits the send. 0 = none.
    */
   control: { subscribers: number; rate: number } | 0;
+  /**
+   * The release sent: figure 2's one-line body, or the sample release (`examples/ice-retaliation.json`,
+   * ~5.6 KB of HTML) so that reads of the release item are priced at a real item's size.
+   */
+  release?: 'small' | 'sample';
+  /** More environment for the local Pressroom, e.g. `PRESSROOM_DELIVERY_EVENTS: 'false'` (figure 4 prices both). */
+  env?: Record<string, string>;
 }
 
 const DEFAULTS: LocalSendOptions = { subscribers: 10_000, rate: 200, visibilityTimeoutMs: 5_000, control: { subscribers: 400, rate: 10 } };
@@ -72,8 +81,14 @@ export interface LocalSendMeasurement extends SesRecord {
   requests: RequestCounts;
   handlers: Map<string, InvocationStats>;
   /** Messages each queue was sent, and in how many send calls. */
+  /** Capacity units DynamoDB reported for every request (what on-demand bills). */
+  capacity?: CapacityUnits;
+  /** Items the BatchGetItem requests asked for (each billed as a read unit at least). */
+  batchGetItems?: number;
   enqueued: Map<string, { messages: number; calls: number }>;
 }
+
+const SAMPLE_RELEASE = fileURLToPath(new URL('../examples/ice-retaliation.json', import.meta.url));
 
 export let lastMeasurement: LocalSendMeasurement | undefined;
 
@@ -83,7 +98,7 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
   const pressroom = await startBenchPressroom({
     sesMaxSendRate: opts.rate,
     visibilityTimeoutMs: opts.visibilityTimeoutMs,
-    env: { PRESSROOM_LISTS: 'blog=Blog' },
+    env: { PRESSROOM_LISTS: 'blog=Blog', ...opts.env },
   });
   try {
     const seeded = await seedSubscribers(pressroom.table, { listId: 'blog', count: opts.subscribers, concurrency: 4 });
@@ -91,12 +106,17 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
     if (problems.length) throw new Error(`seeding: ${problems.join('; ')}`);
 
     const requests: RequestCounts = new Map();
-    countRequests(pressroom.clients.dynamo, 'dynamodb', requests);
+    const items = { batchGetItems: 0 };
+    countRequests(pressroom.clients.dynamo, 'dynamodb', requests, items);
+    const capacity: CapacityUnits = { read: 0, write: 0, byKind: new Map() };
+    countCapacity(pressroom.clients.dynamo, capacity);
     countRequests(pressroom.clients.ses, 'ses', requests);
     // The handlers enqueue through SqsQueue over the local SQS endpoint: count at the SQS client.
     const enqueued = countEnqueued(pressroom.clients.sqs, new Map([...pressroom.queues.byName].map(([name, queue]) => [queue.url, name])));
 
-    const body = JSON.stringify({ id: 'bench-send', title: 'Benchmark send', url: 'https://example.org/bench', html: '<p>Hello readers.</p>', lists: ['blog'] });
+    const small = { title: 'Benchmark send', url: 'https://example.org/bench', html: '<p>Hello readers.</p>' };
+    const sample = opts.release === 'sample' ? (JSON.parse(await readFile(SAMPLE_RELEASE, 'utf8')) as Record<string, unknown>) : small;
+    const body = JSON.stringify({ ...sample, id: 'bench-send', lists: ['blog'], tags: [] });
     const id = 'msg_bench';
     const timestamp = Math.floor(Date.now() / 1000);
     const cpuBefore = process.cpuUsage();
@@ -123,6 +143,8 @@ export async function measure(options: Partial<LocalSendOptions> = {}): Promise<
       publishToSettledMs,
       processCpuMs,
       requests,
+      batchGetItems: items.batchGetItems,
+      capacity,
       handlers: timing.stats,
       enqueued,
     };

@@ -666,8 +666,14 @@ export class MemoryReleaseStatsStore implements ReleaseStatsStore {
   /** Increments as they were made, per release (a shard each, as far as the sum is concerned). */
   increments = new Map<string, Partial<ReleaseCounts>[]>();
   receipts = new Set<string>();
-  async increment(releaseId: string, counts: Partial<ReleaseCounts>) {
+  /** Releases counted since `begin`: their increments answer with the totals, as the DynamoDB store's do. */
+  begun = new Set<string>();
+  async begin(releaseId: string) {
+    if (!this.increments.has(releaseId)) this.begun.add(releaseId);
+  }
+  async increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<ReleaseCounts | void> {
     this.increments.set(releaseId, [...(this.increments.get(releaseId) ?? []), { ...counts }]);
+    if (this.begun.has(releaseId)) return sumCounts(this.increments.get(releaseId)!);
   }
   async get(releaseId: string) {
     return sumCounts(this.increments.get(releaseId) ?? []);

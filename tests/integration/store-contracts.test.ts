@@ -782,6 +782,19 @@ describe.each([
   ['in memory', (): ReleaseStatsStore => new MemoryReleaseStatsStore()],
   ['DynamoDB', (): ReleaseStatsStore => new DynamoReleaseStatsStore(table())],
 ])('ReleaseStatsStore contract: %s', (_, make) => {
+  it('answers each increment with the totals once begun before any count, and never for a release counted before', async () => {
+    const store = make();
+    const [begun, counted] = [`rel-${randomUUID()}`, `rel-${randomUUID()}`];
+    await store.begin(begun);
+    expect(await store.increment(begun, { targeted: 3 })).toMatchObject({ targeted: 3, sent: 0 });
+    expect(await store.increment(begun, { sent: 2, skipped: 1 })).toMatchObject({ targeted: 3, sent: 2, skipped: 1 });
+    expect(await store.get(begun)).toMatchObject({ targeted: 3, sent: 2, skipped: 1 });
+    expect(await store.increment(counted, { deadLettered: 1 })).toBeFalsy();
+    await store.begin(counted); // too late: the count before it is not in any totals it could vouch for
+    expect(await store.increment(counted, { sent: 1 })).toBeFalsy();
+    expect(await store.get(counted)).toMatchObject({ deadLettered: 1, sent: 1 });
+  });
+
   it('counts clicks per link of a release, most clicked first, and keeps releases apart', async () => {
     const store = make();
     const release = `rel-${randomUUID()}`;

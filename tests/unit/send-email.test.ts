@@ -248,6 +248,30 @@ describe('fan-out and send', () => {
     for (const job of sendQueue.jobs) expect((await deliveries.get(job.releaseId, job.subscriberId))?.uncounted).toBeUndefined();
   });
 
+  it('reads the counters only in the batch whose count may have ended the send: the others know from the totals their own write answered with', async () => {
+    await fanOut();
+    const stats = deps.releaseStats as MemoryReleaseStatsStore;
+    const reads = vi.spyOn(stats, 'get');
+    const [first, ...rest] = sendQueue.jobs;
+    await sendBatch([first], deps);
+    expect(reads).not.toHaveBeenCalled();
+    expect((await releases.get('spring-update'))?.sendStatus).toBe(SendStatus.Sending);
+    reads.mockClear();
+    await sendBatch(rest, deps);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect((await releases.get('spring-update'))?.sendStatus).toBe(SendStatus.Sent);
+  });
+
+  it('without totals from the store (a send counted before begin), every batch reads the counters as before', async () => {
+    const stats = deps.releaseStats as MemoryReleaseStatsStore;
+    await stats.increment('spring-update', { deadLettered: 0, skipped: 0 }); // nothing, but not begun: never vouched
+    stats.begin = async () => undefined;
+    await fanOut();
+    const reads = vi.spyOn(stats, 'get');
+    await sendBatch([sendQueue.jobs[0]], deps);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it('an ending counted normally is never counted again by a redelivery', async () => {
     await fanOut();
     await sendAll();

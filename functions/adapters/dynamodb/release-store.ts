@@ -69,9 +69,9 @@ export class DynamoReleaseStore implements ReleaseStore {
     }
   }
 
-  async get(id: string): Promise<Release | undefined> {
+  async get(id: string, { consistent = true }: { consistent?: boolean } = {}): Promise<Release | undefined> {
     const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.tableName, Key: releaseKey(id), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table.tableName, Key: releaseKey(id), ConsistentRead: consistent }),
     );
     return Item ? withoutKeys<Release>(Item) : undefined;
   }

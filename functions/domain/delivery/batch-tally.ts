@@ -16,6 +16,12 @@ import { randomUUID } from 'node:crypto';
 import type { ReleaseStatsStore } from './ports';
 import type { ReleaseCounts } from './release-stats';
 
+/** What a flush did: the owners whose counts could not be written, and each release's totals when the store answered with them. */
+export interface FlushResult<T> {
+  failed: { owner: T; error: unknown }[];
+  totals: Map<string, ReleaseCounts>;
+}
+
 interface ReleaseTally<T> {
   counts: Partial<ReleaseCounts>;
   entries: string[];
@@ -29,7 +35,7 @@ interface ReleaseTally<T> {
  * @example
  * const tally = new BatchTally<SendJob>();
  * if (await deliveries.markSent(releaseId, subscriberId, messageId, now, tally.id)) tally.add(releaseId, 'sent', subscriberId, job);
- * const failed = await tally.flush(releaseStats, now);
+ * const { failed, totals } = await tally.flush(releaseStats, now);
  */
 export class BatchTally<T> {
   /** Written beside each mark; unique per batch, so receipts of different batches never mix. */
@@ -52,13 +58,16 @@ export class BatchTally<T> {
   /**
    * Writes each release's counts, then its receipt. A receipt that cannot be written only means a
    * redelivery may count those entries again later; a counter write that fails is returned, with
-   * the owners whose counts it held, for the caller to fail (their redelivery counts them).
+   * the owners whose counts it held, for the caller to fail (their redelivery counts them). The
+   * totals the store answered with are returned too (see `ReleaseStatsStore.increment`).
    */
-  async flush(stats: Pick<ReleaseStatsStore, 'increment' | 'recordTally'>, now: Date): Promise<{ owner: T; error: unknown }[]> {
+  async flush(stats: Pick<ReleaseStatsStore, 'increment' | 'recordTally'>, now: Date): Promise<FlushResult<T>> {
     const failed: { owner: T; error: unknown }[] = [];
+    const totals = new Map<string, ReleaseCounts>();
     for (const [releaseId, { counts, entries, owners }] of this.releases) {
       try {
-        await stats.increment(releaseId, counts);
+        const after = await stats.increment(releaseId, counts);
+        if (after) totals.set(releaseId, after);
       } catch (error) {
         failed.push(...owners.map((owner) => ({ owner, error })));
         continue;
@@ -66,6 +75,6 @@ export class BatchTally<T> {
       if (entries.length) await stats.recordTally({ releaseId, tally: this.id, entries }, now).catch(() => undefined);
     }
     this.releases.clear();
-    return failed;
+    return { failed, totals };
   }
 }

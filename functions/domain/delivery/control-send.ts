@@ -11,6 +11,7 @@ import type { ReleaseStore } from '../release/ports';
 import { NotFoundError } from '../errors';
 import { PausedBy, SendStatus } from '../release/send-status';
 import type { Release } from '../release/release';
+import type { ReleaseCounts } from './release-stats';
 import { SendTransitionError } from './errors';
 import {
   buildSendProgress, isAllowed, isSendComplete, quotaPauseOver, resumeTarget, SendCommand, thresholdBreach, thresholdsApply,
@@ -151,9 +152,14 @@ export async function completeSendIfDone(
   releaseId: string,
   deps: Pick<ControlSendDeps, 'releases' | 'releaseStats' | 'clock' | 'events'>,
   known?: Release,
+  totalsAfterOwnCount?: ReleaseCounts,
 ): Promise<boolean> {
   const release = known ?? (await deps.releases.get(releaseId));
   if (!release || release.sendStatus !== SendStatus.Sending || !release.planningFinishedAt) return false;
+  // The totals the caller's own count write answered with (read after it, so they include every
+  // count before it): short of complete, a later count will see more, and the counters need no read
+  // here. The write that completes the send answers with totals that say so.
+  if (totalsAfterOwnCount && !isSendComplete(release, totalsAfterOwnCount)) return false;
   if (!isSendComplete(release, await deps.releaseStats.get(releaseId))) return false;
   const now = deps.clock.now();
   const completed = await deps.releases.transition(releaseId, [SendStatus.Sending], SendStatus.Sent, now, { finishedAt: now.toISOString() });

@@ -55,9 +55,13 @@ export class EndingTally {
     this.batch.add(job.releaseId, as, job.subscriberId, job);
   }
 
-  /** Counts every ending, then writes the receipts. @returns the jobs whose endings may not be counted, with the error. */
-  async flush(deps: CountingDeps): Promise<{ job: SendJob; error: unknown }[]> {
-    return (await this.batch.flush(deps.releaseStats, deps.clock.now())).map(({ owner, error }) => ({ job: owner, error }));
+  /**
+   * Counts every ending, then writes the receipts. @returns the jobs whose endings may not be
+   * counted, with the error, and each release's totals after the write when the store told them.
+   */
+  async flush(deps: CountingDeps): Promise<{ uncounted: { job: SendJob; error: unknown }[]; totals: Map<string, ReleaseCounts> }> {
+    const { failed, totals } = await this.batch.flush(deps.releaseStats, deps.clock.now());
+    return { uncounted: failed.map(({ owner, error }) => ({ job: owner, error })), totals };
   }
 }
 

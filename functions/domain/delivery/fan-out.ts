@@ -149,6 +149,9 @@ async function planPages(release: Release, held: { plan: FanOutPlan }, started: 
       await deps.plans.release(plan);
       return { releaseId: release.id, outcome: PlanningOutcome.NotSending, planned, pages, targeted: plan.targeted };
     }
+    // Before anything is counted for the release: its counter writes answer with the totals from
+    // here on (see ReleaseStatsStore.begin), which spares each send batch a read of the counters.
+    if (plan.listIndex === 0 && !plan.cursor && plan.targeted === 0) await deps.releaseStats.begin(release.id);
     const listId = release.lists[plan.listIndex];
     const page = await deps.subscribers.pageConfirmedMembers(listId, plan.cursor, pageSize);
     const recipients = await notPlannedEarlier(page.subscriberIds, release.lists.slice(0, plan.listIndex), plan, deps.subscribers);

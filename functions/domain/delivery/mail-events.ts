@@ -239,7 +239,7 @@ export async function handleMailEvents(events: MailEvent[], deps: MailEventDeps)
   const batch: EventBatch = { tally: new BatchTally<number>(), alarming: new Map() };
   const results = await settleInOrder(events, (event, i) => handleOne(event, i, batch, deps));
   // An event whose count could not be written fails: its redelivery counts it.
-  for (const { owner, error } of await batch.tally.flush(deps.releaseStats, deps.clock.now())) results[owner] = { status: 'rejected', reason: error };
+  for (const { owner, error } of (await batch.tally.flush(deps.releaseStats, deps.clock.now())).failed) results[owner] = { status: 'rejected', reason: error };
   if (deps.releases && deps.pauseThresholds) {
     for (const [releaseId, concerned] of batch.alarming) {
       try {

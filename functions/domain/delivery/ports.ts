@@ -87,8 +87,18 @@ export interface TallyReceipt {
 
 /** Per-release delivery counters, sharded by the store so a whole send's writes spread out. */
 export interface ReleaseStatsStore {
-  /** Adds the given amounts (atomically per counter; zero and missing counters are left alone). */
-  increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<void>;
+  /**
+   * Adds the given amounts (atomically per counter; zero and missing counters are left alone).
+   * Answers with the release's totals after this write when the store can tell them without a read
+   * (a release counted since {@link begin}): a send batch then checks completion without reading
+   * the counters, unless those totals say it may be complete.
+   */
+  increment(releaseId: string, counts: Partial<ReleaseCounts>): Promise<ReleaseCounts | void>;
+  /**
+   * Called before anything is counted for a release (the fan-out, before its first page): from then
+   * on every increment of it answers with the totals.
+   */
+  begin(releaseId: string): Promise<void>;
   /** The summed counters; all zero for a release nothing was counted for. */
   get(releaseId: string): Promise<ReleaseCounts>;
   /**

@@ -77,8 +77,11 @@ class ReleaseStatuses {
     if (known && !(fresh && now - known.at > (this.deps.statusMaxAgeMs ?? DEFAULT_STATUS_MAX_AGE_MS))) return known.release;
     // A send the daily quota paused resumes here, once its time has come: a job of it coming back
     // is what notices (every job of a paused send comes back by then, see `deferFor`).
+    // Eventually consistent: a pause reaches a batch within about `statusMaxAgeMs` by design, and a
+    // release item (its body) is several read units, half of them saved per read this way. The
+    // completion check after the batch reads consistently (it must see planning finished).
     const release = this.deps.releases
-      .get(releaseId)
+      .get(releaseId, { consistent: false })
       .then((r) => (r && quotaPauseOver(r, this.deps.clock.now()) ? resumeAfterQuota(r, this.deps) : r));
     this.read.set(releaseId, { release, at: now });
     return release;
@@ -280,13 +283,15 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   );
 
   // A job whose ending could not be counted fails its message: its redelivery counts it.
-  for (const { job, error } of await deps.tally.flush(deps)) results[jobs.indexOf(job)] = { status: 'rejected', reason: error };
+  const { uncounted, totals } = await deps.tally.flush(deps);
+  for (const { job, error } of uncounted) results[jobs.indexOf(job)] = { status: 'rejected', reason: error };
   await pauseForQuota(quotaJobs, statuses, later, deps);
   for (const job of throttledJobs) putBack(later, THROTTLE_RETRY_SECONDS, job);
   await requeue(later, jobs, results, deps);
   for (const releaseId of statuses.ids()) {
     try {
-      await completeSendIfDone(releaseId, deps);
+      // With the totals this batch's count write answered, only a batch that may have ended the send reads the counters.
+      await completeSendIfDone(releaseId, deps, undefined, totals.get(releaseId));
     } catch {
       // Completion is re-checked after every batch and when planning finishes; one miss is harmless.
     }

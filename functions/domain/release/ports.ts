@@ -14,7 +14,11 @@ export interface StoreReleaseResult {
 export interface ReleaseStore {
   /** Stores a release unless one with the same id exists; never overwrites. */
   create(release: Release): Promise<StoreReleaseResult>;
-  get(id: string): Promise<Release | undefined>;
+  /**
+   * The release as last written; `{ consistent: false }` may miss a write from the last moment
+   * (typically under a second) for half the read units, which a release item's body makes several.
+   */
+  get(id: string, options?: { consistent?: boolean }): Promise<Release | undefined>;
   /**
    * Stores the rendered email of a revision (`rendered.revision`, 1 when absent): a second call for
    * the same or an older revision keeps and returns the stored rendering; a newer one replaces it.
