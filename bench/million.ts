@@ -48,7 +48,7 @@ import { minSendConcurrency } from '../infra/send-concurrency';
 import {
   MemoryDeliveryStore, MemoryFanOutPlanStore, MemoryReleaseStatsStore, MemoryReleaseStore, MemorySubscriberStore,
 } from '../tests/helpers/fakes';
-import { PRICES, priceRun, type CostBreakdown } from './cost-model';
+import { AWS_MODEL_MS, PRICES, priceOnAws, type CostBreakdown } from './cost-model';
 import { measure as measureLocalSend } from './local-send';
 import { startBenchPressroom } from './local-stack';
 import type { BenchResult, BenchRow } from './result';
@@ -75,6 +75,8 @@ export const LATENCY_MS = { ses: 40, dynamo: 5, sqs: 10 } as const;
 /** Each modelled latency varies uniformly by this share either side, from a seeded generator. */
 const JITTER = 0.25;
 const BATCH = 10;
+/** Mail events per invocation on AWS (infra/messaging.ts MAIL_EVENTS_BATCH). */
+const MAIL_EVENTS_BATCH = 100;
 const PAGE = 100;
 const LAMBDA_GB = 0.5;
 /** DynamoDB standard table class storage, us-east-1 (docs/benchmarks.md, Figure 6). */
@@ -570,8 +572,9 @@ export function simulateSend(input: SimulationInput): SimulationResult {
           const end = sendAt + ses + ddb(); // the sent record
           lastEnd = Math.max(lastEnd, end);
           if (--pending === 0) {
-            // Counter write, counted marks (all at once), completion check (release and counters).
-            const finished = lastEnd + ddb() + ddb() + 2 * ddb();
+            // Counter write (answering with the totals), tally receipt, completion check (the release;
+            // the counters only in the batch whose totals say the send may be complete).
+            const finished = lastEnd + ddb() + ddb() + ddb();
             ev.at(finished, () => {
               sendBusyMs += ev.now - (start - (cold ? LAMBDA_INIT_MS + SEND_IMPORT_MS : 0));
               setBusy(-1);
@@ -615,8 +618,21 @@ export function simulateSend(input: SimulationInput): SimulationResult {
   };
 }
 
-/** What one delivery leaves in the table: its items and their stored bytes, read back from the real stores on dynalite. */
-export async function measureDeliveryItems(): Promise<{ items: { key: string; bytes: number; expires: boolean }[] }> {
+/** An item a send leaves per email: its size, whether it expires, and how many per email (a batch's receipt is a tenth). */
+export interface ItemPerEmail {
+  key: string;
+  bytes: number;
+  expires: boolean;
+  perEmail: number;
+}
+
+/**
+ * What one delivery leaves in the table: its items and their stored bytes, read back from the real
+ * stores on dynalite. The delivery (kept, with its report), and the tally receipt of its send batch
+ * (ten subscribers, a tenth per email, expiring); with delivery events, a hundredth of a mail-events
+ * batch's receipt too (its entries name a report each).
+ */
+export async function measureDeliveryItems(): Promise<{ items: ItemPerEmail[] }> {
   const pressroom = await startBenchPressroom({ env: { PRESSROOM_LISTS: 'list-a=List A' } });
   try {
     const { Items: before = [] } = await pressroom.table.doc.send(new ScanCommand({ TableName: pressroom.table.tableName }));
@@ -624,25 +640,36 @@ export async function measureDeliveryItems(): Promise<{ items: { key: string; by
     const now = new Date();
     const { deliveries, releaseStats } = pressroom.adapters;
     const [releaseId, subscriber] = ['01JMILLIONRELEASE000000000', subscriberId(0)];
+    const [sendTally, eventTally] = ['5b0c1f9e-2d3a-4c5b-8e7f-6a1b2c3d4e5f', '7c1d2e3f-4a5b-4c6d-9e8f-0a1b2c3d4e5f'];
     await deliveries.claim(releaseId, subscriber, 'list-a', now, 300_000);
-    await deliveries.markSent(releaseId, subscriber, '0100019a1b2c3d4e-5f6a7b8c-9d0e-1f2a-3b4c-5d6e7f8a9b0c-000000', now);
-    await deliveries.markCounted(releaseId, subscriber);
-    // The SES delivery event: its receipt, and the report on the delivery.
-    await releaseStats.recordEventOnce({ messageId: '0100019a1b2c3d4e-5f6a7b8c-9d0e-1f2a-3b4c-5d6e7f8a9b0c-000000', eventType: 'Delivery', recipient: 'reader.0@example.com' }, now);
-    await deliveries.recordReport(releaseId, subscriber, { kind: 'delivered', at: now });
+    await deliveries.markSent(releaseId, subscriber, '0100019a1b2c3d4e-5f6a7b8c-9d0e-1f2a-3b4c-5d6e7f8a9b0c-000000', now, sendTally);
+    await releaseStats.recordTally({ releaseId, tally: sendTally, entries: Array.from({ length: BATCH }, (_, i) => subscriberId(i)) }, now);
+    // The SES delivery event: the report on the delivery, named in its batch's receipt.
+    await deliveries.recordReport(releaseId, subscriber, { kind: 'delivered', at: now }, eventTally);
+    await releaseStats.recordTally({ releaseId: `${releaseId}-events`, tally: eventTally, entries: Array.from({ length: MAIL_EVENTS_BATCH }, (_, i) => `${subscriberId(i)}#delivered`) }, now);
     const { Items: after = [] } = await pressroom.table.doc.send(new ScanCommand({ TableName: pressroom.table.tableName }));
     const items = after
       .filter((i) => !known.has(`${i.pk}|${i.sk}`))
-      .map((i) => ({ key: String(i.pk).split('#')[0], bytes: dynamoItemSize(i), expires: i.expiresAt !== undefined, status: i.status }));
+      .map((i) => ({
+        key: String(i.pk).split('#')[0] + (String(i.pk).includes('-events#') ? ' (mail events)' : ''),
+        bytes: dynamoItemSize(i),
+        expires: i.expiresAt !== undefined,
+        status: i.status,
+        perEmail: String(i.pk).startsWith('TALLY') ? 1 / (String(i.pk).includes('-events#') ? MAIL_EVENTS_BATCH : BATCH) : 1,
+      }));
     if (!items.some((i) => i.key === 'DELIVERY' && i.status === DeliveryStatus.Sent)) throw new Error('no sent delivery item was read back');
-    return { items };
+    return { items: items.map(({ status: _status, ...item }) => item) };
   } finally {
     await pressroom.close();
   }
 }
 
 /** The items one delivery left in the recorded run (docs/benchmarks.md, Figure 6), for the smoke test (no dynalite). */
-const DELIVERY_ITEM_ESTIMATE = [{ key: 'DELIVERY', bytes: 351, expires: false }, { key: 'MAILEVENT', bytes: 164, expires: true }];
+const DELIVERY_ITEM_ESTIMATE: ItemPerEmail[] = [
+  { key: 'DELIVERY', bytes: 420, expires: false, perEmail: 1 },
+  { key: 'TALLY', bytes: 500, expires: true, perEmail: 1 / BATCH },
+  { key: 'TALLY (mail events)', bytes: 4_000, expires: true, perEmail: 1 / 100 },
+];
 
 export interface Bill {
   ses: number;
@@ -690,24 +717,30 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
 
   const workers = opts.workers ?? minSendConcurrency(opts.rate);
   const simulate = (enqueue: SimulationInput['enqueue']) => simulateSend({ unique: opts.unique, rate: opts.rate, workers, cpuMsPerEmail: cpu.cpuMsPerEmail, enqueue });
-  const sim = simulate('sequential');
-  const what = simulate('parallel');
-  for (const [label, r] of [['simulation', sim], ['simulation (parallel enqueue)', what]] as const) {
+  // The engine sends a page's SQS calls together (SqsQueue.send); one after another was the engine before.
+  const sim = simulate('parallel');
+  const what = simulate('sequential');
+  for (const [label, r] of [['simulation', sim], ['simulation (sequential enqueue)', what]] as const) {
     if (r.missing || r.duplicated) failures.push(`${label}: ${r.missing} subscriber(s) not sent, ${r.duplicated} sent twice`);
     if (r.busiestSecond > opts.rate) failures.push(`${label}: ${r.busiestSecond} messages in one second, over ${opts.rate}`);
   }
 
-  const priced = opts.pricedRun ? priceRun(await measureLocalSend({ ...opts.pricedRun, control: 0 })) : undefined;
+  // Priced as figure 4 prices a send on AWS, with and without delivery events.
+  const priced = opts.pricedRun ? priceOnAws(await measureLocalSend({ ...opts.pricedRun, release: 'sample', control: 0 })) : undefined;
+  const pricedOff = opts.pricedRun
+    ? priceOnAws(await measureLocalSend({ ...opts.pricedRun, release: 'sample', control: 0, env: { PRESSROOM_DELIVERY_EVENTS: 'false' } }))
+    : undefined;
   const items = opts.measureItems ? (await measureDeliveryItems()).items : DELIVERY_ITEM_ESTIMATE;
-  const stored = (list: typeof items) => list.reduce((sum, i) => sum + i.bytes + ITEM_OVERHEAD_BYTES, 0);
+  const stored = (list: typeof items) => list.reduce((sum, i) => sum + (i.bytes + ITEM_OVERHEAD_BYTES) * i.perEmail, 0);
+  const itemsPerEmail = items.reduce((sum, i) => sum + i.perEmail, 0);
   const itemBytes = { kept: stored(items.filter((i) => !i.expires)), expiring: stored(items.filter((i) => i.expires)) };
-  // Mail events (modelled): one delivery event per email, batches of 10, each event its receipt then
-  // its report (all of a batch at once), then the batch's counter write.
-  const mailEventInvocations = Math.ceil(opts.unique / BATCH);
-  const mailEventBatchMs = 3 * LATENCY_MS.dynamo;
-  const mailEventBusyMs = mailEventInvocations * mailEventBatchMs;
+  // Mail events (modelled): one delivery event per email, batches of 100 (AWS_MODEL_MS.mailEventsBatch
+  // each: ten events at a time, a subscriber read and the report each, then the batch's count).
+  const mailEventInvocations = Math.ceil(opts.unique / MAIL_EVENTS_BATCH);
+  const mailEventBusyMs = mailEventInvocations * AWS_MODEL_MS.mailEventsBatch;
   const mailEventConcurrency = (mailEventBusyMs / sim.sendMs);
   const total = priced ? bill(opts.unique, priced, sim, itemBytes, mailEventBusyMs, mailEventInvocations) : undefined;
+  const totalOff = pricedOff ? bill(opts.unique, pricedOff, sim, itemBytes, 0, 0) : undefined;
   const target = (1.05 * opts.unique) / opts.rate * 1000;
   const [la, lb] = planning.listSizes;
 
@@ -719,9 +752,9 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
     { metric: `measured: engine CPU per email (real sendBatch, ${fmt(cpu.emails)} emails), process / event loop busy`, value: `${cpu.cpuMsPerEmail.toFixed(3)} / ${cpu.busyMsPerEmail.toFixed(3)} ms` },
     { metric: 'measured: store and pacer calls per email', value: Object.entries(cpu.callsPerEmail).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ') },
     { metric: `modelled: send workers (minSendConcurrency(${opts.rate}))`, value: String(workers) },
-    { metric: 'modelled: planning on AWS (SendMessageBatch calls one after another)', value: `${min(sim.planningMs)} (${fmt(Math.round(opts.unique / (sim.planningMs / 1000)))} jobs/s, ${sim.fanOutInvocations} fan-out invocations)` },
+    { metric: 'modelled: planning on AWS (a page\'s SendMessageBatch calls at once)', value: `${min(sim.planningMs)} (${fmt(Math.round(opts.unique / (sim.planningMs / 1000)))} jobs/s, ${sim.fanOutInvocations} fan-out invocations)` },
     { metric: 'modelled: publish → last email accepted', value: `${min(sim.sendMs)} (first → last ${min(sim.firstToLastMs)})`, target: `≤ ${min(target)}` },
-    { metric: 'modelled: the same if a page\'s SendMessageBatch calls went at once', value: `${min(what.sendMs)} (planning ${min(what.planningMs)})`, target: `≤ ${min(target)}` },
+    { metric: 'modelled: the same with a page\'s calls one after another (the engine before)', value: `${min(what.sendMs)} (planning ${min(what.planningMs)})` },
     { metric: 'modelled: sent / not sent / twice; busiest one-second window', value: `${fmt(sim.sent)} / ${sim.missing} / ${sim.duplicated}; ${sim.busiestSecond}`, target: `${fmt(opts.unique)} / 0 / 0; ≤ ${opts.rate}` },
     {
       metric: 'modelled: pacer item writes per second, mean / peak (incl. failed conditional writes)',
@@ -734,18 +767,19 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
       metric: 'measured: items one delivery leaves (real stores on dynalite), bytes each',
       value: items.map((i) => `${i.key} ${i.bytes} B${i.expires ? ' (TTL)' : ''}`).join(', ') + (opts.measureItems ? '' : ' (estimate: not read back)'),
     },
-    { metric: 'DynamoDB items / storage written for the send', value: `${fmt(items.length * opts.unique)} items, ${((itemBytes.kept + itemBytes.expiring) * opts.unique / 1e9).toFixed(2)} GB incl. 100 B/item overhead (${(itemBytes.kept * opts.unique / 1e9).toFixed(2)} GB kept)` },
+    { metric: 'DynamoDB items / storage written for the send', value: `${fmt(Math.round(itemsPerEmail * opts.unique))} items, ${((itemBytes.kept + itemBytes.expiring) * opts.unique / 1e9).toFixed(2)} GB incl. 100 B/item overhead (${(itemBytes.kept * opts.unique / 1e9).toFixed(2)} GB kept)` },
   ];
   if (priced && total) {
     rows.push(
-      { metric: `measured: requests per email (figure 2's real send of ${opts.pricedRun ? opts.pricedRun.subscribers : 0} on dynalite): DynamoDB reads / writes, SQS, SNS`, value: `${priced.perEmail.dynamoReads.toFixed(2)} / ${priced.perEmail.dynamoWrites.toFixed(2)}, ${priced.perEmail.sqsRequests.toFixed(2)}, ${priced.perEmail.snsPublishes.toFixed(2)}` },
+      { metric: `measured: requests per email (figure 2's real send of ${opts.pricedRun ? opts.pricedRun.subscribers : 0} on dynalite): DynamoDB read / write units, SQS (modelled at AWS batch sizes), SNS`, value: `${priced.perEmail.dynamoReads.toFixed(2)} / ${priced.perEmail.dynamoWrites.toFixed(2)}, ${priced.perEmail.sqsRequests.toFixed(2)}, ${priced.perEmail.snsPublishes.toFixed(2)}` },
       { metric: 'DynamoDB writes for the send', value: `${fmt(Math.round(priced.perEmail.dynamoWrites * opts.unique + sim.pacer.conflicts))} write requests` },
       { metric: 'bill: SES', value: usd(total.ses) },
       { metric: 'bill: Lambda (modelled busy time, 512 MB arm64)', value: usd(total.lambda) },
       { metric: 'bill: DynamoDB requests (measured per email + modelled pacer conflicts)', value: usd(total.dynamoRequests) },
       { metric: 'bill: SQS / SNS', value: `${usd(total.sqs)} / ${usd(total.sns)}` },
       { metric: 'bill: DynamoDB storage, first month', value: usd(total.storage) },
-      { metric: 'bill: total', value: `${usd(total.total)} (Pressroom ${usd(total.total - total.ses)})`, target: '≤ $102' },
+      { metric: 'bill with delivery events (default): total', value: `${usd(total.total)} (Pressroom ${usd(total.total - total.ses)})`, target: '≤ $102' },
+      ...(totalOff ? [{ metric: 'bill without delivery events (-c deliveryEvents=false): DynamoDB / SQS / SNS', value: `${usd(totalOff.dynamoRequests)} / ${usd(totalOff.sqs)} / ${usd(totalOff.sns)}` }, { metric: 'bill without delivery events: total', value: `${usd(totalOff.total)} (Pressroom ${usd(totalOff.total - totalOff.ses)})`, target: '≤ $102' }] : []),
     );
   }
   rows.push({ metric: '1-minute load average before → after', value: `${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}` });
@@ -772,9 +806,10 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
       pacerWritesPerSecondPeak: sim.pacer.writesPerSecondPeak,
       pacerConflicts: sim.pacer.conflicts,
       concurrencyPeak: sim.concurrency.peak,
-      itemsPerEmail: items.length,
+      itemsPerEmail,
       bytesPerEmail: itemBytes.kept + itemBytes.expiring,
       ...(total ? { billTotal: total.total, billSes: total.ses } : {}),
+      ...(totalOff ? { billTotalWithoutDeliveryEvents: totalOff.total } : {}),
       load1Before: loadBefore,
     },
     failures,

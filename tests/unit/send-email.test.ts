@@ -252,9 +252,12 @@ describe('fan-out and send', () => {
     await fanOut();
     const stats = deps.releaseStats as MemoryReleaseStatsStore;
     const reads = vi.spyOn(stats, 'get');
+    const releaseReads = vi.spyOn(releases, 'get');
     const [first, ...rest] = sendQueue.jobs;
     await sendBatch([first], deps);
     expect(reads).not.toHaveBeenCalled();
+    // Planning had finished when the batch read the release: its targeted is final, no second read.
+    expect(releaseReads).toHaveBeenCalledTimes(1);
     expect((await releases.get('spring-update'))?.sendStatus).toBe(SendStatus.Sending);
     reads.mockClear();
     await sendBatch(rest, deps);

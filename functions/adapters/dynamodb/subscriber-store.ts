@@ -194,13 +194,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return { subscriberId, created };
   }
 
-  async get(subscriberId: string): Promise<Subscriber | undefined> {
+  async get(subscriberId: string, { consistent = true }: { consistent?: boolean } = {}): Promise<Subscriber | undefined> {
     const { Items = [] } = await this.table.doc.send(
       new QueryCommand({
         TableName: this.table.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': `SUB#${subscriberId}` },
-        ConsistentRead: true,
+        ConsistentRead: consistent,
       }),
     );
     const profile = Items.find((item) => item.sk === 'PROFILE');

@@ -69,7 +69,10 @@ export interface PreparedDelivery {
  */
 export async function prepareDelivery(job: SendJob, release: Release, deps: BatchDeps): Promise<PreparedDelivery | SendOutcome> {
   const now = deps.clock.now();
-  const subscriber = await deps.subscribers.get(job.subscriberId);
+  // Eventually consistent (half the read units, one read per email): a change from the last moment
+  // may be missed, as one made just after this read would be; SES's account suppression list still
+  // refuses an address suppressed for a bounce or complaint.
+  const subscriber = await deps.subscribers.get(job.subscriberId, { consistent: false });
   // Every targeted list the subscriber is still on brought them this email: the footer names them
   // and its unsubscribe link leaves them all. The first decides the claim and the List-Id, so a
   // member of two lists is sent (and claimed) the same way whichever job arrives first.

@@ -6,7 +6,7 @@ import { PausedBy } from '../release/send-status';
 import { completeSendIfDone, pauseSend, resumeAfterQuota } from './control-send';
 import { EndingTally, skip } from './ending-tally';
 import { MailerQuotaExceededError, MailerRejectedError, MailerThrottledError } from './errors';
-import { quotaPauseOver, quotaResumeAt } from './send-progress';
+import { endedJobs, quotaPauseOver, quotaResumeAt } from './send-progress';
 import { prepareDelivery, type PreparedDelivery } from './prepare-delivery';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
 import { memoizedListNames } from '../lists/list-names';
@@ -290,8 +290,13 @@ export async function sendBatch(jobs: SendJob[], workerDeps: SendEmailDeps): Pro
   await requeue(later, jobs, results, deps);
   for (const releaseId of statuses.ids()) {
     try {
-      // With the totals this batch's count write answered, only a batch that may have ended the send reads the counters.
-      await completeSendIfDone(releaseId, deps, undefined, totals.get(releaseId));
+      const after = totals.get(releaseId);
+      // Planning had finished when this batch read the release, so its `targeted` is final: totals
+      // short of it need no read at all. Else, with the totals, only a batch that may have ended the
+      // send reads the counters.
+      const seen = await statuses.get(releaseId);
+      if (after && seen?.planningFinishedAt && typeof seen.targeted === 'number' && endedJobs(after) < seen.targeted) continue;
+      await completeSendIfDone(releaseId, deps, undefined, after);
     } catch {
       // Completion is re-checked after every batch and when planning finishes; one miss is harmless.
     }

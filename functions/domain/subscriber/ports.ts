@@ -43,7 +43,11 @@ export interface SubscriberStore {
    * otherwise (`pendingChanges` in subscriber.ts).
    */
   addPending(email: string, lists: string[], language: string | undefined, now: Date): Promise<{ subscriber: Subscriber; created: boolean }>;
-  get(subscriberId: string): Promise<Subscriber | undefined>;
+  /**
+   * The subscriber with their memberships; `{ consistent: false }` may miss a change from the last
+   * moment (typically under a second) for half the read units.
+   */
+  get(subscriberId: string, options?: { consistent?: boolean }): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** One page of confirmed, mailable members of a list, in a stable order; pass the cursor to continue. */
   pageConfirmedMembers(listId: string, cursor: string | undefined, limit: number): Promise<{ subscriberIds: string[]; cursor?: string }>;
