@@ -29,7 +29,7 @@ const SQS_BATCH = 10;
 const AWS_MAIL_EVENTS_BATCH = 100;
 
 /**
- * Modelled on AWS, in ms of billed Lambda duration, with the round trips figure 6 uses (DynamoDB
+ * Modelled on AWS, in ms of billed Lambda duration, with the round trips figure 7 uses (DynamoDB
  * ~5 ms, SES ~40 ms, SQS ~10 ms): a send batch of 10 reads the status (5), reads each subscriber and
  * claims (10, the batch's jobs side by side), reserves its slots (10: the pacer item's read and
  * write), sends each at its slot (SES 40 + the sent record 5, overlapped), then counts (counter and
@@ -176,7 +176,7 @@ export async function run(): Promise<BenchResult> {
     notes: [
       figure2 ? "The first rows are figure 2's run; the send without delivery events is one of 1,000 of figure 4's own." : 'Figure 2 did not run in this process: both sends are figure 4\'s own, 1,000 emails each.',
       'Local worker time is wall time with every stand-in sharing one process and two cores: an upper bound. The AWS rows bill Lambda for modelled round trips (AWS_MODEL_MS) at AWS batch sizes (send 10, mail events 100).',
-      'Not per email, so left out: idle Lambda event-source polling (long polls on empty queues), storage (figure 6), CloudWatch, data transfer.',
+      'Not per email, so left out: idle Lambda event-source polling (long polls on empty queues), storage (figure 7), CloudWatch, data transfer.',
       'Requests listed per command (first run): ' + [...on.requests].map(([k, n]) => `${k} ${(n / c.emails).toFixed(2)}`).join(', '),
       'Without delivery events: ' + [...off.requests].map(([k, n]) => `${k} ${(n / off.accepted).toFixed(2)}`).join(', '),
       ...[on, off].map((m, i) => `Units per email by item (${i ? 'without' : 'with'} delivery events): ` + [...(m.capacity?.byKind ?? [])].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / m.accepted).toFixed(3)}`).join(', ')),

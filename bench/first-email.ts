@@ -1,5 +1,5 @@
 /**
- * Figure 7 of issue 18: from the publishing webhook to the first email on AWS, modelled, with every
+ * Figure 8 of issue 18: from the publishing webhook to the first email on AWS, modelled, with every
  * function cold (the "works as deployed" case: the first release after a deploy or a quiet spell).
  *
  * Measured here: the MJML render of the sample release (examples/ice-retaliation.json) with
@@ -32,7 +32,7 @@ const DEFAULTS: FirstEmailOptions = { measureRender: true, measureRequests: true
 
 /** Figure 5's recorded import medians (docs/benchmarks.md, 2026-12-07, at dc8fac2), ms. */
 export const FIGURE_5_IMPORT_MS = { 'publish-release': 176, 'fan-out': 131, 'send-email': 65 } as const;
-/** Lambda's own init before the handler module loads (Node.js on arm64, p50 80–200 ms: docs/benchmarks.md, Figure 7). */
+/** Lambda's own init before the handler module loads (Node.js on arm64, p50 80–200 ms: docs/benchmarks.md, Figure 8). */
 export const LAMBDA_INIT_MS = 150;
 /** API Gateway (HTTP API) in front of the function: its own overhead, chosen. */
 export const API_GATEWAY_MS = 20;
@@ -171,7 +171,7 @@ export async function run(options: Partial<FirstEmailOptions> = {}): Promise<Ben
   ];
   return {
     name: 'first-email',
-    title: 'Figure 7: webhook to first email on AWS, every function cold (modelled)',
+    title: 'Figure 8: webhook to first email on AWS, every function cold (modelled)',
     rows,
     values: { totalMs: total, stepsMs: steps.reduce((sum, s) => sum + s.ms, 0), steps: steps.length, renderColdMs: render.coldMs, renderWarmMs: render.warmMs, load1: load },
     failures,

@@ -15,7 +15,7 @@ export class SqsQueue<T> implements JobQueue<T> {
     for (let start = 0; start < jobs.length; start += SQS_BATCH) chunks.push(jobs.slice(start, start + SQS_BATCH));
     // The calls of one send go out together: one after another, a fan-out page of 100 jobs waited
     // for ten round trips, which held planning to ~800 jobs/s on AWS, below a 1,000/s send rate
-    // (docs/benchmarks.md, figure 6). Every chunk is tried; the first failure is then thrown.
+    // (docs/benchmarks.md, figure 7). Every chunk is tried; the first failure is then thrown.
     const results = await Promise.allSettled(chunks.map((chunk) => this.sendChunk(chunk, delay)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
