@@ -9,7 +9,7 @@ import type { SigningKeyring } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
 import { signUnsubscribeToken } from '../subscriber/unsubscribe';
 import { personaliseMessage, type MessageTemplate } from '../mail/mime';
-import { feedbackId, memberOf, preferencesUrl, senderDomain, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
+import { feedbackId, joinListNames, preferencesUrl, senderDomain, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
 
 export interface DeliveryRecipient {
   releaseId: string;
@@ -54,7 +54,9 @@ export async function recipientListNames(
   language: string | undefined,
   listNames: SenderIdentity['listNames'],
 ): Promise<Pick<DeliveryRecipient, 'listName' | 'listNames'>> {
-  return { listName: await listNames.nameOf(lists[0]), listNames: await memberOf(lists, language, listNames) };
+  // One wait for all the names: with a memoised ListNames each is already known after the first recipient.
+  const names = await Promise.all(lists.map((id) => listNames.nameOf(id)));
+  return { listName: names[0], listNames: joinListNames(names, language) };
 }
 
 /**

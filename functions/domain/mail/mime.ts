@@ -73,6 +73,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // "=", and a space only where no line ends after it.
 const QP_LITERAL = /^(?:[\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?$/;
 const HTML_SPECIAL = /[&"'<>]/;
+// Both of the above at once: written as they are in both parts (most links and list names).
+const QP_AND_HTML_LITERAL = /^(?:[\x20\x21\x23-\x25\x28-\x3b\x3f-\x7e]*[\x21\x23-\x25\x28-\x3b\x3f-\x7e])?$/;
 
 /**
  * Encodes once everything that all recipients share.
@@ -142,6 +144,10 @@ export function personaliseMessage(template: MessageTemplate, recipient: Recipie
   for (let i = 0; i < placeholders.length; i++) {
     const value = recipient.values[placeholders[i]];
     if (value === undefined) throw new Error(`No value given for placeholder ${JSON.stringify(placeholders[i])}`);
+    if (QP_AND_HTML_LITERAL.test(value)) {
+      text[i] = html[i] = quotedPrintableLines(value);
+      continue;
+    }
     text[i] = encodeQuotedPrintable(value, false);
     const escaped = escapeHtmlAttribute(value);
     html[i] = escaped === value ? text[i] : encodeQuotedPrintable(escaped, false);
@@ -214,17 +220,18 @@ function customHeader(name: string, value: string): string {
   // RFC 5322 §2.2: a field name is printable ASCII except the colon.
   if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
   if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Header ${name} is set by the message builder`);
-  assertSingleLine(name, value);
   // Structured values (List-Unsubscribe URLs) stay verbatim; only non-ASCII text gets encoded-words.
-  return foldHeader(name, PRINTABLE_ASCII.test(value) ? value : encodeHeaderValue(value));
+  if (PRINTABLE_ASCII.test(value)) return foldHeader(name, value);
+  assertSingleLine(name, value);
+  return foldHeader(name, encodeHeaderValue(value));
 }
 
 /** A recipient's address as the To header: one that cannot be written there never can be. */
 function recipientHeaderValue(to: string): string {
+  if (PRINTABLE_ASCII.test(to)) return to;
   // Said without the address: the message ends up in delivery records and logs.
   if (/[\r\n]/.test(to)) throw new UnsendableRecipientError('it holds CR or LF');
-  if (!PRINTABLE_ASCII.test(to)) throw new UnsendableRecipientError('it is not printable ASCII (SES sends no SMTPUTF8)');
-  return to;
+  throw new UnsendableRecipientError('it is not printable ASCII (SES sends no SMTPUTF8)');
 }
 
 function asciiHeaderValue(name: string, value: string): string {
@@ -284,11 +291,7 @@ function splitBody(body: string, placeholders: string[]): { statics: string[]; p
  */
 function encodeQuotedPrintable(text: string, final: boolean): string {
   // Most values (links, list names) are printable ASCII that needs no escape: cut them into lines.
-  if (QP_LITERAL.test(text)) {
-    let out = '';
-    for (let i = 0; i < text.length; i += MAX_QP_CONTENT) out += (i ? '=\r\n' : '') + text.slice(i, i + MAX_QP_CONTENT);
-    return !final && text.length ? `${out}=\r\n` : out;
-  }
+  if (QP_LITERAL.test(text)) return final ? quotedPrintableLines(text).slice(0, -3) : quotedPrintableLines(text);
   let out = '';
   let column = 0;
   for (let i = 0; i < text.length; ) {
@@ -318,6 +321,13 @@ function encodeQuotedPrintable(text: string, final: boolean): string {
     column += atom.length;
   }
   return !final && column > 0 ? `${out}=\r\n` : out;
+}
+
+/** {@link encodeQuotedPrintable} (not final) of text it writes as it is: cut into lines, nothing escaped. */
+function quotedPrintableLines(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i += MAX_QP_CONTENT) out += `${text.slice(i, i + MAX_QP_CONTENT)}=\r\n`;
+  return out;
 }
 
 function utf8Escapes(code: number): string {
