@@ -78,20 +78,23 @@ interface Release {
 
 const deps = (release: Release) => ({ sender: { from: FROM, publicUrl: PUBLIC_URL }, keyring: release.keyring });
 
-/** The recipient as the send worker passes it to `deliveryMessage`, list names looked up as it does. */
-async function deliveryRecipient(release: Release, recipient: Recipient): Promise<DeliveryRecipient> {
-  const lists = [recipient.listId];
-  const names = await recipientListNames(lists, release.language, release.listNames);
-  return { releaseId: release.id, subscriberId: recipient.id, email: recipient.email, lists, ...names };
+/** The recipient as the send worker passes it to `deliveryMessage`, once their list names are known. */
+function deliveryRecipient(release: Release, recipient: Recipient, names: Pick<DeliveryRecipient, 'listName' | 'listNames'>): DeliveryRecipient {
+  return { releaseId: release.id, subscriberId: recipient.id, email: recipient.email, lists: [recipient.listId], ...names };
 }
 
 async function recipientParts(release: Release, recipient: Recipient): Promise<RecipientParts> {
-  return deliveryParts(await deliveryRecipient(release, recipient), deps(release));
+  const names = await recipientListNames([recipient.listId], release.language, release.listNames);
+  return deliveryParts(deliveryRecipient(release, recipient, names), deps(release));
 }
 
-/** Pressroom's per-recipient work, the send worker's own code (prepare-delivery.ts) after the claim. */
+/**
+ * Pressroom's per-recipient work: what prepareDelivery does after the claim, with the same calls
+ * (one wait for the list names, then `deliveryMessage`).
+ */
 async function fastPath(release: Release, recipient: Recipient, now: Date): Promise<Buffer> {
-  return deliveryMessage(release.template, await deliveryRecipient(release, recipient), now, deps(release));
+  const names = await recipientListNames([recipient.listId], release.language, release.listNames);
+  return deliveryMessage(release.template, deliveryRecipient(release, recipient, names), now, deps(release));
 }
 
 /** The baseline: sign, string-replace the links, and have a general MIME builder encode everything. */
@@ -325,10 +328,11 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
       { metric: 'nodemailer MailComposer: median / p95 / mean', value: `${round(n.median)} / ${round(n.p95)} / ${round(n.mean)} µs` },
       { metric: 'nodemailer alone, after: median / p95 / mean', value: `${round(na.median)} / ${round(na.p95)} / ${round(na.mean)} µs` },
       { metric: 'Pressroom alone, after: median / p95 / mean', value: `${round(a.median)} / ${round(a.p95)} / ${round(a.mean)} µs` },
-      { metric: '  of which signing links + headers: median / p95', value: `${round(sg.median)} / ${round(sg.p95)} µs` },
+      { metric: '  of which list names, signing links + headers: median / p95', value: `${round(sg.median)} / ${round(sg.p95)} µs` },
       { metric: 'CPU time Pressroom / nodemailer: median', value: `${round(fc.median)} / ${round(nc.median)} µs` },
       { metric: 'CPU time Pressroom / nodemailer: mean', value: `${round(fc.mean)} / ${round(nc.mean)} µs` },
-      { metric: 'speed-up (median)', value: `${round(speedup)}×`, target: '≥ 20×' },
+      // Issue 4 asked for ≥ 20×; issue 18 (target 2) for ≥ 50×, "one HMAC pair and one copy of the message".
+      { metric: 'speed-up (median)', value: `${round(speedup)}×`, target: '≥ 50×' },
       { metric: 'speed-up (p95)', value: `${round(n.p95 / f.p95)}×` },
       { metric: 'speed-up (median CPU time)', value: `${round(nc.median / fc.median)}×` },
       { metric: 'speed-up (median, each alone)', value: `${round(na.median / a.median)}×` },
@@ -361,7 +365,7 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
     },
     failures,
     notes: [
-      'Both paths include signing the unsubscribe and preferences tokens (HMAC-SHA256) and building the List-* headers.',
+      'Both paths include looking up the list names, signing the unsubscribe and preferences tokens (HMAC-SHA256) and building the List-* and Feedback-ID headers, with the send worker\'s own code (delivery-message.ts).',
       'The headline speed-up compares the alternating runs; the "alone" runs come after, one path at a time, with no other garbage to collect.',
       'The baseline time includes awaiting MimeNode.build(), which streams internally; that is part of its cost.',
     ],
