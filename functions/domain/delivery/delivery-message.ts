@@ -54,8 +54,11 @@ export async function recipientListNames(
   language: string | undefined,
   listNames: SenderIdentity['listNames'],
 ): Promise<Pick<DeliveryRecipient, 'listName' | 'listNames'>> {
-  // One wait for all the names: with a memoised ListNames each is already known after the first recipient.
-  const names = await Promise.all(lists.map((id) => listNames.nameOf(id)));
+  // One wait for all the names: with a memoised ListNames each is already known after the first
+  // recipient. A loop, not a closure made per recipient.
+  const pending: Promise<string>[] = [];
+  for (const id of lists) pending.push(listNames.nameOf(id));
+  const names = await Promise.all(pending);
   return { listName: names[0], listNames: joinListNames(names, language) };
 }
 

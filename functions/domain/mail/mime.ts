@@ -32,12 +32,8 @@ export interface RecipientInput {
   headers?: Record<string, string>;
 }
 
-/**
- * Where a placeholder's value goes in {@link MessageTemplate.body}: before byte `at`, encoded for
- * the HTML part (attribute-escaped) or the text part.
- */
+/** A placeholder's place in the message: which value, encoded for the HTML part (attribute-escaped) or the text part. */
 interface Slot {
-  at: number;
   placeholder: number;
   html: boolean;
 }
@@ -45,16 +41,20 @@ interface Slot {
 /**
  * Everything recipient-independent, already encoded. Treat as opaque.
  *
- * A recipient's message is their own header lines, then `body` with each slot's value written in:
- * one allocation of the exact size and a handful of copies, however long the email.
+ * A recipient's message is their own header lines, then the statics with each slot's value between
+ * them: one allocation of the exact size and a handful of copies, however long the email.
  */
 export interface MessageTemplate {
   readonly placeholders: readonly string[];
   readonly boundary: string;
-  /** The shared headers, the blank line and both parts, with the placeholders cut out. 7-bit ASCII. */
-  readonly body: Buffer;
-  /** In order of `at`. */
+  /**
+   * The shared headers, the blank line and both parts, cut at the placeholders: `statics[i]` comes
+   * before `slots[i]`, and there is one more static than slots. 7-bit ASCII, views of one buffer.
+   */
+  readonly statics: readonly Uint8Array[];
   readonly slots: readonly Slot[];
+  /** The statics' total length in bytes. */
+  readonly staticLength: number;
 }
 
 // RFC 5322 §2.1.1: lines SHOULD be ≤ 78 chars (excluding CRLF). RFC 2045 §6.7 rule 5: QP lines ≤ 76
@@ -106,22 +106,27 @@ export function buildMessageTemplate(input: MessageTemplateInput): MessageTempla
   // The message after the per-recipient headers, as alternating static text and placeholders. Each
   // static piece is quoted-printable on its own and ends at the start of a line (but the last of a
   // part), so a value encoded on its own can sit between two of them.
-  const pieces: string[] = [`${lines.join('')}\r\n${partHeader('text/plain')}`];
+  const pieces = [`${lines.join('')}\r\n${partHeader('text/plain')}`];
   const slots: Slot[] = [];
-  let at = pieces[0].length;
   const addPart = (content: string, html: boolean, after: string) => {
     const { statics, placeholders } = splitBody(content, input.placeholders);
     statics.forEach((text, i) => {
-      const encoded = encodeQuotedPrintable(text, i === statics.length - 1) + (i === statics.length - 1 ? after : '');
-      pieces.push(encoded);
-      at += encoded.length;
-      if (i < placeholders.length) slots.push({ at, placeholder: input.placeholders.indexOf(placeholders[i]), html });
+      pieces[pieces.length - 1] += encodeQuotedPrintable(text, i === statics.length - 1);
+      if (i === statics.length - 1) pieces[pieces.length - 1] += after;
+      else {
+        slots.push({ placeholder: input.placeholders.indexOf(placeholders[i]), html });
+        pieces.push('');
+      }
     });
   };
   addPart(input.text, false, `\r\n${partHeader('text/html')}`);
   addPart(input.html, true, `\r\n--${boundary}--\r\n`);
   // Every piece is 7-bit ASCII by construction, so latin1 is a byte-for-byte copy.
-  return { placeholders: [...input.placeholders], boundary, body: Buffer.from(pieces.join(''), 'latin1'), slots };
+  const body = Buffer.from(pieces.join(''), 'latin1');
+  const statics: Uint8Array[] = [];
+  let at = 0;
+  for (const piece of pieces) statics.push(body.subarray(at, (at += piece.length)));
+  return { placeholders: [...input.placeholders], boundary, statics, slots, staticLength: body.length };
 }
 
 /**
@@ -162,20 +167,20 @@ export function personaliseMessage(template: MessageTemplate, recipient: Recipie
     `Message-ID: <${messageId}>\r\n`;
   for (const name in recipient.headers) head += customHeader(name, recipient.headers[name]);
 
-  const { body, slots } = template;
-  let size = head.length + body.length;
+  const { statics, slots } = template;
+  let size = head.length + template.staticLength;
   for (const slot of slots) size += (slot.html ? html : text)[slot.placeholder].length;
   // latin1 writes one byte per UTF-16 unit, so `size` is exact; every piece but a Message-ID that
   // breaks RFC 5322 is 7-bit ASCII (values are quoted-printable, headers checked or encoded).
   const raw = Buffer.allocUnsafe(size);
   let to = raw.write(head, 0, 'latin1');
-  let from = 0;
-  for (const slot of slots) {
-    to += body.copy(raw, to, from, slot.at);
-    to += raw.write((slot.html ? html : text)[slot.placeholder], to, 'latin1');
-    from = slot.at;
+  for (let i = 0; i < slots.length; i++) {
+    // TypedArray set: a plain memory copy, without Buffer.copy's argument checks and view per call.
+    raw.set(statics[i], to);
+    to += statics[i].length;
+    to += raw.write((slots[i].html ? html : text)[slots[i].placeholder], to, 'latin1');
   }
-  body.copy(raw, to, from);
+  raw.set(statics[slots.length], to);
   return raw;
 }
 
