@@ -117,11 +117,13 @@ describe('personaliseMessage gives the bytes it gave before issue 18', () => {
     for (let i = 0; i < recipients.length; i++) expect(now[i], `case ${i}: ${JSON.stringify(recipients[i].values)}`).toBe(then[i]);
   });
 
-  it('for header values of every length around the 78-character line, with and without spaces', () => {
+  it('for header values of every length around the 78-character line, with and without spaces, and dates a moment apart', () => {
     const input = { from: { address: 'news@example.org' }, subject: 'Hi', html: UNSUB, text: UNSUB, placeholders: [UNSUB] };
     const recipients = Array.from({ length: 60 }, (_, n) =>
       recipient({
         values: { [UNSUB]: 'u'.repeat(n) },
+        // 700 ms apart: some in the same second as the one before, some not.
+        date: new Date(Date.UTC(2026, 11, 31, 23, 59, 30) + n * 700),
         to: `${'a'.repeat(n + 30)}@example.org`,
         headers: { 'List-Id': `${'b'.repeat(n)} <c.example.org>`, 'List-Unsubscribe': `<${'d'.repeat(n + 20)}>`, 'X-Word': 'e'.repeat(n + 40) },
       }),

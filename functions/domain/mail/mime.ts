@@ -162,8 +162,7 @@ export function personaliseMessage(template: MessageTemplate, recipient: Recipie
   if (Number.isNaN(recipient.date.getTime())) throw new Error('Invalid Date');
   let head =
     foldHeader('To', recipientHeaderValue(recipient.to)) +
-    // RFC 5322 §3.3 wants a numeric zone; toUTCString ends in the obsolete "GMT".
-    `Date: ${recipient.date.toUTCString().slice(0, -3)}+0000\r\n` +
+    `Date: ${dateHeaderValue(recipient.date)}\r\n` +
     `Message-ID: <${messageId}>\r\n`;
   for (const name in recipient.headers) head += customHeader(name, recipient.headers[name]);
 
@@ -182,6 +181,16 @@ export function personaliseMessage(template: MessageTemplate, recipient: Recipie
   }
   raw.set(statics[slots.length], to);
   return raw;
+}
+
+// The last Date header written: a send worker's recipients mostly share the second.
+let lastDate = { second: NaN, value: '' };
+
+function dateHeaderValue(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  // RFC 5322 §3.3 wants a numeric zone; toUTCString ends in the obsolete "GMT".
+  if (second !== lastDate.second) lastDate = { second, value: `${date.toUTCString().slice(0, -3)}+0000` };
+  return lastDate.value;
 }
 
 /**
@@ -221,10 +230,17 @@ function formatMailbox({ name, address }: { name?: string; address: string }): s
   return `${phrase} <${address}>`;
 }
 
+// Header names that passed the checks below: a send worker writes the same few for every recipient.
+const allowedHeaderNames = new Set<string>();
+
 function customHeader(name: string, value: string): string {
-  // RFC 5322 §2.2: a field name is printable ASCII except the colon.
-  if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
-  if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Header ${name} is set by the message builder`);
+  if (!allowedHeaderNames.has(name)) {
+    // RFC 5322 §2.2: a field name is printable ASCII except the colon.
+    if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
+    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Header ${name} is set by the message builder`);
+    // Bounded: only names that passed, and callers use a handful of fixed ones.
+    if (allowedHeaderNames.size < 64) allowedHeaderNames.add(name);
+  }
   // Structured values (List-Unsubscribe URLs) stay verbatim; only non-ASCII text gets encoded-words.
   if (PRINTABLE_ASCII.test(value)) return foldHeader(name, value);
   assertSingleLine(name, value);
