@@ -2,7 +2,9 @@
  * Figure 1 of issue 4: per-recipient preparation (signed links + complete MIME message).
  *
  * Pressroom's way: the release is rendered and MIME-encoded once (`buildMessageTemplate`); per
- * recipient it signs the unsubscribe and preferences tokens and calls `personaliseMessage`.
+ * recipient it does what the send worker does (`recipientListNames` and `deliveryMessage`, called by
+ * prepare-delivery.ts): look up the list names, sign the unsubscribe and preferences tokens, build
+ * the headers and fill the template.
  * The naive baseline signs the same tokens, substitutes the links into the rendered HTML and text
  * with a string replace, and builds the whole message with nodemailer's MailComposer.
  *
@@ -18,14 +20,13 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Brand } from '../functions/adapters/render/brand';
 import { MjmlRenderer } from '../functions/adapters/render/mjml-renderer';
-import { buildMessageTemplate, personaliseMessage, type MessageTemplate } from '../functions/domain/mail/mime';
-import { preferencesUrl, unsubscribeUrl } from '../functions/domain/mail/sender';
+import { deliveryMessage, deliveryParts, recipientListNames, type DeliveryParts, type DeliveryRecipient } from '../functions/domain/delivery/delivery-message';
+import { fixedListNames, memoizedListNames, type ListNames } from '../functions/domain/lists/list-names';
+import { buildMessageTemplate, type MessageTemplate } from '../functions/domain/mail/mime';
 import { newRelease } from '../functions/domain/release/release';
 import { parseReleaseInput } from '../functions/domain/release/release-input';
 import { RecipientPlaceholder, type RenderedEmail } from '../functions/domain/release/rendered-email';
-import { listFormat } from '../functions/domain/lists/list-names';
-import { parseKeyring, signToken, TokenPurpose, verifyToken, type SigningKeyring } from '../functions/domain/security/link-tokens';
-import { signPreferencesToken } from '../functions/domain/subscriber/preferences';
+import { parseKeyring, TokenPurpose, verifyToken, type SigningKeyring } from '../functions/domain/security/link-tokens';
 import { summarise, type BenchResult } from './result';
 
 export interface PerRecipientOptions {
@@ -62,73 +63,49 @@ export interface Recipient {
   listId: string;
 }
 
-/** What both paths share per recipient: the signed links and the headers, as send-email.ts makes them. */
-export interface RecipientParts {
-  unsubscribe: string;
-  preferences: string;
-  /** The footer's "a member of …", joined as the send worker joins it. */
-  listNames: string;
-  messageId: string;
-  headers: Record<string, string>;
-}
+/** What both paths share per recipient: the signed links and the headers, as the send worker makes them. */
+export type RecipientParts = DeliveryParts;
 
 interface Release {
   id: string;
+  language: string;
   rendered: RenderedEmail;
   template: MessageTemplate;
   keyring: SigningKeyring;
+  /** Memoised like the send worker's (send-email.ts): one lookup per list, then answered from memory. */
+  listNames: ListNames;
+}
+
+const deps = (release: Release) => ({ sender: { from: FROM, publicUrl: PUBLIC_URL }, keyring: release.keyring });
+
+/** The recipient as the send worker passes it to `deliveryMessage`, once their list names are known. */
+function deliveryRecipient(release: Release, recipient: Recipient, names: Pick<DeliveryRecipient, 'listName' | 'listNames'>): DeliveryRecipient {
+  return { releaseId: release.id, subscriberId: recipient.id, email: recipient.email, lists: [recipient.listId], ...names };
+}
+
+async function recipientParts(release: Release, recipient: Recipient): Promise<RecipientParts> {
+  const names = await recipientListNames([recipient.listId], release.language, release.listNames);
+  return deliveryParts(deliveryRecipient(release, recipient, names), deps(release));
 }
 
 /**
- * Mirrors the body of `sendEmail` between the claim and the SES call (send-email.ts). It is a copy
- * because that code is inline there; if it is ever extracted, call it from here instead.
+ * Pressroom's per-recipient work: what prepareDelivery does after the claim, with the same calls
+ * (one wait for the list names, then `deliveryMessage`).
  */
-function recipientParts(release: Release, recipient: Recipient): RecipientParts {
-  const unsubscribe = unsubscribeUrl(
-    PUBLIC_URL,
-    signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId: recipient.id, listId: recipient.listId }, release.keyring),
-  );
-  const preferences = preferencesUrl(PUBLIC_URL, signPreferencesToken(recipient.id, release.keyring));
-  const domain = FROM.address.split('@')[1];
-  const listName = LISTS.get(recipient.listId) ?? recipient.listId;
-  return {
-    unsubscribe,
-    preferences,
-    listNames: listFormat('en').format([listName]),
-    messageId: `<${release.id}.${recipient.id}@${domain}>`,
-    headers: {
-      'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${recipient.listId}.${domain}>`,
-      'List-Unsubscribe': `<${unsubscribe}>`,
-      'List-Unsubscribe-Post': ONE_CLICK,
-    },
-  };
-}
-
-/** Pressroom's per-recipient work: sign, then fill the per-release template. */
-function fastPath(release: Release, recipient: Recipient, now: Date): Buffer {
-  const parts = recipientParts(release, recipient);
-  return personaliseMessage(release.template, {
-    to: recipient.email,
-    values: {
-      [RecipientPlaceholder.UnsubscribeUrl]: parts.unsubscribe,
-      [RecipientPlaceholder.PreferencesUrl]: parts.preferences,
-      [RecipientPlaceholder.ListNames]: parts.listNames,
-    },
-    messageId: parts.messageId,
-    date: now,
-    headers: parts.headers,
-  });
+async function fastPath(release: Release, recipient: Recipient, now: Date): Promise<Buffer> {
+  const names = await recipientListNames([recipient.listId], release.language, release.listNames);
+  return deliveryMessage(release.template, deliveryRecipient(release, recipient, names), now, deps(release));
 }
 
 /** The baseline: sign, string-replace the links, and have a general MIME builder encode everything. */
-function naivePath(release: Release, recipient: Recipient, now: Date): Promise<Buffer> {
-  const parts = recipientParts(release, recipient);
+async function naivePath(release: Release, recipient: Recipient, now: Date): Promise<Buffer> {
+  const parts = await recipientParts(release, recipient);
   const fill = (body: string, escape: (s: string) => string) =>
     body
       .replaceAll(RecipientPlaceholder.UnsubscribeUrl, escape(parts.unsubscribe))
       .replaceAll(RecipientPlaceholder.PreferencesUrl, escape(parts.preferences))
       .replaceAll(RecipientPlaceholder.ListNames, escape(parts.listNames));
-  return new MailComposer({
+  return await new MailComposer({
     from: FROM,
     to: recipient.email,
     subject: release.rendered.subject,
@@ -209,7 +186,8 @@ async function prepareRelease(): Promise<{ release: Release; renderMs: number; t
   });
   const templateMs = performance.now() - started;
   const keyring = parseKeyring(`bench:${randomBytes(32).toString('base64')}`);
-  return { release: { id: stored.id, rendered, template, keyring }, renderMs, templateMs };
+  const listNames = memoizedListNames(fixedListNames(LISTS));
+  return { release: { id: stored.id, language: stored.language, rendered, template, keyring, listNames }, renderMs, templateMs };
 }
 
 function recipientAt(i: number): Recipient {
@@ -246,12 +224,12 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
   let naiveBytes = 0;
 
   const at = (i: number) => ({ recipient: recipientAt(i), measured: i >= warmup, check: i >= warmup && (i - warmup) % sampleEvery === 0 });
-  const timeFast = (i: number) => {
+  const timeFast = async (i: number) => {
     const { recipient, measured, check } = at(i);
     const now = new Date();
     const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
-    const raw = fastPath(release, recipient, now);
+    const raw = await fastPath(release, recipient, now);
     const micros = elapsedMicros(start);
     const cpuMicros = cpuSince(cpu);
     if (measured) {
@@ -286,12 +264,15 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
     const runNaive = async () => {
       for (const i of block) await timeNaive(i);
     };
+    const runFast = async () => {
+      for (const i of block) await timeFast(i);
+    };
     if (k % 2) {
-      block.forEach(timeFast);
+      await runFast();
       await runNaive();
     } else {
       await runNaive();
-      block.forEach(timeFast);
+      await runFast();
     }
   }
 
@@ -309,17 +290,17 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
   for (let i = 0; i < recipients; i++) {
     const recipient = recipientAt(warmup + recipients + i);
     let start = process.hrtime.bigint();
-    fastPath(release, recipient, new Date());
+    await fastPath(release, recipient, new Date());
     alone.push(elapsedMicros(start));
     start = process.hrtime.bigint();
-    recipientParts(release, recipient);
+    await recipientParts(release, recipient);
     signing.push(elapsedMicros(start));
   }
 
   const failures: string[] = [];
   let naiveFailures = 0;
   for (const { path, raw, recipient } of toCheck) {
-    const parts = recipientParts(release, recipient);
+    const parts = await recipientParts(release, recipient);
     const problems = await checkMessage(raw, { subject: release.rendered.subject, recipient, parts, keyring: release.keyring });
     // Only Pressroom's messages must pass; the baseline is checked so that it is known to build the same email.
     if (path === 'fast') failures.push(...problems.map((p) => `${recipient.email}: ${p}`));
@@ -347,10 +328,11 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
       { metric: 'nodemailer MailComposer: median / p95 / mean', value: `${round(n.median)} / ${round(n.p95)} / ${round(n.mean)} µs` },
       { metric: 'nodemailer alone, after: median / p95 / mean', value: `${round(na.median)} / ${round(na.p95)} / ${round(na.mean)} µs` },
       { metric: 'Pressroom alone, after: median / p95 / mean', value: `${round(a.median)} / ${round(a.p95)} / ${round(a.mean)} µs` },
-      { metric: '  of which signing links + headers: median / p95', value: `${round(sg.median)} / ${round(sg.p95)} µs` },
+      { metric: '  of which list names, signing links + headers: median / p95', value: `${round(sg.median)} / ${round(sg.p95)} µs` },
       { metric: 'CPU time Pressroom / nodemailer: median', value: `${round(fc.median)} / ${round(nc.median)} µs` },
       { metric: 'CPU time Pressroom / nodemailer: mean', value: `${round(fc.mean)} / ${round(nc.mean)} µs` },
-      { metric: 'speed-up (median)', value: `${round(speedup)}×`, target: '≥ 20×' },
+      // Issue 4 asked for ≥ 20×; issue 18 (target 2) for ≥ 50×, "one HMAC pair and one copy of the message".
+      { metric: 'speed-up (median)', value: `${round(speedup)}×`, target: '≥ 50×' },
       { metric: 'speed-up (p95)', value: `${round(n.p95 / f.p95)}×` },
       { metric: 'speed-up (median CPU time)', value: `${round(nc.median / fc.median)}×` },
       { metric: 'speed-up (median, each alone)', value: `${round(na.median / a.median)}×` },
@@ -383,7 +365,7 @@ export async function run(options: Partial<PerRecipientOptions> = {}): Promise<B
     },
     failures,
     notes: [
-      'Both paths include signing the unsubscribe and preferences tokens (HMAC-SHA256) and building the List-* headers.',
+      'Both paths include looking up the list names, signing the unsubscribe and preferences tokens (HMAC-SHA256) and building the List-* and Feedback-ID headers, with the send worker\'s own code (delivery-message.ts).',
       'The headline speed-up compares the alternating runs; the "alone" runs come after, one path at a time, with no other garbage to collect.',
       'The baseline time includes awaiting MimeNode.build(), which streams internally; that is part of its cost.',
     ],

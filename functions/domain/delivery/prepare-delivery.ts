@@ -5,17 +5,16 @@
 import type { SendJob } from './ports';
 import { NotFoundError } from '../errors';
 import { RecipientPlaceholder } from '../release/rendered-email';
+import { deliveryMessage, recipientListNames } from './delivery-message';
 import { revisionOf, type Release } from '../release/release';
 import { translationFor } from '../release/translations';
-import { signPreferencesToken } from '../subscriber/preferences';
-import { signUnsubscribeToken } from '../subscriber/unsubscribe';
 import { isDeliverable, type Subscriber } from '../subscriber/subscriber';
 import { countDuplicateJob, DEFAULT_CLAIM_LEASE_MS, skip } from './ending-tally';
 import { DeliveryBusyError } from './errors';
 import { UnsendableRecipientError } from '../mail/errors';
-import { personaliseMessage, type MessageTemplate } from '../mail/mime';
+import type { MessageTemplate } from '../mail/mime';
 import type { BatchDeps, SendEmailDeps, SendOutcome } from './send-deps';
-import { feedbackId, memberOf, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl } from '../mail/sender';
+import { senderTemplate } from '../mail/sender';
 
 /**
  * Whether the fan-out certainly planned this subscriber through `listId` as well: they were on it
@@ -95,33 +94,10 @@ export async function prepareDelivery(job: SendJob, release: Release, deps: Batc
 
   // The subscriber's stored language picks the version: no read beyond the record already read above.
   const template = await templateFor(release, translationFor(release, subscriber.language)?.language, deps);
-  const link = unsubscribeUrl(
-    deps.sender.publicUrl,
-    // The release too, so that staff see who left from which email (who got it).
-    signUnsubscribeToken({ subscriberId: subscriber.id, releaseId: release.id, lists }, deps.keyring),
-  );
-  const domain = senderDomain(deps.sender);
-  const listName = await deps.sender.listNames.nameOf(listId);
+  const names = await recipientListNames(lists, release.language, deps.sender.listNames);
   let raw: Buffer;
   try {
-    raw = personaliseMessage(template, {
-      to: subscriber.email,
-      values: {
-        [RecipientPlaceholder.UnsubscribeUrl]: link,
-        [RecipientPlaceholder.PreferencesUrl]: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriber.id, deps.keyring)),
-        [RecipientPlaceholder.ListNames]: await memberOf(lists, release.language, deps.sender.listNames),
-      },
-      // Stable per delivery, so a rare duplicate after a crash threads as the same message.
-      messageId: `<${release.id}.${subscriber.id}@${domain}>`,
-      date: now,
-      headers: {
-        'List-Id': `${listName.replace(/[<>"\r\n]/g, '')} <${listId}.${domain}>`,
-        'List-Unsubscribe': `<${link}>`,
-        // RFC 8058: tells mailbox providers a POST to the URL above unsubscribes without further steps.
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'Feedback-ID': feedbackId(release.id, listId, domain),
-      },
-    });
+    raw = deliveryMessage(template, { releaseId: release.id, subscriberId: subscriber.id, email: subscriber.email, lists, ...names }, now, deps);
   } catch (error) {
     if (!(error instanceof UnsendableRecipientError)) throw error;
     // No retry can send it: end the delivery failed now (as SES refusing the address would), so the

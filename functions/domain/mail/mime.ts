@@ -32,22 +32,29 @@ export interface RecipientInput {
   headers?: Record<string, string>;
 }
 
-/**
- * A body split at its placeholders: `statics[i]` is followed by `slots[i]`; one more static than
- * slots. Statics are kept as bytes so a recipient's message is one copy, not a re-walk of strings.
- */
-interface BodyTemplate {
-  statics: Buffer[];
-  slots: string[];
+/** A placeholder's place in the message: which value, encoded for the HTML part (attribute-escaped) or the text part. */
+interface Slot {
+  placeholder: number;
+  html: boolean;
 }
 
-/** Everything recipient-independent, already encoded. Treat as opaque. */
+/**
+ * Everything recipient-independent, already encoded. Treat as opaque.
+ *
+ * A recipient's message is their own header lines, then the statics with each slot's value between
+ * them: one allocation of the exact size and a handful of copies, however long the email.
+ */
 export interface MessageTemplate {
   readonly placeholders: readonly string[];
-  readonly headerBlock: string;
   readonly boundary: string;
-  readonly text: BodyTemplate;
-  readonly html: BodyTemplate;
+  /**
+   * The shared headers, the blank line and both parts, cut at the placeholders: `statics[i]` comes
+   * before `slots[i]`, and there is one more static than slots. 7-bit ASCII, views of one buffer.
+   */
+  readonly statics: readonly Uint8Array[];
+  readonly slots: readonly Slot[];
+  /** The statics' total length in bytes. */
+  readonly staticLength: number;
 }
 
 // RFC 5322 §2.1.1: lines SHOULD be ≤ 78 chars (excluding CRLF). RFC 2045 §6.7 rule 5: QP lines ≤ 76
@@ -62,6 +69,12 @@ const RESERVED_HEADERS = new Set(['from', 'reply-to', 'to', 'subject', 'date', '
 
 const HEX = Array.from({ length: 256 }, (_, i) => `=${i.toString(16).toUpperCase().padStart(2, '0')}`);
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Characters quoted-printable writes as themselves (RFC 2045 §6.7 rules 2 and 3): printable ASCII but
+// "=", and a space only where no line ends after it.
+const QP_LITERAL = /^(?:[\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?$/;
+const HTML_SPECIAL = /[&"'<>]/;
+// Both of the above at once: written as they are in both parts (most links and list names).
+const QP_AND_HTML_LITERAL = /^(?:[\x20\x21\x23-\x25\x28-\x3b\x3f-\x7e]*[\x21\x23-\x25\x28-\x3b\x3f-\x7e])?$/;
 
 /**
  * Encodes once everything that all recipients share.
@@ -88,13 +101,32 @@ export function buildMessageTemplate(input: MessageTemplateInput): MessageTempla
     'MIME-Version: 1.0\r\n',
     foldHeader('Content-Type', `multipart/alternative; boundary="${boundary}"`),
   ];
-  return {
-    placeholders: [...input.placeholders],
-    headerBlock: lines.join(''),
-    boundary,
-    text: splitBody(input.text, input.placeholders),
-    html: splitBody(input.html, input.placeholders),
+  const partHeader = (type: string) =>
+    `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
+  // The message after the per-recipient headers, as alternating static text and placeholders. Each
+  // static piece is quoted-printable on its own and ends at the start of a line (but the last of a
+  // part), so a value encoded on its own can sit between two of them.
+  const pieces = [`${lines.join('')}\r\n${partHeader('text/plain')}`];
+  const slots: Slot[] = [];
+  const addPart = (content: string, html: boolean, after: string) => {
+    const { statics, placeholders } = splitBody(content, input.placeholders);
+    statics.forEach((text, i) => {
+      pieces[pieces.length - 1] += encodeQuotedPrintable(text, i === statics.length - 1);
+      if (i === statics.length - 1) pieces[pieces.length - 1] += after;
+      else {
+        slots.push({ placeholder: input.placeholders.indexOf(placeholders[i]), html });
+        pieces.push('');
+      }
+    });
   };
+  addPart(input.text, false, `\r\n${partHeader('text/html')}`);
+  addPart(input.html, true, `\r\n--${boundary}--\r\n`);
+  // Every piece is 7-bit ASCII by construction, so latin1 is a byte-for-byte copy.
+  const body = Buffer.from(pieces.join(''), 'latin1');
+  const statics: Uint8Array[] = [];
+  let at = 0;
+  for (const piece of pieces) statics.push(body.subarray(at, (at += piece.length)));
+  return { placeholders: [...input.placeholders], boundary, statics, slots, staticLength: body.length };
 }
 
 /**
@@ -110,36 +142,55 @@ export function buildMessageTemplate(input: MessageTemplateInput): MessageTempla
  * });
  */
 export function personaliseMessage(template: MessageTemplate, recipient: RecipientInput): Buffer {
-  const text: Record<string, string> = {};
-  const html: Record<string, string> = {};
-  for (const p of template.placeholders) {
-    const value = recipient.values[p];
-    if (value === undefined) throw new Error(`No value given for placeholder ${JSON.stringify(p)}`);
-    text[p] = encodeQuotedPrintable(value, false);
-    html[p] = encodeQuotedPrintable(escapeHtmlAttribute(value), false);
+  // Each value once per part, however often it appears: the same URL may be in the email many times.
+  const { placeholders } = template;
+  const text: string[] = new Array(placeholders.length);
+  const html: string[] = new Array(placeholders.length);
+  for (let i = 0; i < placeholders.length; i++) {
+    const value = recipient.values[placeholders[i]];
+    if (value === undefined) throw new Error(`No value given for placeholder ${JSON.stringify(placeholders[i])}`);
+    if (QP_AND_HTML_LITERAL.test(value)) {
+      text[i] = html[i] = quotedPrintableLines(value);
+      continue;
+    }
+    text[i] = encodeQuotedPrintable(value, false);
+    const escaped = escapeHtmlAttribute(value);
+    html[i] = escaped === value ? text[i] : encodeQuotedPrintable(escaped, false);
   }
   const messageId = recipient.messageId.replace(/^<(.*)>$/, '$1');
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(messageId)) throw new Error(`Invalid Message-ID ${JSON.stringify(recipient.messageId)}`);
   if (Number.isNaN(recipient.date.getTime())) throw new Error('Invalid Date');
-  const partHeader = (type: string) =>
-    `--${template.boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
-  const head =
+  let head =
     foldHeader('To', recipientHeaderValue(recipient.to)) +
-    // RFC 5322 §3.3 wants a numeric zone; toUTCString ends in the obsolete "GMT".
-    `Date: ${recipient.date.toUTCString().replace(/GMT$/, '+0000')}\r\n` +
-    `Message-ID: <${messageId}>\r\n` +
-    Object.entries(recipient.headers ?? {}).map(([name, value]) => customHeader(name, value)).join('') +
-    template.headerBlock +
-    '\r\n' +
-    partHeader('text/plain');
-  // Every piece is 7-bit ASCII by construction, so latin1 is a byte-for-byte copy.
-  return Buffer.concat([
-    Buffer.from(head, 'latin1'),
-    ...fillBody(template.text, text),
-    Buffer.from(`\r\n${partHeader('text/html')}`, 'latin1'),
-    ...fillBody(template.html, html),
-    Buffer.from(`\r\n--${template.boundary}--\r\n`, 'latin1'),
-  ]);
+    `Date: ${dateHeaderValue(recipient.date)}\r\n` +
+    `Message-ID: <${messageId}>\r\n`;
+  for (const name in recipient.headers) head += customHeader(name, recipient.headers[name]);
+
+  const { statics, slots } = template;
+  let size = head.length + template.staticLength;
+  for (const slot of slots) size += (slot.html ? html : text)[slot.placeholder].length;
+  // latin1 writes one byte per UTF-16 unit, so `size` is exact; every piece but a Message-ID that
+  // breaks RFC 5322 is 7-bit ASCII (values are quoted-printable, headers checked or encoded).
+  const raw = Buffer.allocUnsafe(size);
+  let to = raw.write(head, 0, 'latin1');
+  for (let i = 0; i < slots.length; i++) {
+    // TypedArray set: a plain memory copy, without Buffer.copy's argument checks and view per call.
+    raw.set(statics[i], to);
+    to += statics[i].length;
+    to += raw.write((slots[i].html ? html : text)[slots[i].placeholder], to, 'latin1');
+  }
+  raw.set(statics[slots.length], to);
+  return raw;
+}
+
+// The last Date header written: a send worker's recipients mostly share the second.
+let lastDate = { second: NaN, value: '' };
+
+function dateHeaderValue(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  // RFC 5322 §3.3 wants a numeric zone; toUTCString ends in the obsolete "GMT".
+  if (second !== lastDate.second) lastDate = { second, value: `${date.toUTCString().slice(0, -3)}+0000` };
+  return lastDate.value;
 }
 
 /**
@@ -179,21 +230,29 @@ function formatMailbox({ name, address }: { name?: string; address: string }): s
   return `${phrase} <${address}>`;
 }
 
+// Header names that passed the checks below: a send worker writes the same few for every recipient.
+const allowedHeaderNames = new Set<string>();
+
 function customHeader(name: string, value: string): string {
-  // RFC 5322 §2.2: a field name is printable ASCII except the colon.
-  if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
-  if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Header ${name} is set by the message builder`);
-  assertSingleLine(name, value);
+  if (!allowedHeaderNames.has(name)) {
+    // RFC 5322 §2.2: a field name is printable ASCII except the colon.
+    if (!/^[!-9;-~]+$/.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
+    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`Header ${name} is set by the message builder`);
+    // Bounded: only names that passed, and callers use a handful of fixed ones.
+    if (allowedHeaderNames.size < 64) allowedHeaderNames.add(name);
+  }
   // Structured values (List-Unsubscribe URLs) stay verbatim; only non-ASCII text gets encoded-words.
-  return foldHeader(name, PRINTABLE_ASCII.test(value) ? value : encodeHeaderValue(value));
+  if (PRINTABLE_ASCII.test(value)) return foldHeader(name, value);
+  assertSingleLine(name, value);
+  return foldHeader(name, encodeHeaderValue(value));
 }
 
 /** A recipient's address as the To header: one that cannot be written there never can be. */
 function recipientHeaderValue(to: string): string {
+  if (PRINTABLE_ASCII.test(to)) return to;
   // Said without the address: the message ends up in delivery records and logs.
   if (/[\r\n]/.test(to)) throw new UnsendableRecipientError('it holds CR or LF');
-  if (!PRINTABLE_ASCII.test(to)) throw new UnsendableRecipientError('it is not printable ASCII (SES sends no SMTPUTF8)');
-  return to;
+  throw new UnsendableRecipientError('it is not printable ASCII (SES sends no SMTPUTF8)');
 }
 
 function asciiHeaderValue(name: string, value: string): string {
@@ -213,6 +272,8 @@ function assertSingleLine(name: string, value: string): void {
  * URLs in List-Unsubscribe are never broken.
  */
 function foldHeader(name: string, value: string): string {
+  // Fits on one line: the loop below would break nowhere.
+  if (name.length + 2 + value.length <= MAX_HEADER_LINE) return `${name}: ${value}\r\n`;
   let out = `${name}:`;
   let lineLength = out.length;
   value.split(' ').forEach((word, i) => {
@@ -227,25 +288,20 @@ function foldHeader(name: string, value: string): string {
   return `${out}\r\n`;
 }
 
-function splitBody(body: string, placeholders: string[]): BodyTemplate {
+/** A body split at its placeholders: `statics[i]` is followed by `placeholders[i]`; one more static. */
+function splitBody(body: string, placeholders: string[]): { statics: string[]; placeholders: string[] } {
   const statics: string[] = [];
-  const slots: string[] = [];
+  const found: string[] = [];
   const escaped = [...placeholders].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = escaped.length ? new RegExp(escaped.join('|'), 'g') : undefined;
   let last = 0;
   for (const match of pattern ? body.matchAll(pattern) : []) {
     statics.push(body.slice(last, match.index));
-    slots.push(match[0]);
+    found.push(match[0]);
     last = match.index + match[0].length;
   }
   statics.push(body.slice(last));
-  return { statics: statics.map((s, i) => Buffer.from(encodeQuotedPrintable(s, i === statics.length - 1), 'latin1')), slots };
-}
-
-function fillBody(body: BodyTemplate, values: Record<string, string>): Buffer[] {
-  const pieces = [body.statics[0]];
-  for (let i = 0; i < body.slots.length; i++) pieces.push(Buffer.from(values[body.slots[i]], 'latin1'), body.statics[i + 1]);
-  return pieces;
+  return { statics, placeholders: found };
 }
 
 /**
@@ -255,6 +311,8 @@ function fillBody(body: BodyTemplate, values: Record<string, string>): Buffer[] 
  * break never falls inside an `=XX` or between the bytes of one character.
  */
 function encodeQuotedPrintable(text: string, final: boolean): string {
+  // Most values (links, list names) are printable ASCII that needs no escape: cut them into lines.
+  if (QP_LITERAL.test(text)) return final ? quotedPrintableLines(text).slice(0, -3) : quotedPrintableLines(text);
   let out = '';
   let column = 0;
   for (let i = 0; i < text.length; ) {
@@ -286,6 +344,13 @@ function encodeQuotedPrintable(text: string, final: boolean): string {
   return !final && column > 0 ? `${out}=\r\n` : out;
 }
 
+/** {@link encodeQuotedPrintable} (not final) of text it writes as it is: cut into lines, nothing escaped. */
+function quotedPrintableLines(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i += MAX_QP_CONTENT) out += `${text.slice(i, i + MAX_QP_CONTENT)}=\r\n`;
+  return out;
+}
+
 function utf8Escapes(code: number): string {
   if (code < 0x80) return HEX[code];
   if (code < 0x800) return HEX[0xc0 | (code >> 6)] + HEX[0x80 | (code & 63)];
@@ -295,5 +360,6 @@ function utf8Escapes(code: number): string {
 }
 
 function escapeHtmlAttribute(value: string): string {
+  if (!HTML_SPECIAL.test(value)) return value;
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
