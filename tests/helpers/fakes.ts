@@ -449,6 +449,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
     if (record?.status !== DeliveryStatus.Claimed) return false;
     Object.assign(record, fields, { uncounted: true });
     delete record.leaseUntil;
+    delete record.claimedAt;
     return true;
   }
   async markCounted(releaseId: string, subscriberId: string) {

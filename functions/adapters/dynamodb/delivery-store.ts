@@ -51,9 +51,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: deliveryKey(releaseId, subscriberId),
-          UpdateExpression: `SET #status = :status, uncounted = :true, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil`,
+          UpdateExpression: `SET #status = :status, uncounted = :true, ${names.map((n) => `${n} = :${n}`).join(', ')} REMOVE leaseUntil, claimedAt`,
           // Only a claim ends, and only once: when two workers sent under one claim (the first
-          // outlived its lease), the second record finds it ended and the delivery counts once.
+          // outlived its lease), the second record finds it ended and the delivery counts once. The
+          // claim's own times go: the item is kept, and every byte of it is stored for every email.
           ConditionExpression: '#status = :claimed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -21,6 +21,7 @@ export interface DeliveryRecord {
    */
   jobListId?: string;
   status: DeliveryStatus;
+  /** While claimed (an ended delivery has `sentAt` or `endedAt` instead). */
   claimedAt?: string;
   leaseUntil?: string;
   sentAt?: string;
