@@ -72,7 +72,7 @@ export interface MillionOptions {
   workers?: number;
 }
 
-const DEFAULTS: MillionOptions = { unique: 1_000_000, rate: 1_000, cpuSample: 20_000, pricedRun: { subscribers: 1_000, rate: 100 }, measureItems: true };
+const DEFAULTS: MillionOptions = { unique: 1_000_000, rate: 1_000, cpuSample: 20_000, pricedRun: { subscribers: 1_500, rate: 100 }, measureItems: true };
 
 /** Modelled AWS latencies (ms): one request's round trip from a Lambda in the same region. */
 export const LATENCY_MS = { ses: 40, dynamo: 5, sqs: 10 } as const;
@@ -695,20 +695,53 @@ export interface Bill {
   total: number;
 }
 
-function bill(unique: number, c: CostBreakdown, sim: SimulationResult, itemBytes: { kept: number; expiring: number }, mailEventBusyMs: number, mailEventInvocations: number): Bill {
+/** A send's priced requests split into what every send pays once and what each email adds. */
+export interface PricedSend {
+  /** $ per 1,000 emails added by each email (the slope between two sends). */
+  perEmail: CostBreakdown;
+  /** $ every send pays once, whatever its size: the release, its rendering, status changes, webhooks. */
+  fixed: { dynamo: number; sqs: number; sns: number };
+}
+
+/**
+ * Two priced sends of different sizes, split as cost(n) = fixed + n × per email, so that a million
+ * is priced by the slope rather than by a small send's average (which spreads the release's own
+ * writes over its few emails).
+ */
+export function splitFixed(small: CostBreakdown, large: CostBreakdown): PricedSend {
+  const total = (c: CostBreakdown, k: 'dynamo' | 'sqs' | 'sns') => (c.perThousand[k] * c.emails) / 1000;
+  const part = (k: 'dynamo' | 'sqs' | 'sns') => {
+    const slope = (total(large, k) - total(small, k)) / (large.emails - small.emails);
+    return { perThousand: slope * 1000, fixed: Math.max(0, total(small, k) - small.emails * slope) };
+  };
+  const [dynamo, sqs, sns] = (['dynamo', 'sqs', 'sns'] as const).map(part);
+  const slopeOf = (k: keyof CostBreakdown['perEmail']) =>
+    typeof large.perEmail[k] === 'number' ? ((large.perEmail[k] as number) * large.emails - (small.perEmail[k] as number) * small.emails) / (large.emails - small.emails) : 0;
+  return {
+    perEmail: {
+      emails: large.emails,
+      perEmail: { ...large.perEmail, dynamoReads: slopeOf('dynamoReads'), dynamoWrites: slopeOf('dynamoWrites'), sqsRequests: slopeOf('sqsRequests') },
+      perThousand: { ...large.perThousand, dynamo: dynamo.perThousand, sqs: sqs.perThousand, sns: sns.perThousand },
+    },
+    fixed: { dynamo: dynamo.fixed, sqs: sqs.fixed, sns: sns.fixed },
+  };
+}
+
+function bill(unique: number, priced: PricedSend, sim: SimulationResult, itemBytes: { kept: number; expiring: number }, mailEventBusyMs: number, mailEventInvocations: number): Bill {
   const thousands = unique / 1000;
+  const c = priced.perEmail;
   const busyMs = sim.sendBusyMs + sim.fanOutBusyMs + mailEventBusyMs;
   const invocations = sim.sendInvocations + sim.fanOutInvocations + mailEventInvocations;
   const lambda = (busyMs / 1000) * LAMBDA_GB * PRICES.lambdaArmGbSecond + (invocations / 1e6) * PRICES.lambdaPerMillionRequests;
   // The local run's requests per email include one pacer read and write per batch; contention on
   // AWS adds a read and a (failed, still billed) conditional write per conflict.
-  const dynamoRequests = c.perThousand.dynamo * thousands + (sim.pacer.conflicts / 1e6) * (PRICES.dynamoPerMillionReadUnits + PRICES.dynamoPerMillionWriteUnits);
+  const dynamoRequests = c.perThousand.dynamo * thousands + priced.fixed.dynamo + (sim.pacer.conflicts / 1e6) * (PRICES.dynamoPerMillionReadUnits + PRICES.dynamoPerMillionWriteUnits);
   // Kept items for one month; receipts expire within their 14-day TTL, counted as half a month.
   const gb = (bytes: number) => bytes / 1e9;
   const storage = (gb(itemBytes.kept * unique) + gb(itemBytes.expiring * unique) / 2) * DYNAMO_STORAGE_PER_GB_MONTH;
   const ses = thousands * PRICES.sesPerThousandEmails;
-  const sqs = c.perThousand.sqs * thousands;
-  const sns = c.perThousand.sns * thousands;
+  const sqs = c.perThousand.sqs * thousands + priced.fixed.sqs;
+  const sns = c.perThousand.sns * thousands + priced.fixed.sns;
   return { ses, lambda, dynamoRequests, sqs, sns, storage, total: ses + lambda + dynamoRequests + sqs + sns + storage };
 }
 
@@ -745,10 +778,16 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
   }
 
   // Priced as figure 4 prices a send on AWS, with and without delivery events.
-  const priced = opts.pricedRun ? priceOnAws(await measureLocalSend({ ...opts.pricedRun, release: 'sample', control: 0 })) : undefined;
-  const pricedOff = opts.pricedRun
-    ? priceOnAws(await measureLocalSend({ ...opts.pricedRun, release: 'sample', control: 0, env: { PRESSROOM_DELIVERY_EVENTS: 'false' } }))
-    : undefined;
+  // Two sizes each (a third of pricedRun and pricedRun itself), split into per send and per email.
+  const priceAt = async (env: Record<string, string>) => {
+    if (!opts.pricedRun) return undefined;
+    const send = async (subscribers: number) => priceOnAws(await measureLocalSend({ ...opts.pricedRun as { rate: number }, subscribers, release: 'sample', control: 0, env }));
+    const pricedRun = opts.pricedRun as { subscribers: number };
+    return splitFixed(await send(Math.round(pricedRun.subscribers / 3)), await send(pricedRun.subscribers));
+  };
+  const pricedSplit = await priceAt({});
+  const pricedOff = await priceAt({ PRESSROOM_DELIVERY_EVENTS: 'false' });
+  const priced = pricedSplit?.perEmail;
   const items = opts.measureItems ? (await measureDeliveryItems()).items : DELIVERY_ITEM_ESTIMATE;
   const stored = (list: typeof items) => list.reduce((sum, i) => sum + (i.bytes + ITEM_OVERHEAD_BYTES) * i.perEmail, 0);
   const itemsPerEmail = items.reduce((sum, i) => sum + i.perEmail, 0);
@@ -758,7 +797,7 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
   const mailEventInvocations = Math.ceil(opts.unique / MAIL_EVENTS_BATCH);
   const mailEventBusyMs = mailEventInvocations * AWS_MODEL_MS.mailEventsBatch;
   const mailEventConcurrency = (mailEventBusyMs / sim.sendMs);
-  const total = priced ? bill(opts.unique, priced, sim, itemBytes, mailEventBusyMs, mailEventInvocations) : undefined;
+  const total = pricedSplit ? bill(opts.unique, pricedSplit, sim, itemBytes, mailEventBusyMs, mailEventInvocations) : undefined;
   // Without delivery events no mail-events receipt is written.
   const sendItems = items.filter((i) => !i.key.includes('mail events'));
   const totalOff = pricedOff ? bill(opts.unique, pricedOff, sim, { kept: stored(sendItems.filter((i) => !i.expires)), expiring: stored(sendItems.filter((i) => i.expires)) }, 0, 0) : undefined;
@@ -795,7 +834,8 @@ export async function run(options: Partial<MillionOptions> = {}): Promise<BenchR
   ];
   if (priced && total) {
     rows.push(
-      { metric: `measured: requests per email (figure 2's real send of ${opts.pricedRun ? opts.pricedRun.subscribers : 0} on dynalite): DynamoDB read / write units, SQS (modelled at AWS batch sizes), SNS`, value: `${priced.perEmail.dynamoReads.toFixed(2)} / ${priced.perEmail.dynamoWrites.toFixed(2)}, ${priced.perEmail.sqsRequests.toFixed(2)}, ${priced.perEmail.snsPublishes.toFixed(2)}` },
+      { metric: `measured: per email, the slope between real sends of ${opts.pricedRun ? `${Math.round(opts.pricedRun.subscribers / 3)} and ${opts.pricedRun.subscribers}` : 0} on dynalite: DynamoDB read / write units, SQS (modelled at AWS batch sizes), SNS`, value: `${priced.perEmail.dynamoReads.toFixed(2)} / ${priced.perEmail.dynamoWrites.toFixed(2)}, ${priced.perEmail.sqsRequests.toFixed(3)}, ${priced.perEmail.snsPublishes.toFixed(2)}` },
+      ...(pricedSplit && pricedOff ? [{ metric: 'measured: what every send pays once (DynamoDB + SQS), with / without delivery events', value: `${usd(pricedSplit.fixed.dynamo + pricedSplit.fixed.sqs)} / ${usd(pricedOff.fixed.dynamo + pricedOff.fixed.sqs)}` }] : []),
       { metric: 'DynamoDB writes for the send', value: `${fmt(Math.round(priced.perEmail.dynamoWrites * opts.unique + sim.pacer.conflicts))} write requests` },
       { metric: 'bill: SES', value: usd(total.ses) },
       { metric: 'bill: Lambda (modelled busy time, 512 MB arm64)', value: usd(total.lambda) },
