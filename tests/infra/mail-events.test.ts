@@ -110,15 +110,18 @@ describe('SES event publishing', () => {
   });
 });
 
+/** The event destination's event types and the functions' value of `variable`, synthesised with `context` added. */
+function synthWith(context: Record<string, string>, variable: string) {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pressroom-events-')), context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new PressroomStack(app, 'EventsTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
+  const template = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const [destination] = Object.values(template).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
+  const variables = Object.values(template).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Environment.Variables[variable]);
+  return { events: [...destination.Properties.EventDestination.MatchingEventTypes].sort(), variables: [...new Set(variables)] };
+}
+
 describe('engagement tracking (context engagementTracking)', () => {
-  const synth = (engagementTracking?: string) => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pressroom-tracking-')), context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...(engagementTracking === undefined ? {} : { engagementTracking }) } });
-    const stack = new PressroomStack(app, 'TrackingTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
-    const template = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-    const [destination] = Object.values(template).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
-    const variables = Object.values(template).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Environment.Variables.PRESSROOM_ENGAGEMENT_TRACKING);
-    return { events: [...destination.Properties.EventDestination.MatchingEventTypes].sort(), variables: [...new Set(variables)] };
-  };
+  const synth = (engagementTracking?: string) => synthWith(engagementTracking === undefined ? {} : { engagementTracking }, 'PRESSROOM_ENGAGEMENT_TRACKING');
 
   it('is off unless switched on: no open or click events, and the functions are told', () => {
     expect(synth().events).not.toContain('open');
@@ -134,14 +137,7 @@ describe('engagement tracking (context engagementTracking)', () => {
 });
 
 describe('delivery events (context deliveryEvents)', () => {
-  const synth = (deliveryEvents?: string) => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pressroom-deliveries-')), context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...(deliveryEvents === undefined ? {} : { deliveryEvents }) } });
-    const stack = new PressroomStack(app, 'DeliveriesTest', { env: { region: 'us-east-1', account: '123456789012' }, config: configFromContext(app.node) });
-    const template = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-    const [destination] = Object.values(template).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
-    const variables = Object.values(template).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Environment.Variables.PRESSROOM_DELIVERY_EVENTS);
-    return { events: [...destination.Properties.EventDestination.MatchingEventTypes].sort(), variables: [...new Set(variables)] };
-  };
+  const synth = (deliveryEvents?: string) => synthWith(deliveryEvents === undefined ? {} : { deliveryEvents }, 'PRESSROOM_DELIVERY_EVENTS');
 
   it('are published unless switched off; off, SES publishes no delivery event and the functions are told', () => {
     expect(synth().events).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
