@@ -164,6 +164,11 @@ export class DeliveryService {
     return listReleaseOverviews(query, this.ports);
   }
 
+  /** Whether the provider reports deliveries (the stack's `deliveryEvents`): the console shows no `delivered` count without. */
+  get reportsDeliveries(): boolean {
+    return this.settings.deliveryEvents ?? true;
+  }
+
   progress(releaseId: string): Promise<SendProgress> {
     return getSendProgress(releaseId, this.ports);
   }

@@ -28,6 +28,14 @@ describe("the release page's send figures", () => {
     });
   });
 
+  it('shows no delivered count on a stack without delivery events, and every count with them', () => {
+    const under = progress({ targeted: 40, planningFinished: true, counts: { ...emptyCounts(), sent: 10, bounced: 1 } });
+    expect(sendFigures(under).shown).toEqual(['targeted', 'sent', 'delivered', 'failed', 'skipped', 'bounced', 'complained']);
+    const without = sendFigures(under, { deliveriesReported: false });
+    expect(without.shown).toEqual(['targeted', 'sent', 'failed', 'skipped', 'bounced', 'complained']);
+    expect(without.deliveriesReported).toBe(false);
+  });
+
   it('keeps the bar valid before planning, and says planning is still going', () => {
     expect(sendFigures(progress()).bar).toEqual({ value: 0, max: 1 });
     expect(sendFigures(progress()).text.progress).toBe('Not planned yet: sent 0');

@@ -35,7 +35,7 @@ async function render(app: Services, session: StaffSession, releaseId: string, {
       organisationName={app.brand.organisationName}
       signedIn={session}
       release={release}
-      figures={sendFigures(release.send)}
+      figures={sendFigures(release.send, { deliveriesReported: app.delivery.reportsDeliveries })}
       engagement={engagement}
       recipients={recipients}
       recipientEmail={email}
@@ -53,7 +53,7 @@ export function releasePage(app: Services, session: StaffSession, releaseId: str
 
 /** `GET /console/releases/{id}/stats`: the send's figures for the page's script. */
 export async function stats(app: Services, releaseId: string): Promise<HttpResult> {
-  return json(200, sendFigures(await app.delivery.progress(releaseId)));
+  return json(200, sendFigures(await app.delivery.progress(releaseId), { deliveriesReported: app.delivery.reportsDeliveries }));
 }
 
 /** Pause or resume, then back to the page. */
@@ -67,7 +67,7 @@ export async function moveSend(app: Services, session: StaffSession, releaseId: 
 /** `GET …/cancel`: the confirmation step. */
 export async function cancelPage(app: Services, session: StaffSession, releaseId: string): Promise<HttpResult> {
   const release = await app.releases.status(releaseId);
-  const html = await renderPage(<CancelSendPage organisationName={app.brand.organisationName} signedIn={session} release={release} figures={sendFigures(release.send)} />);
+  const html = await renderPage(<CancelSendPage organisationName={app.brand.organisationName} signedIn={session} release={release} figures={sendFigures(release.send, { deliveriesReported: app.delivery.reportsDeliveries })} />);
   return consolePage(200, html);
 }
 

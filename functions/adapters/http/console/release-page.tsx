@@ -182,7 +182,7 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
         <span id="progress-text">{figures.text.progress}</span>
       </div>
       <dl class="counts">
-        {SHOWN_COUNTS.map((name) => (
+        {figures.shown.map((name) => (
           <div>
             <dt>{COUNT_LABELS[name]}</dt>
             <dd data-count={name}>{String(figures.counts[name])}</dd>
@@ -198,8 +198,10 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
         </div>
       </dl>
       <p class="muted">
-        Rates are over the messages the mail provider has reported on (delivered and bounced), or over the messages sent when the
-        stack is deployed without delivery events (then nothing shows as delivered). The provider's reports are counted per release; "Who got it" below shows the email sent to each member.
+        {figures.deliveriesReported
+          ? 'Rates are over the messages the mail provider has reported on (delivered and bounced).'
+          : 'This stack is deployed without delivery events (deliveryEvents=false): deliveries are not reported, and rates are over the messages sent.'}{' '}
+        The provider's reports are counted per release; "Who got it" below shows the email sent to each member.
       </p>
       <p>
         <span id="live-note" class="muted" aria-live="polite">

@@ -23,6 +23,10 @@ export interface SendFigures {
   /** 0 once final. */
   pollMs: number;
   counts: Record<ShownCount, number>;
+  /** The counters to show, in order: without delivery events nothing is ever counted as delivered, so it is not shown. */
+  shown: ShownCount[];
+  /** Whether the provider reports deliveries (the stack's `deliveryEvents`). */
+  deliveriesReported: boolean;
   /** The bar: sent of targeted (max is at least 1, so an empty send is a valid element). */
   bar: { value: number; max: number };
   text: {
@@ -62,7 +66,7 @@ function progressText(progress: SendProgress, sent: number): string {
  * @example
  * sendFigures(await app.delivery.progress('spring-update')).text.progress // 'Sent 3 of 10 (30 %)'
  */
-export function sendFigures(progress: SendProgress): SendFigures {
+export function sendFigures(progress: SendProgress, { deliveriesReported = true }: { deliveriesReported?: boolean } = {}): SendFigures {
   const { counts } = progress;
   const final = isFinal(progress.status);
   return {
@@ -78,6 +82,8 @@ export function sendFigures(progress: SendProgress): SendFigures {
       bounced: counts.bounced,
       complained: counts.complained,
     },
+    shown: SHOWN_COUNTS.filter((name) => deliveriesReported || name !== 'delivered'),
+    deliveriesReported,
     bar: { value: Math.min(counts.sent, progress.targeted), max: Math.max(progress.targeted, 1) },
     text: {
       progress: progressText(progress, counts.sent),
