@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAddressBlocklist } from '../../functions/adapters/dynamodb/address-blocklist';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
 import { DynamoImportJobStore } from '../../functions/adapters/dynamodb/import-job-store';
@@ -1129,5 +1130,19 @@ describe.each([
     expect(await store.getItem('a', 'a-1')).toMatchObject({ state: 'published', fingerprint: 'f2', lists: ['blog'], revision: 2 });
     expect((await store.listItems('a')).map((i) => i.releaseId).sort()).toEqual(['a-1', 'a-2']);
     expect(await store.listItems('b')).toEqual([]);
+  });
+});
+
+describe('DynamoReleaseStatsStore: counts written before they went to one item', () => {
+  it('still sums the ten shards a release was counted in before, with the one item after, and never vouches for such a release', async () => {
+    const store = new DynamoReleaseStatsStore(table());
+    const release = `rel-${randomUUID()}`;
+    // As the store wrote them until 2026-12: a shard item per increment, RELEASESTATS#<release>#<0..9>.
+    for (const [shard, sent] of [[0, 3], [7, 2]] as const) {
+      await table().doc.send(new PutCommand({ TableName: 'pressroom', Item: { pk: `RELEASESTATS#${release}#${shard}`, sk: 'STATS', releaseId: release, sent, targeted: 4 } }));
+    }
+    expect(await store.get(release)).toMatchObject({ sent: 5, targeted: 8 });
+    expect(await store.increment(release, { sent: 1 })).toBeFalsy(); // counted before begin: no totals
+    expect(await store.get(release)).toMatchObject({ sent: 6, targeted: 8 });
   });
 });
