@@ -384,7 +384,7 @@ async function handleRecipient(event: MailEvent, recipient: string, i: number, b
     firstSeen = onDelivery === 'recorded';
     const entry = `${subscriber!.id}#${kind}`;
     if (firstSeen) batch.tally.add(event.releaseId!, counter, entry, i);
-    else await recountIfLost(event.releaseId!, subscriber!.id, kind, entry, i, batch, deps);
+    else await recountIfLost(event.releaseId!, subscriber!.id, kind, counter, entry, i, batch, deps);
   }
   // Also for a redelivery: a crash between counting and this check must not let the send run on.
   const alarming = event.type === MailEventType.Bounce || event.type === MailEventType.Complaint;
@@ -411,8 +411,10 @@ async function handleRecipient(event: MailEvent, recipient: string, i: number, b
  * live batch, so the copy waits ({@link MailEventBusyError}) until the report is older than
  * `reportGraceMs`; then the one copy that moves the report to its own tally counts it.
  */
-async function recountIfLost(releaseId: string, subscriberId: string, kind: (typeof REPORT_OF)[keyof typeof REPORT_OF], entry: string, i: number, batch: EventBatch, deps: MailEventDeps): Promise<void> {
-  const record = (await deps.deliveries!.get(releaseId, subscriberId)) as (Record<string, unknown> & { [k: string]: unknown }) | undefined;
+async function recountIfLost(
+  releaseId: string, subscriberId: string, kind: (typeof REPORT_OF)[keyof typeof REPORT_OF], counter: ReleaseCounter, entry: string, i: number, batch: EventBatch, deps: MailEventDeps,
+): Promise<void> {
+  const record = (await deps.deliveries!.get(releaseId, subscriberId)) as Record<string, unknown> | undefined;
   const pending = record?.[`${kind}Tally`];
   // No mark (recorded before tallies, or by a path that counts nothing), or this very batch's own.
   if (typeof pending !== 'string' || pending === batch.tally.id) return;
@@ -420,9 +422,6 @@ async function recountIfLost(releaseId: string, subscriberId: string, kind: (typ
   const reportedAt = Date.parse(String(record?.[`${kind}At`] ?? ''));
   if (!(deps.clock.now().getTime() - reportedAt >= (deps.reportGraceMs ?? DEFAULT_REPORT_GRACE_MS))) throw new MailEventBusyError(releaseId, subscriberId);
   if (await deps.deliveries!.moveReportTally(releaseId, subscriberId, kind, pending, batch.tally.id)) {
-    batch.tally.add(releaseId, COUNTER_OF[kindEvent(kind)], entry, i);
+    batch.tally.add(releaseId, counter, entry, i);
   }
 }
-
-const kindEvent = (kind: (typeof REPORT_OF)[keyof typeof REPORT_OF]) =>
-  (Object.keys(REPORT_OF) as (keyof typeof REPORT_OF)[]).find((type) => REPORT_OF[type] === kind)!;
