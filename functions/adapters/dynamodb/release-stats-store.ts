@@ -18,16 +18,10 @@ export async function tallyNames(table: TableRef, releaseId: string, tally: stri
   return Array.isArray(Item?.entries) && (Item.entries as unknown[]).includes(entry);
 }
 
-/** Ten shards take ~10,000 counter writes/s, far above any SES sending rate Pressroom will see. */
-export const DEFAULT_STATS_SHARDS = 10;
+/** The shards a release's counts were spread over before they went to one item; still read. */
+const LEGACY_SHARDS = 10;
 /** SQS keeps a message at most 14 days, so no redelivery can arrive after its receipt expired. */
 const RECEIPT_TTL_SECONDS = 14 * 24 * 60 * 60;
-
-export interface ReleaseStatsStoreOptions {
-  shards?: number;
-  /** Picks the shard for an increment; injectable for tests. */
-  pickShard?: (shards: number) => number;
-}
 
 /**
  * Items (see table.ts for the rest of the table):
@@ -40,22 +34,13 @@ export interface ReleaseStatsStoreOptions {
  * | link clicks    | LINKCLICKS#<release>                      | LINK#<url digest> | (url, clicks; engagement tracking only)
  * | tally receipt  | TALLY#<release>#<tally id>                | TALLY      | (entries counted; expires after 14 days)
  *
- * The counter shards are {@link ShardedCounters}: one ADD per increment, a BatchGetItem to read.
+ * The old counter shards are read as {@link ShardedCounters} (a BatchGetItem); nothing writes them.
  */
 export class DynamoReleaseStatsStore implements ReleaseStatsStore {
   private readonly counters: ShardedCounters<keyof ReleaseCounts>;
 
-  constructor(
-    private readonly table: TableRef,
-    options: ReleaseStatsStoreOptions = {},
-  ) {
-    this.counters = new ShardedCounters(table, {
-      prefix: 'RELEASESTATS',
-      sk: 'STATS',
-      idAttribute: 'releaseId',
-      shards: options.shards ?? DEFAULT_STATS_SHARDS,
-      pickShard: options.pickShard,
-    });
+  constructor(private readonly table: TableRef) {
+    this.counters = new ShardedCounters(table, { prefix: 'RELEASESTATS', sk: 'STATS', idAttribute: 'releaseId', shards: LEGACY_SHARDS });
   }
 
   async begin(releaseId: string): Promise<void> {
