@@ -31,24 +31,39 @@ export class ShardedCounters<C extends string> {
     this.pickShard = options.pickShard ?? ((n) => randomInt(n));
   }
 
-  private key(id: string, shard: number) {
+  private key(id: string, shard: string | number) {
     return { pk: `${this.options.prefix}#${id}#${shard}`, sk: this.options.sk };
   }
 
   /** Adds each non-zero delta (negative ones subtract) to one shard of `id`. */
   async add(id: string, deltas: Partial<Record<C, number>>): Promise<void> {
+    await this.write(id, this.pickShard(this.options.shards), deltas, false);
+  }
+
+  /**
+   * Adds each non-zero delta to the item `<prefix>#<id>#<name>` (one outside the shards, for a
+   * counter written rarely enough for one item) and answers with the item as it is after the write;
+   * undefined when there was nothing to add.
+   */
+  addTo(id: string, name: string, deltas: Partial<Record<C, number>>): Promise<Record<string, unknown> | undefined> {
+    return this.write(id, name, deltas, true);
+  }
+
+  private async write(id: string, shard: string | number, deltas: Partial<Record<C, number>>, answer: boolean): Promise<Record<string, unknown> | undefined> {
     const counters = (Object.keys(deltas) as C[]).filter((c) => typeof deltas[c] === 'number' && deltas[c] !== 0);
-    if (counters.length === 0) return;
-    await this.table.doc.send(
+    if (counters.length === 0) return undefined;
+    const { Attributes } = await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: this.key(id, this.pickShard(this.options.shards)),
+        Key: this.key(id, shard),
         // ADD creates the item and the attributes as needed, so no read is ever necessary.
         UpdateExpression: `SET #id = :id ADD ${counters.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
         ExpressionAttributeNames: { '#id': this.options.idAttribute, ...Object.fromEntries(counters.map((c, i) => [`#c${i}`, c])) },
         ExpressionAttributeValues: { ':id': id, ...Object.fromEntries(counters.map((c, i) => [`:v${i}`, deltas[c]])) },
+        ...(answer ? { ReturnValues: 'ALL_NEW' as const } : {}),
       }),
     );
+    return Attributes;
   }
 
   /** Every shard item of each id (those never written are absent), grouped by id. */
