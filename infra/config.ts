@@ -85,7 +85,7 @@ export const OPTIONAL_VARIABLES = {
   maxSendRate: 'PRESSROOM_MAX_SEND_RATE',
   // `true` switches on open and click tracking (the configuration set publishes those events too).
   engagementTracking: 'PRESSROOM_ENGAGEMENT_TRACKING',
-  // `false` stops SES publishing delivery events: a cheaper send, without `delivered` counts.
+  // `true` makes SES publish delivery events: `delivered` counts, for about twice Pressroom's own cost per email.
   deliveryEvents: 'PRESSROOM_DELIVERY_EVENTS',
 } as const;
 export type OptionalKey = keyof typeof OPTIONAL_VARIABLES;

@@ -26,7 +26,7 @@ export interface EmailProps {
   mailFromDomain: string;
   /** Open and click tracking (context `engagementTracking`); off by default. */
   engagementTracking?: boolean;
-  /** Delivery events (context `deliveryEvents`); on by default. Off: one SNS publish and one write less per email. */
+  /** Delivery events (context `deliveryEvents`); off by default. On: one SNS publish and one write more per email. */
   deliveryEvents?: boolean;
 }
 
@@ -85,7 +85,7 @@ export class Email extends Construct {
     this.configurationSet.addEventDestination('EventsToTopic', {
       destination: EventDestination.snsTopic(this.eventsTopic),
       events: [
-        ...PUBLISHED_EVENTS.filter((event) => props.deliveryEvents !== false || event !== EmailSendingEvent.DELIVERY),
+        ...PUBLISHED_EVENTS.filter((event) => props.deliveryEvents === true || event !== EmailSendingEvent.DELIVERY),
         ...(props.engagementTracking ? ENGAGEMENT_EVENTS : []),
       ],
     });

@@ -41,7 +41,7 @@ export class PressroomStack extends Stack {
 
     const storage = new Storage(this, 'Storage');
     const secrets = new Secrets(this, 'Secrets');
-    const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain, engagementTracking: config.optional.engagementTracking === 'true', deliveryEvents: config.optional.deliveryEvents !== 'false' });
+    const email = new Email(this, 'Email', { from: config.from, mailFromDomain: config.mailFromDomain, engagementTracking: config.optional.engagementTracking === 'true', deliveryEvents: config.optional.deliveryEvents === 'true' });
     const messaging = new Messaging(this, 'Messaging', { sendMaxConcurrency: config.sendMaxConcurrency, alarmEmail: config.alarmEmail });
     const api = new Api(this, 'Api', { throttle: config.apiThrottle });
     // The console uploads and downloads from its own pages: the public URL's origin (the API's own

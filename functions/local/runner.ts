@@ -149,7 +149,7 @@ export async function startLocalPressroom(options: LocalOptions): Promise<LocalP
   // What SES publishes through the configuration set, SNS and SQS on AWS goes to the local
   // mail-events queue over SQS (created below; no message is sent before it exists).
   let mailEvents: SqsQueue<object> | undefined;
-  // As SES does for a configuration set deployed with `deliveryEvents=false`: it publishes no Delivery.
+  // As SES does for a configuration set deployed without `deliveryEvents=true` (the default): it publishes no Delivery.
   let publishes = (_event: object) => true;
   const ses = await startLocalSes({
     dataDir: join(dataDir, 'mail'),

@@ -96,11 +96,12 @@ export interface PressroomConfig {
    */
   engagementTracking: boolean;
   /**
-   * Whether SES publishes delivery events (`PRESSROOM_DELIVERY_EVENTS=false`, set by the stack from
-   * context `deliveryEvents`, turns them off): on by default. Off, a send costs an SNS publish and
-   * a DynamoDB write less per email (docs/benchmarks.md, figure 4), and `delivered` is not counted:
-   * rates are then over the messages sent, and a transient bounce count lapses after
-   * {@link TRANSIENT_BOUNCE_WINDOW_DAYS} days without another bounce instead of at a delivery.
+   * Whether SES publishes delivery events (`PRESSROOM_DELIVERY_EVENTS=true`, set by the stack from
+   * context `deliveryEvents`): off by default, since each costs an SNS publish and a DynamoDB write
+   * per email, as much again as the rest of what Pressroom adds to SES (docs/benchmarks.md, figure
+   * 4). Off, `delivered` is not counted: rates are over the messages sent, and a transient bounce
+   * count lapses after {@link TRANSIENT_BOUNCE_WINDOW_DAYS} days without another bounce instead of
+   * at a delivery.
    */
   deliveryEvents: boolean;
 }
@@ -295,7 +296,7 @@ export function readConfig(env: Env): PressroomConfig {
     signupOrigins: parseOrigins(env.PRESSROOM_SIGNUP_ORIGINS ?? '', 'PRESSROOM_SIGNUP_ORIGINS'),
     filesBucket: env.PRESSROOM_FILES_BUCKET ?? 'pressroom-files',
     engagementTracking: env.PRESSROOM_ENGAGEMENT_TRACKING === 'true',
-    deliveryEvents: env.PRESSROOM_DELIVERY_EVENTS !== 'false',
+    deliveryEvents: env.PRESSROOM_DELIVERY_EVENTS === 'true',
     brand: {
       organisationName: env.PRESSROOM_ORG_NAME ?? from.name ?? 'Pressroom',
       postalAddress: env.PRESSROOM_POSTAL_ADDRESS ?? '1 Example Street, Springfield, USA',

@@ -45,13 +45,13 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('SES event publishing', () => {
-  it('sends bounce, complaint, delivery, delivery-delay and reject events of the configuration set to one SNS topic', () => {
+  it('sends bounce, complaint, delivery-delay and reject events of the configuration set to one SNS topic (delivery events only when switched on)', () => {
     const [configSetId] = only('AWS::SES::ConfigurationSet');
     const [, destination] = only('AWS::SES::ConfigurationSetEventDestination');
     expect(refId(destination.Properties.ConfigurationSetName)).toBe(configSetId);
     const { EventDestination } = destination.Properties;
     expect(EventDestination.Enabled).toBe(true);
-    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'deliveryDelay', 'reject']);
     expect(refId(EventDestination.SnsDestination.TopicARN)).toBe(topicId);
   });
 
@@ -127,7 +127,7 @@ describe('engagement tracking (context engagementTracking)', () => {
     expect(synth().events).not.toContain('open');
     expect(synth().variables).toEqual([undefined]);
     const on = synth('true');
-    expect(on.events).toEqual(['bounce', 'click', 'complaint', 'delivery', 'deliveryDelay', 'open', 'reject']);
+    expect(on.events).toEqual(['bounce', 'click', 'complaint', 'deliveryDelay', 'open', 'reject']);
     expect(on.variables).toEqual(['true']);
   });
 
@@ -139,12 +139,13 @@ describe('engagement tracking (context engagementTracking)', () => {
 describe('delivery events (context deliveryEvents)', () => {
   const synth = (deliveryEvents?: string) => synthWith(deliveryEvents === undefined ? {} : { deliveryEvents }, 'PRESSROOM_DELIVERY_EVENTS');
 
-  it('are published unless switched off; off, SES publishes no delivery event and the functions are told', () => {
-    expect(synth().events).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
+  it('are not published unless switched on (they would double what Pressroom adds per email); on, SES publishes them and the functions are told', () => {
+    expect(synth().events).toEqual(['bounce', 'complaint', 'deliveryDelay', 'reject']);
     expect(synth().variables).toEqual([undefined]);
-    const off = synth('false');
-    expect(off.events).toEqual(['bounce', 'complaint', 'deliveryDelay', 'reject']);
-    expect(off.variables).toEqual(['false']);
+    expect(synth('false').events).toEqual(['bounce', 'complaint', 'deliveryDelay', 'reject']);
+    const on = synth('true');
+    expect(on.events).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject']);
+    expect(on.variables).toEqual(['true']);
   });
 
   it('refuses a value that is not true or false', () => {

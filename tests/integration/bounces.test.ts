@@ -17,7 +17,7 @@ describe('bounces and complaints (local stand-ins)', () => {
   const subscriber = async (email: string) => (await pressroom.adapters.subscribers.findByEmail(email))!;
 
   beforeAll(async () => {
-    pressroom = await startTestPressroom({ env: { PRESSROOM_TRANSIENT_BOUNCE_LIMIT: '2' } });
+    pressroom = await startTestPressroom({ env: { PRESSROOM_TRANSIENT_BOUNCE_LIMIT: '2', PRESSROOM_DELIVERY_EVENTS: 'true' } });
   });
   afterAll(async () => {
     await pressroom?.stop();

@@ -43,6 +43,8 @@ describe('the console release page over HTTP', () => {
         PRESSROOM_LISTS: 'small=Small,live=Live,social=Social',
         PRESSROOM_STAFF: 'admin@example.org=admin,editor@example.org=editor,writer@example.org=contributor',
         PRESSROOM_PAUSED_RECHECK_SECONDS: '1',
+        // The figures and the recipients page show what SES reported, deliveries included.
+        PRESSROOM_DELIVERY_EVENTS: 'true',
       },
     });
     client = new ConsoleClient(pressroom);

@@ -14,7 +14,7 @@ describe('who got it (local stand-ins)', () => {
   };
 
   beforeAll(async () => {
-    pressroom = await startTestPressroom({ env: { PRESSROOM_LISTS: 'news=News,events=Events' } });
+    pressroom = await startTestPressroom({ env: { PRESSROOM_LISTS: 'news=News,events=Events', PRESSROOM_DELIVERY_EVENTS: 'true' } });
   });
   afterAll(async () => {
     await pressroom?.stop();

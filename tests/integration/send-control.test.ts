@@ -138,7 +138,8 @@ describe('send state machine under faults (local stand-ins)', () => {
     expect(await received('Risky send')).toEqual(everyone);
     expect((await admin('GET', '/admin/releases/risky-send/send')).body).toMatchObject({
       status: 'sent',
-      counts: { sent: 20, bounced: 10, delivered: 10 },
+      // The default stack publishes no delivery events: the rates that paused it were over the mail sent.
+      counts: { sent: 20, bounced: 10, delivered: 0 },
     });
   });
 
