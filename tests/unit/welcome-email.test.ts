@@ -32,6 +32,21 @@ describe('the welcome email shell', () => {
     expect(text).toContain('You receive this because you joined Blog from Example & Co.');
   });
 
+  it("gives the inbox the body's first sentence as its preview, hidden in the HTML and absent from the text part", async () => {
+    const render = (bodyHtml: string) => new PrecompiledWelcomeRenderer({ brand }).renderWelcome({ ...input, subject: 'Welcome to Blog', bodyHtml });
+    const preview = (html: string) => /<div style="display:none;[^"]*">([^<]*)<\/div>/.exec(html)?.[1];
+
+    const { html, text } = await render('<h2>Welcome to Blog</h2><p>Thanks for joining &amp; reading. Posts come weekly.</p>');
+    // The heading that repeats the subject is skipped, and the value is escaped like every other slot.
+    expect(preview(html)).toBe('Thanks for joining &amp; reading.');
+    expect(text).not.toMatch(/Thanks for joining & reading\.\s*Thanks/);
+    expect(text.match(/Thanks for joining/g)).toHaveLength(1);
+
+    const long = `<p>${'word '.repeat(60)}end.</p>`;
+    expect(preview((await render(long)).html)).toMatch(/^(word ){20,}word…$/);
+    expect(preview((await render('')).html)).toBe('');
+  });
+
   it('speaks Spanish around a Spanish body', async () => {
     const { html, text } = await new PrecompiledWelcomeRenderer({ brand }).renderWelcome({ ...input, language: 'es' });
     expect(html).toContain('<html lang="es"');

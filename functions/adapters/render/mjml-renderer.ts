@@ -8,7 +8,7 @@ import { RecipientPlaceholder, type RenderedEmail } from '../../domain/release/r
 import { ReleaseKind, type Release } from '../../domain/release/release';
 import type { DigestContent } from '../../domain/digest/digest-content';
 import { releaseBody } from '../../domain/release/release-body';
-import { releaseSummary } from '../../domain/release/release-summary';
+import { PREHEADER_MAX, releaseSummary } from '../../domain/release/release-summary';
 import { ValidationError } from '../../domain/errors';
 import { escapeHtml, fillTemplate, rawHtml } from './template';
 import { compileMjml, fillMasthead, TemplateFiles } from './mjml-compile';
@@ -29,8 +29,6 @@ export interface MjmlRendererOptions {
   timeZone?: string;
 }
 
-/** Inbox previews show about this much; a longer first sentence is cut at a word with `…`. */
-const PREHEADER_MAX = 140;
 
 // Share intents are long URLs that would overflow every line of a plain-text email, and a reader
 // of the text part can forward it instead: the share line stays in the HTML only.

@@ -5,6 +5,7 @@
  */
 import type { WelcomeEmailRenderer } from '../../domain/subscriber/ports';
 import type { Brand } from './brand';
+import { PREHEADER_MAX, releaseSummary } from '../../domain/release/release-summary';
 import { fillTemplate, rawHtml } from './template';
 import { mjmlColourAttribute } from './confirmation-email';
 import { releaseStringsFor } from '../strings/release-strings';
@@ -13,14 +14,21 @@ import { WELCOME_EMAIL } from './generated/welcome-email';
 
 export type WelcomeInput = Parameters<WelcomeEmailRenderer['renderWelcome']>[0];
 
-/** Every escaped slot of templates/welcome.mjml and its masthead partials: shared by the build step and the run-time fill. */
-export function welcomeSlots(brand: Brand, input: Omit<WelcomeInput, 'bodyHtml'>): { language: string; values: Record<string, string> } {
+/**
+ * Every escaped slot of templates/welcome.mjml and its masthead partials: shared by the build step
+ * (which has no body) and the run-time fill.
+ */
+export function welcomeSlots(brand: Brand, input: Omit<WelcomeInput, 'bodyHtml'> & { bodyHtml?: string }): { language: string; values: Record<string, string> } {
   const strings = welcomeStringsFor(input.language);
   return {
     language: strings.language,
     values: {
       language: strings.language,
       subject: input.subject,
+      // What the inbox shows beside the subject: the body's first sentence, as a release's preheader
+      // is (a heading that only repeats the subject skipped). Without it the inbox shows the
+      // masthead's text, the same for every welcome.
+      preheader: releaseSummary({ title: input.subject, language: strings.language }, input.bodyHtml ?? '', PREHEADER_MAX),
       accentColour: brand.accentColour,
       why: strings.why(input.listName, brand.organisationName),
       unsubscribeUrl: input.unsubscribeUrl,

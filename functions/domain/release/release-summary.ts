@@ -1,6 +1,9 @@
 import { firstSentence } from './first-sentence';
 import type { Release } from './release';
 
+/** Inbox previews show about this much: a preheader (release or welcome) longer than that is cut at a word with `…`. */
+export const PREHEADER_MAX = 140;
+
 const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
 /**
