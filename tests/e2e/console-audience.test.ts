@@ -26,10 +26,7 @@ describe('console audience pages in Chromium', () => {
     expect((await pressroom.client.addSubscribers({ email: 'reader@example.com', lists: ['blog'] })).status).toBe(200);
     opened = await newPage(browser, { width: 1280, height: 800 });
     // Signed in through the emailed link, as in tests/e2e/console.test.ts.
-    await new ConsoleClient(pressroom).requestLink(email);
-    const link = await new ConsoleClient(pressroom).lastLink(email);
-    await opened.page.goto(`${pressroom.url}${link}`);
-    await Promise.all([opened.page.waitForURL(`${pressroom.url}/console/releases`), opened.page.getByRole('button', { name: 'Sign in' }).click()]);
+    await new ConsoleClient(pressroom).signInPage(opened.page, email);
   });
   afterAll(async () => {
     await opened?.close();

@@ -41,11 +41,8 @@ describe('console sources in Chromium', () => {
   });
 
   it('adds a feed from the form (an error shown beside its field first), polls it now, and shows its posts and the list', async () => {
-    const consoleClient = new ConsoleClient(pressroom);
     const { page } = admin;
-    expect((await consoleClient.requestLink('admin@example.org')).status).toBe(200);
-    await page.goto(`${pressroom.url}${await consoleClient.lastLink('admin@example.org')}`);
-    await Promise.all([page.waitForURL(`${pressroom.url}/console/releases`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await new ConsoleClient(pressroom).signInPage(page, 'admin@example.org');
 
     await Promise.all([page.waitForURL(`${pressroom.url}/console/sources`), page.getByRole('link', { name: 'Sources' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sources');

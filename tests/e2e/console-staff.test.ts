@@ -20,10 +20,7 @@ describe('staff operations in Chromium', () => {
     [pressroom, browser] = await Promise.all([startTestPressroom({ env: { PRESSROOM_STAFF: `${email}=admin` } }), launching]);
     opened = await newPage(browser, { width: 1280, height: 800 });
     // Sign in through the emailed link's button, as the console test does by keyboard.
-    const consoleClient = new ConsoleClient(pressroom);
-    expect((await consoleClient.requestLink(email)).status).toBe(200);
-    await opened.page.goto(`${pressroom.url}${await consoleClient.lastLink(email)}`);
-    await Promise.all([opened.page.waitForURL(`${pressroom.url}/console/releases`), opened.page.getByRole('button', { name: 'Sign in' }).click()]);
+    await new ConsoleClient(pressroom).signInPage(opened.page, email);
   });
   afterAll(async () => {
     await opened?.close();

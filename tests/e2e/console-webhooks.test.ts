@@ -44,11 +44,8 @@ describe('console webhooks in Chromium', () => {
   });
 
   it('adds an endpoint (an error beside its field first), shows the secret once, and logs a delivery', async () => {
-    const consoleClient = new ConsoleClient(pressroom);
     const { page } = admin;
-    expect((await consoleClient.requestLink('admin@example.org')).status).toBe(200);
-    await page.goto(`${pressroom.url}${await consoleClient.lastLink('admin@example.org')}`);
-    await Promise.all([page.waitForURL(`${pressroom.url}/console/releases`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await new ConsoleClient(pressroom).signInPage(page, 'admin@example.org');
 
     await Promise.all([page.waitForURL(`${pressroom.url}/console/webhooks`), page.getByRole('link', { name: 'Webhooks' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import type { LocalPressroom } from '../../functions/local/runner';
 import type { TestClient } from './local-pressroom';
 
@@ -44,6 +45,19 @@ export class ConsoleClient {
     const cookie = spent.headers.get('set-cookie')?.split(';')[0];
     if (spent.status !== 303 || !cookie) throw new Error(`spending the link answered ${spent.status}`);
     return cookie;
+  }
+
+  /**
+   * Signs a browser page in as staff do: asks for a link, opens it from the mailbox and presses its
+   * Sign in button, ending on the releases page. (tests/e2e/console.test.ts walks the form itself.)
+   */
+  async signInPage(page: Page, email: string): Promise<void> {
+    const asked = await this.requestLink(email);
+    if (asked.status !== 200) throw new Error(`sign-in request answered ${asked.status}`);
+    const link = await this.lastLink(email);
+    if (!link) throw new Error(`no sign-in link was emailed to ${email}`);
+    await page.goto(`${this.pressroom.url}${link}`);
+    await Promise.all([page.waitForURL(`${this.pressroom.url}/console/releases`), page.getByRole('button', { name: 'Sign in' }).click()]);
   }
 
   get(path: string, cookie?: string) {
