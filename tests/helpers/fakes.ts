@@ -1018,7 +1018,11 @@ export class MemorySourceStore implements SourceStore {
     const item = this.items.get(`${sourceId}#${releaseId}`);
     return item && structuredClone(item);
   }
-  async putItem(item: SourceItem) {
-    this.items.set(`${item.sourceId}#${item.releaseId}`, structuredClone(item));
+  async putItem(item: SourceItem, options: { countNew?: boolean } = {}) {
+    const key = `${item.sourceId}#${item.releaseId}`;
+    const isNew = !this.items.has(key);
+    this.items.set(key, structuredClone(item));
+    const source = this.sources.get(item.sourceId);
+    if (options.countNew && isNew && source) source.itemsSeen += 1;
   }
 }

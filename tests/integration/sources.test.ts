@@ -237,6 +237,8 @@ describe('feed sources and Ghost (local stand-ins)', () => {
       expect((await deliver(source.id, body, signGhostPayload(body, secret, Date.now()))).status).toBe(200);
       await pressroom.settle();
       expect((await mailTo(reader)).map((m) => m.subject)).toEqual([`From Ghost ${tag}`]);
+      // The post is known to the source once, as a feed's are: the console's "Posts known".
+      expect((await admin('GET', `/admin/sources/${source.id}`)).body).toMatchObject({ itemsSeen: 1 });
 
       expect((await admin('DELETE', `/admin/sources/${source.id}`)).status).toBe(200);
       expect((await deliver(source.id, body, signGhostPayload(body, secret, Date.now()))).status).toBe(410);

@@ -1131,6 +1131,18 @@ describe.each([
     expect((await store.listItems('a')).map((i) => i.releaseId).sort()).toEqual(['a-1', 'a-2']);
     expect(await store.listItems('b')).toEqual([]);
   });
+
+  it("counts a post new to the store in its source's itemsSeen when asked (Ghost), once however many deliveries race, and never a replaced one", async () => {
+    const store = await make();
+    await store.create(feed('g', { kind: 'ghost' }));
+    const item: SourceItem = { sourceId: 'g', releaseId: 'g-1', key: 'post-1', state: 'published', fingerprint: 'f1', firstSeenAt: t(0).toISOString(), lastChangedAt: t(0).toISOString() };
+    await Promise.all([store.putItem(item, { countNew: true }), store.putItem(item, { countNew: true }), store.putItem(item, { countNew: true })]);
+    await store.putItem({ ...item, fingerprint: 'f2' }, { countNew: true });
+    await store.putItem({ ...item, releaseId: 'g-2', key: 'post-2' }, { countNew: true });
+    // Without the option (a feed poll, which records its own count) nothing is counted.
+    await store.putItem({ ...item, releaseId: 'g-3', key: 'post-3' });
+    expect((await store.get('g'))?.itemsSeen).toBe(2);
+  });
 });
 
 describe('DynamoReleaseStatsStore: counts written before they went to one item', () => {

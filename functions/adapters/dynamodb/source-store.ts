@@ -155,9 +155,23 @@ export class DynamoSourceStore implements SourceStore {
     return Item ? withoutKeys<SourceItem>(Item) : undefined;
   }
 
-  async putItem(item: SourceItem): Promise<void> {
+  async putItem(item: SourceItem, options: { countNew?: boolean } = {}): Promise<void> {
     const record = { ...itemKey(item.sourceId, item.releaseId), ...item };
     assertItemFits(record, `post "${item.releaseId}" of source "${item.sourceId}"`);
-    await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: record }));
+    // The old item comes back only when there was one: of two deliveries racing with a new post, one
+    // sees none. (A crash between the two writes leaves the count one short, never one over.)
+    const put = await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: record, ...(options.countNew ? { ReturnValues: 'ALL_OLD' as const } : {}) }));
+    if (!options.countNew || put.Attributes) return;
+    await conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: sourceKey(item.sourceId),
+          UpdateExpression: 'ADD itemsSeen :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
   }
 }

@@ -188,6 +188,6 @@ export async function receiveGhostWebhook(
   if (!known && event.edited) after = unsent(ItemState.Seen, 'an edit of a post published before the source was connected');
   else if (event.visibility !== 'public' && known?.state !== ItemState.Published) after = unsent(ItemState.Skipped, `the post is for ${event.visibility} readers only in Ghost`);
   else after = await takeItem(event.item, source, known, deps);
-  await deps.sources.putItem(after);
+  await deps.sources.putItem(after, { countNew: true });
   return { releaseId, state: after.state, ...(after.reason ? { reason: after.reason } : {}), ...(after.revision ? { revision: after.revision } : {}) };
 }

@@ -31,8 +31,12 @@ export interface SourceStore {
   /** Every post the source knows. */
   listItems(sourceId: string): Promise<SourceItem[]>;
   getItem(sourceId: string, releaseId: string): Promise<SourceItem | undefined>;
-  /** Stores what became of a post (replacing what was known of it). */
-  putItem(item: SourceItem): Promise<void>;
+  /**
+   * Stores what became of a post (replacing what was known of it). With `countNew`, a post the store
+   * did not hold yet adds one to its source's `itemsSeen`, once however many deliveries race (a feed
+   * poll counts its posts itself; a Ghost source has no poll to).
+   */
+  putItem(item: SourceItem, options?: { countNew?: boolean }): Promise<void>;
 }
 
 /** A feed's answer to a (conditional) fetch. */
