@@ -127,6 +127,27 @@ describe('outgoing webhooks (local stand-ins)', () => {
     expect(pressroom.queues.byName.get('webhooks')!.deadLetters()).toEqual([]);
   });
 
+  it("tells staff's list changes to a subscriber as the reader's own are told: confirmed for lists added, unsubscribed for lists left, nothing for no change", async () => {
+    const hook = await admin('POST', '/admin/webhooks', { url: `${base}/staff`, events: ['subscriber.confirmed', 'subscriber.unsubscribed'] });
+    expect(hook.status).toBe(201);
+    expect((await pressroom.client.addSubscribers([{ email: 'staff-changed@example.org', lists: ['blog'] }])).status).toBe(200);
+    const { id } = (await pressroom.adapters.subscribers.findByEmail('staff-changed@example.org'))!;
+
+    expect((await admin('PATCH', `/admin/subscribers/${id}`, { lists: { add: ['press-releases'], remove: ['blog'] } })).status).toBe(200);
+    // Adding a list they are on, or removing one they never joined, changes nothing and says nothing.
+    expect((await admin('PATCH', `/admin/subscribers/${id}`, { lists: { add: ['press-releases'] } })).status).toBe(200);
+    await pressroom.settle();
+
+    const told = received
+      .filter((r) => r.path === '/staff')
+      .map((r) => new Webhook(hook.body.secret).verify(r.body, r.headers) as { type: string; data: unknown })
+      .sort((a, b) => a.type.localeCompare(b.type));
+    expect(told).toEqual([
+      expect.objectContaining({ type: 'subscriber.confirmed', data: { subscriber: { id, email: 'staff-changed@example.org', lists: ['press-releases'] } } }),
+      expect.objectContaining({ type: 'subscriber.unsubscribed', data: { subscriber: { id, email: 'staff-changed@example.org', lists: ['blog'] } } }),
+    ]);
+  });
+
   it('removes an endpoint, with its log, and refuses one it does not know', async () => {
     const created = await admin('POST', '/admin/webhooks', { url: `${base}/gone`, events: ['release.sent'] });
     expect(await admin('DELETE', `/admin/webhooks/${created.body.id}`)).toMatchObject({ status: 200, body: { removed: true } });

@@ -6,6 +6,8 @@ import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '
 import { toFieldIssues } from '../field-issues';
 import { MembershipStatus, normaliseEmail, SuppressionReason, type Membership, type Subscriber } from './subscriber';
 import { CONSENT_PAGE_SIZE, ConsentEventType, ConsentSource, consentEvent, type ConsentEvent, type ConsentRecord } from './consent';
+import type { EventPublisher } from '../webhooks/ports';
+import { webhookEvent, WebhookEventType } from '../webhooks/event';
 
 /** Staff tried to add lists to a suppressed subscriber (409 at the edge). */
 export class SubscriberSuppressedError extends ConflictError {
@@ -33,6 +35,8 @@ export interface ManageSubscribersDeps {
   lists: ListReader;
   blocklist: AddressBlocklist;
   clock: Clock;
+  /** Outgoing webhooks: staff's list changes are told as a reader's are. */
+  events?: EventPublisher;
 }
 
 /** What staff see of a stored subscriber. */
@@ -144,6 +148,11 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
     if (added.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Added, added, ConsentSource.Staff, now) });
     if (removed.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Unsubscribed, removed, ConsentSource.Staff, now) });
     if (records.length) await deps.subscribers.recordConsent(records);
+    // As the preference centre tells them, after the change and never throwing (the publisher logs
+    // instead): a CRM that follows the webhooks sees staff's changes too.
+    const person = (lists: string[]) => ({ subscriber: { id: subscriberId, email: subscriber.email, lists } });
+    if (removed.length) await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberUnsubscribed, person(removed), now));
+    if (added.length) await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberConfirmed, person(added), now));
   }
   return subscriberView((await deps.subscribers.get(subscriberId))!);
 }
