@@ -117,8 +117,9 @@ export const functionSpecs = {
       'GET /admin/subscribers/{subscriberId}/data',
     ],
     table: 'read-write',
-    // An import with consent queues the welcome of lists that welcome imports.
-    sendsTo: ['signups'],
+    // An import with consent queues the welcome of lists that welcome imports; a change of lists by
+    // hand tells webhooks (subscriber.confirmed / unsubscribed).
+    sendsTo: ['signups', 'webhooks'],
   },
   'admin-lists': {
     services: ['lists'],

@@ -288,9 +288,9 @@ describe('least privilege', () => {
     expect(sendersTo('send').sort()).toEqual(['admin-queues', 'console-audience', 'fan-out', 'send-email']);
   });
 
-  it('lets the places where events happen tell the webhooks queue (confirm, unsubscribe, suppressions, a send\'s end, social posts), and its worker re-queue retries', () => {
+  it('lets the places where events happen tell the webhooks queue (confirm, unsubscribe, suppressions, staff\'s list changes, a send\'s end, social posts), and its worker re-queue retries', () => {
     expect(sendersTo('webhooks').sort()).toEqual([
-      'admin-queues', 'admin-sends', 'confirm', 'console-audience', 'console-release', 'deliver-webhooks', 'fan-out', 'mail-events', 'post-social', 'preferences', 'send-email', 'unsubscribe',
+      'admin-queues', 'admin-sends', 'admin-subscribers', 'confirm', 'console-audience', 'console-release', 'deliver-webhooks', 'fan-out', 'mail-events', 'post-social', 'preferences', 'send-email', 'unsubscribe',
     ]);
   });
 
