@@ -66,7 +66,7 @@ export class SourcesService {
 
   /** @throws NotFoundError */
   get(id: string): Promise<SourceView & { items: SourceItem[] }> {
-    return sourceDetails(id, this.ports);
+    return sourceDetails(id, { sources: this.ports.sources, reach: this.reach });
   }
 
   /** @throws ValidationError, NotFoundError */

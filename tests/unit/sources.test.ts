@@ -8,7 +8,7 @@ import type { FeedAnswer, SourceReach } from '../../functions/domain/source/port
 import { NotAFeedError } from '../../functions/domain/source/errors';
 import { carriesFullContent, itemReleaseId, listsFor, releaseBodyFor } from '../../functions/domain/source/source-item';
 import { MAX_ITEMS_PER_POLL, pollSource } from '../../functions/domain/source/poll-source';
-import { pollDueSources, receiveGhostWebhook, registerSource } from '../../functions/domain/source/manage-sources';
+import { pollDueSources, receiveGhostWebhook, registerSource, sourceDetails } from '../../functions/domain/source/manage-sources';
 import { signGhostPayload } from '../../functions/domain/source/ghost';
 import { listResolver } from '../../functions/domain/lists/list-resolver';
 import type { Source } from '../../functions/domain/source/source';
@@ -158,8 +158,11 @@ describe('polling a feed source', () => {
     feed.items.unshift(post(3));
     expect(await pollAgain()).toMatchObject({ held: 1, published: 0 });
     expect(held.map((b) => b.id)).toEqual([itemReleaseId(source.id, post(3).key)]);
-    // Staff publish the draft (the draft's id is the release id).
+    const heldId = itemReleaseId(source.id, post(3).key);
+    expect((await sourceDetails(source.id, deps())).items.find((i) => i.releaseId === heldId)).toMatchObject({ state: 'held' });
+    // Staff publish the draft (the draft's id is the release id): the source's page says so at once.
     await publishRelease({ body: held[0] }, publishDeps);
+    expect((await sourceDetails(source.id, deps())).items.find((i) => i.releaseId === heldId)).toMatchObject({ state: 'published', reason: 'published by staff from its draft' });
     feed.items[0] = post(3, { title: 'Post 3, edited' });
     expect(await pollAgain()).toMatchObject({ corrected: 1 });
     expect(held).toHaveLength(1);

@@ -71,10 +71,22 @@ export async function listSources(deps: Pick<SourcesDeps, 'sources'>): Promise<S
   return (await deps.sources.list()).map(sourceView);
 }
 
-/** One source with what it knows of each post, newest first. @throws NotFoundError */
-export async function sourceDetails(id: string, deps: Pick<SourcesDeps, 'sources'>): Promise<SourceView & { items: SourceItem[] }> {
+/**
+ * One source with what it knows of each post, newest first. A held post that staff have since
+ * published from its draft (the console, the API) is shown as published: the source learns of it
+ * only at the post's next change, and until then its record still says held. One release lookup per
+ * held post; a source holds a few.
+ *
+ * @throws NotFoundError
+ */
+export async function sourceDetails(id: string, deps: Pick<SourcesDeps, 'sources' | 'reach'>): Promise<SourceView & { items: SourceItem[] }> {
   const source = await existing(id, deps.sources);
-  const items = (await deps.sources.listItems(id)).sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || b.lastChangedAt.localeCompare(a.lastChangedAt));
+  const stored = (await deps.sources.listItems(id)).sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || b.lastChangedAt.localeCompare(a.lastChangedAt));
+  const items = await Promise.all(
+    stored.map(async (item) =>
+      item.state === ItemState.Held && (await deps.reach.releaseExists(item.releaseId)) ? { ...item, state: ItemState.Published, reason: 'published by staff from its draft' } : item,
+    ),
+  );
   return { ...sourceView(source), items };
 }
 
