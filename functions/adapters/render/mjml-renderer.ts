@@ -29,7 +29,6 @@ export interface MjmlRendererOptions {
   timeZone?: string;
 }
 
-
 // Share intents are long URLs that would overflow every line of a plain-text email, and a reader
 // of the text part can forward it instead: the share line stays in the HTML only.
 const RELEASE_TEXT: HtmlToTextOptions = {
