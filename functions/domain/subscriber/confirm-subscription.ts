@@ -90,10 +90,9 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
   const { subscriber, lists } = await resolve(token, deps, now);
   const confirmed = new Set(subscriber.memberships.filter((m) => m.status === MembershipStatus.Confirmed).map((m) => m.listId));
   const changes = lists.filter((l) => !confirmed.has(l.id)).map((l) => ({ listId: l.id, status: MembershipStatus.Confirmed }));
-  if (changes.length) await deps.subscribers.setMemberships(subscriber.id, changes, now);
-  // Memberships first: unsuppressing then re-indexes them, so they become mailable in one step.
-  if (subscriber.suppressedAt) await deps.subscribers.unsuppress(subscriber.id, now);
-  // Recorded after the changes (no transactions locally); a second click changes nothing and records nothing.
+  // Recorded before the changes (no transactions locally): the reader did click, and a change that
+  // then fails is made by their next click, which records it again. Recorded after, a record that
+  // failed would never be written: the next click would find nothing left to change.
   const records: ConsentRecord[] = [];
   if (changes.length) {
     const event = consentEvent(ConsentEventType.Confirmed, changes.map((c) => c.listId), ConsentSource.Reader, now, { via: ConsentVia.ConfirmationLink });
@@ -104,6 +103,9 @@ export async function confirmSubscription(token: string, deps: ConfirmSubscripti
     records.push({ subscriberId: subscriber.id, event });
   }
   if (records.length) await deps.subscribers.recordConsent(records);
+  if (changes.length) await deps.subscribers.setMemberships(subscriber.id, changes, now);
+  // Memberships first: unsuppressing then re-indexes them, so they become mailable in one step.
+  if (subscriber.suppressedAt) await deps.subscribers.unsuppress(subscriber.id, now);
   await deps.blocklist.unblock(subscriber.email);
   // After every change, and never throwing: a second click confirms nothing and tells nothing.
   if (changes.length) {

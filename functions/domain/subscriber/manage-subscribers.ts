@@ -138,9 +138,9 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
   ];
   if (changes.length) {
     const now = deps.clock.now();
-    await deps.subscribers.setMemberships(subscriberId, changes, now);
-    // Recorded right after the change (no transactions locally), and only what changed: adding a
-    // list they are confirmed on, or removing one they left, is no change of consent.
+    // Recorded before the change (no transactions locally; a change that then fails is made, and
+    // recorded again, when staff try again), and only what changes: adding a list they are confirmed
+    // on, or removing one they left, is no change of consent.
     const standing = new Map(subscriber.memberships.map((m) => [m.listId, m.status]));
     const added = add.filter((id) => standing.get(id) !== MembershipStatus.Confirmed);
     const removed = remove.filter((id) => standing.has(id) && standing.get(id) !== MembershipStatus.Unsubscribed);
@@ -148,6 +148,7 @@ export async function changeSubscriberLists(subscriberId: string, body: unknown,
     if (added.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Added, added, ConsentSource.Staff, now) });
     if (removed.length) records.push({ subscriberId, event: consentEvent(ConsentEventType.Unsubscribed, removed, ConsentSource.Staff, now) });
     if (records.length) await deps.subscribers.recordConsent(records);
+    await deps.subscribers.setMemberships(subscriberId, changes, now);
     // As the preference centre tells them, after the change and never throwing (the publisher logs
     // instead): a CRM that follows the webhooks sees staff's changes too.
     const person = (lists: string[]) => ({ subscriber: { id: subscriberId, email: subscriber.email, lists } });

@@ -169,13 +169,14 @@ export async function updatePreferences(token: string, form: PreferencesForm, de
   const joined = changes.filter((c) => c.status === MembershipStatus.Confirmed).map((c) => c.listId);
   const left = changes.filter((c) => c.status === MembershipStatus.Unsubscribed).map((c) => c.listId);
   if (changes.length) {
-    await deps.subscribers.setMemberships(subscriber.id, changes, now);
-    // Recorded right after the change (no transactions locally).
+    // Recorded before the change (no transactions locally): a change that then fails is made when the
+    // reader saves again, which records it again; a record written after would, failing, be lost.
     const via = { via: ConsentVia.Preferences };
     const records: ConsentRecord[] = [];
     if (left.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, via) });
     if (joined.length) records.push({ subscriberId: subscriber.id, event: consentEvent(ConsentEventType.Confirmed, joined, ConsentSource.Reader, now, via) });
     await deps.subscribers.recordConsent(records);
+    await deps.subscribers.setMemberships(subscriber.id, changes, now);
     // After the change, and never throwing (the publisher logs instead).
     const person = (lists: string[]) => ({ subscriber: { id: subscriber.id, email: subscriber.email, lists } });
     if (left.length) await deps.events?.publish(webhookEvent(WebhookEventType.SubscriberUnsubscribed, person(left), now));

@@ -105,12 +105,16 @@ export async function unsubscribe(token: string, deps: UnsubscribeDeps): Promise
     const standing = subscriber?.memberships.find((m) => m.listId === listId)?.status;
     return standing !== undefined && standing !== MembershipStatus.Unsubscribed;
   });
+  // One event naming each list left once, recorded before the change (no transactions locally): a
+  // change that then fails is made by the reader's next click, which records it again; a record
+  // written after a change that had succeeded would, failing, never be written.
+  if (left.length) {
+    const event = consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
+    await deps.subscribers.recordConsent([{ subscriberId, event }]);
+  }
   // Every named list, as before: the store's write is a no-op for a list never joined or left.
   for (const listId of listIds) await deps.subscribers.unsubscribe(subscriberId, listId, now);
   if (left.length) {
-    // One event naming each list left once. Recorded right after the change (no transactions locally).
-    const event = consentEvent(ConsentEventType.Unsubscribed, left, ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeLink });
-    await deps.subscribers.recordConsent([{ subscriberId, event }]);
     // Noted on the delivery that carried the link, once (a second click finds it noted).
     if (releaseId && deps.deliveries) await deps.deliveries.recordReport(releaseId, subscriberId, { kind: 'unsubscribed', at: now });
     await tellUnsubscribed(subscriber!, left, now, deps);
@@ -132,9 +136,10 @@ export async function unsubscribeAll(token: string, deps: UnsubscribeDeps): Prom
   const changes = subscriber ? leaveAllChanges(subscriber) : [];
   if (changes.length) {
     const now = deps.clock.now();
-    await deps.subscribers.setMemberships(subscriberId, changes, now);
+    // Recorded before the change, as in unsubscribe above.
     const event = consentEvent(ConsentEventType.Unsubscribed, changes.map((c) => c.listId), ConsentSource.Reader, now, { via: ConsentVia.UnsubscribeAll });
     await deps.subscribers.recordConsent([{ subscriberId, event }]);
+    await deps.subscribers.setMemberships(subscriberId, changes, now);
     await tellUnsubscribed(subscriber!, changes.map((c) => c.listId), now, deps);
   }
   return { ...linkFor(subscriberId, listIds, subscriber?.language, deps), left: changes.map((c) => c.listId) };
