@@ -200,7 +200,7 @@ function Send({ release, signedIn, figures }: { release: ReleaseStatus; signedIn
       <p class="muted">
         {figures.deliveriesReported
           ? 'Rates are over the messages the mail provider has reported on (delivered and bounced).'
-          : 'This stack is deployed without delivery events (deliveryEvents=false): deliveries are not reported, and rates are over the messages sent.'}{' '}
+          : 'This stack publishes no delivery events (the default; deploy with deliveryEvents=true to count them): deliveries are not reported, and rates are over the messages sent.'}{' '}
         The provider's reports are counted per release; "Who got it" below shows the email sent to each member.
       </p>
       <p>
