@@ -9,7 +9,7 @@ import type { SigningKeyring } from '../security/link-tokens';
 import { signPreferencesToken } from '../subscriber/preferences';
 import { signUnsubscribeToken } from '../subscriber/unsubscribe';
 import { personaliseMessage, type MessageTemplate } from '../mail/mime';
-import { feedbackId, joinListNames, preferencesUrl, senderDomain, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
+import { feedbackId, joinListNames, listHeaders, preferencesUrl, senderDomain, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
 
 export interface DeliveryRecipient {
   releaseId: string;
@@ -36,9 +36,6 @@ export interface DeliveryMessageDeps {
   sender: Pick<SenderIdentity, 'from' | 'publicUrl'>;
   keyring: SigningKeyring;
 }
-
-// RFC 8058: tells mailbox providers a POST to the List-Unsubscribe URL unsubscribes without further steps.
-const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
 /**
  * The names a recipient's message shows: the first list's for List-Id, all of them for the footer.
@@ -74,18 +71,15 @@ export function deliveryParts(recipient: Omit<DeliveryRecipient, 'email'>, deps:
   // The release too, so that staff see who left from which email (who got it).
   const unsubscribe = unsubscribeUrl(deps.sender.publicUrl, signUnsubscribeToken({ subscriberId, releaseId, lists }, deps.keyring));
   const domain = senderDomain(deps.sender);
+  const headers = listHeaders({ listId: lists[0], listName: recipient.listName, unsubscribeUrl: unsubscribe }, domain);
+  headers['Feedback-ID'] = feedbackId(releaseId, lists[0], domain);
   return {
     unsubscribe,
     preferences: preferencesUrl(deps.sender.publicUrl, signPreferencesToken(subscriberId, deps.keyring)),
     listNames: recipient.listNames,
     // Stable per delivery, so a rare duplicate after a crash threads as the same message.
     messageId: `<${releaseId}.${subscriberId}@${domain}>`,
-    headers: {
-      'List-Id': `${recipient.listName.replace(/[<>"\r\n]/g, '')} <${lists[0]}.${domain}>`,
-      'List-Unsubscribe': `<${unsubscribe}>`,
-      'List-Unsubscribe-Post': ONE_CLICK,
-      'Feedback-ID': feedbackId(releaseId, lists[0], domain),
-    },
+    headers,
   };
 }
 

@@ -33,6 +33,24 @@ export function unsubscribeUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/unsubscribe/${token}`;
 }
 
+/**
+ * The List-* headers of an email from one list (a release's, a welcome): its id with its current
+ * name, its signed unsubscribe link, and RFC 8058's one-click, which tells mailbox providers a POST
+ * to that link unsubscribes without further steps. Per recipient in the send worker.
+ *
+ * @example
+ * listHeaders({ listId: 'blog', listName: 'Blog', unsubscribeUrl: url }, 'example.org');
+ * // { 'List-Id': 'Blog <blog.example.org>', 'List-Unsubscribe': '<https://…>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+ */
+export function listHeaders(list: { listId: string; listName: string; unsubscribeUrl: string }, senderDomain: string): Record<string, string> {
+  return {
+    // The name is the phrase before the angle-bracketed id: nothing in it may end or quote that.
+    'List-Id': `${list.listName.replace(/[<>"\r\n]/g, '')} <${list.listId}.${senderDomain}>`,
+    'List-Unsubscribe': `<${list.unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
 /** The URL behind every "manage preferences" link. */
 export function preferencesUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/preferences/${token}`;

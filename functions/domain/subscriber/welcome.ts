@@ -5,7 +5,7 @@ import type { Mailer } from '../delivery/ports';
 import type { SubscriberStore, WelcomeEmailRenderer } from './ports';
 import { UnsendableRecipientError } from '../mail/errors';
 import { personaliseMessage } from '../mail/mime';
-import { preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
+import { listHeaders, preferencesUrl, senderDomain, senderTemplate, unsubscribeUrl, type SenderIdentity } from '../mail/sender';
 import { markdownToHtml, sanitiseReleaseHtml } from '../release/sanitise';
 import { signToken, TokenPurpose, type SigningKeyring } from '../security/link-tokens';
 import { welcomeTextFor, type ListWelcome } from '../lists/welcome';
@@ -128,12 +128,8 @@ async function sendOne(job: WelcomeJob, listId: string, deps: SendWelcomeDeps): 
         values: {},
         messageId: `<welcome.${listId}.${subscriber.id}@${domain}>`,
         date: now,
-        headers: {
-          'List-Id': `${list.name.replace(/[<>"\r\n]/g, '')} <${listId}.${domain}>`,
-          'List-Unsubscribe': `<${unsubscribe}>`,
-          // RFC 8058, as on releases: a POST to the link leaves the list with no further step.
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        },
+        // As on releases, one-click included.
+        headers: listHeaders({ listId, listName: list.name, unsubscribeUrl: unsubscribe }, domain),
       });
     } catch (error) {
       // No retry can send to this address: the claim stays, so no retry tries.
