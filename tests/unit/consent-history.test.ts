@@ -33,23 +33,25 @@ async function confirmedReader(deps = signupDeps(), email = 'ada@example.org') {
   return { deps, id: (await deps.subscribers.findByEmail(email))!.id };
 }
 
+/** The next consent record fails as a throttled write would; the one after goes through. */
+function failNextRecord(deps: Deps): void {
+  const record = deps.subscribers.recordConsent.bind(deps.subscribers);
+  deps.subscribers.recordConsent = async () => {
+    deps.subscribers.recordConsent = record;
+    throw new Error('ProvisionedThroughputExceededException');
+  };
+}
+
 const leaveToken = (deps: Deps, subscriberId: string, listId: string) =>
   signToken({ purpose: TokenPurpose.Unsubscribe, subscriberId, listId }, deps.keyring);
 
 describe('the consent history records each change with its source', () => {
   it('a consent record that fails fails the change with it: the retry then records and makes it, so no change is ever left unrecorded', async () => {
     const { deps, id } = await confirmedReader();
-    const failOnce = () => {
-      const record = deps.subscribers.recordConsent.bind(deps.subscribers);
-      deps.subscribers.recordConsent = async (records) => {
-        deps.subscribers.recordConsent = record;
-        throw new Error('ProvisionedThroughputExceededException');
-      };
-    };
     const listsOf = async () => (await deps.subscribers.get(id))!.memberships.map((m) => `${m.listId}:${m.status}`).sort();
 
     // The reader leaves blog by its link; the record fails, so nothing changed and the click errs.
-    failOnce();
+    failNextRecord(deps);
     await expect(unsubscribe(leaveToken(deps, id, 'blog'), deps)).rejects.toThrow('ProvisionedThroughput');
     expect(await listsOf()).toEqual(['blog:confirmed', 'press-releases:confirmed']);
     // Their mail client tries again: recorded, and made.
@@ -57,11 +59,11 @@ describe('the consent history records each change with its source', () => {
     expect(await listsOf()).toEqual(['blog:unsubscribed', 'press-releases:confirmed']);
 
     // The same for the preference centre and for staff.
-    failOnce();
+    failNextRecord(deps);
     await expect(updatePreferences(signPreferencesToken(id, deps.keyring), { action: 'save', lists: ['press-releases', 'blog'] }, deps)).rejects.toThrow();
     expect(await listsOf()).toEqual(['blog:unsubscribed', 'press-releases:confirmed']);
     await updatePreferences(signPreferencesToken(id, deps.keyring), { action: 'save', lists: ['press-releases', 'blog'] }, deps);
-    failOnce();
+    failNextRecord(deps);
     await expect(changeSubscriberLists(id, { lists: { remove: ['press-releases'] } }, deps)).rejects.toThrow();
     expect(await listsOf()).toEqual(['blog:confirmed', 'press-releases:confirmed']);
     await changeSubscriberLists(id, { lists: { remove: ['press-releases'] } }, deps);
@@ -77,11 +79,7 @@ describe('the consent history records each change with its source', () => {
     const deps = signupDeps();
     await signUp({ email: 'cy@example.org', lists: ['blog'], clientIp: '192.0.2.1' }, deps);
     const token = await confirmTokenIn(deps.mailer.sent.at(-1)!.raw);
-    const record = deps.subscribers.recordConsent.bind(deps.subscribers);
-    deps.subscribers.recordConsent = async () => {
-      deps.subscribers.recordConsent = record;
-      throw new Error('ProvisionedThroughputExceededException');
-    };
+    failNextRecord(deps);
     await expect(confirmSubscription(token, deps)).rejects.toThrow();
     const id = (await deps.subscribers.findByEmail('cy@example.org'))!.id;
     expect((await deps.subscribers.get(id))!.memberships.map((m) => m.status)).toEqual(['pending']);
